@@ -1,0 +1,61 @@
+/*
+ * Spectral dictionaries: one per player or instrument.
+ *
+ * A dictionary holds K non-negative spectral atoms on the linear frequency
+ * axis of a periodic-Hann STFT of size fft_size at sample_rate (bin f is at
+ * f * sample_rate / fft_size Hz, n_bins = fft_size / 2 + 1). Each atom is
+ * normalised to unit L1 norm, so that W^T 1 = 1 in the KL updates.
+ *
+ * The file format (".dict", little-endian, versioned, CRC-checked) is
+ * documented in docs/dictionary-format.md. Loading validates everything and
+ * never trusts a size field: errors name the file and the problem.
+ *
+ * Threading: none of these functions is real-time safe (they allocate and do
+ * I/O); call them from set-up or worker threads.
+ */
+#ifndef CAMSEP_DICTIONARY_H
+#define CAMSEP_DICTIONARY_H
+
+#include <stddef.h>
+
+#define CAMSEP_DICT_NAME_LEN 64
+#define CAMSEP_DICT_MAX_ATOMS 1024
+#define CAMSEP_DICT_MIN_FFT 16
+#define CAMSEP_DICT_MAX_FFT 65536
+#define CAMSEP_DICT_FORMAT_VERSION 1
+
+typedef struct camsep_dictionary {
+    char name[CAMSEP_DICT_NAME_LEN]; /* instrument or player, UTF-8, NUL-terminated */
+    double sample_rate;              /* Hz */
+    int fft_size;                    /* even, CAMSEP_DICT_MIN_FFT..CAMSEP_DICT_MAX_FFT */
+    int hop;                         /* hop the atoms were trained with (informative) */
+    int n_bins;                      /* fft_size / 2 + 1 */
+    int n_atoms;                     /* 1..CAMSEP_DICT_MAX_ATOMS */
+    float beta;                      /* beta-divergence used in training (1 = KL) */
+    float *atoms;                    /* n_atoms * n_bins, atom-major: atoms[k * n_bins + f] */
+} camsep_dictionary;
+
+/* A zeroed dictionary with the given shape, or NULL (and a message in err). */
+camsep_dictionary *camsep_dictionary_new(int n_atoms, double sample_rate, int fft_size,
+                                         const char *name, char *err, size_t errlen);
+void camsep_dictionary_free(camsep_dictionary *d);
+camsep_dictionary *camsep_dictionary_copy(const camsep_dictionary *d);
+
+/* Scale each atom to unit L1 norm. An all-zero atom becomes flat (1/n_bins). */
+void camsep_dictionary_normalise(camsep_dictionary *d);
+
+/* 0 on success; -1 with a one-line reason in err ("PATH: problem"). */
+int camsep_dictionary_save(const camsep_dictionary *d, const char *path, char *err, size_t errlen);
+camsep_dictionary *camsep_dictionary_load(const char *path, char *err, size_t errlen);
+/* Parse a whole file image already in memory; label names it in messages. */
+camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const char *label,
+                                           char *err, size_t errlen);
+
+/* A new dictionary on the frequency axis of (sample_rate, fft_size): atoms are
+ * treated as spectral densities, integrated over each target bin's band
+ * (so coarser axes average, finer axes interpolate), zero above the source
+ * Nyquist, then re-normalised. Returns a plain copy when the axes match. */
+camsep_dictionary *camsep_dictionary_resample(const camsep_dictionary *d, double sample_rate,
+                                              int fft_size, char *err, size_t errlen);
+
+#endif

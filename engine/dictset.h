@@ -1,0 +1,27 @@
+/*
+ * A dictionary set prepared for one engine: every player's atoms resampled to
+ * the engine's frequency axis and laid out for the NMF kernels.
+ */
+#ifndef CAMSEP_DICTSET_H
+#define CAMSEP_DICTSET_H
+
+#include "camsep_engine.h"
+
+struct camsep_dictset {
+    int n_sources;             /* stems: players, then "other" if has_other */
+    int has_other;
+    int n_atoms;               /* K, real atoms */
+    int atoms_padded;          /* K rounded up to CAMSEP_SIMD */
+    int bins;                  /* F */
+    int bins_padded;           /* F rounded up to CAMSEP_SIMD */
+    int atom_start[CAMSEP_MAX_SOURCES + 1]; /* source j owns atoms [atom_start[j], atom_start[j+1]) */
+    char names[CAMSEP_MAX_SOURCES][CAMSEP_DICT_NAME_LEN];
+    float *w_by_atom;          /* atoms_padded x bins_padded: W h kernel */
+    float *w_by_bin;           /* bins x atoms_padded: W^T r kernel */
+    float *atom_sum;           /* atoms_padded: W^T 1 (1 for real atoms, 0 for padding) */
+    double sample_rate;
+    int fft_size;
+    size_t bytes;
+};
+
+#endif

@@ -1,0 +1,288 @@
+#include "nmf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nmf_kernels.h"
+
+#define NMF_EPS 1e-12f
+
+double nmf_beta_divergence(const float *v, const float *y, int n, float beta)
+{
+    double d = 0.0;
+    for (int i = 0; i < n; i++) {
+        double a = v[i], b = y[i] > NMF_EPS ? y[i] : NMF_EPS;
+        if (beta == 1.0f)
+            d += (a > 0.0 ? a * log(a / b) : 0.0) - a + b;
+        else if (beta == 0.0f)
+            d += a > 0.0 ? a / b - log(a / b) - 1.0 : 0.0;
+        else
+            d += (pow(a, beta) + (beta - 1.0) * pow(b, beta) - beta * a * pow(b, beta - 1.0)) /
+                 (beta * (beta - 1.0));
+    }
+    return d;
+}
+
+static void model(const camsep_dictset *ds, const float *h, float *y)
+{
+    nmf_rows_combine(ds->w_by_atom, ds->n_atoms, ds->bins_padded, h, y, ds->bins_padded);
+    for (int f = 0; f < ds->bins_padded; f++)
+        y[f] += NMF_EPS;
+}
+
+static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *t, const float *h,
+                               float *den)
+{
+    const float *g = t->reg_gram;
+    for (int j = 0; j < ds->n_sources; j++) {
+        int a = ds->atom_start[j], k = ds->atom_start[j + 1] - a;
+        for (int r = 0; r < k; r++) {
+            float acc = 0.0f;
+            for (int c = 0; c < k; c++)
+                acc += g[r * k + c] * h[a + c];
+            den[a + r] += t->reg_weight * acc;
+        }
+        g += (size_t)k * k;
+    }
+}
+
+float nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
+                      const nmf_frame_terms *t, nmf_work *w)
+{
+    const int F = ds->bins_padded, K = ds->n_atoms, KP = ds->atoms_padded;
+    for (int it = 0; it < iterations; it++) {
+        model(ds, h, w->y);
+        if (beta == 1.0f) {
+            nmf_ratio_kl(v, w->y, w->ratio, F);
+            memcpy(w->den, ds->atom_sum, sizeof(float) * (size_t)KP);
+        } else {
+            nmf_ratio_beta(v, w->y, beta, w->ratio, w->ypow, F);
+            nmf_rows_combine(ds->w_by_bin, ds->bins, KP, w->ypow, w->den, KP);
+        }
+        nmf_rows_combine(ds->w_by_bin, ds->bins, KP, w->ratio, w->num, KP);
+        if (t) {
+            if (t->l1)
+                for (int k = 0; k < K; k++)
+                    w->den[k] += t->l1[k];
+            if (t->smooth_prev && t->smooth_weight > 0.0f)
+                for (int k = 0; k < K; k++) {
+                    w->num[k] += t->smooth_weight * t->smooth_prev[k];
+                    w->den[k] += t->smooth_weight * h[k];
+                }
+            if (t->reg_num && t->reg_weight > 0.0f) {
+                for (int k = 0; k < K; k++)
+                    w->num[k] += t->reg_weight * t->reg_num[k];
+                add_regression_den(ds, t, h, w->den);
+            }
+        }
+        for (int k = 0; k < K; k++) {
+            float nk = h[k] * w->num[k] / (w->den[k] + NMF_EPS);
+            h[k] = nk == nk ? nk : 0.0f; /* a NaN can only come from a poisoned input: drop it */
+        }
+    }
+    model(ds, h, w->y);
+    return (float)nmf_beta_divergence(v, w->y, ds->bins, beta);
+}
+
+/* ---- offline routines (allocate) ---- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static float uniform01(uint64_t *state)
+{
+    return (float)((splitmix64(state) >> 40) * (1.0 / 16777216.0));
+}
+
+static float *aligned_floats(size_t n)
+{
+    size_t bytes = (sizeof(float) * (n ? n : 1) + CAMSEP_ALIGN - 1) / CAMSEP_ALIGN * CAMSEP_ALIGN;
+    float *p = aligned_alloc(CAMSEP_ALIGN, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+int nmf_batch_activations(const camsep_dictset *ds, const float *V, size_t frames, int iterations,
+                          float beta, float *H)
+{
+    const int F = ds->bins, FP = ds->bins_padded, KP = ds->atoms_padded, K = ds->n_atoms;
+    float *buf = aligned_floats((size_t)(4 * FP + 3 * KP));
+    if (!buf)
+        return -1;
+    nmf_work w = {buf, buf + FP, buf + 2 * FP, buf + 4 * FP + KP, buf + 4 * FP + 2 * KP};
+    float *vcol = buf + 3 * FP, *h = buf + 4 * FP;
+    for (size_t n = 0; n < frames; n++) {
+        memcpy(vcol, V + n * (size_t)F, sizeof(float) * (size_t)F);
+        double total = 0.0;
+        for (int f = 0; f < F; f++)
+            total += vcol[f];
+        for (int k = 0; k < KP; k++)
+            h[k] = k < K ? (float)(total / K) + NMF_EPS : 0.0f;
+        nmf_solve_frame(ds, vcol, h, iterations, beta, NULL, &w);
+        memcpy(H + n * (size_t)K, h, sizeof(float) * (size_t)K);
+    }
+    free(buf);
+    return 0;
+}
+
+/* Training state: W twice (atom-major for W h, bin-major for W^T r), the
+ * activations atom-major (a row per atom, for the W update), the ratios. */
+typedef struct train_state {
+    size_t frames;
+    int bins, bins_padded, atoms, atoms_padded;
+    float beta;
+    float *w_by_atom, *w_by_bin, *h_by_atom, *V, *R, *P, *h, *acc, *wnum, *wden;
+} train_state;
+
+static void train_free(train_state *s)
+{
+    free(s->w_by_atom); free(s->w_by_bin); free(s->h_by_atom); free(s->V); free(s->R);
+    free(s->P); free(s->h); free(s->acc); free(s->wnum); free(s->wden);
+}
+
+static int train_alloc(train_state *s)
+{
+    size_t fp = (size_t)s->bins_padded, kp = (size_t)s->atoms_padded;
+    s->w_by_atom = aligned_floats(kp * fp);
+    s->w_by_bin = aligned_floats((size_t)s->bins * kp);
+    s->h_by_atom = aligned_floats(kp * s->frames);
+    s->V = aligned_floats(s->frames * fp);
+    s->R = aligned_floats(s->frames * fp);
+    s->P = s->beta == 1.0f ? NULL : aligned_floats(s->frames * fp);
+    s->h = aligned_floats(kp);
+    s->acc = aligned_floats(fp > kp ? fp : kp);
+    s->wnum = aligned_floats(kp * fp);
+    s->wden = aligned_floats(kp * fp);
+    return s->w_by_atom && s->w_by_bin && s->h_by_atom && s->V && s->R && (s->beta == 1.0f || s->P) &&
+                   s->h && s->acc && s->wnum && s->wden
+               ? 0
+               : -1;
+}
+
+static void gather_h(const train_state *s, size_t n)
+{
+    for (int k = 0; k < s->atoms; k++)
+        s->h[k] = s->h_by_atom[(size_t)k * s->frames + n];
+}
+
+/* R = V (WH)^(beta-2), P = (WH)^(beta-1), frame by frame. */
+static void train_ratios(train_state *s)
+{
+    const int FP = s->bins_padded;
+    for (size_t n = 0; n < s->frames; n++) {
+        gather_h(s, n);
+        float *y = s->acc;
+        nmf_rows_combine(s->w_by_atom, s->atoms, FP, s->h, y, FP);
+        for (int f = 0; f < FP; f++)
+            y[f] += NMF_EPS;
+        if (s->beta == 1.0f)
+            nmf_ratio_kl(s->V + n * FP, y, s->R + n * FP, FP);
+        else
+            nmf_ratio_beta(s->V + n * FP, y, s->beta, s->R + n * FP, s->P + n * FP, FP);
+    }
+}
+
+static void train_update_h(train_state *s)
+{
+    const int FP = s->bins_padded, KP = s->atoms_padded;
+    float *den = s->wden; /* scratch: the W update overwrites it anyway */
+    for (size_t n = 0; n < s->frames; n++) {
+        nmf_rows_combine(s->w_by_bin, s->bins, KP, s->R + n * FP, s->acc, KP);
+        if (s->beta != 1.0f)
+            nmf_rows_combine(s->w_by_bin, s->bins, KP, s->P + n * FP, den, KP);
+        for (int k = 0; k < s->atoms; k++) {
+            float d = s->beta == 1.0f ? 1.0f : den[k]; /* atoms have unit L1 norm */
+            float *hk = &s->h_by_atom[(size_t)k * s->frames + n];
+            *hk = *hk * s->acc[k] / (d + NMF_EPS);
+        }
+    }
+}
+
+static void train_update_w(train_state *s)
+{
+    const int FP = s->bins_padded, F = s->bins;
+    for (int k = 0; k < s->atoms; k++) {
+        const float *hk = s->h_by_atom + (size_t)k * s->frames;
+        float *num = s->wnum + (size_t)k * FP, *den = s->wden + (size_t)k * FP;
+        nmf_rows_combine(s->R, (int)s->frames, FP, hk, num, FP);
+        if (s->beta != 1.0f) {
+            nmf_rows_combine(s->P, (int)s->frames, FP, hk, den, FP);
+        } else {
+            double total = 0.0;
+            for (size_t n = 0; n < s->frames; n++)
+                total += hk[n];
+            for (int f = 0; f < FP; f++)
+                den[f] = (float)total;
+        }
+        float *wk = s->w_by_atom + (size_t)k * FP;
+        double sum = 0.0;
+        for (int f = 0; f < F; f++) {
+            wk[f] = wk[f] * num[f] / (den[f] + NMF_EPS);
+            sum += wk[f];
+        }
+        /* Unit L1 norm, the scale moved into the activations. */
+        if (sum > 0.0) {
+            for (int f = 0; f < F; f++)
+                wk[f] = (float)(wk[f] / sum);
+            float *hrow = s->h_by_atom + (size_t)k * s->frames;
+            for (size_t n = 0; n < s->frames; n++)
+                hrow[n] = (float)(hrow[n] * sum);
+        }
+    }
+    for (int f = 0; f < F; f++)
+        for (int k = 0; k < s->atoms; k++)
+            s->w_by_bin[(size_t)f * s->atoms_padded + k] = s->w_by_atom[(size_t)k * FP + f];
+}
+
+int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations, float beta,
+              uint64_t seed, float *W, void (*progress)(void *ctx, int done, int total), void *ctx)
+{
+    if (frames == 0 || frames > (size_t)INT32_MAX || bins < 1 || atoms < 1)
+        return -1;
+    train_state s = {.frames = frames, .bins = bins, .bins_padded = camsep_pad(bins), .atoms = atoms,
+                     .atoms_padded = camsep_pad(atoms), .beta = beta};
+    if (train_alloc(&s)) {
+        train_free(&s);
+        return -1;
+    }
+    double mean = 0.0;
+    for (size_t n = 0; n < frames; n++)
+        for (int f = 0; f < bins; f++) {
+            s.V[n * s.bins_padded + f] = V[n * bins + f];
+            mean += V[n * bins + f];
+        }
+    mean /= (double)frames * bins;
+    uint64_t rng = seed;
+    for (int k = 0; k < atoms; k++) {
+        double sum = 0.0;
+        for (int f = 0; f < bins; f++)
+            sum += s.w_by_atom[(size_t)k * s.bins_padded + f] = 0.1f + uniform01(&rng);
+        for (int f = 0; f < bins; f++)
+            s.w_by_atom[(size_t)k * s.bins_padded + f] /= (float)sum;
+    }
+    for (size_t i = 0; i < (size_t)atoms * frames; i++)
+        s.h_by_atom[i] = (float)(mean * bins / atoms * (0.5 + uniform01(&rng)));
+    for (int f = 0; f < bins; f++)
+        for (int k = 0; k < atoms; k++)
+            s.w_by_bin[(size_t)f * s.atoms_padded + k] = s.w_by_atom[(size_t)k * s.bins_padded + f];
+
+    for (int it = 0; it < iterations; it++) {
+        train_ratios(&s);
+        train_update_h(&s);
+        train_ratios(&s);
+        train_update_w(&s);
+        if (progress)
+            progress(ctx, it + 1, iterations);
+    }
+    for (int k = 0; k < atoms; k++)
+        memcpy(W + (size_t)k * bins, s.w_by_atom + (size_t)k * s.bins_padded, sizeof(float) * bins);
+    train_free(&s);
+    return 0;
+}

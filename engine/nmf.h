@@ -1,0 +1,53 @@
+/*
+ * Supervised NMF with fixed dictionaries: the per-frame online solver used by
+ * the engine (real-time safe, works in caller-provided buffers) and the
+ * offline batch routines used by training, tools and tests (allocate).
+ */
+#ifndef CAMSEP_NMF_H
+#define CAMSEP_NMF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dictset.h"
+
+/* Penalties for one frame; all strengths may be zero. Arrays are per atom. */
+typedef struct nmf_frame_terms {
+    const float *l1;          /* activity prior: added to the denominator (or NULL) */
+    const float *smooth_prev; /* h_{n-1} for temporal smoothness (or NULL) */
+    float smooth_weight;      /* 2 * s / frame scale, as a per-atom coefficient */
+    const float *reg_num;     /* regression prior: added to the numerator (or NULL) */
+    const float *reg_gram;    /* regression prior: block-diagonal G = A A^T, source j's
+                                 K_j x K_j block at offset sum_{i<j} K_i^2 */
+    float reg_weight;         /* den += reg_weight * G h */
+} nmf_frame_terms;
+
+/* Work buffers for one frame, each at least bins_padded (y, ratio, ypow) or
+ * atoms_padded (num, den) floats, 64-byte aligned. */
+typedef struct nmf_work {
+    float *y, *ratio, *ypow, *num, *den;
+} nmf_work;
+
+/* Runs `iterations` multiplicative updates of h (atoms_padded, warm-started by
+ * the caller) for magnitude column v (bins_padded, zero-padded). Leaves
+ * work->y = W h + eps. Returns the final beta-divergence. */
+float nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
+                      const nmf_frame_terms *terms, nmf_work *work);
+
+/* beta-divergence D(v | y) summed over n values. */
+double nmf_beta_divergence(const float *v, const float *y, int n, float beta);
+
+/* Offline: activations of every frame of V (frames x bins, frame-major) for a
+ * fixed set, all frames updated together (the batch solution the online solver
+ * should reach). H is frames x n_atoms. 0, or -1 when out of memory. */
+int nmf_batch_activations(const camsep_dictset *ds, const float *V, size_t frames, int iterations,
+                          float beta, float *H);
+
+/* Offline: learn K atoms from V (frames x bins) by multiplicative
+ * beta-NMF updates of W and H from a seeded random start; W is K x bins,
+ * atom-major, each atom of unit L1 norm. progress(ctx, done, total) is called
+ * once per iteration (may be NULL). 0, or -1 when out of memory. */
+int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations, float beta,
+              uint64_t seed, float *W, void (*progress)(void *ctx, int done, int total), void *ctx);
+
+#endif
