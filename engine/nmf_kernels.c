@@ -4,49 +4,63 @@
 
 typedef float vec8 __attribute__((vector_size(32)));
 
-/* One build runs everywhere: an AVX2+FMA clone on CPUs that have it, the
- * baseline clone elsewhere (dispatched once by the dynamic loader). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define CAMSEP_HOT __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define CAMSEP_HOT
+/* Each kernel is compiled twice: for the baseline instruction set and for
+ * AVX2 + FMA; the variant is chosen at run time from what the CPU reports
+ * (features, not a CPU model, so AMD and Intel alike get the fast path). */
+#define KERNEL(name) name##_baseline
+#define KERNEL_TARGET
+#include "nmf_kernels_body.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CAMSEP_HAVE_AVX2_VARIANT 1
+#define KERNEL(name) name##_avx2
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#include "nmf_kernels_body.h"
+#undef KERNEL
+#undef KERNEL_TARGET
+
+static int use_avx2(void)
+{
+    static int cached = -1; /* a benign race: every thread computes the same value */
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
 #endif
 
-CAMSEP_HOT
-void nmf_rows_combine(const float *m, int rows, int stride, const float *x, float *y, int cols)
+const char *nmf_kernel_variant(void)
 {
-    int c = 0;
-    for (; c + 32 <= cols; c += 32) {
-        vec8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-        const float *p = m + c;
-        for (int r = 0; r < rows; r++, p += stride) {
-            const vec8 *row = (const vec8 *)p;
-            vec8 s = (vec8){0} + x[r];
-            a0 += row[0] * s;
-            a1 += row[1] * s;
-            a2 += row[2] * s;
-            a3 += row[3] * s;
-        }
-        vec8 *out = (vec8 *)(y + c);
-        out[0] = a0;
-        out[1] = a1;
-        out[2] = a2;
-        out[3] = a3;
-    }
-    for (; c < cols; c += 8) {
-        vec8 a0 = {0};
-        const float *p = m + c;
-        for (int r = 0; r < rows; r++, p += stride)
-            a0 += *(const vec8 *)p * ((vec8){0} + x[r]);
-        *(vec8 *)(y + c) = a0;
-    }
+#ifdef CAMSEP_HAVE_AVX2_VARIANT
+    if (use_avx2())
+        return "avx2+fma";
+#endif
+    return "baseline";
 }
 
-CAMSEP_HOT
+void nmf_rows_combine(const float *m, int rows, int stride, const float *x, float *y, int cols)
+{
+#ifdef CAMSEP_HAVE_AVX2_VARIANT
+    if (use_avx2()) {
+        rows_combine_avx2(m, rows, stride, x, y, cols);
+        return;
+    }
+#endif
+    rows_combine_baseline(m, rows, stride, x, y, cols);
+}
+
 void nmf_ratio_kl(const float *v, const float *y, float *ratio, int n)
 {
-    for (int i = 0; i < n; i++)
-        ratio[i] = v[i] / y[i];
+#ifdef CAMSEP_HAVE_AVX2_VARIANT
+    if (use_avx2()) {
+        ratio_kl_avx2(v, y, ratio, n);
+        return;
+    }
+#endif
+    ratio_kl_baseline(v, y, ratio, n);
 }
 
 void nmf_ratio_beta(const float *v, const float *y, float beta, float *ratio, float *ypow, int n)

@@ -25,6 +25,9 @@ void nmf_rows_combine(const float *m, int rows, int stride, const float *x, floa
  * CAMSEP_SIMD): with y = W h + eps,
  *   kl:      ratio = v / y
  *   general: ratio = v * y^(beta-2), ypow = y^(beta-1) */
+/* Which instruction-set variant the kernels run ("avx2+fma" or "baseline"). */
+const char *nmf_kernel_variant(void);
+
 void nmf_ratio_kl(const float *v, const float *y, float *ratio, int n);
 void nmf_ratio_beta(const float *v, const float *y, float beta, float *ratio, float *ypow, int n);
 
