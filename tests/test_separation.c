@@ -1,0 +1,99 @@
+/* Separation quality on synthetic instruments with known spectra.
+ * 1. Two different instruments with overlapping ranges, dictionaries trained on
+ *    other melodies: each stem's SDR (plain signal-to-error, stricter than BSS
+ *    Eval) is above 5 dB with no priors (measured 6.7 / 6.3 dB at the defaults).
+ * 2. Two players of the SAME instrument (identical dictionaries), taking turns
+ *    with some overlap: audio alone cannot tell them apart; correct activity
+ *    priors must raise the SDR clearly. */
+#include <math.h>
+#include <string.h>
+
+#include "test_support.h"
+
+#define RATE 16000.0
+#define FFT 1024
+#define HOP 256
+
+static int first_part(double t) { return t < 2.6; }
+static int second_part(double t) { return t > 1.4; }
+
+static void separate(camsep_dictionary **d, const camsep_params *p, const float *mix, size_t n,
+                     const float *const *truth, double *sdr, int with_priors)
+{
+    camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, p);
+    if (with_priors)
+        for (int k = 0; k < 200; k++) { /* 50 Hz priors, as a camera at 50 fps */
+            double t = k * 0.02;
+            camsep_prior pr = {.time = (int64_t)(t * RATE), .n_sources = 2};
+            pr.activity[0] = first_part(t) ? 1.0f : 0.0f;
+            pr.activity[1] = second_part(t) ? 1.0f : 0.0f;
+            pr.motion[0][0] = pr.activity[0];
+            pr.motion[1][0] = pr.activity[1];
+            CHECK(camsep_engine_push_prior(e, &pr) == 0);
+        }
+    float **out = run_engine(e, mix, n, 512, 2);
+    const size_t lat = (size_t)camsep_engine_latency(e);
+    for (int j = 0; j < 2; j++)
+        sdr[j] = sdr_db(truth[j], out[j] + lat, n, 0);
+    free_stems(out, 2);
+    camsep_engine_free(e);
+}
+
+static void different_instruments(void)
+{
+    const size_t n = (size_t)(4.0 * RATE);
+    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
+    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.2, 31, NULL);
+    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.2, 32, NULL);
+    camsep_dictionary *d[2] = {train_dictionary(a, n, RATE, FFT, 16, "a"), train_dictionary(b, n, RATE, FFT, 16, "b")};
+    memset(a, 0, n * sizeof(float));
+    memset(b, 0, n * sizeof(float));
+    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.3, 33, NULL);
+    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.25, 34, NULL);
+    for (size_t i = 0; i < n; i++)
+        mix[i] = a[i] + b[i];
+    camsep_params p;
+    camsep_params_default(&p);
+    double sdr[2], mix_sdr[2] = {sdr_db(a, mix, n, 0), sdr_db(b, mix, n, 0)};
+    const float *truth[2] = {a, b};
+    separate(d, &p, mix, n, truth, sdr, 0);
+    printf("different instruments: SDR %.2f / %.2f dB (mixture as estimate: %.2f / %.2f dB)\n", sdr[0], sdr[1],
+           mix_sdr[0], mix_sdr[1]);
+    CHECK(sdr[0] > 5.0 && sdr[1] > 5.0);
+    camsep_dictionary_free(d[0]);
+    camsep_dictionary_free(d[1]);
+    free(a); free(b); free(mix);
+}
+
+static void same_instrument_with_priors(void)
+{
+    const size_t n = (size_t)(4.0 * RATE);
+    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.2, 41, NULL);
+    camsep_dictionary *shared = train_dictionary(a, n, RATE, FFT, 16, "violin");
+    camsep_dictionary *d[2] = {shared, shared};
+    memset(a, 0, n * sizeof(float));
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.3, 42, first_part);
+    synth_melody(b, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.25, 43, second_part);
+    for (size_t i = 0; i < n; i++)
+        mix[i] = a[i] + b[i];
+    const float *truth[2] = {a, b};
+    camsep_params p;
+    camsep_params_default(&p);
+    double blind[2], informed[2];
+    separate(d, &p, mix, n, truth, blind, 0);
+    p.activity_strength = 4.0f;
+    separate(d, &p, mix, n, truth, informed, 1);
+    printf("same instrument: audio only %.2f / %.2f dB, with activity priors %.2f / %.2f dB\n", blind[0], blind[1],
+           informed[0], informed[1]);
+    CHECK(informed[0] > blind[0] + 2.0 && informed[1] > blind[1] + 2.0); /* measured +3.1 dB */
+    camsep_dictionary_free(shared);
+    free(a); free(b); free(mix);
+}
+
+int main(void)
+{
+    different_instruments();
+    same_instrument_with_priors();
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* Shared helpers for the engine tests: checks, synthetic instruments, SDR. */
+#ifndef CAMSEP_TEST_SUPPORT_H
+#define CAMSEP_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "camsep_engine.h"
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            exit(1);                                                                 \
+        }                                                                            \
+    } while (0)
+
+#define CHECK_MSG(cond, ...)                                                         \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                            \
+            fputc('\n', stderr);                                                     \
+            exit(1);                                                                 \
+        }                                                                            \
+    } while (0)
+
+/* A synthetic instrument: harmonic partials whose amplitudes follow the given
+ * envelope kind, with a short attack and release per note. */
+typedef enum { TIMBRE_ODD_HARMONICS, TIMBRE_BRIGHT, TIMBRE_DARK } timbre;
+
+/* Adds a note (f0 Hz, from start to end seconds, amplitude) into out. */
+void synth_note(float *out, size_t n, double rate, timbre t, double f0, double start, double end, double amp);
+/* A melody of `notes` random notes (seeded) from the MIDI range [lo, hi],
+ * each `note_s` long, sounding only where active(t) is true (may be NULL). */
+void synth_melody(float *out, size_t n, double rate, timbre t, int lo, int hi, double note_s, uint64_t seed,
+                  int (*active)(double t));
+
+/* 10 log10(|ref|^2 / |ref - est|^2) over [from, n). */
+double sdr_db(const float *ref, const float *est, size_t n, size_t from);
+
+/* A dictionary trained (nmf_train, as camsep-train does) on a signal. */
+camsep_dictionary *train_dictionary(const float *x, size_t n, double rate, int fft, int atoms, const char *name);
+
+/* An engine with the given players, or exits the test. */
+camsep_engine *make_engine(double rate, int fft, int hop, camsep_dictionary **players, int n_players,
+                           const camsep_params *params);
+
+/* Runs x through e in blocks of `block` (any size), writing `stems` outputs of
+ * n + latency samples each (caller frees with free_stems). */
+float **run_engine(camsep_engine *e, const float *x, size_t n, int block, int stems);
+void free_stems(float **stems, int count);
+
+float *alloc_signal(size_t n);
+
+#endif
