@@ -94,6 +94,9 @@ static void parse(int argc, char **argv, train_options *o)
         cli_fail(PROG, "--hop must be at most half the FFT size");
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
         cli_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
+    for (const char *c = o->name ? o->name : ""; *c; c++)
+        if ((unsigned char)*c < 0x20)
+            cli_fail(PROG, "--name has a control character");
 }
 
 /* Magnitude frames of every input, loud enough to learn from, concatenated. */
@@ -197,6 +200,8 @@ static void sort_by_centroid(camsep_dictionary *d)
     free(tmp);
 }
 
+/* The file's base name without extension; bytes outside printable ASCII
+ * become '_' so that any file name gives a valid (UTF-8) dictionary name. */
 static void default_name(const char *path, char *name, size_t len)
 {
     const char *base = strrchr(path, '/');
@@ -205,6 +210,9 @@ static void default_name(const char *path, char *name, size_t len)
     char *dot = strrchr(name, '.');
     if (dot && dot != name)
         *dot = '\0';
+    for (char *c = name; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+            *c = '_';
 }
 
 int main(int argc, char **argv)
@@ -217,11 +225,9 @@ int main(int argc, char **argv)
     if (frames < (size_t)o.atoms)
         cli_fail(PROG, "only %zu non-silent frames in the input; need at least as many as atoms (%d)", frames,
                  o.atoms);
-    char name[CAMSEP_DICT_NAME_LEN], err[512];
-    if (o.name)
-        snprintf(name, sizeof name, "%s", o.name);
-    else
-        default_name(o.inputs[0], name, sizeof name);
+    char fallback[CAMSEP_DICT_NAME_LEN], err[512];
+    default_name(o.inputs[0], fallback, sizeof fallback);
+    const char *name = o.name ? o.name : fallback;
     camsep_dictionary *d = camsep_dictionary_new(o.atoms, rate, o.fft, name, err, sizeof err);
     if (!d)
         cli_fail(PROG, "%s", err);
@@ -240,7 +246,7 @@ int main(int argc, char **argv)
     if (camsep_dictionary_save(d, o.output, err, sizeof err))
         cli_fail(PROG, "%s", err);
     if (!o.quiet)
-        fprintf(stderr, "%s: wrote %s (%s, %d atoms)\n", PROG, o.output, name, o.atoms);
+        fprintf(stderr, "%s: wrote %s (%s, %d atoms)\n", PROG, o.output, d->name, o.atoms);
     camsep_dictionary_free(d);
     free(o.inputs);
     return 0;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages camsep builds, tests and demonstrates with.
+# Run as root (or with sudo). Does nothing when everything is already there.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config            # toolchain
+  libfftw3-dev libsndfile1-dev libcairo2-dev  # engine, tools, plots
+  fluidsynth fluid-soundfont-gm               # demo and preset rendering (FluidR3 GM, MIT)
+  python3 python3-numpy python3-scipy python3-mir-eval  # demo and quality evaluation (BSS Eval)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "install-deps: missing packages (${missing[*]}); run as root" >&2
+    exit 1
+  fi
+else
+  SUDO=
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
