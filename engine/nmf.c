@@ -11,11 +11,16 @@
 double nmf_beta_divergence(const float *v, const float *y, int n, float beta)
 {
     double d = 0.0;
+    if (beta == 1.0f) { /* the per-frame meter: single-precision logs are plenty */
+        for (int i = 0; i < n; i++) {
+            float a = v[i], b = y[i] > NMF_EPS ? y[i] : NMF_EPS;
+            d += (a > 0.0f ? a * logf(a / b) : 0.0f) - a + b;
+        }
+        return d;
+    }
     for (int i = 0; i < n; i++) {
         double a = v[i], b = y[i] > NMF_EPS ? y[i] : NMF_EPS;
-        if (beta == 1.0f)
-            d += (a > 0.0 ? a * log(a / b) : 0.0) - a + b;
-        else if (beta == 0.0f)
+        if (beta == 0.0f)
             d += a > 0.0 ? a / b - log(a / b) - 1.0 : 0.0;
         else
             d += (pow(a, beta) + (beta - 1.0) * pow(b, beta) - beta * a * pow(b, beta - 1.0)) /
