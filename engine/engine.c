@@ -59,6 +59,7 @@ struct camsep_engine {
     float *reg_gram;           /* block-diagonal A A^T */
     float *reg_u;              /* normalised activations */
     double scale_run;
+    double reg_weight;         /* sum of the forgetting weights so far (bias correction) */
     bool reg_fresh;
 
     float gain_now[CAMSEP_MAX_SOURCES];
@@ -486,13 +487,20 @@ static void regression_learn(camsep_engine *e, const camsep_dictset *s, const pr
     const int C = e->cfg.motion_channels, K = s->n_atoms;
     const float alpha = (float)exp(-(double)e->hop / (e->params.regression_memory_s * e->cfg.sample_rate));
     const float mu = e->params.regression_sparsity;
+    /* A starts where A^T u is source j's share of the activations (the motion's
+     * [0,1] scale) and never falls below a quarter of that: a player who rests
+     * (m = 0) for a while must not switch the coupling off for good. */
+    const float a_init = 1.0f / (float)K, a_floor = 0.25f * a_init;
     if (e->reg_fresh) {
         memset(e->reg_hm, 0, sizeof(float) * (size_t)e->cfg.max_atoms * C);
         memset(e->reg_hh, 0, sizeof(float) * (size_t)e->cfg.max_atoms * e->cfg.max_atoms);
         for (int k = 0; k < K * C; k++)
-            e->reg_a[k] = 1.0f / (float)K;
+            e->reg_a[k] = a_init;
+        e->reg_weight = 0.0;
         e->reg_fresh = false;
     }
+    e->reg_weight = alpha * e->reg_weight + (1.0 - alpha);
+    const float unbias = (float)(1.0 / e->reg_weight); /* statistics as averages from the first frame on */
     for (int k = 0; k < K; k++)
         e->reg_u[k] = (float)(K * e->h[k] / e->scale_run);
     float *hh = e->reg_hh, *gram = e->reg_gram;
@@ -508,10 +516,11 @@ static void regression_learn(camsep_engine *e, const camsep_dictset *s, const pr
         }
         for (int r = 0; r < kj; r++)
             for (int c = 0; c < C; c++) {
-                float den = mu + 1e-12f;
+                float den = 0.0f;
                 for (int q = 0; q < kj; q++)
                     den += hh[r * kj + q] * A[q * C + c];
-                A[r * C + c] *= hm[r * C + c] / den;
+                float next = A[r * C + c] * hm[r * C + c] * unbias / (den * unbias + mu + 1e-12f);
+                A[r * C + c] = next > a_floor ? next : a_floor;
             }
         for (int r = 0; r < kj; r++)
             for (int c = 0; c < kj; c++) {

@@ -91,7 +91,7 @@ static void same_instrument_with_priors(void)
     printf("same instrument: audio only %.2f / %.2f dB, activity prior %.2f / %.2f dB, regression prior %.2f / %.2f dB\n",
            blind[0], blind[1], informed[0], informed[1], regressed[0], regressed[1]);
     CHECK(informed[0] > blind[0] + 2.0 && informed[1] > blind[1] + 2.0); /* measured +3.1 dB */
-    CHECK(regressed[0] > blind[0] + 0.1 && regressed[1] > blind[1] + 0.1); /* measured +0.35 dB */
+    CHECK(regressed[0] > blind[0] + 1.0 && regressed[1] > blind[1] + 1.0); /* measured +2.1 dB */
     camsep_dictionary_free(shared);
     free(a); free(b); free(mix);
 }
