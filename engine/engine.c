@@ -573,16 +573,12 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         regression_terms(e, s, pv, t);
 }
 
-/* Soft masks m_j = S_j^p / sum_i S_i^p, computed on S_j / y (all <= 1: no overflow). */
+/* Soft masks m_j = S_j^p / sum_i S_i^p from the per-source models in
+ * src_model, computed on S_j / y (all <= 1: no overflow), in place. */
 static void compute_masks(camsep_engine *e, const camsep_dictset *s)
 {
     const int FP = e->bins_padded, J = s->n_sources;
     const float p = e->params.mask_power;
-    for (int j = 0; j < J; j++) {
-        int a = s->atom_start[j];
-        nmf_rows_combine(s->w_by_atom + (size_t)a * FP, s->atom_start[j + 1] - a, FP, e->h + a,
-                         e->src_model + (size_t)j * FP, FP);
-    }
     memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
     for (int j = 0; j < J; j++) {
         float *m = e->src_model + (size_t)j * FP;
@@ -657,8 +653,9 @@ static void analyse_frame(camsep_engine *e)
         warm_start(e, s, (float)level);
         nmf_frame_terms terms;
         build_terms(e, s, (float)level, &terms);
-        rep.objective = nmf_solve_frame(s, e->mag, e->h, e->params.iterations, e->params.beta, &terms,
-                                        &e->work);
+        nmf_solve_frame(s, e->mag, e->h, e->params.iterations, e->params.beta, &terms, &e->work);
+        nmf_model_by_source(s, e->h, e->src_model, e->work.y);
+        rep.objective = (float)nmf_beta_divergence(e->mag, e->work.y, e->bins, e->params.beta);
         memcpy(e->h_prev, e->h, sizeof(float) * (size_t)s->n_atoms);
         if (e->reg_a && e->params.regression_strength > 0.0f && e->prior_now.motion_valid)
             regression_learn(e, s, &e->prior_now);

@@ -52,7 +52,7 @@ static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *
     }
 }
 
-float nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
+void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *t, nmf_work *w)
 {
     const int F = ds->bins_padded, K = ds->n_atoms, KP = ds->atoms_padded;
@@ -86,8 +86,22 @@ float nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int it
             h[k] = nk == nk ? nk : 0.0f; /* a NaN can only come from a poisoned input: drop it */
         }
     }
-    model(ds, h, w->y);
-    return (float)nmf_beta_divergence(v, w->y, ds->bins, beta);
+}
+
+void nmf_model_by_source(const camsep_dictset *ds, const float *h, float *by_source, float *y)
+{
+    const int FP = ds->bins_padded;
+    for (int j = 0; j < ds->n_sources; j++) {
+        int a = ds->atom_start[j];
+        nmf_rows_combine(ds->w_by_atom + (size_t)a * FP, ds->atom_start[j + 1] - a, FP, h + a,
+                         by_source + (size_t)j * FP, FP);
+    }
+    for (int f = 0; f < FP; f++) {
+        float sum = NMF_EPS;
+        for (int j = 0; j < ds->n_sources; j++)
+            sum += by_source[(size_t)j * FP + f];
+        y[f] = sum;
+    }
 }
 
 /* ---- offline routines (allocate) ---- */

@@ -29,10 +29,13 @@ typedef struct nmf_work {
 } nmf_work;
 
 /* Runs `iterations` multiplicative updates of h (atoms_padded, warm-started by
- * the caller) for magnitude column v (bins_padded, zero-padded). Leaves
- * work->y = W h + eps. Returns the final beta-divergence. */
-float nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
+ * the caller) for magnitude column v (bins_padded, zero-padded). */
+void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *terms, nmf_work *work);
+
+/* Each source's model W_j h_j (n_sources rows of bins_padded) and their sum
+ * plus eps, y = W h + eps: the masks' and the objective's inputs in one pass. */
+void nmf_model_by_source(const camsep_dictset *ds, const float *h, float *by_source, float *y);
 
 /* beta-divergence D(v | y) summed over n values. */
 double nmf_beta_divergence(const float *v, const float *y, int n, float beta);
