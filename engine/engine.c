@@ -102,7 +102,7 @@ void camsep_params_default(camsep_params *p)
     p->warm_start = 0.1f;
     p->beta = 1.0f;
     p->mask_power = 2.0f;
-    p->activity_strength = 1.0f;
+    p->activity_strength = 0.3f;
     p->regression_strength = 0.0f;
     p->regression_sparsity = 0.01f;
     p->regression_memory_s = 10.0f;
