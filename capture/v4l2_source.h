@@ -1,0 +1,101 @@
+/*
+ * A V4L2 camera as a frame source, through libv4l2.
+ *
+ * Format: the source asks for a format it can turn into 8-bit luma: GREY,
+ * then packed YUV 4:2:2 (YUYV, UYVY, YVYU, VYUY), then 4:2:0 (YUV420, YVU420,
+ * NV12, NV21), then RGB24/BGR24 (what libv4l2 converts MJPEG and Bayer
+ * cameras to); native formats before libv4l2-emulated ones. The requested
+ * size and rate come first: a format that has the requested size (then rate)
+ * wins over a preferred format that does not; among equals the order above
+ * decides. 0 in a field means the device's current setting.
+ *
+ * Streaming: mmap buffers (4 requested), poll, DQBUF, conversion to a luma
+ * plane owned by the source (stride = width), QBUF. Timestamps come from the
+ * buffer when the driver flags them CLOCK_MONOTONIC; otherwise the source
+ * stamps frames with camsep_monotonic_ns() at dequeue and says so in its
+ * description. frame.sequence counts camera frames from 0 including dropped
+ * ones, so a gap means the driver dropped frames (counted in the stats); it
+ * keeps increasing across reopens (an outage shows in the timestamps, not as
+ * a sequence gap).
+ *
+ * Faults: an unplug (ENODEV), an I/O error (EIO), POLLERR, or no frame for
+ * `stall_ms` make read() return CAMSEP_SOURCE_ERROR with a message; the
+ * source stays usable. It closes the device and reopens it from within later
+ * read() calls after a backoff that starts at `backoff_min_ms` and doubles up
+ * to `backoff_max_ms` (reset once the reopened camera has streamed for
+ * `backoff_max_ms`). While waiting, read() sleeps up to its timeout and
+ * returns CAMSEP_SOURCE_AGAIN; a failed reopen returns CAMSEP_SOURCE_ERROR. A
+ * timeout shorter than a stall is a plain CAMSEP_SOURCE_AGAIN. After a reopen
+ * the frame size may differ: the header's width/height and the frame say so.
+ * Reopening uses the same path, so prefer a stable one such as
+ * /dev/v4l/by-id/usb-...-video-index0 (a replugged camera may come back
+ * under another /dev/videoN).
+ *
+ * Timeouts: read() waits at most timeout_ms for a frame (0: only takes one
+ * that is ready); a negative timeout waits as long as needed, except while
+ * the camera is gone, when read() returns after each reopen attempt.
+ *
+ * Memory: buffers and the luma plane are allocated at open (and at a reopen
+ * that needs more); read() does not allocate in steady state.
+ *
+ * Threading: as every frame source, owned by one thread; nothing here is
+ * real-time safe.
+ */
+#ifndef CAMSEP_V4L2_SOURCE_H
+#define CAMSEP_V4L2_SOURCE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frame_source.h"
+#include "v4l2_device.h"
+
+typedef struct camsep_v4l2_request {
+    int width, height;    /* wanted frame size; 0 = the device's current one */
+    double fps;           /* wanted frame rate; 0 = the device's current one */
+    int backoff_min_ms;   /* first reopen delay after a fault (0: 250) */
+    int backoff_max_ms;   /* cap of the doubling delay (0: 4000) */
+    int stall_ms;         /* no frame for this long while streaming is a fault (0: 2000;
+                             never less than 3 frame periods) */
+} camsep_v4l2_request;
+
+typedef struct camsep_v4l2_stats {
+    uint64_t frames;         /* frames delivered */
+    uint64_t dropped;        /* frames lost, from gaps in the driver's sequence numbers */
+    uint64_t corrupt;        /* buffers skipped (V4L2_BUF_FLAG_ERROR or short) */
+    uint64_t faults;         /* unplugs, I/O errors, stalls */
+    uint64_t reopens;        /* successful reopens after a fault */
+    uint64_t reopen_failures;
+    uint32_t fourcc;         /* the negotiated pixel format (0 while the camera is gone) */
+    int emulated;            /* converted by libv4l2 from the camera's own format */
+    int monotonic;           /* timestamps from the driver (1) or stamped at dequeue (0) */
+    int connected;           /* the device is open and streaming */
+} camsep_v4l2_stats;
+
+/* Opens and starts the camera at device_path. req may be NULL (all defaults);
+ * dev NULL means camsep_v4l2_system_device(). Returns NULL with a message in
+ * err when the device cannot be opened, is not a streaming capture device, or
+ * offers no format that can be turned into luma. */
+camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2_request *req,
+                                      const camsep_v4l2_device *dev, char *err, size_t errlen);
+
+/* Fills st for a source made by camsep_v4l2_open; returns -1 for another kind
+ * of source. */
+int camsep_v4l2_get_stats(const camsep_frame_source *s, camsep_v4l2_stats *st);
+
+/* Prints the device's identity, formats, frame sizes and rates, and the
+ * format camsep would choose by default, to out. Returns 0, or -1 (with the
+ * reason printed) if the device cannot be opened or queried. */
+int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out);
+
+/* Prints one line per video capture node found as `dir`/video* (dir NULL:
+ * "/dev"), in numeric order; nodes that are not video capture devices (such
+ * as UVC metadata nodes) are skipped. Returns the number of capture devices
+ * (0 with a note printed when there is none), -1 if dir cannot be read. */
+int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out);
+
+/* The first video capture node under dir (NULL: "/dev") into path. Returns 0,
+ * or -1 when there is none. */
+int camsep_v4l2_first_device(const camsep_v4l2_device *dev, const char *dir, char *path, size_t pathlen);
+
+#endif
