@@ -67,6 +67,8 @@ int audio_write_mono(const char *path, const float *samples, size_t frames, doub
         snprintf(err, errlen, "%s: %s", path, sf_strerror(NULL));
         return -1;
     }
+    /* The PEAK chunk carries a timestamp: without it, the same samples give the same file. */
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     sf_count_t put = sf_writef_float(sf, samples, (sf_count_t)frames);
     int close_err = sf_close(sf);
     if (put != (sf_count_t)frames || close_err) {

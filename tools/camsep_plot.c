@@ -318,7 +318,7 @@ static void describe_run(const options *o, const inputs *in, double seconds, cha
     else
         snprintf(title, title_len, "camsep separation of %s", base_name(o->mix_path));
     int n = snprintf(subtitle, subtitle_len,
-                     "%s  \xc2\xb7  %d Hz  \xc2\xb7  %.2f s  \xc2\xb7  FFT %d, hop %d  \xc2\xb7  "
+                     "%s  \xc2\xb7  %d Hz  \xc2\xb7  %.2f s  \xc2\xb7  display FFT %d, hop %d  \xc2\xb7  "
                      "%d stem%s",
                      base_name(o->mix_path), in->sample_rate, seconds, o->fft, o->hop,
                      o->n_stems, o->n_stems == 1 ? "" : "s");
