@@ -8,6 +8,7 @@ PACKAGES=(
   libfftw3-dev libsndfile1-dev libcairo2-dev  # engine, tools, plots
   fluidsynth fluid-soundfont-gm               # demo and preset rendering (FluidR3 GM, MIT)
   python3 python3-numpy python3-scipy python3-mir-eval  # demo and quality evaluation (BSS Eval)
+  libv4l-dev strace                           # camera capture; the syscall-free check of the shm reader
 )
 
 missing=()
