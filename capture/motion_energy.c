@@ -1,0 +1,623 @@
+/* Motion energy per box and the playing-likelihood normaliser; see motion_energy.h. */
+#include "motion_energy.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_PER_OCTAVE 8
+#define HIST_LO (-12)            /* log2 of the smallest energy told apart, px per frame */
+#define HIST_HI 10               /* ... and of the largest */
+#define HIST_BINS ((HIST_HI - HIST_LO) * HIST_PER_OCTAVE)
+#define GLOBAL_SAMPLES 8192      /* flow vectors sampled for the global median */
+#define SEEN_SHARE 0.1           /* a box or cell needs this share of reliable pixels */
+#define OCCLUDER_SPEED 0.0025f   /* fast: this share of the frame height per frame (1.2 px at 480) */
+#define OUTLIER_RATIO 4.0f       /* energy this many times the reference is extraordinary */
+#define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
+#define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
+#define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
+
+/* One channel's normaliser. */
+typedef struct tracker {
+    float hist[HIST_BINS]; /* forgetting histogram of log2 energy */
+    float total;           /* its mass: 1 - a^frames */
+    float held;            /* the reference, held through rests */
+    float floor, ref;      /* current noise floor and reference */
+    float value;           /* smoothed normalised energy */
+} tracker;
+
+typedef struct box_state {
+    camsep_box box;
+    int x0, x1, y0, y1;    /* working-resolution rectangle of the latest update */
+    tracker tr[CAMSEP_MOTION_CHANNELS];
+    float energy[CAMSEP_MOTION_CHANNELS];
+    int seen[CAMSEP_MOTION_CHANNELS];  /* enough reliable flow in the latest frame */
+    float coverage;        /* share of the box's reliable pixels moving fast */
+    int occluded;          /* something large crosses the box: outputs and statistics held */
+    float hang;            /* seconds the occlusion is kept after the coverage falls */
+    float channel[CAMSEP_MOTION_CHANNELS];
+    float p;               /* smoothed likelihood */
+} box_state;
+
+struct camsep_motion {
+    camsep_motion_config cfg;
+    int width, height;
+    float min_range;
+    float fast;            /* pixels per frame that count as fast for the coverage */
+    int n;
+    box_state b[CAMSEP_MOTION_MAX_BOXES];
+    int have_ts;
+    int64_t last_ts;
+    float typical_dt;      /* running estimate of the frame interval, s */
+    float gu, gv;          /* global motion of the latest frame */
+    float gate;            /* residual magnitude below which flow counts as noise */
+    float noise_now;       /* this frame's gated energy of the still part of the picture */
+    float noise_level;     /* ... smoothed over NOISE_S; +inf until measured */
+    float *su, *sv, *tu;   /* GLOBAL_SAMPLES each */
+    float *row;            /* magnitudes and weights of one row (2 x width floats) */
+};
+
+void camsep_motion_config_default(camsep_motion_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->frame_rate = 30.0f;
+    cfg->attack_s = 0.03f;
+    cfg->release_s = 0.3f;
+    cfg->memory_s = 20.0f;
+    cfg->hold_s = 60.0f;
+    cfg->floor_quantile = 0.05f;
+    cfg->reference_quantile = 0.95f;
+    cfg->min_range = 0.0f;
+    cfg->min_ratio = 3.0f;
+    cfg->knee = 0.5f;
+    cfg->global_motion = CAMSEP_GLOBAL_MEDIAN;
+    cfg->noise_gate = 2.0f;
+    cfg->occlusion_share = 0.35f;
+}
+
+static int valid_config(const camsep_motion_config *c)
+{
+    return c->frame_rate > 0.1f && c->frame_rate <= 1000.0f && c->attack_s >= 0.0f && c->attack_s <= 10.0f &&
+           c->release_s >= 0.0f && c->release_s <= 60.0f && c->memory_s >= 0.5f && c->memory_s <= 3600.0f &&
+           c->hold_s >= 0.0f && c->hold_s <= 36000.0f && c->floor_quantile >= 0.0f &&
+           c->floor_quantile < c->reference_quantile && c->reference_quantile <= 1.0f && c->min_range >= 0.0f &&
+           c->min_range <= 1000.0f && c->min_ratio >= 1.0f && c->min_ratio <= 1000.0f && c->knee > 0.0f &&
+           c->knee <= 10.0f &&
+           c->noise_gate >= 0.0f && c->noise_gate <= 100.0f && c->occlusion_share > 0.0f &&
+           c->occlusion_share <= 1.0f &&
+           (c->global_motion == CAMSEP_GLOBAL_NONE || c->global_motion == CAMSEP_GLOBAL_MEDIAN);
+}
+
+static void reset_box_state(box_state *b)
+{
+    camsep_box keep = b->box;
+    memset(b, 0, sizeof *b);
+    b->box = keep;
+}
+
+camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_config *cfg)
+{
+    camsep_motion_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        camsep_motion_config_default(&c);
+    if (!valid_config(&c) || width < 1 || height < 1 || width > 16384 || height > 16384)
+        return NULL;
+    camsep_motion *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cfg = c;
+    m->width = width;
+    m->height = height;
+    m->min_range = c.min_range > 0.0f ? c.min_range : 0.3f * (float)height / 480.0f;
+    m->fast = OCCLUDER_SPEED * (float)height;
+    m->su = malloc(GLOBAL_SAMPLES * sizeof(float));
+    m->sv = malloc(GLOBAL_SAMPLES * sizeof(float));
+    m->tu = malloc(GLOBAL_SAMPLES * sizeof(float));
+    m->row = malloc((size_t)(2 * width + 8) * sizeof(float));
+    if (!m->su || !m->sv || !m->tu || !m->row) {
+        camsep_motion_free(m);
+        return NULL;
+    }
+    camsep_motion_reset(m);
+    return m;
+}
+
+void camsep_motion_free(camsep_motion *m)
+{
+    if (!m)
+        return;
+    free(m->su);
+    free(m->sv);
+    free(m->tu);
+    free(m->row);
+    free(m);
+}
+
+int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n)
+{
+    if (!m || n < 0 || n > CAMSEP_MOTION_MAX_BOXES || (n > 0 && !boxes))
+        return -1;
+    for (int j = 0; j < n; j++)
+        if (!(boxes[j].w > 0.0f && boxes[j].h > 0.0f && isfinite(boxes[j].x) && isfinite(boxes[j].y) &&
+              isfinite(boxes[j].w) && isfinite(boxes[j].h)))
+            return -1;
+    for (int j = 0; j < n; j++) {
+        camsep_box b = boxes[j];
+        float x1 = fminf(b.x + b.w, (float)m->width), y1 = fminf(b.y + b.h, (float)m->height);
+        b.x = fmaxf(b.x, 0.0f);
+        b.y = fmaxf(b.y, 0.0f);
+        b.w = x1 - b.x;
+        b.h = y1 - b.y;
+        if (!(b.w > 0.0f && b.h > 0.0f)) /* entirely outside: keep a sliver at the nearest edge */
+            b = (camsep_box){fminf(b.x, (float)m->width - 1), fminf(b.y, (float)m->height - 1), 1, 1};
+        m->b[j].box = b;
+    }
+    for (int j = n; j < m->n; j++)
+        reset_box_state(&m->b[j]);
+    m->n = n;
+    return 0;
+}
+
+int camsep_motion_boxes(const camsep_motion *m)
+{
+    return m->n;
+}
+
+void camsep_motion_reset_box(camsep_motion *m, int box)
+{
+    if (m && box >= 0 && box < CAMSEP_MOTION_MAX_BOXES)
+        reset_box_state(&m->b[box]);
+}
+
+void camsep_motion_reset(camsep_motion *m)
+{
+    if (!m)
+        return;
+    for (int j = 0; j < CAMSEP_MOTION_MAX_BOXES; j++)
+        reset_box_state(&m->b[j]);
+    m->have_ts = 0;
+    m->last_ts = 0;
+    m->typical_dt = 1.0f / m->cfg.frame_rate;
+    m->gu = m->gv = 0.0f;
+    m->gate = 0.0f;
+    m->noise_now = 0.0f;
+    m->noise_level = INFINITY;
+}
+
+/* ---- the normaliser ---- */
+
+static float quantile(const tracker *t, float q)
+{
+    const float target = q * t->total;
+    float cum = 0.0f;
+    int k = 0;
+    for (; k < HIST_BINS - 1; k++) {
+        if (cum + t->hist[k] >= target && t->hist[k] > 0.0f)
+            break;
+        cum += t->hist[k];
+    }
+    float frac = t->hist[k] > 0.0f ? (target - cum) / t->hist[k] : 0.5f;
+    frac = frac < 0.0f ? 0.0f : (frac > 1.0f ? 1.0f : frac);
+    float pos = (float)k - 0.5f + frac;
+    return exp2f((float)HIST_LO + pos / (float)HIST_PER_OCTAVE);
+}
+
+/* Feeds energy e (held by dt seconds) and returns the normalised energy. */
+static float track(const camsep_motion *m, tracker *t, float e, float dt)
+{
+    const camsep_motion_config *c = &m->cfg;
+    if (!(e >= 0.0f)) /* NaN or negative: treat as no motion */
+        e = 0.0f;
+    const float a = expf(-dt / c->memory_s);
+    for (int k = 0; k < HIST_BINS; k++) {
+        float h = t->hist[k] * a;
+        t->hist[k] = h > 1e-20f ? h : 0.0f; /* no denormals from bins long forgotten */
+    }
+    t->total = t->total * a + (1.0f - a);
+    float pos = (log2f(fmaxf(e, 1e-30f)) - (float)HIST_LO) * (float)HIST_PER_OCTAVE;
+    pos = pos < 0.0f ? 0.0f : (pos > (float)(HIST_BINS - 1) ? (float)(HIST_BINS - 1) : pos);
+    int k = (int)pos;
+    if (k > HIST_BINS - 2)
+        k = HIST_BINS - 2;
+    const float frac = pos - (float)k;
+    t->hist[k] += (1.0f - a) * (1.0f - frac);
+    t->hist[k + 1] += (1.0f - a) * frac;
+
+    /* the floor: a low quantile of the box's own energy, but never above what
+     * the still part of the picture shows: a player who never rests (a
+     * chorale) must not have the playing level taken for the floor */
+    const float fl = fminf(quantile(t, c->floor_quantile), NOISE_FLOOR * m->noise_level),
+                rq = quantile(t, c->reference_quantile);
+    if (t->total >= 0.5f) /* statistics mature: hold the reference through rests */
+        t->held = fmaxf(rq, t->held * expf(-dt / fmaxf(c->hold_s, 1e-3f)));
+    else
+        t->held = rq;
+    float ref = fmaxf(t->held, fmaxf(fl * c->min_ratio, fl + m->min_range));
+    t->floor = fl;
+    t->ref = ref;
+    return fmaxf(e - fl, 0.0f) / (ref - fl);
+}
+
+static float smooth_toward(float y, float x, float dt, float attack, float release)
+{
+    float tau = x > y ? attack : release;
+    float k = tau > 0.0f ? 1.0f - expf(-dt / tau) : 1.0f;
+    return y + k * (x - y);
+}
+
+static void normalise_box(const camsep_motion *m, box_state *b, float dt)
+{
+    const camsep_motion_config *c = &m->cfg;
+    for (int ch = 0; ch < CAMSEP_MOTION_CHANNELS; ch++) {
+        if (!b->seen[ch]) /* nothing to go by: outputs and statistics held */
+            continue;
+        float x = track(m, &b->tr[ch], b->energy[ch], dt);
+        if (ch == 0) {
+            float z = x / c->knee;
+            z = z > 1.0f ? 1.0f : z;
+            float p = z * z * (3.0f - 2.0f * z);
+            b->p = smooth_toward(b->p, p, dt, c->attack_s, c->release_s);
+        }
+        x = x > 2.0f ? 2.0f : x;
+        b->channel[ch] = smooth_toward(b->channel[ch], x, dt, c->attack_s, c->release_s);
+    }
+}
+
+/* Seconds since the previous update; also the running frame interval. */
+static float interval(camsep_motion *m, int64_t ts)
+{
+    float dt;
+    if (!m->have_ts || ts <= m->last_ts)
+        dt = m->typical_dt;
+    else
+        dt = (float)((double)(ts - m->last_ts) * 1e-9);
+    dt = dt < 1e-4f ? 1e-4f : (dt > 5.0f ? 5.0f : dt);
+    if (m->have_ts && dt > 0.5f * m->typical_dt && dt < 1.5f * m->typical_dt)
+        m->typical_dt += 0.05f * (dt - m->typical_dt);
+    m->have_ts = 1;
+    m->last_ts = ts;
+    return dt;
+}
+
+int camsep_motion_update_energies(camsep_motion *m, const float (*energy)[CAMSEP_MOTION_CHANNELS], int n,
+                                  int64_t timestamp_ns)
+{
+    if (!m || n < 0 || n > m->n || (n > 0 && !energy))
+        return -1;
+    const float dt = interval(m, timestamp_ns);
+    for (int j = 0; j < n; j++) {
+        for (int c = 0; c < CAMSEP_MOTION_CHANNELS; c++) {
+            m->b[j].energy[c] = energy[j][c];
+            m->b[j].seen[c] = 1;
+        }
+        normalise_box(m, &m->b[j], dt);
+    }
+    return 1;
+}
+
+/* ---- energies from the flow ---- */
+
+/* k-th smallest of a[0..n) (reorders a). */
+static float select_kth(float *a, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (hi > lo) {
+        int mid = lo + (hi - lo) / 2;
+        /* median of three as the pivot */
+        float x = a[lo], y = a[mid], z = a[hi];
+        float pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k];
+    }
+    return a[k];
+}
+
+static int inside_any(const camsep_motion *m, int x, int y)
+{
+    for (int j = 0; j < m->n; j++) {
+        const box_state *b = &m->b[j];
+        if (x >= b->x0 && x < b->x1 && y >= b->y0 && y < b->y1)
+            return 1;
+    }
+    return 0;
+}
+
+/* The global motion (median of u and v outside the boxes) and the noise
+ * gate: noise_gate x the median magnitude of what remains there. The
+ * flow's own error (sensor noise, interpolation under shake, light changes)
+ * shows as small residuals everywhere; the gate measures it on the part of
+ * the picture that should be still, frame by frame. */
+static void global_motion(camsep_motion *m, const float *u, const float *v, const float *wt, int s, int w, int h)
+{
+    m->gu = m->gv = 0.0f;
+    m->gate = 0.0f;
+    const int compensate = m->cfg.global_motion != CAMSEP_GLOBAL_NONE;
+    int step = 1;
+    while ((w / step) * (h / step) > GLOBAL_SAMPLES)
+        step++;
+    const int off = step / 2;
+    /* reliable flow outside the boxes; failing that (the boxes cover nearly
+     * everything, or it is all flat or clipped), reliable flow anywhere, and
+     * failing that any flow */
+    int n = 0, lattice = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        n = 0;
+        lattice = 0;
+        for (int y = off; y < h; y += step)
+            for (int x = off; x < w; x += step) {
+                const size_t i = (size_t)y * s + x;
+                lattice++;
+                if (n < GLOBAL_SAMPLES && (pass == 2 || wt[i] > 0.5f) && (pass > 0 || !inside_any(m, x, y))) {
+                    m->su[n] = u[i];
+                    m->sv[n] = v[i];
+                    n++;
+                }
+            }
+        if (n >= 32 && n >= lattice / 20)
+            break;
+    }
+    if (n == 0)
+        return;
+    /* select on a copy: the samples are needed again for the residuals */
+    float gu = 0.0f, gv = 0.0f;
+    if (compensate) {
+        memcpy(m->tu, m->su, (size_t)n * sizeof(float));
+        gu = select_kth(m->tu, n, n / 2);
+        memcpy(m->tu, m->sv, (size_t)n * sizeof(float));
+        gv = select_kth(m->tu, n, n / 2);
+        if (!isfinite(gu) || !isfinite(gv))
+            gu = gv = 0.0f;
+    }
+    m->gu = gu;
+    m->gv = gv;
+    for (int i = 0; i < n; i++) {
+        float du = m->su[i] - gu, dv = m->sv[i] - gv;
+        m->tu[i] = sqrtf(du * du + dv * dv);
+    }
+    if (m->cfg.noise_gate > 0.0f) {
+        /* the residuals again for the still energy below: select on the copy in su */
+        memcpy(m->su, m->tu, (size_t)n * sizeof(float));
+        float g = m->cfg.noise_gate * select_kth(m->su, n, n / 2);
+        m->gate = isfinite(g) ? g : 0.0f;
+    }
+    /* the energy a still box would show: the mean gated residual, each sample
+     * capped at the gate (or the median residual) so that a few movers in the
+     * background (audience, crew) do not count for much */
+    {
+        float cap = m->gate;
+        if (!(cap > 0.0f)) {
+            memcpy(m->su, m->tu, (size_t)n * sizeof(float));
+            cap = select_kth(m->su, n, n / 2);
+        }
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) {
+            float r = m->tu[i] - m->gate;
+            r = r > 0.0f ? r : 0.0f;
+            sum += r < cap ? r : cap;
+        }
+        m->noise_now = isfinite(sum) ? (float)(sum / n) : 0.0f;
+    }
+}
+
+/* Working-resolution pixels whose centres lie in [a, a + len) input pixels. */
+static void span(float a, float len, int scale, int n, int *i0, int *i1)
+{
+    const float s = (float)scale;
+    int lo = (int)ceilf(a / s - 0.5f), hi = (int)floorf((a + len) / s - 0.5f) + 1;
+    lo = lo < 0 ? 0 : lo;
+    hi = hi > n ? n : hi;
+    if (hi <= lo) {
+        int c = (int)floorf((a + 0.5f * len) / s);
+        c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
+        lo = c;
+        hi = c + 1;
+    }
+    *i0 = lo;
+    *i1 = hi;
+}
+
+/* The box's channel energies: mean gated residual magnitude over the
+ * reliable pixels of the box and of its cells. A channel with too few
+ * reliable pixels (flat, dark or clipped) is marked unseen. */
+static void box_energy(camsep_motion *m, box_state *b, const float *u, const float *v, const float *wt, int s,
+                       float ratio)
+{
+    const int xm = (b->x0 + b->x1) / 2, ym = (b->y0 + b->y1) / 2;
+    const float gu = m->gu, gv = m->gv, gate = m->gate;
+    double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0;
+    const float fast = m->fast;
+    float *row = m->row, *rw = m->row + m->width;
+    for (int y = b->y0; y < b->y1; y++) {
+        const float *ur = u + (size_t)y * s, *vr = v + (size_t)y * s, *wr = wt + (size_t)y * s;
+        for (int x = b->x0; x < b->x1; x++) {
+            float du = ur[x] - gu, dv = vr[x] - gv;
+            float r = sqrtf(du * du + dv * dv) - gate;
+            row[x] = (r > 0.0f ? r : 0.0f) * wr[x];
+            rw[x] = wr[x];
+            moving += r > fast ? wr[x] : 0.0f;
+        }
+        float left = 0.0f, right = 0.0f, wl = 0.0f, wrs = 0.0f;
+        for (int x = b->x0; x < xm; x++) {
+            left += row[x];
+            wl += rw[x];
+        }
+        for (int x = xm; x < b->x1; x++) {
+            right += row[x];
+            wrs += rw[x];
+        }
+        const int bottom = y >= ym ? 2 : 0;
+        sum[bottom] += left;
+        sum[bottom + 1] += right;
+        cnt[bottom] += wl;
+        cnt[bottom + 1] += wrs;
+    }
+    const int cw[2] = {xm - b->x0, b->x1 - xm}, ch[2] = {ym - b->y0, b->y1 - ym};
+    const double total = sum[0] + sum[1] + sum[2] + sum[3], tc = cnt[0] + cnt[1] + cnt[2] + cnt[3];
+    const int area = (b->x1 - b->x0) * (b->y1 - b->y0);
+    b->seen[0] = tc >= 1.0 && tc >= SEEN_SHARE * area;
+    b->coverage = tc > 0 ? (float)(moving / tc) : 0.0f;
+    if (b->seen[0])
+        b->energy[0] = ratio * (float)(total / tc);
+    for (int c = 0; c < 4; c++) {
+        const int a = cw[c & 1] * ch[c >> 1];
+        if (a == 0) { /* a box one pixel wide or high: the empty cell follows the box */
+            b->seen[1 + c] = b->seen[0];
+            b->energy[1 + c] = b->energy[0];
+            continue;
+        }
+        b->seen[1 + c] = cnt[c] >= 1.0 && cnt[c] >= SEEN_SHARE * a;
+        if (b->seen[1 + c])
+            b->energy[1 + c] = ratio * (float)(sum[c] / cnt[c]);
+    }
+}
+
+/* Something large crossing the box (a person walking past, a camera
+ * operator): a large share of the box moving fast, or a fair share with an
+ * energy far above anything the player has shown. Musicians' sound-producing
+ * motion covers a small part of their box. Returns 1 while occluded. */
+static int occlusion(const camsep_motion *m, box_state *b, float dt)
+{
+    const float share = m->cfg.occlusion_share;
+    if (!(share < 1.0f) || !b->seen[0]) {
+        b->occluded = 0;
+        return 0;
+    }
+    const int extraordinary = b->tr[0].total > 0.0f && b->energy[0] > OUTLIER_RATIO * b->tr[0].ref;
+    if (b->coverage > share || (b->coverage > 0.5f * share && extraordinary)) {
+        b->occluded = 1;
+        b->hang = OCCLUSION_HANG_S;
+    } else if (b->occluded) {
+        if (b->coverage <= 0.5f * share)
+            b->hang -= dt;
+        if (b->hang <= 0.0f)
+            b->occluded = 0;
+    }
+    return b->occluded;
+}
+
+int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t timestamp_ns)
+{
+    if (!m || !flow || camsep_flow_input_width(flow) != m->width || camsep_flow_input_height(flow) != m->height)
+        return -1;
+    if (!camsep_flow_valid(flow)) {
+        m->have_ts = 1; /* the next interval starts here */
+        m->last_ts = timestamp_ns;
+        return 0;
+    }
+    const int w = camsep_flow_width(flow), h = camsep_flow_height(flow), s = camsep_flow_stride(flow),
+              scale = camsep_flow_scale(flow);
+    const float *u = camsep_flow_u(flow), *v = camsep_flow_v(flow), *wt = camsep_flow_weight(flow);
+    for (int j = 0; j < m->n; j++) {
+        box_state *b = &m->b[j];
+        span(b->box.x, b->box.w, scale, w, &b->x0, &b->x1);
+        span(b->box.y, b->box.h, scale, h, &b->y0, &b->y1);
+    }
+    const float dt = interval(m, timestamp_ns);
+    float ratio = m->typical_dt / dt;
+    ratio = ratio < 0.25f ? 0.25f : (ratio > 4.0f ? 4.0f : ratio);
+    global_motion(m, u, v, wt, s, w, h);
+    {
+        const float now = ratio * m->noise_now;
+        if (isinf(m->noise_level))
+            m->noise_level = now;
+        else
+            m->noise_level += (1.0f - expf(-dt / NOISE_S)) * (now - m->noise_level);
+    }
+    for (int j = 0; j < m->n; j++) {
+        box_state *b = &m->b[j];
+        box_energy(m, b, u, v, wt, s, ratio);
+        if (occlusion(m, b, dt))
+            continue; /* held */
+        normalise_box(m, b, dt);
+    }
+    return 1;
+}
+
+/* ---- outputs ---- */
+
+float camsep_motion_activity(const camsep_motion *m, int box)
+{
+    return m->b[box].p;
+}
+
+const float *camsep_motion_channels(const camsep_motion *m, int box)
+{
+    return m->b[box].channel;
+}
+
+const float *camsep_motion_energy(const camsep_motion *m, int box)
+{
+    return m->b[box].energy;
+}
+
+float camsep_motion_floor(const camsep_motion *m, int box, int channel)
+{
+    return m->b[box].tr[channel].floor;
+}
+
+float camsep_motion_reference(const camsep_motion *m, int box, int channel)
+{
+    return m->b[box].tr[channel].ref;
+}
+
+void camsep_motion_global(const camsep_motion *m, float *u, float *v)
+{
+    *u = m->gu;
+    *v = m->gv;
+}
+
+float camsep_motion_coverage(const camsep_motion *m, int box)
+{
+    return m->b[box].coverage;
+}
+
+float camsep_motion_noise(const camsep_motion *m)
+{
+    return m->noise_level;
+}
+
+int camsep_motion_occluded(const camsep_motion *m, int box)
+{
+    return m->b[box].occluded;
+}
+
+float camsep_motion_gate(const camsep_motion *m)
+{
+    return m->gate;
+}
+
+void camsep_motion_fill_prior(const camsep_motion *m, camsep_prior *p)
+{
+    p->n_sources = m->n;
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
+        for (int c = 0; c < CAMSEP_MAX_MOTION_CHANNELS; c++)
+            p->motion[j][c] = 0.0f;
+        if (j < m->n) {
+            p->activity[j] = m->b[j].p;
+            for (int c = 0; c < CAMSEP_MOTION_CHANNELS; c++)
+                p->motion[j][c] = m->b[j].channel[c];
+        } else {
+            p->activity[j] = NAN;
+        }
+    }
+}

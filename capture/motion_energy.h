@@ -1,0 +1,131 @@
+/*
+ * Motion energy per player box, and its adaptive normalisation into a
+ * playing likelihood.
+ *
+ * For every frame's flow (optical_flow.h):
+ *  1. the global motion (camera shake, pans) is estimated as the median of
+ *     u and v over the frame outside all boxes (over the whole frame when the
+ *     boxes leave too little of it) and subtracted;
+ *  2. a noise gate: noise_gate x the median residual magnitude outside the
+ *     boxes (the flow's own error this frame: sensor noise, interpolation
+ *     under shake, light changes) is subtracted from every magnitude;
+ *  3. per box, 5 channels: 0 = mean gated flow magnitude over the box, 1..4
+ *     = the same over its 2x2 cells (top-left, top-right, bottom-left,
+ *     bottom-right), in input pixels per nominal frame interval (a flow over
+ *     a longer interval, e.g. after a dropped frame, is scaled down). Only
+ *     reliable flow counts (camsep_flow_weight(): textured, not clipped),
+ *     in steps 1 and 2 too; a box or cell with less than 10 % of it reliable
+ *     (dark, flat, overexposed) is not seen: its outputs and statistics are
+ *     held until it is;
+ *  4. occlusion: when a large share of a box moves fast (more than
+ *     occlusion_share; or half that with an energy over 4 x its reference),
+ *     something is passing in front: the box's outputs and statistics are
+ *     held until it has gone (and 0.2 s more), so that a passer-by neither
+ *     plays nor teaches the normaliser a reference no musician reaches;
+ *  5. per box and channel an adaptive normaliser: a slowly forgetting
+ *     histogram of log energy gives a noise floor (a low quantile, but at
+ *     most twice the energy the still part of the picture shows, so that a
+ *     player who never rests keeps a floor below his playing) and a
+ *     reference level (a high quantile, held through long rests), with
+ *     guards so that noise alone can never reach the reference;
+ *     x = (e - floor) / (reference - floor);
+ *  6. the playing likelihood p = smoothstep(x0 / knee) of the box channel,
+ *     and the normalised channels clamp(x_c, 0, 2), each smoothed with a fast
+ *     attack and a slow release (musicians' motion pauses at bow changes).
+ * The result fills a camsep_prior: activity[j] = p_j, motion[j][c] for
+ * c < 5 (the other motion channels 0).
+ *
+ * Threading: one capture thread owns a camsep_motion; create/free allocate,
+ * every other call is real-time safe (no allocation, locks or I/O).
+ */
+#ifndef CAMSEP_MOTION_ENERGY_H
+#define CAMSEP_MOTION_ENERGY_H
+
+#include <stdint.h>
+
+#include "camsep_engine.h"
+#include "optical_flow.h"
+
+#define CAMSEP_MOTION_MAX_BOXES 8
+#define CAMSEP_MOTION_CHANNELS 5 /* box mean, then the 2x2 cells */
+
+#if CAMSEP_MOTION_CHANNELS > CAMSEP_MAX_MOTION_CHANNELS || CAMSEP_MOTION_MAX_BOXES > CAMSEP_MAX_SOURCES
+#error "motion channels or boxes exceed what a camsep_prior holds"
+#endif
+
+/* A player's box in input-frame pixels. */
+typedef struct camsep_box {
+    float x, y, w, h;
+} camsep_box;
+
+typedef enum camsep_global_motion {
+    CAMSEP_GLOBAL_NONE = 0,   /* no compensation (fixed camera on a rigid mount) */
+    CAMSEP_GLOBAL_MEDIAN = 1, /* median translation outside the boxes (default) */
+} camsep_global_motion;
+
+typedef struct camsep_motion_config {
+    float frame_rate;         /* nominal frames per second, for the first interval (30) */
+    float attack_s;           /* smoothing when the likelihood rises (0.03 s) */
+    float release_s;          /* ... and when it falls (0.3 s) */
+    float memory_s;           /* forgetting time of the floor/reference statistics (20 s) */
+    float hold_s;             /* the reference decays no faster than this through rests (60 s) */
+    float floor_quantile;     /* noise floor: this quantile of the energy (0.05) */
+    float reference_quantile; /* reference: this quantile (0.95) */
+    float min_range;          /* reference - floor >= this, input pixels per frame; 0 = auto
+                                 (0.3 x height / 480) */
+    float min_ratio;          /* reference >= floor x this (3) */
+    float knee;               /* normalised energy at which p reaches 1 (0.5) */
+    camsep_global_motion global_motion;
+    float noise_gate;         /* flow below this many times the median residual outside the
+                                 boxes counts as noise and is not energy (2; 0 = off) */
+    float occlusion_share;    /* a box with more than this share moving fast (faster than
+                                 0.25 % of the frame height per frame) is taken as occluded
+                                 (0.35; 1 = never) */
+} camsep_motion_config;
+
+typedef struct camsep_motion camsep_motion;
+
+/* set-up */
+void camsep_motion_config_default(camsep_motion_config *cfg);
+/* set-up: for frames of width x height input pixels (the flow's input size).
+ * cfg may be NULL (defaults). NULL if invalid. */
+camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_config *cfg);
+void camsep_motion_free(camsep_motion *m);
+
+/* capture thread: the player boxes (n <= CAMSEP_MOTION_MAX_BOXES), clipped to
+ * the frame. A box keeps its statistics when it is moved or resized; call
+ * camsep_motion_reset_box() when it now shows someone else. -1 if invalid. */
+int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n);
+int camsep_motion_boxes(const camsep_motion *m);
+void camsep_motion_reset_box(camsep_motion *m, int box);
+void camsep_motion_reset(camsep_motion *m); /* every box, and the clock */
+
+/* capture thread: one frame's flow, captured at timestamp_ns (CLOCK_MONOTONIC
+ * or any monotonic clock; intervals matter). Returns 1 if the outputs were
+ * updated, 0 if the flow was not valid (first frame: outputs held), -1 if the
+ * flow does not match the size given at create. */
+int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t timestamp_ns);
+/* capture thread: the normaliser alone, fed with raw channel energies
+ * (energy[j][c] for the n <= boxes first boxes), e.g. from another front end
+ * or a test. Returns 1, or -1 if invalid. */
+int camsep_motion_update_energies(camsep_motion *m, const float (*energy)[CAMSEP_MOTION_CHANNELS], int n,
+                                  int64_t timestamp_ns);
+
+/* Outputs of the latest update (box < camsep_motion_boxes(m)). */
+float camsep_motion_activity(const camsep_motion *m, int box);          /* p in [0, 1] */
+const float *camsep_motion_channels(const camsep_motion *m, int box);   /* normalised, >= 0 */
+const float *camsep_motion_energy(const camsep_motion *m, int box);     /* raw, px per frame */
+float camsep_motion_floor(const camsep_motion *m, int box, int channel);
+float camsep_motion_reference(const camsep_motion *m, int box, int channel);
+void camsep_motion_global(const camsep_motion *m, float *u, float *v); /* subtracted motion */
+float camsep_motion_gate(const camsep_motion *m);                      /* noise gate, px per frame */
+float camsep_motion_coverage(const camsep_motion *m, int box); /* share of the box moving fast */
+int camsep_motion_occluded(const camsep_motion *m, int box);   /* 1 while taken as occluded */
+/* The energy a still box shows (gated residual outside the boxes, smoothed
+ * over 1 s); +inf before any flow (camsep_motion_update_energies only). */
+float camsep_motion_noise(const camsep_motion *m);
+/* Fills n_sources (= boxes), activity and motion; boxes past n_sources get
+ * activity NaN (unknown) and motion 0. p->time is left to the caller. */
+void camsep_motion_fill_prior(const camsep_motion *m, camsep_prior *p);
+
+#endif
