@@ -10,6 +10,8 @@
 #include "camsep_engine.h"
 #include "cli.h"
 #include "priors_csv.h"
+#include "video_priors.h"
+#include "y4m_source.h"
 
 static const char *const PROG = "camsep-process";
 
@@ -32,6 +34,10 @@ static void usage(FILE *f)
             "  --block B                 host block size fed to the engine (default 256)\n"
             "  --priors FILE.csv         priors: 'time' in seconds, then one column per player\n"
             "                            in [0,1] (playing likelihood; also the motion channel)\n"
+            "  --video FILE.y4m          camera priors from a Y4M video (\"-\" reads stdin), analysed by\n"
+            "                            the capture code; video time 0 is audio time 0\n"
+            "  --box X,Y,W,H             a player's box in video pixels (one per -d, same order)\n"
+            "  --camera-latency S        the video shows events S seconds after the audio (default 0)\n"
             "  --iterations I            NMF updates per frame (default %d)\n"
             "  --warm-start W            share of the last frame's activations in the start (default %g)\n"
             "  --beta B                  beta-divergence (default 1 = KL)\n"
@@ -51,9 +57,11 @@ static void usage(FILE *f)
 #define MAX_DICTS CAMSEP_MAX_SOURCES
 
 typedef struct process_options {
-    const char *input, *output, *other, *priors, *report, *gains;
+    const char *input, *output, *other, *priors, *report, *gains, *video;
     const char *dicts[MAX_DICTS];
-    int n_dicts, fft, hop, block, quiet;
+    camsep_box boxes[MAX_DICTS];
+    int n_dicts, n_boxes, fft, hop, block, quiet;
+    double camera_latency;
     camsep_params params;
 } process_options;
 
@@ -100,6 +108,16 @@ static void parse(int argc, char **argv, process_options *o)
             o->block = cli_int(PROG, a, VALUE, 1, 1 << 20);
         } else if (!strcmp(a, "--priors")) {
             o->priors = VALUE;
+        } else if (!strcmp(a, "--video")) {
+            o->video = VALUE;
+        } else if (!strcmp(a, "--box")) {
+            const char *v = VALUE;
+            if (o->n_boxes == MAX_DICTS)
+                cli_fail(PROG, "at most %d boxes", MAX_DICTS);
+            if (camsep_box_parse(v, &o->boxes[o->n_boxes++]))
+                cli_fail(PROG, "--box: '%s' is not X,Y,W,H with a positive width and height", v);
+        } else if (!strcmp(a, "--camera-latency")) {
+            o->camera_latency = cli_float(PROG, a, VALUE, -10.0, 10.0);
         } else if (!strcmp(a, "--report")) {
             o->report = VALUE;
         } else if (!strcmp(a, "--iterations")) {
@@ -143,6 +161,12 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "at most %d stems in all", CAMSEP_MAX_SOURCES);
     if (o->gains)
         parse_gains(o->gains, p, o->n_dicts + (o->other ? 1 : 0));
+    if (o->video && o->priors)
+        cli_fail(PROG, "--video and --priors both give priors; choose one");
+    if (o->video && o->n_boxes != o->n_dicts)
+        cli_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries)", o->n_boxes, o->n_dicts);
+    if (!o->video && o->n_boxes)
+        cli_fail(PROG, "--box needs --video");
 }
 
 static camsep_dictionary *load_dict(const char *path)
@@ -189,6 +213,60 @@ static void feed_priors(camsep_engine *e, prior_feed *pf, int64_t until)
         if (camsep_engine_push_prior(e, &pr))
             return; /* ring full: the rest goes in with the next block */
         pf->next++;
+    }
+}
+
+/* Camera priors from a video, computed frame by frame by the capture code and
+ * handed to the engine a little ahead of the audio, as a live camera would. */
+typedef struct video_feed {
+    camsep_frame_source *src;
+    camsep_video_priors *vp;
+    double rate, latency_s;
+    int done, has_pending;
+    camsep_prior pending;
+    uint64_t frames, priors;
+} video_feed;
+
+static void open_video(video_feed *vf, const process_options *o, double rate, char *err, size_t errlen)
+{
+    memset(vf, 0, sizeof *vf);
+    vf->rate = rate;
+    vf->latency_s = o->camera_latency;
+    vf->src = camsep_y4m_open(o->video, 0, err, errlen);
+    if (!vf->src)
+        cli_fail(PROG, "%s", err);
+    vf->vp = camsep_video_priors_create(vf->src->width, vf->src->height, vf->src->frame_rate, o->boxes, o->n_boxes,
+                                        err, errlen);
+    if (!vf->vp)
+        cli_fail(PROG, "%s: %s", o->video, err);
+}
+
+static void feed_video(camsep_engine *e, video_feed *vf, int64_t until)
+{
+    char err[512];
+    while (!vf->done) {
+        if (vf->has_pending) {
+            if (vf->pending.time > until || camsep_engine_push_prior(e, &vf->pending))
+                return;
+            vf->has_pending = 0;
+        }
+        camsep_frame frame;
+        camsep_source_status st = camsep_frame_source_read(vf->src, &frame, -1, err, sizeof err);
+        if (st == CAMSEP_SOURCE_END) {
+            vf->done = 1;
+            return;
+        }
+        if (st != CAMSEP_SOURCE_OK)
+            cli_fail(PROG, "%s", st == CAMSEP_SOURCE_ERROR ? err : "video source stalled");
+        vf->frames++;
+        int r = camsep_video_priors_frame(vf->vp, &frame, &vf->pending);
+        if (r < 0)
+            cli_fail(PROG, "video frame %llu changed size", (unsigned long long)vf->frames);
+        if (r == 1) {
+            vf->pending.time = (int64_t)llround(((double)frame.timestamp_ns * 1e-9 - vf->latency_s) * vf->rate);
+            vf->has_pending = 1;
+            vf->priors++;
+        }
     }
 }
 
@@ -257,6 +335,9 @@ int main(int argc, char **argv)
     if (o.priors && priors_csv_read(o.priors, o.n_dicts, &table, err, sizeof err))
         cli_fail(PROG, "%s", err);
     prior_feed pf = {o.priors ? &table : NULL, 0, mix.sample_rate};
+    video_feed vf = {0};
+    if (o.video)
+        open_video(&vf, &o, mix.sample_rate, err, sizeof err);
 
     make_dir(o.output);
     FILE *report = NULL;
@@ -283,6 +364,8 @@ int main(int argc, char **argv)
         for (int j = 0; j < stems; j++)
             outs[j] = stem_buf[j] + pos;
         feed_priors(e, &pf, (int64_t)(pos + n) + cfg.fft_size);
+        if (o.video)
+            feed_video(e, &vf, (int64_t)(pos + n) + cfg.fft_size);
         camsep_engine_process(e, block_in, outs, (uint32_t)n);
         drain_reports(e, report, mix.sample_rate);
     }
@@ -304,7 +387,10 @@ int main(int argc, char **argv)
     if (!o.quiet) {
         printf("%s: %zu samples at %g Hz, %d stems, latency %zu samples, %llu frames", PROG, mix.frames,
                mix.sample_rate, stems, latency, (unsigned long long)st.frames);
-        if (o.priors)
+        if (o.video)
+            printf(", %llu video frames, %llu camera priors", (unsigned long long)vf.frames,
+                   (unsigned long long)vf.priors);
+        if (o.priors || o.video)
             printf(", %llu priors used", (unsigned long long)st.priors_used);
         if (st.nonfinite_samples)
             printf(", %llu non-finite input samples replaced by silence", (unsigned long long)st.nonfinite_samples);
@@ -312,6 +398,8 @@ int main(int argc, char **argv)
     }
     free(block_in);
     priors_table_free(&table);
+    camsep_video_priors_free(vf.vp);
+    camsep_frame_source_close(vf.src);
     for (int j = 0; j < o.n_dicts; j++)
         camsep_dictionary_free(players[j]);
     camsep_dictionary_free(other);

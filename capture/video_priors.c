@@ -1,0 +1,116 @@
+#include "video_priors.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optical_flow.h"
+
+struct camsep_video_priors {
+    camsep_flow *flow;
+    camsep_motion *motion;
+    int width, height;
+};
+
+camsep_video_priors *camsep_video_priors_create(int width, int height, double frame_rate, const camsep_box *boxes,
+                                                int n_boxes, char *err, size_t errlen)
+{
+    if (n_boxes < 1 || n_boxes > CAMSEP_MOTION_MAX_BOXES) {
+        snprintf(err, errlen, "%d player boxes; 1 to %d are supported", n_boxes, CAMSEP_MOTION_MAX_BOXES);
+        return NULL;
+    }
+    camsep_video_priors *vp = calloc(1, sizeof *vp);
+    if (!vp) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    vp->width = width;
+    vp->height = height;
+    camsep_motion_config mc;
+    camsep_motion_config_default(&mc);
+    if (frame_rate > 0.0)
+        mc.frame_rate = (float)frame_rate;
+    vp->flow = camsep_flow_create(width, height, NULL);
+    vp->motion = vp->flow ? camsep_motion_create(width, height, &mc) : NULL;
+    if (!vp->flow || !vp->motion) {
+        snprintf(err, errlen, "cannot analyse %dx%d frames (at least 16x16 are needed)", width, height);
+        camsep_video_priors_free(vp);
+        return NULL;
+    }
+    for (int j = 0; j < n_boxes; j++)
+        if (boxes[j].x + boxes[j].w <= 0 || boxes[j].y + boxes[j].h <= 0 || boxes[j].x >= width ||
+            boxes[j].y >= height) {
+            snprintf(err, errlen, "box %d (%g,%g,%g,%g) lies outside the %dx%d frame", j + 1, boxes[j].x,
+                     boxes[j].y, boxes[j].w, boxes[j].h, width, height);
+            camsep_video_priors_free(vp);
+            return NULL;
+        }
+    if (camsep_motion_set_boxes(vp->motion, boxes, n_boxes)) {
+        snprintf(err, errlen, "invalid player boxes");
+        camsep_video_priors_free(vp);
+        return NULL;
+    }
+    return vp;
+}
+
+void camsep_video_priors_free(camsep_video_priors *vp)
+{
+    if (!vp)
+        return;
+    camsep_motion_free(vp->motion);
+    camsep_flow_free(vp->flow);
+    free(vp);
+}
+
+int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *boxes, int n_boxes)
+{
+    return camsep_motion_set_boxes(vp->motion, boxes, n_boxes);
+}
+
+int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out)
+{
+    if (frame->width != vp->width || frame->height != vp->height)
+        return -1;
+    if (camsep_flow_compute(vp->flow, frame->luma, frame->stride) < 0)
+        return -1;
+    if (camsep_motion_update(vp->motion, vp->flow, frame->timestamp_ns) != 1)
+        return 0;
+    camsep_motion_fill_prior(vp->motion, out);
+    return 1;
+}
+
+void camsep_video_priors_reset(camsep_video_priors *vp)
+{
+    camsep_flow_reset(vp->flow);
+}
+
+size_t camsep_video_priors_bytes(const camsep_video_priors *vp)
+{
+    return sizeof *vp + camsep_flow_allocated_bytes(vp->flow);
+}
+
+int camsep_box_parse(const char *text, camsep_box *box)
+{
+    float v[4];
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        errno = 0;
+        double x = strtod(p, &end);
+        if (end == p || errno || !isfinite(x))
+            return -1;
+        v[i] = (float)x;
+        p = end;
+        if (i < 3) {
+            if (*p != ',')
+                return -1;
+            p++;
+        }
+    }
+    if (*p || v[2] <= 0.0f || v[3] <= 0.0f)
+        return -1;
+    *box = (camsep_box){v[0], v[1], v[2], v[3]};
+    return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * Video to priors: optical flow and motion energy per player box, frame by
+ * frame, as one object. Used by camsep-process --video, camsep-capture and
+ * the standalone hosts.
+ *
+ * Threading: one capture thread owns it; create/free allocate, the rest
+ * never allocates, locks or does I/O.
+ */
+#ifndef CAMSEP_VIDEO_PRIORS_H
+#define CAMSEP_VIDEO_PRIORS_H
+
+#include <stddef.h>
+
+#include "camsep_engine.h"
+#include "frame_source.h"
+#include "motion_energy.h"
+
+typedef struct camsep_video_priors camsep_video_priors;
+
+/* set-up: for width x height frames at a nominal frame_rate (0: unknown). NULL
+ * with the reason in err when the size or the boxes are invalid. */
+camsep_video_priors *camsep_video_priors_create(int width, int height, double frame_rate, const camsep_box *boxes,
+                                                int n_boxes, char *err, size_t errlen);
+void camsep_video_priors_free(camsep_video_priors *vp);
+
+/* capture thread: new boxes (statistics of a box that keeps its index are kept). */
+int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *boxes, int n_boxes);
+
+/* capture thread: one frame in. Returns 1 and fills out (activity and motion
+ * per box; out->time is left to the caller, who owns the clock mapping), 0 when
+ * the frame produced no prior (the first one, or after a reset), -1 when the
+ * frame does not have the size given at create. */
+int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out);
+/* capture thread: forget the previous frame (after a camera gap or reopen). */
+void camsep_video_priors_reset(camsep_video_priors *vp);
+size_t camsep_video_priors_bytes(const camsep_video_priors *vp);
+
+/* Parses "x,y,w,h" (pixels, C locale). 0, or -1 when malformed or not positive. */
+int camsep_box_parse(const char *text, camsep_box *box);
+
+#endif
