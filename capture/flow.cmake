@@ -14,7 +14,7 @@ target_link_libraries(camsep_scene PUBLIC m)
 
 foreach(t flow motion)
   add_executable(test_${t} ${CAMSEP_FLOW_TESTS}/test_${t}.c)
-  target_link_libraries(test_${t} PRIVATE camsep_capture camsep_scene)
+  target_link_libraries(test_${t} PRIVATE camsep_capture camsep_scene camsep_alloc_counter)
   add_test(NAME ${t} COMMAND test_${t})
 endforeach()
 set_tests_properties(flow motion PROPERTIES TIMEOUT 300)

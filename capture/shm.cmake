@@ -9,7 +9,7 @@ if(CAMSEP_HAVE_LIBRT)
 endif()
 
 add_executable(test_shm_ring ${PROJECT_SOURCE_DIR}/tests/test_shm_ring.c)
-target_link_libraries(test_shm_ring PRIVATE camsep_capture)
+target_link_libraries(test_shm_ring PRIVATE camsep_capture camsep_alloc_counter)
 add_test(NAME shm_ring COMMAND test_shm_ring)
 
 # Its own copy of shm_ring.c with the test seam (CAMSEP_SHM_TEST_HOOKS): the
@@ -19,7 +19,7 @@ add_executable(test_shm_ring_torn ${PROJECT_SOURCE_DIR}/tests/test_shm_ring.c
                                   ${CMAKE_CURRENT_LIST_DIR}/capture_clock.c)
 target_compile_definitions(test_shm_ring_torn PRIVATE CAMSEP_SHM_TEST_HOOKS)
 target_include_directories(test_shm_ring_torn PRIVATE ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/engine)
-target_link_libraries(test_shm_ring_torn PRIVATE Threads::Threads)
+target_link_libraries(test_shm_ring_torn PRIVATE Threads::Threads camsep_alloc_counter)
 if(CAMSEP_HAVE_LIBRT)
   target_link_libraries(test_shm_ring_torn PRIVATE rt)
 endif()

@@ -9,6 +9,6 @@ add_executable(test_v4l2
   ${PROJECT_SOURCE_DIR}/tests/test_v4l2.c
   ${PROJECT_SOURCE_DIR}/tests/fake_v4l2.c)
 target_include_directories(test_v4l2 PRIVATE ${PROJECT_SOURCE_DIR}/tests)
-target_link_libraries(test_v4l2 PRIVATE camsep_capture camsep_testsupport)
+target_link_libraries(test_v4l2 PRIVATE camsep_capture camsep_testsupport camsep_alloc_counter)
 add_test(NAME v4l2 COMMAND test_v4l2)
 set_tests_properties(v4l2 PROPERTIES TIMEOUT 60)

@@ -21,6 +21,7 @@
 #include "motion_energy.h"
 #include "optical_flow.h"
 #include "scene.h"
+#include "alloc_counter.h"
 
 #define CHECK(cond)                                                                  \
     do {                                                                             \
@@ -40,40 +41,6 @@
         }                                                                            \
     } while (0)
 
-#ifndef CAMSEP_SANITIZED
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
-static atomic_int armed;
-static atomic_long allocations;
-static void count(void)
-{
-    if (atomic_load(&armed))
-        atomic_fetch_add(&allocations, 1);
-}
-void *malloc(size_t n) { count(); return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { count(); return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { count(); return __libc_realloc(p, n); }
-void free(void *p) { if (p) count(); __libc_free(p); }
-void *aligned_alloc(size_t al, size_t n) { count(); return __libc_memalign(al, n); }
-void *memalign(size_t al, size_t n);
-void *memalign(size_t al, size_t n) { count(); return __libc_memalign(al, n); }
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    count();
-    *out = __libc_memalign(al, n);
-    return *out ? 0 : 12;
-}
-#define ARM() atomic_store(&armed, 1)
-#define DISARM() atomic_store(&armed, 0)
-#define ALLOCATIONS() atomic_load(&allocations)
-#else
-#define ARM() ((void)0)
-#define DISARM() ((void)0)
-#define ALLOCATIONS() 0L
-#endif
 
 #define W 640
 #define H 480

@@ -8,44 +8,7 @@
 #include <string.h>
 
 #include "test_support.h"
-
-#ifndef CAMSEP_SANITIZED
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
-
-static atomic_int armed;
-static atomic_long calls;
-
-static void note(void)
-{
-    if (atomic_load(&armed))
-        atomic_fetch_add(&calls, 1);
-}
-void *malloc(size_t n) { note(); return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { note(); return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { note(); return __libc_realloc(p, n); }
-void free(void *p) { if (p) note(); __libc_free(p); }
-void *aligned_alloc(size_t al, size_t n) { note(); return __libc_memalign(al, n); }
-void *memalign(size_t al, size_t n);
-void *memalign(size_t al, size_t n) { note(); return __libc_memalign(al, n); }
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    note();
-    *out = __libc_memalign(al, n);
-    return *out ? 0 : 12;
-}
-#define ARM() atomic_store(&armed, 1)
-#define DISARM() atomic_store(&armed, 0)
-#define ALLOCATIONS() atomic_load(&calls)
-#else
-/* Sanitizers own the allocator; the allocation check runs in the plain build. */
-#define ARM() ((void)0)
-#define DISARM() ((void)0)
-#define ALLOCATIONS() 0L
-#endif
+#include "alloc_counter.h"
 
 #define RATE 16000.0
 

@@ -1,0 +1,20 @@
+/*
+ * Counting allocator calls in tests: every allocator entry point (malloc,
+ * calloc, realloc, free, aligned_alloc, memalign, posix_memalign) is
+ * interposed by alloc_counter.c and counted while armed, so a test can prove
+ * that a real-time path neither allocates nor frees. Sanitizers own the
+ * allocator, so in sanitized builds (CAMSEP_SANITIZED) nothing is
+ * interposed and ALLOCATIONS() stays 0: the check runs in the plain build.
+ */
+#ifndef CAMSEP_ALLOC_COUNTER_H
+#define CAMSEP_ALLOC_COUNTER_H
+
+void alloc_counter_arm(void);
+void alloc_counter_disarm(void);
+long alloc_counter_calls(void); /* allocator calls made while armed, since start */
+
+#define ARM() alloc_counter_arm()
+#define DISARM() alloc_counter_disarm()
+#define ALLOCATIONS() alloc_counter_calls()
+
+#endif
