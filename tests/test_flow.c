@@ -13,25 +13,7 @@
 #include "optical_flow.h"
 #include "scene.h"
 #include "alloc_counter.h"
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                                 \
-        }                                                                            \
-    } while (0)
-
-#define CHECK_MSG(cond, ...)                                                         \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                     \
-            exit(1);                                                                 \
-        }                                                                            \
-    } while (0)
-
+#include "check.h"
 
 #define W 640
 #define H 480
