@@ -151,12 +151,7 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "no dictionary: give one -d FILE per player (see --help)");
     if (!o->output)
         cli_fail(PROG, "no output directory: give -o DIR (see --help)");
-    if (o->fft % 2)
-        cli_fail(PROG, "--fft must be even");
-    if (!o->hop)
-        o->hop = o->fft / 4;
-    if (o->hop > o->fft / 2)
-        cli_fail(PROG, "--hop must be at most half the FFT size");
+    o->hop = cli_fft_hop(PROG, o->fft, o->hop);
     if (o->n_dicts + (o->other ? 1 : 0) > CAMSEP_MAX_SOURCES)
         cli_fail(PROG, "at most %d stems in all", CAMSEP_MAX_SOURCES);
     if (o->gains)

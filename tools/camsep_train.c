@@ -86,12 +86,7 @@ static void parse(int argc, char **argv, train_options *o)
         cli_fail(PROG, "no output file: give -o OUT.dict (see --help)");
     if (!o->n_inputs)
         cli_fail(PROG, "no solo recording given (see --help)");
-    if (o->fft % 2)
-        cli_fail(PROG, "--fft must be even");
-    if (!o->hop)
-        o->hop = o->fft / 4;
-    if (o->hop > o->fft / 2)
-        cli_fail(PROG, "--hop must be at most half the FFT size");
+    o->hop = cli_fft_hop(PROG, o->fft, o->hop);
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
         cli_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
     for (const char *c = o->name ? o->name : ""; *c; c++)

@@ -61,3 +61,14 @@ double cli_float(const char *program, const char *option, const char *value, dou
         cli_fail(program, "%s: '%s' is not a number within %g..%g", option, value, lo, hi);
     return v;
 }
+
+int cli_fft_hop(const char *program, int fft, int hop)
+{
+    if (fft % 2)
+        cli_fail(program, "--fft must be even");
+    if (!hop)
+        hop = fft / 4;
+    if (hop > fft / 2)
+        cli_fail(program, "--hop must be at most half the FFT size");
+    return hop;
+}
