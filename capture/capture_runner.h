@@ -1,0 +1,93 @@
+/*
+ * The capture loop on a thread of its own: a frame source (V4L2 camera, Y4M
+ * file or pipe) -> optical flow and motion energy per player box -> one prior
+ * per analysed frame, handed to a sink with the frame's capture time.
+ *
+ * camsep-capture runs it with sinks that publish to the shared-memory ring and
+ * to OSC; camsep-jack and camsep-portaudio run it in-process with a sink that
+ * maps the capture time to the engine's sample clock (prior_clock.h) and
+ * pushes into the engine's prior ring.
+ *
+ * Threading: start/stop are set-up calls (they open devices, spawn and join
+ * the thread). set_boxes and get_status may be called from any one control
+ * thread at a time; neither blocks the capture thread. The sink's callbacks run
+ * on the capture thread.
+ */
+#ifndef CAMSEP_CAPTURE_RUNNER_H
+#define CAMSEP_CAPTURE_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "camsep_engine.h"
+#include "frame_source.h"
+#include "motion_energy.h"
+
+#define CAMSEP_CAPTURE_MAX_BOXES CAMSEP_MAX_SOURCES
+
+/* Where frames come from. */
+typedef struct camsep_capture_source_spec {
+    const char *source;  /* "/dev/videoN" (or any character device): V4L2 camera;
+                            "auto": the first camera found; "-": Y4M on stdin;
+                            anything else: a Y4M file or FIFO */
+    int width, height;   /* camera: wanted size (0: the device's current one) */
+    double fps;          /* camera: wanted rate (0: the device's current one) */
+    int pace;            /* Y4M: 1 = deliver at the file's frame rate (live use),
+                            0 = as fast as the loop runs (offline, tests) */
+    int loop;            /* Y4M file: start again at its end (rehearsal, demo) */
+} camsep_capture_source_spec;
+
+typedef enum camsep_capture_state {
+    CAMSEP_CAPTURE_RUNNING = 0,  /* frames arrive */
+    CAMSEP_CAPTURE_LOST = 1,     /* camera gone or stalled; reopening with backoff */
+    CAMSEP_CAPTURE_ENDED = 2,    /* the file or pipe ended (not looping) */
+    CAMSEP_CAPTURE_FAILED = 3,   /* an error that cannot heal (bad file data) */
+} camsep_capture_state;
+
+typedef struct camsep_capture_status {
+    camsep_capture_state state;
+    uint64_t frames;          /* frames read */
+    uint64_t priors;          /* priors handed to the sink with camera_ok = 1 */
+    uint64_t dropped;         /* frames lost by the source (sequence gaps) */
+    uint64_t faults;          /* camera faults seen */
+    int width, height;
+    double fps;               /* measured over the last second or so */
+    double analysis_ms_mean;  /* flow + motion energy per frame */
+    double analysis_ms_max;
+    char description[128];    /* the source's, e.g. "/dev/video0 640x480 YUYV 30 fps" */
+    char last_error[256];     /* the last fault's message ("" if none) */
+} camsep_capture_status;
+
+typedef struct camsep_capture_sink {
+    /* Capture thread. One call per analysed frame with camera_ok = 1: p holds
+     * activity (and motion) per box in box order, p->time is unset, capture_ns
+     * is the frame's CLOCK_MONOTONIC capture time (file sources: the time the
+     * runner started plus the frame's time in the file). While the camera is
+     * lost the runner calls it about 10 times a second with camera_ok = 0 and
+     * neutral activities (NaN), so that sinks can keep heartbeats going. */
+    void (*prior)(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok);
+    /* Capture thread, optional (NULL): every frame read, for a preview. The
+     * pixels are valid during the call only. */
+    void (*frame)(void *user, const camsep_frame *f);
+    void *user;
+} camsep_capture_sink;
+
+typedef struct camsep_capture_runner camsep_capture_runner;
+
+/* Set-up: opens the source (so that a wrong path or a malformed file is
+ * reported here, with its reason in err), prepares the analysis for n_boxes
+ * boxes (1..CAMSEP_CAPTURE_MAX_BOXES, frame pixels) and starts the thread.
+ * NULL on error. */
+camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_spec *spec, const camsep_box *boxes,
+                                                   int n_boxes, const camsep_capture_sink *sink, char *err,
+                                                   size_t errlen);
+/* Control: new boxes, applied by the capture thread at its next frame (a box
+ * that keeps its index keeps its statistics). Returns 0, or -1 if they are
+ * invalid for the frame size (nothing changes). */
+int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *boxes, int n_boxes);
+/* Control: a consistent copy of the status. */
+void camsep_capture_runner_get_status(camsep_capture_runner *r, camsep_capture_status *st);
+/* Set-up: stops the thread, closes the source, frees. NULL is ignored. */
+void camsep_capture_runner_stop(camsep_capture_runner *r);
+
+#endif
