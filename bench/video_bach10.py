@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Video-informed separation benchmark of camsep on the Bach10 excerpts.
+
+Same recordings, dictionaries, mixing and scoring as bench/quality_bach10.py
+(whose functions this script imports), but the priors come from a camera: for
+each mixture an activity curve is computed from every TRUE stem (how hard the
+player plays: 10 ms power, 50 ms smoothing, mapped to [0,1]), camsep-scene
+renders a stage whose players' sound-producing motion (bow speed) follows those
+curves, and camsep-process separates the mixture with --video scene.y4m and
+the printed player boxes. Rows: the mixture and the ideal ratio mask
+(references), audio-only, the true activity curves as priors (--priors, the
+camera's upper bound), the camera on a default stage, and the camera under
+disturbances (more sway and gestures, camera shake, flicker and fades, an
+occluder, a wrong camera latency). See bench/VIDEO.md.
+
+Usage:
+  /usr/bin/python3 bench/video_bach10.py [--data DIR] [--build DIR] [--quick]
+                                         [--out DIR] [camsep-process options...]
+
+Unknown options go to every camsep-process run. Exits 0 with "SKIP: ..." when
+the data directory is absent.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quality_bach10 as qb  # noqa: E402  (sets the BLAS thread count, re-execs /usr/bin/python3 if needed)
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import json  # noqa: E402
+import multiprocessing  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import zlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+REPO = qb.REPO
+PLAYERS = qb.PLAYERS
+
+# Stage conditions: (name, camsep-scene options, video delay in seconds).
+# The default stage is camsep-scene's own default (sway 2 px, gestures 6 px
+# during rests, sensor noise 1 grey level), with no shake or light changes.
+# A delay d prepends d*fps copies of the first frame to the default stage's
+# video (the camera shows everything d seconds late) while camsep-process is
+# told --camera-latency 0.
+CONDITIONS = [
+    ("cam", [], 0.0),
+    ("cam-sway", ["--sway", "6", "--gesture", "15"], 0.0),
+    ("cam-shake", ["--shake", "3"], 0.0),
+    ("cam-flicker", ["--flicker", "0.1", "--fade", "0.3"], 0.0),
+    ("cam-occlude", ["--occlude"], 0.0),
+    ("cam-late0.1", [], 0.1),
+    ("cam-late0.2", [], 0.2),
+    ("cam-late0.5", [], 0.5),
+]
+QUICK_CONDITIONS = ("cam", "cam-sway", "cam-late0.2")
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        description="camsep with camera priors from rendered stages on the Bach10 excerpts (BSS Eval v3).",
+        epilog="Unknown options are passed to camsep-process, e.g. --iterations 20.")
+    ap.add_argument("--data", default=qb.DEFAULT_DATA, help="bach10-excerpts directory (default: %(default)s)")
+    ap.add_argument("--build", default=os.path.join(REPO, "build"),
+                    help="CMake build directory with tools/camsep-train, tools/camsep-process and "
+                         "bench/camsep-scene (default: %(default)s)")
+    ap.add_argument("--out", default=os.path.join(REPO, "out", "video-bach10"),
+                    help="results, dictionaries (default: %(default)s)")
+    ap.add_argument("--fft", type=int, default=2048, help="STFT size (default 2048)")
+    ap.add_argument("--hop", type=int, default=512, help="STFT hop (default 512)")
+    ap.add_argument("--atoms", type=int, default=32, help="atoms per player dictionary (default 32)")
+    ap.add_argument("--train-iterations", type=int, default=200, help="camsep-train iterations (default 200)")
+    ap.add_argument("--activity-strength", default="0.3",
+                    help="activity-prior strength for the prior rows (default 0.3, the engine default)")
+    ap.add_argument("--size", default="320x240", help="video frame size (default 320x240)")
+    ap.add_argument("--fps", type=float, default=30.0, help="video frame rate (default 30)")
+    ap.add_argument("--hires", default="640x480",
+                    help="one extra camera row at this frame size ('none' to skip) (default 640x480)")
+    ap.add_argument("--curve", choices=("db", "amp"), default="db",
+                    help="activity curve from a true stem's 10 ms power (50 ms smoothing), relative to its "
+                         "maximum: 'db' maps -40..0 dB linearly to 0..1 (quality_bach10's oracle prior), "
+                         "'amp' is the RMS amplitude ratio (default %(default)s)")
+    ap.add_argument("--conditions", default="all",
+                    help="comma-separated camera conditions to run (default all: %s)"
+                         % ",".join(c[0] for c in CONDITIONS))
+    ap.add_argument("--quick", action="store_true",
+                    help="9 mixtures (E05, E05+E06) and conditions %s only" % ",".join(QUICK_CONDITIONS))
+    ap.add_argument("--jobs", type=int, default=2, help="parallel workers, at most 2 (default 2)")
+    ap.add_argument("--retrain", action="store_true", help="train even when OUT/dicts has the dictionaries")
+    ap.add_argument("--keep-audio", action="store_true", help="keep mixtures, videos and stems in OUT/work")
+    ap.add_argument("--no-per-mixture", action="store_true", help="do not print the per-mixture table")
+    args, extra = ap.parse_known_args(argv)
+    args.extra = extra
+    args.train_ex = [1, 2, 3, 4]
+    args.test_ex = [5, 6, 7, 8]
+    args.jobs = max(1, min(2, args.jobs))
+    # what quality_bach10's scoring reads
+    args.permutation = False
+    args.silence_db = -50.0
+    names = [c[0] for c in CONDITIONS]
+    if args.conditions != "all":
+        want = [c.strip() for c in args.conditions.split(",") if c.strip()]
+        bad = [c for c in want if c not in names]
+        if bad:
+            ap.error("unknown condition(s) %s; known: %s" % (",".join(bad), ",".join(names)))
+        args.cond = [c for c in CONDITIONS if c[0] in want]
+    elif args.quick:
+        args.cond = [c for c in CONDITIONS if c[0] in QUICK_CONDITIONS]
+    else:
+        args.cond = list(CONDITIONS)
+    if args.hires.lower() == "none" or args.hires == args.size:
+        args.hires = None
+    return args
+
+
+# ---------------------------------------------------------------- mixtures
+
+def build_mixtures(args):
+    """quality_bach10's test mixtures: every duo, trio, quartet and quartet with
+    rests of E05-E08 and the same-instrument duos of all 6 excerpt pairs x 4
+    players (72 mixtures); with --quick a subset of E05 and E05+E06."""
+    full = argparse.Namespace(quick=False, test_ex=args.test_ex)
+    mixes = qb.build_mixtures(full)  # quality_bach10's naming and mixing
+    if args.quick:
+        keep = ("E05_S1S2", "E05_S2S4", "E05_S1S2S4", "E05_S1S2S3S4", "E05_S1S2S3S4_rests",
+                "E05+E06_S1", "E05+E06_S2", "E05+E06_S3", "E05+E06_S4")
+        mixes = [m for m in mixes if m["name"] in keep]
+    return mixes
+
+
+# ---------------------------------------------------------------- video helpers
+
+def y4m_delay(src, dst, frames):
+    """Writes src with `frames` copies of its first frame prepended: the video
+    then shows everything frames/fps seconds late."""
+    with open(src, "rb") as f:
+        data = f.read()
+    h_end = data.index(b"\n") + 1
+    header = data[:h_end].decode("ascii").split()
+    w = int(next(t[1:] for t in header if t.startswith("W")))
+    h = int(next(t[1:] for t in header if t.startswith("H")))
+    cs = next((t[1:] for t in header if t.startswith("C")), "420jpeg")
+    payload = w * h if cs.startswith("mono") else w * h + 2 * ((w + 1) // 2) * ((h + 1) // 2)
+    f_end = data.index(b"\n", h_end) + 1
+    first = data[h_end:f_end + payload]
+    with open(dst, "wb") as f:
+        f.write(data[:h_end])
+        for _ in range(frames):
+            f.write(first)
+        f.write(data[h_end:])
+
+
+def render(tool, act_csv, players, out, size, fps, duration, opts, seed):
+    cmd = [tool, "-a", act_csv, "-p", str(players), "-o", out, "--size", size, "--fps", "%g" % fps,
+           "--duration", "%.4f" % duration, "--seed", str(seed)] + opts
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("camsep-scene failed: %s: %s" % (" ".join(cmd), r.stdout.strip()))
+    return [b.strip() for b in r.stdout.split() if b.strip()]
+
+
+def camera_diagnostics(report_csv, times, P, delay):
+    """From camsep-process --report: the correlation of the engine's prior per
+    player with the true curve (shifted by the video's delay), and its mean."""
+    with open(report_csv) as f:
+        rows = list(csv.DictReader(f))
+    J = P.shape[0]
+    t = np.array([float(r["time_s"]) for r in rows])
+    pr = np.array([[float(r["prior_%d" % (j + 1)]) for j in range(J)] for r in rows])
+    out = []
+    for j in range(J):
+        ok = np.isfinite(pr[:, j])
+        truth = np.interp(t[ok] - delay, times, P[j])
+        c = np.corrcoef(pr[ok, j], truth)[0, 1] if ok.sum() > 2 and np.std(pr[ok, j]) > 0 else float("nan")
+        out.append(dict(corr=float(c), mean_p=float(pr[ok, j].mean()) if ok.any() else float("nan"),
+                        mean_curve=float(np.mean(truth)) if ok.any() else float("nan")))
+    return out
+
+
+# ---------------------------------------------------------------- one mixture
+
+def evaluate_mixture(job):
+    """Worker: one mixture, its references and every setting."""
+    mix, args, tools, dict_paths, rest = job
+    load = qb.Loader(args.data)
+    sr, stems = qb.mixture_stems(mix, load)
+    J = stems.shape[0]
+    mixsig = stems.sum(axis=0)
+    dur = len(mixsig) / sr
+    wdir = os.path.join(args.work, mix["name"])
+    shutil.rmtree(wdir, ignore_errors=True)
+    os.makedirs(wdir)
+    mix_path = os.path.join(wdir, "mix.wav")
+    qb.write_wav_float(mix_path, sr, mixsig)
+    times, P = qb.oracle_priors(stems, sr, -40.0, args.curve)
+    act_path = os.path.join(wdir, "activity.csv")
+    qb.write_priors_csv(act_path, times, P)
+    log_path = os.path.join(wdir, "process.log")
+    seed = zlib.crc32(mix["name"].encode()) % 1000000
+    result = dict(name=mix["name"], group=mix["group"], duration_s=dur,
+                  parts=["E%02d_S%d" % ep for ep in mix["parts"]], rows=[], notes=[], runs=[], camera={},
+                  curve_mean=[float(x) for x in P.mean(axis=1)])
+    evaluator = qb.BssEvalV3(stems)
+
+    def add(kind, ests, extra_notes=()):
+        rows, notes = qb.score(kind, stems, ests, mixsig, sr, args, evaluator)
+        for r in rows:
+            r["name"], r["group"] = mix["name"], mix["group"]
+        result["rows"].extend(rows)
+        result["notes"].extend("%s: %s" % (kind, n) for n in list(extra_notes) + notes)
+
+    add("mixture", np.vstack([mixsig] * J))
+    add("IRM", qb.irm_estimates(stems, mixsig, args.fft, args.hop))
+
+    base = ["--fft", str(args.fft), "--hop", str(args.hop), "--activity-strength", args.activity_strength,
+            "--regression-strength", "0", "--smoothness", "0"] + rest
+    # settings: (name, extra camsep-process options, priors csv, (times, P, delay) for diagnostics)
+    settings = [("audio-only", [], None, None), ("true-act", [], act_path, None)]
+    videos = {}
+    t_render = 0.0
+    for name, sopts, delay in args.cond:
+        key = tuple(sopts)
+        t0 = time.monotonic()
+        if key not in videos:
+            vpath = os.path.join(wdir, "scene-%d.y4m" % len(videos))
+            videos[key] = (vpath, render(tools["scene"], act_path, J, vpath, args.size, args.fps, dur, sopts, seed))
+        vpath, boxes = videos[key]
+        if delay > 0:
+            frames = int(round(delay * args.fps))
+            dpath = os.path.join(wdir, "scene-late%d.y4m" % frames)
+            y4m_delay(vpath, dpath, frames)
+            vpath = dpath
+        t_render += time.monotonic() - t0
+        opts = ["--video", vpath, "--camera-latency", "0"] + [x for b in boxes for x in ("--box", b)]
+        settings.append((name, opts, None, delay))
+    if args.hires:
+        t0 = time.monotonic()
+        vpath = os.path.join(wdir, "scene-hires.y4m")
+        boxes = render(tools["scene"], act_path, J, vpath, args.hires, args.fps, dur, [], seed)
+        t_render += time.monotonic() - t0
+        settings.append(("cam-" + args.hires, ["--video", vpath] + [x for b in boxes for x in ("--box", b)],
+                         None, 0.0))
+    result["render_seconds"] = t_render
+
+    for name, opts, pri, delay in settings:
+        odir = os.path.join(wdir, "out-" + name)
+        os.makedirs(odir)
+        rep = os.path.join(odir, "report.csv")
+        rc, msg, dt = qb.run_process(tools["process"], mix_path, [dict_paths[p] for p in mix["dicts"]], odir,
+                                     base + opts + (["--report", rep] if delay is not None else []), pri, log_path)
+        result["runs"].append(dict(setting=name, seconds=dt, exit=rc))
+        if rc != 0:
+            result["notes"].append("%s: camsep-process exit %d: %s" % (name, rc, " ".join(msg)))
+            for j in range(J):
+                result["rows"].append(dict(setting=name, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan,
+                                           leak_db=np.nan, silent_frames=0, leak_est_energy=0.0,
+                                           leak_mix_energy=0.0, name=mix["name"], group=mix["group"]))
+            continue
+        ests, notes = [], []
+        for j in range(J):
+            esr, e = qb.read_wav(os.path.join(odir, "stem%d.wav" % (j + 1)))
+            if len(e) != len(mixsig) or esr != sr:
+                notes.append("stem%d: %d samples at %d Hz, mix %d at %d Hz" % (j + 1, len(e), esr, len(mixsig), sr))
+                e = np.concatenate([e, np.zeros(max(0, len(mixsig) - len(e)))])[:len(mixsig)]
+            ests.append(e)
+        add(name, np.vstack(ests), notes)
+        if delay is not None:
+            result["camera"][name] = camera_diagnostics(rep, times, P, delay)
+    if not args.keep_audio:
+        shutil.rmtree(wdir, ignore_errors=True)
+    return result
+
+
+# ---------------------------------------------------------------- main
+
+def print_camera_table(results, kinds, out=sys.stdout):
+    cams = [k for k in kinds if k.startswith("cam")]
+    if not cams:
+        return
+    groups = [g for g in qb.GROUP_ORDER if any(r["group"] == g for r in results)]
+    out.write("\nCamera prior vs the true activity curve (engine's prior per frame, from --report; "
+              "delays: against the delayed curve)\n")
+    out.write("correlation, mean over players and mixtures / mean camera p (mean true curve)\n")
+    w = max(len(k) for k in cams) + 2
+    out.write("%-*s" % (w, "setting") + "".join("%22s" % g for g in groups) + "\n")
+    for k in cams:
+        line = "%-*s" % (w, k)
+        for g in groups:
+            d = [x for r in results if r["group"] == g for x in r["camera"].get(k, [])]
+            if not d:
+                line += "%22s" % "-"
+                continue
+            line += "%22s" % ("%.2f / %.2f (%.2f)" % (qb.nanmean([x["corr"] for x in d]),
+                                                     qb.nanmean([x["mean_p"] for x in d]),
+                                                     qb.nanmean([x["mean_curve"] for x in d])))
+        out.write(line + "\n")
+
+
+def main(argv):
+    t_start = time.monotonic()
+    args = parse_args(argv)
+    if not os.path.isdir(args.data):
+        print("SKIP: Bach10 excerpts not found at %s" % args.data)
+        return 0
+    for e in args.train_ex + args.test_ex:
+        for p in PLAYERS:
+            f = os.path.join(args.data, "E%02d_S%d.wav" % (e, p))
+            if not os.path.exists(f):
+                print("SKIP: %s is missing" % f)
+                return 0
+    tools = dict(train=qb.find_tool(args.build, "camsep-train"), process=qb.find_tool(args.build, "camsep-process"))
+    scene = os.path.join(args.build, "bench", "camsep-scene")
+    tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
+    missing = [n for n, p in tools.items() if not p]
+    if missing:
+        sys.stderr.write("video_bach10: camsep-%s not built in %s (build with: cmake -S %s -B %s "
+                         "-DCMAKE_BUILD_TYPE=Release && cmake --build %s --target camsep-train "
+                         "camsep-process camsep-scene)\n" % ("/".join(missing), args.build, REPO, args.build,
+                                                             args.build))
+        return 2
+    os.makedirs(args.out, exist_ok=True)
+    args.work = os.path.join(args.out, "work")
+    os.makedirs(args.work, exist_ok=True)
+    mixes = build_mixtures(args)
+    kinds = (["mixture", "IRM", "audio-only", "true-act"] + [c[0] for c in args.cond] +
+             (["cam-" + args.hires] if args.hires else []))
+    print("camsep with camera priors on Bach10: train E01-E04, test E05-E08%s; N=%d R=%d; %d atoms/player; "
+          "video %s at %g fps; curve %s; activity strength %s; camsep-process %s"
+          % (" (quick)" if args.quick else "", args.fft, args.hop, args.atoms, args.size, args.fps, args.curve,
+             args.activity_strength, " ".join(args.extra)))
+    sys.stdout.flush()
+
+    # 1. dictionaries (quality_bach10's training, cached by its stamp)
+    t0 = time.monotonic()
+    ddir = os.path.join(args.out, "dicts")
+    os.makedirs(ddir, exist_ok=True)
+    targs = argparse.Namespace(atoms=args.atoms, train_iterations=args.train_iterations, fft=args.fft, hop=args.hop,
+                               retrain=args.retrain)
+    dict_paths, jobs = {}, []
+    for p in PLAYERS:
+        dict_paths[p] = os.path.join(ddir, "S%d.dict" % p)
+        files = [os.path.join(args.data, "E%02d_S%d.wav" % (e, p)) for e in args.train_ex]
+        jobs.append((tools["train"], dict_paths[p], files, targs, "S%d" % p))
+    cached = 0
+    with multiprocessing.Pool(args.jobs) as pool:
+        for name, rc, msg, dt, cmd in pool.imap(qb.train_one, jobs):
+            cached += msg == "cached"
+            if rc != 0:
+                sys.stderr.write("video_bach10: camsep-train failed for %s (exit %d): %s\n  %s\n"
+                                 % (name, rc, msg, cmd))
+                return 1
+    t_train = time.monotonic() - t0
+    print("trained %d dictionaries in %.1f s%s" % (len(PLAYERS) - cached, t_train,
+                                                   " (%d reused)" % cached if cached else ""))
+    sys.stdout.flush()
+
+    # 2. mixtures, largest first
+    cost = {"duo": 1, "same-instr duo": 1, "trio": 2, "quartet": 4, "quartet-rests": 4}
+    mixes.sort(key=lambda m: -cost[m["group"]])
+    jobs = [(m, args, tools, dict_paths, args.extra) for m in mixes]
+    results = []
+    t0 = time.monotonic()
+    with multiprocessing.Pool(args.jobs) as pool:
+        for i, r in enumerate(pool.imap_unordered(evaluate_mixture, jobs)):
+            results.append(r)
+
+            def m(k):
+                return qb.nanmean([x["sdr"] for x in r["rows"] if x["setting"] == k])
+            print("[%2d/%d] %-22s %-15s SDR audio-only %6.2f  true-act %6.2f  cam %6.2f dB%s" % (
+                i + 1, len(jobs), r["name"], r["group"], m("audio-only"), m("true-act"), m("cam"),
+                "  (notes)" if r["notes"] else ""))
+            sys.stdout.flush()
+    t_eval = time.monotonic() - t0
+
+    groups, summary = qb.summarise(results, kinds)
+    qb.print_tables(results, kinds, groups, summary, args)
+    print_camera_table(results, kinds)
+    notes = [(r["name"], n) for r in results for n in r["notes"]]
+    if notes:
+        print("\nNotes (%d):" % len(notes))
+        for name, n in sorted(notes)[:60]:
+            print("  %s: %s" % (name, n))
+
+    audio_s = sum(r["duration_s"] for r in results)
+    print("\ncamsep-process wall time per setting (x real time, one process):")
+    for k in kinds[2:]:
+        t = sum(run["seconds"] for r in results for run in r["runs"] if run["setting"] == k)
+        print("  %-14s %6.1f s for %.1f s of audio (%.3f x real time)" % (k, t, audio_s, t / audio_s))
+    print("camsep-scene rendering: %.1f s in all" % sum(r["render_seconds"] for r in results))
+
+    with open(os.path.join(args.out, "per_stem.csv"), "w", newline="") as f:
+        cols = ["group", "name", "setting", "source", "sdr", "sir", "sar", "leak_db", "silent_frames"]
+        wr = csv.writer(f)
+        wr.writerow(cols)
+        for r in results:
+            for x in r["rows"]:
+                wr.writerow([x[c] if not isinstance(x[c], float) else "%.4f" % x[c] for c in cols])
+    with open(os.path.join(args.out, "summary.csv"), "w", newline="") as f:
+        cols = ["group", "setting", "n_mixtures", "n_stems", "sdr", "sir", "sar", "leak_db", "silent_frames"]
+        wr = csv.writer(f)
+        wr.writerow(cols)
+        for s in summary:
+            wr.writerow([s[c] if not isinstance(s[c], float) else "%.4f" % s[c] for c in cols])
+    total = time.monotonic() - t_start
+    meta = dict(fft=args.fft, hop=args.hop, atoms=args.atoms, size=args.size, fps=args.fps, hires=args.hires,
+                curve=args.curve, activity_strength=args.activity_strength, extra_options=args.extra,
+                conditions=[[c[0], c[1], c[2]] for c in args.cond], quick=args.quick,
+                seconds=dict(total=total, train=t_train, evaluate=t_eval), jobs=args.jobs)
+
+    def clean(o):
+        if isinstance(o, (float, np.floating)):
+            o = float(o)
+            return None if o != o or o in (float("inf"), float("-inf")) else round(o, 4)
+        if isinstance(o, dict):
+            return {k: clean(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [clean(v) for v in o]
+        if isinstance(o, np.integer):
+            return int(o)
+        return o
+
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(clean(dict(meta=meta, summary=summary, mixtures=results)), f, indent=1)
+    with open(os.path.join(args.out, "report.txt"), "w") as f:
+        f.write("camsep with camera priors on Bach10 (N=%d R=%d, video %s at %g fps, curve %s)\n"
+                % (args.fft, args.hop, args.size, args.fps, args.curve))
+        qb.print_tables(results, kinds, groups, summary, args, out=f)
+        print_camera_table(results, kinds, out=f)
+    print("\nwrote %s/{report.txt,summary.csv,per_stem.csv,results.json}" % args.out)
+    print("total time %.1f s (training %.1f s, rendering, separation and scoring %.1f s, %d workers)"
+          % (total, t_train, t_eval, args.jobs))
+    if not args.keep_audio:
+        shutil.rmtree(args.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
