@@ -64,7 +64,10 @@ typedef struct camsep_capture_sink {
      * is the frame's CLOCK_MONOTONIC capture time (file sources: the time the
      * runner started plus the frame's time in the file). While the camera is
      * lost the runner calls it about 10 times a second with camera_ok = 0 and
-     * neutral activities (NaN), so that sinks can keep heartbeats going. */
+     * neutral activities (NaN), so that sinks can keep heartbeats going. A
+     * live source (camera, pipe, paced file) silent for max(0.5 s, 3 frame
+     * periods) counts as lost. The first frame after a gap, a reopen or a
+     * loop restart gives no prior (a cut is not motion). */
     void (*prior)(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok);
     /* Capture thread, optional (NULL): every frame read, for a preview. The
      * pixels are valid during the call only. */

@@ -3,7 +3,7 @@
 # needed, builds, and runs ctest three ways:
 #   1. the normal build (RelWithDebInfo);
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. ThreadSanitizer on the lock-free ring's two-thread stress test.
+#   3. ThreadSanitizer on the tests of lock-free hand-overs between threads.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -19,7 +19,8 @@ BUILD_DIR="$root/build-asan" BUILD_TYPE=Debug "$root/scripts/build.sh" \
   -DCAMSEP_SANITIZE=address,undefined >/dev/null
 (cd "$root/build-asan" && ctest --output-on-failure -j "$jobs")
 
-echo "== build and test: thread sanitizer (SPSC ring)"
+echo "== build and test: thread sanitizer (lock-free hand-overs)"
+tsan_tests=(ring prior_clock capture_runner)
 cmake -S "$root" -B "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAMSEP_SANITIZE=thread >/dev/null
-cmake --build "$root/build-tsan" -j "$jobs" --target test_ring >/dev/null
-(cd "$root/build-tsan" && ctest --output-on-failure -R '^ring$')
+cmake --build "$root/build-tsan" -j "$jobs" --target "${tsan_tests[@]/#/test_}" >/dev/null
+(cd "$root/build-tsan" && ctest --output-on-failure -R "^($(IFS='|'; echo "${tsan_tests[*]}"))\$")

@@ -1,0 +1,345 @@
+/*
+ * camsep-capture: a camera (or a Y4M video) to priors, published in the
+ * shared-memory ring for LV2 plugin instances and optionally by OSC.
+ *
+ * Threads: main (options, start, signals, status lines, stop), the runner's
+ * capture thread (analysis; calls the sink below, which publishes), the OSC
+ * sender. SIGINT, SIGTERM, SIGHUP and SIGUSR1 are blocked everywhere and
+ * taken by main with sigtimedwait().
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "box_file.h"
+#include "capture_clock.h"
+#include "capture_options.h"
+#include "capture_osc.h"
+#include "capture_runner.h"
+#include "shm_ring.h"
+#include "v4l2_source.h"
+
+static const char *const PROG = "camsep-capture";
+
+#define LOST_RECORD_INTERVAL_NS 500000000LL /* CAMERA_LOST records while lost; heartbeats between */
+#define MAIN_TICK_NS 50000000LL
+
+typedef struct capture_app {
+    camsep_shm_writer *shm;
+    capture_osc *osc;
+    int64_t latency_ns;
+    uint64_t max_frames;
+    pthread_t main_thread;
+    atomic_int done;           /* --frames reached: the sink publishes no more */
+    atomic_uint_fast64_t records; /* published in the ring (the writer's own count is its thread's) */
+    /* capture thread */
+    uint64_t frames_seen;
+    int64_t last_lost_record_ns;
+} capture_app;
+
+/* ---- the sink (capture thread) ---- */
+
+static void publish(capture_app *a, const camsep_prior *p, int64_t event_ns, int camera_ok)
+{
+    if (a->shm) {
+        camsep_shm_record rec;
+        memset(&rec, 0, sizeof rec);
+        rec.timestamp_ns = event_ns;
+        rec.n_players = p->n_sources;
+        rec.status = camera_ok ? CAMSEP_SHM_CAMERA_OK : CAMSEP_SHM_CAMERA_LOST;
+        memcpy(rec.activity, p->activity, sizeof rec.activity);
+        memcpy(rec.motion, p->motion, sizeof rec.motion);
+        camsep_shm_writer_publish(a->shm, &rec);
+        atomic_fetch_add_explicit(&a->records, 1, memory_order_relaxed);
+    }
+    if (a->osc)
+        capture_osc_push(a->osc, p, event_ns, camera_ok);
+}
+
+static void sink_prior(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok)
+{
+    capture_app *a = user;
+    if (atomic_load_explicit(&a->done, memory_order_relaxed))
+        return;
+    int64_t event_ns = capture_ns - a->latency_ns;
+    if (camera_ok) {
+        publish(a, p, event_ns, 1);
+        a->last_lost_record_ns = INT64_MIN;
+        return;
+    }
+    if (a->last_lost_record_ns == INT64_MIN || capture_ns - a->last_lost_record_ns >= LOST_RECORD_INTERVAL_NS) {
+        publish(a, p, event_ns, 0);
+        a->last_lost_record_ns = capture_ns;
+    } else if (a->shm) {
+        camsep_shm_writer_heartbeat(a->shm, capture_ns);
+    }
+}
+
+static void sink_frame(void *user, const camsep_frame *f)
+{
+    (void)f;
+    capture_app *a = user;
+    if (a->max_frames && ++a->frames_seen == a->max_frames) {
+        atomic_store_explicit(&a->done, 1, memory_order_relaxed);
+        pthread_kill(a->main_thread, SIGUSR1);
+    }
+}
+
+/* ---- start-up ---- */
+
+/* The runner is started on a thread of its own: opening a FIFO or stdin waits
+ * for the stream header, and a SIGTERM must still end the process then. */
+typedef struct starter {
+    const capture_options *opt;
+    const camsep_box *boxes;
+    camsep_capture_sink sink;
+    camsep_capture_runner *runner;
+    char err[512];
+    atomic_int finished;
+    pthread_t main_thread;
+} starter;
+
+static void *start_runner(void *arg)
+{
+    starter *s = arg;
+    s->runner = camsep_capture_runner_start(&s->opt->spec, s->boxes, s->opt->n_players, &s->sink, s->err,
+                                            sizeof s->err);
+    atomic_store_explicit(&s->finished, 1, memory_order_release);
+    pthread_kill(s->main_thread, SIGUSR1);
+    return NULL;
+}
+
+static int wait_signal(const sigset_t *set, int64_t timeout_ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000), .tv_nsec = (long)(timeout_ns % 1000000000)};
+    int sig = sigtimedwait(set, NULL, &ts);
+    return sig < 0 ? 0 : sig;
+}
+
+static int list_devices(const capture_options *o)
+{
+    int n = camsep_v4l2_list_devices(NULL, NULL, stdout);
+    struct stat st;
+    if (strcmp(o->spec.source, "auto") && stat(o->spec.source, &st) == 0 && S_ISCHR(st.st_mode)) {
+        printf("\n");
+        if (camsep_v4l2_list(NULL, o->spec.source, stdout))
+            return CAPTURE_EXIT_START;
+    }
+    return n < 0 ? CAPTURE_EXIT_START : CAPTURE_EXIT_OK;
+}
+
+/* ---- running ---- */
+
+static const char *state_name(camsep_capture_state s)
+{
+    switch (s) {
+    case CAMSEP_CAPTURE_RUNNING: return "running";
+    case CAMSEP_CAPTURE_LOST: return "lost";
+    case CAMSEP_CAPTURE_ENDED: return "ended";
+    case CAMSEP_CAPTURE_FAILED: return "failed";
+    }
+    return "?";
+}
+
+static void print_status(capture_app *a, const camsep_capture_status *st)
+{
+    char shm[64] = "", osc[96] = "";
+    if (a->shm)
+        snprintf(shm, sizeof shm, ", shm %llu records", 
+                 (unsigned long long)atomic_load_explicit(&a->records, memory_order_relaxed));
+    if (a->osc) {
+        capture_osc_stats os;
+        capture_osc_get_stats(a->osc, &os);
+        snprintf(osc, sizeof osc, ", osc %llu sent %llu failed %llu dropped", (unsigned long long)os.sent,
+                 (unsigned long long)os.failed, (unsigned long long)os.dropped);
+    }
+    fprintf(stderr, "%s: camera %s, %.2f fps, analysis %.2f ms (max %.2f), frames %llu priors %llu dropped %llu%s%s\n",
+            PROG, state_name(st->state), st->fps, st->analysis_ms_mean, st->analysis_ms_max,
+            (unsigned long long)st->frames, (unsigned long long)st->priors, (unsigned long long)st->dropped, shm, osc);
+}
+
+static void reload_boxes(const capture_options *o, camsep_capture_runner *r)
+{
+    if (!o->boxes_file) {
+        fprintf(stderr, "%s: SIGHUP: no --boxes file to reload\n", PROG);
+        return;
+    }
+    camsep_named_box nb[CAMSEP_CAPTURE_MAX_BOXES];
+    char err[512];
+    int n = camsep_box_file_load(o->boxes_file, nb, CAMSEP_CAPTURE_MAX_BOXES, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "%s: SIGHUP: %s (boxes unchanged)\n", PROG, err);
+        return;
+    }
+    if (n != o->n_players) {
+        fprintf(stderr, "%s: SIGHUP: %s has %d players, not %d (boxes unchanged)\n", PROG, o->boxes_file, n,
+                o->n_players);
+        return;
+    }
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    for (int j = 0; j < n; j++)
+        boxes[j] = nb[j].box;
+    if (camsep_capture_runner_set_boxes(r, boxes, n))
+        fprintf(stderr, "%s: SIGHUP: the boxes in %s do not fit the frame (boxes unchanged)\n", PROG, o->boxes_file);
+    else if (!o->quiet)
+        fprintf(stderr, "%s: boxes reloaded from %s\n", PROG, o->boxes_file);
+}
+
+static void close_publishers(capture_app *a)
+{
+    camsep_shm_writer_close(a->shm); /* readers go stale at once */
+    capture_osc_close(a->osc);
+    a->shm = NULL;
+    a->osc = NULL;
+}
+
+static void ignore_signal(int sig)
+{
+    (void)sig; /* never runs: the signals are blocked and taken by sigtimedwait() */
+}
+
+int main(int argc, char **argv)
+{
+    capture_options opt;
+    capture_options_parse(argc, argv, &opt);
+    if (opt.list_devices)
+        return list_devices(&opt);
+
+    /* A handler, not SIG_IGN: a shell starts background jobs with SIGINT
+     * ignored, and an ignored signal is discarded rather than left pending. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ignore_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    sigaddset(&sigs, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* every thread made from here on inherits it */
+    signal(SIGPIPE, SIG_IGN);                /* an OSC peer over TCP that went away */
+
+    static capture_app app;
+    app.latency_ns = (int64_t)llround(opt.camera_latency_s * 1e9);
+    app.max_frames = opt.max_frames;
+    app.main_thread = pthread_self();
+    app.last_lost_record_ns = INT64_MIN;
+    char err[512];
+    if (opt.shm_name) {
+        app.shm = camsep_shm_writer_create(opt.shm_name, opt.n_players, CAMSEP_MOTION_CHANNELS, err, sizeof err);
+        if (!app.shm) {
+            fprintf(stderr, "%s: %s\n", PROG, err);
+            return CAPTURE_EXIT_START;
+        }
+    }
+    if (opt.osc_target) {
+        const char *names[CAMSEP_CAPTURE_MAX_BOXES];
+        for (int j = 0; j < opt.n_players; j++)
+            names[j] = opt.players[j].name;
+        app.osc = capture_osc_open(opt.osc_target, opt.osc_prefix, names, opt.n_players, err, sizeof err);
+        if (!app.osc) {
+            fprintf(stderr, "%s: %s\n", PROG, err);
+            close_publishers(&app);
+            return CAPTURE_EXIT_START;
+        }
+    }
+
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    for (int j = 0; j < opt.n_players; j++)
+        boxes[j] = opt.players[j].box;
+    static starter start;
+    start.opt = &opt;
+    start.boxes = boxes;
+    start.sink = (camsep_capture_sink){.prior = sink_prior, .frame = sink_frame, .user = &app};
+    start.main_thread = pthread_self();
+    pthread_t starter_thread;
+    if (pthread_create(&starter_thread, NULL, start_runner, &start)) {
+        fprintf(stderr, "%s: cannot start a thread\n", PROG);
+        close_publishers(&app);
+        return CAPTURE_EXIT_START;
+    }
+    while (!atomic_load_explicit(&start.finished, memory_order_acquire)) {
+        int sig = wait_signal(&sigs, MAIN_TICK_NS);
+        if (sig == SIGINT || sig == SIGTERM) {
+            close_publishers(&app); /* the starter is still blocked opening the source */
+            if (!opt.quiet)
+                fprintf(stderr, "%s: stopped by signal %d while opening %s\n", PROG, sig, opt.spec.source);
+            exit(CAPTURE_EXIT_OK);
+        }
+    }
+    pthread_join(starter_thread, NULL);
+    camsep_capture_runner *runner = start.runner;
+    if (!runner) {
+        fprintf(stderr, "%s: %s\n", PROG, start.err);
+        close_publishers(&app);
+        return CAPTURE_EXIT_START;
+    }
+
+    camsep_capture_status st;
+    camsep_capture_runner_get_status(runner, &st);
+    if (!opt.quiet) {
+        fprintf(stderr, "%s: %s, %d player%s (", PROG, st.description, opt.n_players, opt.n_players > 1 ? "s" : "");
+        for (int j = 0; j < opt.n_players; j++)
+            fprintf(stderr, "%s%s", j ? " " : "", opt.players[j].name);
+        fprintf(stderr, ")%s%s%s%s\n", opt.shm_name ? ", shm " : "", opt.shm_name ? opt.shm_name : "",
+                opt.osc_target ? ", osc " : "", opt.osc_target ? opt.osc_target : "");
+    }
+
+    int status = CAPTURE_EXIT_OK;
+    const int64_t t0 = camsep_monotonic_ns();
+    const int64_t interval = (int64_t)llround(opt.status_interval_s * 1e9);
+    int64_t next_status = t0 + interval;
+    camsep_capture_state last_state = CAMSEP_CAPTURE_RUNNING;
+    for (;;) {
+        int sig = wait_signal(&sigs, MAIN_TICK_NS);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        if (sig == SIGHUP)
+            reload_boxes(&opt, runner);
+        if (atomic_load_explicit(&app.done, memory_order_relaxed))
+            break;
+        camsep_capture_runner_get_status(runner, &st);
+        if (st.state != last_state && !opt.quiet) {
+            if (st.state == CAMSEP_CAPTURE_LOST)
+                fprintf(stderr, "%s: camera lost: %s\n", PROG, st.last_error);
+            else if (st.state == CAMSEP_CAPTURE_RUNNING)
+                fprintf(stderr, "%s: camera back\n", PROG);
+        }
+        last_state = st.state;
+        if (st.state == CAMSEP_CAPTURE_ENDED)
+            break;
+        if (st.state == CAMSEP_CAPTURE_FAILED) {
+            fprintf(stderr, "%s: %s\n", PROG, st.last_error);
+            status = CAPTURE_EXIT_FAILED;
+            break;
+        }
+        int64_t now = camsep_monotonic_ns();
+        if (opt.duration_s > 0 && (double)(now - t0) * 1e-9 >= opt.duration_s)
+            break;
+        if (interval > 0 && now >= next_status) {
+            print_status(&app, &st);
+            next_status += interval;
+            if (next_status < now)
+                next_status = now + interval;
+        }
+    }
+    camsep_capture_runner_get_status(runner, &st);
+    camsep_capture_runner_stop(runner); /* no sink call after this */
+    if (!opt.quiet)
+        print_status(&app, &st);
+    close_publishers(&app);
+    return status;
+}

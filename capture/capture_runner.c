@@ -1,0 +1,558 @@
+/*
+ * The capture loop (capture_runner.h). One thread owns the frame source and
+ * the analysis; the control thread talks to it through two lock-free
+ * hand-overs:
+ *   - boxes, control -> capture: a triple buffer. Each side owns one slot, the
+ *     third sits in the middle; publishing and taking are one atomic exchange
+ *     each, so neither side ever waits for the other.
+ *   - status, capture -> control: a sequence lock over atomic words (as in
+ *     shm_ring.c). The capture thread never waits; a reader retries the rare
+ *     copy that overlaps a write.
+ * The source is read with a timeout of READ_TIMEOUT_MS so that a stop request
+ * is seen promptly whatever the source does.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "capture_runner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capture_clock.h"
+#include "v4l2_source.h"
+#include "video_priors.h"
+#include "y4m_source.h"
+
+#define READ_TIMEOUT_MS 100
+#define LOST_CALL_INTERVAL_NS 100000000LL /* sink calls while lost: 10 Hz */
+#define STALL_MIN_NS 500000000LL          /* a live source silent this long is lost ... */
+#define STALL_PERIODS 3                   /* ... or this many frame periods, if longer */
+#define RATE_WINDOW_NS 1000000000LL       /* fps and analysis times are measured over this */
+#define PATH_LEN 4096
+
+typedef struct box_set {
+    int n;
+    camsep_box box[CAMSEP_CAPTURE_MAX_BOXES];
+} box_set;
+
+#define MAILBOX_FRESH 4u /* in `middle`: the slot there holds boxes the capture side has not taken */
+
+typedef struct box_mailbox {
+    box_set slot[3];
+    atomic_uint middle;  /* slot index | MAILBOX_FRESH */
+    unsigned back;       /* the control side's slot */
+    unsigned front;      /* the capture side's slot */
+} box_mailbox;
+
+#define STATUS_WORDS ((sizeof(camsep_capture_status) + 7) / 8)
+
+typedef union status_image {
+    camsep_capture_status st;
+    uint64_t word[STATUS_WORDS];
+} status_image;
+
+typedef enum source_kind { SOURCE_CAMERA, SOURCE_Y4M_FILE, SOURCE_Y4M_STREAM } source_kind;
+
+struct camsep_capture_runner {
+    camsep_capture_source_spec spec;
+    char path[PATH_LEN];
+    source_kind kind;
+    int can_loop;
+    camsep_capture_sink sink;
+    camsep_frame_source *src;
+    camsep_video_priors *vp; /* NULL while the frame size does not fit the boxes */
+    pthread_t thread;
+    atomic_int stop;
+
+    box_mailbox mailbox;
+    box_set boxes; /* capture thread: the boxes in use */
+    _Atomic int frame_width, frame_height; /* for set_boxes on the control thread */
+
+    atomic_uint_fast64_t status_seq; /* odd while the capture thread writes the status */
+    _Atomic uint64_t status_word[STATUS_WORDS];
+
+    /* capture thread only */
+    status_image status;
+    int64_t start_ns;
+    int64_t file_offset_ns; /* unpaced files: added to media time (grows at each loop) */
+    int64_t last_media_ns;
+    int64_t last_frame_ns;  /* monotonic time the last frame was read */
+    int64_t last_capture_ns;
+    int64_t next_lost_call_ns;
+    int64_t stall_ns;
+    uint64_t next_sequence;
+    int64_t window_start_ns;
+    uint64_t window_frames;
+    double window_analysis_sum, window_analysis_max;
+    uint64_t window_analysed;
+};
+
+/* ---- boxes ---- */
+
+static int boxes_valid(const camsep_box *boxes, int n, int width, int height)
+{
+    if (!boxes || n < 1 || n > CAMSEP_CAPTURE_MAX_BOXES)
+        return 0;
+    for (int j = 0; j < n; j++) {
+        const camsep_box *b = &boxes[j];
+        if (!(isfinite(b->x) && isfinite(b->y) && isfinite(b->w) && isfinite(b->h) && b->w > 0.0f && b->h > 0.0f))
+            return 0;
+        if (width > 0 && height > 0 &&
+            (b->x + b->w <= 0.0f || b->y + b->h <= 0.0f || b->x >= (float)width || b->y >= (float)height))
+            return 0;
+    }
+    return 1;
+}
+
+static void mailbox_init(box_mailbox *m)
+{
+    memset(m->slot, 0, sizeof m->slot);
+    m->front = 0;
+    atomic_init(&m->middle, 1u);
+    m->back = 2;
+}
+
+/* Control side. */
+static void mailbox_post(box_mailbox *m, const camsep_box *boxes, int n)
+{
+    box_set *s = &m->slot[m->back];
+    s->n = n;
+    memcpy(s->box, boxes, (size_t)n * sizeof *boxes);
+    unsigned old = atomic_exchange_explicit(&m->middle, m->back | MAILBOX_FRESH, memory_order_acq_rel);
+    m->back = old & 3u;
+}
+
+/* Capture side: the newest posted boxes, or NULL when nothing new came. */
+static const box_set *mailbox_take(box_mailbox *m)
+{
+    if (!(atomic_load_explicit(&m->middle, memory_order_relaxed) & MAILBOX_FRESH))
+        return NULL;
+    unsigned old = atomic_exchange_explicit(&m->middle, m->front, memory_order_acq_rel);
+    m->front = old & 3u;
+    return &m->slot[m->front];
+}
+
+/* ---- status ---- */
+
+static void status_publish(camsep_capture_runner *r)
+{
+    uint64_t s = atomic_load_explicit(&r->status_seq, memory_order_relaxed);
+    atomic_store_explicit(&r->status_seq, s + 1, memory_order_relaxed);
+    for (size_t i = 0; i < STATUS_WORDS; i++)
+        atomic_store_explicit(&r->status_word[i], r->status.word[i], memory_order_release);
+    atomic_store_explicit(&r->status_seq, s + 2, memory_order_release);
+}
+
+void camsep_capture_runner_get_status(camsep_capture_runner *r, camsep_capture_status *st)
+{
+    status_image copy;
+    for (unsigned attempt = 0;; attempt++) {
+        uint64_t s0 = atomic_load_explicit(&r->status_seq, memory_order_acquire);
+        if (!(s0 & 1)) {
+            for (size_t i = 0; i < STATUS_WORDS; i++)
+                copy.word[i] = atomic_load_explicit(&r->status_word[i], memory_order_acquire);
+            if (atomic_load_explicit(&r->status_seq, memory_order_relaxed) == s0)
+                break;
+        }
+        if (attempt % 16 == 15)
+            sched_yield(); /* the capture thread was preempted inside a write */
+    }
+    *st = copy.st;
+}
+
+static void set_error(camsep_capture_runner *r, const char *msg)
+{
+    char *e = r->status.st.last_error;
+    size_t n = strlen(msg);
+    if (n >= sizeof r->status.st.last_error)
+        n = sizeof r->status.st.last_error - 1;
+    memcpy(e, msg, n);
+    e[n] = '\0';
+}
+
+/* ---- the source ---- */
+
+static camsep_frame_source *open_source(camsep_capture_runner *r, char *err, size_t errlen)
+{
+    const camsep_capture_source_spec *sp = &r->spec;
+    if (r->kind == SOURCE_CAMERA) {
+        camsep_v4l2_request req;
+        memset(&req, 0, sizeof req);
+        req.width = sp->width;
+        req.height = sp->height;
+        req.fps = sp->fps;
+        return camsep_v4l2_open(r->path, &req, NULL, err, errlen);
+    }
+    return camsep_y4m_open(r->path, sp->pace, err, errlen);
+}
+
+/* Decides what kind of source the spec names; fills r->path. */
+static int classify_source(camsep_capture_runner *r, char *err, size_t errlen)
+{
+    const char *s = r->spec.source;
+    if (!s || !*s) {
+        snprintf(err, errlen, "no video source given");
+        return -1;
+    }
+    if (!strcmp(s, "auto")) {
+        if (camsep_v4l2_first_device(NULL, NULL, r->path, sizeof r->path)) {
+            snprintf(err, errlen, "auto: no video capture device found under /dev");
+            return -1;
+        }
+        r->kind = SOURCE_CAMERA;
+        return 0;
+    }
+    if (strlen(s) >= sizeof r->path) {
+        snprintf(err, errlen, "source path too long");
+        return -1;
+    }
+    snprintf(r->path, sizeof r->path, "%s", s);
+    struct stat st;
+    if (strcmp(s, "-") != 0 && stat(s, &st) == 0) {
+        if (S_ISCHR(st.st_mode)) {
+            r->kind = SOURCE_CAMERA;
+            return 0;
+        }
+        r->kind = S_ISREG(st.st_mode) ? SOURCE_Y4M_FILE : SOURCE_Y4M_STREAM;
+        return 0;
+    }
+    r->kind = SOURCE_Y4M_STREAM; /* "-", or a missing path that the open reports */
+    return 0;
+}
+
+static int64_t frame_period_ns(const camsep_frame_source *s)
+{
+    return s->frame_rate > 0.0 ? (int64_t)llround(1e9 / s->frame_rate) : 33333333;
+}
+
+static void note_source(camsep_capture_runner *r)
+{
+    camsep_capture_status *st = &r->status.st;
+    st->width = r->src->width;
+    st->height = r->src->height;
+    snprintf(st->description, sizeof st->description, "%s", r->src->description);
+    atomic_store_explicit(&r->frame_width, r->src->width, memory_order_relaxed);
+    atomic_store_explicit(&r->frame_height, r->src->height, memory_order_relaxed);
+    int64_t stall = STALL_PERIODS * frame_period_ns(r->src);
+    r->stall_ns = stall > STALL_MIN_NS ? stall : STALL_MIN_NS;
+}
+
+/* Live sources can go quiet: cameras, pipes, and files paced to real time. */
+static int source_is_live(const camsep_capture_runner *r)
+{
+    return r->kind != SOURCE_Y4M_FILE || r->spec.pace;
+}
+
+/* Waits until t (CLOCK_MONOTONIC) in short steps; 0, or -1 if stop came first. */
+static int wait_until(camsep_capture_runner *r, int64_t t)
+{
+    for (;;) {
+        if (atomic_load_explicit(&r->stop, memory_order_relaxed))
+            return -1;
+        int64_t now = camsep_monotonic_ns(), step = (int64_t)READ_TIMEOUT_MS * 1000000;
+        if (now >= t)
+            return 0;
+        camsep_sleep_until_ns(t - now > step ? now + step : t);
+    }
+}
+
+/* A looping file reached its end: open it again, media time carrying on. */
+static int restart_file(camsep_capture_runner *r)
+{
+    char err[256];
+    int64_t period = frame_period_ns(r->src);
+    int w = r->src->width, h = r->src->height;
+    camsep_frame_source_close(r->src);
+    r->src = open_source(r, err, sizeof err);
+    if (!r->src) {
+        set_error(r, err);
+        return -1;
+    }
+    if (r->src->width != w || r->src->height != h) {
+        snprintf(err, sizeof err, "%.160s: the frame size changed from %dx%d to %dx%d while looping", r->path, w, h,
+                 r->src->width, r->src->height);
+        set_error(r, err);
+        return -1;
+    }
+    note_source(r);
+    if (r->spec.pace) {
+        if (wait_until(r, r->last_capture_ns + period))
+            return 0; /* stopping anyway */
+    } else {
+        r->file_offset_ns += r->last_media_ns + period;
+    }
+    r->next_sequence = 0;
+    if (r->vp)
+        camsep_video_priors_reset(r->vp); /* the cut back to the start is not motion */
+    return 0;
+}
+
+/* ---- per frame ---- */
+
+static void call_lost_sink(camsep_capture_runner *r, int64_t now)
+{
+    camsep_prior p;
+    memset(&p, 0, sizeof p);
+    p.n_sources = r->boxes.n;
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+        p.activity[j] = NAN;
+    r->sink.prior(r->sink.user, &p, now, 0);
+}
+
+static void become_lost(camsep_capture_runner *r, int64_t now, const char *why)
+{
+    camsep_capture_status *st = &r->status.st;
+    if (why)
+        set_error(r, why);
+    if (st->state == CAMSEP_CAPTURE_LOST)
+        return;
+    st->state = CAMSEP_CAPTURE_LOST;
+    st->fps = 0.0;
+    r->next_lost_call_ns = now;
+    if (r->vp)
+        camsep_video_priors_reset(r->vp);
+}
+
+/* The analysis for the source's current frame size (a camera may come back
+ * from a reopen with another size). 0, or -1 when the boxes do not fit. */
+static int fit_analysis(camsep_capture_runner *r, int width, int height)
+{
+    if (r->vp && r->status.st.width == width && r->status.st.height == height)
+        return 0;
+    char err[256];
+    camsep_video_priors_free(r->vp);
+    r->vp = camsep_video_priors_create(width, height, r->src->frame_rate, r->boxes.box, r->boxes.n, err,
+                                       sizeof err);
+    note_source(r);
+    r->status.st.width = width;
+    r->status.st.height = height;
+    atomic_store_explicit(&r->frame_width, width, memory_order_relaxed);
+    atomic_store_explicit(&r->frame_height, height, memory_order_relaxed);
+    if (!r->vp) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "frames are now %dx%d: %s", width, height, err);
+        set_error(r, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void update_rates(camsep_capture_runner *r, int64_t now)
+{
+    camsep_capture_status *st = &r->status.st;
+    int64_t span = now - r->window_start_ns;
+    /* a first figure after a quarter of the window, then one per window */
+    int first = st->fps == 0.0 && r->window_frames >= 2 && span >= RATE_WINDOW_NS / 4;
+    if (span < RATE_WINDOW_NS && !first)
+        return;
+    st->fps = (double)r->window_frames * 1e9 / (double)span;
+    if (r->window_analysed) {
+        st->analysis_ms_mean = r->window_analysis_sum / (double)r->window_analysed;
+        st->analysis_ms_max = r->window_analysis_max;
+    }
+    r->window_start_ns = now;
+    r->window_frames = 0;
+    r->window_analysed = 0;
+    r->window_analysis_sum = r->window_analysis_max = 0.0;
+}
+
+static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_t now)
+{
+    camsep_capture_status *st = &r->status.st;
+    st->frames++;
+    r->window_frames++;
+    if (r->kind == SOURCE_CAMERA) {
+        camsep_v4l2_stats vs;
+        if (camsep_v4l2_get_stats(r->src, &vs) == 0) {
+            st->dropped = vs.dropped;
+            st->faults = vs.faults;
+        }
+    } else if (f->sequence > r->next_sequence) {
+        st->dropped += f->sequence - r->next_sequence;
+    }
+    r->next_sequence = f->sequence + 1;
+
+    int64_t capture_ns = f->timestamp_ns;
+    if (r->kind != SOURCE_CAMERA && !r->spec.pace) {
+        r->last_media_ns = f->timestamp_ns;
+        capture_ns = r->start_ns + r->file_offset_ns + f->timestamp_ns;
+    }
+    if (st->state == CAMSEP_CAPTURE_LOST && r->vp)
+        camsep_video_priors_reset(r->vp); /* no flow across the gap */
+    r->last_frame_ns = now;
+    r->last_capture_ns = capture_ns;
+
+    if (fit_analysis(r, f->width, f->height) == 0) {
+        st->state = CAMSEP_CAPTURE_RUNNING;
+        camsep_frame g = *f;
+        g.timestamp_ns = capture_ns;
+        camsep_prior p;
+        int64_t t0 = camsep_monotonic_ns();
+        int got = camsep_video_priors_frame(r->vp, &g, &p);
+        double ms = (double)(camsep_monotonic_ns() - t0) * 1e-6;
+        r->window_analysis_sum += ms;
+        r->window_analysed++;
+        if (ms > r->window_analysis_max)
+            r->window_analysis_max = ms;
+        if (got == 1) {
+            p.time = 0;
+            r->sink.prior(r->sink.user, &p, capture_ns, 1);
+            st->priors++;
+        }
+    } else {
+        become_lost(r, now, NULL); /* frames come, but the boxes do not fit them */
+    }
+    if (r->sink.frame)
+        r->sink.frame(r->sink.user, f);
+}
+
+static void apply_boxes(camsep_capture_runner *r)
+{
+    const box_set *b = mailbox_take(&r->mailbox);
+    if (!b)
+        return;
+    r->boxes = *b;
+    if (r->vp && camsep_video_priors_set_boxes(r->vp, r->boxes.box, r->boxes.n) != 0) {
+        camsep_video_priors_free(r->vp); /* rebuilt at the next frame, or reported there */
+        r->vp = NULL;
+    }
+}
+
+static void *capture_thread(void *arg)
+{
+    camsep_capture_runner *r = arg;
+    camsep_capture_status *st = &r->status.st;
+    char err[256];
+    while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+        apply_boxes(r);
+        camsep_frame f;
+        err[0] = '\0';
+        camsep_source_status s = camsep_frame_source_read(r->src, &f, READ_TIMEOUT_MS, err, sizeof err);
+        int64_t now = camsep_monotonic_ns();
+        if (s == CAMSEP_SOURCE_OK) {
+            handle_frame(r, &f, now);
+        } else if (s == CAMSEP_SOURCE_ERROR && r->kind == SOURCE_CAMERA) {
+            camsep_v4l2_stats vs;
+            if (camsep_v4l2_get_stats(r->src, &vs) == 0)
+                st->faults = vs.faults;
+            become_lost(r, now, err[0] ? err : "camera fault");
+        } else if (s == CAMSEP_SOURCE_ERROR) {
+            set_error(r, err[0] ? err : "read error");
+            st->state = CAMSEP_CAPTURE_FAILED;
+            break;
+        } else if (s == CAMSEP_SOURCE_END) {
+            if (!r->can_loop) {
+                st->state = CAMSEP_CAPTURE_ENDED;
+                break;
+            }
+            if (restart_file(r)) {
+                st->state = CAMSEP_CAPTURE_FAILED;
+                break;
+            }
+        } else if (source_is_live(r) && st->state == CAMSEP_CAPTURE_RUNNING && now - r->last_frame_ns > r->stall_ns) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "no frame for %.1f s", (double)(now - r->last_frame_ns) * 1e-9);
+            become_lost(r, now, msg);
+        }
+        if (st->state == CAMSEP_CAPTURE_LOST && now >= r->next_lost_call_ns) {
+            call_lost_sink(r, now);
+            r->next_lost_call_ns = now + LOST_CALL_INTERVAL_NS;
+        }
+        update_rates(r, now);
+        status_publish(r);
+    }
+    st->fps = 0.0;
+    status_publish(r);
+    return NULL;
+}
+
+/* ---- set-up ---- */
+
+camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_spec *spec, const camsep_box *boxes,
+                                                   int n_boxes, const camsep_capture_sink *sink, char *err,
+                                                   size_t errlen)
+{
+    if (!spec || !sink || !sink->prior) {
+        snprintf(err, errlen, "no source or no sink");
+        return NULL;
+    }
+    if (!boxes_valid(boxes, n_boxes, 0, 0)) {
+        snprintf(err, errlen, "%d player boxes: 1 to %d boxes with a positive width and height are needed", n_boxes,
+                 CAMSEP_CAPTURE_MAX_BOXES);
+        return NULL;
+    }
+    camsep_capture_runner *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->spec = *spec;
+    r->sink = *sink;
+    if (classify_source(r, err, errlen)) {
+        free(r);
+        return NULL;
+    }
+    r->spec.source = r->path;
+    r->can_loop = spec->loop && r->kind == SOURCE_Y4M_FILE;
+    r->src = open_source(r, err, errlen);
+    if (!r->src) {
+        free(r);
+        return NULL;
+    }
+    r->vp = camsep_video_priors_create(r->src->width, r->src->height, r->src->frame_rate, boxes, n_boxes, err,
+                                       errlen);
+    if (!r->vp) {
+        camsep_frame_source_close(r->src);
+        free(r);
+        return NULL;
+    }
+    r->boxes.n = n_boxes;
+    memcpy(r->boxes.box, boxes, (size_t)n_boxes * sizeof *boxes);
+    mailbox_init(&r->mailbox);
+    note_source(r);
+    r->status.st.state = CAMSEP_CAPTURE_RUNNING;
+    atomic_init(&r->stop, 0);
+    atomic_init(&r->status_seq, 0);
+    for (size_t i = 0; i < STATUS_WORDS; i++)
+        atomic_init(&r->status_word[i], r->status.word[i]);
+    r->start_ns = camsep_monotonic_ns();
+    r->last_frame_ns = r->window_start_ns = r->start_ns;
+    int e = pthread_create(&r->thread, NULL, capture_thread, r);
+    if (e) {
+        snprintf(err, errlen, "cannot start the capture thread: %s", strerror(e));
+        camsep_video_priors_free(r->vp);
+        camsep_frame_source_close(r->src);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *boxes, int n_boxes)
+{
+    if (!r)
+        return -1;
+    int w = atomic_load_explicit(&r->frame_width, memory_order_relaxed);
+    int h = atomic_load_explicit(&r->frame_height, memory_order_relaxed);
+    if (!boxes_valid(boxes, n_boxes, w, h))
+        return -1;
+    mailbox_post(&r->mailbox, boxes, n_boxes);
+    return 0;
+}
+
+void camsep_capture_runner_stop(camsep_capture_runner *r)
+{
+    if (!r)
+        return;
+    atomic_store_explicit(&r->stop, 1, memory_order_relaxed);
+    pthread_join(r->thread, NULL);
+    camsep_video_priors_free(r->vp);
+    camsep_frame_source_close(r->src);
+    free(r);
+}

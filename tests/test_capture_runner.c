@@ -1,0 +1,467 @@
+/* The capture runner (capture/capture_runner.h) on generated Y4M videos:
+ * priors per frame with capture times, activity following the scripted
+ * player, box changes, a silent FIFO (lost, back, prompt stop), malformed
+ * input, looping. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture_clock.h"
+#include "capture_runner.h"
+#include "check.h"
+#include "scene.h"
+
+#define W 320
+#define H 240
+
+static char dir[256];
+
+/* ---- a sink that keeps what it gets ---- */
+
+typedef struct collector {
+    int cap, n;
+    camsep_prior *prior;
+    int64_t *capture_ns;
+    atomic_int count;      /* priors with camera_ok = 1 */
+    atomic_int lost_calls; /* calls with camera_ok = 0 */
+    atomic_int lost_not_nan;
+    atomic_int frames;
+} collector;
+
+static void collect_prior(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok)
+{
+    collector *c = user;
+    if (!camera_ok) {
+        for (int j = 0; j < p->n_sources; j++)
+            if (!isnan(p->activity[j]))
+                atomic_fetch_add(&c->lost_not_nan, 1);
+        atomic_fetch_add(&c->lost_calls, 1);
+        return;
+    }
+    if (c->n < c->cap) {
+        c->prior[c->n] = *p;
+        c->capture_ns[c->n] = capture_ns;
+    }
+    c->n++;
+    atomic_store(&c->count, c->n);
+}
+
+static void collect_frame(void *user, const camsep_frame *f)
+{
+    collector *c = user;
+    CHECK(f->width == W && f->height == H && f->luma);
+    atomic_fetch_add(&c->frames, 1);
+}
+
+static void collector_init(collector *c, int cap)
+{
+    memset(c, 0, sizeof *c);
+    c->cap = cap;
+    c->prior = calloc((size_t)cap, sizeof *c->prior);
+    c->capture_ns = calloc((size_t)cap, sizeof *c->capture_ns);
+    CHECK(c->prior && c->capture_ns);
+}
+
+static void collector_free(collector *c)
+{
+    free(c->prior);
+    free(c->capture_ns);
+}
+
+static camsep_capture_sink sink_for(collector *c)
+{
+    return (camsep_capture_sink){.prior = collect_prior, .frame = collect_frame, .user = c};
+}
+
+/* ---- videos ---- */
+
+/* Two players side by side: the first plays in the first half, the second in
+ * the second half. Fills their boxes. */
+static scene *make_scene(int frames, double fps, float *act, camsep_box boxes[2])
+{
+    for (int k = 0; k < frames; k++) {
+        act[k] = k < frames / 2 ? 1.0f : 0.0f;
+        act[frames + k] = k < frames / 2 ? 0.0f : 1.0f;
+    }
+    scene_config sc;
+    scene_config_default(&sc, W, H, 2);
+    sc.fps = fps;
+    sc.frames = frames;
+    sc.player[0].activity = act;
+    sc.player[1].activity = act + frames;
+    sc.sway_px = 1.0f;
+    sc.noise = 1.0f;
+    scene *s = scene_create(&sc);
+    CHECK(s);
+    for (int j = 0; j < 2; j++)
+        boxes[j] = (camsep_box){sc.player[j].x, sc.player[j].y, sc.player[j].w, sc.player[j].h};
+    return s;
+}
+
+static void write_video(const char *path, int frames, double fps, camsep_box boxes[2])
+{
+    float *act = malloc(2 * (size_t)frames * sizeof *act);
+    uint8_t *luma = malloc((size_t)W * H);
+    CHECK(act && luma);
+    scene *s = make_scene(frames, fps, act, boxes);
+    scene_y4m *y = scene_y4m_open(path, W, H, fps, 0);
+    CHECK(y);
+    for (int k = 0; k < frames; k++) {
+        scene_render(s, k, luma, W);
+        CHECK(scene_y4m_write(y, luma, W) == 0);
+    }
+    CHECK(scene_y4m_close(y) == 0);
+    scene_free(s);
+    free(luma);
+    free(act);
+}
+
+static void path_in_dir(char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+static void sleep_ms(int ms)
+{
+    camsep_sleep_until_ns(camsep_monotonic_ns() + (int64_t)ms * 1000000);
+}
+
+/* Polls the status until pred holds or timeout_ms passes; returns the last status. */
+static int wait_state(camsep_capture_runner *r, camsep_capture_state want, int timeout_ms, camsep_capture_status *st)
+{
+    int64_t end = camsep_monotonic_ns() + (int64_t)timeout_ms * 1000000;
+    do {
+        camsep_capture_runner_get_status(r, st);
+        if (st->state == want)
+            return 1;
+        sleep_ms(5);
+    } while (camsep_monotonic_ns() < end);
+    return 0;
+}
+
+static camsep_capture_source_spec file_spec(const char *path, int pace, int loop)
+{
+    return (camsep_capture_source_spec){.source = path, .pace = pace, .loop = loop};
+}
+
+/* ---- tests ---- */
+
+static void test_file_priors(void)
+{
+    const int frames = 150;
+    const double fps = 30.0;
+    char path[300];
+    path_in_dir(path, sizeof path, "duo.y4m");
+    camsep_box boxes[2];
+    write_video(path, frames, fps, boxes);
+
+    collector c;
+    collector_init(&c, frames);
+    camsep_capture_source_spec spec = file_spec(path, 0, 0);
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    int64_t before = camsep_monotonic_ns();
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_status st;
+    CHECK_MSG(wait_state(r, CAMSEP_CAPTURE_ENDED, 30000, &st), "state %d", (int)st.state);
+    CHECK(st.frames == (uint64_t)frames && st.priors == (uint64_t)frames - 1);
+    CHECK(st.width == W && st.height == H && st.dropped == 0);
+    CHECK(strstr(st.description, "duo.y4m") != NULL);
+    camsep_capture_runner_stop(r);
+
+    /* one prior per frame but the first, on the file's clock from the start */
+    CHECK_MSG(c.n == frames - 1, "%d priors", c.n);
+    CHECK(atomic_load(&c.frames) == frames);
+    const int64_t period = (int64_t)llround(1e9 / fps);
+    CHECK(c.capture_ns[0] >= before + period - 2);
+    for (int i = 1; i < c.n; i++) {
+        int64_t d = c.capture_ns[i] - c.capture_ns[i - 1];
+        CHECK_MSG(llabs(d - period) <= 2, "prior %d: step %lld ns", i, (long long)d);
+        CHECK(c.prior[i].n_sources == 2);
+    }
+    /* the activity follows who plays (prior i is frame i + 1) */
+    double p_first[2] = {0, 0}, p_second[2] = {0, 0};
+    int n_first = 0, n_second = 0;
+    for (int i = 0; i < c.n; i++) {
+        int k = i + 1;
+        if (k >= 30 && k < frames / 2) {
+            n_first++;
+            for (int j = 0; j < 2; j++)
+                p_first[j] += c.prior[i].activity[j];
+        } else if (k >= frames / 2 + 15) {
+            n_second++;
+            for (int j = 0; j < 2; j++)
+                p_second[j] += c.prior[i].activity[j];
+        }
+    }
+    for (int j = 0; j < 2; j++) {
+        p_first[j] /= n_first;
+        p_second[j] /= n_second;
+    }
+    printf("activity: first half %.2f / %.2f, second half %.2f / %.2f\n", p_first[0], p_first[1], p_second[0],
+           p_second[1]);
+    CHECK(p_first[0] > p_first[1] + 0.4 && p_second[1] > p_second[0] + 0.4);
+    collector_free(&c);
+}
+
+static void test_set_boxes(void)
+{
+    const int frames = 200;
+    char path[300];
+    path_in_dir(path, sizeof path, "fast.y4m");
+    camsep_box boxes[2];
+    write_video(path, frames, 100.0, boxes);
+
+    collector c;
+    collector_init(&c, frames);
+    camsep_capture_source_spec spec = file_spec(path, 1, 0); /* paced: 2 s */
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    int64_t end = camsep_monotonic_ns() + 10000000000LL;
+    while (atomic_load(&c.count) < 30 && camsep_monotonic_ns() < end)
+        sleep_ms(2);
+    CHECK(atomic_load(&c.count) >= 30);
+    camsep_box outside = {W + 10.0f, 0, 20, 20}, flat = {0, 0, 0, 20};
+    CHECK(camsep_capture_runner_set_boxes(r, &outside, 1) == -1);
+    CHECK(camsep_capture_runner_set_boxes(r, &flat, 1) == -1);
+    CHECK(camsep_capture_runner_set_boxes(r, boxes, 0) == -1);
+    CHECK(camsep_capture_runner_set_boxes(r, boxes, CAMSEP_CAPTURE_MAX_BOXES + 1) == -1);
+    CHECK(camsep_capture_runner_set_boxes(r, &boxes[1], 1) == 0);
+    int asked_at = atomic_load(&c.count);
+    camsep_capture_status st;
+    CHECK(wait_state(r, CAMSEP_CAPTURE_ENDED, 10000, &st));
+    camsep_capture_runner_stop(r);
+
+    /* two boxes, then one from (at most a frame or two after) the request on */
+    int switched = -1;
+    for (int i = 0; i < c.n; i++) {
+        if (switched < 0 && c.prior[i].n_sources == 1)
+            switched = i;
+        CHECK(c.prior[i].n_sources == (switched >= 0 ? 1 : 2));
+    }
+    CHECK_MSG(switched >= asked_at - 1 && switched <= asked_at + 3, "switched at %d, asked at %d", switched, asked_at);
+    printf("set_boxes: asked after prior %d, applied from prior %d\n", asked_at, switched);
+    /* the box that kept its index 0 now shows the second player: it played in the second half */
+    CHECK(c.prior[c.n - 1].activity[0] > 0.5f);
+    collector_free(&c);
+}
+
+/* ---- a FIFO whose writer goes quiet ---- */
+
+typedef struct fifo_writer {
+    char path[300];
+    camsep_box boxes[2];
+    atomic_int resume, finish;
+} fifo_writer;
+
+static void write_all(FILE *f, const uint8_t *luma)
+{
+    CHECK(fputs("FRAME\n", f) >= 0);
+    CHECK(fwrite(luma, 1, (size_t)W * H, f) == (size_t)W * H);
+    CHECK(fflush(f) == 0);
+}
+
+static void *fifo_writer_thread(void *arg)
+{
+    fifo_writer *fw = arg;
+    const int frames = 10;
+    float act[20];
+    uint8_t *luma = malloc((size_t)W * H);
+    CHECK(luma);
+    camsep_box boxes[2]; /* the same as fw->boxes, which the main thread reads */
+    scene *s = make_scene(frames, 30.0, act, boxes);
+    FILE *f = fopen(fw->path, "wb"); /* waits for the reader */
+    CHECK(f);
+    fprintf(f, "YUV4MPEG2 W%d H%d F30:1 Ip Cmono\n", W, H);
+    for (int k = 0; k < 5; k++) {
+        scene_render(s, k, luma, W);
+        write_all(f, luma);
+    }
+    while (!atomic_load(&fw->resume))
+        sleep_ms(2);
+    for (int k = 5; k < 10; k++) {
+        scene_render(s, k, luma, W);
+        write_all(f, luma);
+    }
+    while (!atomic_load(&fw->finish))
+        sleep_ms(2);
+    fclose(f);
+    scene_free(s);
+    free(luma);
+    return NULL;
+}
+
+static void test_fifo_lost_and_stop(void)
+{
+    static fifo_writer fw;
+    path_in_dir(fw.path, sizeof fw.path, "stage.fifo");
+    unlink(fw.path);
+    CHECK(mkfifo(fw.path, 0600) == 0);
+    float act[20];
+    scene_free(make_scene(10, 30.0, act, fw.boxes));
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, fifo_writer_thread, &fw) == 0);
+
+    collector c;
+    collector_init(&c, 64);
+    camsep_capture_source_spec spec = file_spec(fw.path, 0, 1); /* loop is ignored on a FIFO */
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, fw.boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_status st;
+    /* five frames, then silence: lost after about 0.5 s, the sink called at ~10 Hz */
+    CHECK(wait_state(r, CAMSEP_CAPTURE_LOST, 5000, &st));
+    CHECK(st.frames == 5 && atomic_load(&c.count) == 4);
+    CHECK(strstr(st.last_error, "no frame") != NULL);
+    int lost0 = atomic_load(&c.lost_calls);
+    sleep_ms(600);
+    int lost = atomic_load(&c.lost_calls) - lost0;
+    CHECK_MSG(lost >= 3 && lost <= 9, "%d calls while lost in 0.6 s", lost);
+    CHECK(atomic_load(&c.lost_not_nan) == 0);
+
+    /* the writer resumes: running again, the analysis restarted after the gap */
+    atomic_store(&fw.resume, 1);
+    CHECK(wait_state(r, CAMSEP_CAPTURE_RUNNING, 5000, &st));
+    int64_t end = camsep_monotonic_ns() + 5000000000LL;
+    while (atomic_load(&c.frames) < 10 && camsep_monotonic_ns() < end)
+        sleep_ms(2);
+    sleep_ms(20);
+    CHECK_MSG(atomic_load(&c.count) == 8, "%d priors (4 + 4 expected)", atomic_load(&c.count));
+
+    /* stop while the writer says nothing: the read timeout bounds the wait */
+    int64_t t0 = camsep_monotonic_ns();
+    camsep_capture_runner_stop(r);
+    double stop_ms = (double)(camsep_monotonic_ns() - t0) * 1e-6;
+    printf("stop with a silent FIFO writer: %.1f ms; %d calls while lost in 0.6 s\n", stop_ms, lost);
+    CHECK_MSG(stop_ms < 400.0, "stop took %.1f ms", stop_ms);
+    atomic_store(&fw.finish, 1);
+    pthread_join(t, NULL);
+    unlink(fw.path);
+    collector_free(&c);
+}
+
+static void write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f);
+    CHECK(fwrite(data, 1, n, f) == n);
+    CHECK(fclose(f) == 0);
+}
+
+static void test_bad_input(void)
+{
+    collector c;
+    collector_init(&c, 8);
+    camsep_capture_sink sink = sink_for(&c);
+    camsep_box box = {10, 10, 100, 100};
+    char path[300], err[256];
+
+    path_in_dir(path, sizeof path, "bad-header.y4m");
+    const char bad[] = "YUV4MPEG2 W0 H240 F30:1\nFRAME\n";
+    write_bytes(path, bad, sizeof bad - 1);
+    camsep_capture_source_spec spec = file_spec(path, 0, 0);
+    err[0] = '\0';
+    CHECK(camsep_capture_runner_start(&spec, &box, 1, &sink, err, sizeof err) == NULL);
+    printf("malformed header: %s\n", err);
+    CHECK(strstr(err, "bad-header.y4m") != NULL);
+
+    path_in_dir(path, sizeof path, "missing.y4m");
+    spec = file_spec(path, 0, 0);
+    CHECK(camsep_capture_runner_start(&spec, &box, 1, &sink, err, sizeof err) == NULL);
+    CHECK(strstr(err, "missing.y4m") != NULL);
+
+    /* valid video, boxes that do not fit it */
+    camsep_box boxes[2];
+    path_in_dir(path, sizeof path, "short.y4m");
+    write_video(path, 4, 30.0, boxes);
+    spec = file_spec(path, 0, 0);
+    camsep_box outside = {1000, 1000, 50, 50};
+    CHECK(camsep_capture_runner_start(&spec, &outside, 1, &sink, err, sizeof err) == NULL);
+    CHECK(camsep_capture_runner_start(&spec, boxes, 0, &sink, err, sizeof err) == NULL);
+    CHECK(camsep_capture_runner_start(&spec, boxes, CAMSEP_CAPTURE_MAX_BOXES + 1, &sink, err, sizeof err) == NULL);
+    camsep_capture_sink no_sink = {0};
+    CHECK(camsep_capture_runner_start(&spec, boxes, 2, &no_sink, err, sizeof err) == NULL);
+
+    /* a truncated last frame: FAILED, with the reason */
+    FILE *f = fopen(path, "r+b");
+    CHECK(f && fseek(f, 0, SEEK_END) == 0);
+    long size = ftell(f);
+    fclose(f);
+    CHECK(truncate(path, size - 1000) == 0);
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_status st;
+    CHECK(wait_state(r, CAMSEP_CAPTURE_FAILED, 5000, &st));
+    printf("truncated: %s\n", st.last_error);
+    CHECK(strstr(st.last_error, "truncated") != NULL && st.frames == 3);
+    camsep_capture_runner_stop(r);
+    camsep_capture_runner_stop(NULL);
+    collector_free(&c);
+}
+
+static void test_loop(void)
+{
+    const int frames = 12;
+    char path[300];
+    path_in_dir(path, sizeof path, "loop.y4m");
+    camsep_box boxes[2];
+    write_video(path, frames, 30.0, boxes);
+    collector c;
+    collector_init(&c, 64);
+    camsep_capture_source_spec spec = file_spec(path, 0, 1);
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    int64_t end = camsep_monotonic_ns() + 10000000000LL;
+    while (atomic_load(&c.count) < 50 && camsep_monotonic_ns() < end)
+        sleep_ms(2);
+    camsep_capture_status st;
+    camsep_capture_runner_get_status(r, &st);
+    CHECK(st.state == CAMSEP_CAPTURE_RUNNING && st.frames >= 50);
+    camsep_capture_runner_stop(r);
+    CHECK(c.n >= 50);
+    /* time carries on across the restarts; the first frame of a pass gives no prior */
+    const int64_t period = (int64_t)llround(1e9 / 30.0);
+    int restarts = 0;
+    for (int i = 1; i < c.cap && i < c.n; i++) {
+        int64_t d = c.capture_ns[i] - c.capture_ns[i - 1];
+        if (llabs(d - 2 * period) <= 2)
+            restarts++;
+        else
+            CHECK_MSG(llabs(d - period) <= 2, "prior %d: step %lld ns", i, (long long)d);
+    }
+    CHECK_MSG(restarts >= 3, "%d restarts", restarts);
+    printf("loop: %d priors over %d restarts\n", c.n < c.cap ? c.n : c.cap, restarts);
+    collector_free(&c);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/camsep-runner-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    CHECK(mkdtemp(dir));
+    test_bad_input();
+    test_file_priors();
+    test_set_boxes();
+    test_fifo_lost_and_stop();
+    test_loop();
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    printf("capture_runner: all checks passed\n");
+    return 0;
+}
