@@ -446,6 +446,12 @@ static void take_params(camsep_engine *e)
         changed = true;
     if (changed) {
         update_gain_coef(e);
+        /* Settings that arrive before the first sample are the starting
+         * point, not a change: no fade from unity (a muted stem is silent
+         * from sample 0). */
+        if (e->time == 0)
+            for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+                e->gain_now[j] = e->params.gain[j];
         atomic_fetch_add_explicit(&e->st_params, 1, memory_order_relaxed);
     }
 }

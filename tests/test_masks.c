@@ -67,6 +67,17 @@ static void check_gains(camsep_dictionary **d, const float *mix, size_t n)
     camsep_engine_free(e);
     free_stems(scaled, 2);
 
+    /* Gains posted before the first sample are the starting point, even with
+     * smoothing on: a stem muted from the start is silent from sample 0. */
+    camsep_params_default(&p);
+    p.gain[1] = 0.0f;
+    e = make_engine(RATE, 512, 128, d, 2, &p);
+    scaled = run_engine(e, mix, n, 256, 2);
+    for (size_t i = 0; i < total; i++)
+        CHECK(scaled[1][i] == 0.0f);
+    camsep_engine_free(e);
+    free_stems(scaled, 2);
+
     /* A gain change mid-stream glides: 10 ms time constant, no step. */
     camsep_params_default(&p);
     e = make_engine(RATE, 512, 128, d, 2, &p);
@@ -116,6 +127,6 @@ int main(void)
     camsep_dictionary_free(d[1]);
     camsep_dictionary_free(other);
     free(a); free(b); free(c); free(mix);
-    printf("masks: stems sum to the input; gains apply and glide\n");
+    printf("masks: stems sum to the input; gains apply from sample 0 and glide\n");
     return 0;
 }
