@@ -1,0 +1,778 @@
+/* Configuration of the standalone hosts: one option table for the command
+ * line and the config file (see host_config.h). */
+#include "host_config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "video_priors.h"
+
+/* ---- the C locale for numbers, whatever LC_NUMERIC the process has ---- */
+
+static locale_t c_locale(void)
+{
+    static locale_t loc;
+    if (!loc)
+        loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    return loc;
+}
+
+typedef struct locale_guard {
+    locale_t old;
+} locale_guard;
+
+static locale_guard locale_enter(void)
+{
+    locale_guard g = {(locale_t)0};
+    if (c_locale())
+        g.old = uselocale(c_locale());
+    return g;
+}
+
+static void locale_leave(locale_guard g)
+{
+    if (g.old)
+        uselocale(g.old);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        return -1;
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+/* ---- value parsers: 0, or -1 with a reason (without the key) ---- */
+
+static int parse_int(const char *v, long lo, long hi, int *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi)
+        return fail(err, errlen, "'%s' is not a whole number within %ld..%ld", v, lo, hi);
+    *out = (int)x;
+    return 0;
+}
+
+static int parse_double(const char *v, double lo, double hi, double *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || end == v || *end || !isfinite(x) || x < lo || x > hi)
+        return fail(err, errlen, "'%s' is not a number within %g..%g", v, lo, hi);
+    *out = x;
+    return 0;
+}
+
+static int parse_float(const char *v, double lo, double hi, float *out, char *err, size_t errlen)
+{
+    double x;
+    if (parse_double(v, lo, hi, &x, err, errlen))
+        return -1;
+    *out = (float)x;
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out, char *err, size_t errlen)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(v, yes[i]))
+            return *out = 1, 0;
+        if (!strcmp(v, no[i]))
+            return *out = 0, 0;
+    }
+    return fail(err, errlen, "'%s' is not true or false", v);
+}
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= HOST_NAME_LEN)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+              *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* A value names a dictionary file (not a bundled instrument) when it has a
+ * slash or the .dict extension. */
+static int is_path(const char *v)
+{
+    size_t n = strlen(v);
+    return strchr(v, '/') || (n > 5 && !strcmp(v + n - 5, ".dict"));
+}
+
+/* ---- the option table ---- */
+
+typedef enum { SCOPE_GLOBAL, SCOPE_PLAYER, SCOPE_CLI } opt_scope;
+
+typedef struct parse_ctx {
+    host_config *c;
+    host_player *player; /* the current player (file section, or the last --player) */
+    int from_file;
+} parse_ctx;
+
+typedef int (*opt_setter)(parse_ctx *x, const char *v, char *err, size_t errlen);
+
+typedef struct opt {
+    const char *name;
+    char short_name;
+    opt_scope scope;
+    int hosts;
+    int flag;          /* on the command line: takes no value (sets true) */
+    int repeat;        /* may be given more than once in one file section */
+    const char *arg;   /* for the usage text */
+    const char *help;
+    opt_setter set;
+} opt;
+
+#define SETTER(fn) static int fn(parse_ctx *x, const char *v, char *err, size_t errlen)
+
+SETTER(set_fft) { return parse_int(v, 64, 16384, &x->c->fft, err, errlen); }
+SETTER(set_hop) { return parse_int(v, 0, 8192, &x->c->hop, err, errlen); }
+SETTER(set_iterations) { return parse_int(v, 1, 200, &x->c->params.iterations, err, errlen); }
+SETTER(set_warm) { return parse_float(v, 0, 1, &x->c->params.warm_start, err, errlen); }
+SETTER(set_mask_power) { return parse_float(v, 0.5, 4, &x->c->params.mask_power, err, errlen); }
+SETTER(set_prior_strength) { return parse_float(v, 0, 1000, &x->c->params.activity_strength, err, errlen); }
+SETTER(set_regression) { return parse_float(v, 0, 1000, &x->c->params.regression_strength, err, errlen); }
+SETTER(set_smoothness) { return parse_float(v, 0, 1000, &x->c->params.smoothness, err, errlen); }
+SETTER(set_prior_timeout) { return parse_float(v, 0.01, 60, &x->c->params.prior_timeout_s, err, errlen); }
+SETTER(set_gain_smoothing) { return parse_float(v, 0, 1, &x->c->params.gain_smoothing_s, err, errlen); }
+SETTER(set_bypass) { return parse_bool(v, &x->c->bypass, err, errlen); }
+SETTER(set_other) { return parse_bool(v, &x->c->other, err, errlen); }
+SETTER(set_other_gain) { return parse_float(v, -120, 24, &x->c->other_gain_db, err, errlen); }
+SETTER(set_other_mute) { return parse_bool(v, &x->c->other_mute, err, errlen); }
+SETTER(set_loop) { return parse_bool(v, &x->c->loop, err, errlen); }
+SETTER(set_camera_fps) { return parse_double(v, 0, 1000, &x->c->camera_fps, err, errlen); }
+SETTER(set_camera_latency) { return parse_double(v, -10, 10, &x->c->camera_latency, err, errlen); }
+SETTER(set_status) { return parse_double(v, 0, 3600, &x->c->status_interval, err, errlen); }
+SETTER(set_no_connect) { return parse_bool(v, &x->c->no_connect, err, errlen); }
+SETTER(set_input_channel) { return parse_int(v, 1, 256, &x->c->input_channel, err, errlen); }
+SETTER(set_rate) { return parse_double(v, 0, 768000, &x->c->rate, err, errlen); }
+SETTER(set_period) { return parse_int(v, 0, 16384, &x->c->period, err, errlen); }
+
+static int set_string(char *dst, size_t size, const char *v, char *err, size_t errlen)
+{
+    if (copy_str(dst, size, v))
+        return fail(err, errlen, "'%.40s...' is too long (at most %zu bytes)", v, size - 1);
+    return 0;
+}
+
+/* A dictionary path from a file is relative to the file's directory. */
+static int set_path(parse_ctx *x, char *dst, const char *v, char *err, size_t errlen)
+{
+    if (!*v)
+        return fail(err, errlen, "empty path");
+    if (x->from_file && v[0] != '/' && x->c->base_dir[0]) {
+        char joined[HOST_PATH_LEN * 2];
+        snprintf(joined, sizeof joined, "%s/%s", x->c->base_dir, v);
+        return set_string(dst, HOST_PATH_LEN, joined, err, errlen);
+    }
+    return set_string(dst, HOST_PATH_LEN, v, err, errlen);
+}
+
+SETTER(set_other_dict) { return set_path(x, x->c->other_dictionary, v, err, errlen); }
+SETTER(set_video) { return set_string(x->c->video, sizeof x->c->video, v, err, errlen); }
+SETTER(set_name) { return valid_name(v) ? set_string(x->c->jack_name, sizeof x->c->jack_name, v, err, errlen)
+                                        : fail(err, errlen, "'%s' is not a name of [A-Za-z0-9_.-]", v); }
+SETTER(set_server) { return set_string(x->c->jack_server, sizeof x->c->jack_server, v, err, errlen); }
+SETTER(set_device) { return set_string(x->c->device, sizeof x->c->device, v, err, errlen); }
+SETTER(set_input_device) { return set_string(x->c->input_device, sizeof x->c->input_device, v, err, errlen); }
+
+SETTER(set_camera_size)
+{
+    int w, h;
+    char tail;
+    if (!strcmp(v, "0") || !strcmp(v, "auto"))
+        return x->c->camera_width = x->c->camera_height = 0, 0;
+    if (sscanf(v, "%dx%d%c", &w, &h, &tail) != 2 || w < 16 || h < 16 || w > 8192 || h > 8192)
+        return fail(err, errlen, "'%s' is not WxH within 16..8192 (or auto)", v);
+    x->c->camera_width = w;
+    x->c->camera_height = h;
+    return 0;
+}
+
+SETTER(set_connect)
+{
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v || !eq[1])
+        return fail(err, errlen, "'%s' is not STEM=PORT (STEM: in, a player or other)", v);
+    host_config *c = x->c;
+    if (c->n_connect == HOST_MAX_CONNECT)
+        return fail(err, errlen, "at most %d connections", HOST_MAX_CONNECT);
+    host_connect *k = &c->connect[c->n_connect];
+    size_t n = (size_t)(eq - v);
+    if (n >= sizeof k->from)
+        return fail(err, errlen, "'%s': stem name too long", v);
+    memcpy(k->from, v, n);
+    k->from[n] = 0;
+    if (set_string(k->port, sizeof k->port, eq + 1, err, errlen))
+        return -1;
+    c->n_connect++;
+    return 0;
+}
+
+/* Player keys. */
+SETTER(set_instrument)
+{
+    if (!valid_name(v))
+        return fail(err, errlen, "'%s' is not an instrument name (see the bundled dictionaries)", v);
+    x->player->dictionary[0] = 0;
+    return set_string(x->player->instrument, sizeof x->player->instrument, v, err, errlen);
+}
+
+SETTER(set_dictionary)
+{
+    x->player->instrument[0] = 0;
+    return set_path(x, x->player->dictionary, v, err, errlen);
+}
+
+SETTER(set_box)
+{
+    if (camsep_box_parse(v, &x->player->box) || x->player->box.x < 0 || x->player->box.y < 0)
+        return fail(err, errlen, "'%s' is not X,Y,W,H (pixels, non-negative, positive size)", v);
+    x->player->has_box = 1;
+    return 0;
+}
+
+SETTER(set_gain) { return parse_float(v, -120, 24, &x->player->gain_db, err, errlen); }
+SETTER(set_mute) { return parse_bool(v, &x->player->mute, err, errlen); }
+SETTER(set_solo) { return parse_bool(v, &x->player->solo, err, errlen); }
+
+static int add_player(host_config *c, const char *name, char *err, size_t errlen)
+{
+    if (!valid_name(name))
+        return fail(err, errlen, "player name '%s' must be 1..%d characters of [A-Za-z0-9_.-]", name,
+                    HOST_NAME_LEN - 1);
+    if (!strcmp(name, "in") || !strcmp(name, "other"))
+        return fail(err, errlen, "player name '%s' is reserved", name);
+    for (int i = 0; i < c->n_players; i++)
+        if (!strcmp(c->players[i].name, name))
+            return fail(err, errlen, "player '%s' is given twice", name);
+    if (c->n_players == HOST_MAX_PLAYERS)
+        return fail(err, errlen, "at most %d players", HOST_MAX_PLAYERS);
+    host_player *p = &c->players[c->n_players++];
+    memset(p, 0, sizeof *p);
+    copy_str(p->name, sizeof p->name, name);
+    return 0;
+}
+
+/* --player NAME[=INSTRUMENT|DICT.dict] */
+SETTER(set_player)
+{
+    char name[HOST_NAME_LEN];
+    const char *eq = strchr(v, '=');
+    size_t n = eq ? (size_t)(eq - v) : strlen(v);
+    if (n >= sizeof name)
+        return fail(err, errlen, "player name in '%s' is too long", v);
+    memcpy(name, v, n);
+    name[n] = 0;
+    if (add_player(x->c, name, err, errlen))
+        return -1;
+    x->player = &x->c->players[x->c->n_players - 1];
+    if (eq)
+        return is_path(eq + 1) ? set_dictionary(x, eq + 1, err, errlen) : set_instrument(x, eq + 1, err, errlen);
+    return 0;
+}
+
+static const opt OPTIONS[] = {
+    {"config", 'c', SCOPE_CLI, HOST_ANY, 0, 0, "FILE", "read settings from FILE first (see below)", NULL},
+    {"player", 'p', SCOPE_CLI, HOST_ANY, 0, 0, "NAME[=INSTR]",
+     "add a player; INSTR is a bundled instrument (default: NAME) or a .dict file", set_player},
+    {"instrument", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "NAME", "the last player's bundled dictionary", set_instrument},
+    {"dictionary", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "FILE", "the last player's dictionary file", set_dictionary},
+    {"box", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "X,Y,W,H", "the last player's box in video pixels", set_box},
+    {"gain", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "DB", "the last player's output gain (default 0)", set_gain},
+    {"mute", 0, SCOPE_PLAYER, HOST_ANY, 1, 0, NULL, "mute the last player", set_mute},
+    {"solo", 0, SCOPE_PLAYER, HOST_ANY, 1, 0, NULL, "solo the last player", set_solo},
+    {"other", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "add an 'other' stem for what no player explains", set_other},
+    {"other-dictionary", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "FILE", "its dictionary (default: bundled other)",
+     set_other_dict},
+    {"other-gain", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DB", "its gain (default 0)", set_other_gain},
+    {"other-mute", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "mute it", set_other_mute},
+    {"fft", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N", "FFT size = latency in samples (default 1024)", set_fft},
+    {"hop", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "R", "hop (default N/4)", set_hop},
+    {"iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "I", "NMF updates per frame (default 10)", set_iterations},
+    {"warm-start", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "W", "previous frame's share in the start (0.1)", set_warm},
+    {"mask-power", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "P", "soft-mask exponent (default 2)", set_mask_power},
+    {"prior-strength", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "G", "camera activity prior weight (default 0.3)",
+     set_prior_strength},
+    {"regression-strength", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "L", "cross-modal regression weight (default 0)",
+     set_regression},
+    {"smoothness", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "temporal smoothness weight (default 0)", set_smoothness},
+    {"prior-timeout", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "camera priors older than S are ignored (0.5)",
+     set_prior_timeout},
+    {"gain-smoothing", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "gain change time constant (default 0.01)",
+     set_gain_smoothing},
+    {"bypass", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "start bypassed (the delayed mix, split evenly)", set_bypass},
+    {"video", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "SRC", "camera: auto, /dev/videoN, FILE.y4m or - (stdin)",
+     set_video},
+    {"camera-size", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "WxH", "wanted camera size (default: the device's)",
+     set_camera_size},
+    {"camera-fps", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "F", "wanted camera rate (default: the device's)",
+     set_camera_fps},
+    {"loop", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "loop a Y4M file (rehearsal)", set_loop},
+    {"camera-latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "the camera shows events S s late (default 0)",
+     set_camera_latency},
+    {"status-interval", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "status line every S s (default 1, 0 = none)",
+     set_status},
+    {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
+    {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",
+     set_server},
+    {"no-connect", 0, SCOPE_GLOBAL, HOST_JACK, 1, 0, NULL, "do not connect the input to the first capture port",
+     set_no_connect},
+    {"connect", 0, SCOPE_GLOBAL, HOST_JACK, 0, 1, "STEM=PORT", "connect in, a player or other to PORT (repeat)",
+     set_connect},
+    {"device", 'd', SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "NAME|INDEX", "audio device (default: the default)",
+     set_device},
+    {"input-device", 0, SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "NAME|INDEX", "input device (default: --device)",
+     set_input_device},
+    {"input-channel", 0, SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "C", "input channel to separate (default 1)",
+     set_input_channel},
+    {"rate", 'r', SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "HZ", "sample rate (default 48000)", set_rate},
+    {"period", 0, SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "FRAMES", "frames per callback (default 256)", set_period},
+};
+#define N_OPTIONS (int)(sizeof OPTIONS / sizeof OPTIONS[0])
+
+static const opt *find_opt(const char *name)
+{
+    for (int i = 0; i < N_OPTIONS; i++)
+        if (!strcmp(OPTIONS[i].name, name))
+            return &OPTIONS[i];
+    return NULL;
+}
+
+void host_config_default(host_config *c, int host)
+{
+    memset(c, 0, sizeof *c);
+    c->host = host;
+    c->fft = 1024;
+    camsep_params_default(&c->params);
+    c->status_interval = 1.0;
+    c->input_channel = 1;
+    copy_str(c->jack_name, sizeof c->jack_name, "camsep");
+}
+
+/* ---- config file ---- */
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = 0;
+    return s;
+}
+
+/* '#' starts a comment at the start of a line or after white space. */
+static void strip_comment(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = 0;
+            return;
+        }
+}
+
+int host_config_parse(host_config *c, const char *text, const char *label, char *err, size_t errlen)
+{
+    locale_guard lg = locale_enter();
+    parse_ctx x = {c, NULL, 1};
+    unsigned long long seen = 0; /* options given in the current section */
+    int lineno = 0, rc = 0;
+    const char *p = text;
+    char line[4096], why[512];
+    while (*p && !rc) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        lineno++;
+        if (n >= sizeof line) {
+            rc = fail(err, errlen, "%s:%d: line too long", label, lineno);
+            break;
+        }
+        memcpy(line, p, n);
+        line[n] = 0;
+        p += n + (nl ? 1 : 0);
+        strip_comment(line);
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (!close || *trim(close + 1)) {
+                rc = fail(err, errlen, "%s:%d: malformed section header (want [player NAME])", label, lineno);
+                break;
+            }
+            *close = 0;
+            char *body = trim(s + 1);
+            if (strncmp(body, "player", 6) || (body[6] != ' ' && body[6] != '\t')) {
+                rc = fail(err, errlen, "%s:%d: unknown section '[%s]' (want [player NAME])", label, lineno, body);
+                break;
+            }
+            if (add_player(c, trim(body + 6), why, sizeof why)) {
+                rc = fail(err, errlen, "%s:%d: %s", label, lineno, why);
+                break;
+            }
+            x.player = &c->players[c->n_players - 1];
+            seen = 0;
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = fail(err, errlen, "%s:%d: expected 'key = value' or '[player NAME]'", label, lineno);
+            break;
+        }
+        *eq = 0;
+        char *key = trim(s), *value = trim(eq + 1);
+        const opt *o = find_opt(key);
+        if (!o || o->scope == SCOPE_CLI) {
+            rc = fail(err, errlen, "%s:%d: unknown key '%s'", label, lineno, key);
+            break;
+        }
+        if (o->scope == SCOPE_PLAYER && !x.player) {
+            rc = fail(err, errlen, "%s:%d: '%s' belongs in a [player NAME] section", label, lineno, key);
+            break;
+        }
+        if (o->scope == SCOPE_GLOBAL && x.player) {
+            rc = fail(err, errlen, "%s:%d: '%s' is a global setting: put it before the first [player]", label,
+                      lineno, key);
+            break;
+        }
+        unsigned long long bit = 1ull << (o - OPTIONS);
+        if ((seen & bit) && !o->repeat) {
+            rc = fail(err, errlen, "%s:%d: '%s' is given twice", label, lineno, key);
+            break;
+        }
+        seen |= bit;
+        if (!*value) {
+            rc = fail(err, errlen, "%s:%d: '%s' has no value", label, lineno, key);
+            break;
+        }
+        if (o->set(&x, value, why, sizeof why))
+            rc = fail(err, errlen, "%s:%d: %s: %s", label, lineno, key, why);
+    }
+    locale_leave(lg);
+    return rc;
+}
+
+int host_config_load(host_config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, errlen, "%s: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 4096) {
+            if (cap > (1u << 20)) {
+                fclose(f);
+                free(text);
+                return fail(err, errlen, "%s: larger than 1 MiB, not a config file", path);
+            }
+            char *t = realloc(text, cap + 8192);
+            if (!t) {
+                fclose(f);
+                free(text);
+                return fail(err, errlen, "%s: out of memory", path);
+            }
+            text = t;
+            cap += 8192;
+        }
+        size_t n = fread(text + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(text);
+        return fail(err, errlen, "%s: read error", path);
+    }
+    text[len] = 0;
+    if (memchr(text, 0, len)) {
+        free(text);
+        return fail(err, errlen, "%s: binary data, not a config file", path);
+    }
+    /* Relative dictionary paths in the file resolve against its directory. */
+    char saved_base[HOST_PATH_LEN];
+    memcpy(saved_base, c->base_dir, sizeof saved_base);
+    const char *slash = strrchr(path, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - path);
+        if (n == 0)
+            n = 1;
+        if (n < sizeof c->base_dir) {
+            memcpy(c->base_dir, path, n);
+            c->base_dir[n] = 0;
+        }
+    } else {
+        c->base_dir[0] = 0;
+    }
+    int rc = host_config_parse(c, text, path, err, errlen);
+    memcpy(c->base_dir, saved_base, sizeof saved_base);
+    free(text);
+    return rc;
+}
+
+/* ---- command line ---- */
+
+int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen)
+{
+    *query = NULL;
+    /* --config first, wherever it is. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return *query = "help", 1;
+        if (!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) {
+            if (i + 1 >= argc)
+                return fail(err, errlen, "%s needs a value", argv[i]);
+            if (host_config_load(c, argv[++i], err, errlen))
+                return -1;
+        }
+    }
+    locale_guard lg = locale_enter();
+    parse_ctx x = {c, NULL, 0};
+    int rc = 0;
+    char why[512];
+    for (int i = 1; i < argc && !rc; i++) {
+        const char *a = argv[i], *inline_value = NULL;
+        const opt *o = NULL;
+        char name[64];
+        if (!strcmp(a, "--list-devices") && c->host == HOST_PORTAUDIO) {
+            *query = "list-devices";
+            continue;
+        }
+        if (!strcmp(a, "--version")) {
+            *query = "version";
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            if (n < sizeof name) {
+                memcpy(name, a + 2, n);
+                name[n] = 0;
+                o = find_opt(name);
+                inline_value = eq ? eq + 1 : NULL;
+            }
+        } else if (a[0] == '-' && a[1] && !a[2]) {
+            for (int k = 0; k < N_OPTIONS; k++)
+                if (OPTIONS[k].short_name == a[1])
+                    o = &OPTIONS[k];
+        }
+        if (!o) {
+            rc = fail(err, errlen, "unknown argument %s (see --help)", a);
+            break;
+        }
+        if (!(o->hosts & c->host)) {
+            rc = fail(err, errlen, "--%s is an option of camsep-%s", o->name,
+                      o->hosts == HOST_JACK ? "jack" : "portaudio");
+            break;
+        }
+        const char *v = inline_value;
+        if (!o->flag && !v) {
+            if (i + 1 >= argc) {
+                rc = fail(err, errlen, "%s needs a value", a);
+                break;
+            }
+            v = argv[++i];
+        }
+        if (o->flag && !v)
+            v = "true";
+        if (!strcmp(o->name, "config"))
+            continue; /* read above */
+        if (o->scope == SCOPE_PLAYER && !x.player) {
+            rc = fail(err, errlen, "--%s applies to the last --player: give --player NAME first", o->name);
+            break;
+        }
+        if (o->set(&x, v, why, sizeof why))
+            rc = fail(err, errlen, "--%s: %s", o->name, why);
+    }
+    locale_leave(lg);
+    if (rc)
+        return -1;
+    return *query ? 1 : 0;
+}
+
+int host_config_validate(const host_config *c, char *err, size_t errlen)
+{
+    if (c->n_players < 1)
+        return fail(err, errlen, "no players: give --player NAME[=INSTRUMENT] (or [player NAME] in a config file)");
+    if (c->fft % 2)
+        return fail(err, errlen, "fft: %d must be even", c->fft);
+    int hop = c->hop ? c->hop : c->fft / 4;
+    if (hop > c->fft / 2)
+        return fail(err, errlen, "hop: %d must be at most half the FFT size (%d)", hop, c->fft / 2);
+    char why[256];
+    if (camsep_params_validate(&c->params, why, sizeof why))
+        return fail(err, errlen, "engine settings: %s", why);
+    if (c->video[0]) {
+        for (int i = 0; i < c->n_players; i++)
+            if (!c->players[i].has_box)
+                return fail(err, errlen, "video: player '%s' has no box (give --box X,Y,W,H after its --player)",
+                            c->players[i].name);
+    }
+    for (int i = 0; i < c->n_connect; i++)
+        if (strcmp(c->connect[i].from, "in") && host_config_stem_index(c, c->connect[i].from) < 0)
+            return fail(err, errlen, "connect: '%s' is not in, a player or other", c->connect[i].from);
+    if (c->rate && (c->rate < 8000 || c->rate > 768000))
+        return fail(err, errlen, "rate: %g Hz is outside 8000..768000", c->rate);
+    return 0;
+}
+
+int host_config_stem_index(const host_config *c, const char *name)
+{
+    for (int i = 0; i < c->n_players; i++)
+        if (!strcmp(c->players[i].name, name))
+            return i;
+    if (c->other && !strcmp(name, "other"))
+        return c->n_players;
+    return -1;
+}
+
+/* ---- writing ---- */
+
+typedef struct out_buf {
+    char *buf;
+    size_t size, len;
+} out_buf;
+
+static void out(out_buf *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *dst = o->len < o->size ? o->buf + o->len : NULL;
+    int n = vsnprintf(dst, dst ? o->size - o->len : 0, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->len += (size_t)n;
+}
+
+static const char *tf(int v) { return v ? "true" : "false"; }
+
+size_t host_config_format(const host_config *c, char *buf, size_t size)
+{
+    locale_guard lg = locale_enter();
+    out_buf o = {buf, size, 0};
+    if (size)
+        buf[0] = 0;
+    const camsep_params *p = &c->params;
+    out(&o, "# camsep standalone configuration (camsep-jack, camsep-portaudio)\n");
+    out(&o, "fft = %d\nhop = %d\n", c->fft, c->hop ? c->hop : c->fft / 4);
+    out(&o, "iterations = %d\nwarm-start = %.9g\nmask-power = %.9g\nprior-strength = %.9g\n", p->iterations,
+        (double)p->warm_start, (double)p->mask_power, (double)p->activity_strength);
+    out(&o, "regression-strength = %.9g\nsmoothness = %.9g\nprior-timeout = %.9g\ngain-smoothing = %.9g\n",
+        (double)p->regression_strength, (double)p->smoothness, (double)p->prior_timeout_s,
+        (double)p->gain_smoothing_s);
+    out(&o, "bypass = %s\nother = %s\n", tf(c->bypass), tf(c->other));
+    if (c->other_dictionary[0])
+        out(&o, "other-dictionary = %s\n", c->other_dictionary);
+    out(&o, "other-gain = %.9g\nother-mute = %s\n", (double)c->other_gain_db, tf(c->other_mute));
+    if (c->video[0])
+        out(&o, "video = %s\n", c->video);
+    if (c->camera_width)
+        out(&o, "camera-size = %dx%d\n", c->camera_width, c->camera_height);
+    if (c->camera_fps > 0)
+        out(&o, "camera-fps = %.9g\n", c->camera_fps);
+    out(&o, "loop = %s\ncamera-latency = %.9g\nstatus-interval = %.9g\n", tf(c->loop), c->camera_latency,
+        c->status_interval);
+    out(&o, "# camsep-jack\nname = %s\n", c->jack_name);
+    if (c->jack_server[0])
+        out(&o, "server = %s\n", c->jack_server);
+    out(&o, "no-connect = %s\n", tf(c->no_connect));
+    for (int i = 0; i < c->n_connect; i++)
+        out(&o, "connect = %s=%s\n", c->connect[i].from, c->connect[i].port);
+    out(&o, "# camsep-portaudio\n");
+    if (c->device[0])
+        out(&o, "device = %s\n", c->device);
+    if (c->input_device[0])
+        out(&o, "input-device = %s\n", c->input_device);
+    out(&o, "input-channel = %d\n", c->input_channel);
+    if (c->rate > 0)
+        out(&o, "rate = %.9g\n", c->rate);
+    if (c->period > 0)
+        out(&o, "period = %d\n", c->period);
+    for (int i = 0; i < c->n_players; i++) {
+        const host_player *pl = &c->players[i];
+        out(&o, "\n[player %s]\n", pl->name);
+        if (pl->dictionary[0])
+            out(&o, "dictionary = %s\n", pl->dictionary);
+        else
+            out(&o, "instrument = %s\n", pl->instrument[0] ? pl->instrument : pl->name);
+        if (pl->has_box)
+            out(&o, "box = %.9g,%.9g,%.9g,%.9g\n", (double)pl->box.x, (double)pl->box.y, (double)pl->box.w,
+                (double)pl->box.h);
+        out(&o, "gain = %.9g\nmute = %s\nsolo = %s\n", (double)pl->gain_db, tf(pl->mute), tf(pl->solo));
+    }
+    locale_leave(lg);
+    return o.len;
+}
+
+int host_config_save(const host_config *c, const char *path, char *err, size_t errlen)
+{
+    size_t n = host_config_format(c, NULL, 0);
+    char *text = malloc(n + 1);
+    if (!text)
+        return fail(err, errlen, "%s: out of memory", path);
+    host_config_format(c, text, n + 1);
+    char tmp[HOST_PATH_LEN + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(text);
+        return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+    }
+    int bad = fwrite(text, 1, n, f) != n;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    free(text);
+    if (bad || rename(tmp, path)) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, errlen, "%s: %s", path, bad ? "write failed" : strerror(e));
+    }
+    return 0;
+}
+
+void host_config_usage(FILE *f, int host)
+{
+    for (int i = 0; i < N_OPTIONS; i++) {
+        const opt *o = &OPTIONS[i];
+        if (!(o->hosts & host))
+            continue;
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        fprintf(f, "  %-28s %s\n", left, o->help);
+    }
+}

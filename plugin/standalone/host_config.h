@@ -1,0 +1,125 @@
+/*
+ * Configuration of the standalone hosts (camsep-jack, camsep-portaudio): one
+ * option table read from the command line and from a config file, and written
+ * back (NSM save). Every key of the file is the long option without its
+ * dashes, so `--fft 2048` and `fft = 2048` are the same setting.
+ *
+ * File format (UTF-8, one setting a line, '#' starts a comment at a word start):
+ *
+ *     fft = 2048
+ *     video = /dev/video0
+ *     [player violin]
+ *     instrument = violin
+ *     box = 40,60,200,300
+ *     gain = -3
+ *
+ * Global keys come before the first section; `[player NAME]` opens a player,
+ * whose keys follow. Errors are strict and say "FILE:LINE: problem". Numbers
+ * are read and written in the C locale whatever the environment says.
+ *
+ * Threading: set-up and control threads only (allocates, does I/O).
+ */
+#ifndef CAMSEP_HOST_CONFIG_H
+#define CAMSEP_HOST_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "camsep_engine.h"
+#include "motion_energy.h"
+
+#define HOST_MAX_PLAYERS (CAMSEP_MAX_SOURCES - 1) /* one stem is kept for "other" */
+#define HOST_NAME_LEN 32
+#define HOST_PATH_LEN 1024
+#define HOST_MAX_CONNECT 16
+
+/* Which program reads an option: the command line refuses the other host's
+ * options; a config file accepts both (one file can serve both programs). */
+enum { HOST_JACK = 1, HOST_PORTAUDIO = 2, HOST_ANY = 3 };
+
+typedef struct host_player {
+    char name[HOST_NAME_LEN];       /* port / channel name: [A-Za-z0-9_.-], unique */
+    char instrument[HOST_NAME_LEN]; /* bundled dictionary name ("" if dictionary is set) */
+    char dictionary[HOST_PATH_LEN]; /* a dictionary file ("" if instrument is set) */
+    int has_box;
+    camsep_box box;                 /* video pixels */
+    float gain_db;                  /* -120..+24 */
+    int mute, solo;
+} host_player;
+
+typedef struct host_connect {
+    char from[HOST_NAME_LEN];       /* "in" or a player name or "other" */
+    char port[HOST_PATH_LEN];       /* the other end's full port name */
+} host_connect;
+
+typedef struct host_config {
+    int host;                        /* HOST_JACK or HOST_PORTAUDIO: which program */
+    /* players and stems */
+    int n_players;
+    host_player players[HOST_MAX_PLAYERS];
+    int other;                       /* add the "other" stem */
+    char other_dictionary[HOST_PATH_LEN]; /* "" = the bundled other.dict */
+    float other_gain_db;
+    int other_mute;
+    /* engine */
+    int fft, hop;                    /* hop 0 = fft / 4 */
+    camsep_params params;            /* iterations, warm-start, mask-power, prior-strength, ... */
+    int bypass;
+    /* camera */
+    char video[HOST_PATH_LEN];       /* "" = no camera; "auto", "/dev/videoN", FILE.y4m, "-" */
+    int camera_width, camera_height; /* 0 = the device's */
+    double camera_fps;               /* 0 = the device's */
+    int loop;                        /* loop a Y4M file */
+    double camera_latency;           /* seconds */
+    /* running */
+    double status_interval;          /* seconds, 0 = no status line */
+    /* camsep-jack */
+    char jack_name[HOST_NAME_LEN];
+    char jack_server[HOST_NAME_LEN];
+    int no_connect;                  /* do not connect the input to the first capture port */
+    int n_connect;
+    host_connect connect[HOST_MAX_CONNECT];
+    /* camsep-portaudio */
+    char device[HOST_PATH_LEN];      /* "" = the default device; a name part or an index */
+    char input_device[HOST_PATH_LEN];/* "" = same as device */
+    int input_channel;               /* 1-based channel of the input device to separate */
+    double rate;                     /* 0 = 48000 */
+    int period;                      /* frames per callback, 0 = 256 */
+    /* where the config came from (relative dictionary paths resolve against it) */
+    char base_dir[HOST_PATH_LEN];
+} host_config;
+
+/* Defaults for program `host` (HOST_JACK or HOST_PORTAUDIO). */
+void host_config_default(host_config *c, int host);
+
+/* Reads a config file into c (on top of what is there). 0, or -1 with
+ * "PATH:LINE: problem" in err. */
+int host_config_load(host_config *c, const char *path, char *err, size_t errlen);
+/* The same from a string (label names it in messages). */
+int host_config_parse(host_config *c, const char *text, const char *label, char *err, size_t errlen);
+
+/* Command line. argv[0] is skipped. `--config FILE` is read first wherever it
+ * appears, then the other options apply on top, in order. Player options
+ * (--instrument, --dictionary, --box, --gain, --mute, --solo) apply to the
+ * last --player. Returns 0; 1 when --help or a host-handled query was given
+ * (*query names it: "help", "list-devices", "version"); -1 with a one-line
+ * reason in err. */
+int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen);
+
+/* Checks the whole configuration (players, boxes with --video, connections).
+ * 0, or -1 with the reason. */
+int host_config_validate(const host_config *c, char *err, size_t errlen);
+
+/* Writes c as a config file (all keys, C locale), atomically (temp + rename).
+ * 0, or -1 with "PATH: reason". */
+int host_config_save(const host_config *c, const char *path, char *err, size_t errlen);
+/* The same into a buffer; returns the length it needs (like snprintf). */
+size_t host_config_format(const host_config *c, char *buf, size_t size);
+
+/* The usage text of the shared options, for --help. */
+void host_config_usage(FILE *f, int host);
+
+/* The player index of a stem name ("other" = n_players when c->other), or -1. */
+int host_config_stem_index(const host_config *c, const char *name);
+
+#endif

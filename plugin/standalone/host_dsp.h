@@ -1,0 +1,82 @@
+/*
+ * The audio side of the standalone hosts: one call per host block that
+ * applies queued commands, stamps the prior clock's anchor, runs the engine
+ * and blends the click-free, latency-compensated bypass.
+ *
+ * Bypass: every stem carries the input delayed by the engine's latency and
+ * divided by the number of stems, so that the stems still add up to the mix
+ * and line up with the separated stems; the switch is a linear crossfade of
+ * HOST_BYPASS_FADE_S (stems and mix are in phase, so the sum is preserved
+ * during the fade). The engine keeps running while bypassed, so coming back
+ * is seamless too.
+ *
+ * Threading: init/free are set-up calls; host_dsp_process is the audio
+ * thread's (no allocation, lock, I/O or system call but clock_gettime);
+ * host_dsp_read_load may be called from one control thread.
+ */
+#ifndef CAMSEP_HOST_DSP_H
+#define CAMSEP_HOST_DSP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "camsep_engine.h"
+#include "host_commands.h"
+#include "prior_clock.h"
+
+#define HOST_BYPASS_FADE_S 0.02
+
+typedef struct host_dsp_init_args {
+    camsep_engine *engine;
+    camsep_prior_clock *clock;   /* may be NULL (no camera) */
+    host_cmdq *queue;
+    int n_players, n_stems;
+    camsep_params params;        /* the engine parameters at start (gains neutral) */
+} host_dsp_init_args;
+
+typedef struct host_dsp {
+    camsep_engine *engine;
+    camsep_prior_clock *clock;
+    host_cmdq *queue;
+    int n_players, n_stems, latency;
+    double rate;
+    /* audio thread state */
+    camsep_params params;
+    float gain_db[CAMSEP_MAX_SOURCES];
+    int mute[CAMSEP_MAX_SOURCES], solo[CAMSEP_MAX_SOURCES];
+    int params_dirty;
+    int restore_smoothing;       /* post params after the first block (see prime) */
+    int bypass;                  /* target */
+    float bypass_mix, bypass_step;
+    float *delay;                /* power-of-two ring of past input */
+    uint32_t delay_mask, delay_pos;
+    /* counters, read from the control thread */
+    atomic_uint_fast64_t frames_in;   /* samples processed */
+    atomic_uint_fast64_t blocks;
+    atomic_uint_fast64_t commands;    /* commands applied */
+    atomic_uint_fast64_t busy_ns, audio_ns; /* since the last read_load */
+    atomic_uint_fast64_t max_load_ppm;      /* since the last read_load */
+    atomic_int bypass_state;          /* 1 while bypassed (mix > 0) */
+} host_dsp;
+
+/* Set-up: allocates the delay line. 0, or -1 (out of memory). */
+int host_dsp_init(host_dsp *d, const host_dsp_init_args *a);
+void host_dsp_free(host_dsp *d);
+
+/* Set-up, before the audio thread runs: applies the queued commands at once
+ * (bypass jumps instead of fading) so that the first block starts in the
+ * configured state. The caller then posts d->params with gain_smoothing_s = 0
+ * (the engine's gains jump to them); the audio side posts the real smoothing
+ * after its first block. */
+void host_dsp_prime(host_dsp *d);
+
+/* Audio thread: one block. anchor_ns is the CLOCK_MONOTONIC time the block's
+ * first input sample entered the machine (0: unknown, no anchor). outs holds
+ * n_stems pointers; a NULL pointer skips that stem. */
+void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns);
+
+/* Control thread: mean and peak DSP load (share of the block's duration
+ * spent in host_dsp_process) since the previous call. */
+void host_dsp_read_load(host_dsp *d, double *mean, double *peak);
+
+#endif

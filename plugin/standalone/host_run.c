@@ -1,0 +1,227 @@
+/* The program around a host backend (see host_run.h). */
+#include "host_run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "nsm_client.h"
+
+static volatile sig_atomic_t g_quit;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_quit = 1;
+}
+
+int host_quit_requested(void) { return g_quit != 0; }
+
+int64_t host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void usage(const host_backend *b, FILE *f)
+{
+    fprintf(f, "%s", b->summary);
+    host_config_usage(f, b->host);
+    fprintf(f, "  %-28s %s\n", "-h, --help", "this text");
+    fprintf(f, "%s", b->epilogue);
+}
+
+/* ---- NSM ---- */
+
+typedef struct nsm_glue {
+    const host_backend *b;
+    host_config cli;          /* the command line: the template of a new session */
+    char path[HOST_PATH_LEN]; /* PATH.conf */
+} nsm_glue;
+
+static int nsm_open(void *user, const char *path, const char *display_name, const char *client_id, char *msg,
+                    size_t size)
+{
+    (void)display_name;
+    nsm_glue *g = user;
+    char err[1024];
+    if (g->b->session(g->b->self)) {
+        snprintf(msg, size, "already open (no :switch: capability)");
+        return NSM_ERR_NOT_NOW;
+    }
+    if (snprintf(g->path, sizeof g->path, "%s.conf", path) >= (int)sizeof g->path) {
+        snprintf(msg, size, "session path too long");
+        return NSM_ERR_CREATE_FAILED;
+    }
+    host_config cfg;
+    struct stat st;
+    if (!stat(g->path, &st)) {
+        host_config_default(&cfg, g->b->host);
+        if (host_config_load(&cfg, g->path, err, sizeof err)) {
+            snprintf(msg, size, "%s", err);
+            return NSM_ERR_BAD_PROJECT;
+        }
+    } else {
+        /* A new session starts from the command line and is written at once,
+         * so that the engineer has a file to edit. */
+        cfg = g->cli;
+        if (host_config_save(&cfg, g->path, err, sizeof err)) {
+            snprintf(msg, size, "%s", err);
+            return NSM_ERR_CREATE_FAILED;
+        }
+    }
+    if (host_config_validate(&cfg, err, sizeof err)) {
+        snprintf(msg, size, "%s: %s", g->path, err);
+        fprintf(stderr, "%s: %s\n", g->b->program, msg);
+        return NSM_ERR_BAD_PROJECT;
+    }
+    if (g->b->start(g->b->self, &cfg, client_id, err, sizeof err)) {
+        g->b->stop(g->b->self);
+        snprintf(msg, size, "%s", err);
+        fprintf(stderr, "%s: %s\n", g->b->program, err);
+        return NSM_ERR_LAUNCH_FAILED;
+    }
+    fprintf(stderr, "%s: session %s opened as %s\n", g->b->program, g->path, client_id);
+    snprintf(msg, size, "opened %s", g->path);
+    return 0;
+}
+
+static int nsm_save(void *user, char *msg, size_t size)
+{
+    nsm_glue *g = user;
+    host_session *s = g->b->session(g->b->self);
+    if (!s) {
+        snprintf(msg, size, "nothing open");
+        return NSM_ERR_NO_SESSION_OPEN;
+    }
+    host_config cfg;
+    host_session_get_config(s, &cfg);
+    char err[1024];
+    if (host_config_save(&cfg, g->path, err, sizeof err)) {
+        snprintf(msg, size, "%s", err);
+        return NSM_ERR_GENERAL;
+    }
+    snprintf(msg, size, "saved %s", g->path);
+    return 0;
+}
+
+/* ---- the control loop ---- */
+
+static void print_status(const host_backend *b, host_session *s, int64_t t0, const char *prefix)
+{
+    host_status st;
+    host_session_status(s, &st);
+    st.xruns = b->xruns(b->self);
+    char line[512];
+    host_status_format(&st, (double)(host_now_ns() - t0) * 1e-9, line, sizeof line);
+    printf("%s: %s%s\n", b->program, prefix, line);
+    fflush(stdout);
+}
+
+int host_main(const host_backend *b, int argc, char **argv)
+{
+    static nsm_glue g; /* large; static keeps it off the stack */
+    char err[1024];
+    const char *query = NULL;
+    host_config_default(&g.cli, b->host);
+    int r = host_config_args(&g.cli, argc, argv, &query, err, sizeof err);
+    if (r < 0) {
+        fprintf(stderr, "%s: %s\n", b->program, err);
+        return 1;
+    }
+    if (query && !strcmp(query, "help")) {
+        usage(b, stdout);
+        return 0;
+    }
+    if (query && !strcmp(query, "version")) {
+        printf("%s %s\n", b->program, CAMSEP_VERSION);
+        return 0;
+    }
+    if (query)
+        return b->query(b->self, query, &g.cli);
+
+    install_signals();
+    g.b = b;
+    nsm_client *nsm = NULL;
+    const char *url = getenv("NSM_URL");
+    if (url && *url) {
+        nsm_callbacks cb = {nsm_open, nsm_save, &g};
+        const char *exe = strrchr(argv[0], '/');
+        nsm = nsm_client_new(url, "camsep", exe ? exe + 1 : argv[0], &cb, err, sizeof err);
+        if (!nsm) {
+            fprintf(stderr, "%s: %s\n", b->program, err);
+            return 1;
+        }
+        fprintf(stderr, "%s: waiting for the session manager at %s\n", b->program, url);
+        while (!g_quit && !nsm_client_is_open(nsm))
+            nsm_client_poll(nsm, 100);
+    } else {
+        if (host_config_validate(&g.cli, err, sizeof err) || b->start(b->self, &g.cli, NULL, err, sizeof err)) {
+            fprintf(stderr, "%s: %s\n", b->program, err);
+            b->stop(b->self);
+            return 1;
+        }
+    }
+
+    int status = 0, announced = 0;
+    int64_t t0 = host_now_ns(), next_status = t0;
+    double interval = g.cli.status_interval;
+    while (!g_quit) {
+        host_session *s = b->session(b->self);
+        if (s && !announced) {
+            /* The session's own settings (NSM may have loaded a file). */
+            static host_config now;
+            host_session_get_config(s, &now);
+            interval = now.status_interval;
+            announced = 1;
+            t0 = host_now_ns();
+            next_status = t0 + (int64_t)(interval * 1e9);
+            printf("%s: running, %d stems, latency %d samples (%.1f ms)\n", b->program, host_session_stems(s),
+                   host_session_latency(s), 1000.0 * host_session_latency(s) / host_session_rate(s));
+            fflush(stdout);
+        }
+        if (nsm)
+            nsm_client_poll(nsm, 50);
+        else {
+            struct timespec ts = {0, 50 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (!s)
+            continue;
+        if (b->failed(b->self, err, sizeof err)) {
+            fprintf(stderr, "%s: %s\n", b->program, err);
+            status = 1;
+            break;
+        }
+        if (nsm && host_session_take_dirty(s))
+            nsm_client_set_dirty(nsm, 1);
+        const int64_t now = host_now_ns();
+        if (interval > 0 && now >= next_status) {
+            print_status(b, s, t0, "");
+            next_status += (int64_t)(interval * 1e9);
+            if (next_status < now)
+                next_status = now + (int64_t)(interval * 1e9);
+        }
+    }
+    host_session *s = b->session(b->self);
+    if (s)
+        print_status(b, s, t0, "stopped: ");
+    b->stop(b->self);
+    nsm_client_free(nsm);
+    return status;
+}

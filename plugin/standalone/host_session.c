@@ -1,0 +1,412 @@
+/* The host core shared by the standalones (see host_session.h). */
+#include "host_session.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_dicts.h"
+#include "host_dsp.h"
+#include "prior_clock.h"
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+#include "capture_runner.h"
+#endif
+
+struct host_session {
+    pthread_mutex_t lock;          /* control threads only */
+    host_config cfg;               /* the control side's view, updated by commands */
+    int dirty;
+    int n_players, n_stems;
+    char stem_names[CAMSEP_MAX_SOURCES][HOST_NAME_LEN];
+    double rate;
+    camsep_engine *engine;
+    camsep_prior_clock clock;
+    host_cmdq queue;
+    host_dsp dsp;
+    int dsp_ready;
+    /* camera */
+    _Atomic double camera_latency;
+    atomic_uint_fast64_t priors_pushed, priors_unmapped;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+    camsep_capture_runner *runner;
+#endif
+};
+
+static float db_or_zero(float db) { return isfinite(db) ? db : 0.0f; }
+
+host_session *host_session_create(const host_config *cfg, double sample_rate, char *err, size_t errlen)
+{
+    if (host_config_validate(cfg, err, errlen))
+        return NULL;
+    host_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    s->cfg = *cfg;
+    s->rate = sample_rate;
+    s->n_players = cfg->n_players;
+    s->n_stems = cfg->n_players + (cfg->other ? 1 : 0);
+    for (int j = 0; j < cfg->n_players; j++)
+        snprintf(s->stem_names[j], HOST_NAME_LEN, "%s", cfg->players[j].name);
+    if (cfg->other)
+        snprintf(s->stem_names[cfg->n_players], HOST_NAME_LEN, "other");
+    atomic_init(&s->camera_latency, cfg->camera_latency);
+    atomic_init(&s->priors_pushed, 0);
+    atomic_init(&s->priors_unmapped, 0);
+    host_cmdq_init(&s->queue);
+    camsep_prior_clock_init(&s->clock, sample_rate);
+
+    camsep_dictionary *players[CAMSEP_MAX_SOURCES] = {0}, *other = NULL;
+    int atoms = 0, ok = 1;
+    for (int j = 0; j < cfg->n_players && ok; j++) {
+        const host_player *p = &cfg->players[j];
+        players[j] = host_dict_load(p->name, p->instrument[0] ? p->instrument : p->name, p->dictionary, err, errlen);
+        ok = players[j] != NULL;
+        if (ok)
+            atoms += players[j]->n_atoms;
+    }
+    if (ok && cfg->other) {
+        other = host_dict_load("other", "other", cfg->other_dictionary, err, errlen);
+        ok = other != NULL;
+        if (ok)
+            atoms += other->n_atoms;
+    }
+    camsep_dictset *set = NULL;
+    if (ok) {
+        camsep_config ec;
+        camsep_config_default(&ec, sample_rate);
+        ec.fft_size = cfg->fft;
+        ec.hop = cfg->hop ? cfg->hop : cfg->fft / 4;
+        ec.max_sources = s->n_stems;
+        ec.max_atoms = atoms;
+        s->engine = camsep_engine_create(&ec, err, errlen);
+        ok = s->engine != NULL;
+    }
+    if (ok) {
+        set = camsep_dictset_create(s->engine, (const camsep_dictionary *const *)players, cfg->n_players, other,
+                                    err, errlen);
+        ok = set != NULL;
+    }
+    for (int j = 0; j < cfg->n_players; j++)
+        camsep_dictionary_free(players[j]);
+    camsep_dictionary_free(other);
+    if (ok && camsep_engine_post_dictset(s->engine, set)) {
+        camsep_dictset_free(set);
+        snprintf(err, errlen, "cannot post the dictionary set");
+        ok = 0;
+    }
+    host_dsp_init_args a;
+    memset(&a, 0, sizeof a);
+    if (ok) {
+        a.engine = s->engine;
+        a.clock = &s->clock;
+        a.queue = &s->queue;
+        a.n_players = s->n_players;
+        a.n_stems = s->n_stems;
+        a.params = cfg->params;
+        /* Gains, mutes, solos and bypass start neutral: the configuration's
+         * are applied below through the command queue, as at run time. */
+        if (host_dsp_init(&s->dsp, &a)) {
+            snprintf(err, errlen, "out of memory");
+            ok = 0;
+        } else {
+            s->dsp_ready = 1;
+        }
+    }
+    /* The configuration's per-stem state goes through the same commands and
+     * queue as runtime changes; the set-up thread drains it once here (the
+     * audio thread does not run yet) so that the first block is exact. */
+    for (int j = 0; ok && j < s->n_stems; j++) {
+        const int player = j < cfg->n_players;
+        const float gain = player ? db_or_zero(cfg->players[j].gain_db) : db_or_zero(cfg->other_gain_db);
+        const int mute = player ? cfg->players[j].mute : cfg->other_mute, solo = player && cfg->players[j].solo;
+        host_command c = {.type = HOST_CMD_GAIN, .stem = j, .value = gain};
+        if (gain != 0.0f)
+            ok = !host_session_command(s, &c, err, errlen);
+        c = (host_command){.type = HOST_CMD_MUTE, .stem = j, .on = 1};
+        if (ok && mute)
+            ok = !host_session_command(s, &c, err, errlen);
+        c = (host_command){.type = HOST_CMD_SOLO, .stem = j, .on = 1};
+        if (ok && solo)
+            ok = !host_session_command(s, &c, err, errlen);
+    }
+    if (ok && cfg->bypass) {
+        host_command c = {.type = HOST_CMD_BYPASS, .on = 1};
+        ok = !host_session_command(s, &c, err, errlen);
+    }
+    s->dirty = 0;
+    if (ok)
+        host_dsp_prime(&s->dsp);
+    /* The audio thread does not run yet: post the initial parameters here,
+     * without gain smoothing so that the stems start at their gains. */
+    camsep_params first = s->dsp.params;
+    first.gain_smoothing_s = 0.0f;
+    if (ok && camsep_engine_post_params(s->engine, &first)) {
+        camsep_params_validate(&first, err, errlen);
+        ok = 0;
+    }
+    if (!ok) {
+        host_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+/* Capture thread: a camera prior onto the engine's clock and into its ring. */
+static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok)
+{
+    host_session *s = user;
+    if (!camera_ok)
+        return; /* the engine falls back to neutral priors after prior_timeout_s */
+    camsep_prior q = *p;
+    double latency = atomic_load_explicit(&s->camera_latency, memory_order_relaxed);
+    if (camsep_prior_clock_map(&s->clock, capture_ns, latency, &q.time)) {
+        atomic_fetch_add_explicit(&s->priors_unmapped, 1, memory_order_relaxed);
+        return; /* audio not running yet */
+    }
+    if (camsep_engine_push_prior(s->engine, &q) == 0)
+        atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
+}
+
+static int boxes_of(const host_config *c, camsep_box *boxes)
+{
+    for (int j = 0; j < c->n_players; j++)
+        boxes[j] = c->players[j].box;
+    return c->n_players;
+}
+#endif
+
+int host_session_start_camera(host_session *s, char *err, size_t errlen)
+{
+    if (!s->cfg.video[0])
+        return 0;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+    camsep_capture_source_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.source = s->cfg.video;
+    spec.width = s->cfg.camera_width;
+    spec.height = s->cfg.camera_height;
+    spec.fps = s->cfg.camera_fps;
+    spec.pace = 1;
+    spec.loop = s->cfg.loop;
+    camsep_capture_sink sink = {camera_prior, NULL, s};
+    camsep_box boxes[CAMSEP_MAX_SOURCES];
+    int n = boxes_of(&s->cfg, boxes);
+    char why[512];
+    s->runner = camsep_capture_runner_start(&spec, boxes, n, &sink, why, sizeof why);
+    if (!s->runner) {
+        snprintf(err, errlen, "video %s: %s", s->cfg.video, why);
+        return -1;
+    }
+    return 0;
+#else
+    snprintf(err, errlen, "video %s: this build has no in-process camera (capture/capture_runner.c)", s->cfg.video);
+    return -1;
+#endif
+}
+
+void host_session_free(host_session *s)
+{
+    if (!s)
+        return;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+    camsep_capture_runner_stop(s->runner);
+#endif
+    if (s->dsp_ready)
+        host_dsp_free(&s->dsp);
+    if (s->engine) {
+        camsep_dictset *r;
+        while ((r = camsep_engine_collect_retired(s->engine)))
+            camsep_dictset_free(r);
+        camsep_engine_free(s->engine); /* frees the installed and pending sets */
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+int host_session_latency(const host_session *s) { return camsep_engine_latency(s->engine); }
+int host_session_stems(const host_session *s) { return s->n_stems; }
+double host_session_rate(const host_session *s) { return s->rate; }
+
+const char *host_session_stem_name(const host_session *s, int stem)
+{
+    return stem >= 0 && stem < s->n_stems ? s->stem_names[stem] : "";
+}
+
+void host_session_process(host_session *s, const float *in, float *const *outs, uint32_t nframes,
+                          int64_t anchor_ns)
+{
+    host_dsp_process(&s->dsp, in, outs, nframes, anchor_ns);
+}
+
+static int fail(char *err, size_t errlen, const char *what)
+{
+    snprintf(err, errlen, "%s", what);
+    return -1;
+}
+
+int host_session_command(host_session *s, const host_command *c, char *err, size_t errlen)
+{
+    const int j = c->stem;
+    const int is_stem = j >= 0 && j < s->n_stems, is_player = j >= 0 && j < s->n_players;
+    host_config *cfg = &s->cfg;
+    int rc = 0, push = 1;
+    pthread_mutex_lock(&s->lock);
+    switch (c->type) {
+    case HOST_CMD_GAIN:
+        if (!is_stem || !isfinite(c->value) || c->value < -120.0f || c->value > 24.0f)
+            rc = fail(err, errlen, "gain: stem or value (-120..24 dB) out of range");
+        else if (is_player)
+            cfg->players[j].gain_db = c->value;
+        else
+            cfg->other_gain_db = c->value;
+        break;
+    case HOST_CMD_MUTE:
+        if (!is_stem)
+            rc = fail(err, errlen, "mute: no such stem");
+        else if (is_player)
+            cfg->players[j].mute = c->on != 0;
+        else
+            cfg->other_mute = c->on != 0;
+        break;
+    case HOST_CMD_SOLO:
+        if (!is_stem)
+            rc = fail(err, errlen, "solo: no such stem");
+        else if (is_player)
+            cfg->players[j].solo = c->on != 0;
+        break; /* "other" solo is not saved (no key for it) but works */
+    case HOST_CMD_BYPASS: cfg->bypass = c->on != 0; break;
+    case HOST_CMD_PRIOR_STRENGTH:
+        if (!isfinite(c->value) || c->value < 0.0f || c->value > 1000.0f)
+            rc = fail(err, errlen, "prior strength: out of range 0..1000");
+        else
+            cfg->params.activity_strength = c->value;
+        break;
+    case HOST_CMD_MASK_POWER:
+        if (!(c->value >= 0.5f && c->value <= 4.0f))
+            rc = fail(err, errlen, "mask power: out of range 0.5..4");
+        else
+            cfg->params.mask_power = c->value;
+        break;
+    case HOST_CMD_ITERATIONS:
+        if (!(c->value >= 1.0f && c->value <= 200.0f))
+            rc = fail(err, errlen, "iterations: out of range 1..200");
+        else
+            cfg->params.iterations = (int)c->value;
+        break;
+    case HOST_CMD_BOX: {
+        push = 0;
+        if (!is_player || !(c->box.w > 0.0f && c->box.h > 0.0f && c->box.x >= 0.0f && c->box.y >= 0.0f)) {
+            rc = fail(err, errlen, "box: no such player, or not a box");
+            break;
+        }
+        camsep_box old = cfg->players[j].box;
+        int had = cfg->players[j].has_box;
+        cfg->players[j].box = c->box;
+        cfg->players[j].has_box = 1;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+        camsep_box boxes[CAMSEP_MAX_SOURCES];
+        if (s->runner && camsep_capture_runner_set_boxes(s->runner, boxes, boxes_of(cfg, boxes))) {
+            cfg->players[j].box = old;
+            cfg->players[j].has_box = had;
+            rc = fail(err, errlen, "box: outside the camera's frame");
+        }
+#else
+        (void)old;
+        (void)had;
+#endif
+        break;
+    }
+    case HOST_CMD_CAMERA_LATENCY:
+        push = 0;
+        if (!isfinite(c->value) || c->value < -10.0f || c->value > 10.0f) {
+            rc = fail(err, errlen, "camera latency: out of range -10..10 s");
+        } else {
+            cfg->camera_latency = c->value;
+            atomic_store(&s->camera_latency, (double)c->value);
+        }
+        break;
+    default: rc = fail(err, errlen, "unknown command"); break;
+    }
+    if (!rc && push && host_cmdq_push(&s->queue, c))
+        rc = fail(err, errlen, "command queue full (is the audio running?)");
+    if (!rc)
+        s->dirty = 1;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void host_session_get_config(host_session *s, host_config *out)
+{
+    pthread_mutex_lock(&s->lock);
+    *out = s->cfg;
+    pthread_mutex_unlock(&s->lock);
+}
+
+int host_session_take_dirty(host_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int d = s->dirty;
+    s->dirty = 0;
+    pthread_mutex_unlock(&s->lock);
+    return d;
+}
+
+void host_session_status(host_session *s, host_status *st)
+{
+    memset(st, 0, sizeof *st);
+    camsep_stats es;
+    camsep_engine_get_stats(s->engine, &es);
+    st->frames = atomic_load_explicit(&s->dsp.frames_in, memory_order_relaxed);
+    host_dsp_read_load(&s->dsp, &st->dsp_mean, &st->dsp_peak);
+    st->priors_used = es.priors_used;
+    st->priors_late = es.priors_late;
+    st->priors_dropped = es.priors_dropped;
+    st->nonfinite = es.nonfinite_samples;
+    st->priors_pushed = atomic_load(&s->priors_pushed);
+    st->priors_unmapped = atomic_load(&s->priors_unmapped);
+    st->bypassed = atomic_load_explicit(&s->dsp.bypass_state, memory_order_relaxed);
+    /* Retired dictionary sets (none today: sets only change at start) are freed here. */
+    camsep_dictset *r;
+    while ((r = camsep_engine_collect_retired(s->engine)))
+        camsep_dictset_free(r);
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+    if (s->runner) {
+        camsep_capture_status cs;
+        pthread_mutex_lock(&s->lock); /* one control thread at a time */
+        camsep_capture_runner_get_status(s->runner, &cs);
+        pthread_mutex_unlock(&s->lock);
+        st->camera = 1 + (int)cs.state;
+        st->camera_fps = cs.fps;
+        st->camera_frames = cs.frames;
+    }
+#endif
+}
+
+void host_status_format(const host_status *st, double seconds, char *buf, size_t size)
+{
+    static const char *const cam[] = {"none", "running", "lost", "ended", "failed"};
+    int n = snprintf(buf, size, "t=%.1fs frames=%llu dsp=%.0f%%/%.0f%% xruns=%llu", seconds,
+                     (unsigned long long)st->frames, st->dsp_mean * 100.0, st->dsp_peak * 100.0,
+                     (unsigned long long)st->xruns);
+    if (n < 0 || (size_t)n >= size)
+        return;
+    if (st->camera)
+        n += snprintf(buf + n, size - (size_t)n, " camera=%s %.1ffps frames=%llu",
+                      cam[st->camera >= 0 && st->camera <= 4 ? st->camera : 0], st->camera_fps,
+                      (unsigned long long)st->camera_frames);
+    else
+        n += snprintf(buf + n, size - (size_t)n, " camera=none");
+    if (n < 0 || (size_t)n >= size)
+        return;
+    snprintf(buf + n, size - (size_t)n, " priors_used=%llu priors_late=%llu priors_dropped=%llu nonfinite=%llu%s",
+             (unsigned long long)st->priors_used, (unsigned long long)st->priors_late,
+             (unsigned long long)st->priors_dropped, (unsigned long long)st->nonfinite,
+             st->bypassed ? " BYPASSED" : "");
+}

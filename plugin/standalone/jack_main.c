@@ -1,0 +1,278 @@
+/* camsep-jack: the engine as a JACK client, with the camera in-process.
+ *
+ * Ports: "in" (the mix), one output per player named after it, and "other".
+ * Threading: the main thread sets up and runs the control loop (host_run.c);
+ * JACK's process thread calls process_cb; JACK's notification thread calls the
+ * latency, xrun, buffer-size, sample-rate and shutdown callbacks. */
+#include <errno.h>
+#include <jack/jack.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_run.h"
+
+typedef struct jack_host {
+    jack_client_t *client;
+    jack_port_t *in;
+    jack_port_t *out[CAMSEP_MAX_SOURCES];
+    host_session *session;
+    int n_stems, latency;
+    jack_nframes_t rate;
+    atomic_uint_fast64_t xruns;
+    atomic_int dead;                  /* the server shut us down */
+    atomic_uint rate_changed;         /* the server's new rate, 0 if none */
+    char why[256];                    /* written once before dead is set */
+    atomic_int active;
+    atomic_uint capture_latency;      /* the input's capture latency (max), frames */
+} jack_host;
+
+/* ---- JACK callbacks ---- */
+
+/* Process thread: no I/O, locks or allocation. */
+static int process_cb(jack_nframes_t n, void *arg)
+{
+    jack_host *h = arg;
+    const int64_t now = host_now_ns();
+    const float *in = jack_port_get_buffer(h->in, n);
+    float *outs[CAMSEP_MAX_SOURCES];
+    for (int j = 0; j < h->n_stems; j++)
+        outs[j] = jack_port_get_buffer(h->out[j], n);
+    /* The block's first sample entered the machine one capture latency ago
+     * (JACK's capture latency includes the period); a period when unknown. */
+    const unsigned lat = atomic_load_explicit(&h->capture_latency, memory_order_relaxed);
+    const jack_nframes_t cap = lat ? lat : n;
+    const int64_t anchor = now - (int64_t)((double)cap * 1e9 / h->rate);
+    host_session_process(h->session, in, outs, n, anchor);
+    return 0;
+}
+
+/* Every output lags the input by the engine's latency. */
+static void latency_cb(jack_latency_callback_mode_t mode, void *arg)
+{
+    jack_host *h = arg;
+    jack_latency_range_t r;
+    if (mode == JackCaptureLatency) {
+        jack_port_get_latency_range(h->in, mode, &r);
+        atomic_store_explicit(&h->capture_latency, r.max, memory_order_relaxed);
+        r.min += (jack_nframes_t)h->latency;
+        r.max += (jack_nframes_t)h->latency;
+        for (int j = 0; j < h->n_stems; j++)
+            jack_port_set_latency_range(h->out[j], mode, &r);
+    } else {
+        jack_latency_range_t out = {0, 0};
+        for (int j = 0; j < h->n_stems; j++) {
+            jack_port_get_latency_range(h->out[j], mode, &r);
+            if (j == 0 || r.min < out.min)
+                out.min = r.min;
+            if (r.max > out.max)
+                out.max = r.max;
+        }
+        out.min += (jack_nframes_t)h->latency;
+        out.max += (jack_nframes_t)h->latency;
+        jack_port_set_latency_range(h->in, mode, &out);
+    }
+}
+
+static int xrun_cb(void *arg)
+{
+    jack_host *h = arg;
+    atomic_fetch_add_explicit(&h->xruns, 1, memory_order_relaxed);
+    return 0;
+}
+
+/* The engine takes any block size: nothing to do. */
+static int buffer_size_cb(jack_nframes_t n, void *arg)
+{
+    (void)n, (void)arg;
+    return 0;
+}
+
+static int sample_rate_cb(jack_nframes_t rate, void *arg)
+{
+    jack_host *h = arg;
+    if (h->rate && rate != h->rate)
+        atomic_store(&h->rate_changed, rate);
+    return 0;
+}
+
+static void shutdown_cb(jack_status_t code, const char *reason, void *arg)
+{
+    (void)code;
+    jack_host *h = arg;
+    snprintf(h->why, sizeof h->why, "the JACK server shut camsep down: %s", reason ? reason : "no reason given");
+    atomic_store(&h->dead, 1);
+}
+
+/* ---- backend ---- */
+
+static void jack_stop(void *self)
+{
+    jack_host *h = self;
+    if (h->client) {
+        if (atomic_load(&h->active) && !atomic_load(&h->dead))
+            jack_deactivate(h->client);
+        atomic_store(&h->active, 0);
+        jack_client_close(h->client);
+        h->client = NULL;
+    }
+    host_session_free(h->session);
+    h->session = NULL;
+}
+
+static int connect_ports(jack_host *h, const host_config *cfg, char *err, size_t errlen)
+{
+    const char *me_in = jack_port_name(h->in);
+    if (!cfg->no_connect) {
+        int given = 0;
+        for (int i = 0; i < cfg->n_connect; i++)
+            given |= !strcmp(cfg->connect[i].from, "in");
+        if (!given) {
+            const char **ports = jack_get_ports(h->client, NULL, JACK_DEFAULT_AUDIO_TYPE,
+                                                JackPortIsPhysical | JackPortIsOutput);
+            if (ports && ports[0]) {
+                if (jack_connect(h->client, ports[0], me_in))
+                    fprintf(stderr, "camsep-jack: cannot connect %s to %s\n", ports[0], me_in);
+                else
+                    fprintf(stderr, "camsep-jack: input from %s\n", ports[0]);
+            } else {
+                fprintf(stderr, "camsep-jack: no physical capture port; input left unconnected\n");
+            }
+            jack_free(ports);
+        }
+    }
+    for (int i = 0; i < cfg->n_connect; i++) {
+        const host_connect *k = &cfg->connect[i];
+        int rc;
+        if (!strcmp(k->from, "in")) {
+            rc = jack_connect(h->client, k->port, me_in);
+        } else {
+            int j = host_config_stem_index(cfg, k->from);
+            rc = jack_connect(h->client, jack_port_name(h->out[j]), k->port);
+        }
+        if (rc && rc != EEXIST) {
+            snprintf(err, errlen, "connect %s=%s: no such port, or the connection is refused", k->from, k->port);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int jack_start(void *self, const host_config *cfg, const char *client_name, char *err, size_t errlen)
+{
+    jack_host *h = self;
+    jack_status_t status = 0;
+    const char *name = client_name ? client_name : cfg->jack_name;
+    jack_options_t opts = JackNoStartServer | (cfg->jack_server[0] ? JackServerName : 0);
+    h->client = cfg->jack_server[0] ? jack_client_open(name, opts, &status, cfg->jack_server)
+                                    : jack_client_open(name, opts, &status);
+    if (!h->client) {
+        snprintf(err, errlen, "cannot connect to the JACK server%s%s (status 0x%x%s)",
+                 cfg->jack_server[0] ? " " : "", cfg->jack_server, (unsigned)status,
+                 (status & JackServerFailed) ? ": is it running? camsep-jack does not start one" : "");
+        return -1;
+    }
+    if (status & JackNameNotUnique)
+        fprintf(stderr, "camsep-jack: client name taken; running as %s\n", jack_get_client_name(h->client));
+    h->rate = jack_get_sample_rate(h->client);
+    h->session = host_session_create(cfg, (double)h->rate, err, errlen);
+    if (!h->session)
+        return -1;
+    h->n_stems = host_session_stems(h->session);
+    h->latency = host_session_latency(h->session);
+    h->in = jack_port_register(h->client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    for (int j = 0; j < h->n_stems && h->in; j++) {
+        h->out[j] = jack_port_register(h->client, host_session_stem_name(h->session, j), JACK_DEFAULT_AUDIO_TYPE,
+                                       JackPortIsOutput, 0);
+        if (!h->out[j]) {
+            snprintf(err, errlen, "cannot register port %s", host_session_stem_name(h->session, j));
+            return -1;
+        }
+    }
+    if (!h->in) {
+        snprintf(err, errlen, "cannot register the input port");
+        return -1;
+    }
+    jack_set_process_callback(h->client, process_cb, h);
+    jack_set_latency_callback(h->client, latency_cb, h);
+    jack_set_xrun_callback(h->client, xrun_cb, h);
+    jack_set_buffer_size_callback(h->client, buffer_size_cb, h);
+    jack_set_sample_rate_callback(h->client, sample_rate_cb, h);
+    jack_on_info_shutdown(h->client, shutdown_cb, h);
+    if (host_session_start_camera(h->session, err, errlen))
+        return -1;
+    if (jack_activate(h->client)) {
+        snprintf(err, errlen, "cannot activate the JACK client");
+        return -1;
+    }
+    atomic_store(&h->active, 1);
+    fprintf(stderr, "camsep-jack: %s at %u Hz, block %u, latency %d samples\n", jack_get_client_name(h->client),
+            (unsigned)h->rate, (unsigned)jack_get_buffer_size(h->client), h->latency);
+    return connect_ports(h, cfg, err, errlen);
+}
+
+static host_session *jack_session(void *self)
+{
+    jack_host *h = self;
+    return atomic_load(&h->active) ? h->session : NULL;
+}
+
+static uint64_t jack_xruns(void *self)
+{
+    jack_host *h = self;
+    return atomic_load(&h->xruns);
+}
+
+static int jack_failed(void *self, char *why, size_t size)
+{
+    jack_host *h = self;
+    if (atomic_load(&h->dead)) {
+        snprintf(why, size, "%s", h->why);
+        return 1;
+    }
+    unsigned r = atomic_load(&h->rate_changed);
+    if (r) {
+        snprintf(why, size, "the JACK server's sample rate changed from %u to %u Hz; restart camsep-jack",
+                 (unsigned)h->rate, r);
+        return 1;
+    }
+    return 0;
+}
+
+static int jack_query(void *self, const char *what, const host_config *cfg)
+{
+    (void)self, (void)cfg;
+    fprintf(stderr, "camsep-jack: unknown query %s\n", what);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static jack_host h;
+    host_backend b = {
+        .program = "camsep-jack",
+        .host = HOST_JACK,
+        .summary =
+            "usage: camsep-jack --player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n"
+            "       camsep-jack --config FILE [options]\n"
+            "Separates the mix on port 'in' into one output port per player (and 'other'), live.\n"
+            "Every output lags the input by the FFT size (reported to JACK as latency). With\n"
+            "--video, the camera's motion in each player's box guides the separation.\n"
+            "The input is connected to the first physical capture port (unless --no-connect);\n"
+            "outputs are only connected by --connect. Runs under NSM when NSM_URL is set.\n\n",
+        .epilogue = "\nConfig file: 'key = value' lines with the long option names, then one\n"
+                    "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
+                    "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n"
+                    "Example: camsep-jack --player violin --box 40,60,200,300 --player cello --box 300,60,200,300 \\\n"
+                    "           --other --video /dev/video0 --connect violin=system:playback_1\n",
+        .query = jack_query,
+        .start = jack_start,
+        .stop = jack_stop,
+        .session = jack_session,
+        .xruns = jack_xruns,
+        .failed = jack_failed,
+        .self = &h,
+    };
+    return host_main(&b, argc, argv);
+}

@@ -1,0 +1,207 @@
+/* The standalone hosts' configuration: a good file, every kind of malformed
+ * line with its line number, the command line, a write/read round trip, the
+ * C locale for numbers, and the bundled dictionary lookup. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "host_config.h"
+#include "host_dicts.h"
+
+static const char GOOD[] = "# a quartet\n"
+                           "fft = 2048   # latency 42.7 ms\n"
+                           "hop = 512\n"
+                           "iterations = 20\n"
+                           "prior-strength = 1.5\n"
+                           "mask-power = 1\n"
+                           "other = yes\n"
+                           "video = /dev/video2\n"
+                           "camera-size = 640x480\n"
+                           "camera-fps = 30\n"
+                           "camera-latency = -0.04\n"
+                           "loop = on\n"
+                           "status-interval = 0.5\n"
+                           "name = stage\n"
+                           "connect = in=system:capture_2\n"
+                           "connect = violin=system:playback_1\n"
+                           "device = hw:1\n"
+                           "\n"
+                           "[player violin]\n"
+                           "box = 10,20,200,300\n"
+                           "gain = -6.5\n"
+                           "\n"
+                           "[ player  cello ]\n"
+                           "dictionary = /tmp/cello.dict\n"
+                           "box = 300.5,20,200,300\n"
+                           "mute = true\n"
+                           "solo = false\n";
+
+static void expect_error(const char *text, const char *want)
+{
+    host_config c;
+    host_config_default(&c, HOST_JACK);
+    char err[512] = "";
+    int rc = host_config_parse(&c, text, "t.conf", err, sizeof err);
+    CHECK_MSG(rc == -1, "accepted: %s", text);
+    CHECK_MSG(strstr(err, want) != NULL, "error '%s' lacks '%s'", err, want);
+}
+
+static int args(host_config *c, int host, const char *line, char *err, size_t errlen, const char **query)
+{
+    char buf[1024], *argv[64];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s", line);
+    argv[argc++] = "prog";
+    for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    argv[argc] = NULL;
+    host_config_default(c, host);
+    return host_config_args(c, argc, argv, query, err, errlen);
+}
+
+int main(void)
+{
+    char err[512];
+    host_config c;
+    host_config_default(&c, HOST_JACK);
+    CHECK_MSG(host_config_parse(&c, GOOD, "good.conf", err, sizeof err) == 0, "%s", err);
+    CHECK(c.fft == 2048 && c.hop == 512 && c.params.iterations == 20);
+    CHECK(c.params.activity_strength == 1.5f && c.params.mask_power == 1.0f);
+    CHECK(c.other == 1 && !strcmp(c.video, "/dev/video2") && c.camera_width == 640 && c.camera_height == 480);
+    CHECK(c.camera_fps == 30.0 && c.camera_latency == -0.04 && c.loop == 1 && c.status_interval == 0.5);
+    CHECK(!strcmp(c.jack_name, "stage") && c.n_connect == 2 && !strcmp(c.connect[1].port, "system:playback_1"));
+    CHECK(!strcmp(c.device, "hw:1"));
+    CHECK(c.n_players == 2);
+    CHECK(!strcmp(c.players[0].name, "violin") && c.players[0].has_box && c.players[0].box.w == 200.0f);
+    CHECK(c.players[0].gain_db == -6.5f && !c.players[0].instrument[0] && !c.players[0].dictionary[0]);
+    CHECK(!strcmp(c.players[1].name, "cello") && !strcmp(c.players[1].dictionary, "/tmp/cello.dict"));
+    CHECK(c.players[1].box.x == 300.5f && c.players[1].mute == 1 && c.players[1].solo == 0);
+    CHECK(host_config_validate(&c, err, sizeof err) == 0);
+    CHECK(host_config_stem_index(&c, "cello") == 1 && host_config_stem_index(&c, "other") == 2);
+    CHECK(host_config_stem_index(&c, "viola") == -1);
+
+    /* Round trip: what is written reads back the same. */
+    size_t n = host_config_format(&c, NULL, 0);
+    char *text = malloc(n + 1);
+    CHECK(text && host_config_format(&c, text, n + 1) == n);
+    host_config d;
+    host_config_default(&d, HOST_JACK);
+    CHECK_MSG(host_config_parse(&d, text, "written", err, sizeof err) == 0, "%s\n%s", err, text);
+    CHECK(d.n_players == 2 && d.fft == 2048 && d.params.activity_strength == 1.5f && d.players[0].gain_db == -6.5f);
+    CHECK(d.players[1].mute && d.players[1].box.x == 300.5f && d.n_connect == 2 && d.camera_latency == -0.04);
+    CHECK(!strcmp(d.players[0].instrument, "violin")); /* the implicit instrument is written out */
+    free(text);
+
+    /* Save and load through a file; relative paths resolve against the file's directory. */
+    char dir[] = "/tmp/test_host_config_XXXXXX", path[256];
+    CHECK(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.conf", dir);
+    CHECK_MSG(host_config_save(&c, path, err, sizeof err) == 0, "%s", err);
+    host_config_default(&d, HOST_PORTAUDIO);
+    CHECK_MSG(host_config_load(&d, path, err, sizeof err) == 0, "%s", err);
+    CHECK(d.n_players == 2 && d.players[1].mute);
+    FILE *f = fopen(path, "w");
+    CHECK(f);
+    fprintf(f, "[player a]\ndictionary = dicts/a.dict\n");
+    fclose(f);
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_load(&d, path, err, sizeof err) == 0);
+    char want[300];
+    snprintf(want, sizeof want, "%s/dicts/a.dict", dir);
+    CHECK_MSG(!strcmp(d.players[0].dictionary, want), "%s", d.players[0].dictionary);
+    unlink(path);
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_load(&d, path, err, sizeof err) == -1 && strstr(err, "s.conf"));
+    rmdir(dir);
+
+    /* Malformed files: the line number and the problem. */
+    expect_error("fft = 1024\nfft = 2048\n", "t.conf:2: 'fft' is given twice");
+    expect_error("bogus = 1\n", "t.conf:1: unknown key 'bogus'");
+    expect_error("\n\nfft 1024\n", "t.conf:3: expected 'key = value'");
+    expect_error("fft = abc\n", "t.conf:1: fft: 'abc' is not a whole number");
+    expect_error("fft = 1024x\n", "t.conf:1: fft:");
+    expect_error("prior-strength = 0,5\n", "t.conf:1: prior-strength: '0,5' is not a number");
+    expect_error("mask-power = nan\n", "t.conf:1: mask-power");
+    expect_error("box = 1,2,3,4\n", "t.conf:1: 'box' belongs in a [player NAME] section");
+    expect_error("[player a]\nfft = 1024\n", "t.conf:2: 'fft' is a global setting");
+    expect_error("[player a]\nbox = 1,2,0,4\n", "t.conf:2: box:");
+    expect_error("[player a]\nbox = 1,2,3\n", "t.conf:2: box:");
+    expect_error("[player a]\n[player a]\n", "t.conf:2: player 'a' is given twice");
+    expect_error("[player in]\n", "t.conf:1: player name 'in' is reserved");
+    expect_error("[player a b]\n", "t.conf:1: player name 'a b'");
+    expect_error("[group a]\n", "t.conf:1: unknown section");
+    expect_error("[player a\n", "t.conf:1: malformed section header");
+    expect_error("loop = maybe\n", "t.conf:1: loop: 'maybe' is not true or false");
+    expect_error("video =\n", "t.conf:1: 'video' has no value");
+    expect_error("camera-size = 640*480\n", "t.conf:1: camera-size");
+    expect_error("connect = system:capture_1\n", "t.conf:1: connect: 'system:capture_1' is not STEM=PORT");
+    expect_error("[player a]\ninstrument = ../violin\n", "t.conf:2: instrument:");
+    expect_error("[player a]\ngain = 30\n", "t.conf:2: gain:");
+    expect_error("[player p1]\n[player p2]\n[player p3]\n[player p4]\n[player p5]\n[player p6]\n[player p7]\n"
+                 "[player p8]\n",
+                 "t.conf:8: at most 7 players");
+
+    /* Validation of a whole configuration. */
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "no players"));
+    CHECK(host_config_parse(&d, "video = x.y4m\n[player a]\n", "v", err, sizeof err) == 0);
+    CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "player 'a' has no box"));
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_parse(&d, "connect = b=x:y\n[player a]\n", "v", err, sizeof err) == 0);
+    CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "'b' is not in"));
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_parse(&d, "fft = 1000\nhop = 600\n[player a]\n", "v", err, sizeof err) == 0);
+    CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "hop"));
+
+    /* The command line. */
+    const char *q;
+    CHECK_MSG(args(&c, HOST_JACK,
+                   "--player violin --box 1,2,3,4 --gain -3 --player cello=/x/c.dict --mute --other --fft 512 "
+                   "--prior-strength=2 -n cam --connect in=a:b --video v.y4m --box 5,6,7,8",
+                   err, sizeof err, &q) == 0,
+              "%s", err);
+    CHECK(c.n_players == 2 && c.players[0].gain_db == -3.0f && c.players[0].box.x == 1.0f);
+    CHECK(!strcmp(c.players[1].dictionary, "/x/c.dict") && c.players[1].mute && c.players[1].box.x == 5.0f);
+    CHECK(c.other && c.fft == 512 && c.params.activity_strength == 2.0f && !strcmp(c.jack_name, "cam"));
+    CHECK(c.n_connect == 1 && !strcmp(c.video, "v.y4m") && host_config_validate(&c, err, sizeof err) == 0);
+    CHECK(args(&c, HOST_JACK, "--player violin=viola", err, sizeof err, &q) == 0 &&
+          !strcmp(c.players[0].instrument, "viola"));
+    CHECK(args(&c, HOST_JACK, "--box 1,2,3,4", err, sizeof err, &q) == -1 && strstr(err, "give --player NAME first"));
+    CHECK(args(&c, HOST_JACK, "--device 1", err, sizeof err, &q) == -1 && strstr(err, "camsep-portaudio"));
+    CHECK(args(&c, HOST_PORTAUDIO, "--name x", err, sizeof err, &q) == -1 && strstr(err, "camsep-jack"));
+    CHECK(args(&c, HOST_JACK, "--fft", err, sizeof err, &q) == -1 && strstr(err, "--fft needs a value"));
+    CHECK(args(&c, HOST_JACK, "--what", err, sizeof err, &q) == -1 && strstr(err, "unknown argument --what"));
+    CHECK(args(&c, HOST_JACK, "--iterations 0", err, sizeof err, &q) == -1 && strstr(err, "--iterations:"));
+    CHECK(args(&c, HOST_PORTAUDIO, "--list-devices", err, sizeof err, &q) == 1 && !strcmp(q, "list-devices"));
+    CHECK(args(&c, HOST_JACK, "--player a -h", err, sizeof err, &q) == 1 && !strcmp(q, "help"));
+    CHECK(args(&c, HOST_JACK, "--config /nonexistent/x.conf", err, sizeof err, &q) == -1 &&
+          strstr(err, "/nonexistent/x.conf"));
+
+    /* Numbers stay in the C locale whatever the environment says. */
+    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
+        host_config_default(&d, HOST_JACK);
+        CHECK(host_config_parse(&d, "prior-strength = 0.25\n[player a]\n", "l", err, sizeof err) == 0);
+        CHECK(d.params.activity_strength == 0.25f);
+        char buf[4096];
+        host_config_format(&d, buf, sizeof buf);
+        CHECK(strstr(buf, "prior-strength = 0.25\n"));
+        setlocale(LC_NUMERIC, "C");
+    } else {
+        printf("test_host_config: no German or French locale; the locale check is skipped\n");
+    }
+
+    /* Bundled dictionaries (CAMSEP_DICT_DIR is set by ctest). */
+    char path2[4096];
+    CHECK_MSG(host_dict_find("violin", path2, sizeof path2, err, sizeof err) == 0, "%s", err);
+    CHECK(host_dict_find("theremin", path2, sizeof path2, err, sizeof err) == -1);
+    CHECK_MSG(strstr(err, "theremin") && strstr(err, "violin"), "%s", err);
+    camsep_dictionary *dict = host_dict_load("p", "cello", "", err, sizeof err);
+    CHECK_MSG(dict, "%s", err);
+    camsep_dictionary_free(dict);
+    CHECK(!host_dict_load("p", "", "/nonexistent.dict", err, sizeof err) && strstr(err, "player p:"));
+    printf("test_host_config: ok\n");
+    return 0;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# camsep-jack as an NSM client, against a small test NSM server (liblo) and
+# its own dummy JACK server: announce -> open (a new session starts from the
+# command line and is written at once; the JACK client takes NSM's client id)
+# -> save writes the file -> SIGTERM ends it with status 0. Then the saved
+# session opens again with settings from the file, and a broken file is
+# refused with an NSM error.
+# Usage: test_nsm.sh CAMSEP_JACK_DIR NSM_TEST_SERVER_DIR
+set -uo pipefail
+jackdir=$1 srvdir=$2
+command -v jackd >/dev/null || { echo "test_nsm: jackd not installed; skipped"; exit 77; }
+command -v jack_lsp >/dev/null || { echo "test_nsm: jack_lsp not installed; skipped"; exit 77; }
+tmp=$(mktemp -d)
+server="camsep-nsm-$$-$RANDOM"
+export JACK_NO_AUDIO_RESERVATION=1 JACK_DEFAULT_SERVER="$server" JACK_NO_START_SERVER=1
+jackd_pid=
+cleanup() {
+  [ -n "$jackd_pid" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "test_nsm: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
+jackd -n "$server" -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
+jackd_pid=$!
+for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
+jack_lsp -s "$server" | grep -q system:capture_1 || fail "jackd -d dummy did not start"
+
+S="$srvdir/nsm_test_server"
+J="$jackdir/camsep-jack"
+mkdir -p "$tmp/session"
+# A new session: the command line is the template.
+"$S" -x "jack_lsp -s $server | grep -qx camsep_nsm:cello" "$tmp/session/camsep" camsep_nsm -- \
+  "$J" --player violin --player cello --status-interval 0 >"$tmp/nsm1.log" 2>&1 || fail "new session"
+cat "$tmp/nsm1.log"
+conf="$tmp/session/camsep.conf"
+grep -q '^\[player violin\]' "$conf" && grep -q '^\[player cello\]' "$conf" || fail "the saved session lacks the players"
+
+# The saved session opens again with its own settings (no players on the command line).
+sed -i 's/^gain = 0$/gain = -3/' "$conf"
+"$S" -x "jack_lsp -s $server | grep -qx camsep_nsm2:violin" "$tmp/session/camsep" camsep_nsm2 -- \
+  "$J" --status-interval 0 >"$tmp/nsm2.log" 2>&1 || fail "reopening the session"
+[ "$(grep -c '^gain = -3$' "$conf")" -eq 2 ] || fail "the file's settings did not survive open and save"
+
+# A broken session file is refused with an NSM error, and SIGTERM still ends the client cleanly.
+printf 'fft = 1024\nbogus = 1\n[player violin]\n' >"$conf"
+"$S" --expect-open-error "$tmp/session/camsep" camsep_nsm3 -- "$J" --status-interval 0 >"$tmp/nsm3.log" 2>&1 ||
+  fail "a broken session file was not refused"
+grep -q "camsep.conf:2: unknown key 'bogus'" "$tmp/nsm3.log" || fail "the refusal does not name the line"
+echo "test_nsm: ok"
