@@ -1,0 +1,217 @@
+/*
+ * camsep-lv2-ttlgen OUTDIR: writes the bundle's Turtle (manifest.ttl,
+ * camsep.ttl, presets.ttl) from the port layout (camsep_lv2_ports.h) and the
+ * catalogue (camsep_lv2_catalog.h), so that lv2:index and the PortIndex enum
+ * never disagree. Run at build time. Numbers are written in the C locale
+ * (this program never calls setlocale).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "camsep_lv2_catalog.h"
+#include "camsep_lv2_ports.h"
+
+#define PREFIXES                                                                     \
+    "@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .\n"                            \
+    "@prefix doap:  <http://usefulinc.com/ns/doap#> .\n"                             \
+    "@prefix foaf:  <http://xmlns.com/foaf/0.1/> .\n"                                \
+    "@prefix lv2:   <http://lv2plug.in/ns/lv2core#> .\n"                             \
+    "@prefix patch: <http://lv2plug.in/ns/ext/patch#> .\n"                           \
+    "@prefix pprop: <http://lv2plug.in/ns/ext/port-props#> .\n"                      \
+    "@prefix pset:  <http://lv2plug.in/ns/ext/presets#> .\n"                         \
+    "@prefix rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"               \
+    "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .\n"                     \
+    "@prefix state: <http://lv2plug.in/ns/ext/state#> .\n"                           \
+    "@prefix units: <http://lv2plug.in/ns/extensions/units#> .\n"                    \
+    "@prefix urid:  <http://lv2plug.in/ns/ext/urid#> .\n"                            \
+    "@prefix work:  <http://lv2plug.in/ns/ext/worker#> .\n"                          \
+    "@prefix log:   <http://lv2plug.in/ns/ext/log#> .\n"                             \
+    "@prefix opts:  <http://lv2plug.in/ns/ext/options#> .\n\n"
+
+static FILE *open_out(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "camsep-lv2-ttlgen: cannot write %s\n", path);
+        exit(1);
+    }
+    return f;
+}
+
+static void close_out(FILE *f)
+{
+    if (ferror(f) || fclose(f)) {
+        fprintf(stderr, "camsep-lv2-ttlgen: write failed\n");
+        exit(1);
+    }
+}
+
+static void write_manifest(const char *dir, const char *binary)
+{
+    FILE *f = open_out(dir, "manifest.ttl");
+    fputs(PREFIXES, f);
+    for (int v = 0; v < camsep_lv2_n_variants; v++)
+        fprintf(f, "<%s%s>\n    a lv2:Plugin ;\n    lv2:binary <%s> ;\n    rdfs:seeAlso <camsep.ttl> .\n\n",
+                CAMSEP_LV2_PLUGIN_URI_PREFIX, camsep_lv2_variants[v].suffix, binary);
+    for (int p = 0; p < camsep_lv2_n_presets; p++) {
+        const camsep_lv2_variant *var = camsep_lv2_variant_find(camsep_lv2_presets[p].players);
+        fprintf(f, "<%s%s>\n    a pset:Preset ;\n    lv2:appliesTo <%s%s> ;\n    rdfs:seeAlso <presets.ttl> .\n\n",
+                CAMSEP_LV2_PRESET_URI_PREFIX, camsep_lv2_presets[p].slug, CAMSEP_LV2_PLUGIN_URI_PREFIX, var->suffix);
+    }
+    close_out(f);
+}
+
+static void scale_point(FILE *f, const char *label, int value, int *first)
+{
+    fprintf(f, "%s        [ rdfs:label \"%s\" ; rdf:value %d ]", *first ? "        lv2:scalePoint\n" : " ,\n",
+            label, value);
+    *first = 0;
+}
+
+static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
+{
+    const char *dir = d->direction == CAMSEP_LV2_DIR_OUT ? "lv2:OutputPort" : "lv2:InputPort";
+    switch (d->kind) {
+    case CAMSEP_KIND_AUDIO:
+        fprintf(f, "        a lv2:AudioPort , %s ;\n", dir);
+        break;
+    case CAMSEP_KIND_CONTROL:
+        fprintf(f, "        a lv2:ControlPort , %s ;\n", dir);
+        break;
+    case CAMSEP_KIND_ATOM:
+        fprintf(f, "        a atom:AtomPort , %s ;\n        atom:bufferType atom:Sequence ;\n"
+                   "        atom:supports patch:Message ;\n        rsz:minimumSize 8192 ;\n", dir);
+        break;
+    }
+    fprintf(f, "        lv2:index %u ;\n        lv2:symbol \"%s\" ;\n        lv2:name \"%s\" ;\n", index, d->symbol,
+            d->name);
+    if (d->designation)
+        fprintf(f, "        lv2:designation <%s> ;\n", d->designation);
+    const char *props[8];
+    int np = 0;
+    if (d->props & CAMSEP_PROP_INTEGER)
+        props[np++] = "lv2:integer";
+    if (d->props & CAMSEP_PROP_TOGGLED)
+        props[np++] = "lv2:toggled";
+    if (d->props & CAMSEP_PROP_ENUMERATION)
+        props[np++] = "lv2:enumeration";
+    if (d->props & CAMSEP_PROP_EXPENSIVE)
+        props[np++] = "pprop:expensive";
+    if (d->props & CAMSEP_PROP_ARTIFACTS)
+        props[np++] = "pprop:causesArtifacts";
+    if (d->props & CAMSEP_PROP_OPTIONAL)
+        props[np++] = "lv2:connectionOptional";
+    if (d->designation && strstr(d->designation, "#latency"))
+        props[np++] = "lv2:reportsLatency";
+    for (int i = 0; i < np; i++)
+        fprintf(f, "%s%s", i ? " , " : "        lv2:portProperty ", props[i]);
+    if (np)
+        fputs(" ;\n", f);
+    if (d->kind == CAMSEP_KIND_CONTROL) {
+        fprintf(f, "        lv2:default %g ;\n        lv2:minimum %g ;\n        lv2:maximum %g ;\n", (double)d->deflt,
+                (double)d->minimum, (double)d->maximum);
+        if (d->unit)
+            fprintf(f, "        units:unit units:%s ;\n", d->unit);
+        int first = 1;
+        if (d->props & (CAMSEP_PROP_ENUMERATION) && !(d->props & CAMSEP_PROP_CAMERA_ENUM)) {
+            if (d->props & CAMSEP_PROP_ACTIVE_ENUM)
+                scale_point(f, "dictionary file", -1, &first);
+            for (int i = 0; i < CAMSEP_INSTR_COUNT; i++)
+                scale_point(f, camsep_lv2_instruments[i].label, i, &first);
+        }
+        if (d->props & CAMSEP_PROP_CAMERA_ENUM) {
+            scale_point(f, "no prior ring", CAMSEP_CAMERA_NO_RING, &first);
+            scale_point(f, "capture not running", CAMSEP_CAMERA_STALE, &first);
+            scale_point(f, "capture running without camera", CAMSEP_CAMERA_NO_CAMERA, &first);
+            scale_point(f, "camera live", CAMSEP_CAMERA_LIVE, &first);
+        }
+        if (!first)
+            fputs(" ;\n", f);
+    }
+}
+
+static void write_plugin(FILE *f, const camsep_lv2_variant *v)
+{
+    fprintf(f, "<%s%s>\n", CAMSEP_LV2_PLUGIN_URI_PREFIX, v->suffix);
+    fprintf(f, "    a lv2:Plugin , lv2:UtilityPlugin ;\n"
+               "    doap:name \"%s\" ;\n"
+               "    doap:license <https://spdx.org/licenses/GPL-3.0-or-later> ;\n"
+               "    lv2:minorVersion 1 ;\n    lv2:microVersion 0 ;\n"
+               "    rdfs:comment \"Separates a live mono mix into one stem per player (online NMF with fixed "
+               "instrument dictionaries), guided by camera priors from camsep-capture. Latency: one FFT "
+               "window (1024 samples at 44.1/48 kHz).\" ;\n"
+               "    lv2:optionalFeature lv2:hardRTCapable , lv2:isLive , urid:map , work:schedule , log:log ,\n"
+               "        state:mapPath , state:freePath , state:threadSafeRestore ;\n"
+               "    lv2:extensionData work:interface , state:interface ;\n",
+            v->name);
+    for (int j = 0; j < v->players; j++)
+        fprintf(f, "%s<%s%d>", j ? " ,\n        " : "    patch:writable\n        ", CAMSEP_LV2__dictionary, j + 1);
+    fprintf(f, " ,\n        <%s> ;\n", CAMSEP_LV2__shm_name);
+    const uint32_t n = camsep_lv2_port_count(v->players);
+    for (uint32_t i = 0; i < n; i++) {
+        camsep_lv2_port_desc d;
+        camsep_lv2_port_describe(v->players, v->instrument, i, &d);
+        fprintf(f, "%s", i ? " , [\n" : "    lv2:port [\n");
+        write_port(f, &d, i);
+        fputs("    ]", f);
+    }
+    fputs(" .\n\n", f);
+}
+
+static void write_plugins(const char *dir)
+{
+    FILE *f = open_out(dir, "camsep.ttl");
+    fputs(PREFIXES, f);
+    fputs("@prefix rsz:   <http://lv2plug.in/ns/ext/resize-port#> .\n\n", f);
+    for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++)
+        fprintf(f,
+                "<%s%d>\n    a lv2:Parameter ;\n    rdfs:label \"Player %d dictionary file\" ;\n"
+                "    rdfs:comment \"A camsep .dict file (e.g. from a sound check); overrides the player's "
+                "instrument control. An empty path returns to the instrument.\" ;\n"
+                "    rdfs:range atom:Path .\n\n",
+                CAMSEP_LV2__dictionary, j + 1, j + 1);
+    fprintf(f,
+            "<%s>\n    a lv2:Parameter ;\n    rdfs:label \"Prior ring name\" ;\n"
+            "    rdfs:comment \"Name of the POSIX shared-memory ring camsep-capture publishes priors in "
+            "(default %s).\" ;\n    rdfs:range atom:String .\n\n",
+            CAMSEP_LV2__shm_name, CAMSEP_LV2_DEFAULT_SHM_NAME);
+    for (int v = 0; v < camsep_lv2_n_variants; v++)
+        write_plugin(f, &camsep_lv2_variants[v]);
+    close_out(f);
+}
+
+static void write_presets(const char *dir)
+{
+    FILE *f = open_out(dir, "presets.ttl");
+    fputs(PREFIXES, f);
+    for (int p = 0; p < camsep_lv2_n_presets; p++) {
+        const camsep_lv2_preset *pr = &camsep_lv2_presets[p];
+        const camsep_lv2_variant *var = camsep_lv2_variant_find(pr->players);
+        fprintf(f, "<%s%s>\n    a pset:Preset ;\n    lv2:appliesTo <%s%s> ;\n    rdfs:label \"%s\" ;\n",
+                CAMSEP_LV2_PRESET_URI_PREFIX, pr->slug, CAMSEP_LV2_PLUGIN_URI_PREFIX, var->suffix, pr->label);
+        for (int j = 0; j < pr->players; j++) {
+            fprintf(f, "%s[ lv2:symbol \"instrument_%d\" ; pset:value %d.0 ]", j ? " , " : "    lv2:port ", j + 1,
+                    pr->instrument[j]);
+            fprintf(f, " , [ lv2:symbol \"gain_%d\" ; pset:value %.1f ]", j + 1, (double)pr->gain_db[j]);
+            fprintf(f, " , [ lv2:symbol \"mute_%d\" ; pset:value %d.0 ]", j + 1,
+                    pr->instrument[j] == CAMSEP_INSTR_NONE ? 1 : 0);
+        }
+        fputs(" .\n\n", f);
+    }
+    close_out(f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: camsep-lv2-ttlgen OUTDIR BINARY.so\n");
+        return 2;
+    }
+    write_manifest(argv[1], argv[2]);
+    write_plugins(argv[1]);
+    write_presets(argv[1]);
+    return 0;
+}
