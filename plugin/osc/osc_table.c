@@ -1,0 +1,441 @@
+/*
+ * The OSC address space: one table, its lookup, the values it reports and
+ * its documentation (text and Markdown). Pure functions, any thread.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "osc_table.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SET CAMSEP_OSC_F_SET
+#define QRY CAMSEP_OSC_F_QUERY
+#define STA CAMSEP_OSC_F_STATE
+#define MET CAMSEP_OSC_F_METER
+#define OUT CAMSEP_OSC_F_OUT
+#define PLR CAMSEP_OSC_F_PLAYER
+
+static const camsep_osc_entry table[] = {
+    {CAMSEP_OSC_E_PLAYER_GAIN, "/player/N/gain", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
+     CAMSEP_OSC_GAIN_MIN_DB, CAMSEP_OSC_GAIN_MAX_DB, "dB", CAMSEP_OSC_CMD_PLAYER_GAIN,
+     "Stem gain of player N. -60 dB is the floor (silence).", "-6.0"},
+    {CAMSEP_OSC_E_PLAYER_GAIN_NORM, "/player/N/gain/norm", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NUMBER,
+     "f|i|h|d", "f", 0.0, 1.0, "fader", CAMSEP_OSC_CMD_PLAYER_GAIN,
+     "Fader alias of /gain. Taper: n >= 0.25: dB = 48 (n - 0.75) (0.75 = 0 dB, 1 = +12 dB, "
+     "0.25 = -24 dB); n < 0.25: dB = -60 + 144 n (0 = -60 dB).",
+     "0.75"},
+    {CAMSEP_OSC_E_PLAYER_MUTE, "/player/N/mute", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
+     1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_MUTE, "Mute player N's stem (1 = muted).", "1"},
+    {CAMSEP_OSC_E_PLAYER_SOLO, "/player/N/solo", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
+     1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_SOLO, "Solo player N's stem (1 = soloed).", "1"},
+    {CAMSEP_OSC_E_PLAYER_BOX, "/player/N/box", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOX, "ffff (each f|i|h|d)",
+     "ffff", 0.0, 1.0, "frame 0..1", CAMSEP_OSC_CMD_PLAYER_BOX,
+     "Player N's box x y w h, normalised to the camera frame (0,0 = top left); w, h > 0, x+w <= 1, "
+     "y+h <= 1.",
+     "0.1 0.2 0.3 0.5"},
+    {CAMSEP_OSC_E_PLAYER_INSTRUMENT, "/player/N/instrument", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_INSTRUMENT, "s",
+     "s", 0.0, 0.0, "name", CAMSEP_OSC_CMD_PLAYER_INSTRUMENT,
+     "Use a bundled dictionary (presets/dictionaries) for player N: 1..63 of [A-Za-z0-9_.-].", "violin"},
+    {CAMSEP_OSC_E_PLAYER_DICTIONARY, "/player/N/dictionary", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_PATH, "s", "s",
+     0.0, 0.0, "path", CAMSEP_OSC_CMD_PLAYER_DICTIONARY,
+     "Use a dictionary file (camsep-train output) for player N: a path of 1..255 bytes on the host.",
+     "/srv/show/violin.dict"},
+    {CAMSEP_OSC_E_PLAYER_NAME, "/player/N/name", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NAME, "s", "s", 0.0, 0.0,
+     "text", CAMSEP_OSC_CMD_PLAYER_NAME, "Display name of player N: 1..63 bytes, no control characters.",
+     "Anna"},
+    {CAMSEP_OSC_E_PLAYER_METERS, "/player/N/meters", OUT | MET | PLR, CAMSEP_OSC_ARGS_NONE, "-", "fff", 0.0, 0.0,
+     "dB, 0..1, >= 0", 0,
+     "Sent to meters subscribers: stem level (dBFS, floor -120), motion (camera playing likelihood "
+     "0..1), activation (engine, >= 0).",
+     ""},
+    {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
+     CAMSEP_OSC_CMD_BYPASS, "Bypass separation (1 = every stem passes the input, faded).", "0"},
+    {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
+     CAMSEP_OSC_PRIOR_STRENGTH_MAX, "gamma", CAMSEP_OSC_CMD_PRIOR_STRENGTH,
+     "Strength of the camera's activity prior (engine activity_strength; 0 = audio only).", "0.3"},
+    {CAMSEP_OSC_E_MASK_POWER, "/mask_power", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
+     CAMSEP_OSC_MASK_POWER_MIN, CAMSEP_OSC_MASK_POWER_MAX, "p", CAMSEP_OSC_CMD_MASK_POWER,
+     "Soft-mask exponent (1 = ratio mask, 2 = Wiener-like; higher separates harder).", "2"},
+    {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
+     CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
+     "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
+    {CAMSEP_OSC_E_PRESET_RECALL, "/preset/recall", SET | QRY | STA, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is",
+     1.0, CAMSEP_OSC_PRESET_MAX, "number or name", CAMSEP_OSC_CMD_PRESET_RECALL,
+     "Recall a preset by number (1..999) or name. Query: the current preset (0 \"\" = none).", "3"},
+    {CAMSEP_OSC_E_PRESET_STORE, "/preset/store", SET | QRY, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is", 1.0,
+     CAMSEP_OSC_PRESET_MAX, "number or name", CAMSEP_OSC_CMD_PRESET_STORE,
+     "Store the current settings as preset number (1..999) or name. Query: the current preset.", "\"verse\""},
+    {CAMSEP_OSC_E_STATUS_XRUNS, "/status/xruns", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0, "count", 0,
+     "Audio xruns since start (read-only).", ""},
+    {CAMSEP_OSC_E_STATUS_CAMERA, "/status/camera", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sf", 0.0, 0.0,
+     "state, fps", 0, "Camera state (\"running\", \"lost\", \"off\", ...) and frames per second (read-only).",
+     ""},
+    {CAMSEP_OSC_E_STATUS_DSP_LOAD, "/status/dsp_load", QRY | MET, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0,
+     "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
+    {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
+     "s, samples", 0, "Latency from input to stems, in seconds and samples (read-only).", ""},
+    {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
+     "Hz, s", 0,
+     "Feedback to the sender's address (UDP: its host and port; TCP: its connection). \"state\" [lease]: "
+     "every state address whose value changes (and all of them at once now); \"meters\" rate [lease]: "
+     "/player/N/meters and /status/dsp_load at rate Hz (0.5..60). Lease 1..3600 s (default 30); "
+     "renew before it ends. Query: the sender's subscriptions (what, rate, seconds left).",
+     "\"meters\" 10 30"},
+    {CAMSEP_OSC_E_UNSUBSCRIBE, "/unsubscribe", SET, CAMSEP_OSC_ARGS_UNSUBSCRIBE, "[s]", "-", 0.0, 0.0, "", 0,
+     "End the sender's \"state\", \"meters\" or \"all\" subscriptions; without argument: all.", "\"meters\""},
+    {CAMSEP_OSC_E_ERROR, "/error", OUT, CAMSEP_OSC_ARGS_NONE, "-", "ss", 0.0, 0.0, "", 0,
+     "Sent to a sender whose message was rejected: the address it sent and the reason.", ""},
+};
+
+#undef SET
+#undef QRY
+#undef STA
+#undef MET
+#undef OUT
+#undef PLR
+
+const camsep_osc_entry *camsep_osc_table(int *n)
+{
+    *n = (int)(sizeof table / sizeof table[0]);
+    return table;
+}
+
+const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].id == id)
+            return &table[i];
+    return NULL;
+}
+
+const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player)
+{
+    static const char pl[] = "/player/";
+    *player = -1;
+    if (!path)
+        return NULL;
+    if (strncmp(path, pl, sizeof pl - 1) == 0) {
+        const char *p = path + sizeof pl - 1;
+        int n = 0, digits = 0;
+        if (*p == '0')
+            return NULL; /* no leading zeros, no player 0 */
+        while (*p >= '0' && *p <= '9' && digits < 3) {
+            n = n * 10 + (*p - '0');
+            p++;
+            digits++;
+        }
+        if (digits == 0 || n < 1 || n > CAMSEP_OSC_MAX_PLAYERS || *p != '/')
+            return NULL;
+        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+            const camsep_osc_entry *e = &table[i];
+            if (!(e->flags & CAMSEP_OSC_F_PLAYER) || (e->flags & CAMSEP_OSC_F_OUT))
+                continue;
+            /* e->path is "/player/N" + suffix */
+            if (strcmp(e->path + sizeof pl, p) == 0) {
+                *player = n - 1;
+                return e;
+            }
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const camsep_osc_entry *e = &table[i];
+        if ((e->flags & (CAMSEP_OSC_F_PLAYER | CAMSEP_OSC_F_OUT)) == 0 && strcmp(e->path, path) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static float finite_or(float x, float fallback)
+{
+    return isfinite(x) ? x : fallback;
+}
+
+static void set_text(camsep_osc_value *v, const char *s, size_t cap)
+{
+    size_t n = strnlen(s, cap < sizeof v->s ? cap : sizeof v->s - 1);
+    if (n >= sizeof v->s)
+        n = sizeof v->s - 1;
+    memcpy(v->s, s, n);
+    v->s[n] = '\0';
+}
+
+float camsep_osc_gain_from_norm(float n)
+{
+    if (!(n > 0.0f))
+        return CAMSEP_OSC_GAIN_MIN_DB;
+    if (n > 1.0f)
+        n = 1.0f;
+    if (n >= 0.25f)
+        return 48.0f * (n - 0.75f);
+    return -60.0f + 144.0f * n;
+}
+
+float camsep_osc_gain_to_norm(float g)
+{
+    if (!(g > CAMSEP_OSC_GAIN_MIN_DB))
+        return 0.0f;
+    if (g > CAMSEP_OSC_GAIN_MAX_DB)
+        g = CAMSEP_OSC_GAIN_MAX_DB;
+    if (g >= -24.0f)
+        return 0.75f + g / 48.0f;
+    return (g + 60.0f) / 144.0f;
+}
+
+int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st, int player,
+                           camsep_osc_value *v)
+{
+    memset(v, 0, sizeof *v);
+    const camsep_osc_player_state *p = NULL;
+    if (e->flags & CAMSEP_OSC_F_PLAYER) {
+        if (player < 0 || player >= CAMSEP_OSC_MAX_PLAYERS)
+            return -1;
+        p = &st->players[player];
+    }
+    switch (e->id) {
+    case CAMSEP_OSC_E_PLAYER_GAIN:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(p->gain_db, CAMSEP_OSC_GAIN_MIN_DB);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_GAIN_NORM:
+        strcpy(v->types, "f");
+        v->f[0] = camsep_osc_gain_to_norm(finite_or(p->gain_db, CAMSEP_OSC_GAIN_MIN_DB));
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_MUTE:
+        strcpy(v->types, "i");
+        v->i[0] = p->mute != 0;
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_SOLO:
+        strcpy(v->types, "i");
+        v->i[0] = p->solo != 0;
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_BOX:
+        strcpy(v->types, "ffff");
+        v->f[0] = finite_or(p->box.x, 0.0f);
+        v->f[1] = finite_or(p->box.y, 0.0f);
+        v->f[2] = finite_or(p->box.w, 0.0f);
+        v->f[3] = finite_or(p->box.h, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_INSTRUMENT:
+        strcpy(v->types, "s");
+        set_text(v, p->instrument, sizeof p->instrument);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_DICTIONARY:
+        strcpy(v->types, "s");
+        set_text(v, p->dictionary, sizeof p->dictionary);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_NAME:
+        strcpy(v->types, "s");
+        set_text(v, p->name, sizeof p->name);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_METERS:
+        strcpy(v->types, "fff");
+        v->f[0] = p->level_db > -120.0f ? finite_or(p->level_db, -120.0f) : -120.0f;
+        v->f[1] = finite_or(p->motion, 0.0f);
+        v->f[2] = finite_or(p->activation, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_BYPASS:
+        strcpy(v->types, "i");
+        v->i[0] = st->bypass != 0;
+        return 0;
+    case CAMSEP_OSC_E_PRIOR_STRENGTH:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(st->prior_strength, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_MASK_POWER:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(st->mask_power, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_CAMERA_LATENCY:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(st->camera_latency_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_PRESET_RECALL:
+    case CAMSEP_OSC_E_PRESET_STORE:
+        strcpy(v->types, "is");
+        v->i[0] = st->preset_index;
+        set_text(v, st->preset_name, sizeof st->preset_name);
+        return 0;
+    case CAMSEP_OSC_E_STATUS_XRUNS:
+        strcpy(v->types, "i");
+        v->i[0] = st->xruns > (uint64_t)INT_MAX ? INT_MAX : (int)st->xruns;
+        return 0;
+    case CAMSEP_OSC_E_STATUS_CAMERA:
+        strcpy(v->types, "sf");
+        set_text(v, st->camera_state, sizeof st->camera_state);
+        v->f[0] = finite_or(st->camera_fps, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_STATUS_DSP_LOAD:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(st->dsp_load, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_STATUS_LATENCY:
+        strcpy(v->types, "fi");
+        v->f[0] = finite_or(st->latency_s, 0.0f);
+        v->i[0] = st->latency_samples;
+        return 0;
+    case CAMSEP_OSC_E_SUBSCRIBE:
+    case CAMSEP_OSC_E_UNSUBSCRIBE:
+    case CAMSEP_OSC_E_ERROR:
+    case CAMSEP_OSC_E_COUNT:
+        break;
+    }
+    return -1;
+}
+
+int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b)
+{
+    if (strcmp(a->types, b->types) != 0 || strcmp(a->s, b->s) != 0)
+        return 0;
+    for (int k = 0; k < 4; k++)
+        if (a->f[k] != b->f[k])
+            return 0;
+    return a->i[0] == b->i[0] && a->i[1] == b->i[1];
+}
+
+int camsep_osc_format_path(char *buf, size_t len, const char *prefix, const camsep_osc_entry *e, int player)
+{
+    int n;
+    if (e->flags & CAMSEP_OSC_F_PLAYER)
+        n = snprintf(buf, len, "%s/player/%d%s", prefix, player + 1, e->path + 9);
+    else
+        n = snprintf(buf, len, "%s%s", prefix, e->path);
+    return (n < 0 || (size_t)n >= len) ? -1 : n;
+}
+
+int camsep_osc_prefix_valid(const char *prefix)
+{
+    if (!prefix || prefix[0] != '/')
+        return 0;
+    size_t n = strlen(prefix);
+    if (n < 2 || n > 64 || prefix[n - 1] == '/')
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        char c = prefix[i];
+        if (c == '/') {
+            if (prefix[i - 1] == '/')
+                return 0;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+void camsep_osc_fmt_num(char *buf, size_t len, double x)
+{
+    snprintf(buf, len, "%g", x);
+    /* %g writes digits, sign, exponent, inf/nan and the locale's decimal
+     * point: whatever else appears is that decimal point. */
+    for (char *c = buf; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || *c == '-' || *c == '+' || *c == 'e' || *c == 'i' || *c == 'n' ||
+              *c == 'f' || *c == 'a'))
+            *c = '.';
+}
+
+/* ---- documentation ---- */
+
+/* Markdown table cell text: '|' would end the cell. */
+static void md_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+static const char *direction(const camsep_osc_entry *e)
+{
+    if (e->flags & CAMSEP_OSC_F_OUT)
+        return "out";
+    if ((e->flags & (CAMSEP_OSC_F_SET | CAMSEP_OSC_F_QUERY)) == (CAMSEP_OSC_F_SET | CAMSEP_OSC_F_QUERY))
+        return "set/query";
+    if (e->flags & CAMSEP_OSC_F_SET)
+        return "set";
+    return "query";
+}
+
+static void range_text(const camsep_osc_entry *e, char *buf, size_t len)
+{
+    if (e->args == CAMSEP_OSC_ARGS_NUMBER || e->args == CAMSEP_OSC_ARGS_BOX || e->args == CAMSEP_OSC_ARGS_PRESET) {
+        char lo[32], hi[32];
+        camsep_osc_fmt_num(lo, sizeof lo, e->min);
+        camsep_osc_fmt_num(hi, sizeof hi, e->max);
+        snprintf(buf, len, "%s..%s %s", lo, hi, e->units);
+    }
+    else
+        snprintf(buf, len, "%s", e->units);
+}
+
+static const char *feedback_text(const camsep_osc_entry *e)
+{
+    if (e->flags & CAMSEP_OSC_F_STATE)
+        return "state";
+    if (e->flags & CAMSEP_OSC_F_METER)
+        return "meters";
+    return "-";
+}
+
+void camsep_osc_print_doc_prefix(FILE *f, int markdown, const char *prefix)
+{
+    int n;
+    const camsep_osc_entry *t = camsep_osc_table(&n);
+    if (!camsep_osc_prefix_valid(prefix))
+        prefix = CAMSEP_OSC_DEFAULT_PREFIX;
+    if (markdown) {
+        fprintf(f, "# camsep OSC address space\n\n"
+                   "Prefix `%s`; UDP and TCP on the same port (default %s). `N` is a player, 1..%d.\n"
+                   "Numbers may be sent as `i`, `f`, `h`, `d` or `T`/`F`; booleans as `T`/`F`, 0/1 or "
+                   "0.0/1.0. A message without arguments is a query: the reply (types in *Reply*) goes "
+                   "to the sender on the same protocol. Rejected messages get `%s/error ss` (address, "
+                   "reason); nothing changes. Bundles are accepted (elements run at once).\n\n",
+                prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS, prefix);
+        fprintf(f, "| Address | Args | Range / units | Use | Reply | Feedback | Description | Example |\n");
+        fprintf(f, "|---|---|---|---|---|---|---|---|\n");
+    } else {
+        fprintf(f, "# camsep OSC address space: prefix %s, UDP and TCP port %s (default), N = player 1..%d\n",
+                prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS);
+        fprintf(f, "# numbers: i f h d T F; booleans: T F 0 1; no argument = query (reply to sender);\n"
+                   "# rejected: %s/error ss (address, reason)\n",
+                prefix);
+        fprintf(f, "# %-34s %-20s %-28s %-9s %-5s %-6s %s\n", "address", "args", "range/units", "use", "reply",
+                "feed", "description [example]");
+    }
+    for (int i = 0; i < n; i++) {
+        const camsep_osc_entry *e = &t[i];
+        char range[96], path[160];
+        range_text(e, range, sizeof range);
+        snprintf(path, sizeof path, "%s%s", prefix, e->path);
+        if (markdown) {
+            fprintf(f, "| `%s` | `", path);
+            md_text(f, e->types);
+            fprintf(f, "` | ");
+            md_text(f, range);
+            fprintf(f, " | %s | `%s` | %s | ", direction(e), e->reply, feedback_text(e));
+            md_text(f, e->doc);
+            fprintf(f, " | ");
+            if (e->example[0]) {
+                fprintf(f, "`%s ", path);
+                md_text(f, e->example);
+                fputc('`', f);
+            }
+            fprintf(f, " |\n");
+        } else {
+            fprintf(f, "%-36s %-20s %-28s %-9s %-5s %-6s %s", path, e->types, range, direction(e), e->reply,
+                    feedback_text(e), e->doc);
+            if (e->example[0])
+                fprintf(f, " [%s %s]", path, e->example);
+            fputc('\n', f);
+        }
+    }
+}
+
+void camsep_osc_print_doc(FILE *f, int markdown)
+{
+    camsep_osc_print_doc_prefix(f, markdown, CAMSEP_OSC_DEFAULT_PREFIX);
+}
