@@ -687,18 +687,25 @@ def print_tables(results, kinds, groups, summary, args, out=sys.stdout):
             out.write(line + "\n")
 
 
-def main(argv):
-    t_start = time.monotonic()
-    args = parse_args(argv)
+def missing_data(args):
+    """Why the benchmark must skip (the data is absent or incomplete), or None."""
     if not os.path.isdir(args.data):
-        print("SKIP: Bach10 excerpts not found at %s" % args.data)
-        return 0
+        return "Bach10 excerpts not found at %s" % args.data
     for e in args.train_ex + args.test_ex:
         for p in PLAYERS:
             f = os.path.join(args.data, "E%02d_S%d.wav" % (e, p))
             if not os.path.exists(f):
-                print("SKIP: %s is missing" % f)
-                return 0
+                return "%s is missing" % f
+    return None
+
+
+def main(argv):
+    t_start = time.monotonic()
+    args = parse_args(argv)
+    why = missing_data(args)
+    if why:
+        print("SKIP: " + why)
+        return 0
     tools = dict(train=find_tool(args.build, "camsep-train"), process=find_tool(args.build, "camsep-process"))
     missing = [n for n, p in tools.items() if not p]
     if missing:

@@ -303,15 +303,10 @@ def print_camera_table(results, kinds, out=sys.stdout):
 def main(argv):
     t_start = time.monotonic()
     args = parse_args(argv)
-    if not os.path.isdir(args.data):
-        print("SKIP: Bach10 excerpts not found at %s" % args.data)
+    why = qb.missing_data(args)
+    if why:
+        print("SKIP: " + why)
         return 0
-    for e in args.train_ex + args.test_ex:
-        for p in PLAYERS:
-            f = os.path.join(args.data, "E%02d_S%d.wav" % (e, p))
-            if not os.path.exists(f):
-                print("SKIP: %s is missing" % f)
-                return 0
     tools = dict(train=qb.find_tool(args.build, "camsep-train"), process=qb.find_tool(args.build, "camsep-process"))
     scene = os.path.join(args.build, "bench", "camsep-scene")
     tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
