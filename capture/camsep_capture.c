@@ -23,7 +23,9 @@
 #include "capture_clock.h"
 #include "capture_options.h"
 #include "capture_osc.h"
+#include "osc_control.h"
 #include "capture_runner.h"
+#include "shm_preview.h"
 #include "shm_ring.h"
 #include "v4l2_source.h"
 
@@ -34,8 +36,10 @@ static const char *const PROG = "camsep-capture";
 
 typedef struct capture_app {
     camsep_shm_writer *shm;
+    camsep_preview_writer *preview; /* camera thumbnail for UIs on this machine, or NULL */
     capture_osc *osc;
-    int64_t latency_ns;
+    _Atomic int64_t latency_ns;     /* OSC /camera_latency changes it */
+    _Atomic uint32_t motion_bits[CAMSEP_CAPTURE_MAX_BOXES]; /* last activity per player (meters) */
     uint64_t max_frames;
     pthread_t main_thread;
     atomic_int done;           /* --frames reached: the sink publishes no more */
@@ -69,8 +73,14 @@ static void sink_prior(void *user, const camsep_prior *p, int64_t capture_ns, in
     capture_app *a = user;
     if (atomic_load_explicit(&a->done, memory_order_relaxed))
         return;
-    int64_t event_ns = capture_ns - a->latency_ns;
+    int64_t event_ns = capture_ns - atomic_load_explicit(&a->latency_ns, memory_order_relaxed);
     if (camera_ok) {
+        for (int j = 0; j < p->n_sources && j < CAMSEP_CAPTURE_MAX_BOXES; j++) {
+            uint32_t u;
+            float x = isfinite(p->activity[j]) ? p->activity[j] : 0.0f;
+            memcpy(&u, &x, sizeof u);
+            atomic_store_explicit(&a->motion_bits[j], u, memory_order_relaxed);
+        }
         publish(a, p, event_ns, 1);
         a->last_lost_record_ns = INT64_MIN;
         return;
@@ -85,8 +95,8 @@ static void sink_prior(void *user, const camsep_prior *p, int64_t capture_ns, in
 
 static void sink_frame(void *user, const camsep_frame *f)
 {
-    (void)f;
     capture_app *a = user;
+    camsep_preview_writer_publish(a->preview, f->luma, f->width, f->height, f->stride, f->timestamp_ns);
     if (a->max_frames && ++a->frames_seen == a->max_frames) {
         atomic_store_explicit(&a->done, 1, memory_order_relaxed);
         pthread_kill(a->main_thread, SIGUSR1);
@@ -166,39 +176,169 @@ static void print_status(capture_app *a, const camsep_capture_status *st)
             (unsigned long long)st->frames, (unsigned long long)st->priors, (unsigned long long)st->dropped, shm, osc);
 }
 
-static void reload_boxes(const capture_options *o, camsep_capture_runner *r)
+static camsep_box reload_boxes_last[CAMSEP_CAPTURE_MAX_BOXES]; /* main thread */
+
+/* 0 when new boxes were applied (they are in reload_boxes_last). */
+static int reload_boxes(const capture_options *o, camsep_capture_runner *r)
 {
     if (!o->boxes_file) {
         fprintf(stderr, "%s: SIGHUP: no --boxes file to reload\n", PROG);
-        return;
+        return -1;
     }
     camsep_named_box nb[CAMSEP_CAPTURE_MAX_BOXES];
     char err[512];
     int n = camsep_box_file_load(o->boxes_file, nb, CAMSEP_CAPTURE_MAX_BOXES, err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "%s: SIGHUP: %s (boxes unchanged)\n", PROG, err);
-        return;
+        return -1;
     }
     if (n != o->n_players) {
         fprintf(stderr, "%s: SIGHUP: %s has %d players, not %d (boxes unchanged)\n", PROG, o->boxes_file, n,
                 o->n_players);
-        return;
+        return -1;
     }
     camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
     for (int j = 0; j < n; j++)
         boxes[j] = nb[j].box;
-    if (camsep_capture_runner_set_boxes(r, boxes, n))
+    if (camsep_capture_runner_set_boxes(r, boxes, n)) {
         fprintf(stderr, "%s: SIGHUP: the boxes in %s do not fit the frame (boxes unchanged)\n", PROG, o->boxes_file);
-    else if (!o->quiet)
+        return -1;
+    }
+    if (!o->quiet)
         fprintf(stderr, "%s: boxes reloaded from %s\n", PROG, o->boxes_file);
+    memcpy(reload_boxes_last, boxes, sizeof boxes);
+    return 0;
 }
 
 static void close_publishers(capture_app *a)
 {
     camsep_shm_writer_close(a->shm); /* readers go stale at once */
+    camsep_preview_writer_close(a->preview);
+    a->preview = NULL;
     capture_osc_close(a->osc);
     a->shm = NULL;
     a->osc = NULL;
+}
+
+/* ---- OSC control (--osc-port): boxes, names, camera latency, status ---- */
+
+typedef struct capture_control {
+    pthread_mutex_t lock;           /* the runner's control calls: main thread and OSC thread */
+    camsep_capture_runner *runner;
+    capture_app *app;
+    camsep_osc *osc;
+    int n;
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    char names[CAMSEP_CAPTURE_MAX_BOXES][CAMSEP_OSC_NAME_MAX];
+    float latency_s;
+} capture_control;
+
+/* OSC server thread. The audio addresses never get here (camera_only). */
+static int ctl_submit(const camsep_osc_command *c, void *user)
+{
+    capture_control *k = user;
+    int rc = 0;
+    pthread_mutex_lock(&k->lock);
+    switch (c->kind) {
+    case CAMSEP_OSC_CMD_PLAYER_BOX: {
+        camsep_capture_status st;
+        camsep_capture_runner_get_status(k->runner, &st);
+        if (st.width <= 0 || st.height <= 0) {
+            camsep_osc_refuse(k->osc, "no camera frame yet: its size is not known");
+            rc = -1;
+            break;
+        }
+        camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+        memcpy(boxes, k->boxes, sizeof boxes);
+        boxes[c->player] = (camsep_box){c->box.x * (float)st.width, c->box.y * (float)st.height,
+                                        c->box.w * (float)st.width, c->box.h * (float)st.height};
+        if (camsep_capture_runner_set_boxes(k->runner, boxes, k->n)) {
+            camsep_osc_refuse(k->osc, "box: does not fit the camera's frame");
+            rc = -1;
+        } else {
+            k->boxes[c->player] = boxes[c->player];
+        }
+        break;
+    }
+    case CAMSEP_OSC_CMD_PLAYER_NAME: /* validated: at most 63 bytes */
+        snprintf(k->names[c->player], sizeof k->names[0], "%.63s", c->text);
+        break;
+    case CAMSEP_OSC_CMD_CAMERA_LATENCY:
+        k->latency_s = c->value;
+        atomic_store(&k->app->latency_ns, (int64_t)llround((double)c->value * 1e9));
+        break;
+    default:
+        camsep_osc_refuse(k->osc, "not available in camsep-capture");
+        rc = -1;
+        break;
+    }
+    pthread_mutex_unlock(&k->lock);
+    return rc;
+}
+
+static void ctl_get_state(camsep_osc_state *st, void *user)
+{
+    static const char *const names[] = {"running", "lost", "ended", "failed"};
+    capture_control *k = user;
+    pthread_mutex_lock(&k->lock);
+    camsep_capture_status cs;
+    camsep_capture_runner_get_status(k->runner, &cs);
+    st->n_players = k->n;
+    for (int j = 0; j < k->n; j++) {
+        camsep_osc_player_state *p = &st->players[j];
+        snprintf(p->name, sizeof p->name, "%s", k->names[j]);
+        if (cs.width > 0 && cs.height > 0)
+            p->box = (camsep_osc_box){k->boxes[j].x / (float)cs.width, k->boxes[j].y / (float)cs.height,
+                                      k->boxes[j].w / (float)cs.width, k->boxes[j].h / (float)cs.height};
+        uint32_t u = atomic_load_explicit(&k->app->motion_bits[j], memory_order_relaxed);
+        memcpy(&p->motion, &u, sizeof u);
+        p->level_db = -INFINITY; /* no audio here */
+    }
+    st->camera_latency_s = k->latency_s;
+    snprintf(st->camera_state, sizeof st->camera_state, "%s",
+             (int)cs.state >= 0 && (int)cs.state < 4 ? names[cs.state] : "unknown");
+    st->camera_fps = (float)cs.fps;
+    pthread_mutex_unlock(&k->lock);
+}
+
+static int ctl_start(capture_control *k, const capture_options *o, camsep_capture_runner *r, capture_app *app)
+{
+    pthread_mutex_init(&k->lock, NULL);
+    k->runner = r;
+    k->app = app;
+    k->n = o->n_players;
+    k->latency_s = (float)o->camera_latency_s;
+    for (int j = 0; j < o->n_players; j++) {
+        k->boxes[j] = o->players[j].box;
+        snprintf(k->names[j], sizeof k->names[0], "%s", o->players[j].name);
+    }
+    if (!o->osc_port)
+        return 0;
+    camsep_osc_config cfg;
+    camsep_osc_config_default(&cfg);
+    cfg.port = o->osc_port;
+    cfg.prefix = o->osc_prefix;
+    cfg.enable_tcp = !o->osc_no_tcp;
+    cfg.camera_only = 1;
+    cfg.program = PROG;
+    camsep_osc_host host = {ctl_submit, ctl_get_state, k};
+    char err[256];
+    k->osc = camsep_osc_create(&cfg, &host, err, sizeof err);
+    if (!k->osc || camsep_osc_start(k->osc)) {
+        fprintf(stderr, "%s: OSC port %s: %s\n", PROG, o->osc_port, k->osc ? "cannot start its thread" : err);
+        return -1;
+    }
+    printf("%s: OSC control on port %d (UDP%s), prefix %s\n", PROG, camsep_osc_port(k->osc),
+           o->osc_no_tcp ? "" : " and TCP", o->osc_prefix);
+    fflush(stdout);
+    return 0;
+}
+
+static void ctl_stop(capture_control *k)
+{
+    camsep_osc_free(k->osc); /* stops the server thread first */
+    k->osc = NULL;
+    pthread_mutex_destroy(&k->lock);
 }
 
 static void ignore_signal(int sig)
@@ -212,6 +352,10 @@ int main(int argc, char **argv)
     capture_options_parse(argc, argv, &opt);
     if (opt.list_devices)
         return list_devices(&opt);
+    if (opt.osc_doc) {
+        camsep_osc_print_doc_prefix(stdout, 0, opt.osc_prefix);
+        return 0;
+    }
 
     /* A handler, not SIG_IGN: a shell starts background jobs with SIGINT
      * ignored, and an ignored signal is discarded rather than left pending. */
@@ -233,7 +377,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);                /* an OSC peer over TCP that went away */
 
     static capture_app app;
-    app.latency_ns = (int64_t)llround(opt.camera_latency_s * 1e9);
+    atomic_init(&app.latency_ns, (int64_t)llround(opt.camera_latency_s * 1e9));
     app.max_frames = opt.max_frames;
     app.main_thread = pthread_self();
     app.last_lost_record_ns = INT64_MIN;
@@ -243,6 +387,16 @@ int main(int argc, char **argv)
         if (!app.shm) {
             fprintf(stderr, "%s: %s\n", PROG, err);
             return CAPTURE_EXIT_START;
+        }
+        /* Not fatal: the priors matter, the picture is a convenience. */
+        app.preview = camsep_preview_writer_create(opt.shm_name, 10.0, err, sizeof err);
+        if (!app.preview) {
+            fprintf(stderr, "%s: no camera preview: %s\n", PROG, err);
+        } else {
+            camsep_box pb[CAMSEP_CAPTURE_MAX_BOXES];
+            for (int j = 0; j < opt.n_players; j++)
+                pb[j] = opt.players[j].box;
+            camsep_preview_writer_set_boxes(app.preview, pb, opt.n_players);
         }
     }
     if (opt.osc_target) {
@@ -298,6 +452,14 @@ int main(int argc, char **argv)
                 opt.osc_target ? ", osc " : "", opt.osc_target ? opt.osc_target : "");
     }
 
+    static capture_control ctl;
+    if (ctl_start(&ctl, &opt, runner, &app)) {
+        camsep_capture_runner_stop(runner);
+        ctl_stop(&ctl);
+        close_publishers(&app);
+        return CAPTURE_EXIT_START;
+    }
+
     int status = CAPTURE_EXIT_OK;
     const int64_t t0 = camsep_monotonic_ns();
     const int64_t interval = (int64_t)llround(opt.status_interval_s * 1e9);
@@ -307,11 +469,15 @@ int main(int argc, char **argv)
         int sig = wait_signal(&sigs, MAIN_TICK_NS);
         if (sig == SIGINT || sig == SIGTERM)
             break;
-        if (sig == SIGHUP)
-            reload_boxes(&opt, runner);
-        if (atomic_load_explicit(&app.done, memory_order_relaxed))
+        pthread_mutex_lock(&ctl.lock);
+        if (sig == SIGHUP && !reload_boxes(&opt, runner))
+            memcpy(ctl.boxes, reload_boxes_last, sizeof ctl.boxes);
+        const int done = atomic_load_explicit(&app.done, memory_order_relaxed);
+        if (!done)
+            camsep_capture_runner_get_status(runner, &st);
+        pthread_mutex_unlock(&ctl.lock);
+        if (done)
             break;
-        camsep_capture_runner_get_status(runner, &st);
         if (st.state != last_state && !opt.quiet) {
             if (st.state == CAMSEP_CAPTURE_LOST)
                 fprintf(stderr, "%s: camera lost: %s\n", PROG, st.last_error);
@@ -336,6 +502,7 @@ int main(int argc, char **argv)
                 next_status = now + interval;
         }
     }
+    ctl_stop(&ctl); /* the OSC thread is gone: the runner has one control thread again */
     camsep_capture_runner_get_status(runner, &st);
     camsep_capture_runner_stop(runner); /* no sink call after this */
     if (!opt.quiet)

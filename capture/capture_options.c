@@ -30,6 +30,10 @@ static void usage(void)
            "  --osc TARGET           also send PREFIX/priors to HOST:PORT (UDP), osc.udp://HOST:PORT/\n"
            "                         or osc.tcp://HOST:PORT/ (docs/capture-osc.md)\n"
            "  --osc-prefix PATH      OSC address prefix (default /camsep)\n"
+           "  --osc-port PORT        OSC control server on UDP and TCP PORT (default off; 0 = any free\n"
+           "                         port): boxes, names, camera latency, status (plugin/osc/README.md)\n"
+           "  --osc-no-tcp           the control server on UDP only\n"
+           "  --osc-doc              print the OSC address space and exit\n"
            "  --camera-latency S     the camera shows events S seconds late: published times are\n"
            "                         capture time - S (default 0; set it here or in the host, not both)\n"
            "  --status-interval S    a status line on stderr every S seconds (default 0: none)\n"
@@ -110,6 +114,13 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             o->osc_target = VALUE;
         } else if (!strcmp(a, "--osc-prefix")) {
             o->osc_prefix = VALUE;
+        } else if (!strcmp(a, "--osc-port")) {
+            o->osc_port = VALUE;
+            cli_int(PROG, a, o->osc_port, 0, 65535);
+        } else if (!strcmp(a, "--osc-no-tcp")) {
+            o->osc_no_tcp = 1;
+        } else if (!strcmp(a, "--osc-doc")) {
+            o->osc_doc = 1;
         } else if (!strcmp(a, "--camera-latency")) {
             o->camera_latency_s = cli_float(PROG, a, VALUE, -10.0, 10.0);
         } else if (!strcmp(a, "--status-interval")) {
@@ -129,7 +140,7 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
     }
     if (no_shm)
         o->shm_name = NULL;
-    if (o->list_devices)
+    if (o->list_devices || o->osc_doc)
         return;
     char err[512];
     if (o->shm_name && camsep_shm_name_valid(o->shm_name, err, sizeof err))

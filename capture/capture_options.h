@@ -23,6 +23,9 @@ typedef struct capture_options {
     const char *shm_name;    /* NULL: no shared-memory ring (--no-shm) */
     const char *osc_target;  /* NULL: no OSC */
     const char *osc_prefix;
+    const char *osc_port;    /* NULL: no OSC control server (--osc-port) */
+    int osc_no_tcp;
+    int osc_doc;             /* --osc-doc: print the address space and exit */
     double camera_latency_s;
     double status_interval_s; /* 0: no status lines */
     double duration_s;        /* 0: until the end, or a signal */

@@ -12,7 +12,8 @@ add_executable(camsep-capture
   ${CMAKE_CURRENT_LIST_DIR}/camsep_capture.c
   ${CMAKE_CURRENT_LIST_DIR}/capture_options.c
   ${CMAKE_CURRENT_LIST_DIR}/capture_osc.c)
-target_link_libraries(camsep-capture PRIVATE camsep_capture camsep_toolutil PkgConfig::LIBLO)
+# camsep_osc (plugin/osc.cmake): the --osc-port control server.
+target_link_libraries(camsep-capture PRIVATE camsep_capture camsep_toolutil camsep_osc PkgConfig::LIBLO)
 install(TARGETS camsep-capture RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # Tests: the runner on generated videos (also under ThreadSanitizer), and the
@@ -36,3 +37,10 @@ add_executable(camsep-capture-delay ${PROJECT_SOURCE_DIR}/bench/capture_delay.c)
 target_link_libraries(camsep-capture-delay PRIVATE camsep_capture camsep_scene)
 target_compile_definitions(camsep-capture-delay PRIVATE CAMSEP_CAPTURE_EXE="$<TARGET_FILE:camsep-capture>")
 add_dependencies(camsep-capture-delay camsep-capture)
+
+# camsep-capture's OSC control server (--osc-port).
+add_test(NAME capture_osc
+         COMMAND bash ${CAMSEP_RUNNER_TESTS}/test_capture_osc.sh
+                 $<TARGET_FILE:camsep-capture> $<TARGET_FILE:capture_test_helper>
+                 $<TARGET_FILE:camsep-osc-doc> ${PROJECT_SOURCE_DIR})
+set_tests_properties(capture_osc PROPERTIES TIMEOUT 60)

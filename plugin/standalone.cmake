@@ -26,6 +26,7 @@ add_library(camsep_host STATIC
   ${CAMSEP_SA}/host_commands.c
   ${CAMSEP_SA}/host_dicts.c
   ${CAMSEP_SA}/host_dsp.c
+  ${CAMSEP_SA}/host_preset.c
   ${CAMSEP_SA}/host_session.c)
 target_include_directories(camsep_host PUBLIC ${CAMSEP_SA})
 target_link_libraries(camsep_host PUBLIC camsep_capture camsep_engine Threads::Threads m)
@@ -53,8 +54,8 @@ if(NOT LIBLO_FOUND)
   return()
 endif()
 
-add_library(camsep_host_run STATIC ${CAMSEP_SA}/host_run.c ${CAMSEP_SA}/nsm_client.c)
-target_link_libraries(camsep_host_run PUBLIC camsep_host PkgConfig::LIBLO)
+add_library(camsep_host_run STATIC ${CAMSEP_SA}/host_run.c ${CAMSEP_SA}/nsm_client.c ${CAMSEP_SA}/host_osc.c)
+target_link_libraries(camsep_host_run PUBLIC camsep_host camsep_osc PkgConfig::LIBLO)
 
 if(JACK_FOUND)
   add_executable(camsep-jack ${CAMSEP_SA}/jack_main.c)
@@ -88,5 +89,14 @@ if(PORTAUDIO_FOUND)
   add_test(NAME portaudio COMMAND bash ${PROJECT_SOURCE_DIR}/tests/test_portaudio.sh
     $<TARGET_FILE_DIR:camsep-portaudio>)
   set_tests_properties(portaudio PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
+    ENVIRONMENT "CAMSEP_DICT_DIR=${PROJECT_SOURCE_DIR}/presets/dictionaries")
+endif()
+
+# OSC control of both hosts (tests/test_host_osc.sh; python3 client, no modules).
+if(TARGET camsep-jack AND TARGET camsep-portaudio)
+  add_test(NAME host_osc COMMAND bash ${PROJECT_SOURCE_DIR}/tests/test_host_osc.sh
+    $<TARGET_FILE_DIR:camsep-jack> ${CMAKE_BINARY_DIR}/bench ${CMAKE_BINARY_DIR}/plugin/camsep-osc-doc
+    ${PROJECT_SOURCE_DIR})
+  set_tests_properties(host_osc PROPERTIES TIMEOUT 60 SKIP_RETURN_CODE 77
     ENVIRONMENT "CAMSEP_DICT_DIR=${PROJECT_SOURCE_DIR}/presets/dictionaries")
 endif()

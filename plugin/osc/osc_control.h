@@ -139,6 +139,13 @@ typedef struct camsep_osc_config {
     /* Bundled dictionaries /instrument accepts (NULL: any well-formed name). */
     const char *const *instruments;
     int n_instruments;
+    /* A camera-only host (camsep-capture): 1 refuses the audio addresses
+     * (gain, mute, solo, instrument, dictionary, bypass, prior_strength,
+     * mask_power, presets, status/xruns, dsp_load, latency) with
+     * "not available in PROGRAM" and leaves them out of feedback (0, default:
+     * every address). */
+    int camera_only;
+    const char *program;       /* names the host in such replies (NULL: "this program") */
 } camsep_osc_config;
 
 /* Counters (relaxed atomics; any thread). Every message that reaches the
@@ -177,6 +184,11 @@ camsep_osc *camsep_osc_create(const camsep_osc_config *cfg, const camsep_osc_hos
  * "osc.udp://host:port/"; state = 1 sends state changes, meter_rate_hz > 0
  * sends meters at that rate. 0, or -1 (bad URL, not UDP, table full). */
 int camsep_osc_add_target(camsep_osc *o, const char *url, int state, float meter_rate_hz);
+/* server thread, inside submit() only: refuse the command with this reason
+ * (submit then returns -1). The sender gets /error with the reason instead
+ * of "busy: command queue full"; counted as rejected_range. For a host's own
+ * checks: "no camera yet", "no preset 7", ... */
+void camsep_osc_refuse(camsep_osc *o, const char *reason);
 /* set-up: starts the server thread; 0 or -1. */
 int camsep_osc_start(camsep_osc *o);
 /* set-up: stops and joins the server thread (idempotent). */

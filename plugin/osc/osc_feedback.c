@@ -220,7 +220,7 @@ static void state_feedback(camsep_osc *o, const camsep_osc_state *st)
     camsep_osc_value v;
     for (int i = 0; i < n; i++) {
         const camsep_osc_entry *e = &t[i];
-        if (!(e->flags & CAMSEP_OSC_F_STATE))
+        if (!(e->flags & CAMSEP_OSC_F_STATE) || (o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO)))
             continue;
         int np = entry_players(e, st);
         for (int p = 0; p < np; p++) {
@@ -250,7 +250,7 @@ static void meter_feedback(camsep_osc *o, camsep_osc_sub *s, const camsep_osc_st
     camsep_osc_value v;
     for (int i = 0; i < n; i++) {
         const camsep_osc_entry *e = &t[i];
-        if (!(e->flags & CAMSEP_OSC_F_METER))
+        if (!(e->flags & CAMSEP_OSC_F_METER) || (o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO)))
             continue;
         int np = entry_players(e, st);
         for (int p = 0; p < np; p++)

@@ -69,6 +69,7 @@ typedef struct camsep_osc_sender {
 struct camsep_osc {
     camsep_osc_config cfg;
     char prefix[80];
+    char program[64];               /* cfg.program, copied */
     size_t prefix_len;
     char **instruments;
     camsep_osc_host host;
@@ -86,6 +87,7 @@ struct camsep_osc {
     atomic_int notified;
     int wake[2];
 
+    char refusal[192];              /* set by camsep_osc_refuse() during submit() */
     const camsep_osc_peer *cur_tcp; /* set while a TCP message is dispatched */
     double now;
 

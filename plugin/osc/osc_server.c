@@ -283,6 +283,11 @@ static void reply_value(camsep_osc *o, const camsep_osc_peer *peer, const char *
     lo_message_free(m);
 }
 
+void camsep_osc_refuse(camsep_osc *o, const char *reason)
+{
+    snprintf(o->refusal, sizeof o->refusal, "%s", reason && *reason ? reason : "refused");
+}
+
 static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
                   int argc)
 {
@@ -303,6 +308,12 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
     if (!e) {
         CAMSEP_OSC_COUNT(o, rejected_unknown);
         reply_error(o, peer, path, "unknown address");
+        return 0;
+    }
+    if (o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO)) {
+        CAMSEP_OSC_COUNT(o, rejected_unknown);
+        snprintf(reason, sizeof reason, "not available in %s", o->program);
+        reply_error(o, peer, path, reason);
         return 0;
     }
     if (e->flags & CAMSEP_OSC_F_PLAYER) {
@@ -356,9 +367,15 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
         r = camsep_osc_parse_command(e, player, types, argv, argc, (const char *const *)o->instruments,
                                      o->cfg.n_instruments, &cmd, reason, sizeof reason);
         if (r == CAMSEP_OSC_ARG_OK) {
+            o->refusal[0] = 0;
             if (o->host.submit && o->host.submit(&cmd, o->host.user) == 0) {
                 CAMSEP_OSC_COUNT(o, applied);
                 atomic_store_explicit(&o->notified, 1, memory_order_relaxed);
+                return 0;
+            }
+            if (o->refusal[0]) {
+                CAMSEP_OSC_COUNT(o, rejected_range);
+                reply_error(o, peer, path, o->refusal);
                 return 0;
             }
             CAMSEP_OSC_COUNT(o, rejected_queue_full);
@@ -802,6 +819,8 @@ camsep_osc *camsep_osc_create(const camsep_osc_config *cfg_in, const camsep_osc_
     o->cfg.prefix = o->prefix;
     o->prefix_len = strlen(o->prefix);
     o->cfg.port = NULL;
+    snprintf(o->program, sizeof o->program, "%s", cfg.program ? cfg.program : "this program");
+    o->cfg.program = o->program;
     if (cfg.instruments) {
         o->instruments = calloc((size_t)cfg.n_instruments + 1, sizeof *o->instruments);
         if (!o->instruments)

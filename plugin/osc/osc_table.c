@@ -17,29 +17,30 @@
 #define MET CAMSEP_OSC_F_METER
 #define OUT CAMSEP_OSC_F_OUT
 #define PLR CAMSEP_OSC_F_PLAYER
+#define AUD CAMSEP_OSC_F_AUDIO
 
 static const camsep_osc_entry table[] = {
-    {CAMSEP_OSC_E_PLAYER_GAIN, "/player/N/gain", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
+    {CAMSEP_OSC_E_PLAYER_GAIN, "/player/N/gain", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
      CAMSEP_OSC_GAIN_MIN_DB, CAMSEP_OSC_GAIN_MAX_DB, "dB", CAMSEP_OSC_CMD_PLAYER_GAIN,
      "Stem gain of player N. -60 dB is the floor (silence).", "-6.0"},
-    {CAMSEP_OSC_E_PLAYER_GAIN_NORM, "/player/N/gain/norm", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NUMBER,
+    {CAMSEP_OSC_E_PLAYER_GAIN_NORM, "/player/N/gain/norm", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_NUMBER,
      "f|i|h|d", "f", 0.0, 1.0, "fader", CAMSEP_OSC_CMD_PLAYER_GAIN,
      "Fader alias of /gain. Taper: n >= 0.25: dB = 48 (n - 0.75) (0.75 = 0 dB, 1 = +12 dB, "
      "0.25 = -24 dB); n < 0.25: dB = -60 + 144 n (0 = -60 dB).",
      "0.75"},
-    {CAMSEP_OSC_E_PLAYER_MUTE, "/player/N/mute", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
+    {CAMSEP_OSC_E_PLAYER_MUTE, "/player/N/mute", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
      1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_MUTE, "Mute player N's stem (1 = muted).", "1"},
-    {CAMSEP_OSC_E_PLAYER_SOLO, "/player/N/solo", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
+    {CAMSEP_OSC_E_PLAYER_SOLO, "/player/N/solo", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
      1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_SOLO, "Solo player N's stem (1 = soloed).", "1"},
     {CAMSEP_OSC_E_PLAYER_BOX, "/player/N/box", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOX, "ffff (each f|i|h|d)",
      "ffff", 0.0, 1.0, "frame 0..1", CAMSEP_OSC_CMD_PLAYER_BOX,
      "Player N's box x y w h, normalised to the camera frame (0,0 = top left); w, h > 0, x+w <= 1, "
      "y+h <= 1.",
      "0.1 0.2 0.3 0.5"},
-    {CAMSEP_OSC_E_PLAYER_INSTRUMENT, "/player/N/instrument", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_INSTRUMENT, "s",
+    {CAMSEP_OSC_E_PLAYER_INSTRUMENT, "/player/N/instrument", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_INSTRUMENT, "s",
      "s", 0.0, 0.0, "name", CAMSEP_OSC_CMD_PLAYER_INSTRUMENT,
      "Use a bundled dictionary (presets/dictionaries) for player N: 1..63 of [A-Za-z0-9_.-].", "violin"},
-    {CAMSEP_OSC_E_PLAYER_DICTIONARY, "/player/N/dictionary", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_PATH, "s", "s",
+    {CAMSEP_OSC_E_PLAYER_DICTIONARY, "/player/N/dictionary", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_PATH, "s", "s",
      0.0, 0.0, "path", CAMSEP_OSC_CMD_PLAYER_DICTIONARY,
      "Use a dictionary file (camsep-train output) for player N: a path of 1..255 bytes on the host.",
      "/srv/show/violin.dict"},
@@ -51,31 +52,31 @@ static const camsep_osc_entry table[] = {
      "Sent to meters subscribers: stem level (dBFS, floor -120), motion (camera playing likelihood "
      "0..1), activation (engine, >= 0).",
      ""},
-    {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
+    {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
      CAMSEP_OSC_CMD_BYPASS, "Bypass separation (1 = every stem passes the input, faded).", "0"},
-    {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
+    {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_PRIOR_STRENGTH_MAX, "gamma", CAMSEP_OSC_CMD_PRIOR_STRENGTH,
      "Strength of the camera's activity prior (engine activity_strength; 0 = audio only).", "0.3"},
-    {CAMSEP_OSC_E_MASK_POWER, "/mask_power", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
+    {CAMSEP_OSC_E_MASK_POWER, "/mask_power", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
      CAMSEP_OSC_MASK_POWER_MIN, CAMSEP_OSC_MASK_POWER_MAX, "p", CAMSEP_OSC_CMD_MASK_POWER,
      "Soft-mask exponent (1 = ratio mask, 2 = Wiener-like; higher separates harder).", "2"},
     {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
      "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
-    {CAMSEP_OSC_E_PRESET_RECALL, "/preset/recall", SET | QRY | STA, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is",
+    {CAMSEP_OSC_E_PRESET_RECALL, "/preset/recall", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is",
      1.0, CAMSEP_OSC_PRESET_MAX, "number or name", CAMSEP_OSC_CMD_PRESET_RECALL,
      "Recall a preset by number (1..999) or name. Query: the current preset (0 \"\" = none).", "3"},
-    {CAMSEP_OSC_E_PRESET_STORE, "/preset/store", SET | QRY, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is", 1.0,
+    {CAMSEP_OSC_E_PRESET_STORE, "/preset/store", SET | QRY | AUD, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is", 1.0,
      CAMSEP_OSC_PRESET_MAX, "number or name", CAMSEP_OSC_CMD_PRESET_STORE,
      "Store the current settings as preset number (1..999) or name. Query: the current preset.", "\"verse\""},
-    {CAMSEP_OSC_E_STATUS_XRUNS, "/status/xruns", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0, "count", 0,
+    {CAMSEP_OSC_E_STATUS_XRUNS, "/status/xruns", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0, "count", 0,
      "Audio xruns since start (read-only).", ""},
     {CAMSEP_OSC_E_STATUS_CAMERA, "/status/camera", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sf", 0.0, 0.0,
      "state, fps", 0, "Camera state (\"running\", \"lost\", \"off\", ...) and frames per second (read-only).",
      ""},
-    {CAMSEP_OSC_E_STATUS_DSP_LOAD, "/status/dsp_load", QRY | MET, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0,
+    {CAMSEP_OSC_E_STATUS_DSP_LOAD, "/status/dsp_load", QRY | MET | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0,
      "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
-    {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
+    {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
      "s, samples", 0, "Latency from input to stems, in seconds and samples (read-only).", ""},
     {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
      "Hz, s", 0,
@@ -96,6 +97,7 @@ static const camsep_osc_entry table[] = {
 #undef MET
 #undef OUT
 #undef PLR
+#undef AUD
 
 const camsep_osc_entry *camsep_osc_table(int *n)
 {

@@ -31,6 +31,7 @@ typedef enum camsep_osc_argspec {
 #define CAMSEP_OSC_F_METER 8u    /* sent to "meters" subscribers at their rate */
 #define CAMSEP_OSC_F_OUT 16u     /* sent by camsep only (not accepted) */
 #define CAMSEP_OSC_F_PLAYER 32u  /* path contains /player/N/ */
+#define CAMSEP_OSC_F_AUDIO 64u   /* audio hosts only: refused, and left out of feedback, when cfg.camera_only */
 
 typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_PLAYER_GAIN,

@@ -170,6 +170,7 @@ SETTER(set_loop) { return parse_bool(v, &x->c->loop, err, errlen); }
 SETTER(set_camera_fps) { return parse_double(v, 0, 1000, &x->c->camera_fps, err, errlen); }
 SETTER(set_camera_latency) { return parse_double(v, -10, 10, &x->c->camera_latency, err, errlen); }
 SETTER(set_status) { return parse_double(v, 0, 3600, &x->c->status_interval, err, errlen); }
+SETTER(set_ui) { return parse_bool(v, &x->c->ui, err, errlen); } /* host_ui.h */
 SETTER(set_no_connect) { return parse_bool(v, &x->c->no_connect, err, errlen); }
 SETTER(set_input_channel) { return parse_int(v, 1, 256, &x->c->input_channel, err, errlen); }
 SETTER(set_rate) { return parse_double(v, 0, 768000, &x->c->rate, err, errlen); }
@@ -260,6 +261,70 @@ SETTER(set_box)
 }
 
 SETTER(set_gain) { return parse_float(v, -120, 24, &x->player->gain_db, err, errlen); }
+
+/* A display name: 1..63 bytes, no control characters, no leading or
+ * trailing space, no " #" (OSC /player/N/name). */
+int host_label_valid(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= HOST_LABEL_LEN || v[0] == ' ' || v[n - 1] == ' ' || strstr(v, " #") || v[0] == '#')
+        return 0; /* it must survive a config file round trip (trimmed, comments) */
+    for (; *v; v++)
+        if ((unsigned char)*v < 0x20 || *v == 0x7f)
+            return 0;
+    return 1;
+}
+
+SETTER(set_label)
+{
+    if (!host_label_valid(v))
+        return fail(err, errlen, "'%s' is not a display name (1..%d bytes, no control characters)", v,
+                    HOST_LABEL_LEN - 1);
+    return set_string(x->player->label, sizeof x->player->label, v, err, errlen);
+}
+
+SETTER(set_osc_port)
+{
+    int port;
+    if (!strcmp(v, "off") || !strcmp(v, "none"))
+        return x->c->osc_port[0] = 0, 0;
+    if (parse_int(v, 0, 65535, &port, err, errlen))
+        return fail(err, errlen, "'%s' is not a port 0..65535 (0: any free port) or off", v);
+    snprintf(x->c->osc_port, sizeof x->c->osc_port, "%d", port);
+    return 0;
+}
+
+SETTER(set_osc_prefix)
+{
+    if (v[0] != '/' || strlen(v) >= sizeof x->c->osc_prefix || v[strlen(v) - 1] == '/')
+        return fail(err, errlen, "'%s' is not an address prefix such as /camsep", v);
+    return set_string(x->c->osc_prefix, sizeof x->c->osc_prefix, v, err, errlen);
+}
+
+SETTER(set_osc_no_tcp) { return parse_bool(v, &x->c->osc_no_tcp, err, errlen); }
+
+SETTER(set_osc_feedback)
+{
+    host_config *c = x->c;
+    if (strncmp(v, "osc.udp://", 10))
+        return fail(err, errlen, "'%s' is not an osc.udp://HOST:PORT/ URL", v);
+    for (int i = 0; i < c->n_osc_feedback; i++)
+        if (!strcmp(c->osc_feedback[i], v))
+            return 0;
+    if (c->n_osc_feedback == HOST_MAX_OSC_FEEDBACK)
+        return fail(err, errlen, "at most %d feedback targets", HOST_MAX_OSC_FEEDBACK);
+    if (set_string(c->osc_feedback[c->n_osc_feedback], sizeof c->osc_feedback[0], v, err, errlen))
+        return -1;
+    c->n_osc_feedback++;
+    return 0;
+}
+
+SETTER(set_preset_dir) { return set_path(x, x->c->preset_dir, v, err, errlen); }
+SETTER(set_osc_doc)
+{
+    (void)x, (void)v, (void)err, (void)errlen;
+    return 0; /* a query, handled in host_config_args */
+}
 SETTER(set_mute) { return parse_bool(v, &x->player->mute, err, errlen); }
 SETTER(set_solo) { return parse_bool(v, &x->player->solo, err, errlen); }
 
@@ -308,6 +373,8 @@ static const opt OPTIONS[] = {
     {"box", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "X,Y,W,H", "the last player's box in video pixels", set_box},
     {"gain", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "DB", "the last player's output gain (default 0)", set_gain},
     {"mute", 0, SCOPE_PLAYER, HOST_ANY, 1, 0, NULL, "mute the last player", set_mute},
+    {"label", 0, SCOPE_PLAYER, HOST_ANY, 0, 0, "TEXT", "the last player's display name (OSC /player/N/name)",
+     set_label},
     {"solo", 0, SCOPE_PLAYER, HOST_ANY, 1, 0, NULL, "solo the last player", set_solo},
     {"other", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "add an 'other' stem for what no player explains", set_other},
     {"other-dictionary", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "FILE", "its dictionary (default: bundled other)",
@@ -340,6 +407,16 @@ static const opt OPTIONS[] = {
      set_camera_latency},
     {"status-interval", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "status line every S s (default 1, 0 = none)",
      set_status},
+    {"ui", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "open the window: camera, boxes, meters (host_ui.h)", set_ui},
+    {"osc-port", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "PORT",
+     "OSC control on UDP and TCP PORT (default off; 7711 is usual; 0 = any free port)", set_osc_port},
+    {"osc-prefix", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "PREFIX", "OSC address prefix (default /camsep)", set_osc_prefix},
+    {"osc-feedback", 0, SCOPE_GLOBAL, HOST_ANY, 0, 1, "URL",
+     "permanent OSC feedback target osc.udp://HOST:PORT/ (state and 10 Hz meters; repeat)", set_osc_feedback},
+    {"osc-no-tcp", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "OSC over UDP only", set_osc_no_tcp},
+    {"osc-doc", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL, "print the OSC address space and exit", set_osc_doc},
+    {"preset-dir", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DIR",
+     "OSC presets directory (default: SESSION.presets / CONFIG.presets)", set_preset_dir},
     {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
     {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",
      set_server},
@@ -554,6 +631,7 @@ int host_config_args(host_config *c, int argc, char **argv, const char **query, 
                 return fail(err, errlen, "%s needs a value", argv[i]);
             if (host_config_load(c, argv[++i], err, errlen))
                 return -1;
+            snprintf(c->config_path, sizeof c->config_path, "%s", argv[i]);
         }
     }
     locale_guard lg = locale_enter();
@@ -566,6 +644,10 @@ int host_config_args(host_config *c, int argc, char **argv, const char **query, 
         char name[64];
         if (!strcmp(a, "--list-devices") && c->host == HOST_PORTAUDIO) {
             *query = "list-devices";
+            continue;
+        }
+        if (!strcmp(a, "--osc-doc")) {
+            *query = "osc-doc";
             continue;
         }
         if (!strcmp(a, "--version")) {
@@ -702,6 +784,18 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "camera-fps = %.9g\n", c->camera_fps);
     out(&o, "loop = %s\ncamera-latency = %.9g\nstatus-interval = %.9g\n", tf(c->loop), c->camera_latency,
         c->status_interval);
+    if (c->ui)
+        out(&o, "ui = true\n");
+    if (c->osc_port[0])
+        out(&o, "osc-port = %s\n", c->osc_port);
+    if (c->osc_prefix[0])
+        out(&o, "osc-prefix = %s\n", c->osc_prefix);
+    if (c->osc_no_tcp)
+        out(&o, "osc-no-tcp = true\n");
+    for (int i = 0; i < c->n_osc_feedback; i++)
+        out(&o, "osc-feedback = %s\n", c->osc_feedback[i]);
+    if (c->preset_dir[0])
+        out(&o, "preset-dir = %s\n", c->preset_dir);
     out(&o, "# camsep-jack\nname = %s\n", c->jack_name);
     if (c->jack_server[0])
         out(&o, "server = %s\n", c->jack_server);
@@ -729,6 +823,8 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
             out(&o, "box = %.9g,%.9g,%.9g,%.9g\n", (double)pl->box.x, (double)pl->box.y, (double)pl->box.w,
                 (double)pl->box.h);
         out(&o, "gain = %.9g\nmute = %s\nsolo = %s\n", (double)pl->gain_db, tf(pl->mute), tf(pl->solo));
+        if (pl->label[0])
+            out(&o, "label = %s\n", pl->label);
     }
     locale_leave(lg);
     return o.len;

@@ -32,6 +32,8 @@
 #define HOST_NAME_LEN 32
 #define HOST_PATH_LEN 1024
 #define HOST_MAX_CONNECT 16
+#define HOST_LABEL_LEN 64               /* display names (OSC /player/N/name) */
+#define HOST_MAX_OSC_FEEDBACK 8
 
 /* Which program reads an option: the command line refuses the other host's
  * options; a config file accepts both (one file can serve both programs). */
@@ -45,6 +47,7 @@ typedef struct host_player {
     camsep_box box;                 /* video pixels */
     float gain_db;                  /* -120..+24 */
     int mute, solo;
+    char label[HOST_LABEL_LEN];     /* display name ("" = name); UTF-8, no control characters */
 } host_player;
 
 typedef struct host_connect {
@@ -73,6 +76,7 @@ typedef struct host_config {
     double camera_latency;           /* seconds */
     /* running */
     double status_interval;          /* seconds, 0 = no status line */
+    int ui;                          /* --ui: the window (host_ui.h) */
     /* camsep-jack */
     char jack_name[HOST_NAME_LEN];
     char jack_server[HOST_NAME_LEN];
@@ -85,8 +89,16 @@ typedef struct host_config {
     int input_channel;               /* 1-based channel of the input device to separate */
     double rate;                     /* 0 = 48000 */
     int period;                      /* frames per callback, 0 = 256 */
+    /* OSC control (host_osc.h) */
+    char osc_port[16];               /* "" = no OSC server */
+    char osc_prefix[64];             /* "" = /camsep */
+    int osc_no_tcp;
+    int n_osc_feedback;
+    char osc_feedback[HOST_MAX_OSC_FEEDBACK][256]; /* permanent feedback targets (URLs) */
+    char preset_dir[HOST_PATH_LEN];  /* "" = derived from the session or config file (host_preset.h) */
     /* where the config came from (relative dictionary paths resolve against it) */
     char base_dir[HOST_PATH_LEN];
+    char config_path[HOST_PATH_LEN]; /* the --config file ("" = none); not written */
 } host_config;
 
 /* Defaults for program `host` (HOST_JACK or HOST_PORTAUDIO). */
@@ -102,7 +114,7 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
  * appears, then the other options apply on top, in order. Player options
  * (--instrument, --dictionary, --box, --gain, --mute, --solo) apply to the
  * last --player. Returns 0; 1 when --help or a host-handled query was given
- * (*query names it: "help", "list-devices", "version"); -1 with a one-line
+ * (*query names it: "help", "list-devices", "version", "osc-doc"); -1 with a one-line
  * reason in err. */
 int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen);
 
@@ -118,6 +130,9 @@ size_t host_config_format(const host_config *c, char *buf, size_t size);
 
 /* The usage text of the shared options, for --help. */
 void host_config_usage(FILE *f, int host);
+
+/* 1 if s is a valid display name (label). */
+int host_label_valid(const char *s);
 
 /* The player index of a stem name ("other" = n_players when c->other), or -1. */
 int host_config_stem_index(const host_config *c, const char *name);

@@ -47,6 +47,9 @@ int host_dsp_init(host_dsp *d, const host_dsp_init_args *a)
     d->delay_mask = size - 1;
     d->bypass_step = (float)(1.0 / (HOST_BYPASS_FADE_S * d->rate));
     atomic_init(&d->bypass_state, 0);
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+        atomic_init(&d->level_bits[j], 0u);
+    atomic_init(&d->load_bits, 0u);
     update_gains(d);
     d->params_dirty = 0; /* set-up posts them */
     return 0;
@@ -115,6 +118,50 @@ void host_dsp_prime(host_dsp *d)
     d->restore_smoothing = 1;
 }
 
+static uint32_t float_bits(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* Audio thread: each stem's peak this block, or the last peak decayed. */
+static void meter(host_dsp *d, float *const *outs, uint32_t nframes)
+{
+    if (!nframes)
+        return;
+    const float fall = powf(10.0f, (float)(-HOST_METER_RELEASE_DB_S / 20.0 * (double)nframes / d->rate));
+    for (int j = 0; j < d->n_stems; j++) {
+        float p = 0.0f;
+        if (outs[j])
+            for (uint32_t i = 0; i < nframes; i++) {
+                const float a = fabsf(outs[j][i]);
+                p = a > p ? a : p; /* NaN never wins */
+            }
+        float held = d->peak[j] * fall;
+        if (held < 1e-9f)
+            held = 0.0f; /* no denormals */
+        d->peak[j] = p > held ? p : held;
+        atomic_store_explicit(&d->level_bits[j], float_bits(d->peak[j]), memory_order_relaxed);
+    }
+}
+
+float host_dsp_load_now(const host_dsp *d)
+{
+    uint32_t u = atomic_load_explicit(&d->load_bits, memory_order_relaxed);
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+void host_dsp_read_levels(const host_dsp *d, float *levels)
+{
+    for (int j = 0; j < d->n_stems; j++) {
+        uint32_t u = atomic_load_explicit(&d->level_bits[j], memory_order_relaxed);
+        memcpy(&levels[j], &u, sizeof u);
+    }
+}
+
 void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns)
 {
     const int64_t t0 = now_ns();
@@ -164,6 +211,7 @@ void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t
         }
     }
     atomic_store_explicit(&d->bypass_state, d->bypass_mix > 0.0f, memory_order_relaxed);
+    meter(d, outs, nframes);
 
     const int64_t busy = now_ns() - t0;
     const uint64_t audio = (uint64_t)((double)nframes * 1e9 / d->rate);
@@ -172,6 +220,9 @@ void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t
     if (audio) {
         atomic_fetch_add_explicit(&d->busy_ns, (uint_fast64_t)(busy > 0 ? busy : 0), memory_order_relaxed);
         atomic_fetch_add_explicit(&d->audio_ns, audio, memory_order_relaxed);
+        const float a = fminf(1.0f, (float)((double)nframes / (0.3 * d->rate)));
+        d->load_avg += a * ((float)((double)busy / (double)audio) - d->load_avg);
+        atomic_store_explicit(&d->load_bits, float_bits(d->load_avg), memory_order_relaxed);
         uint_fast64_t ppm = (uint_fast64_t)((double)busy * 1e6 / (double)audio);
         uint_fast64_t old = atomic_load_explicit(&d->max_load_ppm, memory_order_relaxed);
         while (ppm > old &&

@@ -25,6 +25,7 @@
 #include "prior_clock.h"
 
 #define HOST_BYPASS_FADE_S 0.02
+#define HOST_METER_RELEASE_DB_S 20.0 /* peak meters fall this fast after a peak */
 
 typedef struct host_dsp_init_args {
     camsep_engine *engine;
@@ -57,6 +58,12 @@ typedef struct host_dsp {
     atomic_uint_fast64_t busy_ns, audio_ns; /* since the last read_load */
     atomic_uint_fast64_t max_load_ppm;      /* since the last read_load */
     atomic_int bypass_state;          /* 1 while bypassed (mix > 0) */
+    /* meters: per stem output peak with release, as float bits (audio thread
+     * writes, any thread reads; relaxed) */
+    float peak[CAMSEP_MAX_SOURCES];   /* audio thread state */
+    _Atomic uint32_t level_bits[CAMSEP_MAX_SOURCES];
+    float load_avg;                   /* audio thread: DSP load, ~0.3 s average */
+    _Atomic uint32_t load_bits;       /* load_avg for any thread */
 } host_dsp;
 
 /* Set-up: allocates the delay line. 0, or -1 (out of memory). */
@@ -74,6 +81,14 @@ void host_dsp_prime(host_dsp *d);
  * first input sample entered the machine (0: unknown, no anchor). outs holds
  * n_stems pointers; a NULL pointer skips that stem. */
 void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns);
+
+/* Any thread: the stems' output peak levels (linear, with release
+ * HOST_METER_RELEASE_DB_S) as of the last block; n_stems values. Lock-free. */
+void host_dsp_read_levels(const host_dsp *d, float *levels);
+
+/* Any thread: the DSP load averaged over about 0.3 s (does not disturb
+ * host_dsp_read_load). */
+float host_dsp_load_now(const host_dsp *d);
 
 /* Control thread: mean and peak DSP load (share of the block's duration
  * spent in host_dsp_process) since the previous call. */

@@ -8,7 +8,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "host_osc.h"
+#include "host_preset.h"
+#include "host_ui.h"
 #include "nsm_client.h"
+#include "osc_control.h"
 
 static volatile sig_atomic_t g_quit;
 
@@ -52,6 +56,7 @@ typedef struct nsm_glue {
     const host_backend *b;
     host_config cli;          /* the command line: the template of a new session */
     char path[HOST_PATH_LEN]; /* PATH.conf */
+    char client_id[HOST_NAME_LEN]; /* the window's title */
 } nsm_glue;
 
 static int nsm_open(void *user, const char *path, const char *display_name, const char *client_id, char *msg,
@@ -96,6 +101,7 @@ static int nsm_open(void *user, const char *path, const char *display_name, cons
         fprintf(stderr, "%s: %s\n", g->b->program, err);
         return NSM_ERR_LAUNCH_FAILED;
     }
+    snprintf(g->client_id, sizeof g->client_id, "%s", client_id);
     fprintf(stderr, "%s: session %s opened as %s\n", g->b->program, g->path, client_id);
     snprintf(msg, size, "opened %s", g->path);
     return 0;
@@ -118,6 +124,22 @@ static int nsm_save(void *user, char *msg, size_t size)
     }
     snprintf(msg, size, "saved %s", g->path);
     return 0;
+}
+
+/* ---- OSC ---- */
+
+static host_osc *start_osc(const host_backend *b, const host_config *cfg)
+{
+    char err[512];
+    host_osc *o = host_osc_create(cfg, b->program, err, sizeof err);
+    if (!o) {
+        fprintf(stderr, "%s: %s\n", b->program, err);
+        return NULL;
+    }
+    printf("%s: OSC control on port %d (UDP%s), prefix %s\n", b->program, host_osc_port(o),
+           cfg->osc_no_tcp ? "" : " and TCP", cfg->osc_prefix[0] ? cfg->osc_prefix : "/camsep");
+    fflush(stdout);
+    return o;
 }
 
 /* ---- the control loop ---- */
@@ -152,11 +174,18 @@ int host_main(const host_backend *b, int argc, char **argv)
         printf("%s %s\n", b->program, CAMSEP_VERSION);
         return 0;
     }
+    if (query && !strcmp(query, "osc-doc")) {
+        camsep_osc_print_doc_prefix(stdout, 0, g.cli.osc_prefix[0] ? g.cli.osc_prefix : NULL);
+        return 0;
+    }
     if (query)
         return b->query(b->self, query, &g.cli);
 
     install_signals();
     g.b = b;
+    host_osc *osc = NULL;
+    if (g.cli.osc_port[0] && !(osc = start_osc(b, &g.cli)))
+        return 1;
     nsm_client *nsm = NULL;
     const char *url = getenv("NSM_URL");
     if (url && *url) {
@@ -174,11 +203,13 @@ int host_main(const host_backend *b, int argc, char **argv)
         if (host_config_validate(&g.cli, err, sizeof err) || b->start(b->self, &g.cli, NULL, err, sizeof err)) {
             fprintf(stderr, "%s: %s\n", b->program, err);
             b->stop(b->self);
+            host_osc_free(osc);
             return 1;
         }
     }
 
     int status = 0, announced = 0;
+    host_ui *ui = NULL; /* --ui */
     int64_t t0 = host_now_ns(), next_status = t0;
     double interval = g.cli.status_interval;
     while (!g_quit) {
@@ -189,11 +220,25 @@ int host_main(const host_backend *b, int argc, char **argv)
             host_session_get_config(s, &now);
             interval = now.status_interval;
             announced = 1;
+            if (!osc && now.osc_port[0])
+                osc = start_osc(b, &now); /* the session file asks for OSC */
+            if (osc) {
+                char dir[HOST_PATH_LEN], session_path[HOST_PATH_LEN] = "";
+                if (nsm) /* PATH.presets next to PATH.conf */
+                    snprintf(session_path, sizeof session_path, "%.*s", (int)strlen(g.path) - 5, g.path);
+                host_preset_dir(&now, nsm ? session_path : NULL, dir, sizeof dir);
+                host_osc_attach(osc, s, b->xruns, b->self, dir);
+            }
             t0 = host_now_ns();
             next_status = t0 + (int64_t)(interval * 1e9);
             printf("%s: running, %d stems, latency %d samples (%.1f ms)\n", b->program, host_session_stems(s),
                    host_session_latency(s), 1000.0 * host_session_latency(s) / host_session_rate(s));
             fflush(stdout);
+            if (now.ui && !(ui = host_ui_open(s, b->program, b->host == HOST_JACK ? (g.client_id[0] ? g.client_id
+                                                                                                  : now.jack_name)
+                                                                                  : NULL,
+                                              err, sizeof err)))
+                fprintf(stderr, "%s: --ui: %s; running without the window\n", b->program, err);
         }
         if (nsm)
             nsm_client_poll(nsm, 50);
@@ -208,6 +253,10 @@ int host_main(const host_backend *b, int argc, char **argv)
             status = 1;
             break;
         }
+        if (host_ui_update(ui, b->xruns(b->self))) {
+            fprintf(stderr, "%s: the window was closed\n", b->program);
+            break; /* like SIGTERM */
+        }
         if (nsm && host_session_take_dirty(s))
             nsm_client_set_dirty(nsm, 1);
         const int64_t now = host_now_ns();
@@ -221,7 +270,12 @@ int host_main(const host_backend *b, int argc, char **argv)
     host_session *s = b->session(b->self);
     if (s)
         print_status(b, s, t0, "stopped: ");
+    if (osc)
+        host_osc_detach(osc);
+    host_ui_stop(ui); /* no window callback into the session from here on */
     b->stop(b->self);
+    host_ui_close(ui);
+    host_osc_free(osc);
     nsm_client_free(nsm);
     return status;
 }

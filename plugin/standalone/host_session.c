@@ -27,12 +27,19 @@ struct host_session {
     host_cmdq queue;
     host_dsp dsp;
     int dsp_ready;
+    /* the dictionaries of the running set (control side, under lock) */
+    camsep_dictionary *dicts[CAMSEP_MAX_SOURCES], *other_dict;
+    /* meters (reader) */
+    pthread_mutex_t meter_lock;
+    camsep_frame_report last_report;
+    int64_t reports;
     /* camera */
     _Atomic double camera_latency;
     atomic_uint_fast64_t priors_pushed, priors_unmapped;
 #if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     camsep_capture_runner *runner;
 #endif
+    const host_frame_hook *_Atomic frame_hook; /* the window's preview (host_ui.c) */
 };
 
 static float db_or_zero(float db) { return isfinite(db) ? db : 0.0f; }
@@ -47,6 +54,7 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
         return NULL;
     }
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->meter_lock, NULL);
     s->cfg = *cfg;
     s->rate = sample_rate;
     s->n_players = cfg->n_players;
@@ -83,7 +91,9 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
         ec.fft_size = cfg->fft;
         ec.hop = cfg->hop ? cfg->hop : cfg->fft / 4;
         ec.max_sources = s->n_stems;
-        ec.max_atoms = atoms;
+        /* Room for larger dictionaries chosen at run time (OSC /instrument,
+         * /dictionary): 64 atoms a stem, or what the start needs. */
+        ec.max_atoms = atoms > s->n_stems * 64 ? atoms : s->n_stems * 64;
         s->engine = camsep_engine_create(&ec, err, errlen);
         ok = s->engine != NULL;
     }
@@ -92,9 +102,10 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
                                     err, errlen);
         ok = set != NULL;
     }
+    /* Kept: a run-time dictionary change rebuilds the set from them. */
     for (int j = 0; j < cfg->n_players; j++)
-        camsep_dictionary_free(players[j]);
-    camsep_dictionary_free(other);
+        s->dicts[j] = players[j];
+    s->other_dict = other;
     if (ok && camsep_engine_post_dictset(s->engine, set)) {
         camsep_dictset_free(set);
         snprintf(err, errlen, "cannot post the dictionary set");
@@ -174,6 +185,15 @@ static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, 
         atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
 }
 
+/* Capture thread: every frame to the preview hook, if any. */
+static void camera_frame(void *user, const camsep_frame *f)
+{
+    host_session *s = user;
+    const host_frame_hook *h = atomic_load_explicit(&s->frame_hook, memory_order_acquire);
+    if (h && h->frame)
+        h->frame(h->user, f);
+}
+
 static int boxes_of(const host_config *c, camsep_box *boxes)
 {
     for (int j = 0; j < c->n_players; j++)
@@ -195,7 +215,7 @@ int host_session_start_camera(host_session *s, char *err, size_t errlen)
     spec.fps = s->cfg.camera_fps;
     spec.pace = 1;
     spec.loop = s->cfg.loop;
-    camsep_capture_sink sink = {camera_prior, NULL, s};
+    camsep_capture_sink sink = {camera_prior, camera_frame, s};
     camsep_box boxes[CAMSEP_MAX_SOURCES];
     int n = boxes_of(&s->cfg, boxes);
     char why[512];
@@ -226,6 +246,10 @@ void host_session_free(host_session *s)
             camsep_dictset_free(r);
         camsep_engine_free(s->engine); /* frees the installed and pending sets */
     }
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+        camsep_dictionary_free(s->dicts[j]);
+    camsep_dictionary_free(s->other_dict);
+    pthread_mutex_destroy(&s->meter_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -340,6 +364,157 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
         s->dirty = 1;
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int host_session_set_dictionary(host_session *s, int player, const char *instrument, const char *file, char *err,
+                                size_t errlen)
+{
+    if (player < 0 || player >= s->n_players)
+        return fail(err, errlen, "no such player");
+    const int by_file = file && *file;
+    if (!by_file && (!instrument || !*instrument))
+        return fail(err, errlen, "no instrument or dictionary given");
+    if ((by_file ? strlen(file) >= HOST_PATH_LEN : strlen(instrument) >= HOST_NAME_LEN))
+        return fail(err, errlen, by_file ? "dictionary path too long" : "instrument name too long");
+    pthread_mutex_lock(&s->lock);
+    int rc = 0;
+    camsep_dictionary *d = host_dict_load(s->cfg.players[player].name, by_file ? "" : instrument,
+                                          by_file ? file : "", err, errlen);
+    camsep_dictset *set = NULL;
+    if (!d) {
+        rc = -1;
+    } else {
+        camsep_dictionary *players[CAMSEP_MAX_SOURCES];
+        for (int j = 0; j < s->n_players; j++)
+            players[j] = j == player ? d : s->dicts[j];
+        set = camsep_dictset_create(s->engine, (const camsep_dictionary *const *)players, s->n_players,
+                                    s->other_dict, err, errlen);
+        if (!set)
+            rc = -1;
+        else if (camsep_engine_post_dictset(s->engine, set)) {
+            camsep_dictset_free(set);
+            rc = fail(err, errlen, "the dictionaries have more atoms than this engine was made for (restart)");
+        }
+    }
+    if (rc) {
+        camsep_dictionary_free(d);
+    } else {
+        camsep_dictionary_free(s->dicts[player]);
+        s->dicts[player] = d;
+        host_player *p = &s->cfg.players[player];
+        if (by_file) {
+            p->instrument[0] = 0;
+            snprintf(p->dictionary, sizeof p->dictionary, "%s", file);
+        } else {
+            p->dictionary[0] = 0;
+            snprintf(p->instrument, sizeof p->instrument, "%s", instrument);
+        }
+        s->dirty = 1;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int host_session_set_label(host_session *s, int player, const char *label, char *err, size_t errlen)
+{
+    if (player < 0 || player >= s->n_players)
+        return fail(err, errlen, "no such player");
+    if (!host_label_valid(label))
+        return fail(err, errlen, "not a display name (1..63 bytes, no leading/trailing space, no ' #')");
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->cfg.players[player].label, sizeof s->cfg.players[player].label, "%s", label);
+    s->dirty = 1;
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+int host_session_apply_preset(host_session *s, const host_config *p, char *err, size_t errlen)
+{
+    if (p->n_players != s->n_players) {
+        snprintf(err, errlen, "the preset has %d players, this session %d", p->n_players, s->n_players);
+        return -1;
+    }
+    host_config now;
+    host_session_get_config(s, &now);
+    for (int j = 0; j < p->n_players; j++) {
+        const host_player *q = &p->players[j], *c = &now.players[j];
+        const char *instr = q->instrument[0] ? q->instrument : q->dictionary[0] ? "" : q->name;
+        const int same = q->dictionary[0] ? !strcmp(q->dictionary, c->dictionary)
+                                          : !c->dictionary[0] && !strcmp(instr, c->instrument[0] ? c->instrument
+                                                                                                 : c->name);
+        if (!same && host_session_set_dictionary(s, j, instr, q->dictionary, err, errlen))
+            return -1;
+        host_command cmds[4] = {{.type = HOST_CMD_GAIN, .stem = j, .value = q->gain_db},
+                                {.type = HOST_CMD_MUTE, .stem = j, .on = q->mute},
+                                {.type = HOST_CMD_SOLO, .stem = j, .on = q->solo},
+                                {.type = HOST_CMD_BOX, .stem = j, .box = q->box}};
+        for (int k = 0; k < (q->has_box ? 4 : 3); k++)
+            if (host_session_command(s, &cmds[k], err, errlen))
+                return -1;
+        if (q->label[0] ? host_session_set_label(s, j, q->label, err, errlen) : 0)
+            return -1;
+        if (!q->label[0]) {
+            pthread_mutex_lock(&s->lock);
+            s->cfg.players[j].label[0] = 0;
+            pthread_mutex_unlock(&s->lock);
+        }
+    }
+    host_command g[4] = {{.type = HOST_CMD_PRIOR_STRENGTH, .stem = -1, .value = p->params.activity_strength},
+                         {.type = HOST_CMD_MASK_POWER, .stem = -1, .value = p->params.mask_power},
+                         {.type = HOST_CMD_GAIN, .stem = s->n_players, .value = p->other_gain_db},
+                         {.type = HOST_CMD_MUTE, .stem = s->n_players, .on = p->other_mute}};
+    for (int k = 0; k < (s->n_stems > s->n_players ? 4 : 2); k++)
+        if (host_session_command(s, &g[k], err, errlen))
+            return -1;
+    return 0;
+}
+
+void host_session_meters(host_session *s, host_meters *m)
+{
+    memset(m, 0, sizeof *m);
+    m->n_stems = s->n_stems;
+    pthread_mutex_lock(&s->meter_lock);
+    camsep_frame_report r;
+    while (camsep_engine_read_report(s->engine, &r) == 0) {
+        s->last_report = r;
+        s->reports++;
+    }
+    for (int j = 0; j < s->n_stems; j++) {
+        m->motion[j] = s->reports ? s->last_report.prior[j] : 1.0f;
+        m->activation[j] = s->reports ? s->last_report.activation[j] : 0.0f;
+    }
+    m->frames = s->reports;
+    pthread_mutex_unlock(&s->meter_lock);
+    host_dsp_read_levels(&s->dsp, m->level);
+    m->dsp_load = host_dsp_load_now(&s->dsp);
+}
+
+int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h)
+{
+    *state = 0;
+    *fps = 0.0;
+    *w = *h = 0;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+    if (!s->runner)
+        return -1;
+    camsep_capture_status cs;
+    pthread_mutex_lock(&s->lock); /* one control thread at a time */
+    camsep_capture_runner_get_status(s->runner, &cs);
+    pthread_mutex_unlock(&s->lock);
+    *state = (int)cs.state;
+    *fps = cs.fps;
+    *w = cs.width;
+    *h = cs.height;
+    return 0;
+#else
+    (void)s;
+    return -1;
+#endif
+}
+
+void host_session_set_frame_hook(host_session *s, const host_frame_hook *hook)
+{
+    atomic_store_explicit(&s->frame_hook, hook, memory_order_release);
 }
 
 void host_session_get_config(host_session *s, host_config *out)

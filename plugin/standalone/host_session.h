@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frame_source.h"
 #include "host_commands.h"
 #include "host_config.h"
 
@@ -44,6 +45,48 @@ void host_session_process(host_session *s, const float *in, float *const *outs, 
  * get_config returns, then pushes audio commands into the queue or applies
  * box / camera-latency changes itself). 0, or -1 with the reason. */
 int host_session_command(host_session *s, const host_command *c, char *err, size_t errlen);
+/* Control: player's dictionary at run time: a bundled instrument (file NULL
+ * or "") or a dictionary file. Loads it and builds a new dictionary set on
+ * the calling thread (a few ms: see README), posts it to the engine (the
+ * audio thread installs it at its next frame) and records it in the
+ * configuration. 0, or -1 with the reason (nothing changes). */
+int host_session_set_dictionary(host_session *s, int player, const char *instrument, const char *file, char *err,
+                                size_t errlen);
+/* Control: a player's display name (host_label_valid). 0 or -1. */
+int host_session_set_label(host_session *s, int player, const char *label, char *err, size_t errlen);
+/* Control: applies a preset's settings through the same commands as
+ * everything else: per player (by position; the player count must match)
+ * gain, mute, solo, box, instrument or dictionary, label; other-gain,
+ * other-mute; prior-strength, mask-power. Not bypass, camera latency or the
+ * structure (FFT, players, video, audio I/O). 0, or -1 with the reason (the
+ * settings before the failing one stay applied). */
+int host_session_apply_preset(host_session *s, const host_config *preset, char *err, size_t errlen);
+
+/* Meters (reader class: serialised internally, any control thread). */
+typedef struct host_meters {
+    int n_stems;
+    float level[CAMSEP_MAX_SOURCES];      /* output peak with release, linear */
+    float motion[CAMSEP_MAX_SOURCES];     /* the activity prior the engine used (1 = neutral) */
+    float activation[CAMSEP_MAX_SOURCES]; /* the engine's activation sum */
+    int64_t frames;                       /* frame reports read so far */
+    float dsp_load;                       /* share of the block time, ~0.3 s average */
+} host_meters;
+/* Control: drains the engine's frame reports and reads the level meters
+ * (never waits for the audio thread). */
+void host_session_meters(host_session *s, host_meters *m);
+/* Control: the camera's state and frame size; 0 when there is a camera
+ * (*w, *h > 0 once its first frame size is known), -1 when there is none. */
+int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h);
+
+/* Set-up or control: a preview of the camera (host_ui.c): hook->frame(hook->user, f)
+ * on the capture thread for every frame read, pixels valid during the call.
+ * NULL: none. The hook must stay valid until host_session_free. */
+typedef struct host_frame_hook {
+    void (*frame)(void *user, const camsep_frame *f);
+    void *user;
+} host_frame_hook;
+void host_session_set_frame_hook(host_session *s, const host_frame_hook *hook);
+
 /* Control: the configuration as it stands now (for saving). */
 void host_session_get_config(host_session *s, host_config *out);
 /* Control: 1 if a command changed the configuration since the last call. */

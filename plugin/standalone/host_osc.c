@@ -1,0 +1,262 @@
+/* OSC control of the standalone hosts (see host_osc.h). */
+#include "host_osc.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_preset.h"
+#include "osc_control.h"
+
+struct host_osc {
+    camsep_osc *osc;
+    pthread_mutex_t lock;             /* session pointer vs the callbacks */
+    host_session *session;
+    uint64_t (*xruns)(void *);
+    void *xruns_self;
+    char preset_dir[HOST_PATH_LEN];
+    int preset_index;                 /* last stored or recalled, 0 = none */
+    char preset_name[CAMSEP_OSC_NAME_MAX];
+    int host;
+};
+
+static const char *const camera_names[] = {"running", "lost", "ended", "failed"};
+
+static int refuse(host_osc *h, const char *reason)
+{
+    camsep_osc_refuse(h->osc, reason);
+    return -1;
+}
+
+/* Normalised box -> frame pixels, with the camera's frame size. */
+static int box_to_pixels(host_session *s, const camsep_osc_box *b, camsep_box *px, char *why, size_t size)
+{
+    int state, w, hgt;
+    double fps;
+    if (host_session_camera(s, &state, &fps, &w, &hgt) != 0) {
+        snprintf(why, size, "no camera (start with --video) to place boxes in");
+        return -1;
+    }
+    if (w <= 0 || hgt <= 0) {
+        snprintf(why, size, "no camera frame yet: its size is not known");
+        return -1;
+    }
+    px->x = b->x * (float)w;
+    px->y = b->y * (float)hgt;
+    px->w = b->w * (float)w;
+    px->h = b->h * (float)hgt;
+    return 0;
+}
+
+static int preset_command(host_osc *h, host_session *s, const camsep_osc_command *c, char *why, size_t size)
+{
+    int index = 0;
+    char name[CAMSEP_OSC_NAME_MAX];
+    if (c->kind == CAMSEP_OSC_CMD_PRESET_STORE) {
+        host_config cfg;
+        host_session_get_config(s, &cfg);
+        if (host_preset_store(h->preset_dir, c->index, c->index ? NULL : c->text, &cfg, &index, name, sizeof name,
+                              why, size))
+            return -1;
+    } else {
+        static host_config p; /* large; the OSC thread is the only caller */
+        if (host_preset_load(h->preset_dir, c->index, c->index ? NULL : c->text, h->host, &p, &index, name,
+                             sizeof name, why, size))
+            return -1;
+        if (host_session_apply_preset(s, &p, why, size))
+            return -1;
+    }
+    h->preset_index = index;
+    snprintf(h->preset_name, sizeof h->preset_name, "%s", name);
+    return 0;
+}
+
+/* OSC server thread. */
+static int submit(const camsep_osc_command *c, void *user)
+{
+    host_osc *h = user;
+    char why[512] = "";
+    int rc = 0;
+    pthread_mutex_lock(&h->lock);
+    host_session *s = h->session;
+    if (!s) {
+        pthread_mutex_unlock(&h->lock);
+        return refuse(h, "no session open yet");
+    }
+    host_command hc = {.stem = c->player};
+    switch (c->kind) {
+    case CAMSEP_OSC_CMD_PLAYER_GAIN:
+        hc.type = HOST_CMD_GAIN;
+        /* -60 dB is OSC's floor: silence (the host's -120). */
+        hc.value = c->value <= CAMSEP_OSC_GAIN_MIN_DB ? -120.0f : c->value;
+        break;
+    case CAMSEP_OSC_CMD_PLAYER_MUTE: hc.type = HOST_CMD_MUTE, hc.on = c->flag; break;
+    case CAMSEP_OSC_CMD_PLAYER_SOLO: hc.type = HOST_CMD_SOLO, hc.on = c->flag; break;
+    case CAMSEP_OSC_CMD_BYPASS: hc.type = HOST_CMD_BYPASS, hc.on = c->flag; break;
+    case CAMSEP_OSC_CMD_PRIOR_STRENGTH: hc.type = HOST_CMD_PRIOR_STRENGTH, hc.value = c->value; break;
+    case CAMSEP_OSC_CMD_MASK_POWER: hc.type = HOST_CMD_MASK_POWER, hc.value = c->value; break;
+    case CAMSEP_OSC_CMD_CAMERA_LATENCY: hc.type = HOST_CMD_CAMERA_LATENCY, hc.value = c->value; break;
+    case CAMSEP_OSC_CMD_PLAYER_BOX:
+        hc.type = HOST_CMD_BOX;
+        rc = box_to_pixels(s, &c->box, &hc.box, why, sizeof why);
+        break;
+    case CAMSEP_OSC_CMD_PLAYER_INSTRUMENT:
+        rc = host_session_set_dictionary(s, c->player, c->text, NULL, why, sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_PLAYER_DICTIONARY:
+        rc = host_session_set_dictionary(s, c->player, NULL, c->text, why, sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_PLAYER_NAME:
+        rc = host_session_set_label(s, c->player, c->text, why, sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_PRESET_STORE:
+    case CAMSEP_OSC_CMD_PRESET_RECALL:
+        rc = preset_command(h, s, c, why, sizeof why);
+        hc.type = 0;
+        break;
+    default: rc = -1, snprintf(why, sizeof why, "not supported by this host"); break;
+    }
+    if (!rc && hc.type)
+        rc = host_session_command(s, &hc, why, sizeof why);
+    pthread_mutex_unlock(&h->lock);
+    return rc ? refuse(h, why) : 0;
+}
+
+static float to_db(float lin) { return lin > 0.0f ? 20.0f * log10f(lin) : -INFINITY; }
+
+/* OSC server thread: never waits for the audio thread. */
+static void get_state(camsep_osc_state *st, void *user)
+{
+    host_osc *h = user;
+    pthread_mutex_lock(&h->lock);
+    host_session *s = h->session;
+    st->preset_index = h->preset_index;
+    snprintf(st->preset_name, sizeof st->preset_name, "%s", h->preset_name);
+    snprintf(st->camera_state, sizeof st->camera_state, "%s", s ? "off" : "stopped");
+    if (!s) {
+        pthread_mutex_unlock(&h->lock);
+        return;
+    }
+    static host_config cfg; /* large; only the OSC thread gets here */
+    host_session_get_config(s, &cfg);
+    host_meters m;
+    host_session_meters(s, &m);
+    int cam_state, fw, fh;
+    double fps;
+    const int has_camera = host_session_camera(s, &cam_state, &fps, &fw, &fh) == 0;
+    if (has_camera) {
+        snprintf(st->camera_state, sizeof st->camera_state, "%s",
+                 cam_state >= 0 && cam_state < 4 ? camera_names[cam_state] : "unknown");
+        st->camera_fps = (float)fps;
+    }
+    if (fw <= 0 || fh <= 0) {
+        fw = cfg.camera_width;
+        fh = cfg.camera_height;
+    }
+    st->n_players = cfg.n_players < CAMSEP_OSC_MAX_PLAYERS ? cfg.n_players : CAMSEP_OSC_MAX_PLAYERS;
+    for (int j = 0; j < st->n_players; j++) {
+        const host_player *p = &cfg.players[j];
+        camsep_osc_player_state *o = &st->players[j];
+        snprintf(o->name, sizeof o->name, "%s", p->label[0] ? p->label : p->name);
+        if (!p->dictionary[0])
+            snprintf(o->instrument, sizeof o->instrument, "%s", p->instrument[0] ? p->instrument : p->name);
+        snprintf(o->dictionary, sizeof o->dictionary, "%s", p->dictionary);
+        o->gain_db = fminf(CAMSEP_OSC_GAIN_MAX_DB, fmaxf(CAMSEP_OSC_GAIN_MIN_DB, p->gain_db));
+        o->mute = p->mute;
+        o->solo = p->solo;
+        if (p->has_box && fw > 0 && fh > 0) {
+            o->box.x = p->box.x / (float)fw;
+            o->box.y = p->box.y / (float)fh;
+            o->box.w = p->box.w / (float)fw;
+            o->box.h = p->box.h / (float)fh;
+        }
+        o->level_db = to_db(m.level[j]);
+        o->motion = fminf(1.0f, fmaxf(0.0f, m.motion[j]));
+        o->activation = m.activation[j];
+    }
+    st->bypass = cfg.bypass;
+    st->prior_strength = cfg.params.activity_strength;
+    st->mask_power = cfg.params.mask_power;
+    st->camera_latency_s = (float)cfg.camera_latency;
+    st->xruns = h->xruns ? h->xruns(h->xruns_self) : 0;
+    st->dsp_load = m.dsp_load;
+    st->latency_samples = host_session_latency(s);
+    st->latency_s = (float)(st->latency_samples / host_session_rate(s));
+    pthread_mutex_unlock(&h->lock);
+}
+
+host_osc *host_osc_create(const host_config *cfg, const char *program, char *err, size_t errlen)
+{
+    host_osc *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    h->host = cfg->host;
+    camsep_osc_config oc;
+    camsep_osc_config_default(&oc);
+    oc.port = cfg->osc_port;
+    if (cfg->osc_prefix[0])
+        oc.prefix = cfg->osc_prefix;
+    oc.enable_tcp = !cfg->osc_no_tcp;
+    oc.program = program;
+    camsep_osc_host cb = {submit, get_state, h};
+    char why[256];
+    h->osc = camsep_osc_create(&oc, &cb, why, sizeof why);
+    if (!h->osc) {
+        snprintf(err, errlen, "OSC port %s: %s", cfg->osc_port, why);
+        host_osc_free(h);
+        return NULL;
+    }
+    for (int i = 0; i < cfg->n_osc_feedback; i++)
+        if (camsep_osc_add_target(h->osc, cfg->osc_feedback[i], 1, 10.0f)) {
+            snprintf(err, errlen, "--osc-feedback %s: not a usable osc.udp://HOST:PORT/ target", cfg->osc_feedback[i]);
+            host_osc_free(h);
+            return NULL;
+        }
+    if (camsep_osc_start(h->osc)) {
+        snprintf(err, errlen, "OSC: cannot start the server thread");
+        host_osc_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void host_osc_attach(host_osc *h, host_session *s, uint64_t (*xruns)(void *), void *xruns_self,
+                     const char *preset_dir)
+{
+    pthread_mutex_lock(&h->lock);
+    h->session = s;
+    h->xruns = xruns;
+    h->xruns_self = xruns_self;
+    snprintf(h->preset_dir, sizeof h->preset_dir, "%s", preset_dir ? preset_dir : "");
+    pthread_mutex_unlock(&h->lock);
+    camsep_osc_notify(h->osc);
+}
+
+void host_osc_detach(host_osc *h)
+{
+    pthread_mutex_lock(&h->lock);
+    h->session = NULL;
+    pthread_mutex_unlock(&h->lock);
+    camsep_osc_notify(h->osc);
+}
+
+void host_osc_notify(host_osc *h) { camsep_osc_notify(h->osc); }
+
+int host_osc_port(const host_osc *h) { return camsep_osc_port(h->osc); }
+
+void host_osc_free(host_osc *h)
+{
+    if (!h)
+        return;
+    camsep_osc_free(h->osc);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}

@@ -1,0 +1,315 @@
+/* The hosts' window (see host_ui.h). */
+#include "host_ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if CAMSEP_HOST_HAVE_UI
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "camsep_ui.h"
+#include "ui_font_cache.h"
+
+#define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
+#define MESSAGE_NS 4000000000LL /* how long a box message stays on the status line */
+
+struct host_ui {
+    host_session *s;
+    camsep_ui *ui;
+    char program[64];
+    int n_players;
+    char names[CAMSEP_UI_MAX_PLAYERS][HOST_LABEL_LEN];
+    host_frame_hook hook;
+    pthread_t thread;
+    atomic_int stop, closed, lost;
+    /* callbacks into the session, ended by host_ui_stop */
+    pthread_mutex_t cb_lock;
+    int detached;
+    int64_t next_refresh; /* control loop */
+    /* the boxes last set in the window, and a message for the status line
+     * (UI thread and control loop) */
+    pthread_mutex_t lock;
+    camsep_box shown[CAMSEP_UI_MAX_PLAYERS];
+    int have_shown;
+    char message[256];
+    int64_t message_until;
+    /* configuration copies (large): one per thread */
+    host_config cfg_ui, cfg_loop;
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Any thread: a message on the status line for a few seconds (and on stdout). */
+static void say(host_ui *u, const char *text)
+{
+    pthread_mutex_lock(&u->lock);
+    snprintf(u->message, sizeof u->message, "%s", text);
+    u->message_until = now_ns() + MESSAGE_NS;
+    pthread_mutex_unlock(&u->lock);
+    printf("%s: ui: %s\n", u->program, text);
+    fflush(stdout);
+}
+
+/* The session's boxes into the window, if they differ from what it shows
+ * (or always with force: this ends an edit shown as proposed). */
+static void sync_boxes(host_ui *u, host_config *cfg, int force)
+{
+    host_session_get_config(u->s, cfg);
+    camsep_box boxes[CAMSEP_UI_MAX_PLAYERS];
+    memset(boxes, 0, sizeof boxes);
+    for (int j = 0; j < u->n_players && j < cfg->n_players; j++)
+        if (cfg->players[j].has_box)
+            boxes[j] = cfg->players[j].box;
+    pthread_mutex_lock(&u->lock);
+    if (force || !u->have_shown || memcmp(boxes, u->shown, sizeof boxes) != 0) {
+        memcpy(u->shown, boxes, sizeof boxes);
+        u->have_shown = 1;
+        camsep_ui_set_boxes(u->ui, boxes, u->n_players);
+    }
+    pthread_mutex_unlock(&u->lock);
+}
+
+/* ---- callbacks (the window's thread) ---- */
+
+static void on_box(void *user, int player, const camsep_box *box, const camsep_box *normalised)
+{
+    (void)normalised;
+    host_ui *u = user;
+    char text[512];
+    if (player < 0 || player >= u->n_players)
+        return;
+    pthread_mutex_lock(&u->cb_lock);
+    if (u->detached) {
+        pthread_mutex_unlock(&u->cb_lock);
+        return; /* the session is stopping */
+    }
+    if (!box) {
+        /* The capture runner analyses one box per player: keep it. */
+        snprintf(text, sizeof text, "%s keeps its box: every player needs one (move or resize it instead)",
+                 u->names[player]);
+        say(u, text);
+    } else {
+        host_command c = {.type = HOST_CMD_BOX, .stem = player, .box = *box};
+        char err[256];
+        if (host_session_command(u->s, &c, err, sizeof err))
+            snprintf(text, sizeof text, "box for %s refused: %s", u->names[player], err);
+        else
+            snprintf(text, sizeof text, "box %d (%s) = %.0f,%.0f,%.0f,%.0f", player + 1, u->names[player],
+                     (double)box->x, (double)box->y, (double)box->w, (double)box->h);
+        say(u, text);
+    }
+    sync_boxes(u, &u->cfg_ui, 1);
+    pthread_mutex_unlock(&u->cb_lock);
+}
+
+static void on_close(void *user)
+{
+    host_ui *u = user;
+    atomic_store(&u->closed, 1);
+}
+
+static void on_lost(void *user, const char *message)
+{
+    host_ui *u = user;
+    atomic_store(&u->lost, 1);
+    fprintf(stderr, "%s: the window is gone (%s); running on without it\n", u->program, message);
+}
+
+/* The window's thread, from open to close. After a lost display it only
+ * waits: Xlib must be closed by the thread that saw the connection die (from
+ * another thread XCloseDisplay can wait forever on a lock). */
+static void *ui_main(void *arg)
+{
+    host_ui *u = arg;
+    int dead = 0;
+    while (!atomic_load(&u->stop)) {
+        if (!dead && camsep_ui_run_once(u->ui, 100) < 0)
+            dead = 1; /* on_lost said so */
+        if (dead) {
+            struct timespec ts = {0, 50000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    camsep_ui_close(u->ui);
+    return NULL;
+}
+
+/* Capture thread: a camera frame into the window (copied). */
+static void on_frame(void *user, const camsep_frame *f)
+{
+    host_ui *u = user;
+    if (!atomic_load_explicit(&u->lost, memory_order_relaxed))
+        camsep_ui_push_frame(u->ui, f);
+}
+
+/* ---- the API ---- */
+
+host_ui *host_ui_open(host_session *s, const char *program, const char *name, char *err, size_t errlen)
+{
+    host_ui *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    u->s = s;
+    snprintf(u->program, sizeof u->program, "%s", program);
+    pthread_mutex_init(&u->lock, NULL);
+    pthread_mutex_init(&u->cb_lock, NULL);
+    host_config *cfg = &u->cfg_loop;
+    host_session_get_config(s, cfg);
+    u->n_players = cfg->n_players < CAMSEP_UI_MAX_PLAYERS ? cfg->n_players : CAMSEP_UI_MAX_PLAYERS;
+
+    camsep_ui_config uc;
+    camsep_ui_config_default(&uc);
+    char title[160];
+    if (name && *name)
+        snprintf(title, sizeof title, "%s: %s", program, name);
+    else
+        snprintf(title, sizeof title, "%s", program);
+    uc.title = title;
+    uc.n_players = u->n_players > 0 ? u->n_players : 1;
+    char instr[CAMSEP_UI_MAX_PLAYERS][HOST_NAME_LEN];
+    for (int j = 0; j < u->n_players; j++) {
+        const host_player *p = &cfg->players[j];
+        snprintf(u->names[j], sizeof u->names[j], "%s", p->label[0] ? p->label : p->name);
+        if (p->instrument[0]) {
+            snprintf(instr[j], sizeof instr[j], "%s", p->instrument);
+        } else if (p->dictionary[0]) {
+            const char *base = strrchr(p->dictionary, '/');
+            snprintf(instr[j], sizeof instr[j], "%s", base ? base + 1 : p->dictionary);
+        } else {
+            snprintf(instr[j], sizeof instr[j], "%s", p->name); /* the instrument defaults to the name */
+        }
+        uc.player_name[j] = u->names[j];
+        uc.instrument[j] = strcmp(instr[j], u->names[j]) ? instr[j] : NULL;
+    }
+    uc.callbacks = (camsep_ui_callbacks){on_box, on_close, on_lost, u};
+    u->ui = camsep_ui_open(&uc, err, errlen);
+    if (!u->ui) {
+        pthread_mutex_destroy(&u->cb_lock);
+        pthread_mutex_destroy(&u->lock);
+        free(u);
+        return NULL;
+    }
+    sync_boxes(u, cfg, 1);
+    int r = pthread_create(&u->thread, NULL, ui_main, u);
+    if (r) {
+        snprintf(err, errlen, "cannot start the window's thread: %s", strerror(r));
+        camsep_ui_close(u->ui);
+        pthread_mutex_destroy(&u->cb_lock);
+        pthread_mutex_destroy(&u->lock);
+        free(u);
+        return NULL;
+    }
+    u->hook = (host_frame_hook){on_frame, u};
+    host_session_set_frame_hook(s, &u->hook);
+    host_ui_update(u, 0);
+    return u;
+}
+
+static const char *camera_state_name(int state)
+{
+    static const char *const names[] = {"running", "lost", "ended", "failed"};
+    return state >= 0 && state < 4 ? names[state] : "unknown";
+}
+
+int host_ui_update(host_ui *u, uint64_t xruns)
+{
+    if (!u)
+        return 0;
+    const int closed = atomic_load(&u->closed);
+    if (atomic_load(&u->lost))
+        return closed;
+    const int64_t now = now_ns();
+    if (now < u->next_refresh)
+        return closed;
+    u->next_refresh = now + REFRESH_NS;
+
+    host_meters m;
+    host_session_meters(u->s, &m);
+    float motion[CAMSEP_UI_MAX_PLAYERS], level[CAMSEP_UI_MAX_PLAYERS];
+    for (int j = 0; j < u->n_players; j++) {
+        motion[j] = m.motion[j];
+        level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
+    }
+    camsep_ui_set_meters(u->ui, motion, level, u->n_players);
+
+    camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0};
+    int state, w, h;
+    double fps;
+    if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
+        st.camera = camera_state_name(state);
+        st.camera_fps = fps;
+    } else {
+        st.camera = "none";
+    }
+    st.dsp_load = m.dsp_load;
+    st.xruns = (long long)xruns;
+    st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
+    char line[512], text[800];
+    camsep_ui_format_status(&st, line, sizeof line);
+    pthread_mutex_lock(&u->lock);
+    if (now < u->message_until)
+        snprintf(text, sizeof text, "%s | %s", u->message, line);
+    else
+        snprintf(text, sizeof text, "%s", line);
+    pthread_mutex_unlock(&u->lock);
+    camsep_ui_set_status(u->ui, text);
+
+    sync_boxes(u, &u->cfg_loop, 0); /* boxes changed by OSC or a preset */
+    return closed;
+}
+
+void host_ui_stop(host_ui *u)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->cb_lock); /* waits for a callback in progress */
+    u->detached = 1;
+    pthread_mutex_unlock(&u->cb_lock);
+}
+
+void host_ui_close(host_ui *u)
+{
+    if (!u)
+        return;
+    host_ui_stop(u);
+    atomic_store(&u->stop, 1);
+    pthread_join(u->thread, NULL); /* the thread closes the window */
+    pthread_mutex_destroy(&u->cb_lock);
+    pthread_mutex_destroy(&u->lock);
+    free(u);
+    ui_release_font_caches(); /* the program's end: clean LeakSanitizer runs */
+}
+
+#else /* a build without the window (no libx11) */
+
+host_ui *host_ui_open(host_session *s, const char *program, const char *name, char *err, size_t errlen)
+{
+    (void)s;
+    (void)program;
+    (void)name;
+    snprintf(err, errlen, "this build has no window (it needs libx11 >= 1.7 and cairo)");
+    return NULL;
+}
+
+int host_ui_update(host_ui *u, uint64_t xruns)
+{
+    (void)u;
+    (void)xruns;
+    return 0;
+}
+
+void host_ui_stop(host_ui *u) { (void)u; }
+void host_ui_close(host_ui *u) { (void)u; }
+
+#endif

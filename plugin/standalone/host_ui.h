@@ -1,0 +1,53 @@
+/*
+ * The window of camsep-jack and camsep-portaudio (--ui): glue between the
+ * host session and the camsep_ui library (ui/camsep_ui.h).
+ *
+ * - Camera frames come from the session's frame hook (capture thread) and are
+ *   copied into the window.
+ * - Player names (the label if set, else the port name), instruments and the
+ *   boxes come from the session's configuration.
+ * - A box edited in the window goes through host_session_command(HOST_CMD_BOX),
+ *   the path OSC uses; the window then shows the session's boxes again, so the
+ *   window and OSC never disagree. Boxes changed elsewhere (OSC, presets)
+ *   reach the window at the next update.
+ * - Removing a box is refused (the capture runner analyses one box per
+ *   player): the box stays and the status line says why.
+ * - Meters (the activity prior the engine used, the output level) and the
+ *   status line (camera state and fps, DSP load, xruns, latency) are
+ *   refreshed by host_ui_update, 5 times a second.
+ * - The window's close button asks the program to end (like SIGTERM); a lost
+ *   display leaves the program running without a window, with one message.
+ *
+ * Threading: open, stop and close are set-up calls of the control loop's
+ * thread; update is called by that loop. The window's events and callbacks
+ * run on a thread of host_ui's own (the callbacks are control-thread calls of
+ * the session). Nothing here runs on, or waits for, the audio thread.
+ */
+#ifndef CAMSEP_HOST_UI_H
+#define CAMSEP_HOST_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host_session.h"
+
+typedef struct host_ui host_ui;
+
+/* Opens the window for the running session s; its title is "program: name"
+ * (name: the JACK client name, or NULL). NULL with a one-line reason (no
+ * display, or a build without the window). */
+host_ui *host_ui_open(host_session *s, const char *program, const char *name, char *err, size_t errlen);
+/* Control loop, each turn: refreshes meters, status and boxes when due.
+ * Returns 1 once the window's close button was pressed, else 0. */
+int host_ui_update(host_ui *u, uint64_t xruns);
+/* Before the session is stopped: no window callback reaches the session
+ * from here on (waits for one in progress; the window stays until close).
+ * NULL is ignored. */
+void host_ui_stop(host_ui *u);
+/* After the session is freed (its camera no longer calls the frame hook):
+ * the window's thread closes the window (also after a lost display: Xlib is
+ * closed by the thread that saw it die), then everything is freed. NULL is
+ * ignored. */
+void host_ui_close(host_ui *u);
+
+#endif

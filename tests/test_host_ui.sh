@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# camsep-jack --ui on a private Xvfb under a private dummy JACK server, with a
+# generated stage video (player 2 moves, player 1 stands still):
+#  - the window shows the picture and both boxes (its real pixels, read back);
+#  - player 2's motion meter moves, player 1's does not;
+#  - an XTest drag moves player 1's box onto player 2: the session applies it
+#    (the "ui: box 1" line) and the engine's priors for player 1 now follow
+#    player 2's motion (player 1's motion meter, which shows the prior the
+#    engine used, rises);
+#  - Delete on a box is refused (every player keeps a box);
+#  - the window's close button ends camsep-jack with status 0, like SIGTERM.
+# Skips (77) without Xvfb or jackd.
+# Usage: test_host_ui.sh CAMSEP_JACK TEST_HOST_UI_X
+set -uo pipefail
+J=$1 X=$2
+command -v Xvfb >/dev/null || { echo "test_host_ui: Xvfb not installed; skipped"; exit 77; }
+command -v jackd >/dev/null || { echo "test_host_ui: jackd not installed; skipped"; exit 77; }
+command -v jack_lsp >/dev/null || { echo "test_host_ui: jack_lsp not installed; skipped"; exit 77; }
+tmp=$(mktemp -d)
+server="camsep-ui-test-$$-$RANDOM"
+export JACK_NO_AUDIO_RESERVATION=1 JACK_DEFAULT_SERVER="$server" JACK_NO_START_SERVER=1
+xvfb_pid= jackd_pid= camsep_pid=
+cleanup() {
+  [ -n "$camsep_pid" ] && kill -KILL "$camsep_pid" 2>/dev/null
+  [ -n "$jackd_pid" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  [ -n "$xvfb_pid" ] && { kill -TERM "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; }
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "test_host_ui: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
+
+# A private X server on a free display (-displayfd writes its number).
+Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp 5>"$tmp/display" 2>"$tmp/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || fail "Xvfb did not start"
+export DISPLAY=":$(head -1 "$tmp/display")"
+
+jackd -n "$server" -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
+jackd_pid=$!
+for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
+jack_lsp -s "$server" | grep -q system:capture_1 || fail "jackd -d dummy did not start"
+
+"$X" y4m "$tmp/stage.y4m" || fail "the video"
+title="camsep-jack: uitest"
+B1=20,70,100,100 B2=190,70,110,100
+"$J" --name uitest --ui --player violin --box $B1 --player cello --box $B2 --video "$tmp/stage.y4m" --loop \
+  --status-interval 1 >"$tmp/jack.log" 2>&1 &
+camsep_pid=$!
+for _ in $(seq 100); do grep -q "running, 2 stems" "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "running, 2 stems" "$tmp/jack.log" || fail "camsep-jack did not start"
+
+"$X" picture "$title" 2 $B1 $B2 || fail "the window's picture or boxes"
+
+# The largest filled share of player P's motion bar over about 3 s.
+motion_max() {
+  local best=0 v
+  for _ in $(seq 15); do
+    v=$("$X" motion "$title" 2 "$1") || fail "motion meter"
+    best=$(awk -v a="$best" -v b="$v" 'BEGIN { print (b > a ? b : a) }')
+    sleep 0.2
+  done
+  echo "$best"
+}
+sleep 1
+m1=$(motion_max 1) m2=$(motion_max 2)
+echo "test_host_ui: before the drag: motion meters player 1 $m1, player 2 $m2"
+awk -v a="$m1" -v b="$m2" 'BEGIN { exit !(a < 0.1 && b > 0.5) }' || fail "motion meters before the drag: $m1 $m2"
+
+# Drag player 1's box by +160 pixels: onto player 2's moving patch.
+"$X" drag "$title" 2 70 120 230 120 || fail "drag"
+for _ in $(seq 50); do grep -q "ui: box 1 (violin) = 180,70,100,100" "$tmp/jack.log" && break; sleep 0.1; done
+grep "ui: box 1" "$tmp/jack.log" || fail "the session did not apply the dragged box"
+"$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape" # deselect: its edge in its own colour
+"$X" picture "$title" 2 180,70,100,100 || fail "the window does not show the box where it was dragged"
+m1=$(motion_max 1)
+echo "test_host_ui: after the drag: motion meter player 1 $m1"
+awk -v a="$m1" 'BEGIN { exit !(a > 0.5) }' || fail "player 1's prior does not follow the motion under its new box ($m1)"
+
+# Delete: refused, the box stays.
+"$X" click-key "$title" 2 290 100 Delete >/dev/null || fail "click-key Delete"
+for _ in $(seq 30); do grep -q "keeps its box" "$tmp/jack.log" && break; sleep 0.1; done
+grep "keeps its box" "$tmp/jack.log" || fail "removing a box was not refused"
+"$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape"
+"$X" picture "$title" 2 180,70,100,100 $B2 || fail "a box is gone after Delete"
+grep -q "ui: box 2" "$tmp/jack.log" && fail "Delete changed player 2's box"
+
+# The close button ends it like SIGTERM: status 0 and the final status line.
+"$X" close "$title" >/dev/null || fail "close"
+for _ in $(seq 100); do kill -0 "$camsep_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$camsep_pid" 2>/dev/null && fail "camsep-jack still runs after the window was closed"
+rc=0; wait "$camsep_pid" || rc=$?; camsep_pid=
+[ "$rc" -eq 0 ] || fail "camsep-jack exited with $rc after the window was closed"
+grep -q "the window was closed" "$tmp/jack.log" || fail "no 'window was closed' message"
+grep -Eq "^camsep-jack: stopped: " "$tmp/jack.log" || fail "no final status line"
+grep -Eiq "sanitizer|runtime error" "$tmp/jack.log" && fail "sanitizer report"
+
+# Display lost: camsep-jack runs on without the window, and SIGTERM still ends it with 0.
+"$J" --name uitest2 --ui --player violin --box $B1 --player cello --box $B2 --video "$tmp/stage.y4m" --loop \
+  --status-interval 0.5 >"$tmp/lost.log" 2>&1 &
+camsep_pid=$!
+for _ in $(seq 100); do grep -q "running, 2 stems" "$tmp/lost.log" && break; sleep 0.1; done
+"$X" picture "camsep-jack: uitest2" 2 >/dev/null || fail "second window"
+kill -TERM "$xvfb_pid"; wait "$xvfb_pid" 2>/dev/null; xvfb_pid=
+for _ in $(seq 50); do grep -q "the window is gone" "$tmp/lost.log" && break; sleep 0.1; done
+grep "the window is gone" "$tmp/lost.log" || fail "no message when the display went away"
+n0=$(grep -c "t=" "$tmp/lost.log"); sleep 1.5; n1=$(grep -c "t=" "$tmp/lost.log")
+[ "$n1" -gt "$n0" ] || fail "camsep-jack stopped working when the display went away"
+kill -TERM "$camsep_pid"; rc=0; wait "$camsep_pid" || rc=$?; camsep_pid=
+[ "$rc" -eq 0 ] || fail "camsep-jack exited with $rc after SIGTERM (display lost)"
+echo "test_host_ui: ok"
