@@ -11,6 +11,7 @@
 
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
+#include "ui/camsep_lv2_ui.h"
 
 #define PREFIXES                                                                     \
     "@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .\n"                            \
@@ -27,7 +28,8 @@
     "@prefix urid:  <http://lv2plug.in/ns/ext/urid#> .\n"                            \
     "@prefix work:  <http://lv2plug.in/ns/ext/worker#> .\n"                          \
     "@prefix log:   <http://lv2plug.in/ns/ext/log#> .\n"                             \
-    "@prefix opts:  <http://lv2plug.in/ns/ext/options#> .\n\n"
+    "@prefix opts:  <http://lv2plug.in/ns/ext/options#> .\n"                         \
+    "@prefix ui:    <http://lv2plug.in/ns/extensions/ui#> .\n\n"
 
 static FILE *open_out(const char *dir, const char *name)
 {
@@ -49,10 +51,21 @@ static void close_out(FILE *f)
     }
 }
 
+/* The UI's binary: camsep_ui plus the plugin binary's suffix (".so"). */
+static void ui_binary(const char *binary, char *out, size_t len)
+{
+    const char *dot = strrchr(binary, '.');
+    snprintf(out, len, "%s%s", CAMSEP_LV2_UI_BINARY_STEM, dot ? dot : "");
+}
+
 static void write_manifest(const char *dir, const char *binary)
 {
     FILE *f = open_out(dir, "manifest.ttl");
     fputs(PREFIXES, f);
+    char uibin[256];
+    ui_binary(binary, uibin, sizeof uibin);
+    fprintf(f, "<%s>\n    a ui:X11UI ;\n    ui:binary <%s> ;\n    rdfs:seeAlso <camsep.ttl> .\n\n", CAMSEP_LV2_UI_URI,
+            uibin);
     for (int v = 0; v < camsep_lv2_n_variants; v++)
         fprintf(f, "<%s%s>\n    a lv2:Plugin ;\n    lv2:binary <%s> ;\n    rdfs:seeAlso <camsep.ttl> .\n\n",
                 CAMSEP_LV2_PLUGIN_URI_PREFIX, camsep_lv2_variants[v].suffix, binary);
@@ -145,8 +158,9 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
                "window (1024 samples at 44.1/48 kHz).\" ;\n"
                "    lv2:optionalFeature lv2:hardRTCapable , lv2:isLive , urid:map , work:schedule , log:log ,\n"
                "        state:mapPath , state:freePath , state:threadSafeRestore ;\n"
-               "    lv2:extensionData work:interface , state:interface ;\n",
-            v->name);
+               "    lv2:extensionData work:interface , state:interface ;\n"
+               "    ui:ui <%s> ;\n",
+            v->name, CAMSEP_LV2_UI_URI);
     for (int j = 0; j < v->players; j++)
         fprintf(f, "%s<%s%d>", j ? " ,\n        " : "    patch:writable\n        ", CAMSEP_LV2__dictionary, j + 1);
     fprintf(f, " ,\n        <%s> ;\n", CAMSEP_LV2__shm_name);
@@ -157,6 +171,33 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
         fprintf(f, "%s", i ? " , [\n" : "    lv2:port [\n");
         write_port(f, &d, i);
         fputs("    ]", f);
+    }
+    fputs(" .\n\n", f);
+}
+
+/* The UI: embedded X11, driven by idle(); the host sends it every control
+ * output of each variant (meters, camera status, latency, dictionaries). */
+static void write_ui(FILE *f)
+{
+    fprintf(f,
+            "<%s>\n    a ui:X11UI ;\n"
+            "    lv2:requiredFeature ui:idleInterface ;\n"
+            "    lv2:optionalFeature ui:parent , ui:resize , urid:map ;\n"
+            "    lv2:extensionData ui:idleInterface",
+            CAMSEP_LV2_UI_URI);
+    int first = 1;
+    for (int v = 0; v < camsep_lv2_n_variants; v++) {
+        const camsep_lv2_variant *var = &camsep_lv2_variants[v];
+        for (uint32_t i = 0; i < camsep_lv2_port_count(var->players); i++) {
+            camsep_lv2_port_desc d;
+            camsep_lv2_port_describe(var->players, var->instrument, i, &d);
+            if (d.kind != CAMSEP_KIND_CONTROL || d.direction != CAMSEP_LV2_DIR_OUT)
+                continue;
+            fprintf(f, "%s[ ui:plugin <%s%s> ; lv2:symbol \"%s\" ; ui:protocol ui:floatProtocol ]",
+                    first ? " ;\n    ui:portNotification\n        " : " ,\n        ", CAMSEP_LV2_PLUGIN_URI_PREFIX,
+                    var->suffix, d.symbol);
+            first = 0;
+        }
     }
     fputs(" .\n\n", f);
 }
@@ -180,6 +221,7 @@ static void write_plugins(const char *dir)
             CAMSEP_LV2__shm_name, CAMSEP_LV2_DEFAULT_SHM_NAME);
     for (int v = 0; v < camsep_lv2_n_variants; v++)
         write_plugin(f, &camsep_lv2_variants[v]);
+    write_ui(f);
     close_out(f);
 }
 

@@ -1,0 +1,224 @@
+#include "lv2ui_x11.h"
+
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lv2ui_x11 {
+    Display *dpy;
+    Window win;
+    Colormap colormap;
+    Window pending_parent; /* not created yet on the server when we were instantiated */
+    GC gc;
+    Visual *visual;
+    int width, height;
+    int lost;
+};
+
+static void on_io_exit(Display *dpy, void *user)
+{
+    (void)dpy;
+    ((lv2ui_x11 *)user)->lost = 1; /* returning keeps the host alive */
+}
+
+/* Whether a window exists, asked without ending the host on BadWindow: the
+ * process-wide error handler is swapped for a trap only around one
+ * synchronous round trip on our own connection (UI thread). */
+static int trapped_error;
+static int trap(Display *dpy, XErrorEvent *e)
+{
+    (void)dpy;
+    trapped_error = e->error_code;
+    return 0;
+}
+
+static int window_exists(Display *dpy, Window w)
+{
+    XSync(dpy, False);
+    trapped_error = 0;
+    XErrorHandler previous = XSetErrorHandler(trap);
+    XWindowAttributes a;
+    const Status ok = XGetWindowAttributes(dpy, w, &a);
+    XSync(dpy, False);
+    XSetErrorHandler(previous);
+    return ok && !trapped_error;
+}
+
+/* Into the host's window once it exists there. */
+static void adopt_parent(lv2ui_x11 *x)
+{
+    if (!x->pending_parent || x->lost || !window_exists(x->dpy, x->pending_parent))
+        return;
+    XReparentWindow(x->dpy, x->win, x->pending_parent, 0, 0);
+    XMapRaised(x->dpy, x->win);
+    XFlush(x->dpy);
+    x->pending_parent = 0;
+}
+
+lv2ui_x11 *lv2ui_x11_open(unsigned long parent, int width, int height, char *err, size_t errlen)
+{
+    lv2ui_x11 *x = calloc(1, sizeof *x);
+    if (!x) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    x->dpy = XOpenDisplay(NULL);
+    if (!x->dpy) {
+        snprintf(err, errlen, "cannot open the X display (DISPLAY '%s')", getenv("DISPLAY") ? getenv("DISPLAY") : "");
+        free(x);
+        return NULL;
+    }
+    XSetIOErrorExitHandler(x->dpy, on_io_exit, x);
+    const int screen = DefaultScreen(x->dpy);
+    x->visual = DefaultVisual(x->dpy, screen);
+    if (DefaultDepth(x->dpy, screen) != 24 || x->visual->class != TrueColor || x->visual->red_mask != 0xff0000 ||
+        x->visual->green_mask != 0xff00 || x->visual->blue_mask != 0xff) {
+        snprintf(err, errlen, "needs a 24-bit TrueColor display");
+        XCloseDisplay(x->dpy);
+        free(x);
+        return NULL;
+    }
+    x->width = width;
+    x->height = height;
+    XSetWindowAttributes wa;
+    memset(&wa, 0, sizeof wa);
+    wa.background_pixmap = None; /* everything is painted; no flash */
+    /* the host's window may use another visual (GTK 3 does): ours needs its
+     * own colormap and border pixel, or XCreateWindow fails with BadMatch */
+    x->colormap = XCreateColormap(x->dpy, RootWindow(x->dpy, screen), x->visual, AllocNone);
+    wa.colormap = x->colormap;
+    wa.border_pixel = 0;
+    wa.event_mask = ExposureMask | ButtonPressMask | ButtonReleaseMask | ButtonMotionMask | StructureNotifyMask;
+    /* A host may hand over a parent it has not sent to the server yet (suil's
+     * GTK wrappers: GDK flushes later): the window then starts unmapped on
+     * the root and moves into the parent at the first idle that finds it. */
+    Window p = RootWindow(x->dpy, screen);
+    if (parent && window_exists(x->dpy, (Window)parent))
+        p = (Window)parent;
+    else if (parent)
+        x->pending_parent = (Window)parent;
+    XSync(x->dpy, False);
+    trapped_error = 0;
+    XErrorHandler previous = XSetErrorHandler(trap);
+    x->win = XCreateWindow(x->dpy, p, 0, 0, (unsigned)width, (unsigned)height, 0, 24, InputOutput, x->visual,
+                           CWBackPixmap | CWEventMask | CWColormap | CWBorderPixel, &wa);
+    XSync(x->dpy, False);
+    if (trapped_error && p != RootWindow(x->dpy, screen)) { /* the parent went away meanwhile: wait for it */
+        fprintf(stderr, "camsep UI: X error %d creating the window in 0x%lx; will retry\n", trapped_error, parent);
+        trapped_error = 0;
+        x->pending_parent = (Window)parent;
+        x->win = XCreateWindow(x->dpy, RootWindow(x->dpy, screen), 0, 0, (unsigned)width, (unsigned)height, 0, 24,
+                               InputOutput, x->visual, CWBackPixmap | CWEventMask | CWColormap | CWBorderPixel, &wa);
+        XSync(x->dpy, False);
+    }
+    XSetErrorHandler(previous);
+    XStoreName(x->dpy, x->win, "camsep");
+    x->gc = XCreateGC(x->dpy, x->win, 0, NULL);
+    if (!x->pending_parent)
+        XMapRaised(x->dpy, x->win);
+    XSync(x->dpy, False);
+    if (x->lost) {
+        snprintf(err, errlen, "the X connection was lost while creating the window");
+        lv2ui_x11_close(x);
+        return NULL;
+    }
+    return x;
+}
+
+unsigned long lv2ui_x11_window(const lv2ui_x11 *x) { return (unsigned long)x->win; }
+
+static int translate(lv2ui_x11 *x, XEvent *xe, ui_x11_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    switch (xe->type) {
+    case ButtonPress:
+    case ButtonRelease:
+        ev->type = xe->type == ButtonPress ? UI_EV_PRESS : UI_EV_RELEASE;
+        ev->button = (int)xe->xbutton.button;
+        ev->x = xe->xbutton.x;
+        ev->y = xe->xbutton.y;
+        return 1;
+    case MotionNotify:
+        while (XCheckTypedWindowEvent(x->dpy, x->win, MotionNotify, xe))
+            ; /* only the latest position matters */
+        ev->type = UI_EV_MOTION;
+        ev->x = xe->xmotion.x;
+        ev->y = xe->xmotion.y;
+        return 1;
+    case ConfigureNotify:
+        if (xe->xconfigure.width == x->width && xe->xconfigure.height == x->height)
+            return 0;
+        x->width = xe->xconfigure.width;
+        x->height = xe->xconfigure.height;
+        ev->type = UI_EV_RESIZE;
+        ev->width = x->width;
+        ev->height = x->height;
+        return 1;
+    case Expose:
+        if (xe->xexpose.count > 0)
+            return 0;
+        ev->type = UI_EV_EXPOSE;
+        return 1;
+    case MapNotify:
+        ev->type = UI_EV_EXPOSE;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int lv2ui_x11_next_event(lv2ui_x11 *x, ui_x11_event *ev)
+{
+    adopt_parent(x);
+    while (!x->lost && XPending(x->dpy) > 0) {
+        XEvent xe;
+        XNextEvent(x->dpy, &xe);
+        if (!x->lost && translate(x, &xe, ev))
+            return 1;
+    }
+    return x->lost ? -1 : 0;
+}
+
+int lv2ui_x11_present(lv2ui_x11 *x, cairo_surface_t *image)
+{
+    if (x->lost)
+        return -1;
+    if (cairo_image_surface_get_format(image) != CAIRO_FORMAT_RGB24)
+        return 0;
+    cairo_surface_flush(image);
+    const int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
+    XImage *im = XCreateImage(x->dpy, x->visual, 24, ZPixmap, 0, (char *)cairo_image_surface_get_data(image),
+                              (unsigned)w, (unsigned)h, 32, cairo_image_surface_get_stride(image));
+    if (!im)
+        return 0;
+    const unsigned one = 1;
+    im->byte_order = *(const unsigned char *)&one ? LSBFirst : MSBFirst; /* native 32-bit xRGB words */
+    XPutImage(x->dpy, x->win, x->gc, im, 0, 0, 0, 0, (unsigned)w, (unsigned)h);
+    im->data = NULL; /* cairo's memory */
+    XDestroyImage(im);
+    if (!x->lost)
+        XFlush(x->dpy);
+    return x->lost ? -1 : 0;
+}
+
+void lv2ui_x11_size(const lv2ui_x11 *x, int *width, int *height)
+{
+    *width = x->width;
+    *height = x->height;
+}
+
+void lv2ui_x11_close(lv2ui_x11 *x)
+{
+    if (!x)
+        return;
+    if (!x->lost) {
+        XFreeGC(x->dpy, x->gc);
+        XDestroyWindow(x->dpy, x->win);
+        XFreeColormap(x->dpy, x->colormap);
+        XSync(x->dpy, False);
+    }
+    XCloseDisplay(x->dpy); /* also a lost one (libX11 >= 1.7): frees the client side */
+    free(x);
+}
