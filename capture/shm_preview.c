@@ -187,7 +187,17 @@ camsep_preview_writer *camsep_preview_writer_create(const char *ring_name, doubl
         }
         if (fresh || magic != PREVIEW_MAGIC || !layout_matches(h))
             init_segment(h); /* new, or not ours: start clean */
-        /* a dead writer's segment is taken over in place: mapped readers follow */
+        /* A dead writer's segment is taken over in place: mapped readers
+         * follow. Frame numbers carry on from the dead writer's, so that a
+         * reader never mistakes a new image for the one it read last. */
+        if (!fresh && magic == PREVIEW_MAGIC && layout_matches(h)) {
+            uint64_t words[META_WORDS];
+            for (size_t i = 0; i < META_WORDS; i++)
+                words[i] = atomic_load_explicit(&h->meta[i], memory_order_acquire);
+            preview_meta last;
+            memcpy(&last, words, sizeof last);
+            w->frames = last.frame;
+        }
         atomic_store_explicit(&h->writer_pid, (int32_t)getpid(), memory_order_relaxed);
         atomic_store_explicit(&h->heartbeat_ns, camsep_monotonic_ns(), memory_order_release);
         atomic_store_explicit(&h->state, STATE_LIVE, memory_order_release);
@@ -263,13 +273,16 @@ int camsep_preview_writer_publish(camsep_preview_writer *w, const uint8_t *luma,
 
     preview_header *h = w->hdr;
     const size_t npix = ((size_t)tw * (size_t)th + 7) / 8;
-    const uint64_t s = atomic_load_explicit(&h->seq, memory_order_relaxed);
-    atomic_store_explicit(&h->seq, s + 1, memory_order_relaxed);
+    /* Odd means "being written". It is already odd when a writer died inside
+     * an image and this one took the segment over: it stays so until ours is
+     * complete. */
+    const uint64_t s = atomic_load_explicit(&h->seq, memory_order_relaxed) | 1u;
+    atomic_store_explicit(&h->seq, s, memory_order_relaxed);
     for (size_t i = 0; i < META_WORDS; i++)
         atomic_store_explicit(&h->meta[i], words[i], memory_order_release);
     for (size_t i = 0; i < npix; i++)
         atomic_store_explicit(&h->pixels[i], w->pixels[i], memory_order_release);
-    atomic_store_explicit(&h->seq, s + 2, memory_order_release);
+    atomic_store_explicit(&h->seq, s + 1, memory_order_release);
     atomic_store_explicit(&h->heartbeat_ns, now, memory_order_release);
     return 1;
 }
