@@ -4,8 +4,12 @@
  *
  * Threads: main (options, start, signals, status lines, stop), the runner's
  * capture thread (analysis; calls the sink below, which publishes), the OSC
- * sender. SIGINT, SIGTERM, SIGHUP and SIGUSR1 are blocked everywhere and
+ * sender, the OSC control server (--osc-port) and the window's UI thread
+ * (--ui). SIGINT, SIGTERM, SIGHUP and SIGUSR1 are blocked everywhere and
  * taken by main with sigtimedwait().
+ *
+ * Boxes change in one place, ctl_apply_box / ctl_boxes_changed under
+ * ctl.lock, whether they come from OSC, the window or a SIGHUP reload.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -23,6 +27,7 @@
 #include "capture_clock.h"
 #include "capture_options.h"
 #include "capture_osc.h"
+#include "capture_ui.h"
 #include "osc_control.h"
 #include "capture_runner.h"
 #include "shm_preview.h"
@@ -44,6 +49,13 @@ typedef struct capture_app {
     pthread_t main_thread;
     atomic_int done;           /* --frames reached: the sink publishes no more */
     atomic_uint_fast64_t records; /* published in the ring (the writer's own count is its thread's) */
+    _Atomic(capture_ui *) ui;      /* the window (--ui), or NULL */
+    /* boxes for the preview writer, whose calls belong to the capture thread:
+     * a mailbox filled under pv_lock by the control path, emptied by the sink */
+    pthread_mutex_t pv_lock;
+    camsep_box pv_boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    int pv_n;
+    atomic_int pv_new;
     /* capture thread */
     uint64_t frames_seen;
     int64_t last_lost_record_ns;
@@ -96,6 +108,13 @@ static void sink_prior(void *user, const camsep_prior *p, int64_t capture_ns, in
 static void sink_frame(void *user, const camsep_frame *f)
 {
     capture_app *a = user;
+    if (a->preview && atomic_load_explicit(&a->pv_new, memory_order_acquire) &&
+        pthread_mutex_trylock(&a->pv_lock) == 0) { /* else the next frame */
+        atomic_store_explicit(&a->pv_new, 0, memory_order_relaxed);
+        camsep_preview_writer_set_boxes(a->preview, a->pv_boxes, a->pv_n);
+        pthread_mutex_unlock(&a->pv_lock);
+    }
+    capture_ui_push_frame(atomic_load_explicit(&a->ui, memory_order_acquire), f);
     camsep_preview_writer_publish(a->preview, f->luma, f->width, f->height, f->stride, f->timestamp_ns);
     if (a->max_frames && ++a->frames_seen == a->max_frames) {
         atomic_store_explicit(&a->done, 1, memory_order_relaxed);
@@ -233,6 +252,38 @@ typedef struct capture_control {
     float latency_s;
 } capture_control;
 
+/* Under k->lock, after k->boxes changed: the preview writer picks them up
+ * with its next image (sink_frame, capture thread). */
+static void ctl_boxes_changed(capture_control *k)
+{
+    capture_app *a = k->app;
+    pthread_mutex_lock(&a->pv_lock);
+    memcpy(a->pv_boxes, k->boxes, sizeof a->pv_boxes);
+    a->pv_n = k->n;
+    atomic_store_explicit(&a->pv_new, 1, memory_order_release);
+    pthread_mutex_unlock(&a->pv_lock);
+}
+
+/* Under k->lock: player's box (frame pixels) to the runner and the control
+ * state. The one path for OSC and the window. 0, or -1 with a reason. */
+static int ctl_apply_box(capture_control *k, int player, const camsep_box *box, char *err, size_t errlen)
+{
+    if (player < 0 || player >= k->n) {
+        snprintf(err, errlen, "no player %d", player + 1);
+        return -1;
+    }
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    memcpy(boxes, k->boxes, sizeof boxes);
+    boxes[player] = *box;
+    if (camsep_capture_runner_set_boxes(k->runner, boxes, k->n)) {
+        snprintf(err, errlen, "does not fit the camera's frame");
+        return -1;
+    }
+    k->boxes[player] = boxes[player];
+    ctl_boxes_changed(k);
+    return 0;
+}
+
 /* OSC server thread. The audio addresses never get here (camera_only). */
 static int ctl_submit(const camsep_osc_command *c, void *user)
 {
@@ -248,15 +299,13 @@ static int ctl_submit(const camsep_osc_command *c, void *user)
             rc = -1;
             break;
         }
-        camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
-        memcpy(boxes, k->boxes, sizeof boxes);
-        boxes[c->player] = (camsep_box){c->box.x * (float)st.width, c->box.y * (float)st.height,
-                                        c->box.w * (float)st.width, c->box.h * (float)st.height};
-        if (camsep_capture_runner_set_boxes(k->runner, boxes, k->n)) {
-            camsep_osc_refuse(k->osc, "box: does not fit the camera's frame");
+        const camsep_box px = {c->box.x * (float)st.width, c->box.y * (float)st.height, c->box.w * (float)st.width,
+                               c->box.h * (float)st.height};
+        char err[128], msg[160];
+        if (ctl_apply_box(k, c->player, &px, err, sizeof err)) {
+            snprintf(msg, sizeof msg, "box: %s", err);
+            camsep_osc_refuse(k->osc, msg);
             rc = -1;
-        } else {
-            k->boxes[c->player] = boxes[c->player];
         }
         break;
     }
@@ -301,6 +350,26 @@ static void ctl_get_state(camsep_osc_state *st, void *user)
     pthread_mutex_unlock(&k->lock);
 }
 
+/* The window's UI thread (capture_ui_host). */
+static int ui_set_box(void *user, int player, const camsep_box *box, char *err, size_t errlen)
+{
+    capture_control *k = user;
+    pthread_mutex_lock(&k->lock);
+    const int rc = ctl_apply_box(k, player, box, err, errlen);
+    pthread_mutex_unlock(&k->lock);
+    return rc;
+}
+
+/* The window's UI thread or main (outside k->lock). */
+static void ui_get_boxes(void *user, camsep_box *boxes, int n)
+{
+    capture_control *k = user;
+    pthread_mutex_lock(&k->lock);
+    for (int j = 0; j < n && j < k->n; j++)
+        boxes[j] = k->boxes[j];
+    pthread_mutex_unlock(&k->lock);
+}
+
 static int ctl_start(capture_control *k, const capture_options *o, camsep_capture_runner *r, capture_app *app)
 {
     pthread_mutex_init(&k->lock, NULL);
@@ -341,6 +410,23 @@ static void ctl_stop(capture_control *k)
     pthread_mutex_destroy(&k->lock);
 }
 
+/* Main loop, outside ctl.lock: meters and status into the window. 1 once its
+ * close button was pressed. */
+static int update_window(capture_ui *ui, capture_app *a, const camsep_capture_status *st, int n)
+{
+    float motion[CAMSEP_CAPTURE_MAX_BOXES];
+    for (int j = 0; j < n; j++) {
+        uint32_t u = atomic_load_explicit(&a->motion_bits[j], memory_order_relaxed);
+        memcpy(&motion[j], &u, sizeof u);
+        if (st->state != CAMSEP_CAPTURE_RUNNING)
+            motion[j] = NAN;
+    }
+    const capture_ui_info info = {state_name(st->state), st->fps, st->analysis_ms_mean,
+                                  a->shm ? (long long)atomic_load_explicit(&a->records, memory_order_relaxed) : -1,
+                                  motion};
+    return capture_ui_update(ui, &info);
+}
+
 static void ignore_signal(int sig)
 {
     (void)sig; /* never runs: the signals are blocked and taken by sigtimedwait() */
@@ -377,6 +463,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);                /* an OSC peer over TCP that went away */
 
     static capture_app app;
+    pthread_mutex_init(&app.pv_lock, NULL);
     atomic_init(&app.latency_ns, (int64_t)llround(opt.camera_latency_s * 1e9));
     app.max_frames = opt.max_frames;
     app.main_thread = pthread_self();
@@ -460,6 +547,18 @@ int main(int argc, char **argv)
         return CAPTURE_EXIT_START;
     }
 
+    capture_ui *ui = NULL;
+    if (opt.ui) {
+        const char *names[CAMSEP_CAPTURE_MAX_BOXES];
+        for (int j = 0; j < opt.n_players; j++)
+            names[j] = opt.players[j].name;
+        const capture_ui_host host = {ui_set_box, ui_get_boxes, &ctl};
+        ui = capture_ui_open(PROG, names, opt.n_players, &host, err, sizeof err);
+        if (!ui) /* not fatal: the priors matter, the window is a convenience */
+            fprintf(stderr, "%s: no window: %s\n", PROG, err);
+        atomic_store_explicit(&app.ui, ui, memory_order_release);
+    }
+
     int status = CAPTURE_EXIT_OK;
     const int64_t t0 = camsep_monotonic_ns();
     const int64_t interval = (int64_t)llround(opt.status_interval_s * 1e9);
@@ -470,8 +569,10 @@ int main(int argc, char **argv)
         if (sig == SIGINT || sig == SIGTERM)
             break;
         pthread_mutex_lock(&ctl.lock);
-        if (sig == SIGHUP && !reload_boxes(&opt, runner))
+        if (sig == SIGHUP && !reload_boxes(&opt, runner)) {
             memcpy(ctl.boxes, reload_boxes_last, sizeof ctl.boxes);
+            ctl_boxes_changed(&ctl);
+        }
         const int done = atomic_load_explicit(&app.done, memory_order_relaxed);
         if (!done)
             camsep_capture_runner_get_status(runner, &st);
@@ -492,6 +593,11 @@ int main(int argc, char **argv)
             status = CAPTURE_EXIT_FAILED;
             break;
         }
+        if (ui && update_window(ui, &app, &st, opt.n_players)) {
+            if (!opt.quiet)
+                fprintf(stderr, "%s: the window was closed\n", PROG);
+            break;
+        }
         int64_t now = camsep_monotonic_ns();
         if (opt.duration_s > 0 && (double)(now - t0) * 1e-9 >= opt.duration_s)
             break;
@@ -502,11 +608,15 @@ int main(int argc, char **argv)
                 next_status = now + interval;
         }
     }
+    capture_ui_stop(ui); /* no window callback into ctl from here on */
     ctl_stop(&ctl); /* the OSC thread is gone: the runner has one control thread again */
     camsep_capture_runner_get_status(runner, &st);
     camsep_capture_runner_stop(runner); /* no sink call after this */
     if (!opt.quiet)
         print_status(&app, &st);
     close_publishers(&app);
+    atomic_store(&app.ui, NULL);
+    capture_ui_close(ui);
+    pthread_mutex_destroy(&app.pv_lock);
     return status;
 }

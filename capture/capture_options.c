@@ -39,6 +39,8 @@ static void usage(void)
            "  --status-interval S    a status line on stderr every S seconds (default 0: none)\n"
            "  --duration S           stop after S seconds\n"
            "  --frames N             stop after N frames\n"
+           "  --ui                   a window: the camera with the player boxes (drag to move or\n"
+           "                         resize them, like OSC /player/N/box), motion meters, status\n"
            "  --list-devices         list the cameras (and the formats of --source's) and exit\n"
            "  --quiet                no start, camera-state and summary lines\n"
            "  -h, --help             this text\n"
@@ -131,6 +133,8 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             o->max_frames = (uint64_t)cli_int(PROG, a, VALUE, 1, 2000000000);
         } else if (!strcmp(a, "--list-devices")) {
             o->list_devices = 1;
+        } else if (!strcmp(a, "--ui")) {
+            o->ui = 1;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else {

@@ -32,6 +32,7 @@ typedef struct capture_options {
     uint64_t max_frames;      /* 0: no limit */
     int list_devices;
     int quiet;
+    int ui;                   /* --ui: the camera window */
 } capture_options;
 
 /* Parses argv; prints --help and exits 0, or exits CAPTURE_EXIT_USAGE with a

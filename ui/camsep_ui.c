@@ -369,8 +369,15 @@ static void redraw_if_due(camsep_ui *ui, double t)
     ui->last_draw = t;
 }
 
+/* UI thread. Once the connection is dead, Xlib is closed here, by the thread
+ * that saw it die: from another thread (camsep_ui_close after
+ * camsep_ui_start) XFreeGC / XCloseDisplay on the dead display can wait
+ * forever on Xlib's display lock. From here on ui->x is NULL: nothing but
+ * camsep_ui_close touches it, and that only frees what is left. */
 static int check_lost(camsep_ui *ui)
 {
+    if (!ui->x)
+        return -1;
     if (!ui_x11_lost(ui->x, NULL, 0))
         return 0;
     atomic_store(&ui->lost, 1);
@@ -381,6 +388,8 @@ static int check_lost(camsep_ui *ui)
         if (ui->cb.display_lost)
             ui->cb.display_lost(ui->cb.user, msg);
     }
+    ui_x11_close(ui->x);
+    ui->x = NULL;
     return -1;
 }
 
@@ -400,7 +409,7 @@ static int process(camsep_ui *ui)
 
 int camsep_ui_run_once(camsep_ui *ui, int timeout_ms)
 {
-    if (atomic_load(&ui->lost) || process(ui) < 0)
+    if (atomic_load(&ui->lost) || !ui->x || process(ui) < 0)
         return -1;
     /* sleep until an event, a wake-up, the next allowed redraw or the timeout */
     int wait = timeout_ms < 0 ? 0 : timeout_ms;
@@ -418,6 +427,10 @@ int camsep_ui_run_once(camsep_ui *ui, int timeout_ms)
 
 int camsep_ui_screenshot(camsep_ui *ui, const char *png_path, char *err, size_t errlen)
 {
+    if (!ui->x) {
+        snprintf(err, errlen, "the display is gone");
+        return -1;
+    }
     take_frame(ui);
     int w, h;
     ui_x11_size(ui->x, &w, &h);
@@ -462,11 +475,13 @@ void camsep_ui_close(camsep_ui *ui)
     if (!ui)
         return;
     if (ui->thread_running) {
+        /* only a join: after a lost display the UI thread has closed Xlib
+         * itself (check_lost) and ended */
         atomic_store(&ui->stop, 1);
         wake(ui);
         pthread_join(ui->thread, NULL);
     }
-    ui_x11_close(ui->x);
+    ui_x11_close(ui->x); /* NULL after a lost display */
     if (ui->image)
         cairo_surface_destroy(ui->image);
     if (ui->canvas)

@@ -9,7 +9,11 @@
  *   close        the window manager's close message ends the demo cleanly
  *   server_gone  the X server dies: the demo reports it and exits 1, no crash
  *   threaded     the library on its own thread in this process: frames from
- *                another thread reach the window; redraws stay <= 30 fps
+ *                another thread reach the window; redraws stay <= 30 fps; then
+ *                a second window whose X server dies: display_lost() comes
+ *                from the UI thread, the setters keep working, and
+ *                camsep_ui_close() from this thread returns (it used to hang
+ *                in XFreeGC: Xlib is now closed by the UI thread)
  * usage: test_ui_x11 TEST PATH/TO/camsep-ui-demo
  */
 #define _POSIX_C_SOURCE 200809L
@@ -466,6 +470,85 @@ static void count_change(void *user, int player, const camsep_box *b, const cams
     atomic_fetch_add(&threaded_changes, 1);
 }
 
+static atomic_int threaded_lost;
+static void note_lost(void *user, const char *message)
+{
+    (void)user, (void)message;
+    atomic_fetch_add(&threaded_lost, 1);
+}
+
+static void close_hung(int sig)
+{
+    (void)sig;
+    static const char msg[] = "test_ui_x11: camsep_ui_close hangs after the X server died\n";
+    ssize_t r = write(2, msg, sizeof msg - 1);
+    (void)r;
+    _exit(1);
+}
+
+/* The library's thread sees the X server die while this thread pushes frames;
+ * then this thread closes the window: it must return (a watchdog fails the
+ * test if it hangs) and the setters must stay harmless meanwhile. */
+static int threaded_server_gone(void)
+{
+    camsep_ui_config cfg;
+    camsep_ui_config_default(&cfg);
+    cfg.display = server.name;
+    cfg.title = "camsep-ui-threaded-gone";
+    cfg.n_players = 2;
+    cfg.callbacks.display_lost = note_lost;
+    char err[256];
+    camsep_ui *ui = camsep_ui_open(&cfg, err, sizeof err);
+    CHECK_MSG(ui, "%s", err);
+    CHECK(camsep_ui_start(ui, err, sizeof err) == 0);
+    static uint8_t luma[FH][FW];
+    const camsep_box boxes[2] = {{20, 20, 100, 80}, {180, 120, 100, 80}};
+    CHECK(camsep_ui_set_boxes(ui, boxes, 2) == 0);
+    camsep_ui_stats stats;
+    int killed = 0;
+    const double t0 = monotonic_s();
+    for (int k = 0; monotonic_s() - t0 < 10.0; k++) {
+        for (int y = 0; y < FH; y++)
+            for (int x = 0; x < FW; x++)
+                luma[y][x] = (uint8_t)pattern(x, y, k);
+        const camsep_frame f = {FW, FH, FW, &luma[0][0], (int64_t)k * 10000000, (uint64_t)k};
+        camsep_ui_push_frame(ui, &f);
+        const float motion[2] = {0.5f, 0.1f};
+        camsep_ui_set_meters(ui, motion, NULL, 2);
+        camsep_ui_set_boxes(ui, boxes, 2);
+        camsep_ui_set_status(ui, "running");
+        camsep_ui_get_stats(ui, &stats);
+        if (!killed && stats.frames_shown > 3) {
+            kill(server.pid, SIGKILL); /* while the UI thread draws */
+            waitpid(server.pid, NULL, 0);
+            server.pid = 0;
+            killed = 1;
+        }
+        if (killed && stats.lost && atomic_load(&threaded_lost) == 1)
+            break;
+        sleep_ms(10);
+    }
+    CHECK_MSG(killed, "the window never showed a frame");
+    CHECK_MSG(stats.lost, "the lost display was not noticed");
+    CHECK(atomic_load(&threaded_lost) == 1);
+    for (int k = 0; k < 20; k++) { /* the setters after the loss */
+        const camsep_frame f = {FW, FH, FW, &luma[0][0], (int64_t)k * 10000000, (uint64_t)k};
+        camsep_ui_push_frame(ui, &f);
+        camsep_ui_set_boxes(ui, boxes, 2);
+        sleep_ms(5);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = close_hung;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(10);
+    camsep_ui_close(ui);
+    alarm(0);
+    CHECK(atomic_load(&threaded_lost) == 1);
+    return 0;
+}
+
 static int test_threaded(void)
 {
     camsep_ui_config cfg;
@@ -530,6 +613,7 @@ static int test_threaded(void)
     CHECK_MSG(stats.redraws <= before + 2, "%llu redraws while idle", (unsigned long long)(stats.redraws - before));
     camsep_ui_close(ui);
     CHECK(atomic_load(&threaded_changes) == 0);
+    CHECK(threaded_server_gone() == 0);
     ui_release_font_caches();
     return 0;
 }

@@ -1,0 +1,252 @@
+/* camsep-capture's window (see capture_ui.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "capture_ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if CAMSEP_CAPTURE_HAVE_UI
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "camsep_ui.h"
+#include "ui_font_cache.h"
+
+#define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
+#define MESSAGE_NS 4000000000LL /* how long a box message stays on the status line */
+#define NAME_LEN 64
+
+struct capture_ui {
+    camsep_ui *ui;
+    capture_ui_host host;
+    int n;
+    char names[CAMSEP_UI_MAX_PLAYERS][NAME_LEN];
+    atomic_int closed, lost;
+    /* host callbacks, ended by capture_ui_stop */
+    pthread_mutex_t cb_lock;
+    int detached;
+    int64_t next_refresh; /* main loop */
+    /* the boxes last set in the window and the status message (UI thread and main loop) */
+    pthread_mutex_t lock;
+    camsep_box shown[CAMSEP_UI_MAX_PLAYERS];
+    int have_shown;
+    char message[512];
+    int64_t message_until;
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Any thread: a message on the status line for a few seconds (and on stdout). */
+static void say(capture_ui *u, const char *text)
+{
+    pthread_mutex_lock(&u->lock);
+    snprintf(u->message, sizeof u->message, "%s", text);
+    u->message_until = now_ns() + MESSAGE_NS;
+    pthread_mutex_unlock(&u->lock);
+    printf("camsep-capture: ui: %s\n", text);
+    fflush(stdout);
+}
+
+/* The host's boxes into the window if they differ from what it shows (or
+ * always with force: that ends an edit shown as proposed). */
+static void sync_boxes(capture_ui *u, int force)
+{
+    camsep_box boxes[CAMSEP_UI_MAX_PLAYERS];
+    memset(boxes, 0, sizeof boxes);
+    u->host.get_boxes(u->host.user, boxes, u->n);
+    pthread_mutex_lock(&u->lock);
+    if (force || !u->have_shown || memcmp(boxes, u->shown, sizeof boxes) != 0) {
+        memcpy(u->shown, boxes, sizeof boxes);
+        u->have_shown = 1;
+        camsep_ui_set_boxes(u->ui, boxes, u->n);
+    }
+    pthread_mutex_unlock(&u->lock);
+}
+
+/* ---- callbacks (the library's UI thread) ---- */
+
+static void on_box(void *user, int player, const camsep_box *box, const camsep_box *normalised)
+{
+    (void)normalised;
+    capture_ui *u = user;
+    char text[512];
+    if (player < 0 || player >= u->n)
+        return;
+    pthread_mutex_lock(&u->cb_lock);
+    if (u->detached) {
+        pthread_mutex_unlock(&u->cb_lock);
+        return; /* camsep-capture is stopping */
+    }
+    if (!box) {
+        /* The capture runner analyses one box per player: keep it. */
+        snprintf(text, sizeof text, "%s keeps its box: every player needs one (move or resize it instead)",
+                 u->names[player]);
+    } else {
+        char err[256] = "";
+        if (u->host.set_box(u->host.user, player, box, err, sizeof err))
+            snprintf(text, sizeof text, "box for %s refused: %s", u->names[player], err);
+        else
+            snprintf(text, sizeof text, "box %d (%s) = %.0f,%.0f,%.0f,%.0f", player + 1, u->names[player],
+                     (double)box->x, (double)box->y, (double)box->w, (double)box->h);
+    }
+    say(u, text);
+    sync_boxes(u, 1);
+    pthread_mutex_unlock(&u->cb_lock);
+}
+
+static void on_close(void *user)
+{
+    capture_ui *u = user;
+    atomic_store(&u->closed, 1);
+}
+
+static void on_lost(void *user, const char *message)
+{
+    capture_ui *u = user;
+    atomic_store(&u->lost, 1);
+    fprintf(stderr, "camsep-capture: the window is gone (%s); running on without it\n", message);
+}
+
+/* ---- the API ---- */
+
+capture_ui *capture_ui_open(const char *title, const char *const *names, int n, const capture_ui_host *host,
+                            char *err, size_t errlen)
+{
+    if (n < 1 || n > CAMSEP_UI_MAX_PLAYERS || !host || !host->set_box || !host->get_boxes) {
+        snprintf(err, errlen, "the window shows 1 to %d players", CAMSEP_UI_MAX_PLAYERS);
+        return NULL;
+    }
+    capture_ui *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    u->host = *host;
+    u->n = n;
+    pthread_mutex_init(&u->lock, NULL);
+    pthread_mutex_init(&u->cb_lock, NULL);
+    camsep_ui_config uc;
+    camsep_ui_config_default(&uc);
+    uc.title = title;
+    uc.n_players = n;
+    for (int j = 0; j < n; j++) {
+        snprintf(u->names[j], sizeof u->names[j], "%s", names[j]);
+        uc.player_name[j] = u->names[j];
+    }
+    uc.callbacks = (camsep_ui_callbacks){on_box, on_close, on_lost, u};
+    u->ui = camsep_ui_open(&uc, err, errlen);
+    if (!u->ui) {
+        pthread_mutex_destroy(&u->cb_lock);
+        pthread_mutex_destroy(&u->lock);
+        free(u);
+        return NULL;
+    }
+    sync_boxes(u, 1);
+    if (camsep_ui_start(u->ui, err, errlen)) {
+        camsep_ui_close(u->ui);
+        pthread_mutex_destroy(&u->cb_lock);
+        pthread_mutex_destroy(&u->lock);
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+void capture_ui_push_frame(capture_ui *u, const camsep_frame *f)
+{
+    if (u && !atomic_load_explicit(&u->lost, memory_order_relaxed))
+        camsep_ui_push_frame(u->ui, f);
+}
+
+int capture_ui_update(capture_ui *u, const capture_ui_info *info)
+{
+    if (!u)
+        return 0;
+    const int closed = atomic_load(&u->closed);
+    if (atomic_load(&u->lost))
+        return closed;
+    const int64_t now = now_ns();
+    if (now < u->next_refresh)
+        return closed;
+    u->next_refresh = now + REFRESH_NS;
+
+    camsep_ui_set_meters(u->ui, info->motion, NULL, u->n);
+    char line[256], text[800];
+    int k = snprintf(line, sizeof line, "camera %s %.1f fps | analysis %.2f ms", info->camera, info->fps,
+                     info->analysis_ms);
+    if (info->records >= 0 && k > 0 && (size_t)k < sizeof line)
+        snprintf(line + k, sizeof line - (size_t)k, " | published %lld", info->records);
+    pthread_mutex_lock(&u->lock);
+    if (now < u->message_until)
+        snprintf(text, sizeof text, "%s | %s", u->message, line);
+    else
+        snprintf(text, sizeof text, "%s", line);
+    pthread_mutex_unlock(&u->lock);
+    camsep_ui_set_status(u->ui, text);
+
+    pthread_mutex_lock(&u->cb_lock); /* the host's state stays valid until capture_ui_stop */
+    if (!u->detached)
+        sync_boxes(u, 0); /* boxes changed by OSC or SIGHUP */
+    pthread_mutex_unlock(&u->cb_lock);
+    return closed;
+}
+
+void capture_ui_stop(capture_ui *u)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->cb_lock); /* waits for a callback in progress */
+    u->detached = 1;
+    pthread_mutex_unlock(&u->cb_lock);
+}
+
+void capture_ui_close(capture_ui *u)
+{
+    if (!u)
+        return;
+    capture_ui_stop(u);
+    camsep_ui_close(u->ui); /* joins the UI thread (which closed Xlib itself if the display was lost) */
+    pthread_mutex_destroy(&u->cb_lock);
+    pthread_mutex_destroy(&u->lock);
+    free(u);
+    ui_release_font_caches(); /* the program's end: clean LeakSanitizer runs */
+}
+
+#else /* a build without the window (no libx11) */
+
+capture_ui *capture_ui_open(const char *title, const char *const *names, int n, const capture_ui_host *host,
+                            char *err, size_t errlen)
+{
+    (void)title;
+    (void)names;
+    (void)n;
+    (void)host;
+    snprintf(err, errlen, "this build has no window (it needs libx11 >= 1.7 and cairo)");
+    return NULL;
+}
+
+void capture_ui_push_frame(capture_ui *u, const camsep_frame *f)
+{
+    (void)u;
+    (void)f;
+}
+
+int capture_ui_update(capture_ui *u, const capture_ui_info *info)
+{
+    (void)u;
+    (void)info;
+    return 0;
+}
+
+void capture_ui_stop(capture_ui *u) { (void)u; }
+void capture_ui_close(capture_ui *u) { (void)u; }
+
+#endif

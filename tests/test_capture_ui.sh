@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# camsep-capture --ui on a private Xvfb, with a generated stage video (player
+# 2's patch moves, player 1 stands still) and a private shared-memory ring:
+#  - the window shows the picture and both boxes (its real pixels, read back);
+#  - the priors in the ring: player 2 plays, player 1 does not;
+#  - an XTest drag moves player 1's box onto player 2's moving patch: the
+#    control path applies it ("ui: box 1" line), the priors published for
+#    player 1 now follow that motion, and OSC (--osc-port 0) reports the new
+#    box; a box set over OSC shows in the window;
+#  - Delete on a box is refused (every player keeps a box);
+#  - the window's close button ends camsep-capture with status 0, like SIGTERM;
+#  - the display going away leaves it running (priors still published), and
+#    SIGTERM still ends it with 0.
+# Skips (77) without Xvfb.
+# Usage: test_capture_ui.sh CAMSEP_CAPTURE TEST_X_DRIVER CAPTURE_TEST_HELPER SOURCE_DIR
+set -uo pipefail
+C=$1 X=$2 H=$3 src=$4
+client="$src/tests/test_host_osc_client.py" py=/usr/bin/python3
+command -v Xvfb >/dev/null || { echo "test_capture_ui: Xvfb not installed; skipped"; exit 77; }
+[ -x "$py" ] || { echo "test_capture_ui: python3 not installed; skipped"; exit 77; }
+tmp=$(mktemp -d)
+shm="/camsep-uitest-$$-$RANDOM"
+xvfb_pid= cap_pid=
+cleanup() {
+  [ -n "$cap_pid" ] && kill -KILL "$cap_pid" 2>/dev/null
+  [ -n "$xvfb_pid" ] && { kill -TERM "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; }
+  rm -f "/dev/shm${shm}" "/dev/shm${shm}.preview" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "test_capture_ui: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
+
+Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp 5>"$tmp/display" 2>"$tmp/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || fail "Xvfb did not start"
+export DISPLAY=":$(head -1 "$tmp/display")"
+
+"$X" y4m "$tmp/stage.y4m" || fail "the video"
+title="camsep-capture"
+B1=20,70,100,100 B2=190,70,110,100
+"$C" --source "$tmp/stage.y4m" --loop --ui --box violin=$B1 --box cello=$B2 --shm "$shm" --osc-port 0 \
+  --status-interval 1 >"$tmp/cap.log" 2>&1 &
+cap_pid=$!
+PORT=
+for _ in $(seq 100); do PORT=$(grep -o 'OSC control on port [0-9]*' "$tmp/cap.log" | grep -o '[0-9]*$') && [ -n "$PORT" ] && break; sleep 0.1; done
+[ -n "$PORT" ] || fail "camsep-capture did not start (no OSC port line)"
+
+"$X" picture "$title" 2 $B1 $B2 || fail "the window's picture or boxes"
+
+# The largest activity of each player in the ring over S seconds: "P1 P2".
+priors_max() {
+  "$H" shm-read "$shm" --max-seconds "$1" --dump "$tmp/dump.txt" >"$tmp/shmread.log" 2>&1 || fail "shm-read"
+  awk '{ if ($2 > a) a = $2; if ($3 > b) b = $3 } END { printf "%.3f %.3f\n", a, b }' "$tmp/dump.txt"
+}
+sleep 1
+read -r p1 p2 < <(priors_max 3)
+echo "test_capture_ui: before the drag: priors max player 1 $p1, player 2 $p2"
+awk -v a="$p1" -v b="$p2" 'BEGIN { exit !(a < 0.1 && b > 0.5) }' || fail "priors before the drag: $p1 $p2"
+m2=$("$X" motion "$title" 2 2) || fail "motion meter"
+echo "test_capture_ui: player 2's motion meter: $m2"
+
+# Drag player 1's box by +160 pixels: onto player 2's moving patch.
+"$X" drag "$title" 2 70 120 230 120 || fail "drag"
+for _ in $(seq 50); do grep -q "ui: box 1 (violin) = 180,70,100,100" "$tmp/cap.log" && break; sleep 0.1; done
+grep "ui: box 1" "$tmp/cap.log" || fail "the control path did not apply the dragged box"
+"$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape" # deselect: its edge in its own colour
+"$X" picture "$title" 2 180,70,100,100 || fail "the window does not show the box where it was dragged"
+sleep 0.5
+read -r p1 p2 < <(priors_max 3)
+echo "test_capture_ui: after the drag: priors max player 1 $p1, player 2 $p2"
+awk -v a="$p1" 'BEGIN { exit !(a > 0.5) }' || fail "player 1's priors do not follow the motion under its new box ($p1)"
+
+# OSC sees the window's box (normalised by 320x240; x is 180 +- the window's
+# pixel, 0.563 is within the client's 1e-3 of both); a box from OSC reaches the window.
+cat >"$tmp/s.txt" <<'S'
+expect udp /camsep/player/1/box ffff 0.563 0.291667 0.3125 0.416667
+udp /camsep/player/2/box 0.0625f 0.5f 0.25f 0.25f
+expect tcp /camsep/player/2/box ffff 0.0625 0.5 0.25 0.25
+S
+"$py" "$client" "$PORT" "$tmp/s.txt" >"$tmp/client.log" 2>&1 || fail "OSC script"
+cat "$tmp/client.log"
+"$X" picture "$title" 2 180,70,100,100 20,120,80,60 || fail "the window does not show the box set over OSC"
+
+# Delete: refused, the box stays.
+"$X" click-key "$title" 2 270 100 Delete >/dev/null || fail "click-key Delete"
+for _ in $(seq 30); do grep -q "keeps its box" "$tmp/cap.log" && break; sleep 0.1; done
+grep "keeps its box" "$tmp/cap.log" || fail "removing a box was not refused"
+"$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape"
+"$X" picture "$title" 2 180,70,100,100 20,120,80,60 || fail "a box is gone after Delete"
+
+# The close button ends it like SIGTERM: status 0 and the final status line.
+"$X" close "$title" >/dev/null || fail "close"
+for _ in $(seq 100); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$cap_pid" 2>/dev/null && fail "camsep-capture still runs after the window was closed"
+rc=0; wait "$cap_pid" || rc=$?; cap_pid=
+[ "$rc" -eq 0 ] || fail "camsep-capture exited with $rc after the window was closed"
+grep -q "the window was closed" "$tmp/cap.log" || fail "no 'window was closed' message"
+grep -Eiq "sanitizer|runtime error" "$tmp/cap.log" && fail "sanitizer report"
+
+# Display lost: camsep-capture runs on without the window (priors still
+# published), and SIGTERM still ends it with 0.
+"$C" --source "$tmp/stage.y4m" --loop --ui --box violin=$B1 --box cello=$B2 --shm "$shm" \
+  --status-interval 0.5 >"$tmp/lost.log" 2>&1 &
+cap_pid=$!
+"$X" picture "$title" 2 >/dev/null || fail "second window"
+kill -TERM "$xvfb_pid"; wait "$xvfb_pid" 2>/dev/null; xvfb_pid=
+for _ in $(seq 50); do grep -q "the window is gone" "$tmp/lost.log" && break; sleep 0.1; done
+grep "the window is gone" "$tmp/lost.log" || fail "no message when the display went away"
+"$H" shm-read "$shm" --max-seconds 1.5 >"$tmp/lostread.log" 2>&1 || fail "shm-read after the display went away"
+grep -q "ok=[1-9]" "$tmp/lostread.log" || fail "no priors after the display went away: $(cat "$tmp/lostread.log")"
+kill -TERM "$cap_pid"; rc=0; wait "$cap_pid" || rc=$?; cap_pid=
+[ "$rc" -eq 0 ] || fail "camsep-capture exited with $rc after SIGTERM (display lost)"
+grep -Eiq "sanitizer|runtime error" "$tmp/lost.log" && fail "sanitizer report"
+echo "test_capture_ui: ok"
