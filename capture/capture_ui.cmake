@@ -4,7 +4,7 @@
 # ui/ (the camsep_ui library) is added after capture/, and is only built when
 # libx11 >= 1.7 is found: whether the window is in is decided once the whole
 # tree is read (a deferred call, as in plugin/host_ui.cmake). Without it
-# capture_ui.c builds stubs and `--ui` says that this build has no window.
+# capture_ui.c is built without a window and `--ui` says that this build has none.
 if(NOT TARGET camsep-capture)
   return()
 endif()

@@ -3,7 +3,7 @@
 #
 # ui/ (the camsep_ui library) is added after plugin/, and is only built when
 # libx11 >= 1.7 is found: whether the window is in is decided once the whole
-# tree is read (a deferred call). Without it host_ui.c builds stubs and
+# tree is read (a deferred call). Without it host_ui.c is built without a window and
 # `--ui` says that this build has no window.
 if(NOT TARGET camsep_host_run)
   return()
