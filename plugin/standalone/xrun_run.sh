@@ -6,7 +6,9 @@
 #
 #   plugin/standalone/xrun_run.sh [BUILD_DIR] [SECONDS]     (defaults: build, 600)
 #
-# Environment: FFT (default 1024), PERIOD (default 64), CAMSEP_DICT_DIR.
+# Environment: FFT (default 1024), PERIOD (default 64), CAMSEP_DICT_DIR;
+# BASELINE=1 runs the dummy server alone for the same time, to tell the
+# machine's own xruns (timer jitter, a busy host) from camsep-jack's.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -59,6 +61,13 @@ mapfile -t boxes < <(grep -E '^[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$' "$tmp/boxes.txt
 jackd -n "$server" -d dummy -r 48000 -p "$period" >"$tmp/jackd.log" 2>&1 &
 jackd_pid=$!
 for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
+
+if [ "${BASELINE:-0}" = 1 ]; then
+  echo "xrun_run: baseline: jackd -d dummy -p $period alone for $seconds s"
+  sleep "$seconds"
+  echo "xrun_run: jackd reported $(grep -ci 'xrun' "$tmp/jackd.log") xrun lines"
+  exit 0
+fi
 
 "$J" --no-connect --fft "$fft" --status-interval 10 \
   --player violin --box "${boxes[0]}" --player viola --box "${boxes[1]}" \
