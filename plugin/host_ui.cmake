@@ -33,7 +33,7 @@ function(camsep_host_ui_finish)
   target_compile_definitions(test_host_ui_x PRIVATE _POSIX_C_SOURCE=200809L)
   add_test(NAME host_ui COMMAND bash ${PROJECT_SOURCE_DIR}/tests/test_host_ui.sh
     $<TARGET_FILE:camsep-jack> $<TARGET_FILE:test_host_ui_x>)
-  set_tests_properties(host_ui PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77
+  set_tests_properties(host_ui PROPERTIES RESOURCE_LOCK jackd TIMEOUT 180 SKIP_RETURN_CODE 77
     ENVIRONMENT "CAMSEP_DICT_DIR=${PROJECT_SOURCE_DIR}/presets/dictionaries")
 endfunction()
 cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL camsep_host_ui_finish)

@@ -32,9 +32,8 @@ cmp -s "$tmp/doc1.txt" "$tmp/doc2.txt" || fail "camsep-jack --osc-doc differs fr
 "$plugdir/camsep-jack" --osc-doc --osc-prefix /stage >"$tmp/doc3.txt" || fail "--osc-doc --osc-prefix"
 grep -q '^/stage/player/N/gain ' "$tmp/doc3.txt" || fail "--osc-doc --osc-prefix: no /stage/player/N/gain"
 
-jackd -n "$server" -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
-jackd_pid=$!
-for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
+. "$(dirname "$0")/jackd_start.sh"
+start_jackd "$server" "$tmp/jackd.log" || fail "jackd -d dummy did not start"
 
 "$py" - "$tmp" <<'PY' || fail "material"
 import sys, wave, numpy as np

@@ -36,10 +36,8 @@ for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 [ -s "$tmp/display" ] || fail "Xvfb did not start"
 export DISPLAY=":$(head -1 "$tmp/display")"
 
-jackd -n "$server" -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
-jackd_pid=$!
-for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
-jack_lsp -s "$server" | grep -q system:capture_1 || fail "jackd -d dummy did not start"
+. "$(dirname "$0")/jackd_start.sh"
+start_jackd "$server" "$tmp/jackd.log" || fail "jackd -d dummy did not start"
 
 "$X" y4m "$tmp/stage.y4m" || fail "the video"
 title="camsep-jack: uitest"

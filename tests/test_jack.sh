@@ -23,10 +23,8 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "test_jack: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
 
-jackd -n "$server" -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
-jackd_pid=$!
-for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.1; done
-jack_lsp -s "$server" | grep -q system:capture_1 || fail "jackd -d dummy did not start"
+. "$(dirname "$0")/jackd_start.sh"
+start_jackd "$server" "$tmp/jackd.log" || fail "jackd -d dummy did not start"
 
 # Material: two synthetic instruments at 48 kHz (odd harmonics high, all
 # harmonics low), their mix, and activity curves for a stage video.
