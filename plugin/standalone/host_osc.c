@@ -165,7 +165,12 @@ static void get_state(camsep_osc_state *st, void *user)
         snprintf(o->name, sizeof o->name, "%s", p->label[0] ? p->label : p->name);
         if (!p->dictionary[0])
             snprintf(o->instrument, sizeof o->instrument, "%s", p->instrument[0] ? p->instrument : p->name);
-        snprintf(o->dictionary, sizeof o->dictionary, "%s", p->dictionary);
+        /* OSC carries paths of up to 255 bytes; a longer one (set from the
+         * config file) is shown cut, never wrong: it ends in "...". */
+        if (strlen(p->dictionary) < sizeof o->dictionary)
+            memcpy(o->dictionary, p->dictionary, strlen(p->dictionary) + 1);
+        else
+            snprintf(o->dictionary, sizeof o->dictionary, "%.251s...", p->dictionary);
         o->gain_db = fminf(CAMSEP_OSC_GAIN_MAX_DB, fmaxf(CAMSEP_OSC_GAIN_MIN_DB, p->gain_db));
         o->mute = p->mute;
         o->solo = p->solo;

@@ -124,7 +124,7 @@ int host_preset_store(const char *dir, int index, const char *name, const host_c
             }
         }
     } else if (!fname[0]) {
-        snprintf(fname, sizeof fname, "%s", r == 1 ? old_name : "preset");
+        snprintf(fname, sizeof fname, "%.63s", r == 1 ? old_name : "preset"); /* fname[64] */
     }
     char path[HOST_PATH_LEN + 80];
     snprintf(path, sizeof path, "%s/%03d-%s.conf", dir, index, fname);

@@ -1,12 +1,14 @@
 /* The host core shared by the standalones (see host_session.h). */
 #include "host_session.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "host_dicts.h"
 #include "host_dsp.h"
@@ -165,6 +167,13 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
         host_session_free(s);
         return NULL;
     }
+    /* Keep what the audio thread touches (engine, dictionaries, queues) in
+     * RAM: a page fault in the process callback is an xrun. Only what exists
+     * now: locking future allocations too would make them fail once the
+     * memlock limit is reached. */
+    if (mlockall(MCL_CURRENT) != 0)
+        fprintf(stderr, "camsep: could not lock memory (%s); page faults may cause xruns "
+                        "(raise the memlock limit, e.g. the audio group's in limits.conf)\n", strerror(errno));
     return s;
 }
 

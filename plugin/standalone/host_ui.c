@@ -185,7 +185,7 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
             snprintf(instr[j], sizeof instr[j], "%s", p->instrument);
         } else if (p->dictionary[0]) {
             const char *base = strrchr(p->dictionary, '/');
-            snprintf(instr[j], sizeof instr[j], "%s", base ? base + 1 : p->dictionary);
+            snprintf(instr[j], sizeof instr[j], "%.31s", base ? base + 1 : p->dictionary); /* a label: cut is fine */
         } else {
             snprintf(instr[j], sizeof instr[j], "%s", p->name); /* the instrument defaults to the name */
         }
