@@ -4,6 +4,7 @@
 #  - the window shows the picture and both boxes (its real pixels, read back);
 #  - player 2's motion meter moves, player 1's does not;
 #  - an XTest drag moves player 1's box onto player 2: the session applies it
+#  - a box drawn on a still area and given to player 1 with key 1 is taken too
 #    (the "ui: box 1" line) and the engine's priors for player 1 now follow
 #    player 2's motion (player 1's motion meter, which shows the prior the
 #    engine used, rises);
@@ -82,6 +83,22 @@ grep "keeps its box" "$tmp/jack.log" || fail "removing a box was not refused"
 "$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape"
 "$X" picture "$title" 2 180,70,100,100 $B2 || fail "a box is gone after Delete"
 grep -q "ui: box 2" "$tmp/jack.log" && fail "Delete changed player 2's box"
+
+# Draw a new box on a still part of the stage and give it to player 1 (key 1):
+# the session takes it, and player 1's prior follows the stillness there.
+"$X" drag "$title" 2 20 180 120 230 || fail "drawing a new box"
+"$X" click-key "$title" 2 70 205 1 >/dev/null || fail "assigning the new box with key 1"
+for _ in $(seq 50); do [ "$(grep -c 'ui: box 1 (violin)' "$tmp/jack.log")" -ge 2 ] && break; sleep 0.1; done
+[ "$(grep -c 'ui: box 1 (violin)' "$tmp/jack.log")" -ge 2 ] || fail "the drawn box was not given to player 1"
+newbox=$(grep 'ui: box 1 (violin)' "$tmp/jack.log" | tail -1 | sed 's/.* = //')
+echo "test_host_ui: drawn box for player 1: $newbox"
+awk -v b="$newbox" 'BEGIN { split(b, v, ","); d = 0
+  d += (v[1] - 20) ^ 2 + (v[2] - 180) ^ 2 + (v[3] - 100) ^ 2 + (v[4] - 50) ^ 2
+  exit !(d < 4 * 3 * 3) }' || fail "the drawn box is $newbox, not about 20,180,100,50"
+sleep 2 # the likelihood releases slowly (musicians' motion pauses at bow changes)
+m1=$(motion_max 1)
+echo "test_host_ui: motion meter player 1 on the still box: $m1"
+awk -v a="$m1" 'BEGIN { exit !(a < 0.1) }' || fail "player 1's prior does not follow its drawn box ($m1)"
 
 # The close button ends it like SIGTERM: status 0 and the final status line.
 "$X" close "$title" >/dev/null || fail "close"
