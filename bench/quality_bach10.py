@@ -687,6 +687,23 @@ def print_tables(results, kinds, groups, summary, args, out=sys.stdout):
             out.write(line + "\n")
 
 
+def write_csv_tables(out, results, summary):
+    """per_stem.csv (a row per stem, mixture and setting) and summary.csv (per group and setting)."""
+    with open(os.path.join(out, "per_stem.csv"), "w", newline="") as f:
+        cols = ["group", "name", "setting", "source", "sdr", "sir", "sar", "leak_db", "silent_frames"]
+        wr = csv.writer(f)
+        wr.writerow(cols)
+        for r in results:
+            for x in r["rows"]:
+                wr.writerow([x[c] if not isinstance(x[c], float) else "%.4f" % x[c] for c in cols])
+    with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
+        cols = ["group", "setting", "n_mixtures", "n_stems", "sdr", "sir", "sar", "leak_db", "silent_frames"]
+        wr = csv.writer(f)
+        wr.writerow(cols)
+        for s in summary:
+            wr.writerow([s[c] if not isinstance(s[c], float) else "%.4f" % s[c] for c in cols])
+
+
 def missing_data(args):
     """Why the benchmark must skip (the data is absent or incomplete), or None."""
     if not os.path.isdir(args.data):
@@ -794,19 +811,7 @@ def main(argv):
         print("  %-22s %7.1f s for %.1f s of audio (%.3f x real time)" % (name, t, audio_s, t / audio_s))
 
     # files
-    with open(os.path.join(args.out, "per_stem.csv"), "w", newline="") as f:
-        cols = ["group", "name", "setting", "source", "sdr", "sir", "sar", "leak_db", "silent_frames"]
-        wr = csv.writer(f)
-        wr.writerow(cols)
-        for r in results:
-            for x in r["rows"]:
-                wr.writerow([x[c] if not isinstance(x[c], float) else "%.4f" % x[c] for c in cols])
-    with open(os.path.join(args.out, "summary.csv"), "w", newline="") as f:
-        cols = ["group", "setting", "n_mixtures", "n_stems", "sdr", "sir", "sar", "leak_db", "silent_frames"]
-        wr = csv.writer(f)
-        wr.writerow(cols)
-        for s in summary:
-            wr.writerow([s[c] if not isinstance(s[c], float) else "%.4f" % s[c] for c in cols])
+    write_csv_tables(args.out, results, summary)
 
     def clean(o):
         if isinstance(o, float):

@@ -387,19 +387,7 @@ def main(argv):
         print("  %-14s %6.1f s for %.1f s of audio (%.3f x real time)" % (k, t, audio_s, t / audio_s))
     print("camsep-scene rendering: %.1f s in all" % sum(r["render_seconds"] for r in results))
 
-    with open(os.path.join(args.out, "per_stem.csv"), "w", newline="") as f:
-        cols = ["group", "name", "setting", "source", "sdr", "sir", "sar", "leak_db", "silent_frames"]
-        wr = csv.writer(f)
-        wr.writerow(cols)
-        for r in results:
-            for x in r["rows"]:
-                wr.writerow([x[c] if not isinstance(x[c], float) else "%.4f" % x[c] for c in cols])
-    with open(os.path.join(args.out, "summary.csv"), "w", newline="") as f:
-        cols = ["group", "setting", "n_mixtures", "n_stems", "sdr", "sir", "sar", "leak_db", "silent_frames"]
-        wr = csv.writer(f)
-        wr.writerow(cols)
-        for s in summary:
-            wr.writerow([s[c] if not isinstance(s[c], float) else "%.4f" % s[c] for c in cols])
+    qb.write_csv_tables(args.out, results, summary)
     total = time.monotonic() - t_start
     meta = dict(fft=args.fft, hop=args.hop, atoms=args.atoms, size=args.size, fps=args.fps, hires=args.hires,
                 curve=args.curve, activity_strength=args.activity_strength, extra_options=args.extra,
