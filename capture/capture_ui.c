@@ -13,10 +13,10 @@
 #include <time.h>
 
 #include "camsep_ui.h"
+#include "ui_box_mirror.h"
 #include "ui_font_cache.h"
 
 #define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
-#define MESSAGE_NS 4000000000LL /* how long a box message stays on the status line */
 #define NAME_LEN 64
 
 struct capture_ui {
@@ -29,12 +29,7 @@ struct capture_ui {
     pthread_mutex_t cb_lock;
     int detached;
     int64_t next_refresh; /* main loop */
-    /* the boxes last set in the window and the status message (UI thread and main loop) */
-    pthread_mutex_t lock;
-    camsep_box shown[CAMSEP_UI_MAX_PLAYERS];
-    int have_shown;
-    char message[512];
-    int64_t message_until;
+    ui_box_mirror mirror; /* the boxes it shows, the status message (UI thread and main loop) */
 };
 
 static int64_t now_ns(void)
@@ -44,17 +39,6 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Any thread: a message on the status line for a few seconds (and on stdout). */
-static void say(capture_ui *u, const char *text)
-{
-    pthread_mutex_lock(&u->lock);
-    snprintf(u->message, sizeof u->message, "%s", text);
-    u->message_until = now_ns() + MESSAGE_NS;
-    pthread_mutex_unlock(&u->lock);
-    printf("camsep-capture: ui: %s\n", text);
-    fflush(stdout);
-}
-
 /* The host's boxes into the window if they differ from what it shows (or
  * always with force: that ends an edit shown as proposed). */
 static void sync_boxes(capture_ui *u, int force)
@@ -62,13 +46,7 @@ static void sync_boxes(capture_ui *u, int force)
     camsep_box boxes[CAMSEP_UI_MAX_PLAYERS];
     memset(boxes, 0, sizeof boxes);
     u->host.get_boxes(u->host.user, boxes, u->n);
-    pthread_mutex_lock(&u->lock);
-    if (force || !u->have_shown || memcmp(boxes, u->shown, sizeof boxes) != 0) {
-        memcpy(u->shown, boxes, sizeof boxes);
-        u->have_shown = 1;
-        camsep_ui_set_boxes(u->ui, boxes, u->n);
-    }
-    pthread_mutex_unlock(&u->lock);
+    ui_box_mirror_show(&u->mirror, u->ui, boxes, u->n, force);
 }
 
 /* ---- callbacks (the library's UI thread) ---- */
@@ -85,19 +63,11 @@ static void on_box(void *user, int player, const camsep_box *box, const camsep_b
         pthread_mutex_unlock(&u->cb_lock);
         return; /* camsep-capture is stopping */
     }
-    if (!box) {
-        /* The capture runner analyses one box per player: keep it. */
-        snprintf(text, sizeof text, "%s keeps its box: every player needs one (move or resize it instead)",
-                 u->names[player]);
-    } else {
-        char err[256] = "";
-        if (u->host.set_box(u->host.user, player, box, err, sizeof err))
-            snprintf(text, sizeof text, "box for %s refused: %s", u->names[player], err);
-        else
-            snprintf(text, sizeof text, "box %d (%s) = %.0f,%.0f,%.0f,%.0f", player + 1, u->names[player],
-                     (double)box->x, (double)box->y, (double)box->w, (double)box->h);
-    }
-    say(u, text);
+    /* The capture runner analyses one box per player: a removal is refused. */
+    char err[256] = "";
+    const int refused = box && u->host.set_box(u->host.user, player, box, err, sizeof err);
+    ui_box_mirror_describe(u->names[player], player, box, refused ? err : NULL, text, sizeof text);
+    ui_box_mirror_say(&u->mirror, "camsep-capture", text);
     sync_boxes(u, 1);
     pthread_mutex_unlock(&u->cb_lock);
 }
@@ -131,7 +101,7 @@ capture_ui *capture_ui_open(const char *title, const char *const *names, int n, 
     }
     u->host = *host;
     u->n = n;
-    pthread_mutex_init(&u->lock, NULL);
+    ui_box_mirror_init(&u->mirror);
     pthread_mutex_init(&u->cb_lock, NULL);
     camsep_ui_config uc;
     camsep_ui_config_default(&uc);
@@ -145,7 +115,7 @@ capture_ui *capture_ui_open(const char *title, const char *const *names, int n, 
     u->ui = camsep_ui_open(&uc, err, errlen);
     if (!u->ui) {
         pthread_mutex_destroy(&u->cb_lock);
-        pthread_mutex_destroy(&u->lock);
+        ui_box_mirror_destroy(&u->mirror);
         free(u);
         return NULL;
     }
@@ -153,7 +123,7 @@ capture_ui *capture_ui_open(const char *title, const char *const *names, int n, 
     if (camsep_ui_start(u->ui, err, errlen)) {
         camsep_ui_close(u->ui);
         pthread_mutex_destroy(&u->cb_lock);
-        pthread_mutex_destroy(&u->lock);
+        ui_box_mirror_destroy(&u->mirror);
         free(u);
         return NULL;
     }
@@ -184,12 +154,7 @@ int capture_ui_update(capture_ui *u, const capture_ui_info *info)
                      info->analysis_ms);
     if (info->records >= 0 && k > 0 && (size_t)k < sizeof line)
         snprintf(line + k, sizeof line - (size_t)k, " | published %lld", info->records);
-    pthread_mutex_lock(&u->lock);
-    if (now < u->message_until)
-        snprintf(text, sizeof text, "%s | %s", u->message, line);
-    else
-        snprintf(text, sizeof text, "%s", line);
-    pthread_mutex_unlock(&u->lock);
+    ui_box_mirror_status(&u->mirror, line, text, sizeof text);
     camsep_ui_set_status(u->ui, text);
 
     pthread_mutex_lock(&u->cb_lock); /* the host's state stays valid until capture_ui_stop */
@@ -215,7 +180,7 @@ void capture_ui_close(capture_ui *u)
     capture_ui_stop(u);
     camsep_ui_close(u->ui); /* joins the UI thread (which closed Xlib itself if the display was lost) */
     pthread_mutex_destroy(&u->cb_lock);
-    pthread_mutex_destroy(&u->lock);
+    ui_box_mirror_destroy(&u->mirror);
     free(u);
     ui_release_font_caches(); /* the program's end: clean LeakSanitizer runs */
 }

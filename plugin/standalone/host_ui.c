@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include "camsep_ui.h"
+#include "ui_box_mirror.h"
 #include "ui_font_cache.h"
 
 #define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
-#define MESSAGE_NS 4000000000LL /* how long a box message stays on the status line */
 
 struct host_ui {
     host_session *s;
@@ -30,13 +30,7 @@ struct host_ui {
     pthread_mutex_t cb_lock;
     int detached;
     int64_t next_refresh; /* control loop */
-    /* the boxes last set in the window, and a message for the status line
-     * (UI thread and control loop) */
-    pthread_mutex_t lock;
-    camsep_box shown[CAMSEP_UI_MAX_PLAYERS];
-    int have_shown;
-    char message[256];
-    int64_t message_until;
+    ui_box_mirror mirror; /* the boxes it shows, the status message (UI thread and control loop) */
     /* configuration copies (large): one per thread */
     host_config cfg_ui, cfg_loop;
 };
@@ -46,17 +40,6 @@ static int64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Any thread: a message on the status line for a few seconds (and on stdout). */
-static void say(host_ui *u, const char *text)
-{
-    pthread_mutex_lock(&u->lock);
-    snprintf(u->message, sizeof u->message, "%s", text);
-    u->message_until = now_ns() + MESSAGE_NS;
-    pthread_mutex_unlock(&u->lock);
-    printf("%s: ui: %s\n", u->program, text);
-    fflush(stdout);
 }
 
 /* The session's boxes into the window, if they differ from what it shows
@@ -69,13 +52,7 @@ static void sync_boxes(host_ui *u, host_config *cfg, int force)
     for (int j = 0; j < u->n_players && j < cfg->n_players; j++)
         if (cfg->players[j].has_box)
             boxes[j] = cfg->players[j].box;
-    pthread_mutex_lock(&u->lock);
-    if (force || !u->have_shown || memcmp(boxes, u->shown, sizeof boxes) != 0) {
-        memcpy(u->shown, boxes, sizeof boxes);
-        u->have_shown = 1;
-        camsep_ui_set_boxes(u->ui, boxes, u->n_players);
-    }
-    pthread_mutex_unlock(&u->lock);
+    ui_box_mirror_show(&u->mirror, u->ui, boxes, u->n_players, force);
 }
 
 /* ---- callbacks (the window's thread) ---- */
@@ -92,21 +69,15 @@ static void on_box(void *user, int player, const camsep_box *box, const camsep_b
         pthread_mutex_unlock(&u->cb_lock);
         return; /* the session is stopping */
     }
-    if (!box) {
-        /* The capture runner analyses one box per player: keep it. */
-        snprintf(text, sizeof text, "%s keeps its box: every player needs one (move or resize it instead)",
-                 u->names[player]);
-        say(u, text);
-    } else {
+    /* The capture runner analyses one box per player: a removal is refused. */
+    char err[256] = "";
+    int refused = 0;
+    if (box) {
         host_command c = {.type = HOST_CMD_BOX, .stem = player, .box = *box};
-        char err[256];
-        if (host_session_command(u->s, &c, err, sizeof err))
-            snprintf(text, sizeof text, "box for %s refused: %s", u->names[player], err);
-        else
-            snprintf(text, sizeof text, "box %d (%s) = %.0f,%.0f,%.0f,%.0f", player + 1, u->names[player],
-                     (double)box->x, (double)box->y, (double)box->w, (double)box->h);
-        say(u, text);
+        refused = host_session_command(u->s, &c, err, sizeof err) != 0;
     }
+    ui_box_mirror_describe(u->names[player], player, box, refused ? err : NULL, text, sizeof text);
+    ui_box_mirror_say(&u->mirror, u->program, text);
     sync_boxes(u, &u->cfg_ui, 1);
     pthread_mutex_unlock(&u->cb_lock);
 }
@@ -162,7 +133,7 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
     }
     u->s = s;
     snprintf(u->program, sizeof u->program, "%s", program);
-    pthread_mutex_init(&u->lock, NULL);
+    ui_box_mirror_init(&u->mirror);
     pthread_mutex_init(&u->cb_lock, NULL);
     host_config *cfg = &u->cfg_loop;
     host_session_get_config(s, cfg);
@@ -196,7 +167,7 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
     u->ui = camsep_ui_open(&uc, err, errlen);
     if (!u->ui) {
         pthread_mutex_destroy(&u->cb_lock);
-        pthread_mutex_destroy(&u->lock);
+        ui_box_mirror_destroy(&u->mirror);
         free(u);
         return NULL;
     }
@@ -206,7 +177,7 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
         snprintf(err, errlen, "cannot start the window's thread: %s", strerror(r));
         camsep_ui_close(u->ui);
         pthread_mutex_destroy(&u->cb_lock);
-        pthread_mutex_destroy(&u->lock);
+        ui_box_mirror_destroy(&u->mirror);
         free(u);
         return NULL;
     }
@@ -257,12 +228,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
     st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
     char line[512], text[800];
     camsep_ui_format_status(&st, line, sizeof line);
-    pthread_mutex_lock(&u->lock);
-    if (now < u->message_until)
-        snprintf(text, sizeof text, "%s | %s", u->message, line);
-    else
-        snprintf(text, sizeof text, "%s", line);
-    pthread_mutex_unlock(&u->lock);
+    ui_box_mirror_status(&u->mirror, line, text, sizeof text);
     camsep_ui_set_status(u->ui, text);
 
     sync_boxes(u, &u->cfg_loop, 0); /* boxes changed by OSC or a preset */
@@ -286,7 +252,7 @@ void host_ui_close(host_ui *u)
     atomic_store(&u->stop, 1);
     pthread_join(u->thread, NULL); /* the thread closes the window */
     pthread_mutex_destroy(&u->cb_lock);
-    pthread_mutex_destroy(&u->lock);
+    ui_box_mirror_destroy(&u->mirror);
     free(u);
     ui_release_font_caches(); /* the program's end: clean LeakSanitizer runs */
 }
