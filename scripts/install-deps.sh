@@ -13,6 +13,7 @@ PACKAGES=(
   jackd2 jalv lilv-utils sordi liblo-tools    # host tests: jackd -d dummy, jalv, lv2apply/lv2info, Turtle, oscsend
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
+  rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
 )
 
 missing=()
