@@ -370,6 +370,15 @@ static void ui_get_boxes(void *user, camsep_box *boxes, int n)
     pthread_mutex_unlock(&k->lock);
 }
 
+/* Main thread (outside k->lock). */
+static void ui_get_name(void *user, int player, char *name, size_t size)
+{
+    capture_control *k = user;
+    pthread_mutex_lock(&k->lock);
+    snprintf(name, size, "%s", player >= 0 && player < k->n ? k->names[player] : "");
+    pthread_mutex_unlock(&k->lock);
+}
+
 static int ctl_start(capture_control *k, const capture_options *o, camsep_capture_runner *r, capture_app *app)
 {
     pthread_mutex_init(&k->lock, NULL);
@@ -552,7 +561,7 @@ int main(int argc, char **argv)
         const char *names[CAMSEP_CAPTURE_MAX_BOXES];
         for (int j = 0; j < opt.n_players; j++)
             names[j] = opt.players[j].name;
-        const capture_ui_host host = {ui_set_box, ui_get_boxes, &ctl};
+        const capture_ui_host host = {ui_set_box, ui_get_boxes, ui_get_name, &ctl};
         ui = capture_ui_open(PROG, names, opt.n_players, &host, err, sizeof err);
         if (!ui) /* not fatal: the priors matter, the window is a convenience */
             fprintf(stderr, "%s: no window: %s\n", PROG, err);

@@ -49,6 +49,21 @@ static void sync_boxes(capture_ui *u, int force)
     ui_box_mirror_show(&u->mirror, u->ui, boxes, u->n, force);
 }
 
+/* Under cb_lock: names changed by OSC into the window. */
+static void sync_names(capture_ui *u)
+{
+    if (!u->host.get_name)
+        return;
+    for (int j = 0; j < u->n; j++) {
+        char name[NAME_LEN];
+        u->host.get_name(u->host.user, j, name, sizeof name);
+        if (strcmp(name, u->names[j])) {
+            memcpy(u->names[j], name, sizeof name);
+            camsep_ui_set_player_label(u->ui, j, name, NULL);
+        }
+    }
+}
+
 /* ---- callbacks (the library's UI thread) ---- */
 
 static void on_box(void *user, int player, const camsep_box *box, const camsep_box *normalised)
@@ -158,8 +173,10 @@ int capture_ui_update(capture_ui *u, const capture_ui_info *info)
     camsep_ui_set_status(u->ui, text);
 
     pthread_mutex_lock(&u->cb_lock); /* the host's state stays valid until capture_ui_stop */
-    if (!u->detached)
+    if (!u->detached) {
         sync_boxes(u, 0); /* boxes changed by OSC or SIGHUP */
+        sync_names(u);
+    }
     pthread_mutex_unlock(&u->cb_lock);
     return closed;
 }

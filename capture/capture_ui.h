@@ -8,8 +8,8 @@
  * - A box edited in the window goes to host->set_box, which camsep-capture
  *   routes through the control path OSC uses (under its control lock); the
  *   window then shows host->get_boxes again, so the window, OSC and SIGHUP
- *   reloads never disagree. Boxes changed elsewhere reach the window at the
- *   next update.
+ *   reloads never disagree. Boxes changed elsewhere, and names changed by
+ *   OSC (host->get_name), reach the window at the next update.
  * - Removing a box is refused (the capture runner analyses one box per
  *   player): the box stays and the status line says why.
  * - Meters (motion per player) and the status line (camera state and fps,
@@ -41,6 +41,8 @@ typedef struct capture_ui_host {
     int (*set_box)(void *user, int player, const camsep_box *box, char *err, size_t errlen);
     /* UI or main thread: the boxes in use, one per player (n of them). */
     void (*get_boxes)(void *user, camsep_box *boxes, int n);
+    /* Main thread, may be NULL: player's current name (renamed by OSC). */
+    void (*get_name)(void *user, int player, char *name, size_t size);
     void *user;
 } capture_ui_host;
 

@@ -6,7 +6,8 @@
 #  - an XTest drag moves player 1's box onto player 2's moving patch: the
 #    control path applies it ("ui: box 1" line), the priors published for
 #    player 1 now follow that motion, and OSC (--osc-port 0) reports the new
-#    box; a box set over OSC shows in the window;
+#    box; a box set over OSC shows in the window, and a name set over OSC
+#    relabels its box;
 #  - Delete on a box is refused (every player keeps a box);
 #  - the window's close button ends camsep-capture with status 0, like SIGTERM;
 #  - the display going away leaves it running (priors still published), and
@@ -81,6 +82,12 @@ S
 "$py" "$client" "$PORT" "$tmp/s.txt" >"$tmp/client.log" 2>&1 || fail "OSC script"
 cat "$tmp/client.log"
 "$X" picture "$title" 2 180,70,100,100 20,120,80,60 || fail "the window does not show the box set over OSC"
+
+# A name set over OSC relabels the box: a long one fills the label strip.
+"$X" label "$title" 2 2 20,120,80,60 narrow || fail "player 2's label before the rename"
+echo "udp /camsep/player/2/name s:mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm" >"$tmp/s.txt"
+"$py" "$client" "$PORT" "$tmp/s.txt" >>"$tmp/client.log" 2>&1 || fail "OSC rename"
+"$X" label "$title" 2 2 20,120,80,60 wide || fail "the window did not show player 2's new name"
 
 # Delete: refused, the box stays.
 "$X" click-key "$title" 2 270 100 Delete >/dev/null || fail "click-key Delete"

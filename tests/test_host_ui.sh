@@ -9,6 +9,7 @@
 #    player 2's motion (player 1's motion meter, which shows the prior the
 #    engine used, rises);
 #  - Delete on a box is refused (every player keeps a box);
+#  - a name set over OSC relabels the player's box;
 #  - the window's close button ends camsep-jack with status 0, like SIGTERM.
 # Skips (77) without Xvfb or jackd.
 # Usage: test_host_ui.sh CAMSEP_JACK TEST_HOST_UI_X
@@ -44,10 +45,12 @@ start_jackd "$tmp/jackd.log" || skip_no_jackd test_host_ui "$tmp/jackd.log"
 title="camsep-jack: uitest"
 B1=20,70,100,100 B2=190,70,110,100
 "$J" --name uitest --ui --player violin --box $B1 --player cello --box $B2 --video "$tmp/stage.y4m" --loop \
-  --status-interval 1 >"$tmp/jack.log" 2>&1 &
+  --status-interval 1 --osc-port 0 >"$tmp/jack.log" 2>&1 &
 camsep_pid=$!
 for _ in $(seq 100); do grep -q "running, 2 stems" "$tmp/jack.log" && break; sleep 0.1; done
 grep -q "running, 2 stems" "$tmp/jack.log" || fail "camsep-jack did not start"
+PORT=$(grep -o 'OSC control on port [0-9]*' "$tmp/jack.log" | grep -o '[0-9]*$')
+[ -n "$PORT" ] || fail "no OSC port line"
 
 "$X" picture "$title" 2 $B1 $B2 || fail "the window's picture or boxes"
 
@@ -83,6 +86,13 @@ grep "keeps its box" "$tmp/jack.log" || fail "removing a box was not refused"
 "$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape"
 "$X" picture "$title" 2 180,70,100,100 $B2 || fail "a box is gone after Delete"
 grep -q "ui: box 2" "$tmp/jack.log" && fail "Delete changed player 2's box"
+
+# A name set over OSC relabels the box: a long one fills the label strip.
+"$X" label "$title" 2 2 $B2 narrow || fail "player 2's label before the rename"
+echo "udp /camsep/player/2/name s:mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm" >"$tmp/rename.txt"
+/usr/bin/python3 "$(dirname "$0")/test_host_osc_client.py" "$PORT" "$tmp/rename.txt" >"$tmp/osc.log" 2>&1 ||
+  fail "OSC rename: $(cat "$tmp/osc.log")"
+"$X" label "$title" 2 2 $B2 wide || fail "the window did not show player 2's new name"
 
 # Draw a new box on a still part of the stage and give it to player 1 (key 1):
 # the session takes it, and player 1's prior follows the stillness there.

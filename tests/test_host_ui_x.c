@@ -10,6 +10,8 @@
  *   test_host_ui_x motion TITLE NP P             the filled share of player P's motion bar
  *   test_host_ui_x drag TITLE NP FX0 FY0 FX1 FY1 (frame pixels)
  *   test_host_ui_x click-key TITLE NP FX FY KEYSYM  click at a frame point, then a key
+ *   test_host_ui_x label TITLE NP P X,Y,W,H wide|narrow  whether player P's label strip
+ *                                                reaches the right end of its box
  *   test_host_ui_x close TITLE
  *
  * The display is $DISPLAY. Exit 0, or 1 with a message.
@@ -208,6 +210,47 @@ static int cmd_picture(win *x, int n_boxes, char **boxes)
     return 0;
 }
 
+/* How much of player p's colour a pixel is: p = alpha * colour + a grey, least squares. */
+static double colour_share(const double p[3], int player)
+{
+    double c[3];
+    ui_player_colour(player, c);
+    const double pm = (p[0] + p[1] + p[2]) / 3.0, cm = (c[0] + c[1] + c[2]) / 3.0;
+    double pc = 0.0, cc = 0.0;
+    for (int i = 0; i < 3; i++) {
+        pc += (p[i] - pm) * (c[i] - cm);
+        cc += (c[i] - cm) * (c[i] - cm);
+    }
+    return pc / cc;
+}
+
+/* Player p's label strip at the right end of its box (4 window pixels below
+ * its top, 6 left of its right edge: no outline, handle or glyph there): the
+ * label's background (90 % the player's colour) when the label is as wide as
+ * the box, the picture under the box's light tint (at most 50 %) when the
+ * label is shorter. Waits up to 10 s for the wanted one. */
+static int cmd_label(win *x, int p, const char *box, int want_wide)
+{
+    double bx, by, bw, bh, wx0, wy0, wx1, wy1, rgb[3] = {0, 0, 0}, share = 0.0;
+    if (sscanf(box, "%lf,%lf,%lf,%lf", &bx, &by, &bw, &bh) != 4)
+        die("a box is X,Y,W,H");
+    ui_layout_frame_to_window(&x->l, bx, by, &wx0, &wy0);
+    ui_layout_frame_to_window(&x->l, bx + bw, by + bh, &wx1, &wy1);
+    const double until = now_s() + 10.0;
+    while (now_s() < until) {
+        pixel_at(x, wx1 - 6.0, wy0 + 4.0, rgb);
+        share = colour_share(rgb, p);
+        if (want_wide ? share > 0.8 : share < 0.6) {
+            printf("label: %s (colour share %.2f)\n", want_wide ? "wide" : "narrow", share);
+            return 0;
+        }
+        sleep_ms(50);
+    }
+    fprintf(stderr, "test_host_ui_x: player %d's label is not %s: %.3f %.3f %.3f, colour share %.2f\n", p + 1,
+            want_wide ? "wide" : "narrow", rgb[0], rgb[1], rgb[2], share);
+    return 1;
+}
+
 /* The share of player p's motion bar that is filled (its colour, not the bar's background). */
 static int cmd_motion(win *x, int p)
 {
@@ -325,6 +368,8 @@ int main(int argc, char **argv)
         rc = cmd_drag(&x, atof(argv[4]), atof(argv[5]), atof(argv[6]), atof(argv[7]));
     else if (!strcmp(cmd, "click-key") && argc == 7)
         rc = cmd_click_key(&x, atof(argv[4]), atof(argv[5]), argv[6]);
+    else if (!strcmp(cmd, "label") && argc == 7 && (!strcmp(argv[6], "wide") || !strcmp(argv[6], "narrow")))
+        rc = cmd_label(&x, atoi(argv[4]) - 1, argv[5], !strcmp(argv[6], "wide"));
     else if (!strcmp(cmd, "close"))
         rc = cmd_close(&x);
     else

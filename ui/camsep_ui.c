@@ -40,6 +40,8 @@ struct camsep_ui {
     pthread_mutex_t lock;
     camsep_box host_box[CAMSEP_UI_MAX_PLAYERS];
     int host_n, boxes_new;
+    char host_name[CAMSEP_UI_MAX_PLAYERS][NAME_LEN], host_instrument[CAMSEP_UI_MAX_PLAYERS][NAME_LEN];
+    int labels_new;
     float motion[CAMSEP_UI_MAX_PLAYERS], level[CAMSEP_UI_MAX_PLAYERS];
     float level_max[CAMSEP_UI_MAX_PLAYERS]; /* highest level since the UI last looked (NaN: none) */
     char status[STATUS_LEN];
@@ -94,6 +96,15 @@ void camsep_ui_config_default(camsep_ui_config *cfg)
     cfg->max_fps = 30.0;
 }
 
+static void set_label(char *name, char *instrument, int player, const char *new_name, const char *new_instrument)
+{
+    if (new_name && new_name[0])
+        snprintf(name, NAME_LEN, "%s", new_name);
+    else
+        snprintf(name, NAME_LEN, "player %d", player + 1);
+    snprintf(instrument, NAME_LEN, "%s", new_instrument ? new_instrument : "");
+}
+
 camsep_ui *camsep_ui_open(const camsep_ui_config *cfg, char *err, size_t errlen)
 {
     if (!cfg || cfg->n_players < 1 || cfg->n_players > CAMSEP_UI_MAX_PLAYERS) {
@@ -108,11 +119,9 @@ camsep_ui *camsep_ui_open(const camsep_ui_config *cfg, char *err, size_t errlen)
     ui->cb = cfg->callbacks;
     ui->n = cfg->n_players;
     for (int j = 0; j < ui->n; j++) {
-        if (cfg->player_name[j] && cfg->player_name[j][0])
-            snprintf(ui->name[j], NAME_LEN, "%s", cfg->player_name[j]);
-        else
-            snprintf(ui->name[j], NAME_LEN, "player %d", j + 1);
-        snprintf(ui->instrument[j], NAME_LEN, "%s", cfg->instrument[j] ? cfg->instrument[j] : "");
+        set_label(ui->name[j], ui->instrument[j], j, cfg->player_name[j], cfg->instrument[j]);
+        memcpy(ui->host_name[j], ui->name[j], NAME_LEN);
+        memcpy(ui->host_instrument[j], ui->instrument[j], NAME_LEN);
         ui->motion[j] = ui->level[j] = ui->level_max[j] = NAN;
         ui->shown_motion[j] = ui->shown_level[j] = NAN;
         ui_peak_reset(&ui->peak[j]);
@@ -278,6 +287,12 @@ static void absorb(camsep_ui *ui, double t)
         n_boxes = ui->host_n;
         memcpy(boxes, ui->host_box, sizeof boxes);
         ui->boxes_new = 0;
+    }
+    if (ui->labels_new) {
+        memcpy(ui->name, ui->host_name, sizeof ui->name);
+        memcpy(ui->instrument, ui->host_instrument, sizeof ui->instrument);
+        ui->labels_new = 0;
+        ui->dirty = 1;
     }
     for (int j = 0; j < ui->n; j++) {
         ui->shown_motion[j] = ui->motion[j];
@@ -514,6 +529,18 @@ int camsep_ui_set_boxes(camsep_ui *ui, const camsep_box *boxes, int n)
         ui->host_box[j] = j < n ? boxes[j] : (camsep_box){0.0f, 0.0f, 0.0f, 0.0f};
     ui->host_n = n;
     ui->boxes_new = 1;
+    pthread_mutex_unlock(&ui->lock);
+    wake(ui);
+    return 0;
+}
+
+int camsep_ui_set_player_label(camsep_ui *ui, int player, const char *name, const char *instrument)
+{
+    if (player < 0 || player >= ui->n)
+        return -1;
+    pthread_mutex_lock(&ui->lock);
+    set_label(ui->host_name[player], ui->host_instrument[player], player, name, instrument);
+    ui->labels_new = 1;
     pthread_mutex_unlock(&ui->lock);
     wake(ui);
     return 0;

@@ -23,7 +23,8 @@
  *   set-up:    camsep_ui_open, camsep_ui_start, camsep_ui_close
  *   any thread (short mutex, never waits for drawing; not real-time safe):
  *              camsep_ui_push_frame, camsep_ui_set_boxes, camsep_ui_set_meters,
- *              camsep_ui_set_status, camsep_ui_set_status_info, camsep_ui_get_stats
+ *              camsep_ui_set_status, camsep_ui_set_status_info, camsep_ui_set_player_label,
+ *              camsep_ui_get_stats
  *   UI thread: camsep_ui_run_once (the thread that calls it is the UI thread;
  *              after camsep_ui_start the library's own thread is), camsep_ui_screenshot,
  *              and every callback.
@@ -111,6 +112,10 @@ int camsep_ui_set_boxes(camsep_ui *ui, const camsep_box *boxes, int n);
  * level_db: output level per player in dB (NaN or -inf: silent). Either may be NULL. */
 void camsep_ui_set_meters(camsep_ui *ui, const float *motion, const float *level_db, int n);
 void camsep_ui_set_status(camsep_ui *ui, const char *text); /* copied, one line */
+/* A player's label as camsep_ui_config gives it at open: name (NULL or "":
+ * "player N") and instrument (NULL or "": not shown), both copied. For renames
+ * and instrument changes while the window is open. -1 if player is invalid. */
+int camsep_ui_set_player_label(camsep_ui *ui, int player, const char *name, const char *instrument);
 void camsep_ui_set_status_info(camsep_ui *ui, const camsep_ui_status *st);
 void camsep_ui_get_stats(camsep_ui *ui, camsep_ui_stats *st);
 

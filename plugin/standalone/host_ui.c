@@ -22,7 +22,8 @@ struct host_ui {
     camsep_ui *ui;
     char program[64];
     int n_players;
-    char names[CAMSEP_UI_MAX_PLAYERS][HOST_LABEL_LEN];
+    char names[CAMSEP_UI_MAX_PLAYERS][HOST_LABEL_LEN];      /* as shown; under cb_lock after open */
+    char instruments[CAMSEP_UI_MAX_PLAYERS][HOST_NAME_LEN]; /* as shown ("": none); control loop */
     host_frame_hook hook;
     pthread_t thread;
     atomic_int stop, closed, lost;
@@ -53,6 +54,40 @@ static void sync_boxes(host_ui *u, host_config *cfg, int force)
         if (cfg->players[j].has_box)
             boxes[j] = cfg->players[j].box;
     ui_box_mirror_show(&u->mirror, u->ui, boxes, u->n_players, force);
+}
+
+/* The label a player is shown with: its label or name, and its instrument
+ * (or dictionary file) when that says something more ("" otherwise). */
+static void player_label(const host_player *p, char name[HOST_LABEL_LEN], char instrument[HOST_NAME_LEN])
+{
+    snprintf(name, HOST_LABEL_LEN, "%s", p->label[0] ? p->label : p->name);
+    if (p->instrument[0]) {
+        snprintf(instrument, HOST_NAME_LEN, "%s", p->instrument);
+    } else if (p->dictionary[0]) {
+        const char *base = strrchr(p->dictionary, '/');
+        snprintf(instrument, HOST_NAME_LEN, "%.31s", base ? base + 1 : p->dictionary); /* a label: cut is fine */
+    } else {
+        snprintf(instrument, HOST_NAME_LEN, "%s", p->name); /* the instrument defaults to the name */
+    }
+    if (!strcmp(instrument, name))
+        instrument[0] = '\0';
+}
+
+/* Control loop: names and instruments changed by OSC, a preset or NSM into
+ * the window. cfg is the session's configuration, just read. */
+static void sync_labels(host_ui *u, const host_config *cfg)
+{
+    for (int j = 0; j < u->n_players && j < cfg->n_players; j++) {
+        char name[HOST_LABEL_LEN], instrument[HOST_NAME_LEN];
+        player_label(&cfg->players[j], name, instrument);
+        if (!strcmp(name, u->names[j]) && !strcmp(instrument, u->instruments[j]))
+            continue;
+        pthread_mutex_lock(&u->cb_lock); /* on_box reads the names */
+        memcpy(u->names[j], name, sizeof name);
+        pthread_mutex_unlock(&u->cb_lock);
+        memcpy(u->instruments[j], instrument, sizeof instrument);
+        camsep_ui_set_player_label(u->ui, j, name, instrument);
+    }
 }
 
 /* ---- callbacks (the window's thread) ---- */
@@ -148,20 +183,10 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
         snprintf(title, sizeof title, "%s", program);
     uc.title = title;
     uc.n_players = u->n_players > 0 ? u->n_players : 1;
-    char instr[CAMSEP_UI_MAX_PLAYERS][HOST_NAME_LEN];
     for (int j = 0; j < u->n_players; j++) {
-        const host_player *p = &cfg->players[j];
-        snprintf(u->names[j], sizeof u->names[j], "%s", p->label[0] ? p->label : p->name);
-        if (p->instrument[0]) {
-            snprintf(instr[j], sizeof instr[j], "%s", p->instrument);
-        } else if (p->dictionary[0]) {
-            const char *base = strrchr(p->dictionary, '/');
-            snprintf(instr[j], sizeof instr[j], "%.31s", base ? base + 1 : p->dictionary); /* a label: cut is fine */
-        } else {
-            snprintf(instr[j], sizeof instr[j], "%s", p->name); /* the instrument defaults to the name */
-        }
+        player_label(&cfg->players[j], u->names[j], u->instruments[j]);
         uc.player_name[j] = u->names[j];
-        uc.instrument[j] = strcmp(instr[j], u->names[j]) ? instr[j] : NULL;
+        uc.instrument[j] = u->instruments[j];
     }
     uc.callbacks = (camsep_ui_callbacks){on_box, on_close, on_lost, u};
     u->ui = camsep_ui_open(&uc, err, errlen);
@@ -232,6 +257,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
     camsep_ui_set_status(u->ui, text);
 
     sync_boxes(u, &u->cfg_loop, 0); /* boxes changed by OSC or a preset */
+    sync_labels(u, &u->cfg_loop);
     return closed;
 }
 

@@ -569,6 +569,8 @@ static int test_threaded(void)
     const camsep_box boxes[2] = {{20, 20, 100, 80}, {180, 120, 100, 80}};
     CHECK(camsep_ui_set_boxes(ui, boxes, 2) == 0);
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
+    CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
+    CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
     const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
