@@ -76,6 +76,8 @@ def parse_args(argv):
     ap.add_argument("--train-iterations", type=int, default=200, help="camsep-train iterations (default 200)")
     ap.add_argument("--activity-strength", default="0.3",
                     help="activity-prior strength for the prior rows (default 0.3, the engine default)")
+    ap.add_argument("--motion-knee", default=None,
+                    help="camsep-process --motion-knee for the camera runs (default: its own, 0.5)")
     ap.add_argument("--size", default="320x240", help="video frame size (default 320x240)")
     ap.add_argument("--fps", type=float, default=30.0, help="video frame rate (default 30)")
     ap.add_argument("--hires", default="640x480",
@@ -221,6 +223,7 @@ def evaluate_mixture(job):
     # settings: (name, extra camsep-process options, priors csv, (times, P, delay) for diagnostics)
     settings = [("audio-only", [], None, None), ("true-act", [], act_path, None)]
     videos = {}
+    knee = ["--motion-knee", args.motion_knee] if args.motion_knee else []
     t_render = 0.0
     for name, sopts, delay in args.cond:
         key = tuple(sopts)
@@ -235,14 +238,14 @@ def evaluate_mixture(job):
             y4m_delay(vpath, dpath, frames)
             vpath = dpath
         t_render += time.monotonic() - t0
-        opts = ["--video", vpath, "--camera-latency", "0"] + [x for b in boxes for x in ("--box", b)]
+        opts = ["--video", vpath, "--camera-latency", "0"] + [x for b in boxes for x in ("--box", b)] + knee
         settings.append((name, opts, None, delay))
     if args.hires:
         t0 = time.monotonic()
         vpath = os.path.join(wdir, "scene-hires.y4m")
         boxes = render(tools["scene"], act_path, J, vpath, args.hires, args.fps, dur, [], seed)
         t_render += time.monotonic() - t0
-        settings.append(("cam-" + args.hires, ["--video", vpath] + [x for b in boxes for x in ("--box", b)],
+        settings.append(("cam-" + args.hires, ["--video", vpath] + [x for b in boxes for x in ("--box", b)] + knee,
                          None, 0.0))
     result["render_seconds"] = t_render
 

@@ -250,6 +250,7 @@ typedef struct capture_control {
     camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
     char names[CAMSEP_CAPTURE_MAX_BOXES][CAMSEP_OSC_NAME_MAX];
     float latency_s;
+    float knee;
 } capture_control;
 
 /* Under k->lock, after k->boxes changed: the preview writer picks them up
@@ -312,6 +313,14 @@ static int ctl_submit(const camsep_osc_command *c, void *user)
     case CAMSEP_OSC_CMD_PLAYER_NAME: /* validated: at most 63 bytes */
         snprintf(k->names[c->player], sizeof k->names[0], "%.63s", c->text);
         break;
+    case CAMSEP_OSC_CMD_MOTION_KNEE:
+        if (camsep_capture_runner_set_knee(k->runner, c->value)) {
+            camsep_osc_refuse(k->osc, "motion knee: out of range 0.1..2");
+            rc = -1;
+        } else {
+            k->knee = c->value;
+        }
+        break;
     case CAMSEP_OSC_CMD_CAMERA_LATENCY:
         k->latency_s = c->value;
         atomic_store(&k->app->latency_ns, (int64_t)llround((double)c->value * 1e9));
@@ -344,6 +353,7 @@ static void ctl_get_state(camsep_osc_state *st, void *user)
         p->level_db = -INFINITY; /* no audio here */
     }
     st->camera_latency_s = k->latency_s;
+    st->motion_knee = k->knee;
     snprintf(st->camera_state, sizeof st->camera_state, "%s",
              (int)cs.state >= 0 && (int)cs.state < 4 ? names[cs.state] : "unknown");
     st->camera_fps = (float)cs.fps;
@@ -386,6 +396,8 @@ static int ctl_start(capture_control *k, const capture_options *o, camsep_captur
     k->app = app;
     k->n = o->n_players;
     k->latency_s = (float)o->camera_latency_s;
+    k->knee = (float)o->motion_knee;
+    camsep_capture_runner_set_knee(r, k->knee); /* in range: the option parser checked it */
     for (int j = 0; j < o->n_players; j++) {
         k->boxes[j] = o->players[j].box;
         snprintf(k->names[j], sizeof k->names[0], "%s", o->players[j].name);

@@ -31,11 +31,15 @@ static void usage(void)
            "                         or osc.tcp://HOST:PORT/ (docs/capture-osc.md)\n"
            "  --osc-prefix PATH      OSC address prefix (default /camsep)\n"
            "  --osc-port PORT        OSC control server on UDP and TCP PORT (default off; 0 = any free\n"
-           "                         port): boxes, names, camera latency, status (plugin/osc/README.md)\n"
+           "                         port): boxes, names, camera latency, motion knee, status\n"
+           "                         (plugin/osc/README.md)\n"
            "  --osc-no-tcp           the control server on UDP only\n"
            "  --osc-doc              print the OSC address space and exit\n"
            "  --camera-latency S     the camera shows events S seconds late: published times are\n"
            "                         capture time - S (default 0; set it here or in the host, not both)\n"
+           "  --motion-knee K        share of a player's usual motion read as fully playing, 0.1..2\n"
+           "                         (default 0.5: who plays, robust to sway; 1 grades the prior by\n"
+           "                         motion, for a calm stage)\n"
            "  --status-interval S    a status line on stderr every S seconds (default 0: none)\n"
            "  --duration S           stop after S seconds\n"
            "  --frames N             stop after N frames\n"
@@ -85,6 +89,7 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
     o->spec.pace = 1;
     o->shm_name = "/camsep";
     o->osc_prefix = "/camsep";
+    o->motion_knee = CAMSEP_MOTION_KNEE_DEFAULT;
     int no_shm = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -125,6 +130,8 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             o->osc_doc = 1;
         } else if (!strcmp(a, "--camera-latency")) {
             o->camera_latency_s = cli_float(PROG, a, VALUE, -10.0, 10.0);
+        } else if (!strcmp(a, "--motion-knee")) {
+            o->motion_knee = cli_float(PROG, a, VALUE, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
         } else if (!strcmp(a, "--status-interval")) {
             o->status_interval_s = cli_float(PROG, a, VALUE, 0.0, 3600.0);
         } else if (!strcmp(a, "--duration")) {

@@ -27,6 +27,7 @@ typedef struct capture_options {
     int osc_no_tcp;
     int osc_doc;             /* --osc-doc: print the address space and exit */
     double camera_latency_s;
+    double motion_knee;       /* share of a player's usual motion read as playing (motion_energy.h) */
     double status_interval_s; /* 0: no status lines */
     double duration_s;        /* 0: until the end, or a signal */
     uint64_t max_frames;      /* 0: no limit */

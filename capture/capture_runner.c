@@ -73,6 +73,8 @@ struct camsep_capture_runner {
     box_mailbox mailbox;
     box_set boxes; /* capture thread: the boxes in use */
     _Atomic int frame_width, frame_height; /* for set_boxes on the control thread */
+    _Atomic float knee;    /* set_knee; the capture thread applies it */
+    float knee_applied;    /* capture thread: the knee r->vp uses */
 
     atomic_uint_fast64_t status_seq; /* odd while the capture thread writes the status */
     _Atomic uint64_t status_word[STATUS_WORDS];
@@ -319,6 +321,14 @@ static void become_lost(camsep_capture_runner *r, int64_t now, const char *why)
         camsep_video_priors_reset(r->vp);
 }
 
+/* A knee changed by set_knee, or a rebuilt analysis: the knee into it. */
+static void apply_knee(camsep_capture_runner *r)
+{
+    const float k = atomic_load_explicit(&r->knee, memory_order_relaxed);
+    if (r->vp && k != r->knee_applied && camsep_video_priors_set_knee(r->vp, k) == 0)
+        r->knee_applied = k;
+}
+
 /* The analysis for the source's current frame size (a camera may come back
  * from a reopen with another size). 0, or -1 when the boxes do not fit. */
 static int fit_analysis(camsep_capture_runner *r, int width, int height)
@@ -329,6 +339,8 @@ static int fit_analysis(camsep_capture_runner *r, int width, int height)
     camsep_video_priors_free(r->vp);
     r->vp = camsep_video_priors_create(width, height, r->src->frame_rate, r->boxes.box, r->boxes.n, err,
                                        sizeof err);
+    r->knee_applied = (float)CAMSEP_MOTION_KNEE_DEFAULT; /* what a new analysis starts with */
+    apply_knee(r);
     note_source(r);
     r->status.st.width = width;
     r->status.st.height = height;
@@ -431,6 +443,7 @@ static void *capture_thread(void *arg)
     char err[256];
     while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
         apply_boxes(r);
+        apply_knee(r);
         camsep_frame f;
         err[0] = '\0';
         camsep_source_status s = camsep_frame_source_read(r->src, &f, READ_TIMEOUT_MS, err, sizeof err);
@@ -518,6 +531,8 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
     note_source(r);
     r->status.st.state = CAMSEP_CAPTURE_RUNNING;
     atomic_init(&r->stop, 0);
+    atomic_init(&r->knee, (float)CAMSEP_MOTION_KNEE_DEFAULT);
+    r->knee_applied = (float)CAMSEP_MOTION_KNEE_DEFAULT;
     atomic_init(&r->status_seq, 0);
     for (size_t i = 0; i < STATUS_WORDS; i++)
         atomic_init(&r->status_word[i], r->status.word[i]);
@@ -543,6 +558,14 @@ int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *
     if (!boxes_valid(boxes, n_boxes, w, h))
         return -1;
     mailbox_post(&r->mailbox, boxes, n_boxes);
+    return 0;
+}
+
+int camsep_capture_runner_set_knee(camsep_capture_runner *r, float knee)
+{
+    if (!r || !(knee >= (float)CAMSEP_MOTION_KNEE_MIN && knee <= (float)CAMSEP_MOTION_KNEE_MAX))
+        return -1;
+    atomic_store_explicit(&r->knee, knee, memory_order_relaxed);
     return 0;
 }
 

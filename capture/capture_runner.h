@@ -9,7 +9,7 @@
  * pushes into the engine's prior ring.
  *
  * Threading: start/stop are set-up calls (they open devices, spawn and join
- * the thread). set_boxes and get_status may be called from any one control
+ * the thread). set_boxes, set_knee and get_status may be called from any one control
  * thread at a time; neither blocks the capture thread. The sink's callbacks run
  * on the capture thread.
  */
@@ -88,6 +88,9 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
  * that keeps its index keeps its statistics). Returns 0, or -1 if they are
  * invalid for the frame size (nothing changes). */
 int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *boxes, int n_boxes);
+/* Control: the motion knee (motion_energy.h; default 0.5), from the next
+ * frame on. 0, or -1 if outside CAMSEP_MOTION_KNEE_MIN..MAX (nothing changes). */
+int camsep_capture_runner_set_knee(camsep_capture_runner *r, float knee);
 /* Control: a consistent copy of the status. */
 void camsep_capture_runner_get_status(camsep_capture_runner *r, camsep_capture_status *st);
 /* Set-up: stops the thread, closes the source, frees. NULL is ignored. */

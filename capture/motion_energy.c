@@ -69,7 +69,7 @@ void camsep_motion_config_default(camsep_motion_config *cfg)
     cfg->reference_quantile = 0.95f;
     cfg->min_range = 0.0f;
     cfg->min_ratio = 3.0f;
-    cfg->knee = 0.5f;
+    cfg->knee = (float)CAMSEP_MOTION_KNEE_DEFAULT;
     cfg->global_motion = CAMSEP_GLOBAL_MEDIAN;
     cfg->noise_gate = 2.0f;
     cfg->occlusion_share = 0.35f;
@@ -133,6 +133,14 @@ void camsep_motion_free(camsep_motion *m)
     free(m->tu);
     free(m->row);
     free(m);
+}
+
+int camsep_motion_set_knee(camsep_motion *m, float knee)
+{
+    if (!m || !(knee > 0.0f && knee <= 10.0f))
+        return -1;
+    m->cfg.knee = knee;
+    return 0;
 }
 
 int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n)

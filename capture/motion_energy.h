@@ -48,6 +48,11 @@
 
 #define CAMSEP_MOTION_MAX_BOXES 8
 #define CAMSEP_MOTION_CHANNELS 5 /* box mean, then the 2x2 cells */
+/* The knee's range the programs offer (--motion-knee, OSC /motion_knee); doubles,
+ * so that option parsers take "0.1" itself. */
+#define CAMSEP_MOTION_KNEE_DEFAULT 0.5
+#define CAMSEP_MOTION_KNEE_MIN 0.1
+#define CAMSEP_MOTION_KNEE_MAX 2.0
 
 #if CAMSEP_MOTION_CHANNELS > CAMSEP_MAX_MOTION_CHANNELS || CAMSEP_MOTION_MAX_BOXES > CAMSEP_MAX_SOURCES
 #error "motion channels or boxes exceed what a camsep_prior holds"
@@ -74,7 +79,9 @@ typedef struct camsep_motion_config {
     float min_range;          /* reference - floor >= this, input pixels per frame; 0 = auto
                                  (0.3 x height / 480) */
     float min_ratio;          /* reference >= floor x this (3) */
-    float knee;               /* normalised energy at which p reaches 1 (0.5) */
+    float knee;               /* normalised energy at which p reaches 1 (0.5): 0.5 says "playing"
+                                 from half a player's usual motion on, robust to sway; 1 grades
+                                 p by how much they move (better on a calm stage) */
     camsep_global_motion global_motion;
     float noise_gate;         /* flow below this many times the median residual outside the
                                  boxes counts as noise and is not energy (2; 0 = off) */
@@ -99,6 +106,9 @@ int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n);
 int camsep_motion_boxes(const camsep_motion *m);
 void camsep_motion_reset_box(camsep_motion *m, int box);
 void camsep_motion_reset(camsep_motion *m); /* every box, and the clock */
+/* capture thread: a new knee (0 < knee <= 10), from the next update on; the
+ * statistics stay. -1 if invalid. */
+int camsep_motion_set_knee(camsep_motion *m, float knee);
 
 /* capture thread: one frame's flow, captured at timestamp_ns (CLOCK_MONOTONIC
  * or any monotonic clock; intervals matter). Returns 1 if the outputs were

@@ -55,6 +55,11 @@ camsep_video_priors *camsep_video_priors_create(int width, int height, double fr
     return vp;
 }
 
+int camsep_video_priors_set_knee(camsep_video_priors *vp, float knee)
+{
+    return vp ? camsep_motion_set_knee(vp->motion, knee) : -1;
+}
+
 void camsep_video_priors_free(camsep_video_priors *vp)
 {
     if (!vp)

@@ -31,6 +31,8 @@ int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *box
  * the frame produced no prior (the first one, or after a reset), -1 when the
  * frame does not have the size given at create. */
 int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out);
+/* capture thread: the motion knee (camsep_motion_set_knee). 0, or -1 if invalid. */
+int camsep_video_priors_set_knee(camsep_video_priors *vp, float knee);
 /* capture thread: forget the previous frame (after a camera gap or reopen). */
 void camsep_video_priors_reset(camsep_video_priors *vp);
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp);

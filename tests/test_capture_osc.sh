@@ -28,6 +28,10 @@ udp /camsep/player/1/name s:Anna
 expect tcp /camsep/player/1/name s Anna
 tcp /camsep/camera_latency 0.1f
 expect udp /camsep/camera_latency f 0.1
+expect tcp /camsep/motion_knee f 0.5
+udp /camsep/motion_knee 1.5f
+expect tcp /camsep/motion_knee f 1.5
+error udp /camsep/motion_knee 0i
 expect udp /camsep/status/camera sf running *
 error udp /camsep/player/1/gain -6f
 errtext "not available in camsep-capture"

@@ -213,6 +213,45 @@ static void test_file_priors(void)
     collector_free(&c);
 }
 
+/* Mean activity of the first player while it plays (frames 30..74 of 150),
+ * through a runner whose knee is set right after start (0: left alone). */
+static double playing_activity(const char *path, const camsep_box boxes[2], float knee)
+{
+    collector c;
+    collector_init(&c, 150);
+    camsep_capture_source_spec spec = file_spec(path, 0, 0);
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    if (knee > 0.0f)
+        CHECK(camsep_capture_runner_set_knee(r, knee) == 0);
+    CHECK(camsep_capture_runner_set_knee(r, 0.05f) == -1 && camsep_capture_runner_set_knee(r, 2.5f) == -1 &&
+          camsep_capture_runner_set_knee(r, NAN) == -1);
+    camsep_capture_status st;
+    CHECK(wait_state(r, CAMSEP_CAPTURE_ENDED, 30000, &st));
+    camsep_capture_runner_stop(r);
+    double sum = 0.0;
+    int n = 0;
+    for (int i = 29; i < 74 && i < c.n; i++, n++)
+        sum += c.prior[i].activity[0];
+    collector_free(&c);
+    CHECK(n == 45);
+    return sum / n;
+}
+
+/* A larger knee reads the same motion as less certainly playing. */
+static void test_knee(void)
+{
+    char path[300];
+    path_in_dir(path, sizeof path, "knee.y4m");
+    camsep_box boxes[2];
+    write_video(path, 150, 30.0, boxes);
+    const double p_default = playing_activity(path, boxes, 0.0f), p_graded = playing_activity(path, boxes, 2.0f);
+    printf("knee: the playing player's mean activity %.2f at the default knee, %.2f at knee 2\n", p_default, p_graded);
+    CHECK(p_default > 0.8 && p_graded < p_default - 0.15);
+}
+
 static void test_set_boxes(void)
 {
     const int frames = 200;
@@ -457,6 +496,7 @@ int main(void)
     test_bad_input();
     test_file_priors();
     test_set_boxes();
+    test_knee();
     test_fifo_lost_and_stop();
     test_loop();
     char cmd[400];

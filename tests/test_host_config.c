@@ -22,6 +22,7 @@ static const char GOOD[] = "# a quartet\n"
                            "camera-size = 640x480\n"
                            "camera-fps = 30\n"
                            "camera-latency = -0.04\n"
+                           "motion-knee = 1.25\n"
                            "loop = on\n"
                            "status-interval = 0.5\n"
                            "name = stage\n"
@@ -72,6 +73,7 @@ int main(void)
     CHECK(c.params.activity_strength == 1.5f && c.params.mask_power == 1.0f);
     CHECK(c.other == 1 && !strcmp(c.video, "/dev/video2") && c.camera_width == 640 && c.camera_height == 480);
     CHECK(c.camera_fps == 30.0 && c.camera_latency == -0.04 && c.loop == 1 && c.status_interval == 0.5);
+    CHECK(c.motion_knee == 1.25);
     CHECK(!strcmp(c.jack_name, "stage") && c.n_connect == 2 && !strcmp(c.connect[1].port, "system:playback_1"));
     CHECK(!strcmp(c.device, "hw:1"));
     CHECK(c.n_players == 2);
@@ -92,6 +94,7 @@ int main(void)
     CHECK_MSG(host_config_parse(&d, text, "written", err, sizeof err) == 0, "%s\n%s", err, text);
     CHECK(d.n_players == 2 && d.fft == 2048 && d.params.activity_strength == 1.5f && d.players[0].gain_db == -6.5f);
     CHECK(d.players[1].mute && d.players[1].box.x == 300.5f && d.n_connect == 2 && d.camera_latency == -0.04);
+    CHECK(d.motion_knee == 1.25);
     CHECK(!strcmp(d.players[0].instrument, "violin")); /* the implicit instrument is written out */
     free(text);
 
@@ -125,6 +128,7 @@ int main(void)
     expect_error("fft = 1024x\n", "t.conf:1: fft:");
     expect_error("prior-strength = 0,5\n", "t.conf:1: prior-strength: '0,5' is not a number");
     expect_error("mask-power = nan\n", "t.conf:1: mask-power");
+    expect_error("motion-knee = 0.05\n", "t.conf:1: motion-knee");
     expect_error("box = 1,2,3,4\n", "t.conf:1: 'box' belongs in a [player NAME] section");
     expect_error("[player a]\nfft = 1024\n", "t.conf:2: 'fft' is a global setting");
     expect_error("[player a]\nbox = 1,2,0,4\n", "t.conf:2: box:");

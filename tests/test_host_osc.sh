@@ -89,6 +89,9 @@ tcp /camsep/mask_power 1.5f
 expect udp /camsep/mask_power f 1.5
 udp /camsep/camera_latency 0.08f
 expect tcp /camsep/camera_latency f 0.08
+expect udp /camsep/motion_knee f 0.5
+udp /camsep/motion_knee 1i
+expect tcp /camsep/motion_knee f 1
 expect udp /camsep/status/xruns i *
 expect tcp /camsep/status/camera sf running *
 expect udp /camsep/status/dsp_load f *
@@ -100,10 +103,12 @@ expect udp /camsep/preset/store is 1 verse
 udp /camsep/player/1/gain -20f
 udp /camsep/player/1/instrument s:oboe
 udp /camsep/mask_power 3f
+udp /camsep/motion_knee 0.25f
 tcp /camsep/preset/recall s:verse
 expect udp /camsep/player/1/gain f -3
 expect udp /camsep/player/1/instrument s flute
 expect udp /camsep/mask_power f 1.5
+expect udp /camsep/motion_knee f 1
 expect udp /camsep/preset/recall is 1 verse
 tcp /camsep/preset/store 5i
 tcp /camsep/preset/recall 5i
@@ -119,6 +124,7 @@ error udp /camsep/player/1/dictionary s:/nonexistent.dict
 error tcp /camsep/preset/recall 7i
 errtext "no preset 7"
 error udp /camsep/player/1/box 0.9f 0.2f 0.3f 0.5f
+error udp /camsep/motion_knee 2.5f
 error udp /camsep/nosuch 1i
 error udp /camsep/status/xruns 1i
 expect udp /camsep/player/1/gain f -3

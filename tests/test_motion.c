@@ -446,6 +446,45 @@ static void time_constants(void)
     camsep_motion_free(m);
 }
 
+/* The knee: how much of a player's usual motion reads as fully playing. */
+static void knee(void)
+{
+    camsep_motion *m = camsep_motion_create(W, H, NULL);
+    camsep_box b = {0, 0, 100, 100};
+    CHECK(m && camsep_motion_set_boxes(m, &b, 1) == 0);
+    const double rate = 100.0;
+    int64_t t = 0;
+    float e[1][CAMSEP_MOTION_CHANNELS];
+    for (int i = 0; i < (int)(20 * rate); i++) { /* learn: 2 s rest (0.05), 2 s playing (2.0) */
+        const float x = (i / (int)(2 * rate)) % 2 ? 2.0f : 0.05f;
+        for (int k = 0; k < CAMSEP_MOTION_CHANNELS; k++)
+            e[0][k] = x;
+        t += (int64_t)(1e9 / rate);
+        camsep_motion_update_energies(m, (const float(*)[CAMSEP_MOTION_CHANNELS])e, 1, t);
+    }
+    /* then play at half the learnt range, 1 s per knee */
+    const float fl = camsep_motion_floor(m, 0, 0), ref = camsep_motion_reference(m, 0, 0);
+    const float knees[3] = {0.5f, 1.0f, 2.0f};
+    double p[3];
+    for (int q = 0; q < 3; q++) {
+        CHECK(camsep_motion_set_knee(m, knees[q]) == 0);
+        for (int i = 0; i < (int)rate; i++) {
+            for (int k = 0; k < CAMSEP_MOTION_CHANNELS; k++)
+                e[0][k] = fl + 0.5f * (ref - fl);
+            t += (int64_t)(1e9 / rate);
+            camsep_motion_update_energies(m, (const float(*)[CAMSEP_MOTION_CHANNELS])e, 1, t);
+        }
+        p[q] = camsep_motion_activity(m, 0);
+    }
+    printf("knee: at half the range from floor %.3f to reference %.3f, p = %.3f / %.3f / %.3f with knee 0.5 / 1 / 2\n",
+           fl, ref, p[0], p[1], p[2]);
+    /* smoothstep(0.5 / knee): 1, 0.5, 0.156 */
+    CHECK(p[0] > 0.97 && fabs(p[1] - 0.5) < 0.1 && fabs(p[2] - 0.156) < 0.08);
+    CHECK(camsep_motion_set_knee(m, 0.0f) == -1 && camsep_motion_set_knee(m, NAN) == -1 &&
+          camsep_motion_set_knee(m, 10.5f) == -1 && camsep_motion_set_knee(NULL, 1.0f) == -1);
+    camsep_motion_free(m);
+}
+
 /* A flow over two frame intervals (a dropped frame) counts as half per frame. */
 static void dropped_frame(void)
 {
@@ -559,6 +598,7 @@ int main(int argc, char **argv)
         occlusion();
     }
     time_constants();
+    knee();
     dropped_frame();
     no_allocation();
 #ifdef CAMSEP_SANITIZED

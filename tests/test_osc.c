@@ -57,6 +57,7 @@ static void fake_reset(void)
     fstate.prior_strength = 0.3f;
     fstate.mask_power = 2.0f;
     fstate.camera_latency_s = 0.08f;
+    fstate.motion_knee = 0.5f;
     fstate.xruns = 2;
     snprintf(fstate.camera_state, sizeof fstate.camera_state, "running");
     fstate.camera_fps = 30.0f;
@@ -96,6 +97,7 @@ static void apply(const camsep_osc_command *c)
     case CAMSEP_OSC_CMD_PRIOR_STRENGTH: fstate.prior_strength = c->value; break;
     case CAMSEP_OSC_CMD_MASK_POWER: fstate.mask_power = c->value; break;
     case CAMSEP_OSC_CMD_CAMERA_LATENCY: fstate.camera_latency_s = c->value; break;
+    case CAMSEP_OSC_CMD_MOTION_KNEE: fstate.motion_knee = c->value; break;
     case CAMSEP_OSC_CMD_PRESET_RECALL:
     case CAMSEP_OSC_CMD_PRESET_STORE:
         fstate.preset_index = c->index;
@@ -507,6 +509,13 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     k = set_ok(&c, "/camsep/camera_latency", "f", 0.12);
     CHECK(k.kind == CAMSEP_OSC_CMD_CAMERA_LATENCY && k.value == 0.12f);
     query(&c, "/camsep/camera_latency", E(CAMSEP_OSC_E_CAMERA_LATENCY), -1);
+    k = set_ok(&c, "/camsep/motion_knee", "i", 1);
+    CHECK(k.kind == CAMSEP_OSC_CMD_MOTION_KNEE && k.value == 1.0f);
+    k = set_ok(&c, "/camsep/motion_knee", "d", 0.1); /* the range's own ends pass, as floats and doubles */
+    CHECK(k.value == 0.1f);
+    k = set_ok(&c, "/camsep/motion_knee", "f", 2.0);
+    CHECK(k.value == 2.0f);
+    query(&c, "/camsep/motion_knee", E(CAMSEP_OSC_E_MOTION_KNEE), -1);
     k = set_ok(&c, "/camsep/preset/recall", "i", 3);
     CHECK(k.kind == CAMSEP_OSC_CMD_PRESET_RECALL && k.index == 3 && k.text[0] == '\0');
     k = set_ok(&c, "/camsep/preset/recall", "f", 7.0);
@@ -522,6 +531,7 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     query(&c, "/camsep/preset/store", E(CAMSEP_OSC_E_PRESET_STORE), -1);
     seen[CAMSEP_OSC_E_BYPASS] = seen[CAMSEP_OSC_E_PRIOR_STRENGTH] = seen[CAMSEP_OSC_E_MASK_POWER] = 1;
     seen[CAMSEP_OSC_E_CAMERA_LATENCY] = seen[CAMSEP_OSC_E_PRESET_RECALL] = seen[CAMSEP_OSC_E_PRESET_STORE] = 1;
+    seen[CAMSEP_OSC_E_MOTION_KNEE] = 1;
     /* status */
     query(&c, "/camsep/status/xruns", E(CAMSEP_OSC_E_STATUS_XRUNS), -1);
     query(&c, "/camsep/status/camera", E(CAMSEP_OSC_E_STATUS_CAMERA), -1);
@@ -595,6 +605,8 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(range, "mask power", "/camsep/mask_power", "f", 0.25);
     REJ(range, "prior", "/camsep/prior_strength", "f", -0.1);
     REJ(range, "latency", "/camsep/camera_latency", "d", 2.5);
+    REJ(range, "knee low", "/camsep/motion_knee", "f", 0.05);
+    REJ(range, "knee high", "/camsep/motion_knee", "i", 3);
     REJ(range, "preset 0", "/camsep/preset/recall", "i", 0);
     REJ(range, "preset 2.5", "/camsep/preset/recall", "f", 2.5);
     REJ(range, "preset 1000", "/camsep/preset/store", "i", 1000);

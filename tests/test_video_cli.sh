@@ -83,6 +83,22 @@ done
 for s in stem1 stem2; do
   cmp -s "$tmp/video/$s.wav" "$tmp/pipe/$s.wav" || fail "--video - (stdin) changes $s"
 done
+# The motion knee: 0.5 is the default; 2 reads the same motion as weaker priors.
+"$P" "${common[@]}" -o "$tmp/knee05" --video "$tmp/stage.y4m" "${boxes[@]}" --motion-knee 0.5
+for s in stem1 stem2; do
+  cmp -s "$tmp/video/$s.wav" "$tmp/knee05/$s.wav" || fail "--motion-knee 0.5 is not the default ($s differs)"
+done
+"$P" "${common[@]}" -o "$tmp/knee05" --video "$tmp/stage.y4m" "${boxes[@]}" --report "$tmp/knee05.csv"
+"$P" "${common[@]}" -o "$tmp/knee2" --video "$tmp/stage.y4m" "${boxes[@]}" --motion-knee 2 --report "$tmp/knee2.csv"
+"$py" - "$tmp/knee05.csv" "$tmp/knee2.csv" <<'PY' || fail "--motion-knee 2"
+import csv, sys
+def mean_priors(path):  # over frames where the camera says someone plays (the first player, 0.3-1.4 s)
+    rows = [r for r in csv.DictReader(open(path)) if 0.3 <= float(r["time_s"]) <= 1.4]
+    return sum(float(r["prior_1"]) for r in rows) / len(rows)
+p05, p2 = mean_priors(sys.argv[1]), mean_priors(sys.argv[2])
+print("test_video_cli: first player's mean prior while playing: %.2f at knee 0.5, %.2f at knee 2" % (p05, p2))
+assert p05 > 0.8 and p2 < p05 - 0.15
+PY
 
 "$py" - "$tmp" <<'PY'
 import math, struct, sys, wave
@@ -176,4 +192,6 @@ expect_error "cut.y4m: truncated frame 40" "$P" "${X[@]}" --video "$tmp/cut.y4m"
 expect_error_early "--video and --priors both give priors" \
   "$P" "${X[@]}" --video "$tmp/stage.y4m" "${boxes[@]}" --priors "$tmp/activity.csv"
 expect_error_early "--camera-latency" "$P" "${X[@]}" --video "$tmp/stage.y4m" "${boxes[@]}" --camera-latency 0.1s
+expect_error_early "--motion-knee needs --video" "$P" "${X[@]}" --motion-knee 1
+expect_error_early "--motion-knee" "$P" "${X[@]}" --video "$tmp/stage.y4m" "${boxes[@]}" --motion-knee 3
 echo "test_video_cli: ok"

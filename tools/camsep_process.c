@@ -38,6 +38,8 @@ static void usage(FILE *f)
             "                            the capture code; video time 0 is audio time 0\n"
             "  --box X,Y,W,H             a player's box in video pixels (one per -d, same order)\n"
             "  --camera-latency S        the video shows events S seconds after the audio (default 0)\n"
+            "  --motion-knee K           share of a player's usual motion read as fully playing,\n"
+            "                            %g..%g (default %g; 1 grades the prior by motion: calm stages)\n"
             "  --iterations I            NMF updates per frame (default %d)\n"
             "  --warm-start W            share of the last frame's activations in the start (default %g)\n"
             "  --beta B                  beta-divergence (default 1 = KL)\n"
@@ -50,6 +52,7 @@ static void usage(FILE *f)
             "  --report FILE.csv         per-frame activations, mask shares and priors\n"
             "  --quiet                   print nothing on success\n"
             "  -h, --help                this text\n",
+            (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
             d.iterations, d.warm_start, d.activity_strength, d.regression_strength, d.regression_sparsity,
             d.smoothness);
 }
@@ -61,7 +64,7 @@ typedef struct process_options {
     const char *dicts[MAX_DICTS];
     camsep_box boxes[MAX_DICTS];
     int n_dicts, n_boxes, fft, hop, block, quiet;
-    double camera_latency;
+    double camera_latency, motion_knee; /* knee 0: not given */
     camsep_params params;
 } process_options;
 
@@ -118,6 +121,8 @@ static void parse(int argc, char **argv, process_options *o)
                 cli_fail(PROG, "--box: '%s' is not X,Y,W,H with a positive width and height", v);
         } else if (!strcmp(a, "--camera-latency")) {
             o->camera_latency = cli_float(PROG, a, VALUE, -10.0, 10.0);
+        } else if (!strcmp(a, "--motion-knee")) {
+            o->motion_knee = cli_float(PROG, a, VALUE, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
         } else if (!strcmp(a, "--report")) {
             o->report = VALUE;
         } else if (!strcmp(a, "--iterations")) {
@@ -162,6 +167,8 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries)", o->n_boxes, o->n_dicts);
     if (!o->video && o->n_boxes)
         cli_fail(PROG, "--box needs --video");
+    if (!o->video && o->motion_knee > 0.0)
+        cli_fail(PROG, "--motion-knee needs --video");
 }
 
 static camsep_dictionary *load_dict(const char *path)
@@ -234,6 +241,8 @@ static void open_video(video_feed *vf, const process_options *o, double rate, ch
                                         err, errlen);
     if (!vf->vp)
         cli_fail(PROG, "%s: %s", o->video, err);
+    if (o->motion_knee > 0.0)
+        camsep_video_priors_set_knee(vf->vp, (float)o->motion_knee); /* in range: checked by cli_float */
 }
 
 static void feed_video(camsep_engine *e, video_feed *vf, int64_t until)

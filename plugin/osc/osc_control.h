@@ -47,6 +47,8 @@
 #define CAMSEP_OSC_MASK_POWER_MIN 0.5f
 #define CAMSEP_OSC_MASK_POWER_MAX 4.0f
 #define CAMSEP_OSC_CAMERA_LATENCY_MAX_S 2.0f
+#define CAMSEP_OSC_MOTION_KNEE_MIN 0.1 /* = capture/motion_energy.h's CAMSEP_MOTION_KNEE_MIN..MAX */
+#define CAMSEP_OSC_MOTION_KNEE_MAX 2.0
 #define CAMSEP_OSC_PRESET_MAX 999
 
 /* A player's box in normalised frame coordinates: 0..1 from the left/top
@@ -70,6 +72,7 @@ typedef enum camsep_osc_kind {
     CAMSEP_OSC_CMD_CAMERA_LATENCY,    /* value: seconds, 0..2 */
     CAMSEP_OSC_CMD_PRESET_RECALL,     /* index >= 1, or index 0 and text = preset name */
     CAMSEP_OSC_CMD_PRESET_STORE,      /* the same */
+    CAMSEP_OSC_CMD_MOTION_KNEE,       /* value: 0.1..2 */
 } camsep_osc_kind;
 
 /* One validated command. Plain data (no pointers): copy it by value into a
@@ -105,6 +108,7 @@ typedef struct camsep_osc_state {
     float prior_strength;
     float mask_power;
     float camera_latency_s;
+    float motion_knee;
     int preset_index;                      /* last recalled/stored preset, 0 = none */
     char preset_name[CAMSEP_OSC_NAME_MAX];
     /* status (read-only) */

@@ -63,6 +63,11 @@ static const camsep_osc_entry table[] = {
     {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
      "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
+    {CAMSEP_OSC_E_MOTION_KNEE, "/motion_knee", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
+     CAMSEP_OSC_MOTION_KNEE_MIN, CAMSEP_OSC_MOTION_KNEE_MAX, "share", CAMSEP_OSC_CMD_MOTION_KNEE,
+     "Share of a player's usual motion that the camera reads as fully playing. 0.5 (default): who plays, "
+     "robust to sway; 1: graded by how much they move, for a calm stage.",
+     "1"},
     {CAMSEP_OSC_E_PRESET_RECALL, "/preset/recall", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_PRESET, "i|f|h|d or s", "is",
      1.0, CAMSEP_OSC_PRESET_MAX, "number or name", CAMSEP_OSC_CMD_PRESET_RECALL,
      "Recall a preset by number (1..999) or name. Query: the current preset (0 \"\" = none).", "3"},
@@ -254,6 +259,10 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
     case CAMSEP_OSC_E_CAMERA_LATENCY:
         strcpy(v->types, "f");
         v->f[0] = finite_or(st->camera_latency_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_MOTION_KNEE:
+        strcpy(v->types, "f");
+        v->f[0] = finite_or(st->motion_knee, 0.0f);
         return 0;
     case CAMSEP_OSC_E_PRESET_RECALL:
     case CAMSEP_OSC_E_PRESET_STORE:

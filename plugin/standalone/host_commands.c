@@ -68,6 +68,7 @@ void host_command_describe(const host_command *c, char *buf, size_t size)
                  (double)c->box.w, (double)c->box.h);
         break;
     case HOST_CMD_CAMERA_LATENCY: snprintf(buf, size, "camera latency %g s", (double)c->value); break;
+    case HOST_CMD_MOTION_KNEE: snprintf(buf, size, "motion knee %g", (double)c->value); break;
     default: snprintf(buf, size, "unknown command %d", (int)c->type); break;
     }
 }

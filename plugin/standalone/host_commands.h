@@ -31,6 +31,7 @@ typedef enum host_command_type {
     HOST_CMD_ITERATIONS,         /* value (whole) */
     HOST_CMD_BOX,                /* stem (a player), box: control side, to the capture thread */
     HOST_CMD_CAMERA_LATENCY,     /* value = seconds: control side, to the prior mapping */
+    HOST_CMD_MOTION_KNEE,        /* value: control side, to the capture thread */
 } host_command_type;
 
 typedef struct host_command {

@@ -169,6 +169,10 @@ SETTER(set_other_mute) { return parse_bool(v, &x->c->other_mute, err, errlen); }
 SETTER(set_loop) { return parse_bool(v, &x->c->loop, err, errlen); }
 SETTER(set_camera_fps) { return parse_double(v, 0, 1000, &x->c->camera_fps, err, errlen); }
 SETTER(set_camera_latency) { return parse_double(v, -10, 10, &x->c->camera_latency, err, errlen); }
+SETTER(set_motion_knee)
+{
+    return parse_double(v, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX, &x->c->motion_knee, err, errlen);
+}
 SETTER(set_status) { return parse_double(v, 0, 3600, &x->c->status_interval, err, errlen); }
 SETTER(set_ui) { return parse_bool(v, &x->c->ui, err, errlen); } /* host_ui.h */
 SETTER(set_no_connect) { return parse_bool(v, &x->c->no_connect, err, errlen); }
@@ -405,6 +409,10 @@ static const opt OPTIONS[] = {
     {"loop", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "loop a Y4M file (rehearsal)", set_loop},
     {"camera-latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "the camera shows events S s late (default 0)",
      set_camera_latency},
+    {"motion-knee", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K",
+     "share of a player's usual motion read as fully playing (0.1..2, default 0.5; 1 grades the prior "
+     "by motion: calm stages)",
+     set_motion_knee},
     {"status-interval", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "status line every S s (default 1, 0 = none)",
      set_status},
     {"ui", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "open the window: camera, boxes, meters (host_ui.h)", set_ui},
@@ -450,6 +458,7 @@ void host_config_default(host_config *c, int host)
     c->fft = 1024;
     camsep_params_default(&c->params);
     c->status_interval = 1.0;
+    c->motion_knee = CAMSEP_MOTION_KNEE_DEFAULT;
     c->input_channel = 1;
     copy_str(c->jack_name, sizeof c->jack_name, "camsep");
 }
@@ -782,8 +791,8 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "camera-size = %dx%d\n", c->camera_width, c->camera_height);
     if (c->camera_fps > 0)
         out(&o, "camera-fps = %.9g\n", c->camera_fps);
-    out(&o, "loop = %s\ncamera-latency = %.9g\nstatus-interval = %.9g\n", tf(c->loop), c->camera_latency,
-        c->status_interval);
+    out(&o, "loop = %s\ncamera-latency = %.9g\nmotion-knee = %.9g\nstatus-interval = %.9g\n", tf(c->loop),
+        c->camera_latency, c->motion_knee, c->status_interval);
     if (c->ui)
         out(&o, "ui = true\n");
     if (c->osc_port[0])

@@ -74,6 +74,7 @@ typedef struct host_config {
     double camera_fps;               /* 0 = the device's */
     int loop;                        /* loop a Y4M file */
     double camera_latency;           /* seconds */
+    double motion_knee;              /* share of usual motion read as playing (motion_energy.h) */
     /* running */
     double status_interval;          /* seconds, 0 = no status line */
     int ui;                          /* --ui: the window (host_ui.h) */

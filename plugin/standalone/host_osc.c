@@ -98,6 +98,7 @@ static int submit(const camsep_osc_command *c, void *user)
     case CAMSEP_OSC_CMD_PRIOR_STRENGTH: hc.type = HOST_CMD_PRIOR_STRENGTH, hc.value = c->value; break;
     case CAMSEP_OSC_CMD_MASK_POWER: hc.type = HOST_CMD_MASK_POWER, hc.value = c->value; break;
     case CAMSEP_OSC_CMD_CAMERA_LATENCY: hc.type = HOST_CMD_CAMERA_LATENCY, hc.value = c->value; break;
+    case CAMSEP_OSC_CMD_MOTION_KNEE: hc.type = HOST_CMD_MOTION_KNEE, hc.value = c->value; break;
     case CAMSEP_OSC_CMD_PLAYER_BOX:
         hc.type = HOST_CMD_BOX;
         rc = box_to_pixels(s, &c->box, &hc.box, why, sizeof why);
@@ -188,6 +189,7 @@ static void get_state(camsep_osc_state *st, void *user)
     st->prior_strength = cfg.params.activity_strength;
     st->mask_power = cfg.params.mask_power;
     st->camera_latency_s = (float)cfg.camera_latency;
+    st->motion_knee = (float)cfg.motion_knee;
     st->xruns = h->xruns ? h->xruns(h->xruns_self) : 0;
     st->dsp_load = m.dsp_load;
     st->latency_samples = host_session_latency(s);

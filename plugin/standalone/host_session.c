@@ -233,6 +233,7 @@ int host_session_start_camera(host_session *s, char *err, size_t errlen)
         snprintf(err, errlen, "video %s: %s", s->cfg.video, why);
         return -1;
     }
+    camsep_capture_runner_set_knee(s->runner, (float)s->cfg.motion_knee); /* in range: the config checked it */
     return 0;
 #else
     snprintf(err, errlen, "video %s: this build has no in-process camera (capture/capture_runner.c)", s->cfg.video);
@@ -365,6 +366,18 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
             atomic_store(&s->camera_latency, (double)c->value);
         }
         break;
+    case HOST_CMD_MOTION_KNEE:
+        push = 0;
+        if (!(c->value >= (float)CAMSEP_MOTION_KNEE_MIN && c->value <= (float)CAMSEP_MOTION_KNEE_MAX)) {
+            rc = fail(err, errlen, "motion knee: out of range 0.1..2");
+            break;
+        }
+        cfg->motion_knee = c->value;
+#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
+        if (s->runner)
+            camsep_capture_runner_set_knee(s->runner, c->value);
+#endif
+        break;
     default: rc = fail(err, errlen, "unknown command"); break;
     }
     if (!rc && push && host_cmdq_push(&s->queue, c))
@@ -468,11 +481,12 @@ int host_session_apply_preset(host_session *s, const host_config *p, char *err, 
             pthread_mutex_unlock(&s->lock);
         }
     }
-    host_command g[4] = {{.type = HOST_CMD_PRIOR_STRENGTH, .stem = -1, .value = p->params.activity_strength},
+    host_command g[5] = {{.type = HOST_CMD_PRIOR_STRENGTH, .stem = -1, .value = p->params.activity_strength},
                          {.type = HOST_CMD_MASK_POWER, .stem = -1, .value = p->params.mask_power},
+                         {.type = HOST_CMD_MOTION_KNEE, .stem = -1, .value = (float)p->motion_knee},
                          {.type = HOST_CMD_GAIN, .stem = s->n_players, .value = p->other_gain_db},
                          {.type = HOST_CMD_MUTE, .stem = s->n_players, .on = p->other_mute}};
-    for (int k = 0; k < (s->n_stems > s->n_players ? 4 : 2); k++)
+    for (int k = 0; k < (s->n_stems > s->n_players ? 5 : 3); k++)
         if (host_session_command(s, &g[k], err, errlen))
             return -1;
     return 0;
