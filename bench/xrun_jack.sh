@@ -111,7 +111,7 @@ for _ in $(seq 100); do jack_lsp -s "$server" >/dev/null 2>&1 && break; sleep 0.
 jack_lsp -s "$server" >/dev/null 2>&1 || { echo "xrun_jack: jackd did not start:" >&2; tail -5 "$tmp/jackd.log" >&2; exit 1; }
 
 declare -A xruns=([null]=0 [camsep]=0) late=([null]=0 [camsep]=0) driver=([null]=0 [camsep]=0) ran=([null]=0 [camsep]=0)
-declare -A steal=([null]=0 [camsep]=0)
+declare -A steal=([null]=0 [camsep]=0) per_segment=([null]="" [camsep]="")
 log_lines() { wc -l <"$tmp/jackd.log"; }
 # Time the hypervisor gave this VM's CPUs to others, in clock ticks (/proc/stat).
 steal_ticks() { awk '$1 == "cpu" { print $9 + 0 }' /proc/stat; }
@@ -140,6 +140,7 @@ run_side() { # SIDE: one segment; adds to the totals
   x=$(sed -n 's/.* xruns=\([0-9]*\).*/\1/p' "$tmp/side.log" | tail -1)
   [ -n "$x" ] || { echo "xrun_jack: $side reported no xrun count:" >&2; tail -5 "$tmp/side.log" >&2; exit 1; }
   xruns[$side]=$(( ${xruns[$side]} + x ))
+  per_segment[$side]+=" $x"
   late[$side]=$(( ${late[$side]} + $(sed -n "$((from + 1)),${to}p" "$tmp/jackd.log" | grep -c 'was not finished') ))
   driver[$side]=$(( ${driver[$side]} + $(sed -n "$((from + 1)),${to}p" "$tmp/jackd.log" | grep -c 'TimedDriver::Process XRun') ))
   ran[$side]=$(( ${ran[$side]} + seg ))
@@ -164,3 +165,7 @@ if [ "${xruns[null]}" -gt 0 ]; then
 else
   echo "xrun_jack: camsep/null xruns ${xruns[camsep]} / 0"
 fi
+# A burst (the hypervisor taking the CPUs for seconds) can dominate a total;
+# the median segment is the steady rate.
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+echo "xrun_jack: xruns per ${seg} s segment: null${per_segment[null]} (median $(median "${per_segment[null]}")); camsep${per_segment[camsep]} (median $(median "${per_segment[camsep]}"))"
