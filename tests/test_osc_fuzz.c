@@ -37,7 +37,7 @@ static int fake_submit(const camsep_osc_command *c, void *user)
 {
     (void)user;
     pthread_mutex_lock(&mu);
-    CHECK(c->kind >= CAMSEP_OSC_CMD_PLAYER_GAIN && c->kind <= CAMSEP_OSC_CMD_PRESET_STORE);
+    CHECK(c->kind >= CAMSEP_OSC_CMD_PLAYER_GAIN && c->kind <= CAMSEP_OSC_CMD_LAST);
     CHECK(c->player >= -1 && c->player < fstate.n_players);
     CHECK(isfinite(c->value) && memchr(c->text, '\0', sizeof c->text));
     submitted++;

@@ -74,6 +74,7 @@ typedef enum camsep_osc_kind {
     CAMSEP_OSC_CMD_PRESET_STORE,      /* the same */
     CAMSEP_OSC_CMD_MOTION_KNEE,       /* value: 0.1..2 */
 } camsep_osc_kind;
+#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_MOTION_KNEE /* the last kind: move it with a new one */
 
 /* One validated command. Plain data (no pointers): copy it by value into a
  * queue. Fields not used by the kind are zero. */
