@@ -9,6 +9,7 @@ endif()
 add_library(camsep_osc STATIC
   ${CMAKE_CURRENT_LIST_DIR}/osc/osc_table.c
   ${CMAKE_CURRENT_LIST_DIR}/osc/osc_args.c
+  ${CMAKE_CURRENT_LIST_DIR}/osc/osc_pattern.c
   ${CMAKE_CURRENT_LIST_DIR}/osc/osc_server.c
   ${CMAKE_CURRENT_LIST_DIR}/osc/osc_feedback.c)
 target_include_directories(camsep_osc PUBLIC ${CMAKE_CURRENT_LIST_DIR}/osc)

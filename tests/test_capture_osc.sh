@@ -24,6 +24,8 @@ udp /camsep/player/1/box 0.1f 0.2f 0.3f 0.5f
 expect udp /camsep/player/1/box ffff 0.1 0.2 0.3 0.5
 tcp /camsep/player/2/box 0.5f 0.1f 0.25f 0.5f
 expect tcp /camsep/player/2/box ffff 0.5 0.1 0.25 0.5
+udp /camsep/player/*/name s:Anna
+expect tcp /camsep/player/2/name s Anna
 udp /camsep/player/1/name s:Anna
 expect tcp /camsep/player/1/name s Anna
 tcp /camsep/camera_latency 0.1f

@@ -79,6 +79,11 @@ tcp /camsep/player/1/instrument s:flute
 expect udp /camsep/player/1/instrument s flute
 udp /camsep/player/2/name s:Anna
 expect tcp /camsep/player/2/name s Anna
+udp /camsep/player/*/mute T
+expect tcp /camsep/player/2/mute i 1
+udp /camsep/player/{1,2}/mute F
+expect tcp /camsep/player/1/mute i 0
+expect udp /camsep/player/2/mute i 0
 udp /camsep/bypass T
 expect udp /camsep/bypass i 1
 tcp /camsep/bypass F

@@ -620,7 +620,8 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(unknown, "player 01", "/camsep/player/01/gain", "f", 0.0);
     REJ(unknown, "other prefix", "/x42/parameter", "if", 1, 0.5);
     REJ(unknown, "trailing /", "/camsep/bypass/", "i", 1);
-    REJ(unknown, "pattern", "/camsep/player/*/mute", "i", 1);
+    REJ(unknown, "pattern matching nothing", "/camsep/player/*/volume", "i", 1);
+    REJ(unknown, "pattern past the players", "/camsep/player/[5-8]/mute", "i", 1);
     REJ(unknown, "out only", "/camsep/error", "ss", "a", "b");
     REJ(unknown, "out only meters", "/camsep/player/1/meters", "");
     REJ(type, "set needs args", "/camsep/unsubscribe", "i", 3);
@@ -648,6 +649,52 @@ static void test_rejections(camsep_osc *o, int proto)
     CHECK_MSG(b.replies_sent - a.replies_sent == (uint64_t)n + 1, "replies %llu, n %d", (unsigned long long)(b.replies_sent - a.replies_sent), n);
     printf("  %s: %d rejections (range %d, type %d, unknown %d) + queue full, all with error replies\n",
            proto == LO_UDP ? "udp" : "tcp", n, range, type, unknown);
+    client_close(&c);
+}
+
+/* OSC 1.0 address patterns reach every address they match. */
+static void test_patterns(camsep_osc *o, int proto)
+{
+    client c;
+    client_open(&c, proto, camsep_osc_port(o));
+    camsep_osc_counters a, b;
+    camsep_osc_get_counters(o, &a);
+    int before = cmds();
+    rmsg r;
+    csend(&c, "/camsep/player/*/mute", "i", 1);
+    csend(&c, "/camsep/status/xruns", ""); /* a barrier */
+    CHECK(wait_for(&c, "/camsep/status/xruns", 2.0, &r));
+    CHECK_MSG(cmds() == before + 4, "player/STAR/mute: %d commands", cmds() - before);
+    pthread_mutex_lock(&mu);
+    for (int j = 0; j < 4; j++)
+        CHECK(fstate.players[j].mute == 1);
+    pthread_mutex_unlock(&mu);
+    csend(&c, "/camsep/player/[2-3]/mute", "F");
+    csend(&c, "/camsep/*_strength", "f", 0.4);
+    csend(&c, "/camsep/status/xruns", "");
+    CHECK(wait_for(&c, "/camsep/status/xruns", 2.0, &r));
+    pthread_mutex_lock(&mu);
+    CHECK(fstate.players[0].mute == 1 && fstate.players[1].mute == 0 && fstate.players[2].mute == 0 &&
+          fstate.players[3].mute == 1 && fstate.prior_strength == 0.4f);
+    pthread_mutex_unlock(&mu);
+    /* a query gets one reply per address, in player order */
+    csend(&c, "/camsep/player/{1,3}/gain", "");
+    CHECK(wait_for(&c, "/camsep/player/1/gain", 2.0, &r));
+    check_value(&r, E(CAMSEP_OSC_E_PLAYER_GAIN), 0);
+    CHECK(wait_for(&c, "/camsep/player/3/gain", 2.0, &r));
+    check_value(&r, E(CAMSEP_OSC_E_PLAYER_GAIN), 2);
+    /* wrong types: an error for each address, nothing applied */
+    before = cmds();
+    csend(&c, "/camsep/player/?/gain", "s", "loud");
+    for (int j = 1; j <= 4; j++) {
+        CHECK(wait_for(&c, "/camsep/error", 2.0, &r));
+        CHECK_MSG(!strcmp(r.s[0], P("/camsep/player/%d/gain", j)), "error %d names %s", j, r.s[0]);
+    }
+    CHECK(cmds() == before);
+    camsep_osc_get_counters(o, &b);
+    CHECK(b.received - a.received == 7);
+    CHECK_MSG(b.pattern_extra - a.pattern_extra == 3 + 1 + 0 + 1 + 3, "pattern_extra %llu",
+              (unsigned long long)(b.pattern_extra - a.pattern_extra));
     client_close(&c);
 }
 
@@ -985,6 +1032,8 @@ int main(int argc, char **argv)
         test_rejections(o, proto);
         test_bundles(o, proto);
         printf("  %s: bundles\n", name);
+        test_patterns(o, proto);
+        printf("  %s: address patterns\n", name);
         test_state_feedback(o, proto);
         printf("  %s: state feedback, expiry, renewal\n", name);
         test_meters(o, proto);
@@ -992,8 +1041,8 @@ int main(int argc, char **argv)
     }
     camsep_osc_counters c;
     camsep_osc_get_counters(o, &c);
-    CHECK(c.received == c.applied + c.queries + c.rejected_unknown + c.rejected_type + c.rejected_range +
-                            c.rejected_rate + c.rejected_queue_full);
+    CHECK(c.received + c.pattern_extra == c.applied + c.queries + c.rejected_unknown + c.rejected_type +
+                                             c.rejected_range + c.rejected_rate + c.rejected_queue_full);
     CHECK(c.send_failures == 0);
     printf("  counters: received %llu = applied %llu + queries %llu + rejected %llu; feedback %llu\n",
            (unsigned long long)c.received, (unsigned long long)c.applied, (unsigned long long)c.queries,

@@ -154,7 +154,8 @@ typedef struct camsep_osc_config {
 } camsep_osc_config;
 
 /* Counters (relaxed atomics; any thread). Every message that reaches the
- * dispatcher is counted once: received = applied + queries + rejected_*
+ * dispatcher is counted once, and a pattern that reaches k addresses k times:
+ * received + pattern_extra = applied + queries + rejected_*
  * (rejected_malformed counts packets liblo could not parse, and oversized
  * packets, which never reach the dispatcher). */
 typedef struct camsep_osc_counters {
@@ -173,6 +174,7 @@ typedef struct camsep_osc_counters {
     uint64_t subscriptions;      /* currently active */
     uint64_t subscriptions_expired;
     uint64_t tcp_connections;    /* currently open */
+    uint64_t pattern_extra;      /* addresses a pattern reached beyond its first */
 } camsep_osc_counters;
 
 typedef struct camsep_osc camsep_osc;

@@ -98,7 +98,7 @@ struct camsep_osc {
     struct {
         atomic_uint_fast64_t received, applied, queries, rejected_unknown, rejected_type, rejected_range,
             rejected_rate, rejected_queue_full, rejected_malformed, replies_sent, feedback_sent, send_failures,
-            subscriptions, subscriptions_expired, tcp_connections;
+            subscriptions, subscriptions_expired, tcp_connections, pattern_extra;
     } n;
 };
 

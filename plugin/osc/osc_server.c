@@ -32,6 +32,7 @@
 
 #include "osc_args.h"
 #include "osc_internal.h"
+#include "osc_pattern.h"
 
 #define TX_CAP (256 * 1024)
 #define SLIP_END 0xc0
@@ -288,33 +289,17 @@ void camsep_osc_refuse(camsep_osc *o, const char *reason)
     snprintf(o->refusal, sizeof o->refusal, "%s", reason && *reason ? reason : "refused");
 }
 
-static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
-                  int argc)
+/* One message to one address of the table (path: the whole address). */
+static void dispatch(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const camsep_osc_entry *e,
+                     int player, const char *types, lo_arg **argv, int argc)
 {
     char reason[192];
-    int player, r;
-
-    CAMSEP_OSC_COUNT(o, received);
-    if (!rate_ok(o, peer)) {
-        CAMSEP_OSC_COUNT(o, rejected_rate);
-        return 0;
-    }
-    if (strncmp(path, o->prefix, o->prefix_len) != 0 || path[o->prefix_len] != '/') {
-        CAMSEP_OSC_COUNT(o, rejected_unknown);
-        reply_error(o, peer, path, "unknown address");
-        return 0;
-    }
-    const camsep_osc_entry *e = camsep_osc_lookup(path + o->prefix_len, &player);
-    if (!e) {
-        CAMSEP_OSC_COUNT(o, rejected_unknown);
-        reply_error(o, peer, path, "unknown address");
-        return 0;
-    }
+    int r;
     if (o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO)) {
         CAMSEP_OSC_COUNT(o, rejected_unknown);
         snprintf(reason, sizeof reason, "not available in %s", o->program);
         reply_error(o, peer, path, reason);
-        return 0;
+        return;
     }
     if (e->flags & CAMSEP_OSC_F_PLAYER) {
         camsep_osc_snapshot(o, &o->state);
@@ -322,7 +307,7 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
             CAMSEP_OSC_COUNT(o, rejected_unknown);
             snprintf(reason, sizeof reason, "no player %d (players: %d)", player + 1, o->state.n_players);
             reply_error(o, peer, path, reason);
-            return 0;
+            return;
         }
     }
 
@@ -332,7 +317,7 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
         if (e->id == CAMSEP_OSC_E_SUBSCRIBE && argc == 0) {
             CAMSEP_OSC_COUNT(o, queries);
             camsep_osc_fb_list(o, peer);
-            return 0;
+            return;
         }
         if (e->id == CAMSEP_OSC_E_SUBSCRIBE)
             r = camsep_osc_parse_subscribe(types, argv, argc, o->cfg.max_lease_s, &what, &rate, &lease, reason,
@@ -343,13 +328,13 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
             camsep_osc_fb_subscribe(o, peer, what, rate, lease) != 0) {
             CAMSEP_OSC_COUNT(o, rejected_queue_full);
             reply_error(o, peer, path, "too many subscriptions");
-            return 0;
+            return;
         }
         if (r == CAMSEP_OSC_ARG_OK && e->id == CAMSEP_OSC_E_UNSUBSCRIBE)
             camsep_osc_fb_unsubscribe(o, peer, what);
         if (r == CAMSEP_OSC_ARG_OK) {
             CAMSEP_OSC_COUNT(o, applied);
-            return 0;
+            return;
         }
     } else if (argc == 0) {
         camsep_osc_value v;
@@ -358,7 +343,7 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
         if ((e->flags & CAMSEP_OSC_F_QUERY) && camsep_osc_entry_value(e, &o->state, player, &v) == 0) {
             CAMSEP_OSC_COUNT(o, queries);
             reply_value(o, peer, path, &v);
-            return 0;
+            return;
         }
         r = CAMSEP_OSC_ARG_TYPE;
         snprintf(reason, sizeof reason, "expected arguments");
@@ -371,16 +356,16 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
             if (o->host.submit && o->host.submit(&cmd, o->host.user) == 0) {
                 CAMSEP_OSC_COUNT(o, applied);
                 atomic_store_explicit(&o->notified, 1, memory_order_relaxed);
-                return 0;
+                return;
             }
             if (o->refusal[0]) {
                 CAMSEP_OSC_COUNT(o, rejected_range);
                 reply_error(o, peer, path, o->refusal);
-                return 0;
+                return;
             }
             CAMSEP_OSC_COUNT(o, rejected_queue_full);
             reply_error(o, peer, path, "busy: command queue full, try again");
-            return 0;
+            return;
         }
     }
     if (r == CAMSEP_OSC_ARG_RANGE)
@@ -388,6 +373,59 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
     else
         CAMSEP_OSC_COUNT(o, rejected_type);
     reply_error(o, peer, path, reason);
+}
+
+typedef struct pattern_ctx {
+    camsep_osc *o;
+    const camsep_osc_peer *peer;
+    const char *types;
+    lo_arg **argv;
+    int argc, sent;
+} pattern_ctx;
+
+static void dispatch_match(const camsep_osc_entry *e, int player, const char *path, void *user)
+{
+    pattern_ctx *c = user;
+    char full[sizeof c->o->prefix + 160];
+    if (c->o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO))
+        return; /* a pattern reaches what this program has */
+    snprintf(full, sizeof full, "%s%s", c->o->prefix, path);
+    if (c->sent++)
+        CAMSEP_OSC_COUNT(c->o, pattern_extra);
+    dispatch(c->o, c->peer, full, e, player, c->types, c->argv, c->argc);
+}
+
+static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
+                  int argc)
+{
+    int player;
+    CAMSEP_OSC_COUNT(o, received);
+    if (!rate_ok(o, peer)) {
+        CAMSEP_OSC_COUNT(o, rejected_rate);
+        return 0;
+    }
+    if (strncmp(path, o->prefix, o->prefix_len) != 0 || path[o->prefix_len] != '/') {
+        CAMSEP_OSC_COUNT(o, rejected_unknown);
+        reply_error(o, peer, path, "unknown address");
+        return 0;
+    }
+    if (camsep_osc_is_pattern(path + o->prefix_len)) {
+        camsep_osc_snapshot(o, &o->state);
+        pattern_ctx c = {o, peer, types, argv, argc, 0};
+        camsep_osc_match(path + o->prefix_len, o->state.n_players, dispatch_match, &c);
+        if (!c.sent) {
+            CAMSEP_OSC_COUNT(o, rejected_unknown);
+            reply_error(o, peer, path, "the pattern matches no address");
+        }
+        return 0;
+    }
+    const camsep_osc_entry *e = camsep_osc_lookup(path + o->prefix_len, &player);
+    if (!e) {
+        CAMSEP_OSC_COUNT(o, rejected_unknown);
+        reply_error(o, peer, path, "unknown address");
+        return 0;
+    }
+    dispatch(o, peer, path, e, player, types, argv, argc);
     return 0;
 }
 
@@ -970,5 +1008,6 @@ void camsep_osc_get_counters(const camsep_osc *o, camsep_osc_counters *c)
     LOAD(subscriptions);
     LOAD(subscriptions_expired);
     LOAD(tcp_connections);
+    LOAD(pattern_extra);
 #undef LOAD
 }

@@ -404,15 +404,17 @@ void camsep_osc_print_doc_prefix(FILE *f, int markdown, const char *prefix)
                    "Numbers may be sent as `i`, `f`, `h`, `d` or `T`/`F`; booleans as `T`/`F`, 0/1 or "
                    "0.0/1.0. A message without arguments is a query: the reply (types in *Reply*) goes "
                    "to the sender on the same protocol. Rejected messages get `%s/error ss` (address, "
-                   "reason); nothing changes. Bundles are accepted (elements run at once).\n\n",
-                prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS, prefix);
+                   "reason); nothing changes. Bundles are accepted (elements run at once). OSC 1.0 "
+                   "address patterns (`?` `*` `[1-3]` `{1,4}`, within one part) after the prefix reach "
+                   "every address they match: `%s/player/*/mute 1` mutes everyone.\n\n",
+                prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS, prefix, prefix);
         fprintf(f, "| Address | Args | Range / units | Use | Reply | Feedback | Description | Example |\n");
         fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     } else {
         fprintf(f, "# camsep OSC address space: prefix %s, UDP and TCP port %s (default), N = player 1..%d\n",
                 prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS);
         fprintf(f, "# numbers: i f h d T F; booleans: T F 0 1; no argument = query (reply to sender);\n"
-                   "# rejected: %s/error ss (address, reason)\n",
+                   "# rejected: %s/error ss (address, reason); patterns ? * [1-3] {1,4} reach every match\n",
                 prefix);
         fprintf(f, "# %-34s %-20s %-28s %-9s %-5s %-6s %s\n", "address", "args", "range/units", "use", "reply",
                 "feed", "description [example]");
