@@ -68,6 +68,22 @@ PY
 "$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offother" --fft 1024 \
   --other "${CAMSEP_DICT_DIR:-}/other.dict" || fail "camsep-process --other"
 
+# The checks' WAV reader (16-bit PCM and float WAVs), one copy for both.
+cat >"$tmp/wavread.py" <<'PY'
+import struct, numpy as np
+def read(path):
+    with open(path, "rb") as f: data = f.read()
+    pos = 12; fmt = None; out = None
+    while pos + 8 <= len(data):
+        cid = data[pos:pos+4]; size = struct.unpack("<I", data[pos+4:pos+8])[0]; body = data[pos+8:pos+8+size]
+        if cid == b"fmt ": fmt = struct.unpack("<HH", body[:4])
+        if cid == b"data":
+            out = np.frombuffer(body, "<f4" if fmt[0] in (3, 0xFFFE) else "<i2").astype(np.float64)
+            if fmt[0] == 1: out /= 32768
+        pos += 8 + size + (size & 1)
+    return out
+PY
+
 J="$jackdir/camsep-jack"
 F="$feederdir/jack_feeder"
 wait_port() { for _ in $(seq 100); do jack_lsp -s "$server" | grep -qx "$1" && return 0; sleep 0.1; done; return 1; }
@@ -111,19 +127,10 @@ run1() {
 }
 check1() {
 "$py" - "$tmp" <<'PY'
-import sys, wave, struct, numpy as np
+import sys, numpy as np
+sys.path.insert(0, sys.argv[1])
+from wavread import read
 d = sys.argv[1]
-def read(path):
-    with open(path, "rb") as f: data = f.read()
-    pos = 12; fmt = None; out = None
-    while pos + 8 <= len(data):
-        cid = data[pos:pos+4]; size = struct.unpack("<I", data[pos+4:pos+8])[0]; body = data[pos+8:pos+8+size]
-        if cid == b"fmt ": fmt = struct.unpack("<HH", body[:4])
-        if cid == b"data":
-            out = np.frombuffer(body, "<f4" if fmt[0] in (3, 0xFFFE) else "<i2").astype(np.float64)
-            if fmt[0] == 1: out /= 32768
-        pos += 8 + size + (size & 1)
-    return out
 mix, a, b = read(f"{d}/mix.wav"), read(f"{d}/a.wav"), read(f"{d}/b.wav")
 live = [read(f"{d}/live{k}.wav") for k in (1, 2, 3)]
 off = [read(f"{d}/offother/stem{k}.wav") for k in (1, 2)]
@@ -165,19 +172,10 @@ run2() {
 }
 check2() {
 "$py" - "$tmp" <<'PY'
-import sys, struct, numpy as np
+import sys, numpy as np
+sys.path.insert(0, sys.argv[1])
+from wavread import read
 d = sys.argv[1]
-def read(path):
-    with open(path, "rb") as f: data = f.read()
-    pos = 12; fmt = None; out = None
-    while pos + 8 <= len(data):
-        cid = data[pos:pos+4]; size = struct.unpack("<I", data[pos+4:pos+8])[0]; body = data[pos+8:pos+8+size]
-        if cid == b"fmt ": fmt = struct.unpack("<HH", body[:4])
-        if cid == b"data":
-            out = np.frombuffer(body, "<f4" if fmt[0] in (3, 0xFFFE) else "<i2").astype(np.float64)
-            if fmt[0] == 1: out /= 32768
-        pos += 8 + size + (size & 1)
-    return out
 mix, a, b = read(f"{d}/mix.wav"), read(f"{d}/a.wav"), read(f"{d}/b.wav")
 live = [read(f"{d}/live2_{k}.wav") for k in (1, 2)]
 off = [read(f"{d}/offline/stem{k}.wav") for k in (1, 2)]
