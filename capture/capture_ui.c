@@ -10,11 +10,11 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <time.h>
 
 #include "camsep_ui.h"
 #include "ui_box_mirror.h"
 #include "ui_font_cache.h"
+#include "capture_clock.h"
 
 #define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
 #define NAME_LEN 64
@@ -31,13 +31,6 @@ struct capture_ui {
     int64_t next_refresh; /* main loop */
     ui_box_mirror mirror; /* the boxes it shows, the status message (UI thread and main loop) */
 };
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The host's boxes into the window if they differ from what it shows (or
  * always with force: that ends an edit shown as proposed). */
@@ -158,7 +151,7 @@ int capture_ui_update(capture_ui *u, const capture_ui_info *info)
     const int closed = atomic_load(&u->closed);
     if (atomic_load(&u->lost))
         return closed;
-    const int64_t now = now_ns();
+    const int64_t now = camsep_monotonic_ns();
     if (now < u->next_refresh)
         return closed;
     u->next_refresh = now + REFRESH_NS;

@@ -1,18 +1,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ui_box_mirror.h"
+#include "capture_clock.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define MESSAGE_NS 4000000000LL /* how long a message stays on the status line */
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 int ui_box_mirror_init(ui_box_mirror *m)
 {
@@ -44,7 +37,7 @@ void ui_box_mirror_say(ui_box_mirror *m, const char *program, const char *text)
 {
     pthread_mutex_lock(&m->lock);
     snprintf(m->message, sizeof m->message, "%s", text);
-    m->message_until = now_ns() + MESSAGE_NS;
+    m->message_until = camsep_monotonic_ns() + MESSAGE_NS;
     pthread_mutex_unlock(&m->lock);
     printf("%s: ui: %s\n", program, text);
     fflush(stdout);
@@ -52,7 +45,7 @@ void ui_box_mirror_say(ui_box_mirror *m, const char *program, const char *text)
 
 void ui_box_mirror_status(ui_box_mirror *m, const char *line, char *out, size_t outlen)
 {
-    const int64_t now = now_ns();
+    const int64_t now = camsep_monotonic_ns();
     pthread_mutex_lock(&m->lock);
     if (now < m->message_until)
         snprintf(out, outlen, "%s | %s", m->message, line);

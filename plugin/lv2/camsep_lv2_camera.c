@@ -9,16 +9,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "camsep_lv2.h"
-
-static int64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "capture_clock.h"
 
 static void push_record(camsep_lv2 *self, const camsep_shm_record *rec, double latency_s)
 {
@@ -45,7 +38,7 @@ static void push_record(camsep_lv2 *self, const camsep_shm_record *rec, double l
 
 void camsep_lv2_camera_run(camsep_lv2 *self, uint32_t n_samples)
 {
-    const int64_t now = monotonic_ns();
+    const int64_t now = camsep_monotonic_ns();
     camsep_prior_clock_anchor(&self->clock, camsep_engine_time(self->engine), now);
     float latency_s = self->camera_latency ? *self->camera_latency : 0.0f;
     if (!(latency_s >= CAMSEP_LV2_CAMERA_LATENCY_MIN))

@@ -1,17 +1,10 @@
 /* The audio side of the standalone hosts (see host_dsp.h). */
 #include "host_dsp.h"
+#include "capture_clock.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void update_gains(host_dsp *d)
 {
@@ -164,7 +157,7 @@ void host_dsp_read_levels(const host_dsp *d, float *levels)
 
 void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns)
 {
-    const int64_t t0 = now_ns();
+    const int64_t t0 = camsep_monotonic_ns();
     host_command c;
     int n_cmd = 0;
     while (n_cmd < 64 && host_cmdq_pop(d->queue, &c)) {
@@ -213,7 +206,7 @@ void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t
     atomic_store_explicit(&d->bypass_state, d->bypass_mix > 0.0f, memory_order_relaxed);
     meter(d, outs, nframes);
 
-    const int64_t busy = now_ns() - t0;
+    const int64_t busy = camsep_monotonic_ns() - t0;
     const uint64_t audio = (uint64_t)((double)nframes * 1e9 / d->rate);
     atomic_fetch_add_explicit(&d->frames_in, nframes, memory_order_relaxed);
     atomic_fetch_add_explicit(&d->blocks, 1, memory_order_relaxed);

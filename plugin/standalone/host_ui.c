@@ -14,6 +14,7 @@
 #include "camsep_ui.h"
 #include "ui_box_mirror.h"
 #include "ui_font_cache.h"
+#include "capture_clock.h"
 
 #define REFRESH_NS 200000000LL  /* meters and status, 5 times a second */
 
@@ -35,13 +36,6 @@ struct host_ui {
     /* configuration copies (large): one per thread */
     host_config cfg_ui, cfg_loop;
 };
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The session's boxes into the window, if they differ from what it shows
  * (or always with force: this ends an edit shown as proposed). */
@@ -225,7 +219,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
     const int closed = atomic_load(&u->closed);
     if (atomic_load(&u->lost))
         return closed;
-    const int64_t now = now_ns();
+    const int64_t now = camsep_monotonic_ns();
     if (now < u->next_refresh)
         return closed;
     u->next_refresh = now + REFRESH_NS;
