@@ -180,14 +180,20 @@ static void draw_boxes(cairo_t *cr, const ui_view *v)
     cairo_restore(cr);
 }
 
+void ui_level_colour(float db, double rgb[3])
+{
+    static const double red[3] = {0.95, 0.25, 0.2}, yellow[3] = {0.95, 0.8, 0.2}, green[3] = {0.3, 0.8, 0.35};
+    const double *c = db >= -3.0f ? red : db >= -12.0f ? yellow : green;
+    rgb[0] = c[0];
+    rgb[1] = c[1];
+    rgb[2] = c[2];
+}
+
 static void level_colour(cairo_t *cr, float db)
 {
-    if (db >= -3.0f)
-        cairo_set_source_rgb(cr, 0.95, 0.25, 0.2);
-    else if (db >= -12.0f)
-        cairo_set_source_rgb(cr, 0.95, 0.8, 0.2);
-    else
-        cairo_set_source_rgb(cr, 0.3, 0.8, 0.35);
+    double c[3];
+    ui_level_colour(db, c);
+    cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
 
 static void draw_meters(cairo_t *cr, const ui_view *v)

@@ -35,6 +35,7 @@ void ui_draw(cairo_t *cr, const ui_view *v);
 
 /* The colours and shapes the drawing uses (for tests and legends). */
 void ui_player_colour(int player, double rgb[3]);
+void ui_level_colour(float db, double rgb[3]); /* an output level meter: green, yellow from -12, red from -3 dBFS */
 double ui_box_tint_alpha(float motion); /* tint opacity inside a box for a prior */
 extern const double ui_background_rgb[3]; /* around the picture and the meters */
 /* The two bars of a player's meter column: full-scale rectangles. */

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "ui_draw.h"  /* ui_player_colour, ui_box_tint_alpha, ui_background_rgb */
+#include "ui_draw.h"  /* ui_player_colour, ui_level_colour, ui_box_tint_alpha, ui_background_rgb */
 #include "ui_image.h" /* ui_image_filter */
 #include "ui_meter.h"
 
@@ -142,12 +142,9 @@ static void draw_preview(cairo_t *cr, const lv2ui_layout *l, const lv2ui_model *
 
 static void level_colour(cairo_t *cr, float db)
 {
-    if (db >= -3.0f)
-        cairo_set_source_rgb(cr, 0.95, 0.25, 0.2);
-    else if (db >= -12.0f)
-        cairo_set_source_rgb(cr, 0.95, 0.8, 0.2);
-    else
-        cairo_set_source_rgb(cr, 0.3, 0.8, 0.35);
+    double c[3];
+    ui_level_colour(db, c);
+    cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
 
 static void bar(cairo_t *cr, ui_rect r, double f)
