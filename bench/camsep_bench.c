@@ -56,7 +56,7 @@ static float uniform(void)
     return (float)((rng_state >> 40) * (1.0 / 16777216.0));
 }
 
-static camsep_dictionary *random_dictionary(int atoms, double rate, int fft)
+static camsep_dictionary *random_dictionary(int atoms, double rate, int fft, int latency)
 {
     char err[256];
     camsep_dictionary *d = camsep_dictionary_new(atoms, rate, fft, "random", err, sizeof err);
@@ -64,6 +64,7 @@ static camsep_dictionary *random_dictionary(int atoms, double rate, int fft)
         fprintf(stderr, "camsep-bench: %s\n", err);
         exit(1);
     }
+    d->window_fall = latency / 2;
     for (size_t i = 0; i < (size_t)atoms * d->n_bins; i++)
         d->atoms[i] = uniform() * uniform();
     camsep_dictionary_normalise(d);
@@ -77,37 +78,44 @@ typedef struct result {
 /* Plain C, one loop per product: what the kernels are measured against. */
 static void reference_solve(const camsep_dictset *s, const float *v, float *h, int iterations, float *y, float *r)
 {
-    const int F = s->bins, K = s->n_atoms;
+    const int F = s->bands, K = s->n_atoms;
     for (int it = 0; it < iterations; it++) {
         for (int f = 0; f < F; f++) {
             float acc = 1e-12f;
             for (int k = 0; k < K; k++)
-                acc += s->w_by_bin[(size_t)f * s->atoms_padded + k] * h[k];
+                acc += s->wb_by_bin[(size_t)f * s->atoms_padded + k] * h[k];
             y[f] = acc;
             r[f] = v[f] / acc;
         }
         for (int k = 0; k < K; k++) {
             float acc = 0.0f;
             for (int f = 0; f < F; f++)
-                acc += s->w_by_atom[(size_t)k * s->bins_padded + f] * r[f];
+                acc += s->wb_by_atom[(size_t)k * s->bands_padded + f] * r[f];
             h[k] *= acc;
         }
     }
 }
 
-static result run_config(int sources, int atoms, int fft, int iterations, double rate, double seconds)
+/* One analysis configuration: window K, latency L, hop R. */
+typedef struct window_cfg {
+    int fft, latency, hop;
+} window_cfg;
+
+static result run_config(int sources, int atoms, window_cfg win, int iterations, double rate, double seconds)
 {
+    const int fft = win.fft;
     camsep_config cfg;
     camsep_config_default(&cfg, rate);
-    cfg.fft_size = fft;
-    cfg.hop = fft / 4;
+    cfg.fft_size = win.fft;
+    cfg.latency = win.latency;
+    cfg.hop = win.hop;
     cfg.max_sources = sources;
     cfg.max_atoms = sources * atoms;
     char err[256];
     camsep_engine *e = camsep_engine_create(&cfg, err, sizeof err);
     camsep_dictionary *d[CAMSEP_MAX_SOURCES];
     for (int j = 0; j < sources; j++)
-        d[j] = random_dictionary(atoms, rate, fft);
+        d[j] = random_dictionary(atoms, rate, fft, win.latency);
     camsep_dictset *s = camsep_dictset_create(e, (const camsep_dictionary *const *)d, sources, NULL, err, sizeof err);
     camsep_params p;
     camsep_params_default(&p);
@@ -140,10 +148,10 @@ static result run_config(int sources, int atoms, int fft, int iterations, double
     memset(buf, 0, sizeof(float) * (size_t)(4 * FP + 4 * KP));
     float *v = buf, *h = buf + FP;
     nmf_work w = {buf + FP + KP, buf + 2 * FP + KP, buf + 3 * FP + KP, buf + 4 * FP + KP, buf + 4 * FP + 2 * KP};
-    for (int f = 0; f < ds->bins; f++)
+    for (int f = 0; f < ds->bands; f++)
         v[f] = uniform();
     const int reps = 300;
-    double flops = (double)reps * iterations * 4.0 * ds->bins * ds->n_atoms;
+    double flops = (double)reps * iterations * 4.0 * ds->bands * ds->n_atoms;
     t0 = now_s();
     for (int r = 0; r < reps; r++) {
         for (int k = 0; k < ds->n_atoms; k++)
@@ -174,17 +182,18 @@ static void memory_report(void)
     camsep_config cfg;
     camsep_config_default(&cfg, 48000.0);
     cfg.fft_size = 2048;
-    cfg.hop = 512;
+    cfg.latency = 1024;
+    cfg.hop = 256;
     cfg.max_sources = 4;
     cfg.max_atoms = 4 * 32;
     char err[256];
     camsep_engine *e = camsep_engine_create(&cfg, err, sizeof err);
     camsep_dictionary *d[4];
     for (int j = 0; j < 4; j++)
-        d[j] = random_dictionary(32, 48000.0, 2048);
+        d[j] = random_dictionary(32, 48000.0, 2048, 1024);
     camsep_dictset *s = camsep_dictset_create(e, (const camsep_dictionary *const *)d, 4, NULL, err, sizeof err);
     size_t eb = camsep_engine_allocated_bytes(e), sb = camsep_dictset_bytes(s);
-    printf("memory, 4 players x 32 atoms, N=2048, 48 kHz: engine %zu bytes + dictionary set %zu bytes = %.2f MiB "
+    printf("memory, 4 players x 32 atoms, K=2048 L=1024 R=256, 48 kHz: engine %zu bytes + dictionary set %zu bytes = %.2f MiB "
            "(target <= 16 MiB)\n",
            eb, sb, (double)(eb + sb) / 1048576.0);
     camsep_dictset_free(s);
@@ -199,28 +208,39 @@ int main(int argc, char **argv)
     if (argc > 1 && !quick) {
         printf("usage: camsep-bench [--quick]\n"
                "Per-frame time, share of one core and NMF kernel GFLOP/s for 2/4 players, 16/32/64\n"
-               "atoms each, N=1024/2048 (hop N/4) and 5/10/20 iterations at 48 kHz, against the\n"
-               "core's measured FMA peak and a plain-C solver; then the memory of one instance.\n");
+               "atoms each, windows K/L/R (analysis window, latency, hop) from today's symmetric\n"
+               "1024/1024/256 to the pairs 2048/1024, 2048/512 and 2048/256, and 5/10/20 iterations\n"
+               "at 48 kHz, against the core's measured FMA peak and a plain-C solver; then the\n"
+               "memory of one instance. --quick: 32 atoms, 10 iterations only.\n");
         return strcmp(argv[1], "--help") && strcmp(argv[1], "-h");
     }
     const double rate = 48000.0, seconds = quick ? 2.0 : 6.0;
     double peak = fma_peak_gflops();
     printf("NMF kernels: %s variant\n", nmf_kernel_variant());
     printf("single-precision FMA peak of this core, measured: %.1f GFLOP/s (12 chains of 8-wide FMA)\n", peak);
-    printf("%3s %5s %5s %4s | %9s %9s | %8s %7s %9s %7s\n", "J", "K_j", "N", "it", "frame us", "core %", "GFLOP/s",
-           "% peak", "plain-C", "speedup");
-    const int Js[] = {2, 4}, Ks[] = {16, 32, 64}, Ns[] = {1024, 2048}, Is[] = {5, 10, 20};
+    printf("%3s %5s %16s %4s | %9s %9s %7s | %8s %7s %9s %7s\n", "J", "K_j", "K/L/R", "it", "frame us",
+           "core %", "vs base", "GFLOP/s", "% peak", "plain-C", "speedup");
+    const int Js[] = {2, 4}, Ks[] = {16, 32, 64}, Is[] = {5, 10, 20};
+    const window_cfg Ws[] = {{1024, 1024, 256}, {2048, 1024, 256}, {2048, 1024, 512}, {2048, 512, 128},
+                             {2048, 512, 256}, {2048, 256, 64}};
+    const int n_w = (int)(sizeof Ws / sizeof Ws[0]);
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < 3; b++)
-            for (int c = 0; c < 2; c++)
-                for (int i = 0; i < 3; i++) {
-                    if (quick && !(Ks[b] == 32 && Is[i] == 10))
-                        continue;
-                    result r = run_config(Js[a], Ks[b], Ns[c], Is[i], rate, seconds);
-                    printf("%3d %5d %5d %4d | %9.1f %8.3f%% | %8.2f %6.1f%% %9.2f %6.1fx\n", Js[a], Ks[b], Ns[c],
-                           Is[i], r.frame_us, 100.0 * r.core_share, r.kernel_gflops, 100.0 * r.kernel_gflops / peak,
-                           r.reference_gflops, r.kernel_gflops / r.reference_gflops);
+            for (int i = 0; i < 3; i++) {
+                if (quick && !(Ks[b] == 32 && Is[i] == 10))
+                    continue;
+                double base = 0.0; /* the symmetric 1024 window, measured in the same process */
+                for (int c = 0; c < n_w; c++) {
+                    result r = run_config(Js[a], Ks[b], Ws[c], Is[i], rate, seconds);
+                    if (c == 0)
+                        base = r.core_share;
+                    char wname[32];
+                    snprintf(wname, sizeof wname, "%d/%d/%d", Ws[c].fft, Ws[c].latency, Ws[c].hop);
+                    printf("%3d %5d %16s %4d | %9.1f %8.3f%% %6.2fx | %8.2f %6.1f%% %9.2f %6.1fx\n", Js[a], Ks[b],
+                           wname, Is[i], r.frame_us, 100.0 * r.core_share, r.core_share / base, r.kernel_gflops,
+                           100.0 * r.kernel_gflops / peak, r.reference_gflops, r.kernel_gflops / r.reference_gflops);
                 }
+            }
     memory_report();
     return 0;
 }

@@ -24,12 +24,19 @@
 
 #define CAMSEP_MAX_SOURCES 8         /* stems, players plus the optional "other" */
 #define CAMSEP_MAX_MOTION_CHANNELS 8 /* motion features per source (regression prior) */
+#define CAMSEP_DEFAULT_FFT 2048      /* analysis window K, samples */
+#define CAMSEP_DEFAULT_LATENCY 1024  /* L, samples: 21.3 ms at 48 kHz */
 
 /* Fixed for the life of an engine instance. */
 typedef struct camsep_config {
     double sample_rate;      /* Hz */
-    int fft_size;            /* N: even, 64..16384 (default 1024) */
-    int hop;                 /* R: 1..N/2 (default 256) */
+    int fft_size;            /* K: analysis window and FFT size, even, 64..16384 (default 2048) */
+    int latency;             /* L: input-to-stem delay in samples, even, 2R..K; the analysis
+                                window falls over its last L/2 samples (default 1024; 0 = K,
+                                the symmetric window) */
+    int hop;                 /* R: 1..L/2 (default 256) */
+    float nmf_band_width;    /* the activations are solved on bands at least this share of
+                                their frequency wide (0..0.5; 0 = every bin, full cost) */
     int max_sources;         /* stems the instance can output: 1..CAMSEP_MAX_SOURCES */
     int max_atoms;           /* total atoms over all dictionaries of any set it will run */
     int motion_channels;     /* motion features per source: 0..CAMSEP_MAX_MOTION_CHANNELS */
@@ -101,6 +108,13 @@ int camsep_params_validate(const camsep_params *p, char *err, size_t errlen);
 camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t errlen);
 void camsep_engine_free(camsep_engine *e);
 const camsep_config *camsep_engine_config(const camsep_engine *e);
+/* Sets the window from what a user gave, 0 meaning not given: the FFT size
+ * defaults to CAMSEP_DEFAULT_FFT, the latency to the smaller of
+ * CAMSEP_DEFAULT_LATENCY and the FFT size, the hop to a quarter of the
+ * latency. camsep_config_validate() then says whether they fit together. */
+void camsep_config_set_window(camsep_config *cfg, int fft_size, int latency, int hop);
+/* The latency a configuration gives (its latency field, or K when 0). */
+int camsep_config_latency(const camsep_config *cfg);
 /* Delay, in samples, from input to every stem; fixed for the configuration. */
 int camsep_engine_latency(const camsep_engine *e);
 /* Bytes the instance allocated (engine, rings, FFT buffers; not dictionary sets). */

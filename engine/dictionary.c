@@ -18,7 +18,7 @@
 _Static_assert(sizeof(float) == 4, "the format stores IEEE-754 binary32");
 _Static_assert(sizeof(double) == 8, "the format stores IEEE-754 binary64");
 
-/* ---- file layout (version 1), all integers little-endian ---- */
+/* ---- file layout (versions 1 and 2), all integers little-endian ---- */
 
 static const unsigned char DICT_MAGIC[8] = {'C', 'A', 'M', 'S', 'D', 'I', 'C', 'T'};
 
@@ -34,9 +34,11 @@ enum {
     OFF_BETA = 40,
     OFF_WINDOW = 44,
     OFF_NAME = 48,
-    HEADER_SIZE = OFF_NAME + CAMSEP_DICT_NAME_LEN, /* 112 */
-    CRC_SIZE = 4,
-    WINDOW_PERIODIC_HANN = 1
+    HEADER_SIZE_V1 = OFF_NAME + CAMSEP_DICT_NAME_LEN, /* 112 */
+    OFF_WINDOW_FALL = HEADER_SIZE_V1,                 /* version 2 only */
+    HEADER_SIZE_V2 = OFF_WINDOW_FALL + 4,             /* 116 */
+    HEADER_SIZE = HEADER_SIZE_V2,                     /* the larger, for size caps */
+    CRC_SIZE = 4
 };
 
 #define MIN_SAMPLE_RATE 1000.0
@@ -243,6 +245,29 @@ static int check_fields(double sample_rate, long long fft_size, long long hop, l
     return 0;
 }
 
+/* The window kind and its fall: 1..fft_size/2 for the pair, 0 for Hann. */
+static int check_window_fall(long long window, long long fall, long long fft_size, const char *label,
+                             char *err, size_t errlen)
+{
+    if (window == CAMSEP_DICT_WINDOW_HANN) {
+        if (fall != 0) {
+            set_error(err, errlen, label, "window fall %lld given for the Hann window (must be 0)", fall);
+            return -1;
+        }
+        return 0;
+    }
+    if (window != CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR) {
+        set_error(err, errlen, label, "unknown window kind %lld", window);
+        return -1;
+    }
+    if (fall < 1 || fall > fft_size / 2) {
+        set_error(err, errlen, label, "window fall %lld is outside 1..%lld (half the fft size)", fall,
+                  fft_size / 2);
+        return -1;
+    }
+    return 0;
+}
+
 /* Every value finite and >= 0, and no atom all zero. */
 static int check_atoms(const float *atoms, int n_atoms, int n_bins, const char *label, char *err,
                        size_t errlen)
@@ -275,6 +300,8 @@ static int check_dictionary(const camsep_dictionary *d, const char *label, char 
     }
     if (check_fields(d->sample_rate, d->fft_size, d->hop, d->n_bins, d->n_atoms, d->beta, label, err,
                      errlen) != 0)
+        return -1;
+    if (check_window_fall(d->window, d->window_fall, d->fft_size, label, err, errlen) != 0)
         return -1;
     if (check_name_field(d->name, label, err, errlen) != 0)
         return -1;
@@ -334,6 +361,8 @@ camsep_dictionary *camsep_dictionary_new(int n_atoms, double sample_rate, int ff
     d->fft_size = fft_size;
     d->hop = fft_size / 4;
     d->beta = 1.0f;
+    d->window = CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR;
+    d->window_fall = fft_size / 2;
     return d;
 }
 
@@ -403,23 +432,24 @@ camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const 
         return NULL;
     }
     if (size < OFF_HEADER_SIZE) {
-        set_error(err, errlen, label, "truncated (%zu bytes, the header needs %d)", size, HEADER_SIZE);
+        set_error(err, errlen, label, "truncated (%zu bytes, the header needs %d)", size, HEADER_SIZE_V1);
         return NULL;
     }
     uint32_t version = get_u32(p + OFF_VERSION);
-    if (version != CAMSEP_DICT_FORMAT_VERSION) {
-        set_error(err, errlen, label, "unsupported version %lu (this build reads %d)",
-                  (unsigned long)version, CAMSEP_DICT_FORMAT_VERSION);
+    if (version != 1 && version != 2) {
+        set_error(err, errlen, label, "unsupported version %lu (this build reads 1 and 2)",
+                  (unsigned long)version);
         return NULL;
     }
-    if (size < HEADER_SIZE) {
-        set_error(err, errlen, label, "truncated (%zu bytes, the header needs %d)", size, HEADER_SIZE);
+    const size_t header = version == 1 ? HEADER_SIZE_V1 : HEADER_SIZE_V2;
+    if (size < header) {
+        set_error(err, errlen, label, "truncated (%zu bytes, the header needs %zu)", size, header);
         return NULL;
     }
     uint32_t header_size = get_u32(p + OFF_HEADER_SIZE);
-    if (header_size != HEADER_SIZE) {
-        set_error(err, errlen, label, "header size %lu is wrong (version 1 has %d)",
-                  (unsigned long)header_size, HEADER_SIZE);
+    if (header_size != header) {
+        set_error(err, errlen, label, "header size %lu is wrong (version %lu has %zu)",
+                  (unsigned long)header_size, (unsigned long)version, header);
         return NULL;
     }
 
@@ -432,18 +462,27 @@ camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const 
     uint32_t n_atoms = get_u32(p + OFF_N_ATOMS);
     float beta = get_f32(p + OFF_BETA);
     uint32_t window = get_u32(p + OFF_WINDOW);
+    uint32_t fall = version == 1 ? 0 : get_u32(p + OFF_WINDOW_FALL);
     if (check_fields(sample_rate, fft_size, hop, n_bins, n_atoms, beta, label, err, errlen) != 0)
         return NULL;
-    if (window != WINDOW_PERIODIC_HANN) {
-        set_error(err, errlen, label, "unsupported window kind %lu (only 1, periodic Hann)",
+    if (version == 1 && window != CAMSEP_DICT_WINDOW_HANN) {
+        set_error(err, errlen, label, "unsupported window kind %lu (version 1 has only 1, periodic Hann)",
                   (unsigned long)window);
         return NULL;
     }
+    if (version == 2 && window != CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR) {
+        set_error(err, errlen, label,
+                  "unsupported window kind %lu (version 2 has only 2, the square-root Hann pair)",
+                  (unsigned long)window);
+        return NULL;
+    }
+    if (check_window_fall(window, fall, fft_size, label, err, errlen) != 0)
+        return NULL;
     if (check_name_field((const char *)p + OFF_NAME, label, err, errlen) != 0)
         return NULL;
 
     size_t n_values = (size_t)n_atoms * n_bins;
-    size_t expected = HEADER_SIZE + n_values * 4 + CRC_SIZE;
+    size_t expected = header + n_values * 4 + CRC_SIZE;
     if (size < expected) {
         set_error(err, errlen, label, "truncated (%zu bytes, expected %zu for %lu atoms of %lu bins)",
                   size, expected, (unsigned long)n_atoms, (unsigned long)n_bins);
@@ -473,8 +512,10 @@ camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const 
     d->fft_size = (int)fft_size;
     d->hop = (int)hop;
     d->beta = beta;
+    d->window = (int)window;
+    d->window_fall = (int)fall;
     for (size_t i = 0; i < n_values; i++)
-        d->atoms[i] = get_f32(p + HEADER_SIZE + 4 * i);
+        d->atoms[i] = get_f32(p + header + 4 * i);
     if (check_atoms(d->atoms, d->n_atoms, d->n_bins, label, err, errlen) != 0) {
         camsep_dictionary_free(d);
         return NULL;
@@ -554,24 +595,29 @@ camsep_dictionary *camsep_dictionary_load(const char *path, char *err, size_t er
 /* The file image of a valid dictionary (header, atoms, CRC). */
 static unsigned char *serialise(const camsep_dictionary *d, size_t *size_out)
 {
+    /* Hann dictionaries keep format 1, so that old files round-trip bit for bit. */
+    const int version = d->window == CAMSEP_DICT_WINDOW_HANN ? 1 : 2;
+    const size_t header = version == 1 ? HEADER_SIZE_V1 : HEADER_SIZE_V2;
     size_t n_values = (size_t)d->n_atoms * (size_t)d->n_bins;
-    size_t size = HEADER_SIZE + n_values * 4 + CRC_SIZE;
+    size_t size = header + n_values * 4 + CRC_SIZE;
     unsigned char *p = calloc(1, size);
     if (!p)
         return NULL;
     memcpy(p + OFF_MAGIC, DICT_MAGIC, sizeof DICT_MAGIC);
-    put_u32(p + OFF_VERSION, CAMSEP_DICT_FORMAT_VERSION);
-    put_u32(p + OFF_HEADER_SIZE, HEADER_SIZE);
+    put_u32(p + OFF_VERSION, (uint32_t)version);
+    put_u32(p + OFF_HEADER_SIZE, (uint32_t)header);
     put_f64(p + OFF_SAMPLE_RATE, d->sample_rate);
     put_u32(p + OFF_FFT_SIZE, (uint32_t)d->fft_size);
     put_u32(p + OFF_HOP, (uint32_t)d->hop);
     put_u32(p + OFF_N_BINS, (uint32_t)d->n_bins);
     put_u32(p + OFF_N_ATOMS, (uint32_t)d->n_atoms);
     put_f32(p + OFF_BETA, d->beta);
-    put_u32(p + OFF_WINDOW, WINDOW_PERIODIC_HANN);
+    put_u32(p + OFF_WINDOW, (uint32_t)d->window);
     memcpy(p + OFF_NAME, d->name, CAMSEP_DICT_NAME_LEN);
+    if (version == 2)
+        put_u32(p + OFF_WINDOW_FALL, (uint32_t)d->window_fall);
     for (size_t i = 0; i < n_values; i++)
-        put_f32(p + HEADER_SIZE + 4 * i, d->atoms[i]);
+        put_f32(p + header + 4 * i, d->atoms[i]);
     put_u32(p + size - CRC_SIZE, crc32_ieee(p, size - CRC_SIZE));
     *size_out = size;
     return p;
@@ -708,6 +754,11 @@ camsep_dictionary *camsep_dictionary_resample(const camsep_dictionary *d, double
     r->beta = d->beta;
     long long hop = ((long long)d->hop * fft_size + d->fft_size / 2) / d->fft_size;
     r->hop = hop < 1 ? 1 : (int)hop;
+    r->window = d->window;
+    if (d->window_fall) {
+        long long fall = ((long long)d->window_fall * fft_size + d->fft_size / 2) / d->fft_size;
+        r->window_fall = fall < 1 ? 1 : fall > fft_size / 2 ? fft_size / 2 : (int)fall;
+    }
 
     for (int k = 0; k < d->n_atoms; k++) {
         float *out = r->atoms + (size_t)k * (size_t)da.n_bins;
@@ -725,4 +776,27 @@ camsep_dictionary *camsep_dictionary_resample(const camsep_dictionary *d, double
         normalise_atom(out, da.n_bins);
     }
     return r;
+}
+
+int camsep_dictionary_check_window(const camsep_dictionary *d, int fft_size, int fall, char *err,
+                                   size_t errlen)
+{
+    char label[CAMSEP_DICT_NAME_LEN + 16];
+    snprintf(label, sizeof label, "dictionary \"%s\"", d->name);
+    if (d->window == CAMSEP_DICT_WINDOW_HANN) {
+        set_error(err, errlen, label,
+                  "was learned with the periodic Hann window (format 1), but the engine analyses with the "
+                  "square-root Hann pair: learn it again with camsep-train --fft %d --latency %d",
+                  fft_size, 2 * fall);
+        return -1;
+    }
+    /* The same window in time up to scale: fall / fft_size is the same ratio. */
+    if ((long long)d->window_fall * fft_size != (long long)fall * d->fft_size) {
+        set_error(err, errlen, label,
+                  "was learned for window %d with latency %d; this engine runs window %d with latency %d: "
+                  "learn it for this latency (camsep-train --fft %d --latency %d)",
+                  d->fft_size, 2 * d->window_fall, fft_size, 2 * fall, fft_size, 2 * fall);
+        return -1;
+    }
+    return 0;
 }

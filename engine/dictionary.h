@@ -2,8 +2,10 @@
  * Spectral dictionaries: one per player or instrument.
  *
  * A dictionary holds K non-negative spectral atoms on the linear frequency
- * axis of a periodic-Hann STFT of size fft_size at sample_rate (bin f is at
- * f * sample_rate / fft_size Hz, n_bins = fft_size / 2 + 1). Each atom is
+ * axis of an STFT of size fft_size at sample_rate (bin f is at
+ * f * sample_rate / fft_size Hz, n_bins = fft_size / 2 + 1), learned from the
+ * spectra of one analysis window: the engine's dual square-root Hann window
+ * that falls over its last window_fall samples (engine/stft.h). Each atom is
  * normalised to unit L1 norm, so that W^T 1 = 1 in the KL updates.
  *
  * The file format (".dict", little-endian, versioned, CRC-checked) is
@@ -22,7 +24,13 @@
 #define CAMSEP_DICT_MAX_ATOMS 1024
 #define CAMSEP_DICT_MIN_FFT 16
 #define CAMSEP_DICT_MAX_FFT 65536
-#define CAMSEP_DICT_FORMAT_VERSION 1
+#define CAMSEP_DICT_FORMAT_VERSION 2 /* written for the window pair; version 1 is read too */
+
+/* The analysis window the atoms were learned with. */
+enum camsep_dict_window {
+    CAMSEP_DICT_WINDOW_HANN = 1,            /* periodic Hann (format 1, camsep before the window pair) */
+    CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR = 2   /* the engine's dual window, see engine/stft.h */
+};
 
 typedef struct camsep_dictionary {
     char name[CAMSEP_DICT_NAME_LEN]; /* instrument or player, UTF-8, NUL-terminated */
@@ -32,10 +40,15 @@ typedef struct camsep_dictionary {
     int n_bins;                      /* fft_size / 2 + 1 */
     int n_atoms;                     /* 1..CAMSEP_DICT_MAX_ATOMS */
     float beta;                      /* beta-divergence used in training (1 = KL) */
+    int window;                      /* enum camsep_dict_window */
+    int window_fall;                 /* the pair's fall M, 1..fft_size/2 (0 for Hann);
+                                        the latency it was made for is 2 M */
     float *atoms;                    /* n_atoms * n_bins, atom-major: atoms[k * n_bins + f] */
 } camsep_dictionary;
 
-/* A zeroed dictionary with the given shape, or NULL (and a message in err). */
+/* A zeroed dictionary with the given shape, or NULL (and a message in err).
+ * Its window is the symmetric pair (fall = fft_size / 2); set window_fall
+ * for another latency. */
 camsep_dictionary *camsep_dictionary_new(int n_atoms, double sample_rate, int fft_size,
                                          const char *name, char *err, size_t errlen);
 void camsep_dictionary_free(camsep_dictionary *d);
@@ -54,8 +67,16 @@ camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const 
 /* A new dictionary on the frequency axis of (sample_rate, fft_size): atoms are
  * treated as spectral densities, integrated over each target bin's band
  * (so coarser axes average, finer axes interpolate), zero above the source
- * Nyquist, then re-normalised. Returns a plain copy when the axes match. */
+ * Nyquist, then re-normalised. The window's fall scales with the FFT size.
+ * Returns a plain copy when the axes match. */
 camsep_dictionary *camsep_dictionary_resample(const camsep_dictionary *d, double sample_rate,
                                               int fft_size, char *err, size_t errlen);
+
+/* 0 if d was learned with the window (fft_size, fall) up to a change of
+ * sample rate or a scaling of the whole window (which resampling converts,
+ * see docs/dictionary-format.md); else -1 with the reason and the remedy in
+ * err. */
+int camsep_dictionary_check_window(const camsep_dictionary *d, int fft_size, int fall, char *err,
+                                   size_t errlen);
 
 #endif

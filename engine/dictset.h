@@ -16,8 +16,12 @@ struct camsep_dictset {
     int bins_padded;           /* F rounded up to CAMSEP_SIMD */
     int atom_start[CAMSEP_MAX_SOURCES + 1]; /* source j owns atoms [atom_start[j], atom_start[j+1]) */
     char names[CAMSEP_MAX_SOURCES][CAMSEP_DICT_NAME_LEN];
-    float *w_by_atom;          /* atoms_padded x bins_padded: W h kernel */
-    float *w_by_bin;           /* bins x atoms_padded: W^T r kernel */
+    float *w_by_atom;          /* atoms_padded x bins_padded: W h at full resolution (masks) */
+    int bands;                 /* B: the solver's frequency axis (nmf_bands.h), B <= F */
+    int bands_padded;          /* B rounded up to CAMSEP_SIMD */
+    int *band_start;           /* B + 1: band b sums bins [band_start[b], band_start[b+1]) */
+    float *wb_by_atom;         /* atoms_padded x bands_padded: W h kernel of the solver */
+    float *wb_by_bin;          /* bands x atoms_padded: W^T r kernel of the solver */
     float *atom_sum;           /* atoms_padded: W^T 1 (1 for real atoms, 0 for padding) */
     double sample_rate;
     int fft_size;

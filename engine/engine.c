@@ -13,6 +13,7 @@
 
 #include "dictset.h"
 #include "nmf.h"
+#include "nmf_bands.h"
 #include "nmf_kernels.h"
 #include "priors.h"
 #include "spsc_ring.h"
@@ -27,6 +28,7 @@ struct camsep_engine {
     camsep_params params;      /* the audio thread's copy */
     camsep_stft stft;
     int bins, bins_padded, atoms_padded, hop, n;
+    int span;                  /* latency: the synthesis window's length, 2 * fall */
     size_t bytes;
 
     spsc_ring prior_ring;      /* producer -> audio */
@@ -40,9 +42,10 @@ struct camsep_engine {
     float *in_hist;            /* last n input samples, oldest first */
     int fill;                  /* samples of the current hop received */
     float *out_hop;            /* max_sources x hop: completed output being played */
-    float *ola;                /* max_sources x n: overlap-add accumulators */
+    float *ola;                /* max_sources x span: overlap-add accumulators */
     float complex *spec, *stem_spec;
     float *mag;                /* bins_padded */
+    float *mag_bands;          /* bins_padded (bands <= bins): the solver's input */
     float *src_model;          /* max_sources x bins_padded: W_j h_j */
     float *mask_sum;           /* bins_padded */
 
@@ -86,8 +89,7 @@ void camsep_config_default(camsep_config *cfg, double sample_rate)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->sample_rate = sample_rate;
-    cfg->fft_size = 1024;
-    cfg->hop = 256;
+    camsep_config_set_window(cfg, 0, 0, 0);
     cfg->max_sources = CAMSEP_MAX_SOURCES;
     cfg->max_atoms = 512;
     cfg->motion_channels = 1;
@@ -113,20 +115,31 @@ void camsep_params_default(camsep_params *p)
         p->gain[j] = 1.0f;
 }
 
+static bool in_range(float x, float lo, float hi)
+{
+    return x >= lo && x <= hi; /* false for NaN */
+}
+
 int camsep_config_validate(const camsep_config *c, char *err, size_t errlen)
 {
     if (!(c->sample_rate >= 1000.0 && c->sample_rate <= 768000.0))
         return set_error(err, errlen, "sample rate %g Hz is outside 1000..768000", c->sample_rate), -1;
     if (c->fft_size < 64 || c->fft_size > 16384 || c->fft_size % 2)
         return set_error(err, errlen, "FFT size %d must be even and within 64..16384", c->fft_size), -1;
-    if (c->hop < 1 || c->hop > c->fft_size / 2)
-        return set_error(err, errlen, "hop %d must be within 1..%d (half the FFT size)", c->hop,
-                         c->fft_size / 2), -1;
+    const int latency = camsep_config_latency(c);
+    if (latency < 2 || latency > c->fft_size || latency % 2)
+        return set_error(err, errlen, "latency %d must be even and within 2..%d (the FFT size)", latency,
+                         c->fft_size), -1;
+    if (c->hop < 1 || c->hop > latency / 2)
+        return set_error(err, errlen, "hop %d must be within 1..%d (half the latency)", c->hop, latency / 2),
+               -1;
     if (c->max_sources < 1 || c->max_sources > CAMSEP_MAX_SOURCES)
         return set_error(err, errlen, "max sources %d must be within 1..%d", c->max_sources,
                          CAMSEP_MAX_SOURCES), -1;
     if (c->max_atoms < 1 || c->max_atoms > CAMSEP_MAX_SOURCES * CAMSEP_DICT_MAX_ATOMS)
         return set_error(err, errlen, "max atoms %d is out of range", c->max_atoms), -1;
+    if (!in_range(c->nmf_band_width, 0.0f, 0.5f))
+        return set_error(err, errlen, "NMF band width %g must be within 0..0.5", (double)c->nmf_band_width), -1;
     if (c->motion_channels < 0 || c->motion_channels > CAMSEP_MAX_MOTION_CHANNELS)
         return set_error(err, errlen, "motion channels %d must be within 0..%d", c->motion_channels,
                          CAMSEP_MAX_MOTION_CHANNELS), -1;
@@ -136,9 +149,16 @@ int camsep_config_validate(const camsep_config *c, char *err, size_t errlen)
     return 0;
 }
 
-static bool in_range(float x, float lo, float hi)
+void camsep_config_set_window(camsep_config *cfg, int fft_size, int latency, int hop)
 {
-    return x >= lo && x <= hi; /* false for NaN */
+    cfg->fft_size = fft_size ? fft_size : CAMSEP_DEFAULT_FFT;
+    cfg->latency = latency ? latency : cfg->fft_size < CAMSEP_DEFAULT_LATENCY ? cfg->fft_size : CAMSEP_DEFAULT_LATENCY;
+    cfg->hop = hop ? hop : cfg->latency / 4 > 0 ? cfg->latency / 4 : 1;
+}
+
+int camsep_config_latency(const camsep_config *cfg)
+{
+    return cfg->latency ? cfg->latency : cfg->fft_size;
 }
 
 int camsep_params_validate(const camsep_params *p, char *err, size_t errlen)
@@ -189,10 +209,11 @@ static int alloc_buffers(camsep_engine *e)
     const size_t S = (size_t)c->max_sources, FP = (size_t)e->bins_padded, KP = (size_t)e->atoms_padded;
     e->in_hist = alloc_floats(b, (size_t)e->n);
     e->out_hop = alloc_floats(b, S * (size_t)e->hop);
-    e->ola = alloc_floats(b, S * (size_t)e->n);
+    e->ola = alloc_floats(b, S * (size_t)e->span);
     e->spec = (float complex *)alloc_floats(b, 2 * FP);
     e->stem_spec = (float complex *)alloc_floats(b, 2 * FP);
     e->mag = alloc_floats(b, FP);
+    e->mag_bands = alloc_floats(b, FP);
     e->src_model = alloc_floats(b, S * FP);
     e->mask_sum = alloc_floats(b, FP);
     e->h = alloc_floats(b, KP);
@@ -204,7 +225,8 @@ static int alloc_buffers(camsep_engine *e)
     e->work.ypow = alloc_floats(b, FP);
     e->work.num = alloc_floats(b, KP);
     e->work.den = alloc_floats(b, KP);
-    if (!e->in_hist || !e->out_hop || !e->ola || !e->spec || !e->stem_spec || !e->mag || !e->src_model ||
+    if (!e->in_hist || !e->out_hop || !e->ola || !e->spec || !e->stem_spec || !e->mag || !e->mag_bands ||
+        !e->src_model ||
         !e->mask_sum || !e->h || !e->h_prev || !e->l1 || !e->reg_num || !e->work.y || !e->work.ratio ||
         !e->work.ypow || !e->work.num || !e->work.den)
         return -1;
@@ -233,6 +255,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
     e->cfg = *cfg;
     e->n = cfg->fft_size;
     e->hop = cfg->hop;
+    e->span = camsep_config_latency(cfg);
     e->bins = cfg->fft_size / 2 + 1;
     e->bins_padded = camsep_pad(e->bins);
     e->atoms_padded = camsep_pad(cfg->max_atoms);
@@ -242,10 +265,10 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
         e->gain_now[j] = e->params.gain[j];
     atomic_init(&e->pending, NULL);
     atomic_init(&e->retired, NULL);
-    if (camsep_stft_init(&e->stft, e->n, e->hop)) {
+    if (camsep_stft_init(&e->stft, e->n, e->span / 2, e->hop)) {
         free(e);
-        return set_error(err, errlen, "cannot set up the FFT (size %d, hop %d)", cfg->fft_size, cfg->hop),
-               NULL;
+        return set_error(err, errlen, "cannot set up the FFT (size %d, latency %d, hop %d)", cfg->fft_size,
+                         camsep_config_latency(cfg), cfg->hop), NULL;
     }
     e->bytes += e->stft.bytes;
     if (alloc_buffers(e) ||
@@ -273,7 +296,7 @@ void camsep_engine_free(camsep_engine *e)
     spsc_ring_destroy(&e->prior_ring);
     spsc_ring_destroy(&e->param_ring);
     spsc_ring_destroy(&e->report_ring);
-    float *bufs[] = {e->in_hist, e->out_hop, e->ola, (float *)e->spec, (float *)e->stem_spec, e->mag,
+    float *bufs[] = {e->in_hist, e->out_hop, e->ola, (float *)e->spec, (float *)e->stem_spec, e->mag, e->mag_bands,
                      e->src_model, e->mask_sum, e->h, e->h_prev, e->l1, e->reg_num, e->work.y,
                      e->work.ratio, e->work.ypow, e->work.num, e->work.den, e->reg_a, e->reg_hm,
                      e->reg_hh, e->reg_gram, e->reg_u};
@@ -289,7 +312,7 @@ const camsep_config *camsep_engine_config(const camsep_engine *e)
 
 int camsep_engine_latency(const camsep_engine *e)
 {
-    return e->n;
+    return e->span;
 }
 
 size_t camsep_engine_allocated_bytes(const camsep_engine *e)
@@ -304,7 +327,9 @@ void camsep_dictset_free(camsep_dictset *s)
     if (!s)
         return;
     free(s->w_by_atom);
-    free(s->w_by_bin);
+    free(s->wb_by_atom);
+    free(s->wb_by_bin);
+    free(s->band_start);
     free(s->atom_sum);
     free(s);
 }
@@ -322,6 +347,8 @@ size_t camsep_dictset_bytes(const camsep_dictset *s)
 static int place_dictionary(camsep_dictset *s, int source, const camsep_dictionary *d, const camsep_engine *e,
                             char *err, size_t errlen)
 {
+    if (camsep_dictionary_check_window(d, e->n, e->span / 2, err, errlen))
+        return -1;
     camsep_dictionary *r = camsep_dictionary_resample(d, e->cfg.sample_rate, e->n, err, errlen);
     if (!r)
         return -1;
@@ -329,9 +356,14 @@ static int place_dictionary(camsep_dictset *s, int source, const camsep_dictiona
     int start = s->atom_start[source];
     for (int k = 0; k < r->n_atoms; k++) {
         const float *atom = r->atoms + (size_t)k * r->n_bins;
-        for (int f = 0; f < s->bins; f++) {
+        for (int f = 0; f < s->bins; f++)
             s->w_by_atom[(size_t)(start + k) * s->bins_padded + f] = atom[f];
-            s->w_by_bin[(size_t)f * s->atoms_padded + start + k] = atom[f];
+        for (int b = 0; b < s->bands; b++) {
+            float sum = 0.0f;
+            for (int f = s->band_start[b]; f < s->band_start[b + 1]; f++)
+                sum += atom[f];
+            s->wb_by_atom[(size_t)(start + k) * s->bands_padded + b] = sum;
+            s->wb_by_bin[(size_t)b * s->atoms_padded + start + k] = sum;
         }
         s->atom_sum[start + k] = 1.0f;
     }
@@ -367,10 +399,17 @@ camsep_dictset *camsep_dictset_create(const camsep_engine *e, const camsep_dicti
     s->sample_rate = e->cfg.sample_rate;
     s->fft_size = e->n;
     s->bytes = sizeof *s;
+    s->band_start = malloc(sizeof(int) * (size_t)(s->bins + 1));
+    if (s->band_start) {
+        s->bytes += sizeof(int) * (size_t)(s->bins + 1);
+        s->bands = nmf_band_edges(s->bins, e->cfg.nmf_band_width, s->band_start);
+        s->bands_padded = camsep_pad(s->bands);
+    }
     s->w_by_atom = alloc_floats(&s->bytes, (size_t)s->atoms_padded * s->bins_padded);
-    s->w_by_bin = alloc_floats(&s->bytes, (size_t)s->bins * s->atoms_padded);
+    s->wb_by_atom = alloc_floats(&s->bytes, (size_t)s->atoms_padded * s->bands_padded);
+    s->wb_by_bin = alloc_floats(&s->bytes, (size_t)s->bands * s->atoms_padded);
     s->atom_sum = alloc_floats(&s->bytes, (size_t)s->atoms_padded);
-    if (!s->w_by_atom || !s->w_by_bin || !s->atom_sum) {
+    if (!s->band_start || !s->w_by_atom || !s->wb_by_atom || !s->wb_by_bin || !s->atom_sum) {
         camsep_dictset_free(s);
         return set_error(err, errlen, "out of memory"), NULL;
     }
@@ -616,7 +655,7 @@ static void synthesise_stems(camsep_engine *e, const camsep_dictset *s, camsep_f
             share += (double)m[f] * e->mag[f] * e->mag[f];
         }
         rep->mask_energy[j] = total > 0.0 ? (float)(share / total) : 0.0f;
-        camsep_stft_inverse_add(&e->stft, e->stem_spec, e->ola + (size_t)j * e->n);
+        camsep_stft_inverse_add(&e->stft, e->stem_spec, e->ola + (size_t)j * e->span);
     }
 }
 
@@ -632,7 +671,7 @@ static void analyse_frame(camsep_engine *e)
     camsep_frame_report rep;
     memset(&rep, 0, sizeof rep);
     rep.frame = e->frames;
-    rep.time = e->time - e->n / 2;
+    rep.time = e->time - e->span / 2; /* the centre of what this frame synthesises */
     rep.n_sources = s ? s->n_sources : 0;
 
     camsep_stft_forward(&e->stft, e->in_hist, e->spec);
@@ -659,7 +698,8 @@ static void analyse_frame(camsep_engine *e)
         warm_start(e, s, (float)level);
         nmf_frame_terms terms;
         build_terms(e, s, (float)level, &terms);
-        nmf_solve_frame(s, e->mag, e->h, e->params.iterations, e->params.beta, &terms, &e->work);
+        nmf_bands_sum(s->band_start, s->bands, s->bands_padded, e->mag, e->mag_bands);
+        nmf_solve_frame(s, e->mag_bands, e->h, e->params.iterations, e->params.beta, &terms, &e->work);
         nmf_model_by_source(s, e->h, e->src_model, e->work.y);
         rep.objective = (float)nmf_beta_divergence(e->mag, e->work.y, e->bins, e->params.beta);
         memcpy(e->h_prev, e->h, sizeof(float) * (size_t)s->n_atoms);
@@ -673,10 +713,10 @@ static void analyse_frame(camsep_engine *e)
     }
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {
-        float *ola = e->ola + (size_t)j * e->n;
+        float *ola = e->ola + (size_t)j * e->span;
         memcpy(e->out_hop + (size_t)j * e->hop, ola, sizeof(float) * (size_t)e->hop);
-        memmove(ola, ola + e->hop, sizeof(float) * (size_t)(e->n - e->hop));
-        memset(ola + e->n - e->hop, 0, sizeof(float) * (size_t)e->hop);
+        memmove(ola, ola + e->hop, sizeof(float) * (size_t)(e->span - e->hop));
+        memset(ola + e->span - e->hop, 0, sizeof(float) * (size_t)e->hop);
     }
     memmove(e->in_hist, e->in_hist + e->hop, sizeof(float) * (size_t)(e->n - e->hop));
     e->frames++;
@@ -741,7 +781,7 @@ void camsep_engine_reset(camsep_engine *e)
 {
     memset(e->in_hist, 0, sizeof(float) * (size_t)e->n);
     memset(e->out_hop, 0, sizeof(float) * (size_t)e->cfg.max_sources * e->hop);
-    memset(e->ola, 0, sizeof(float) * (size_t)e->cfg.max_sources * e->n);
+    memset(e->ola, 0, sizeof(float) * (size_t)e->cfg.max_sources * e->span);
     e->fill = 0;
     e->time = 0;
     e->frames = 0;

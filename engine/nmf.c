@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nmf_bands.h"
 #include "nmf_kernels.h"
 
 #define NMF_EPS 1e-12f
@@ -31,9 +32,9 @@ double nmf_beta_divergence(const float *v, const float *y, int n, float beta)
 
 static void model(const camsep_dictset *ds, const float *h, float *y)
 {
-    nmf_rows_combine(ds->w_by_atom, ds->n_atoms, ds->bins_padded, h, y, ds->bins_padded);
-    for (int f = 0; f < ds->bins_padded; f++)
-        y[f] += NMF_EPS;
+    nmf_rows_combine(ds->wb_by_atom, ds->n_atoms, ds->bands_padded, h, y, ds->bands_padded);
+    for (int b = 0; b < ds->bands_padded; b++)
+        y[b] += NMF_EPS;
 }
 
 static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *t, const float *h,
@@ -55,17 +56,17 @@ static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *
 void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *t, nmf_work *w)
 {
-    const int F = ds->bins_padded, K = ds->n_atoms, KP = ds->atoms_padded;
+    const int B = ds->bands_padded, K = ds->n_atoms, KP = ds->atoms_padded;
     for (int it = 0; it < iterations; it++) {
         model(ds, h, w->y);
         if (beta == 1.0f) {
-            nmf_ratio_kl(v, w->y, w->ratio, F);
+            nmf_ratio_kl(v, w->y, w->ratio, B);
             memcpy(w->den, ds->atom_sum, sizeof(float) * (size_t)KP);
         } else {
-            nmf_ratio_beta(v, w->y, beta, w->ratio, w->ypow, F);
-            nmf_rows_combine(ds->w_by_bin, ds->bins, KP, w->ypow, w->den, KP);
+            nmf_ratio_beta(v, w->y, beta, w->ratio, w->ypow, B);
+            nmf_rows_combine(ds->wb_by_bin, ds->bands, KP, w->ypow, w->den, KP);
         }
-        nmf_rows_combine(ds->w_by_bin, ds->bins, KP, w->ratio, w->num, KP);
+        nmf_rows_combine(ds->wb_by_bin, ds->bands, KP, w->ratio, w->num, KP);
         if (t) {
             if (t->l1)
                 for (int k = 0; k < K; k++)
@@ -131,17 +132,17 @@ static float *aligned_floats(size_t n)
 int nmf_batch_activations(const camsep_dictset *ds, const float *V, size_t frames, int iterations,
                           float beta, float *H)
 {
-    const int F = ds->bins, FP = ds->bins_padded, KP = ds->atoms_padded, K = ds->n_atoms;
+    const int F = ds->bins, FP = ds->bins_padded, KP = ds->atoms_padded, K = ds->n_atoms; /* bands <= bins */
     float *buf = aligned_floats((size_t)(4 * FP + 3 * KP));
     if (!buf)
         return -1;
     nmf_work w = {buf, buf + FP, buf + 2 * FP, buf + 4 * FP + KP, buf + 4 * FP + 2 * KP};
     float *vcol = buf + 3 * FP, *h = buf + 4 * FP;
     for (size_t n = 0; n < frames; n++) {
-        memcpy(vcol, V + n * (size_t)F, sizeof(float) * (size_t)F);
+        nmf_bands_sum(ds->band_start, ds->bands, ds->bands_padded, V + n * (size_t)F, vcol);
         double total = 0.0;
-        for (int f = 0; f < F; f++)
-            total += vcol[f];
+        for (int b = 0; b < ds->bands; b++)
+            total += vcol[b];
         for (int k = 0; k < KP; k++)
             h[k] = k < K ? (float)(total / K) + NMF_EPS : 0.0f;
         nmf_solve_frame(ds, vcol, h, iterations, beta, NULL, &w);

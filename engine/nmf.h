@@ -29,7 +29,8 @@ typedef struct nmf_work {
 } nmf_work;
 
 /* Runs `iterations` multiplicative updates of h (atoms_padded, warm-started by
- * the caller) for magnitude column v (bins_padded, zero-padded). */
+ * the caller) for the band magnitudes vb (bands_padded, zero-padded; see
+ * nmf_bands_sum). */
 void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *terms, nmf_work *work);
 
@@ -40,7 +41,8 @@ void nmf_model_by_source(const camsep_dictset *ds, const float *h, float *by_sou
 /* beta-divergence D(v | y) summed over n values. */
 double nmf_beta_divergence(const float *v, const float *y, int n, float beta);
 
-/* Offline: activations of every frame of V (frames x bins, frame-major) for a
+/* Offline: activations of every frame of V (frames x bins, frame-major, full
+ * resolution; summed into the set's bands here) for a
  * fixed set, all frames updated together (the batch solution the online solver
  * should reach). H is frames x n_atoms. 0, or -1 when out of memory. */
 int nmf_batch_activations(const camsep_dictset *ds, const float *V, size_t frames, int iterations,

@@ -5,51 +5,84 @@
 
 #define CAMSEP_PI 3.14159265358979323846
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* FFTW's planner is not thread-safe; hosts may instantiate engines in parallel. */
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void periodic_hann(float *w, int n)
+/* Periodic Hann of length len, sample i (0 <= i < len). */
+static double hann(int i, int len)
 {
-    for (int i = 0; i < n; i++)
-        w[i] = (float)(0.5 - 0.5 * cos(2.0 * CAMSEP_PI * (double)i / (double)n));
+    return 0.5 - 0.5 * cos(2.0 * CAMSEP_PI * (double)i / (double)len);
 }
 
-/* Synthesis window: analysis window divided by the sum of squared analysis
- * windows over every frame that covers the same sample, so that analysis,
- * identity processing and overlap-add reproduce the input exactly. */
-static int make_synthesis(float *syn, const float *w, int n, int hop)
+/* sqrt(Hann) rising over the first n - fall samples, sqrt(Hann) falling over
+ * the last fall: the rise and fall halves of two Hann windows of different
+ * lengths. */
+static void analysis_window(float *w, int n, int fall)
 {
-    for (int i = 0; i < n; i++) {
+    const int rise = n - fall;
+    for (int i = 0; i < rise; i++)
+        w[i] = (float)sqrt(hann(i, 2 * rise));
+    for (int i = 0; i < fall; i++)
+        w[rise + i] = (float)sqrt(hann(fall + i, 2 * fall));
+}
+
+/* Synthesis window on the last span = 2 * fall samples: there analysis *
+ * synthesis is Hann(span), divided by its overlap-add sum at the hop so that
+ * analysis, identity processing and overlap-add reproduce the input exactly.
+ * Where the analysis window is zero (only its first sample, when fall = n/2)
+ * the product is zero as well. */
+static int synthesis_window(float *syn, const float *w, int n, int fall, int hop)
+{
+    const int span = 2 * fall, start = n - span;
+    for (int i = 0; i < span; i++) {
         double sum = 0.0;
-        for (int j = i % hop; j < n; j += hop)
-            sum += (double)w[j] * w[j];
+        for (int j = i % hop; j < span; j += hop)
+            sum += hann(j, span);
         if (sum < 1e-12)
             return -1;
-        syn[i] = (float)(w[i] / sum / (double)n); /* 1/n: FFTW's inverse is unnormalised */
+        double a = w[start + i];
+        syn[i] = a > 0.0 ? (float)(hann(i, span) / a / sum / (double)n) : 0.0f; /* 1/n: FFTW's inverse is unnormalised */
     }
     return 0;
 }
 
-int camsep_stft_init(camsep_stft *s, int n, int hop)
+int camsep_stft_check(int n, int fall, int hop, char *err, size_t errlen)
+{
+    const char *why = NULL;
+    if (n < 4 || n % 2)
+        why = "the window size must be even and at least 4";
+    else if (fall < 1 || fall > n / 2)
+        why = "the window's fall must be within 1..half the window (latency within 2..the window size)";
+    else if (hop < 1 || hop > fall)
+        why = "the hop must be within 1..the window's fall (half the latency)";
+    if (why && err && errlen)
+        snprintf(err, errlen, "window %d, latency %d, hop %d: %s", n, 2 * fall, hop, why);
+    return why ? -1 : 0;
+}
+
+int camsep_stft_init(camsep_stft *s, int n, int fall, int hop)
 {
     memset(s, 0, sizeof *s);
-    if (n < 4 || n % 2 || hop < 1 || hop > n / 2)
+    if (camsep_stft_check(n, fall, hop, NULL, 0))
         return -1;
     s->n = n;
+    s->fall = fall;
+    s->span = 2 * fall;
     s->hop = hop;
     s->bins = n / 2 + 1;
     s->window = fftwf_alloc_real((size_t)n);
-    s->synthesis = fftwf_alloc_real((size_t)n);
+    s->synthesis = fftwf_alloc_real((size_t)s->span);
     s->time_buf = fftwf_alloc_real((size_t)n);
     s->spec_buf = (float complex *)fftwf_alloc_complex((size_t)s->bins);
     if (!s->window || !s->synthesis || !s->time_buf || !s->spec_buf)
         goto fail;
-    s->bytes = sizeof(float) * 3 * (size_t)n + sizeof(float complex) * (size_t)s->bins;
-    periodic_hann(s->window, n);
-    if (make_synthesis(s->synthesis, s->window, n, hop))
+    s->bytes = sizeof(float) * (2 * (size_t)n + (size_t)s->span) + sizeof(float complex) * (size_t)s->bins;
+    analysis_window(s->window, n, fall);
+    if (synthesis_window(s->synthesis, s->window, n, fall, hop))
         goto fail;
     memset(s->time_buf, 0, sizeof(float) * (size_t)n);
     pthread_mutex_lock(&planner_lock);
@@ -64,6 +97,11 @@ int camsep_stft_init(camsep_stft *s, int n, int hop)
 fail:
     camsep_stft_destroy(s);
     return -1;
+}
+
+int camsep_stft_latency(const camsep_stft *s)
+{
+    return s->span;
 }
 
 void camsep_stft_destroy(camsep_stft *s)
@@ -96,14 +134,16 @@ void camsep_stft_inverse_add(camsep_stft *s, const float complex *spec, float *o
     s->spec_buf[0] = crealf(s->spec_buf[0]);
     s->spec_buf[s->bins - 1] = crealf(s->spec_buf[s->bins - 1]);
     fftwf_execute(s->plan_inverse);
-    for (int i = 0; i < s->n; i++)
-        ola[i] += s->time_buf[i] * s->synthesis[i];
+    const float *t = s->time_buf + s->n - s->span;
+    for (int i = 0; i < s->span; i++)
+        ola[i] += t[i] * s->synthesis[i];
 }
 
-float *camsep_stft_magnitudes(const float *signal, size_t n_samples, int n, int hop, size_t *n_frames)
+float *camsep_stft_magnitudes(const float *signal, size_t n_samples, int n, int fall, int hop,
+                              size_t *n_frames)
 {
     camsep_stft s;
-    if (camsep_stft_init(&s, n, hop))
+    if (camsep_stft_init(&s, n, fall, hop))
         return NULL;
     size_t frames = n_samples / (size_t)hop;
     float *mag = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)s.bins);

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, fork, setrlimit */
 
+#include "camsep_engine.h"
 #include "dictionary.h"
 
 #include <dirent.h>
@@ -29,8 +30,9 @@
         }                                                                                            \
     } while (0)
 
-enum { HEADER = 112, OFF_VERSION = 8, OFF_HEADER_SIZE = 12, OFF_SR = 16, OFF_FFT = 24, OFF_HOP = 28,
-       OFF_BINS = 32, OFF_ATOMS = 36, OFF_BETA = 40, OFF_WINDOW = 44, OFF_NAME = 48 };
+enum { HEADER = 116, HEADER_V1 = 112, OFF_VERSION = 8, OFF_HEADER_SIZE = 12, OFF_SR = 16, OFF_FFT = 24,
+       OFF_HOP = 28, OFF_BINS = 32, OFF_ATOMS = 36, OFF_BETA = 40, OFF_WINDOW = 44, OFF_NAME = 48,
+       OFF_FALL = 112 };
 
 static char temp_dir[256];
 
@@ -185,6 +187,7 @@ static void test_golden_image(void)
     camsep_dictionary *d = make_random(2, 44100.0, 16, "cello");
     d->hop = 4;
     d->beta = 0.5f;
+    d->window_fall = 3;
     size_t n = 0;
     unsigned char *got = image_of(d, &n);
 
@@ -192,7 +195,7 @@ static void test_golden_image(void)
     unsigned char *want = calloc(1, expected_size);
     CHECK(want != NULL);
     memcpy(want, "CAMSDICT", 8);
-    store_u32(want + OFF_VERSION, 1);
+    store_u32(want + OFF_VERSION, 2);
     store_u32(want + OFF_HEADER_SIZE, HEADER);
     store_f64(want + OFF_SR, 44100.0);
     store_u32(want + OFF_FFT, 16);
@@ -200,8 +203,9 @@ static void test_golden_image(void)
     store_u32(want + OFF_BINS, 9);
     store_u32(want + OFF_ATOMS, 2);
     store_f32(want + OFF_BETA, 0.5f);
-    store_u32(want + OFF_WINDOW, 1);
+    store_u32(want + OFF_WINDOW, 2);
     memcpy(want + OFF_NAME, "cello", 5);
+    store_u32(want + OFF_FALL, 3);
     for (int i = 0; i < 18; i++)
         store_f32(want + HEADER + 4 * i, d->atoms[i]);
     fix_crc(want, expected_size);
@@ -209,9 +213,53 @@ static void test_golden_image(void)
     CHECK(n == expected_size);
     CHECK(memcmp(got, want, n) == 0);
     /* Known bytes of the header, spelled out. */
-    CHECK(got[8] == 1 && got[9] == 0 && got[12] == 112 && got[24] == 16 && got[32] == 9 && got[36] == 2);
+    CHECK(got[8] == 2 && got[9] == 0 && got[12] == 116 && got[24] == 16 && got[32] == 9 && got[36] == 2 &&
+          got[44] == 2 && got[112] == 3);
+    camsep_dictionary *back = camsep_dictionary_parse(got, n, "golden", NULL, 0);
+    CHECK(back && back->window == CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR && back->window_fall == 3);
+    camsep_dictionary_free(back);
     free(want);
     free(got);
+    camsep_dictionary_free(d);
+}
+
+/* A format-1 file (periodic Hann, 112-byte header) still parses and is
+ * written back as format 1, byte for byte. */
+static void test_version1_image(void)
+{
+    camsep_dictionary *d = make_random(2, 48000.0, 16, "viola");
+    d->hop = 4;
+    size_t expected_size = HEADER_V1 + 2 * 9 * 4 + 4;
+    unsigned char *v1 = calloc(1, expected_size);
+    CHECK(v1 != NULL);
+    memcpy(v1, "CAMSDICT", 8);
+    store_u32(v1 + OFF_VERSION, 1);
+    store_u32(v1 + OFF_HEADER_SIZE, HEADER_V1);
+    store_f64(v1 + OFF_SR, 48000.0);
+    store_u32(v1 + OFF_FFT, 16);
+    store_u32(v1 + OFF_HOP, 4);
+    store_u32(v1 + OFF_BINS, 9);
+    store_u32(v1 + OFF_ATOMS, 2);
+    store_f32(v1 + OFF_BETA, 1.0f);
+    store_u32(v1 + OFF_WINDOW, 1);
+    memcpy(v1 + OFF_NAME, "viola", 5);
+    for (int i = 0; i < 18; i++)
+        store_f32(v1 + HEADER_V1 + 4 * i, d->atoms[i]);
+    fix_crc(v1, expected_size);
+    char err[256] = "";
+    camsep_dictionary *r = camsep_dictionary_parse(v1, expected_size, "v1", err, sizeof err);
+    CHECK_ERR(r != NULL, err);
+    CHECK(r->window == CAMSEP_DICT_WINDOW_HANN && r->window_fall == 0);
+    size_t n = 0;
+    unsigned char *again = image_of(r, &n);
+    CHECK(n == expected_size && memcmp(again, v1, n) == 0);
+    /* A version-1 header that names the pair, or a version-2 one that names Hann, is refused. */
+    store_u32(v1 + OFF_WINDOW, 2);
+    fix_crc(v1, expected_size);
+    expect_parse_error(v1, expected_size, "window kind 2");
+    free(again);
+    free(v1);
+    camsep_dictionary_free(r);
     camsep_dictionary_free(d);
 }
 
@@ -322,19 +370,19 @@ static void test_magic_and_version(void)
     expect_parse_error(image, n, "magic");
     image[0] = 'C';
 
-    store_u32(image + OFF_VERSION, 2);
+    store_u32(image + OFF_VERSION, 3);
     fix_crc(image, n);
-    expect_parse_error(image, n, "unsupported version 2 (this build reads 1)");
+    expect_parse_error(image, n, "unsupported version 3 (this build reads 1 and 2)");
     store_u32(image + OFF_VERSION, 4000000000u);
     expect_parse_error(image, 16, "unsupported version 4000000000");
     store_u32(image + OFF_VERSION, 0);
     fix_crc(image, n);
     expect_parse_error(image, n, "unsupported version 0");
-    store_u32(image + OFF_VERSION, 1);
+    store_u32(image + OFF_VERSION, 2);
 
-    store_u32(image + OFF_HEADER_SIZE, 116);
+    store_u32(image + OFF_HEADER_SIZE, 112);
     fix_crc(image, n);
-    expect_parse_error(image, n, "header size 116");
+    expect_parse_error(image, n, "header size 112 is wrong (version 2 has 116)");
     free(image);
     camsep_dictionary_free(d);
 }
@@ -395,7 +443,11 @@ static void test_hostile_headers(void)
     expect_hostile_u32(g, n, OFF_HOP, 17, "hop 17");
     expect_hostile_u32(g, n, OFF_HOP, 0xffffffffu, "hop 4294967295");
     expect_hostile_u32(g, n, OFF_WINDOW, 0, "window kind 0");
-    expect_hostile_u32(g, n, OFF_WINDOW, 2, "window kind 2");
+    expect_hostile_u32(g, n, OFF_WINDOW, 1, "window kind 1");
+    expect_hostile_u32(g, n, OFF_WINDOW, 3, "window kind 3");
+    expect_hostile_u32(g, n, OFF_FALL, 0, "window fall 0");
+    expect_hostile_u32(g, n, OFF_FALL, 9, "window fall 9 is outside 1..8");
+    expect_hostile_u32(g, n, OFF_FALL, 0xffffffffu, "window fall 4294967295");
 
     /* A header claiming the largest dictionary, consistently: the file is
      * too short for it, which must be found before anything is allocated. */
@@ -723,6 +775,57 @@ static void test_resample_identity(void)
     camsep_dictionary_free(d);
 }
 
+/* A dictionary is used only with the window it was learned with, up to a
+ * change of sample rate or a scaling of the whole window; the engine says why
+ * and what to do otherwise. */
+static void test_window_compatibility(void)
+{
+    camsep_dictionary *d = make_random(3, 48000.0, 2048, "horn");
+    d->window_fall = 512; /* made for latency 1024 */
+    char err[512] = "";
+    CHECK_ERR(camsep_dictionary_check_window(d, 2048, 512, err, sizeof err) == 0, err);
+    CHECK_ERR(camsep_dictionary_check_window(d, 1024, 256, err, sizeof err) == 0, err); /* scaled */
+    CHECK(camsep_dictionary_check_window(d, 2048, 256, err, sizeof err) == -1);
+    CHECK_ERR(strstr(err, "horn") && strstr(err, "latency 1024") && strstr(err, "latency 512") &&
+                  strstr(err, "camsep-train --fft 2048 --latency 512"), err);
+    CHECK(camsep_dictionary_check_window(d, 2048, 1024, err, sizeof err) == -1);
+
+    /* Resampling scales the fall with the FFT size, so the window stays the same shape. */
+    camsep_dictionary *r = camsep_dictionary_resample(d, 48000.0, 1024, err, sizeof err);
+    CHECK_ERR(r != NULL, err);
+    CHECK(r->window == CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR && r->window_fall == 256);
+    camsep_dictionary_free(r);
+    r = camsep_dictionary_resample(d, 44100.0, 2048, err, sizeof err);
+    CHECK_ERR(r != NULL, err);
+    CHECK(r->window_fall == 512);
+    camsep_dictionary_free(r);
+
+    d->window = CAMSEP_DICT_WINDOW_HANN;
+    d->window_fall = 0;
+    CHECK(camsep_dictionary_check_window(d, 2048, 512, err, sizeof err) == -1);
+    CHECK_ERR(strstr(err, "periodic Hann") && strstr(err, "--latency 1024"), err);
+
+    /* Through the engine: a set is refused with that reason, nothing is installed. */
+    camsep_config cfg;
+    camsep_config_default(&cfg, 48000.0);
+    cfg.fft_size = 2048;
+    cfg.latency = 512;
+    cfg.hop = 128;
+    camsep_engine *e = camsep_engine_create(&cfg, err, sizeof err);
+    CHECK_ERR(e != NULL, err);
+    d->window = CAMSEP_DICT_WINDOW_SQRT_HANN_PAIR;
+    d->window_fall = 512;
+    const camsep_dictionary *players[1] = {d};
+    CHECK(camsep_dictset_create(e, players, 1, NULL, err, sizeof err) == NULL);
+    CHECK_ERR(strstr(err, "--latency 512"), err);
+    d->window_fall = 256;
+    camsep_dictset *set = camsep_dictset_create(e, players, 1, NULL, err, sizeof err);
+    CHECK_ERR(set != NULL, err);
+    camsep_dictset_free(set);
+    camsep_engine_free(e);
+    camsep_dictionary_free(d);
+}
+
 /* A one-bin peak at src_bin must land within one target bin of its
  * frequency, with its centroid within half a target bin. */
 static void check_peak_moves(double sr_from, int fft_from, int src_bin, double sr_to, int fft_to)
@@ -896,6 +999,7 @@ int main(int argc, char **argv)
     test_truncation();
     test_single_byte_corruption();
     test_magic_and_version();
+    test_version1_image();
     test_hostile_headers();
     test_no_allocation_from_header();
     test_trailing_and_oversized();
@@ -907,6 +1011,7 @@ int main(int argc, char **argv)
     test_resample_nothing_above_source_nyquist();
     test_resample_errors();
     test_resample_large();
+    test_window_compatibility();
 
     CHECK(rmdir(temp_dir) == 0); /* every test removed its files */
     printf("dictionary: all tests passed\n");

@@ -34,7 +34,7 @@ int main(void)
     const int K = set->n_atoms, F = set->bins;
 
     size_t frames;
-    float *V = camsep_stft_magnitudes(mix, n, FFT, HOP, &frames);
+    float *V = camsep_stft_magnitudes(mix, n, FFT, FFT / 2, HOP, &frames);
     CHECK(V);
     float *H = alloc_signal(frames * (size_t)K);
     CHECK(nmf_batch_activations(set, V, frames, 3000, 1.0f, H) == 0);

@@ -74,12 +74,19 @@ double sdr_db(const float *ref, const float *est, size_t n, size_t from)
 
 camsep_dictionary *train_dictionary(const float *x, size_t n, double rate, int fft, int atoms, const char *name)
 {
+    return train_dictionary_window(x, n, rate, fft, fft, atoms, name);
+}
+
+camsep_dictionary *train_dictionary_window(const float *x, size_t n, double rate, int fft, int latency, int atoms,
+                                           const char *name)
+{
     size_t frames;
-    float *V = camsep_stft_magnitudes(x, n, fft, fft / 4, &frames);
+    float *V = camsep_stft_magnitudes(x, n, fft, latency / 2, latency / 4, &frames);
     CHECK(V);
     char err[256];
     camsep_dictionary *d = camsep_dictionary_new(atoms, rate, fft, name, err, sizeof err);
     CHECK(d);
+    d->window_fall = latency / 2;
     CHECK(nmf_train(V, frames, d->n_bins, atoms, 100, 1.0f, 7, d->atoms, NULL, NULL) == 0);
     camsep_dictionary_normalise(d);
     free(V);
@@ -89,10 +96,24 @@ camsep_dictionary *train_dictionary(const float *x, size_t n, double rate, int f
 camsep_engine *make_engine(double rate, int fft, int hop, camsep_dictionary **players, int n_players,
                            const camsep_params *params)
 {
+    return make_engine_latency(rate, fft, fft, hop, players, n_players, params);
+}
+
+camsep_engine *make_engine_latency(double rate, int fft, int latency, int hop, camsep_dictionary **players,
+                                   int n_players, const camsep_params *params)
+{
+    return make_engine_bands(rate, fft, latency, hop, 0.0f, players, n_players, params);
+}
+
+camsep_engine *make_engine_bands(double rate, int fft, int latency, int hop, float band_width,
+                                 camsep_dictionary **players, int n_players, const camsep_params *params)
+{
     camsep_config cfg;
     camsep_config_default(&cfg, rate);
     cfg.fft_size = fft;
+    cfg.latency = latency;
     cfg.hop = hop;
+    cfg.nmf_band_width = band_width;
     int atoms = 0;
     for (int j = 0; j < n_players; j++)
         atoms += players[j]->n_atoms;

@@ -24,12 +24,23 @@ void synth_melody(float *out, size_t n, double rate, timbre t, int lo, int hi, d
 /* 10 log10(|ref|^2 / |ref - est|^2) over [from, n). */
 double sdr_db(const float *ref, const float *est, size_t n, size_t from);
 
-/* A dictionary trained (nmf_train, as camsep-train does) on a signal. */
+/* A dictionary trained (nmf_train, as camsep-train does) on a signal, with
+ * the symmetric window of size fft. */
 camsep_dictionary *train_dictionary(const float *x, size_t n, double rate, int fft, int atoms, const char *name);
+/* The same for the window pair of that latency. */
+camsep_dictionary *train_dictionary_window(const float *x, size_t n, double rate, int fft, int latency, int atoms,
+                                           const char *name);
 
-/* An engine with the given players, or exits the test. */
+/* An engine with the given players and the symmetric window (latency fft),
+ * or exits the test. */
 camsep_engine *make_engine(double rate, int fft, int hop, camsep_dictionary **players, int n_players,
                            const camsep_params *params);
+/* The same with the window pair of that latency (dictionaries must match it). */
+camsep_engine *make_engine_latency(double rate, int fft, int latency, int hop, camsep_dictionary **players,
+                                   int n_players, const camsep_params *params);
+/* ... and the activations solved on frequency bands of that width (nmf_bands.h). */
+camsep_engine *make_engine_bands(double rate, int fft, int latency, int hop, float band_width,
+                                 camsep_dictionary **players, int n_players, const camsep_params *params);
 
 /* Runs x through e in blocks of `block` (any size), writing `stems` outputs of
  * n + latency samples each (caller frees with free_stems). */
