@@ -77,7 +77,9 @@ def parse_args(argv):
                     help="CMake build directory holding tools/camsep-train and tools/camsep-process "
                          "(default: %(default)s)")
     ap.add_argument("--fft", type=int, default=2048, help="STFT size for training, separation and IRM (default 2048)")
-    ap.add_argument("--hop", type=int, default=512, help="STFT hop (default 512)")
+    ap.add_argument("--latency", type=int, default=0,
+                    help="engine latency L (the window pair falls over L/2; default: the FFT size, symmetric)")
+    ap.add_argument("--hop", type=int, default=0, help="STFT hop (default L/4)")
     ap.add_argument("--quick", action="store_true",
                     help="small subset: one test excerpt (E05), same-instrument duos E05+E06 only")
     ap.add_argument("--out", default=os.path.join(REPO, "out", "quality-bach10"),
@@ -125,6 +127,8 @@ def parse_args(argv):
     if set(args.train_ex) & set(args.test_ex):
         ap.error("training and test excerpts overlap: %s" % sorted(set(args.train_ex) & set(args.test_ex)))
     args.jobs = max(1, min(2, args.jobs))
+    args.latency = args.latency or args.fft
+    args.hop = args.hop or args.latency // 4
     return args
 
 
@@ -190,20 +194,46 @@ def write_priors_csv(path, times, P):
             f.write("%.4f," % t + ",".join("%.4f" % v for v in P[:, k]) + "\n")
 
 
-def irm_estimates(stems, mix, n_fft, hop):
-    """Ideal ratio mask |S_j| / sum_i |S_i| on a periodic-Hann STFT of the same size."""
-    kw = dict(window="hann", nperseg=n_fft, noverlap=n_fft - hop, boundary="zeros", padded=True)
-    _, _, X = scipy.signal.stft(mix, **kw)
-    mags = [np.abs(scipy.signal.stft(s, **kw)[2]) for s in stems]
+def dual_windows(n_fft, latency, hop):
+    """The engine's window pair (engine/stft.c): sqrt-Hann rise over n - M samples and fall
+    over the last M = latency / 2; synthesis on the last 2M samples, Hann(2M) / analysis,
+    normalised so that overlap-add at the hop is exact."""
+    fall = latency // 2
+    rise = n_fft - fall
+    hann = lambda i, length: 0.5 - 0.5 * np.cos(2.0 * np.pi * i / length)
+    wa = np.concatenate([np.sqrt(hann(np.arange(rise), 2 * rise)),
+                         np.sqrt(hann(fall + np.arange(fall), 2 * fall))])
+    h = hann(np.arange(latency), latency)
+    ola = np.array([h[r::hop].sum() for r in range(hop)])
+    tail = wa[n_fft - latency:]
+    ws = np.where(tail > 0, h / np.maximum(tail, 1e-30), 0.0) / ola[np.arange(latency) % hop]
+    return wa, ws
+
+
+def dual_stft(x, n_fft, latency, hop, wa):
+    """Frames ending at sample (k + 1) * hop - 1, as the engine sees them (zeros outside)."""
+    frames = (len(x) + latency) // hop + 1
+    pad = np.concatenate([np.zeros(n_fft), x, np.zeros(frames * hop + n_fft)])
+    idx = (np.arange(frames)[:, None] + 1) * hop + np.arange(n_fft)[None, :]  # pad offset n_fft
+    return np.fft.rfft(pad[idx] * wa, axis=1)
+
+
+def irm_estimates(stems, mix, n_fft, hop, latency=None):
+    """Ideal ratio mask |S_j| / sum_i |S_i| on the engine's own STFT (the same window pair)."""
+    latency = latency or n_fft
+    wa, ws = dual_windows(n_fft, latency, hop)
+    X = dual_stft(mix, n_fft, latency, hop, wa)
+    mags = [np.abs(dual_stft(s, n_fft, latency, hop, wa)) for s in stems]
     total = np.maximum(sum(mags), 1e-12)
     out = []
     for m in mags:
-        _, y = scipy.signal.istft(X * (m / total), window="hann", nperseg=n_fft, noverlap=n_fft - hop,
-                                  boundary=True)
-        y = y[:len(mix)]
-        if len(y) < len(mix):
-            y = np.concatenate([y, np.zeros(len(mix) - len(y))])
-        out.append(y)
+        frames = np.fft.irfft(X * (m / total), n_fft, axis=1)[:, n_fft - latency:] * ws
+        y = np.zeros(len(frames) * hop + latency)
+        for k in range(len(frames)):
+            start = (k + 1) * hop - latency  # in x's coordinates; may be negative
+            seg = frames[k, max(0, -start):]
+            y[max(start, 0):max(start, 0) + len(seg)] += seg
+        out.append(y[:len(mix)])
     return np.vstack(out)
 
 
@@ -498,12 +528,12 @@ def evaluate_mixture(job):
         result["notes"].extend("%s: %s" % (kind, n) for n in list(extra_notes) + notes)
 
     add("mixture", np.vstack([mixsig] * len(stems)))
-    add("IRM", irm_estimates(stems, mixsig, args.fft, args.hop))
+    add("IRM", irm_estimates(stems, mixsig, args.fft, args.hop, args.latency))
 
     for name, uses_priors, sopts in settings:
         opts = dict(base)
         opts.update(sopts)
-        argl = ["--fft", str(args.fft), "--hop", str(args.hop)]
+        argl = ["--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop)]
         for k in SWEEP_KEYS:
             argl += [k, opts[k]]
         argl += rest
@@ -585,7 +615,8 @@ def train_one(job):
     """Runs camsep-train, unless OUT exists with a stamp of the same command, inputs and tool."""
     tool, out, files, args, name = job
     cmd = [tool, "-o", out, "--atoms", str(args.atoms), "--iterations", str(args.train_iterations),
-           "--fft", str(args.fft), "--hop", str(args.hop), "--name", name, "--quiet"] + files
+           "--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--name", name,
+           "--quiet"] + files
     stamp = json.dumps(dict(cmd=cmd, inputs=[(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files + [tool]]))
     stamp_path = out + ".stamp"
     if not args.retrain and os.path.exists(out) and os.path.exists(stamp_path):
@@ -737,10 +768,10 @@ def main(argv):
     settings = build_settings(args)
     kinds = ["mixture", "IRM"] + [s[0] for s in settings]
 
-    print("camsep quality on Bach10: train E%s, test E%s%s; N=%d R=%d; %d atoms/player; "
+    print("camsep quality on Bach10: train E%s, test E%s%s; N=%d L=%d R=%d; %d atoms/player; "
           "camsep-process %s %s" % (",".join("%02d" % e for e in args.train_ex),
                                     ",".join("%02d" % e for e in (args.test_ex[:1] if args.quick else args.test_ex)),
-                                    " (quick)" if args.quick else "", args.fft, args.hop, args.atoms,
+                                    " (quick)" if args.quick else "", args.fft, args.latency, args.hop, args.atoms,
                                     " ".join("%s %s" % kv for kv in base.items()), " ".join(rest)))
     sys.stdout.flush()
 
@@ -827,7 +858,7 @@ def main(argv):
         return o
 
     total = time.monotonic() - t_start
-    meta = dict(fft=args.fft, hop=args.hop, atoms=args.atoms, train_iterations=args.train_iterations,
+    meta = dict(fft=args.fft, latency=args.latency, hop=args.hop, atoms=args.atoms, train_iterations=args.train_iterations,
                 train_excerpts=args.train_ex, test_excerpts=args.test_ex, quick=args.quick,
                 base_options=base, extra_options=rest, settings=[[s[0], s[1], s[2]] for s in settings],
                 prior_floor_db=args.prior_floor_db, prior_map=args.prior_map, prior_min=args.prior_min, silence_db=args.silence_db,
@@ -841,7 +872,8 @@ def main(argv):
         print("\nBSS Eval cross-check against mir_eval.separation.bss_eval_sources on %d mixtures: "
               "max |difference| %.2g dB" % (len(checks), max(checks)))
     with open(os.path.join(args.out, "report.txt"), "w") as f:
-        f.write("camsep quality on Bach10 (N=%d R=%d), settings as in results.json\n" % (args.fft, args.hop))
+        f.write("camsep quality on Bach10 (N=%d L=%d R=%d), settings as in results.json\n"
+                % (args.fft, args.latency, args.hop))
         print_tables(results, kinds, groups, summary, args, out=f)
     print("\nwrote %s/{report.txt,summary.csv,per_stem.csv,results.json}" % args.out)
     print("total time %.1f s (training %.1f s, separation and scoring %.1f s, %d workers)"

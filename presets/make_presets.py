@@ -9,9 +9,12 @@ For each instrument this script
      deterministically: no reverb, no chorus, 32-bit float output (no dither),
      one synthesis thread, 48 kHz; then averages L/R to mono and scales the
      peak to -6 dBFS,
-  3. trains a dictionary with camsep-train:
+  3. trains a dictionary with camsep-train for each latency the hosts offer
+     (the engine's window pair: a dictionary is learned from the spectra of
+     the window it is used with):
        camsep-train -o presets/dictionaries/NAME.dict --atoms 32 \
-           --iterations 200 --fft 1024 --seed 1 --name NAME SOLO.wav
+           --iterations 200 --fft 2048 --latency 1024 --seed 1 --name NAME SOLO.wav
+       camsep-train -o presets/dictionaries/latency-512/NAME.dict ... --latency 512 ...
 
 The generic "other" dictionary is trained from instruments that are NOT in the
 player list (organ, string ensemble, pads, distorted guitar, mallets, harp,
@@ -46,7 +49,11 @@ import smfwav as S  # noqa: E402
 RATE = 48000
 ATOMS = 32
 ITERATIONS = 200
-FFT = 1024
+FFT = 2048
+# Latencies with bundled dictionaries: the default in dictionaries/, the
+# others in dictionaries/latency-L/ (where the hosts look for them).
+DEFAULT_LATENCY = 1024
+LATENCIES = (1024, 512)
 SEED = 1
 PEAK = 0.5  # solo material is scaled to this peak (-6 dBFS)
 DRUM_CHANNEL = 9
@@ -376,9 +383,14 @@ def write_readme(path, done):
         "(no reverb, no chorus, float output without dither, one synthesis thread); the",
         "signal is averaged to mono and scaled to a -6 dBFS peak.",
         "",
-        "All dictionaries: %d atoms, FFT %d, sample rate %d Hz, %d iterations, seed %d."
-        % (ATOMS, FFT, RATE, ITERATIONS, SEED),
-        "The engine resamples a dictionary to another FFT size or sample rate when loading.",
+        "All dictionaries: %d atoms, analysis window (FFT) %d, sample rate %d Hz, %d iterations,"
+        % (ATOMS, FFT, RATE, ITERATIONS),
+        "seed %d. The files here are learned for latency %d (the window pair falls over its last"
+        % (SEED, DEFAULT_LATENCY),
+        "%d samples); `latency-L/` holds the same instruments learned for latency L (%s)."
+        % (DEFAULT_LATENCY // 2, ", ".join(str(l) for l in LATENCIES if l != DEFAULT_LATENCY)),
+        "The engine takes a dictionary only for the window it was learned with (or that window",
+        "scaled with the FFT size, and another sample rate, which it resamples).",
         "Ranges are sounding pitch (C4 = middle C = MIDI 60). \"Material\" is the length of",
         "the mono training signal; its sha256 (first 16 hex digits, over the little-endian",
         "float32 samples) lets a regeneration check that fluidsynth rendered the same audio",
@@ -423,8 +435,8 @@ def write_readme(path, done):
         "```",
         "",
         "Each dictionary is trained with",
-        "`camsep-train -o presets/dictionaries/NAME.dict --atoms %d --iterations %d --fft %d "
-        "--seed %d --name NAME NAME.wav`." % (ATOMS, ITERATIONS, FFT, SEED),
+        "`camsep-train -o presets/dictionaries/[latency-L/]NAME.dict --atoms %d --iterations %d "
+        "--fft %d --latency L --seed %d --name NAME NAME.wav`." % (ATOMS, ITERATIONS, FFT, SEED),
         "Needs fluidsynth and `/usr/share/sounds/sf2/FluidR3_GM.sf2` (Debian: `fluidsynth`,",
         "`fluid-soundfont-gm`), Python 3 with numpy.",
         "",
@@ -511,11 +523,13 @@ def main():
                 print("%-14s second render identical" % "", flush=True)
             wav = os.path.join(workdir, inst.name + ".wav")
             S.write_wav(wav, RATE, x)
-            if trainer:
-                out = os.path.join(args.out, inst.name + ".dict")
+            for latency in (LATENCIES if trainer else ()):
+                sub = "" if latency == DEFAULT_LATENCY else "latency-%d" % latency
+                os.makedirs(os.path.join(args.out, sub), exist_ok=True)
+                out = os.path.join(args.out, sub, inst.name + ".dict")
                 cmd = [trainer, "-o", out, "--atoms", str(ATOMS), "--iterations",
-                       str(ITERATIONS), "--fft", str(FFT), "--seed", str(SEED),
-                       "--name", inst.name, "--quiet", wav]
+                       str(ITERATIONS), "--fft", str(FFT), "--latency", str(latency),
+                       "--seed", str(SEED), "--name", inst.name, "--quiet", wav]
                 print("  $ " + " ".join(cmd), flush=True)
                 t0 = time.monotonic()
                 res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -198,14 +198,25 @@ int main(void)
     }
 
     /* Bundled dictionaries (CAMSEP_DICT_DIR is set by ctest). */
-    char path2[4096];
-    CHECK_MSG(host_dict_find("violin", path2, sizeof path2, err, sizeof err) == 0, "%s", err);
-    CHECK(host_dict_find("theremin", path2, sizeof path2, err, sizeof err) == -1);
+    camsep_config window;
+    host_config_engine_window(&d, &window);
+    const int fall = window.latency / 2;
+    camsep_dictionary *found = host_dict_find("violin", window.fft_size, fall, err, sizeof err);
+    CHECK_MSG(found && found->window_fall == fall, "%s", err);
+    camsep_dictionary_free(found);
+    /* The 10 ms mode finds the presets learned for it (latency-512/). */
+    found = host_dict_find("violin", 2048, 256, err, sizeof err);
+    CHECK_MSG(found && found->window_fall == 256 && found->fft_size == 2048, "%s", err);
+    camsep_dictionary_free(found);
+    /* A window nothing was learned for is refused, saying so. */
+    CHECK(!host_dict_find("violin", 2048, 100, err, sizeof err));
+    CHECK_MSG(strstr(err, "latency 200") && strstr(err, "camsep-train"), "%s", err);
+    CHECK(!host_dict_find("theremin", window.fft_size, fall, err, sizeof err));
     CHECK_MSG(strstr(err, "theremin") && strstr(err, "violin"), "%s", err);
-    camsep_dictionary *dict = host_dict_load("p", "cello", "", err, sizeof err);
+    camsep_dictionary *dict = host_dict_load("p", "cello", "", &window, err, sizeof err);
     CHECK_MSG(dict, "%s", err);
     camsep_dictionary_free(dict);
-    CHECK(!host_dict_load("p", "", "/nonexistent.dict", err, sizeof err) && strstr(err, "player p:"));
+    CHECK(!host_dict_load("p", "", "/nonexistent.dict", &window, err, sizeof err) && strstr(err, "player p:"));
     printf("test_host_config: ok\n");
     return 0;
 }

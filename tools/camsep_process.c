@@ -19,6 +19,8 @@ static void usage(FILE *f)
 {
     camsep_params d;
     camsep_params_default(&d);
+    camsep_config cfg;
+    camsep_config_default(&cfg, 48000.0);
     fprintf(f,
             "usage: camsep-process -i MIX.wav -d P1.dict [-d P2.dict ...] -o OUTDIR [options]\n"
             "Separates MIX.wav into one stem per dictionary (OUTDIR/stem1.wav ... in -d order,\n"
@@ -29,8 +31,14 @@ static void usage(FILE *f)
             "                            in all, counting --other)\n"
             "  -o, --output DIR          output directory (created if missing)\n"
             "  --other FILE              generic dictionary for an extra 'other' stem\n"
-            "  --fft N                   FFT size (default 1024)\n"
-            "  --hop R                   hop (default N/4)\n"
+            "  --fft K                   analysis window and FFT size (default 2048)\n"
+            "  --latency L               delay of the stems in samples before compensation: the\n"
+            "                            window falls over its last L/2 (default the smaller of\n"
+            "                            1024 and K; L = K is the symmetric window). The\n"
+            "                            dictionaries must be trained for the same K and L\n"
+            "  --hop R                   hop (default L/4)\n"
+            "  --band-width W            solve the activations on frequency bands at least W times\n"
+            "                            their frequency wide, 0..0.5 (default %g; 0 = every bin)\n"
             "  --block B                 host block size fed to the engine (default 256)\n"
             "  --priors FILE.csv         priors: 'time' in seconds, then one column per player\n"
             "                            in [0,1] (playing likelihood; also the motion channel)\n"
@@ -52,7 +60,7 @@ static void usage(FILE *f)
             "  --report FILE.csv         per-frame activations, mask shares and priors\n"
             "  --quiet                   print nothing on success\n"
             "  -h, --help                this text\n",
-            (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
+            (double)cfg.nmf_band_width, (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
             d.iterations, d.warm_start, d.activity_strength, d.regression_strength, d.regression_sparsity,
             d.smoothness);
 }
@@ -63,7 +71,8 @@ typedef struct process_options {
     const char *input, *output, *other, *priors, *report, *gains, *video;
     const char *dicts[MAX_DICTS];
     camsep_box boxes[MAX_DICTS];
-    int n_dicts, n_boxes, fft, hop, block, quiet;
+    int n_dicts, n_boxes, fft, latency, hop, block, quiet;
+    double band_width;
     double camera_latency, motion_knee; /* knee 0: not given */
     camsep_params params;
 } process_options;
@@ -83,8 +92,10 @@ static void parse_gains(const char *list, camsep_params *p, int stems)
 static void parse(int argc, char **argv, process_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->fft = 1024;
     o->block = 256;
+    camsep_config defaults;
+    camsep_config_default(&defaults, 48000.0);
+    o->band_width = defaults.nmf_band_width;
     camsep_params_default(&o->params);
     camsep_params *p = &o->params;
     for (int i = 1; i < argc; i++) {
@@ -105,6 +116,10 @@ static void parse(int argc, char **argv, process_options *o)
             o->other = VALUE;
         } else if (!strcmp(a, "--fft")) {
             o->fft = cli_int(PROG, a, VALUE, 64, 16384);
+        } else if (!strcmp(a, "--latency")) {
+            o->latency = cli_int(PROG, a, VALUE, 2, 16384);
+        } else if (!strcmp(a, "--band-width")) {
+            o->band_width = cli_float(PROG, a, VALUE, 0.0, 0.5);
         } else if (!strcmp(a, "--hop")) {
             o->hop = cli_int(PROG, a, VALUE, 1, 8192);
         } else if (!strcmp(a, "--block")) {
@@ -156,7 +171,7 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "no dictionary: give one -d FILE per player (see --help)");
     if (!o->output)
         cli_fail(PROG, "no output directory: give -o DIR (see --help)");
-    o->hop = cli_fft_hop(PROG, o->fft, o->hop);
+    cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (o->n_dicts + (o->other ? 1 : 0) > CAMSEP_MAX_SOURCES)
         cli_fail(PROG, "at most %d stems in all", CAMSEP_MAX_SOURCES);
     if (o->gains)
@@ -321,7 +336,9 @@ int main(int argc, char **argv)
     camsep_config cfg;
     camsep_config_default(&cfg, mix.sample_rate);
     cfg.fft_size = o.fft;
+    cfg.latency = o.latency;
     cfg.hop = o.hop;
+    cfg.nmf_band_width = (float)o.band_width;
     cfg.max_sources = stems;
     cfg.max_atoms = total_atoms;
     camsep_engine *e = camsep_engine_create(&cfg, err, sizeof err);

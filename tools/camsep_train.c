@@ -25,8 +25,10 @@ static void usage(FILE *f)
             "  -o, --output FILE     dictionary to write (required)\n"
             "  --atoms K             atoms to learn (default 32)\n"
             "  --iterations I        NMF iterations (default 200)\n"
-            "  --fft N               FFT size (default 1024)\n"
-            "  --hop R               hop (default N/4)\n"
+            "  --fft K               analysis window and FFT size (default 2048)\n"
+            "  --latency L           the latency the dictionary is for: the window falls over its last\n"
+            "                        L/2 samples (default the smaller of 1024 and K; L = K: symmetric)\n"
+            "  --hop R               hop (default L/4)\n"
             "  --beta B              beta-divergence, 0 (IS) .. 1 (KL) .. 2 (Euclidean); default 1\n"
             "  --seed S              random seed of the initialisation (default 1)\n"
             "  --name NAME           instrument/player name stored in the file (default: first file's name)\n"
@@ -37,7 +39,7 @@ static void usage(FILE *f)
 
 typedef struct train_options {
     const char *output, *name;
-    int atoms, iterations, fft, hop;
+    int atoms, iterations, fft, latency, hop;
     double beta, silence_db;
     uint64_t seed;
     int quiet;
@@ -47,7 +49,7 @@ typedef struct train_options {
 
 static void parse(int argc, char **argv, train_options *o)
 {
-    *o = (train_options){.atoms = 32, .iterations = 200, .fft = 1024, .beta = 1.0, .seed = 1, .silence_db = 60};
+    *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60};
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
     if (!o->inputs)
         cli_fail(PROG, "out of memory");
@@ -64,6 +66,8 @@ static void parse(int argc, char **argv, train_options *o)
             o->iterations = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 1, 100000);
         } else if (!strcmp(a, "--fft")) {
             o->fft = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 64, 16384);
+        } else if (!strcmp(a, "--latency")) {
+            o->latency = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 2, 16384);
         } else if (!strcmp(a, "--hop")) {
             o->hop = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 1, 8192);
         } else if (!strcmp(a, "--beta")) {
@@ -86,7 +90,7 @@ static void parse(int argc, char **argv, train_options *o)
         cli_fail(PROG, "no output file: give -o OUT.dict (see --help)");
     if (!o->n_inputs)
         cli_fail(PROG, "no solo recording given (see --help)");
-    o->hop = cli_fft_hop(PROG, o->fft, o->hop);
+    cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
         cli_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
     for (const char *c = o->name ? o->name : ""; *c; c++)
@@ -111,7 +115,7 @@ static float *load_frames(const train_options *o, double *rate, size_t *n_frames
                      a.sample_rate, *rate);
         *rate = a.sample_rate;
         size_t frames;
-        float *mag = camsep_stft_magnitudes(a.samples, a.frames, o->fft, o->hop, &frames);
+        float *mag = camsep_stft_magnitudes(a.samples, a.frames, o->fft, o->latency / 2, o->hop, &frames);
         audio_buffer_free(&a);
         if (!mag)
             cli_fail(PROG, "out of memory");
@@ -227,11 +231,12 @@ int main(int argc, char **argv)
     if (!d)
         cli_fail(PROG, "%s", err);
     d->hop = o.hop;
+    d->window_fall = o.latency / 2;
     d->beta = (float)o.beta;
     progress_bar bar = {.enabled = !o.quiet && isatty(STDERR_FILENO), .start = time(NULL)};
     if (!o.quiet)
-        fprintf(stderr, "%s: %zu frames of %d bins at %g Hz, %d atoms, %d iterations\n", PROG, frames,
-                o.fft / 2 + 1, rate, o.atoms, o.iterations);
+        fprintf(stderr, "%s: %zu frames of %d bins at %g Hz (window %d, latency %d), %d atoms, %d iterations\n",
+                PROG, frames, o.fft / 2 + 1, rate, o.fft, o.latency, o.atoms, o.iterations);
     if (nmf_train(V, frames, d->n_bins, o.atoms, o.iterations, (float)o.beta, o.seed, d->atoms, show_progress,
                   &bar))
         cli_fail(PROG, "out of memory");

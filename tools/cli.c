@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "camsep_engine.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -62,13 +64,15 @@ double cli_float(const char *program, const char *option, const char *value, dou
     return v;
 }
 
-int cli_fft_hop(const char *program, int fft, int hop)
+void cli_window(const char *program, int *fft, int *latency, int *hop)
 {
-    if (fft % 2)
-        cli_fail(program, "--fft must be even");
-    if (!hop)
-        hop = fft / 4;
-    if (hop > fft / 2)
-        cli_fail(program, "--hop must be at most half the FFT size");
-    return hop;
+    camsep_config cfg;
+    camsep_config_default(&cfg, 48000.0);
+    camsep_config_set_window(&cfg, *fft, *latency, *hop);
+    char err[256];
+    if (camsep_config_validate(&cfg, err, sizeof err))
+        cli_fail(program, "--fft %d --latency %d --hop %d: %s", cfg.fft_size, cfg.latency, cfg.hop, err);
+    *fft = cfg.fft_size;
+    *latency = cfg.latency;
+    *hop = cfg.hop;
 }

@@ -17,8 +17,10 @@ const char *cli_value(const char *program, int argc, char **argv, int *i);
 int cli_int(const char *program, const char *option, const char *value, long lo, long hi);
 double cli_float(const char *program, const char *option, const char *value, double lo, double hi);
 
-/* Checks an FFT size and hop given on the command line (fatal if the size is
- * odd or the hop exceeds half of it); returns the hop, N/4 when hop is 0. */
-int cli_fft_hop(const char *program, int fft, int hop);
+/* Checks the analysis window size (--fft), latency (--latency) and hop
+ * (--hop) given on the command line, 0 meaning not given, and fills in the
+ * engine's defaults (camsep_config_set_window). Fatal, with the reason, if
+ * they do not fit together. */
+void cli_window(const char *program, int *fft, int *latency, int *hop);
 
 #endif

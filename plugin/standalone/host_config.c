@@ -153,6 +153,7 @@ typedef struct opt {
 #define SETTER(fn) static int fn(parse_ctx *x, const char *v, char *err, size_t errlen)
 
 SETTER(set_fft) { return parse_int(v, 64, 16384, &x->c->fft, err, errlen); }
+SETTER(set_latency) { return parse_int(v, 2, 16384, &x->c->latency, err, errlen); }
 SETTER(set_hop) { return parse_int(v, 0, 8192, &x->c->hop, err, errlen); }
 SETTER(set_iterations) { return parse_int(v, 1, 200, &x->c->params.iterations, err, errlen); }
 SETTER(set_warm) { return parse_float(v, 0, 1, &x->c->params.warm_start, err, errlen); }
@@ -385,8 +386,10 @@ static const opt OPTIONS[] = {
      set_other_dict},
     {"other-gain", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DB", "its gain (default 0)", set_other_gain},
     {"other-mute", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "mute it", set_other_mute},
-    {"fft", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N", "FFT size = latency in samples (default 1024)", set_fft},
-    {"hop", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "R", "hop (default N/4)", set_hop},
+    {"fft", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K", "analysis window and FFT size (default 2048)", set_fft},
+    {"latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "L",
+     "stem delay in samples, even, up to K (default 1024; 512 is 10.7 ms at 48 kHz)", set_latency},
+    {"hop", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "R", "hop (default L/4)", set_hop},
     {"iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "I", "NMF updates per frame (default 10)", set_iterations},
     {"warm-start", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "W", "previous frame's share in the start (0.1)", set_warm},
     {"mask-power", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "P", "soft-mask exponent (default 2)", set_mask_power},
@@ -455,7 +458,7 @@ void host_config_default(host_config *c, int host)
 {
     memset(c, 0, sizeof *c);
     c->host = host;
-    c->fft = 1024;
+    c->fft = CAMSEP_DEFAULT_FFT;
     camsep_params_default(&c->params);
     c->status_interval = 1.0;
     c->motion_knee = CAMSEP_MOTION_KNEE_DEFAULT;
@@ -711,16 +714,22 @@ int host_config_args(host_config *c, int argc, char **argv, const char **query, 
     return *query ? 1 : 0;
 }
 
+void host_config_engine_window(const host_config *c, camsep_config *cfg)
+{
+    camsep_config_default(cfg, 48000.0);
+    camsep_config_set_window(cfg, c->fft, c->latency, c->hop);
+}
+
 int host_config_validate(const host_config *c, char *err, size_t errlen)
 {
     if (c->n_players < 1)
         return fail(err, errlen, "no players: give --player NAME[=INSTRUMENT] (or [player NAME] in a config file)");
-    if (c->fft % 2)
-        return fail(err, errlen, "fft: %d must be even", c->fft);
-    int hop = c->hop ? c->hop : c->fft / 4;
-    if (hop > c->fft / 2)
-        return fail(err, errlen, "hop: %d must be at most half the FFT size (%d)", hop, c->fft / 2);
     char why[256];
+    camsep_config window;
+    host_config_engine_window(c, &window);
+    if (camsep_config_validate(&window, why, sizeof why))
+        return fail(err, errlen, "fft %d, latency %d, hop %d: %s", window.fft_size, window.latency, window.hop,
+                    why);
     if (camsep_params_validate(&c->params, why, sizeof why))
         return fail(err, errlen, "engine settings: %s", why);
     if (c->video[0]) {
@@ -775,7 +784,9 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         buf[0] = 0;
     const camsep_params *p = &c->params;
     out(&o, "# camsep standalone configuration (camsep-jack, camsep-portaudio)\n");
-    out(&o, "fft = %d\nhop = %d\n", c->fft, c->hop ? c->hop : c->fft / 4);
+    camsep_config window;
+    host_config_engine_window(c, &window);
+    out(&o, "fft = %d\nlatency = %d\nhop = %d\n", window.fft_size, window.latency, window.hop);
     out(&o, "iterations = %d\nwarm-start = %.9g\nmask-power = %.9g\nprior-strength = %.9g\n", p->iterations,
         (double)p->warm_start, (double)p->mask_power, (double)p->activity_strength);
     out(&o, "regression-strength = %.9g\nsmoothness = %.9g\nprior-timeout = %.9g\ngain-smoothing = %.9g\n",

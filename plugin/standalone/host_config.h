@@ -65,7 +65,8 @@ typedef struct host_config {
     float other_gain_db;
     int other_mute;
     /* engine */
-    int fft, hop;                    /* hop 0 = fft / 4 */
+    int fft, latency, hop;           /* analysis window, latency (0 = the smaller of 1024 and
+                                        fft), hop (0 = latency / 4) */
     camsep_params params;            /* iterations, warm-start, mask-power, prior-strength, ... */
     int bypass;
     /* camera */
@@ -118,6 +119,10 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
  * (*query names it: "help", "list-devices", "version", "osc-doc"); -1 with a one-line
  * reason in err. */
 int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen);
+
+/* The engine window (fft, latency, hop, defaults filled in) the configuration
+ * asks for, in an otherwise default engine configuration. */
+void host_config_engine_window(const host_config *c, camsep_config *cfg);
 
 /* Checks the whole configuration (players, boxes with --video, connections).
  * 0, or -1 with the reason. */

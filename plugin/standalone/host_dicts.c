@@ -46,35 +46,70 @@ static void list_instruments(const char *const *dirs, int n, char *buf, size_t s
     }
 }
 
-int host_dict_find(const char *instrument, char *path, size_t size, char *err, size_t errlen)
+/* Loads DIR/NAME.dict when it exists. 1 and *out when it exists and fits
+ * the window; 0 when it does not exist; -1 (with the reason, or the latency it
+ * was made for, in why) when it exists but does not fit. */
+static int try_file(const char *dir, const char *sub, const char *name, int fft_size, int fall,
+                    camsep_dictionary **out, char *why, size_t whylen)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s%s%s/%s.dict", dir, sub[0] ? "/" : "", sub, name);
+    if (stat(path, &st) || !S_ISREG(st.st_mode))
+        return 0;
+    camsep_dictionary *d = camsep_dictionary_load(path, why, whylen);
+    if (!d)
+        return -1;
+    if (camsep_dictionary_check_window(d, fft_size, fall, why, whylen)) {
+        camsep_dictionary_free(d);
+        return -1;
+    }
+    *out = d;
+    return 1;
+}
+
+camsep_dictionary *host_dict_find(const char *instrument, int fft_size, int fall, char *err, size_t errlen)
 {
     const char *dirs[3];
     int n = search_dirs(dirs);
+    char why[1024] = "";
     for (int i = 0; i < n; i++) {
-        struct stat st;
-        snprintf(path, size, "%s/%s.dict", dirs[i], instrument);
-        if (!stat(path, &st) && S_ISREG(st.st_mode))
-            return 0;
+        camsep_dictionary *d = NULL;
+        if (try_file(dirs[i], "", instrument, fft_size, fall, &d, why, sizeof why) == 1)
+            return d;
+        DIR *dir = opendir(dirs[i]);
+        struct dirent *e;
+        while (dir && (e = readdir(dir))) {
+            if (strncmp(e->d_name, "latency-", 8))
+                continue;
+            if (try_file(dirs[i], e->d_name, instrument, fft_size, fall, &d, why, sizeof why) == 1)
+                break;
+        }
+        if (dir)
+            closedir(dir);
+        if (d)
+            return d;
+    }
+    if (why[0]) { /* found, but learned for another window */
+        snprintf(err, errlen, "no bundled dictionary '%s' for window %d with latency %d (%s)", instrument, fft_size,
+                 2 * fall, why);
+        return NULL;
     }
     char known[1024];
     list_instruments(dirs, n, known, sizeof known);
     snprintf(err, errlen, "no bundled dictionary '%s' in %s%s%s%s%s (known: %s)", instrument, dirs[0],
              n > 1 ? ", " : "", n > 1 ? dirs[1] : "", n > 2 ? ", " : "", n > 2 ? dirs[2] : "",
              known[0] ? known : "none; set CAMSEP_DICT_DIR");
-    return -1;
+    return NULL;
 }
 
-camsep_dictionary *host_dict_load(const char *player, const char *instrument, const char *file, char *err,
-                                  size_t errlen)
+camsep_dictionary *host_dict_load(const char *player, const char *instrument, const char *file,
+                                  const camsep_config *cfg, char *err, size_t errlen)
 {
-    char path[4096], why[1536];
-    if (file && *file) {
-        snprintf(path, sizeof path, "%s", file);
-    } else if (host_dict_find(instrument, path, sizeof path, why, sizeof why)) {
-        snprintf(err, errlen, "player %s: %s", player, why);
-        return NULL;
-    }
-    camsep_dictionary *d = camsep_dictionary_load(path, why, sizeof why);
+    char why[1536];
+    camsep_dictionary *d = file && *file ? camsep_dictionary_load(file, why, sizeof why)
+                                         : host_dict_find(instrument, cfg->fft_size,
+                                                          camsep_config_latency(cfg) / 2, why, sizeof why);
     if (!d)
         snprintf(err, errlen, "player %s: %s", player, why);
     return d;

@@ -2,7 +2,10 @@
  * Finding and loading the players' dictionaries: a bundled instrument name is
  * looked up in, in order, $CAMSEP_DICT_DIR, the installed data directory
  * (<datadir>/camsep/dictionaries, compiled in) and the source tree's
- * presets/dictionaries (compiled in, for running from the build tree).
+ * presets/dictionaries (compiled in, for running from the build tree). Each
+ * directory holds NAME.dict for the default window and latency-L/NAME.dict
+ * for other latencies; the first file learned for the engine's window (see
+ * camsep_dictionary_check_window) is taken.
  *
  * Threading: set-up only (I/O, allocation).
  */
@@ -11,15 +14,16 @@
 
 #include <stddef.h>
 
-#include "dictionary.h"
+#include "camsep_engine.h"
 
-/* The path of a bundled instrument's dictionary. 0, or -1 with a reason that
- * lists the directories searched and the instruments found. */
-int host_dict_find(const char *instrument, char *path, size_t size, char *err, size_t errlen);
+/* A bundled instrument's dictionary for the window (fft_size, fall), loaded.
+ * NULL with a reason that lists the directories searched and the instruments
+ * or latencies found. */
+camsep_dictionary *host_dict_find(const char *instrument, int fft_size, int fall, char *err, size_t errlen);
 
-/* Loads `instrument` (a bundled name) or `file` (a path; takes precedence
- * when non-empty). NULL with "player NAME: reason" in err. */
-camsep_dictionary *host_dict_load(const char *player, const char *instrument, const char *file, char *err,
-                                  size_t errlen);
+/* Loads `instrument` (a bundled name, for the window of cfg) or `file` (a
+ * path; takes precedence when non-empty). NULL with "player NAME: reason". */
+camsep_dictionary *host_dict_load(const char *player, const char *instrument, const char *file,
+                                  const camsep_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -73,25 +73,25 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
 
     camsep_dictionary *players[CAMSEP_MAX_SOURCES] = {0}, *other = NULL;
     int atoms = 0, ok = 1;
+    camsep_config ec;
+    host_config_engine_window(cfg, &ec);
+    ec.sample_rate = sample_rate;
     for (int j = 0; j < cfg->n_players && ok; j++) {
         const host_player *p = &cfg->players[j];
-        players[j] = host_dict_load(p->name, p->instrument[0] ? p->instrument : p->name, p->dictionary, err, errlen);
+        players[j] = host_dict_load(p->name, p->instrument[0] ? p->instrument : p->name, p->dictionary, &ec, err,
+                                    errlen);
         ok = players[j] != NULL;
         if (ok)
             atoms += players[j]->n_atoms;
     }
     if (ok && cfg->other) {
-        other = host_dict_load("other", "other", cfg->other_dictionary, err, errlen);
+        other = host_dict_load("other", "other", cfg->other_dictionary, &ec, err, errlen);
         ok = other != NULL;
         if (ok)
             atoms += other->n_atoms;
     }
     camsep_dictset *set = NULL;
     if (ok) {
-        camsep_config ec;
-        camsep_config_default(&ec, sample_rate);
-        ec.fft_size = cfg->fft;
-        ec.hop = cfg->hop ? cfg->hop : cfg->fft / 4;
         ec.max_sources = s->n_stems;
         /* Room for larger dictionaries chosen at run time (OSC /instrument,
          * /dictionary): 64 atoms a stem, or what the start needs. */
@@ -401,7 +401,7 @@ int host_session_set_dictionary(host_session *s, int player, const char *instrum
     pthread_mutex_lock(&s->lock);
     int rc = 0;
     camsep_dictionary *d = host_dict_load(s->cfg.players[player].name, by_file ? "" : instrument,
-                                          by_file ? file : "", err, errlen);
+                                          by_file ? file : "", camsep_engine_config(s->engine), err, errlen);
     camsep_dictset *set = NULL;
     if (!d) {
         rc = -1;
