@@ -29,7 +29,6 @@ add_library(camsep_lv2 MODULE
   ${_lv2_src}/camsep_lv2_state.c
   ${_lv2_src}/camsep_lv2_patch.c
   ${_lv2_src}/camsep_lv2_camera.c
-  ${_lv2_src}/camsep_lv2_bypass.c
   ${PROJECT_SOURCE_DIR}/capture/shm_ring.c
   ${PROJECT_SOURCE_DIR}/capture/prior_clock.c
   ${PROJECT_SOURCE_DIR}/capture/capture_clock.c)

@@ -198,6 +198,40 @@ for attempt in 1 2 3; do
   retry_on_xruns "live vs offline" "$tmp/run2.log" "$attempt"
 done
 
+# 2b. Bypassed (the output stage every host shares, plugin/README.md): every
+# stem is the played mix delayed by the latency and divided by the stem count,
+# as tests/output_stage_expect.h asserts for the LV2 plugin and the session.
+run_bypass() {
+  "$J" --no-connect --bypass --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0 \
+    >"$tmp/runbp.log" 2>&1 &
+  camsep_pid=$!
+  wait_port camsep:other || fail "no port camsep:other (bypass run)"
+  "$F" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -r camsep:other -o "$tmp/bypass" ||
+    fail "feeder bypass run"
+  stop_camsep
+}
+check_bypass() {
+"$py" - "$tmp" <<'PY'
+import sys, numpy as np
+sys.path.insert(0, sys.argv[1])
+from wavread import read
+d = sys.argv[1]
+mix = read(f"{d}/mix.wav")
+live = [read(f"{d}/bypass{k}.wav") for k in (1, 2, 3)]
+n = len(mix)
+err = [max(np.max(np.abs(x[l:l + n] - mix / 3)) for x in live) for l in range(0, 4096)]
+lag = int(np.argmin(err))
+print(f"test_jack: bypassed, every stem is the mix / 3, {lag} samples late (error {err[lag]:.1e})")
+assert err[lag] < 1e-6, err[lag]
+assert lag in (1024, 1024 + 256), lag
+PY
+}
+for attempt in 1 2 3; do
+  run_bypass
+  check_bypass && break
+  retry_on_xruns "bypass" "$tmp/runbp.log" "$attempt"
+done
+
 # 3. Bad set-ups: one line, non-zero status, no JACK client left behind.
 expect_error() { # PATTERN ARGS...
   local pattern=$1; shift

@@ -24,11 +24,11 @@
 #include "lv2/worker/worker.h"
 
 #include "camsep_engine.h"
-#include "camsep_lv2_bypass.h"
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
 #include "prior_clock.h"
 #include "shm_ring.h"
+#include "stem_output.h"
 
 #define CAMSEP_LV2_PATH_MAX 1024   /* longest dictionary path accepted, with the NUL */
 #define CAMSEP_LV2_CHUNK 256       /* samples per engine call (input copied: in-place safe) */
@@ -100,10 +100,8 @@ typedef struct camsep_lv2 {
     int requested_instrument[CAMSEP_LV2_MAX_PLAYERS];
     float last_controls[2 * (CAMSEP_LV2_MAX_PLAYERS + 1) + 2];
     int params_dirty;
-    camsep_lv2_bypass bypass;
-    float scratch_in[CAMSEP_LV2_CHUNK], scratch_dry[CAMSEP_LV2_CHUNK];
-    float peak[CAMSEP_LV2_MAX_PLAYERS + 1]; /* meter, linear, with release */
-    float meter_release;                    /* per-sample decay factor */
+    camsep_stem_output output;      /* outputs: players, then other */
+    float scratch_in[CAMSEP_LV2_CHUNK];
     float prior_shown[CAMSEP_LV2_MAX_PLAYERS];
     char rt_file[CAMSEP_LV2_MAX_PLAYERS][CAMSEP_LV2_PATH_MAX];
     char rt_shm_name[CAMSEP_LV2_SHM_NAME_SIZE];

@@ -569,7 +569,7 @@ void host_session_status(host_session *s, host_status *st)
     st->nonfinite = es.nonfinite_samples;
     st->priors_pushed = atomic_load(&s->priors_pushed);
     st->priors_unmapped = atomic_load(&s->priors_unmapped);
-    st->bypassed = atomic_load_explicit(&s->dsp.bypass_state, memory_order_relaxed);
+    st->bypassed = camsep_stem_output_bypassed(&s->dsp.out);
     /* Retired dictionary sets (none today: sets only change at start) are freed here. */
     camsep_dictset *r;
     while ((r = camsep_engine_collect_retired(s->engine)))
