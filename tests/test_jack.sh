@@ -246,7 +246,7 @@ expect_error "connect violin=nowhere:port" --no-connect --player violin --connec
 expect_error "is an option of camsep-portaudio" --player violin --device 0
 
 # 4. Camera priors from a Y4M stage video, looping, paced at its frame rate.
-if [ "${CAMSEP_HOST_HAVE_RUNNER:-1}" = 1 ] && [ -x "$build/bench/camsep-scene" ]; then
+if [ -x "$build/bench/camsep-scene" ]; then
   "$build/bench/camsep-scene" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 320x240 --fps 30 \
     --duration 3 >"$tmp/boxes.txt" || fail "camsep-scene"
   mapfile -t boxes < <(grep -E '^[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$' "$tmp/boxes.txt")

@@ -41,8 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"  /* camsep_frame */
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define CAMSEP_UI_MAX_PLAYERS 8
 

@@ -17,7 +17,7 @@
 #ifndef CAMSEP_UI_BOX_EDIT_H
 #define CAMSEP_UI_BOX_EDIT_H
 
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define UI_MAX_PLAYERS 8
 #define UI_PENDING (-2)  /* target/selection: the drawn box not yet assigned to a player */

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"
+#include "camsep_video_types.h"
 
 typedef struct ui_frame_slot {
     uint8_t *luma; /* width x height, stride == width */

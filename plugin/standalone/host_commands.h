@@ -19,7 +19,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "motion_energy.h"
+#include "camsep_video_types.h"
 
 typedef enum host_command_type {
     HOST_CMD_GAIN = 1,           /* stem, value = dB */

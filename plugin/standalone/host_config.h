@@ -26,7 +26,7 @@
 #include <stdio.h>
 
 #include "camsep_engine.h"
-#include "motion_energy.h"
+#include "camsep_video_types.h"
 
 #define HOST_MAX_PLAYERS (CAMSEP_MAX_SOURCES - 1) /* one stem is kept for "other" */
 #define HOST_NAME_LEN 32

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"
+#include "camsep_video_types.h"
 #include "host_commands.h"
 #include "host_config.h"
 

@@ -15,7 +15,7 @@
 
 #include "lv2ui_layout.h"
 #include "lv2ui_model.h"
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define LV2UI_PREVIEW_BOXES 8
 

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "motion_energy.h"
+#include "camsep_video_types.h"
 
 #define CAMSEP_BOX_NAME_MAX 32
 

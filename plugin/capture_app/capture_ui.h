@@ -31,8 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"  /* camsep_frame */
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 typedef struct capture_ui capture_ui;
 

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define CAMSEP_PREVIEW_MAX_W 320
 #define CAMSEP_PREVIEW_MAX_H 240
