@@ -27,7 +27,7 @@
 #include "capture_clock.h"
 #include "capture_options.h"
 #include "capture_osc.h"
-#include "capture_ui.h"
+#include "app_window.h"
 #include "osc_control.h"
 #include "capture_runner.h"
 #include "shm_preview.h"
@@ -49,7 +49,7 @@ typedef struct capture_app {
     pthread_t main_thread;
     atomic_int done;           /* --frames reached: the sink publishes no more */
     atomic_uint_fast64_t records; /* published in the ring (the writer's own count is its thread's) */
-    _Atomic(capture_ui *) ui;      /* the window (--ui), or NULL */
+    _Atomic(app_window *) ui;      /* the window (--ui), or NULL */
     /* boxes for the preview writer, whose calls belong to the capture thread:
      * a mailbox filled under pv_lock by the control path, emptied by the sink */
     pthread_mutex_t pv_lock;
@@ -114,7 +114,7 @@ static void sink_frame(void *user, const camsep_frame *f)
         camsep_preview_writer_set_boxes(a->preview, a->pv_boxes, a->pv_n);
         pthread_mutex_unlock(&a->pv_lock);
     }
-    capture_ui_push_frame(atomic_load_explicit(&a->ui, memory_order_acquire), f);
+    app_window_push_frame(atomic_load_explicit(&a->ui, memory_order_acquire), f);
     camsep_preview_writer_publish(a->preview, f->luma, f->width, f->height, f->stride, f->timestamp_ns);
     if (a->max_frames && ++a->frames_seen == a->max_frames) {
         atomic_store_explicit(&a->done, 1, memory_order_relaxed);
@@ -360,7 +360,7 @@ static void ctl_get_state(camsep_osc_state *st, void *user)
     pthread_mutex_unlock(&k->lock);
 }
 
-/* The window's UI thread (capture_ui_host). */
+/* The window's UI thread (app_window_host). */
 static int ui_set_box(void *user, int player, const camsep_box *box, char *err, size_t errlen)
 {
     capture_control *k = user;
@@ -380,13 +380,14 @@ static void ui_get_boxes(void *user, camsep_box *boxes, int n)
     pthread_mutex_unlock(&k->lock);
 }
 
-/* Main thread (outside k->lock). */
-static void ui_get_name(void *user, int player, char *name, size_t size)
+/* Main thread (outside k->lock): the name, renamed by OSC; no instrument. */
+static void ui_get_label(void *user, int player, char *name, char *instrument)
 {
     capture_control *k = user;
     pthread_mutex_lock(&k->lock);
-    snprintf(name, size, "%s", player >= 0 && player < k->n ? k->names[player] : "");
+    snprintf(name, APP_WINDOW_NAME_LEN, "%s", player >= 0 && player < k->n ? k->names[player] : "");
     pthread_mutex_unlock(&k->lock);
+    instrument[0] = '\0';
 }
 
 static int ctl_start(capture_control *k, const capture_options *o, camsep_capture_runner *r, capture_app *app)
@@ -433,8 +434,10 @@ static void ctl_stop(capture_control *k)
 
 /* Main loop, outside ctl.lock: meters and status into the window. 1 once its
  * close button was pressed. */
-static int update_window(capture_ui *ui, capture_app *a, const camsep_capture_status *st, int n)
+static int update_window(app_window *ui, capture_app *a, const camsep_capture_status *st, int n)
 {
+    if (!app_window_due(ui))
+        return app_window_closed(ui);
     float motion[CAMSEP_CAPTURE_MAX_BOXES];
     for (int j = 0; j < n; j++) {
         uint32_t u = atomic_load_explicit(&a->motion_bits[j], memory_order_relaxed);
@@ -442,10 +445,14 @@ static int update_window(capture_ui *ui, capture_app *a, const camsep_capture_st
         if (st->state != CAMSEP_CAPTURE_RUNNING)
             motion[j] = NAN;
     }
-    const capture_ui_info info = {state_name(st->state), st->fps, st->analysis_ms_mean,
-                                  a->shm ? (long long)atomic_load_explicit(&a->records, memory_order_relaxed) : -1,
-                                  motion};
-    return capture_ui_update(ui, &info);
+    char line[256];
+    int k = snprintf(line, sizeof line, "camera %s %.1f fps | analysis %.2f ms", state_name(st->state), st->fps,
+                     st->analysis_ms_mean);
+    if (a->shm && k > 0 && (size_t)k < sizeof line)
+        snprintf(line + k, sizeof line - (size_t)k, " | published %lld",
+                 (long long)atomic_load_explicit(&a->records, memory_order_relaxed));
+    app_window_show(ui, motion, NULL, line);
+    return app_window_closed(ui);
 }
 
 static void ignore_signal(int sig)
@@ -568,13 +575,10 @@ int main(int argc, char **argv)
         return CAPTURE_EXIT_START;
     }
 
-    capture_ui *ui = NULL;
+    app_window *ui = NULL;
     if (opt.ui) {
-        const char *names[CAMSEP_CAPTURE_MAX_BOXES];
-        for (int j = 0; j < opt.n_players; j++)
-            names[j] = opt.players[j].name;
-        const capture_ui_host host = {ui_set_box, ui_get_boxes, ui_get_name, &ctl};
-        ui = capture_ui_open(PROG, names, opt.n_players, &host, err, sizeof err);
+        const app_window_host host = {ui_set_box, ui_get_boxes, ui_get_label, &ctl};
+        ui = app_window_open(PROG, PROG, opt.n_players, &host, err, sizeof err);
         if (!ui) /* not fatal: the priors matter, the window is a convenience */
             fprintf(stderr, "%s: no window: %s\n", PROG, err);
         atomic_store_explicit(&app.ui, ui, memory_order_release);
@@ -629,7 +633,7 @@ int main(int argc, char **argv)
                 next_status = now + interval;
         }
     }
-    capture_ui_stop(ui); /* no window callback into ctl from here on */
+    app_window_stop(ui); /* no window callback into ctl from here on */
     ctl_stop(&ctl); /* the OSC thread is gone: the runner has one control thread again */
     camsep_capture_runner_get_status(runner, &st);
     camsep_capture_runner_stop(runner); /* no sink call after this */
@@ -637,7 +641,7 @@ int main(int argc, char **argv)
         print_status(&app, &st);
     close_publishers(&app);
     atomic_store(&app.ui, NULL);
-    capture_ui_close(ui);
+    app_window_close(ui);
     pthread_mutex_destroy(&app.pv_lock);
     return status;
 }
