@@ -11,7 +11,6 @@
 
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
-#include "ui/camsep_lv2_ui.h"
 
 #define PREFIXES                                                                     \
     "@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .\n"                            \

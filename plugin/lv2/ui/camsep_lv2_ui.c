@@ -29,7 +29,7 @@
 #include "lv2/ui/ui.h"
 #include "lv2/urid/urid.h"
 
-#include "camsep_lv2_ui.h"
+#include "camsep_lv2_catalog.h"
 #include "lv2ui_draw.h"
 #include "lv2ui_input.h"
 #include "lv2ui_layout.h"
