@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-lv2-bench [BUNDLE_DIR] [SECONDS]: times run() of camsep.lv2 (the
  * 4-player variant at 48 kHz, 64-frame periods, a harmonic mixture as input)

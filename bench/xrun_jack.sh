@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Xrun benchmark of camsep-jack (not part of ctest). One dummy JACK server at
 # PERIOD frames / 48 kHz runs, in alternating segments of the same length:
 #   null:   bench's jack_null_client (camsep-jack's ports, a copy and nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Frame sources: where the capture side gets its pictures from (a V4L2
  * camera, a Y4M file or pipe, a test pattern). Every source delivers 8-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Motion energy per player box, and its adaptive normalisation into a
  * playing likelihood.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * CAMSEP_RT marks a function that runs on the audio thread: no allocation,
  * lock, logging, I/O or blocking system call. Where the compiler knows

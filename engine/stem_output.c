@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The output stage shared by every host (see stem_output.h). */
 #include "stem_output.h"
 

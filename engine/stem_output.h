@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The output stage every host runs after the engine (the LV2 plugin and the
  * JACK and PortAudio standalones alike), so that a show sounds and meters the

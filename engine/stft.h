@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Short-time Fourier transform pieces shared by the engine and the tools:
  * a periodic Hann analysis window, FFTW3f single-precision plans made at

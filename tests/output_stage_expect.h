@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What every host's output stage promises (plugin/README.md, "Output stage"),
  * as checks shared by the tests of engine/stem_output (test_stem_output), the

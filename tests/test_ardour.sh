@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep.lv2 in Ardour, headless: Ardour's Lua session tool (ardour7-lua,
 # Debian package "ardour") creates a session on the "None (Dummy)" backend,
 # lists the plugin, inserts camsep-2p on a mono track holding a two-voice

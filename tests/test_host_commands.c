@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standalone hosts' command queue and audio side: FIFO order, a full
  * queue refuses, several producers at once lose nothing and keep each one's
  * order; through a session, gain/mute/solo reach the stems, bypass fades to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # OSC control of camsep-jack (under a private jackd -d dummy, with a Y4M stage
 # video) and camsep-portaudio (ALSA's null device): every documented address
 # over UDP and TCP (set then query), a mute silences its JACK port, an

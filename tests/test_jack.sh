@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-jack under its own dummy JACK server (unique name, killed at the end):
 # ports and their latency ranges (the engine's latency added), a mixture fed
 # by a test client comes back separated about as well as camsep-process does

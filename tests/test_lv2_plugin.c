@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 through a minimal host (plugin/lv2/camsep_lv2_minihost.h):
  * latency reported before and at 0-frame runs; run() never allocates, with

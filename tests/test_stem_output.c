@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * engine/stem_output: the output stage every host runs. Gain, mute and solo
  * to linear gains; the bypass is the input delayed by the latency split

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* STFT: exact overlap-add reconstruction, and the engine's reported latency
  * equals the delay measured on its output. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Box editing without X: hit-testing, the drag state machine (draw, move,
  * resize, clamp to the frame, minimum size), assign, delete, cycle, cancel,
  * and proposals settling against the host's boxes. */

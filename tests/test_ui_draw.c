@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Drawing without X, on a cairo image surface: the picture lands where the
  * layout says (a known pattern's grey levels at their scaled positions), the
  * boxes at their places in their player's colour, tinted by the prior, with a

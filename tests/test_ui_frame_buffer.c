@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The frame hand-over between a capture thread and the UI thread: every frame
  * the UI takes is whole (never half of one and half of the next), newer than
  * the last, of the size it was pushed with; a size change is followed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The window under a private Xvfb (skipped, exit 77, when Xvfb is missing):
  *   screenshot   camsep-ui-demo --screenshot on a generated video: the PNG shows

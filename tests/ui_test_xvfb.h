@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test helpers for the X tests: a private Xvfb server, child processes with
  * their output on pipes, reading lines with a timeout, a generated Y4M video. */
 #ifndef CAMSEP_UI_TEST_XVFB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-process: offline separation of a mixture through the real-time engine. */
 #include <errno.h>
 #include <math.h>

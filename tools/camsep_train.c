@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-train: learn a player's spectral dictionary from solo recordings. */
 #include <math.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-ui-demo: the window on a Y4M video, for trying the UI and for its
  * tests. A viewer/demo, not the product: the meters come from plain frame

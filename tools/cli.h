@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small helpers shared by the command-line tools: strict number parsing and
  * one-line fatal errors. */
 #ifndef CAMSEP_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-ui-demo's stand-in for the real analysis: per box, the mean absolute
  * frame difference, normalised against its own recent maximum, as a fake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep's window: the live camera picture with the player boxes, per-player
  * meters and a status line, on X11 with cairo. The engineer draws, moves,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The player boxes as the window shows and edits them: hit-testing and the
  * mouse/keyboard state machine (draw a new box, move, resize by an edge or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The latest camera frame, handed from the capture thread to the UI thread:
  * a triple buffer. The producer copies a frame into a slot of its own without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The two small types that travel between the capture code, the windows and
  * the hosts' commands: a luma frame and a player's box. Nothing else, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Clocks of the capture side. */
 #ifndef CAMSEP_CAPTURE_CLOCK_H
 #define CAMSEP_CAPTURE_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * From capture time to the engine's sample clock.
  *
@@ -19,6 +20,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "camsep_rt.h"
+
 typedef struct camsep_prior_clock {
     atomic_uint_fast64_t seq; /* odd while the anchor is being written */
     _Atomic int64_t samples;  /* input clock at the anchor */
@@ -30,11 +33,11 @@ typedef struct camsep_prior_clock {
 void camsep_prior_clock_init(camsep_prior_clock *c, double sample_rate);
 /* Audio thread (real-time safe): the block's first sample has input clock
  * `samples` and entered the machine at monotonic time `ns`. */
-void camsep_prior_clock_anchor(camsep_prior_clock *c, int64_t samples, int64_t ns);
+CAMSEP_RT void camsep_prior_clock_anchor(camsep_prior_clock *c, int64_t samples, int64_t ns);
 /* Any thread: the input clock of an event captured at capture_ns, shown with
  * camera_latency_s of delay. Returns 0 and fills *samples, or -1 before the
  * first anchor. */
-int camsep_prior_clock_map(const camsep_prior_clock *c, int64_t capture_ns, double camera_latency_s,
+CAMSEP_RT int camsep_prior_clock_map(const camsep_prior_clock *c, int64_t capture_ns, double camera_latency_s,
                            int64_t *samples);
 
 #endif

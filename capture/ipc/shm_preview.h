@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The camera preview segment: camsep-capture publishes a small luma
  * thumbnail of its camera (at most CAMSEP_PREVIEW_MAX_W x CAMSEP_PREVIEW_MAX_H,

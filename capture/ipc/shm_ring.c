@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Named POSIX shared-memory prior ring (see shm_ring.h, docs/shm-ring.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Named POSIX shared-memory prior ring: one capture process (the writer)
  * broadcasts timestamped priors to any number of reader processes (LV2 plugin
@@ -38,6 +39,7 @@
 #include <stdint.h>
 
 #include "camsep_engine.h"
+#include "camsep_rt.h"
 
 #define CAMSEP_SHM_MAX_PLAYERS CAMSEP_MAX_SOURCES
 #define CAMSEP_SHM_MAX_MOTION CAMSEP_MAX_MOTION_CHANNELS
@@ -138,7 +140,7 @@ void camsep_shm_reader_set_timeout(camsep_shm_reader *r, int64_t timeout_ns);
  * is returned like any other: the caller turns it into neutral priors. now_ns
  * is the caller's CLOCK_MONOTONIC time. r may be NULL (returns
  * CAMSEP_SHM_STALE). At most 8 slot copies (~2.5 KiB read) per call. */
-camsep_shm_poll_result camsep_shm_reader_poll(camsep_shm_reader *r, int64_t now_ns, camsep_shm_record *out);
+CAMSEP_RT camsep_shm_poll_result camsep_shm_reader_poll(camsep_shm_reader *r, int64_t now_ns, camsep_shm_record *out);
 /* The reader thread's counters. */
 void camsep_shm_reader_get_stats(const camsep_shm_reader *r, camsep_shm_reader_stats *s);
 /* Players and motion channels the current writer announced (0 if none). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The programs' window (see app_window.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "app_window.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The programs' window (--ui of camsep-jack, camsep-portaudio and
  * camsep-capture): glue between a program's control state and the camsep_ui

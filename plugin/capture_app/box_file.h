@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Named player boxes for camsep-capture: one from the command line
  * ("[NAME=]X,Y,W,H") or a whole set from a small text file:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-capture: a camera (or a Y4M video) to priors, published in the
  * shared-memory ring for LV2 plugin instances and optionally by OSC.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-capture's command line. */
 #ifndef CAMSEP_CAPTURE_OPTIONS_H
 #define CAMSEP_CAPTURE_OPTIONS_H

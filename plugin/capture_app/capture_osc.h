@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-capture's OSC publisher: one message per prior to a remote host
  * (docs/capture-osc.md). The capture thread queues priors in a lock-free

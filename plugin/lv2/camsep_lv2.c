@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2: LV2 glue around the camsep engine. One binary, four plugins
  * (2, 3, 4 and 6 players); see plugin/README.md for the design.
@@ -326,7 +327,7 @@ static void update_meters(camsep_lv2 *self)
         *self->camera_status = (float)self->camera_state;
 }
 
-static void run(LV2_Handle instance, uint32_t n_samples)
+CAMSEP_RT static void run(LV2_Handle instance, uint32_t n_samples)
 {
     camsep_lv2 *self = instance;
     if (self->latency_port)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one description of the camsep.lv2 bundle that both the plugin and the
  * Turtle generator (camsep_lv2_ttlgen.c) read, and the UI: URIs, the variants (2, 3, 4

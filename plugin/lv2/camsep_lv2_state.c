@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 state: the players' dictionary files (atom:Path, mapped with
  * state:mapPath so that sessions stay portable) and the prior ring's name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-lv2-ttlgen OUTDIR: writes the bundle's Turtle (manifest.ttl,
  * camsep.ttl, presets.ttl) from the port layout (camsep_lv2_ports.h) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Internals shared by the server (osc_server.c), the feedback
  * (osc_feedback.c) and the transport both use (osc_transport.c): the server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The OSC server: one thread polls the UDP socket (a liblo lo_server), the
  * TCP listener and its connections; dispatches every message through the

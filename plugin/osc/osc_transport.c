@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the server (osc_server.c) and the feedback (osc_feedback.c) both use:
  * the clock, peers, sending a message to a peer (UDP through the server's

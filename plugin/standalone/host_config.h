@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Configuration of the standalone hosts (camsep-jack, camsep-portaudio): one
  * option table read from the command line and from a config file, and written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The audio side of the standalone hosts (see host_dsp.h). */
 #include "host_dsp.h"
 #include "capture_clock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The audio side of the standalone hosts: one call per host block that
  * applies queued commands, stamps the prior clock's anchor, runs the engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The host core shared by the standalones (see host_session.h). */
 #include "host_session.h"
 

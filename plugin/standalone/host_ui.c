@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standalones' window (see host_ui.h): the session behind app_window. */
 #include "host_ui.h"
 

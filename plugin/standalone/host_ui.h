@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The window of camsep-jack and camsep-portaudio (--ui): the host session
  * behind the programs' shared window glue (plugin/app/app_window.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2's UI: a ui:X11UI embedded in the host's window (ui:parent),
  * driven by the host through ui:idleInterface (no thread of its own), drawn

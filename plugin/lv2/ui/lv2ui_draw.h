@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Drawing the camsep.lv2 UI with cairo on any surface (the window's image
  * and the tests' share it): the top bar (bypass, strength, mask exponent,
