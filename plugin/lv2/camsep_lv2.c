@@ -14,20 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lv2/core/lv2_util.h"
 #include "lv2/atom/atom.h"
 #include "lv2/log/log.h"
 #include "lv2/patch/patch.h"
 #include "lv2/state/state.h"
 
 #include "camsep_lv2.h"
-
-static const void *feature(const LV2_Feature *const *features, const char *uri)
-{
-    for (int i = 0; features && features[i]; i++)
-        if (!strcmp(features[i]->URI, uri))
-            return features[i]->data;
-    return NULL;
-}
 
 static void map_uris(camsep_lv2 *self)
 {
@@ -76,9 +69,9 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
     self->variant = variant;
     self->players = variant->players;
     self->rate = rate;
-    self->map = (LV2_URID_Map *)feature(features, LV2_URID__map);
-    self->schedule = (LV2_Worker_Schedule *)feature(features, LV2_WORKER__schedule);
-    lv2_log_logger_init(&self->logger, self->map, (LV2_Log_Log *)feature(features, LV2_LOG__log));
+    self->map = (LV2_URID_Map *)lv2_features_data(features, LV2_URID__map);
+    self->schedule = (LV2_Worker_Schedule *)lv2_features_data(features, LV2_WORKER__schedule);
+    lv2_log_logger_init(&self->logger, self->map, (LV2_Log_Log *)lv2_features_data(features, LV2_LOG__log));
     if (self->map) {
         self->has_map = 1;
         map_uris(self);
