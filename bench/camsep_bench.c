@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-bench: speed and memory of the engine, with the machine's measured
  * fused-multiply-add peak and a plain-C reference solver as baselines run in
  * the same process. Prints figures; asserts nothing. */

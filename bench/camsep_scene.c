@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-scene: renders a synthetic stage video (Y4M) whose players' bowing
  * or strumming follows activity curves from a CSV, with the disturbances a
  * real stage has, for benchmarks of video-informed separation. The player

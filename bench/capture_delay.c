@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-capture-delay: runs camsep-capture on a generated stage video, paced
  * at its frame rate, and reads its shared-memory ring from this process:

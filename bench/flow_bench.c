@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-flow-bench: milliseconds per frame of optical flow + box energies on
  * synthetic stage scenes (tests/scene.c) at 640x480 and 1280x720, against

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """OpenCV reference for camsep-flow-bench: Farneback and DIS (ultrafast) flow on
 a Y4M file, one thread, timed per frame, with the same per-box motion energy
 as capture/motion_energy.c (median global motion outside the boxes removed,

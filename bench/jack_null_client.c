@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jack_null_client: the baseline of the xrun benchmark. A JACK client with
  * camsep-jack's ports (one input, N outputs) whose process callback only
  * copies the input to the first output and clears the others, so the xruns

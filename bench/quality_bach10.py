@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Separation-quality benchmark of camsep on the Bach10 excerpts.
 
 Trains one dictionary per player (S1..S4) with camsep-train on the solo tracks

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Video-informed separation benchmark of camsep on the Bach10 excerpts.
 
 Same recordings, dictionaries, mixing and scoring as bench/quality_bach10.py

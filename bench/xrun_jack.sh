@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Xrun benchmark of camsep-jack (not part of ctest). One dummy JACK server at
 # PERIOD frames / 48 kHz runs, in alternating segments of the same length:
 #   null:   bench's jack_null_client (camsep-jack's ports, a copy and nothing
@@ -29,7 +30,7 @@ period=${PERIOD:-64}
 fft=${FFT:-1024}
 segments=${SEGMENTS:-10}
 probe_seconds=${PROBE_SECONDS:-60}
-J="$build/plugin/camsep-jack"; F="$build/plugin/jack_feeder"; N="$build/bench/jack_null_client"
+J="$build/plugin/standalone/camsep-jack"; F="$build/tests/jack_feeder"; N="$build/bench/jack_null_client"
 SCENE="$build/bench/camsep-scene"
 for x in "$J" "$F" "$N" "$SCENE"; do [ -x "$x" ] || { echo "xrun_jack: $x is not built" >&2; exit 1; }; done
 export CAMSEP_DICT_DIR=${CAMSEP_DICT_DIR:-$src/presets/dictionaries}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The capture loop (capture_runner.h). One thread owns the frame source and
  * the analysis; the control thread talks to it through two lock-free

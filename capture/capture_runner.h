@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The capture loop on a thread of its own: a frame source (V4L2 camera, Y4M
  * file or pipe) -> optical flow and motion energy per player box -> one prior

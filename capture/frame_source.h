@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Frame sources: where the capture side gets its pictures from (a V4L2
  * camera, a Y4M file or pipe, a test pattern). Every source delivers 8-bit
@@ -12,15 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A luma frame. The pixels belong to the source and stay valid until the next
- * read or close on it. */
-typedef struct camsep_frame {
-    int width, height;
-    int stride;              /* bytes from one row to the next, >= width */
-    const uint8_t *luma;
-    int64_t timestamp_ns;    /* live sources: CLOCK_MONOTONIC at capture; files: frame index x period */
-    uint64_t sequence;       /* frames delivered so far, from 0; gaps mean dropped frames */
-} camsep_frame;
+#include "camsep_video_types.h"
 
 typedef enum camsep_source_status {
     CAMSEP_SOURCE_OK = 0,      /* a frame was delivered */

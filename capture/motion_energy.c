@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Motion energy per box and the playing-likelihood normaliser; see motion_energy.h. */
 #include "motion_energy.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Motion energy per player box, and its adaptive normalisation into a
  * playing likelihood.
@@ -44,6 +45,7 @@
 #include <stdint.h>
 
 #include "camsep_engine.h"
+#include "camsep_video_types.h"
 #include "optical_flow.h"
 
 #define CAMSEP_MOTION_MAX_BOXES 8
@@ -57,11 +59,6 @@
 #if CAMSEP_MOTION_CHANNELS > CAMSEP_MAX_MOTION_CHANNELS || CAMSEP_MOTION_MAX_BOXES > CAMSEP_MAX_SOURCES
 #error "motion channels or boxes exceed what a camsep_prior holds"
 #endif
-
-/* A player's box in input-frame pixels. */
-typedef struct camsep_box {
-    float x, y, w, h;
-} camsep_box;
 
 typedef enum camsep_global_motion {
     CAMSEP_GLOBAL_NONE = 0,   /* no compensation (fixed camera on a rigid mount) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dense optical flow on a contrast-normalised luma pyramid; see optical_flow.h. */
 #include "optical_flow.h"
 

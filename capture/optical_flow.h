@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dense optical flow between consecutive luma frames, for motion energy.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Body of the optical-flow frame pipeline, included by optical_flow.c once per
  * instruction set with KERNEL(name) naming the variant and KERNEL_TARGET its
  * target attribute (the engine's nmf_kernels.c pattern). Everything a frame

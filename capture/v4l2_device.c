@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The real V4L2 device layer: libv4l2 and poll(2). */
 #define _POSIX_C_SOURCE 200809L
 #include "v4l2_device.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The device layer under the V4L2 frame source: the six calls it makes on a
  * video device, as a table of function pointers. The real table goes through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A V4L2 camera as a frame source (see v4l2_source.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "v4l2_source.h"

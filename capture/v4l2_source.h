@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A V4L2 camera as a frame source, through libv4l2.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Video to priors: optical flow and motion energy per player box, frame by
  * frame, as one object. Used by camsep-process --video, camsep-capture and

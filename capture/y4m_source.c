@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Y4M (YUV4MPEG2) frame source. See y4m_source.h for the accepted format and
  * the behaviour of reads.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Y4M (YUV4MPEG2) frame source: video files, FIFOs and pipes, e.g.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Render the camsep demo duo: score -> one MIDI per voice -> fluidsynth.
 
 Each voice is rendered alone (the true parts) with the FluidR3 GM soundfont at

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep demo: render a two-voice excerpt (Bach, Invention No. 1, BWV 772; see
 # demo/duo_score.txt), separate it with the bundled dictionaries, plot it, and
 # score the stems against the true parts (BSS Eval v3 SDR).

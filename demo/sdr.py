@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """BSS Eval v3 scores of separated stems against the true parts.
 
     /usr/bin/python3 demo/sdr.py --mix mix.wav --ref part1.wav part2.wav \

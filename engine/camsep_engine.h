@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep engine: real-time separation of one audio signal into one stem per
  * player by online NMF with fixed dictionaries, optionally guided by

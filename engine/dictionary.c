@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Spectral dictionaries: creation, the ".dict" file format, resampling.
  * The format is specified in docs/dictionary-format.md; keep the two in step.

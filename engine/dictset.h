@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A dictionary set prepared for one engine: every player's atoms resampled to
  * the engine's frequency axis and laid out for the NMF kernels.

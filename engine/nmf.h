@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Supervised NMF with fixed dictionaries: the per-frame online solver used by
  * the engine (real-time safe, works in caller-provided buffers) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "nmf_bands.h"
 
 int nmf_band_edges(int bins, float width, int *start)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The NMF's frequency axis: the STFT's bins grouped into bands no narrower
  * than a fixed share of their frequency (e.g. 0.03, about a quarter-tone),
@@ -12,6 +13,8 @@
 #ifndef CAMSEP_NMF_BANDS_H
 #define CAMSEP_NMF_BANDS_H
 
+#include "camsep_rt.h"
+
 /* Writes the first bin of each band and, after the last band, bins, into
  * start (room for bins + 1 ints); returns the band count. Band b holds bins
  * [start[b], start[b + 1]); a band starting at bin f is max(1, floor(width * f))
@@ -19,6 +22,6 @@
 int nmf_band_edges(int bins, float width, int *start);
 
 /* vb[b] = sum of v over band b, for b < bands; vb is zero-filled up to padded. */
-void nmf_bands_sum(const int *start, int bands, int padded, const float *v, float *vb);
+CAMSEP_RT void nmf_bands_sum(const int *start, int bands, int padded, const float *v, float *vb);
 
 #endif

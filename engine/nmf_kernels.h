@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The NMF inner loops. Real-time safe; no allocation.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Body of the NMF kernels, included by nmf_kernels.c once per instruction set
  * with KERNEL(name) naming the variant and KERNEL_TARGET its target attribute. */
 

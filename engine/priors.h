@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Aligning timestamped priors to the analysis-frame clock (audio thread).
  *

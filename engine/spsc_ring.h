@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Lock-free single-producer / single-consumer ring of fixed-size elements.
  *
@@ -11,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "camsep_rt.h"
 
 typedef struct spsc_ring {
     /* Producer and consumer indices on their own cache lines: no false sharing. */
@@ -27,14 +30,14 @@ void spsc_ring_destroy(spsc_ring *r);
 size_t spsc_ring_capacity(const spsc_ring *r);
 
 /* Producer side. Returns false (and copies nothing) when the ring is full. */
-bool spsc_ring_push(spsc_ring *r, const void *elem);
+CAMSEP_RT bool spsc_ring_push(spsc_ring *r, const void *elem);
 
 /* Consumer side. pop copies and removes the oldest element; peek copies it and
  * leaves it in place. Both return false when the ring is empty. */
-bool spsc_ring_pop(spsc_ring *r, void *elem);
+CAMSEP_RT bool spsc_ring_pop(spsc_ring *r, void *elem);
 bool spsc_ring_peek(spsc_ring *r, void *elem);
 /* Number of elements readable now (consumer side; a lower bound elsewhere). */
-size_t spsc_ring_read_space(spsc_ring *r);
+CAMSEP_RT size_t spsc_ring_read_space(spsc_ring *r);
 /* Consumer side: drop everything currently in the ring. */
 void spsc_ring_clear(spsc_ring *r);
 

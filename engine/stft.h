@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Short-time Fourier transform with a dual (asymmetric) analysis/synthesis
  * window pair (Mauler & Martin 2007; Wang et al. 2021), FFTW3f plans made at

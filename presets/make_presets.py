@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Make camsep's bundled instrument dictionaries, reproducibly.
 
 For each instrument this script

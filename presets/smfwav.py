@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Small helpers shared by presets/make_presets.py and demo/render_duo.py.
 
 - A minimal Standard MIDI File writer (format 0: one track, all channels).

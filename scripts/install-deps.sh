@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages camsep builds, tests and demonstrates with.
 # Run as root (or with sudo). Does nothing when everything is already there.
 set -euo pipefail

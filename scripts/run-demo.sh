@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The bundled demo, from a fresh Debian 12 machine: installs what is needed,
 # builds, renders a short duo with fluidsynth from the score in demo/,
 # separates it with the preset dictionaries and prints the SDR of each stem.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The whole test suite, from a fresh Debian 12 machine: installs what is
 # needed, builds, and runs ctest three ways:
 #   1. the normal build (RelWithDebInfo);

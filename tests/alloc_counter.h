@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Counting allocator calls in tests: every allocator entry point (malloc,
  * calloc, realloc, free, aligned_alloc, memalign, posix_memalign) is

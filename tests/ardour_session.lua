@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 -- camsep.lv2 in Ardour's headless Lua session tool (ardour7-lua), run by
 -- tests/test_ardour.sh. Arguments: SESSION_DIR IN_F32 OUT_F32 INSTR_1 INSTR_2
 --  1. a new 48 kHz session on the "None (Dummy)" backend;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The other end of camsep-capture, for tests/test_camsep_capture.sh:
  *   render OUT.y4m W H FRAMES FPS           a duo scene (player 1 plays in the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test assertions: on failure, print file:line and the condition, exit 1. */
 #ifndef CAMSEP_TEST_CHECK_H
 #define CAMSEP_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A fake V4L2 camera for the V4L2 source's tests (see fake_v4l2.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "fake_v4l2.h"

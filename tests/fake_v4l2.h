@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A fake V4L2 camera behind the camsep_v4l2_device table, for tests on
  * machines without a camera. It implements the ioctls the V4L2 source uses

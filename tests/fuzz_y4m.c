@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libFuzzer target for the Y4M frame source (stream header, FRAME lines,
  * planes, truncation).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* jack_feeder: a JACK test client. Plays a mono WAV into a port and records
  * other ports from the same cycle on, then writes what it recorded; can
  * print the latency ranges of ports.

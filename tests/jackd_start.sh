@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by the tests that need a private JACK server (bash).
 #
 # start_jackd LOG [PERIOD]: starts `jackd -n $server -d dummy -r 48000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nsm_test_server: the server side of the NSM API, just enough to test a
  * client: starts COMMAND with NSM_URL set, answers its announce, sends
  * /nsm/client/open PREFIX, runs CHECK (a shell command) once the open was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Synthetic stage scenes; see scene.h. */
 #include "scene.h"
 

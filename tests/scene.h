@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Synthetic stage scenes for the camera tests: deterministic 8-bit luma
  * frames of players whose sound-producing motion follows a scripted activity,

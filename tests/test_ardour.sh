@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep.lv2 in Ardour, headless: Ardour's Lua session tool (ardour7-lua,
 # Debian package "ardour") creates a session on the "None (Dummy)" backend,
 # lists the plugin, inserts camsep-2p on a mono track holding a two-voice
@@ -7,7 +8,7 @@
 # bounced channels must equal camsep-process on the same region with the same
 # dictionaries, sample for sample (Ardour compensates the 1024-sample latency).
 # Not Session export: SimpleExport in Ardour 7.3's luasession corrupts the heap
-# in a fraction of runs, with or without camsep loaded (see plugin/ardour.cmake).
+# in a fraction of runs, with or without camsep loaded (see tests/CMakeLists.txt).
 # Usage: test_ardour.sh BUNDLE_DIR CAMSEP_PROCESS DICT_DIR
 # Exit 77 (skip) when Ardour's Lua tool or python3 is missing. ARDOUR_LUA
 # overrides the tool.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The host's block size changes nothing: stems are bit-identical for block
  * sizes 1, 64, 1000 and 4096, with priors flowing. */
 #include <string.h>

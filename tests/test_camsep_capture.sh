@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-capture end to end: box-file and command-line errors, priors in the
 # shared-memory ring (a reader in another process), heartbeats and
 # CAMERA_LOST records while a FIFO is silent, the ring going stale at once on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-capture --osc-port: boxes (normalised), names, camera latency and
 # status over UDP and TCP; the audio-only addresses are refused with
 # "not available in camsep-capture"; --osc-doc is the library's.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The capture runner (capture/capture_runner.h) on generated Y4M videos:
  * priors per frame with capture times, activity following the scripted
  * player, box changes, a silent FIFO (lost, back, prompt stop), malformed

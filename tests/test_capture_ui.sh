@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-capture --ui on a private Xvfb, with a generated stage video (player
 # 2's patch moves, player 1 stands still) and a private shared-memory ring:
 #  - the window shows the picture and both boxes (its real pixels, read back);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dictionary tests: the file format (round trip, a golden image built here
  * from docs/dictionary-format.md, truncation, corruption, hostile headers),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Optical flow (capture/optical_flow.c): accuracy on translated textures
  * (sub-pixel to many pixels per frame) for both methods and both instruction-
  * set variants, invariance to global gain/offset changes, stillness under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standalone hosts' configuration: a good file, every kind of malformed
  * line with its line number, the command line, a write/read round trip, the
  * C locale for numbers, and the bundled dictionary lookup. */

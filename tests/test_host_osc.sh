@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # OSC control of camsep-jack (under a private jackd -d dummy, with a Y4M stage
 # video) and camsep-portaudio (ALSA's null device): every documented address
 # over UDP and TCP (set then query), a mute silences its JACK port, an
 # instrument change and a preset store/change/recall, meters moving for a
 # subscriber, bad messages answered with /camsep/error, --osc-doc = the library's.
-# Usage: test_host_osc.sh PLUGIN_DIR BENCH_DIR OSC_DOC SOURCE_DIR
+# Usage: test_host_osc.sh STANDALONE_DIR SCENE_DIR OSC_DOC SOURCE_DIR JACK_FEEDER
 set -uo pipefail
-plugdir=$1 bench=$2 oscdoc=$3 src=$4
+plugdir=$1 bench=$2 oscdoc=$3 src=$4 feeder=$5
 py=/usr/bin/python3
 client="$src/tests/test_host_osc_client.py"
 command -v jackd >/dev/null || { echo "test_host_osc: jackd not installed; skipped"; exit 77; }
@@ -146,7 +147,7 @@ printf 'udp /camsep/player/1/gain 0f\nudp /camsep/player/2/mute T\n' >"$tmp/mute
 printf 'meters 1.5\n' >"$tmp/meters.txt"
 "$py" "$client" "$PORT" "$tmp/meters.txt" >"$tmp/meters.log" 2>&1 &
 mpid=$!
-"$plugdir/jack_feeder" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:violin -r camsep:cello -o "$tmp/rec_" \
+"$feeder" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:violin -r camsep:cello -o "$tmp/rec_" \
   >"$tmp/feeder.log" 2>&1 || fail "feeder"
 wait $mpid || fail "meters client"
 cat "$tmp/meters.log"

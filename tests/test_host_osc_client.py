@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A small OSC client for the host OSC tests (no third-party modules).
 
   test_host_osc_client.py PORT SCRIPT.txt [PREFIX]   runs a script, one command a line:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-jack --ui on a private Xvfb under a private dummy JACK server, with a
 # generated stage video (player 2 moves, player 1 stands still):
 #  - the window shows the picture and both boxes (its real pixels, read back);

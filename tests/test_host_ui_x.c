@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * An X client for tests/test_host_ui.sh and tests/test_capture_ui.sh: it
  * writes the stage video, finds a host's window by its title, reads the

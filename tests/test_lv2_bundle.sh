@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep.lv2 bundle: lv2_validate and sordi clean; lv2ls/lv2info list the four
 # variants and the presets; lv2apply through the plugin (instrument controls
 # set with -c) matches camsep-process with the same dictionaries, after

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep.lv2 in jalv (console) under a private jackd -d dummy (48 kHz, 256):
 #   1. state loaded with -l DIR: a dictionary file parameter (a relative path
 #      in state.ttl, resolved by lilv's mapPath), the ring name and controls;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep.lv2's UI in jalv.gtk3 (suil embeds the X11 UI in GTK 3) under a
 # private Xvfb and a private jackd -d dummy: the 2-player variant is loaded
 # with its UI, a test tone plays into its input (jack_feeder --loop), and two

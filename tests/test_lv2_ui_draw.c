@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 UI without X (plugin/lv2/ui/): the model (defaults from the
  * port table, clamping, port events), the drawing on an image surface (meter

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_lv2_ui_grab: screenshots for test_lv2_ui.sh.
  *   test_lv2_ui_grab OUT.png        the root window of $DISPLAY, as a PNG

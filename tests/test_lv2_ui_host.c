@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2's UI in a mini UI host on a private Xvfb: dlopen camsep_ui.so,
  * instantiate it for the 2-player variant inside a parent window (ui:parent,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Soft masks sum to one, so the stems add back to the (delayed) input, for
  * both mask exponents and with the "other" stem; gains scale the stems and
  * change smoothly. */

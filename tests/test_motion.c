@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Motion energy and the playing-likelihood normaliser (capture/motion_energy.c)
  * on synthetic stages (tests/scene.c), for both flow methods:
  *  - per-box energy follows the scripted activity (Pearson r >= 0.8 per

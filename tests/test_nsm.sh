@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-jack as an NSM client, against a small test NSM server (liblo) and
 # its own dummy JACK server: announce -> open (a new session starts from the
 # command line and is written at once; the JACK client takes NSM's client id)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* With enough iterations the online, frame-by-frame solver reaches the offline
  * (batch) solution of the same frames: same fit (objective) and same model
  * spectrum W h in every frame. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * plugin/osc: the OSC control surface embedded in a fake host, driven by
  * liblo clients over UDP and TCP: every documented address set and queried,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * plugin/osc: a bounded fuzz run on loopback (default 20000 packets).
  *

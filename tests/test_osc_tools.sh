@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugin/osc with the real liblo tools: oscsend (UDP and TCP) drives a fake
 # host (test_osc --serve), oscdump receives the state feedback.
 # Usage: test_osc_tools.sh TEST_OSC CAMSEP_OSC_DOC   (exit 77: tools missing)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Test of camsep-plot: draws a synthetic two-stem separation and checks the
 # picture's size and real pixels (via the --layout geometry), plus error exits.
 # Usage: test_plot.sh PATH/TO/camsep-plot

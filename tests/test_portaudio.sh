@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-portaudio on ALSA's null device (declared in a private ~/.asoundrc):
 # the device is listed, two seconds of real callbacks are processed (the
 # status line counts frames), SIGTERM ends it with status 0, and a wrong

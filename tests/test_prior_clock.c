@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* prior_clock: capture times map to the input clock through the newest
  * anchor, with the camera latency subtracted; a reader racing the audio
  * thread's anchors never sees a torn pair. */

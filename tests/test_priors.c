@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Prior alignment: interpolation between timestamps, neutral before the first
  * prior and after the camera goes quiet, NaN as "unknown", late arrivals. */
 #include <math.h>

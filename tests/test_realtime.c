@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The audio thread's contract: process() never allocates or frees (every
  * allocator entry point is interposed and counted while armed), NaN/Inf input
  * never poisons the state, and dictionary/parameter swaps are taken in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SPSC ring: FIFO order and payload integrity under a two-thread stress run
  * (built and run under ThreadSanitizer by the test script), wrap-around,
  * full/empty behaviour, peek. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Separation quality on synthetic instruments with known spectra.
  * 1. Two different instruments with overlapping ranges, dictionaries trained on
  *    other melodies: each stem's SDR (plain signal-to-error, stricter than BSS

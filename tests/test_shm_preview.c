@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The camera preview segment (capture/shm_preview.h):
  *   1. names; one process: downscale (area average, aspect kept), boxes

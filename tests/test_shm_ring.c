@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Shared-memory prior ring (capture/shm_ring.h):
  *   1. one process: round trip, order, overrun, heartbeat/staleness, close,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The shared-memory ring reader's poll() makes no system call: runs
 # `test_shm_ring --poll-syscalls` (a writer child at 1 kHz, then 300 ms of
 # polling between two marker writes) under strace, and fails if any system

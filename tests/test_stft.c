@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* STFT with the dual window pair: exact overlap-add reconstruction for
  * symmetric and asymmetric windows, and the engine's reported latency equals
  * the delay measured on its output with an impulse. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared helpers for the engine tests: checks, synthetic instruments, SDR. */
 #ifndef CAMSEP_TEST_SUPPORT_H
 #define CAMSEP_TEST_SUPPORT_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Command-line contract of camsep-train and camsep-process: determinism,
 # block-size independence of the written stems, stems that add up to the mix,
 # priors from CSV, and one-line errors with a non-zero exit on bad input.

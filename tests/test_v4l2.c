@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The V4L2 camera source against a fake device: format negotiation, luma
  * conversion (pixel-exact), timestamps and sequence numbers, the listings,
  * camera faults (unplug and return with backoff, I/O error, stall), and no

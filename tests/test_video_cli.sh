@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Command-line contract of camsep-process --video: camera priors from a Y4M
 # stage rendered by camsep-scene change the stems in the right direction (two
 # players of the SAME instrument, one dictionary: audio alone splits the mix

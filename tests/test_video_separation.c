@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* End to end: a camera decides which of two players of the SAME instrument is
  * playing. Rendered stage frames go through the capture code (optical flow,
  * motion energy, playing likelihood) into the engine's priors; the separation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Y4M frame source tests: colour spaces and sizes (luma checked byte for
  * byte), FRAME parameters and line bounds, media timestamps, pipes, FIFOs and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading and writing audio files for the command-line tools (libsndfile). */
 #ifndef CAMSEP_AUDIO_FILE_H
 #define CAMSEP_AUDIO_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-process: offline separation of a mixture through the real-time engine. */
 #include <errno.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include "audio_file.h"
 #include "camsep_engine.h"
 #include "cli.h"
+#include "cli_window.h"
 #include "priors_csv.h"
 #include "video_priors.h"
 #include "y4m_source.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-train: learn a player's spectral dictionary from solo recordings. */
 #include <math.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 
 #include "audio_file.h"
 #include "cli.h"
+#include "cli_window.h"
 #include "dictionary.h"
 #include "nmf.h"
 #include "stft.h"

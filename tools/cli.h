@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small helpers shared by the command-line tools: strict number parsing and
  * one-line fatal errors. */
 #ifndef CAMSEP_CLI_H
@@ -17,10 +18,5 @@ const char *cli_value(const char *program, int argc, char **argv, int *i);
 int cli_int(const char *program, const char *option, const char *value, long lo, long hi);
 double cli_float(const char *program, const char *option, const char *value, double lo, double hi);
 
-/* Checks the analysis window size (--fft), latency (--latency) and hop
- * (--hop) given on the command line, 0 meaning not given, and fills in the
- * engine's defaults (camsep_config_set_window). Fatal, with the reason, if
- * they do not fit together. */
-void cli_window(const char *program, int *fft, int *latency, int *hop);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-plot: where each panel of the picture goes, and the axis mappings.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-plot: reading the per-frame CSV written by `camsep-process --report`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-plot: spectrograms reduced to the picture's pixel grid.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Priors from a CSV file: "time" in seconds, then one column per source in [0,1]. */
 #ifndef CAMSEP_PRIORS_CSV_H
 #define CAMSEP_PRIORS_CSV_H

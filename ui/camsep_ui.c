@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep_ui.h: the shared state the host feeds, the UI thread's loop (events
  * -> box edits -> callbacks; redraw when due) and the optional own thread. */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep's window: the live camera picture with the player boxes, per-player
  * meters and a status line, on X11 with cairo. The engineer draws, moves,
@@ -41,8 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"  /* camsep_frame */
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define CAMSEP_UI_MAX_PLAYERS 8
 

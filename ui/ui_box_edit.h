@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The player boxes as the window shows and edits them: hit-testing and the
  * mouse/keyboard state machine (draw a new box, move, resize by an edge or a
@@ -17,7 +18,7 @@
 #ifndef CAMSEP_UI_BOX_EDIT_H
 #define CAMSEP_UI_BOX_EDIT_H
 
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define UI_MAX_PLAYERS 8
 #define UI_PENDING (-2)  /* target/selection: the drawn box not yet assigned to a player */

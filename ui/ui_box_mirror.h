@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What a host's window shows of the host's state, for the glue of camsep-jack
  * and camsep-capture: the boxes last set in the window (so that the host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Drawing the window's contents with cairo on any surface: the camera
  * picture (scaled, aspect kept), each player's box tinted by its motion prior

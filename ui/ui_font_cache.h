@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * For programs (the demo, the tests), at exit: frees cairo's and fontconfig's
  * font caches so that LeakSanitizer sees a clean exit in the CAMSEP_SANITIZE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The latest camera frame, handed from the capture thread to the UI thread:
  * a triple buffer. The producer copies a frame into a slot of its own without
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"
+#include "camsep_video_types.h"
 
 typedef struct ui_frame_slot {
     uint8_t *luma; /* width x height, stride == width */

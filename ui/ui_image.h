@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Luma frames to cairo images: grey RGB24 pixels, and how the picture is
  * filtered when it is scaled into the window.

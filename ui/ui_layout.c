@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ui_layout.h"
 
 static double max_d(double a, double b) { return a > b ? a : b; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Window layout: where the camera image, the meter panel and the status line
  * go in a window of a given size, and the mapping between window and frame

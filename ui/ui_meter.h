@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Meter arithmetic: the dB scale of the level bars and the peak hold.
  * Pure; one thread (the UI's).

@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ui_x11.h"
+#include "ui_xlib.h"
 
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
@@ -237,43 +239,13 @@ static ui_x11_key translate_key(XKeyEvent *k, int *arg)
 
 static int translate(ui_x11 *x, XEvent *xe, ui_x11_event *ev)
 {
-    memset(ev, 0, sizeof *ev);
+    const int r = ui_xlib_translate(x->dpy, x->win, &x->width, &x->height, xe, ev);
+    if (r >= 0)
+        return r;
     switch (xe->type) {
-    case ButtonPress:
-    case ButtonRelease:
-        ev->type = xe->type == ButtonPress ? UI_EV_PRESS : UI_EV_RELEASE;
-        ev->button = (int)xe->xbutton.button;
-        ev->x = xe->xbutton.x;
-        ev->y = xe->xbutton.y;
-        return 1;
-    case MotionNotify:
-        /* only the latest position matters */
-        while (XCheckTypedWindowEvent(x->dpy, x->win, MotionNotify, xe))
-            ;
-        ev->type = UI_EV_MOTION;
-        ev->x = xe->xmotion.x;
-        ev->y = xe->xmotion.y;
-        return 1;
     case KeyPress:
         ev->type = UI_EV_KEY;
         ev->key = translate_key(&xe->xkey, &ev->arg);
-        return 1;
-    case ConfigureNotify:
-        if (xe->xconfigure.width == x->width && xe->xconfigure.height == x->height)
-            return 0;
-        x->width = xe->xconfigure.width;
-        x->height = xe->xconfigure.height;
-        ev->type = UI_EV_RESIZE;
-        ev->width = x->width;
-        ev->height = x->height;
-        return 1;
-    case Expose:
-        if (xe->xexpose.count > 0)
-            return 0;
-        ev->type = UI_EV_EXPOSE;
-        return 1;
-    case MapNotify:
-        ev->type = UI_EV_EXPOSE;
         return 1;
     case ClientMessage:
         if ((Atom)xe->xclient.data.l[0] != x->wm_delete)
@@ -302,22 +274,8 @@ int ui_x11_present(ui_x11 *x, cairo_surface_t *image)
 {
     if (atomic_load(&x->lost))
         return -1;
-    /* Plain XPutImage of the finished picture: no X state of cairo's that
-     * could wait on a dead server, and the window shows exactly the image. */
-    const cairo_format_t fmt = cairo_image_surface_get_format(image);
-    if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32)
+    if (!ui_xlib_put_image(x->dpy, x->visual, x->win, x->gc, image))
         return 0;
-    cairo_surface_flush(image);
-    const int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
-    XImage *im = XCreateImage(x->dpy, x->visual, 24, ZPixmap, 0, (char *)cairo_image_surface_get_data(image),
-                              (unsigned)w, (unsigned)h, 32, cairo_image_surface_get_stride(image));
-    if (!im)
-        return 0;
-    const unsigned one = 1;
-    im->byte_order = *(const unsigned char *)&one ? LSBFirst : MSBFirst; /* native 32-bit xRGB words */
-    XPutImage(x->dpy, x->win, x->gc, im, 0, 0, 0, 0, (unsigned)w, (unsigned)h);
-    im->data = NULL; /* cairo's memory */
-    XDestroyImage(im);
     if (!atomic_load(&x->lost))
         XFlush(x->dpy);
     return atomic_load(&x->lost) ? -1 : 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The X11 side of the window: connecting, the window itself, its events
  * turned into a few plain ones, painting a finished cairo image into it, and

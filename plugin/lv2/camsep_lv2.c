@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2: LV2 glue around the camsep engine. One binary, four plugins
  * (2, 3, 4 and 6 players); see plugin/README.md for the design.
@@ -13,20 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lv2/core/lv2_util.h"
 #include "lv2/atom/atom.h"
 #include "lv2/log/log.h"
 #include "lv2/patch/patch.h"
 #include "lv2/state/state.h"
 
 #include "camsep_lv2.h"
-
-static const void *feature(const LV2_Feature *const *features, const char *uri)
-{
-    for (int i = 0; features && features[i]; i++)
-        if (!strcmp(features[i]->URI, uri))
-            return features[i]->data;
-    return NULL;
-}
 
 static void map_uris(camsep_lv2 *self)
 {
@@ -75,9 +69,9 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
     self->variant = variant;
     self->players = variant->players;
     self->rate = rate;
-    self->map = (LV2_URID_Map *)feature(features, LV2_URID__map);
-    self->schedule = (LV2_Worker_Schedule *)feature(features, LV2_WORKER__schedule);
-    lv2_log_logger_init(&self->logger, self->map, (LV2_Log_Log *)feature(features, LV2_LOG__log));
+    self->map = (LV2_URID_Map *)lv2_features_data(features, LV2_URID__map);
+    self->schedule = (LV2_Worker_Schedule *)lv2_features_data(features, LV2_WORKER__schedule);
+    lv2_log_logger_init(&self->logger, self->map, (LV2_Log_Log *)lv2_features_data(features, LV2_LOG__log));
     if (self->map) {
         self->has_map = 1;
         map_uris(self);
@@ -99,7 +93,7 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
         return NULL;
     }
     self->latency = (uint32_t)camsep_engine_latency(self->engine);
-    if (camsep_lv2_bypass_init(&self->bypass, self->latency, (uint32_t)(0.02 * rate) + 1)) {
+    if (camsep_stem_output_init(&self->output, self->players + 1, self->latency, rate)) {
         cleanup(self);
         return NULL;
     }
@@ -116,7 +110,6 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
     snprintf(self->rt_shm_name, sizeof self->rt_shm_name, "%s", CAMSEP_LV2_DEFAULT_SHM_NAME);
     self->reader = camsep_shm_reader_open(self->rt_shm_name, err, sizeof err);
     camsep_prior_clock_init(&self->clock, rate);
-    self->meter_release = expf(-1.0f / (0.3f * (float)rate)); /* 300 ms peak release */
     self->params_dirty = 1;
     for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++)
         self->prior_shown[j] = 1.0f;
@@ -177,8 +170,8 @@ static void activate(LV2_Handle instance)
 {
     camsep_lv2 *self = instance;
     camsep_engine_reset(self->engine);
-    camsep_lv2_bypass_reset(&self->bypass, is_enabled(self));
-    memset(self->peak, 0, sizeof self->peak);
+    camsep_stem_output_set_bypass(&self->output, !is_enabled(self));
+    camsep_stem_output_reset(&self->output);
 }
 
 static float clampf(float x, float lo, float hi, float fallback)
@@ -210,8 +203,10 @@ static void update_params(camsep_lv2 *self)
         const int s = j < P ? self->current.stem_of_player[j] : self->current.other_stem;
         if (s < 0 || s >= CAMSEP_MAX_SOURCES)
             continue;
-        const float db = clampf(now[2 + 2 * j], CAMSEP_LV2_GAIN_MIN_DB, CAMSEP_LV2_GAIN_MAX_DB, 0.0f);
-        p.gain[s] = now[3 + 2 * j] > 0.5f ? 0.0f : db == 0.0f ? 1.0f : powf(10.0f, db / 20.0f);
+        camsep_stem_output_set_gain_db(&self->output, j,
+                                       clampf(now[2 + 2 * j], CAMSEP_LV2_GAIN_MIN_DB, CAMSEP_LV2_GAIN_MAX_DB, 0.0f));
+        camsep_stem_output_set_mute(&self->output, j, now[3 + 2 * j] > 0.5f);
+        p.gain[s] = camsep_stem_output_gain(&self->output, j);
     }
     if (camsep_engine_post_params(self->engine, &p) == 0) {
         memcpy(self->last_controls, now, sizeof(float) * (size_t)k);
@@ -281,38 +276,22 @@ static void exchange_sets(camsep_lv2 *self)
     self->incoming.set = NULL;
 }
 
-static void process_chunk(camsep_lv2 *self, uint32_t pos, uint32_t n, int enabled)
+static void process_chunk(camsep_lv2 *self, uint32_t pos, uint32_t n)
 {
     const int P = self->players;
     memcpy(self->scratch_in, self->in + pos, sizeof(float) * n); /* in may alias an output */
     float *outs[CAMSEP_MAX_SOURCES] = {0};
-    float *player_out[CAMSEP_LV2_MAX_PLAYERS] = {0};
-    for (int j = 0; j < P; j++) {
-        player_out[j] = self->out[j] ? self->out[j] + pos : NULL;
-        const int s = self->current.stem_of_player[j];
-        if (s >= 0 && s < CAMSEP_MAX_SOURCES)
-            outs[s] = player_out[j];
-        else if (player_out[j])
-            memset(player_out[j], 0, sizeof(float) * n);
-    }
-    float *other = self->out[P] ? self->out[P] + pos : NULL;
-    if (self->current.other_stem >= 0 && self->current.other_stem < CAMSEP_MAX_SOURCES)
-        outs[self->current.other_stem] = other;
-    camsep_engine_process(self->engine, self->scratch_in, outs, n);
-    camsep_lv2_bypass_delay(&self->bypass, self->scratch_in, self->scratch_dry, n);
-    camsep_lv2_bypass_apply(&self->bypass, enabled, player_out, P, other, self->scratch_dry, n);
-
-    const float decay = powf(self->meter_release, (float)n);
+    float *port_out[CAMSEP_LV2_MAX_PLAYERS + 1] = {0};
     for (int j = 0; j <= P; j++) {
-        const float *o = j < P ? player_out[j] : other;
-        float peak = self->peak[j] * decay;
-        for (uint32_t i = 0; o && i < n; i++) {
-            const float a = fabsf(o[i]);
-            if (a > peak)
-                peak = a;
-        }
-        self->peak[j] = peak;
+        port_out[j] = self->out[j] ? self->out[j] + pos : NULL;
+        const int s = j < P ? self->current.stem_of_player[j] : self->current.other_stem;
+        if (s >= 0 && s < CAMSEP_MAX_SOURCES)
+            outs[s] = port_out[j];
+        else if (port_out[j])
+            memset(port_out[j], 0, sizeof(float) * n);
     }
+    camsep_engine_process(self->engine, self->scratch_in, outs, n);
+    camsep_stem_output_process(&self->output, self->scratch_in, port_out, n);
 }
 
 static void update_meters(camsep_lv2 *self)
@@ -327,7 +306,8 @@ static void update_meters(camsep_lv2 *self)
     for (int j = 0; j <= P; j++) {
         if (!self->level[j])
             continue;
-        const float db = self->peak[j] > 0.0f ? 20.0f * log10f(self->peak[j]) : CAMSEP_LV2_METER_FLOOR_DB;
+        const float peak = camsep_stem_output_level(&self->output, j);
+        const float db = peak > 0.0f ? 20.0f * log10f(peak) : CAMSEP_LV2_METER_FLOOR_DB;
         *self->level[j] = db < CAMSEP_LV2_METER_FLOOR_DB ? CAMSEP_LV2_METER_FLOOR_DB : db;
     }
     for (int j = 0; j < P; j++) {
@@ -340,7 +320,7 @@ static void update_meters(camsep_lv2 *self)
         *self->camera_status = (float)self->camera_state;
 }
 
-static void run(LV2_Handle instance, uint32_t n_samples)
+CAMSEP_RT static void run(LV2_Handle instance, uint32_t n_samples)
 {
     camsep_lv2 *self = instance;
     if (self->latency_port)
@@ -354,10 +334,10 @@ static void run(LV2_Handle instance, uint32_t n_samples)
     flush_garbage(self);
     camsep_lv2_camera_run(self, n_samples);
 
-    const int enabled = is_enabled(self);
+    camsep_stem_output_set_bypass(&self->output, !is_enabled(self));
     for (uint32_t pos = 0; pos < n_samples && self->in; pos += CAMSEP_LV2_CHUNK) {
         const uint32_t n = n_samples - pos < CAMSEP_LV2_CHUNK ? n_samples - pos : CAMSEP_LV2_CHUNK;
-        process_chunk(self, pos, n, enabled);
+        process_chunk(self, pos, n);
     }
     update_meters(self);
     camsep_lv2_patch_end(self);
@@ -381,7 +361,7 @@ static void cleanup(LV2_Handle instance)
     camsep_shm_reader_close(self->reader);
     camsep_engine_free(self->engine); /* frees the active, pending and retired sets */
     camsep_lv2_worker_free(self);
-    camsep_lv2_bypass_free(&self->bypass);
+    camsep_stem_output_free(&self->output);
     free(self->bundle_path);
     free(self);
 }

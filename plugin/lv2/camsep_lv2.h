@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 instance, shared by the glue (camsep_lv2.c), the worker
  * (camsep_lv2_worker.c), state (camsep_lv2_state.c), the camera priors
@@ -24,11 +25,12 @@
 #include "lv2/worker/worker.h"
 
 #include "camsep_engine.h"
-#include "camsep_lv2_bypass.h"
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
 #include "prior_clock.h"
 #include "shm_ring.h"
+#include "stem_output.h"
+#include "camsep_rt.h"
 
 #define CAMSEP_LV2_PATH_MAX 1024   /* longest dictionary path accepted, with the NUL */
 #define CAMSEP_LV2_CHUNK 256       /* samples per engine call (input copied: in-place safe) */
@@ -100,10 +102,8 @@ typedef struct camsep_lv2 {
     int requested_instrument[CAMSEP_LV2_MAX_PLAYERS];
     float last_controls[2 * (CAMSEP_LV2_MAX_PLAYERS + 1) + 2];
     int params_dirty;
-    camsep_lv2_bypass bypass;
-    float scratch_in[CAMSEP_LV2_CHUNK], scratch_dry[CAMSEP_LV2_CHUNK];
-    float peak[CAMSEP_LV2_MAX_PLAYERS + 1]; /* meter, linear, with release */
-    float meter_release;                    /* per-sample decay factor */
+    camsep_stem_output output;      /* outputs: players, then other */
+    float scratch_in[CAMSEP_LV2_CHUNK];
     float prior_shown[CAMSEP_LV2_MAX_PLAYERS];
     char rt_file[CAMSEP_LV2_MAX_PLAYERS][CAMSEP_LV2_PATH_MAX];
     char rt_shm_name[CAMSEP_LV2_SHM_NAME_SIZE];
@@ -164,7 +164,7 @@ typedef struct camsep_lv2_resp_set {
 /* Worker: LV2 work() and work_response(). */
 LV2_Worker_Status camsep_lv2_work(LV2_Handle instance, LV2_Worker_Respond_Function respond,
                                   LV2_Worker_Respond_Handle handle, uint32_t size, const void *data);
-LV2_Worker_Status camsep_lv2_work_response(LV2_Handle instance, uint32_t size, const void *data);
+CAMSEP_RT LV2_Worker_Status camsep_lv2_work_response(LV2_Handle instance, uint32_t size, const void *data);
 /* Audio (or set-up): sends a request to the worker; without a host worker
  * (e.g. lv2apply) it runs at once in this thread. 0, or -1 if the host's
  * queue is full (try again later). */
@@ -183,11 +183,11 @@ uint32_t camsep_lv2_msg_text_make(void *buf, uint32_t bufsize, uint32_t type, in
 const void *camsep_lv2_state_interface(void);
 
 /* ---- patch messages (camsep_lv2_patch.c), audio thread ---- */
-void camsep_lv2_patch_begin(camsep_lv2 *self); /* sets up the notify sequence */
-void camsep_lv2_patch_read(camsep_lv2 *self);  /* handles the control port's events */
-void camsep_lv2_patch_end(camsep_lv2 *self);   /* writes pending notifications */
+CAMSEP_RT void camsep_lv2_patch_begin(camsep_lv2 *self); /* sets up the notify sequence */
+CAMSEP_RT void camsep_lv2_patch_read(camsep_lv2 *self);  /* handles the control port's events */
+CAMSEP_RT void camsep_lv2_patch_end(camsep_lv2 *self);   /* writes pending notifications */
 
 /* ---- camera priors (camsep_lv2_camera.c), audio thread ---- */
-void camsep_lv2_camera_run(camsep_lv2 *self, uint32_t n_samples);
+CAMSEP_RT void camsep_lv2_camera_run(camsep_lv2 *self, uint32_t n_samples);
 
 #endif

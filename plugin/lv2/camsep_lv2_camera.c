@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 camera priors (audio thread): drains the shared-memory prior
  * ring camsep-capture publishes (no system call: CLOCK_MONOTONIC is read

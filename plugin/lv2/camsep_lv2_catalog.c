@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "camsep_lv2_catalog.h"
 
 #include <string.h>

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one description of the camsep.lv2 bundle that both the plugin and the
- * Turtle generator (camsep_lv2_ttlgen.c) read: URIs, the variants (2, 3, 4
+ * Turtle generator (camsep_lv2_ttlgen.c) read, and the UI: URIs, the variants (2, 3, 4
  * and 6 players), the bundled instruments (the values of the per-player
  * "instrument" enumeration) and the line-up presets.
  *
@@ -17,6 +18,8 @@
 #define CAMSEP_LV2_DEFAULT_SHM_NAME "/camsep"
 #define CAMSEP_LV2_DICT_DIR "dictionaries"  /* inside the bundle */
 #define CAMSEP_LV2_OTHER_DICT "other.dict"  /* the "other" stem's dictionary, in CAMSEP_LV2_DICT_DIR */
+#define CAMSEP_LV2_UI_URI CAMSEP_LV2_URI ":ui"  /* the UI (plugin/lv2/ui/), a ui:X11UI */
+#define CAMSEP_LV2_UI_BINARY_STEM "camsep_ui"   /* + the module suffix, in the bundle */
 
 #define CAMSEP_LV2_MAX_PLAYERS 6
 

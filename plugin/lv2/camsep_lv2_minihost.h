@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A minimal LV2 host for camsep.lv2's tests and benchmark: dlopens the
  * bundle's binary, offers urid:map, work:schedule (requests queued in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 patch messages (audio thread): patch:Set of a dictionary file or
  * the ring name goes to the worker; patch:Get is answered with the current

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Port layout of the camsep.lv2 variants. Indices are fixed ports first,
  * then one block of CAMSEP_PP_COUNT ports per player, then the "other"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 state: the players' dictionary files (atom:Path, mapped with
  * state:mapPath so that sessions stay portable) and the prior ring's name
@@ -13,17 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lv2/core/lv2_util.h"
 #include "lv2/state/state.h"
 
 #include "camsep_lv2.h"
-
-static const void *find_feature(const LV2_Feature *const *features, const char *uri)
-{
-    for (int i = 0; features && features[i]; i++)
-        if (!strcmp(features[i]->URI, uri))
-            return features[i]->data;
-    return NULL;
-}
 
 static void free_host_path(const LV2_State_Free_Path *fp, char *path)
 {
@@ -40,8 +34,8 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
     camsep_lv2 *self = instance;
     if (!self->has_map)
         return LV2_STATE_ERR_NO_FEATURE;
-    const LV2_State_Map_Path *map_path = find_feature(features, LV2_STATE__mapPath);
-    const LV2_State_Free_Path *free_path = find_feature(features, LV2_STATE__freePath);
+    const LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
+    const LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
     camsep_lv2_worker_state *ws = &self->ws;
     char (*files)[CAMSEP_LV2_PATH_MAX] = malloc(sizeof ws->file);
     char name[CAMSEP_LV2_SHM_NAME_SIZE];
@@ -77,9 +71,9 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
     camsep_lv2 *self = instance;
     if (!self->has_map)
         return LV2_STATE_ERR_NO_FEATURE;
-    const LV2_State_Map_Path *map_path = find_feature(features, LV2_STATE__mapPath);
-    const LV2_State_Free_Path *free_path = find_feature(features, LV2_STATE__freePath);
-    LV2_Worker_Schedule *schedule = (LV2_Worker_Schedule *)find_feature(features, LV2_WORKER__schedule);
+    const LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
+    const LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
+    LV2_Worker_Schedule *schedule = (LV2_Worker_Schedule *)lv2_features_data(features, LV2_WORKER__schedule);
     camsep_lv2_worker_state *ws = &self->ws;
 
     char (*files)[CAMSEP_LV2_PATH_MAX] = calloc(1, sizeof ws->file);

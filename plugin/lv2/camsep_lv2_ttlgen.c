@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-lv2-ttlgen OUTDIR: writes the bundle's Turtle (manifest.ttl,
  * camsep.ttl, presets.ttl) from the port layout (camsep_lv2_ports.h) and the
@@ -11,7 +12,6 @@
 
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
-#include "ui/camsep_lv2_ui.h"
 
 #define PREFIXES                                                                     \
     "@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .\n"                            \

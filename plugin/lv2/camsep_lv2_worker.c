@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2 worker: loads dictionaries and prepares dictionary sets off the
  * audio thread, opens the prior ring, and frees what the audio thread retired.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep-osc-doc: print the OSC address space (what --osc-doc prints in the
  * hosts). Usage: camsep-osc-doc [--markdown] [--prefix /camsep]

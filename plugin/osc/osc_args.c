@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * OSC argument coercion and validation (see osc_args.h).
  */

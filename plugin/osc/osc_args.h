@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * OSC argument coercion and validation: console habits (i, f, h, d, T, F
  * alike for numbers and booleans) into typed camsep_osc_command values.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep OSC control surface: a liblo-based server that camsep-jack,
  * camsep-portaudio and camsep-capture embed.

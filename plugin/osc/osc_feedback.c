@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Subscriptions and feedback: "state" subscribers get every state address
  * whose value changed between two snapshots (and all of them when they

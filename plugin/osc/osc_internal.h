@@ -1,6 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Internals shared by the server (osc_server.c) and the feedback
- * (osc_feedback.c). Everything here runs on the server thread unless marked.
+ * Internals shared by the server (osc_server.c), the feedback
+ * (osc_feedback.c) and the transport both use (osc_transport.c): the server
+ * calls the feedback and the transport, the feedback calls the transport,
+ * the transport calls neither. Everything here runs on the server thread
+ * unless marked.
  */
 #ifndef CAMSEP_OSC_INTERNAL_H
 #define CAMSEP_OSC_INTERNAL_H
@@ -104,14 +108,25 @@ struct camsep_osc {
 
 #define CAMSEP_OSC_COUNT(o, field) atomic_fetch_add_explicit(&(o)->n.field, 1, memory_order_relaxed)
 
-/* osc_server.c */
-double camsep_osc_now(void);
+/* SLIP framing (OSC 1.1 over TCP) */
+#define SLIP_END 0xc0
+#define SLIP_ESC 0xdb
+#define SLIP_ESC_END 0xdc
+#define SLIP_ESC_ESC 0xdd
+
+/* osc_transport.c */
+double camsep_osc_now(void); /* CLOCK_MONOTONIC seconds */
+/* The host's state (get_state), its player count clamped. */
 void camsep_osc_snapshot(camsep_osc *o, camsep_osc_state *st);
 /* Sends m to peer (UDP via the server socket, TCP over its connection). 0 or -1. */
 int camsep_osc_send_peer(camsep_osc *o, const camsep_osc_peer *peer, const char *path, lo_message m);
 /* Builds the message of an entry's value (types from v). */
 lo_message camsep_osc_value_message(const camsep_osc_value *v);
 int camsep_osc_peer_equal(const camsep_osc_peer *a, const camsep_osc_peer *b);
+/* TCP: writes what is queued (0, or -1: the connection failed); marks a
+ * connection to be closed at the end of the server loop's turn. */
+int camsep_osc_conn_flush(camsep_osc_tcp_conn *c);
+void camsep_osc_conn_kill(camsep_osc_tcp_conn *c);
 
 /* osc_feedback.c */
 int camsep_osc_fb_init(camsep_osc_feedback *fb, int cap, float poll_hz);

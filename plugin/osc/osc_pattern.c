@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OSC address patterns (see osc_pattern.h). */
 #include "osc_pattern.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * OSC 1.0 address patterns: '?', '*', '[...]' (ranges, '!' negation) and
  * '{a,b}' match within one part of an address ('/' separates parts; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The OSC address space: one table, its lookup, the values it reports and
  * its documentation (text and Markdown). Pure functions, any thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The OSC address space as one table: the dispatcher (osc_server.c), the
  * argument validation (osc_args.c), the feedback (osc_feedback.c) and the

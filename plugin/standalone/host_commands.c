@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The lock-free command queue (see host_commands.h). */
 #include "host_commands.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Runtime commands of the standalone hosts and the one lock-free queue that
  * carries them to the audio thread.
@@ -19,7 +20,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "motion_energy.h"
+#include "camsep_video_types.h"
+#include "camsep_rt.h"
 
 typedef enum host_command_type {
     HOST_CMD_GAIN = 1,           /* stem, value = dB */
@@ -61,7 +63,7 @@ void host_cmdq_init(host_cmdq *q);
 /* Any non-real-time thread (several at once). 0, or -1 when full. */
 int host_cmdq_push(host_cmdq *q, const host_command *c);
 /* Audio thread only. 1 if a command was copied to *c, 0 if empty. */
-int host_cmdq_pop(host_cmdq *q, host_command *c);
+CAMSEP_RT int host_cmdq_pop(host_cmdq *q, host_command *c);
 
 /* A one-line name of the command for logs ("gain 2 -3 dB"). */
 void host_command_describe(const host_command *c, char *buf, size_t size);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Configuration of the standalone hosts: one option table for the command
  * line and the config file (see host_config.h). */
 #include "host_config.h"

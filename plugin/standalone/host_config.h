@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Configuration of the standalone hosts (camsep-jack, camsep-portaudio): one
  * option table read from the command line and from a config file, and written
@@ -26,7 +27,7 @@
 #include <stdio.h>
 
 #include "camsep_engine.h"
-#include "motion_energy.h"
+#include "camsep_video_types.h"
 
 #define HOST_MAX_PLAYERS (CAMSEP_MAX_SOURCES - 1) /* one stem is kept for "other" */
 #define HOST_NAME_LEN 32

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Finding and loading dictionaries (see host_dicts.h). */
 #include "host_dicts.h"
 

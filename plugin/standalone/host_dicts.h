@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Finding and loading the players' dictionaries: a bundled instrument name is
  * looked up in, in order, $CAMSEP_DICT_DIR, the installed data directory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The audio side of the standalone hosts (see host_dsp.h). */
 #include "host_dsp.h"
 #include "capture_clock.h"
@@ -8,15 +9,8 @@
 
 static void update_gains(host_dsp *d)
 {
-    int any_solo = 0;
     for (int j = 0; j < d->n_stems; j++)
-        any_solo |= d->solo[j];
-    for (int j = 0; j < d->n_stems; j++) {
-        float g = powf(10.0f, d->gain_db[j] / 20.0f);
-        if (d->mute[j] || (any_solo && !d->solo[j]) || d->gain_db[j] <= -120.0f)
-            g = 0.0f;
-        d->params.gain[j] = g;
-    }
+        d->params.gain[j] = camsep_stem_output_gain(&d->out, j);
     d->params_dirty = 1;
 }
 
@@ -31,17 +25,8 @@ int host_dsp_init(host_dsp *d, const host_dsp_init_args *a)
     d->latency = camsep_engine_latency(a->engine);
     d->rate = camsep_engine_config(a->engine)->sample_rate;
     d->params = a->params;
-    uint32_t size = 1;
-    while (size < (uint32_t)d->latency + 1)
-        size <<= 1;
-    d->delay = calloc(size, sizeof(float));
-    if (!d->delay)
+    if (camsep_stem_output_init(&d->out, d->n_stems, (uint32_t)d->latency, d->rate))
         return -1;
-    d->delay_mask = size - 1;
-    d->bypass_step = (float)(1.0 / (HOST_BYPASS_FADE_S * d->rate));
-    atomic_init(&d->bypass_state, 0);
-    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
-        atomic_init(&d->level_bits[j], 0u);
     atomic_init(&d->load_bits, 0u);
     update_gains(d);
     d->params_dirty = 0; /* set-up posts them */
@@ -50,8 +35,7 @@ int host_dsp_init(host_dsp *d, const host_dsp_init_args *a)
 
 void host_dsp_free(host_dsp *d)
 {
-    free(d->delay);
-    d->delay = NULL;
+    camsep_stem_output_free(&d->out);
 }
 
 static void apply(host_dsp *d, const host_command *c)
@@ -61,23 +45,23 @@ static void apply(host_dsp *d, const host_command *c)
     switch (c->type) {
     case HOST_CMD_GAIN:
         if (stem_ok && isfinite(c->value)) {
-            d->gain_db[j] = fminf(24.0f, fmaxf(-120.0f, c->value));
+            camsep_stem_output_set_gain_db(&d->out, j, c->value);
             update_gains(d);
         }
         break;
     case HOST_CMD_MUTE:
         if (stem_ok) {
-            d->mute[j] = c->on != 0;
+            camsep_stem_output_set_mute(&d->out, j, c->on);
             update_gains(d);
         }
         break;
     case HOST_CMD_SOLO:
         if (stem_ok) {
-            d->solo[j] = c->on != 0;
+            camsep_stem_output_set_solo(&d->out, j, c->on);
             update_gains(d);
         }
         break;
-    case HOST_CMD_BYPASS: d->bypass = c->on != 0; break;
+    case HOST_CMD_BYPASS: camsep_stem_output_set_bypass(&d->out, c->on); break;
     case HOST_CMD_PRIOR_STRENGTH:
         if (isfinite(c->value) && c->value >= 0.0f && c->value <= 1000.0f) {
             d->params.activity_strength = c->value;
@@ -105,8 +89,7 @@ void host_dsp_prime(host_dsp *d)
     host_command c;
     while (host_cmdq_pop(d->queue, &c))
         apply(d, &c);
-    d->bypass_mix = d->bypass ? 1.0f : 0.0f;
-    atomic_store(&d->bypass_state, d->bypass);
+    camsep_stem_output_reset(&d->out);
     d->params_dirty = 0;
     d->restore_smoothing = 1;
 }
@@ -116,27 +99,6 @@ static uint32_t float_bits(float x)
     uint32_t u;
     memcpy(&u, &x, sizeof u);
     return u;
-}
-
-/* Audio thread: each stem's peak this block, or the last peak decayed. */
-static void meter(host_dsp *d, float *const *outs, uint32_t nframes)
-{
-    if (!nframes)
-        return;
-    const float fall = powf(10.0f, (float)(-HOST_METER_RELEASE_DB_S / 20.0 * (double)nframes / d->rate));
-    for (int j = 0; j < d->n_stems; j++) {
-        float p = 0.0f;
-        if (outs[j])
-            for (uint32_t i = 0; i < nframes; i++) {
-                const float a = fabsf(outs[j][i]);
-                p = a > p ? a : p; /* NaN never wins */
-            }
-        float held = d->peak[j] * fall;
-        if (held < 1e-9f)
-            held = 0.0f; /* no denormals */
-        d->peak[j] = p > held ? p : held;
-        atomic_store_explicit(&d->level_bits[j], float_bits(d->peak[j]), memory_order_relaxed);
-    }
 }
 
 float host_dsp_load_now(const host_dsp *d)
@@ -149,13 +111,11 @@ float host_dsp_load_now(const host_dsp *d)
 
 void host_dsp_read_levels(const host_dsp *d, float *levels)
 {
-    for (int j = 0; j < d->n_stems; j++) {
-        uint32_t u = atomic_load_explicit(&d->level_bits[j], memory_order_relaxed);
-        memcpy(&levels[j], &u, sizeof u);
-    }
+    for (int j = 0; j < d->n_stems; j++)
+        levels[j] = camsep_stem_output_level(&d->out, j);
 }
 
-void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns)
+CAMSEP_RT void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns)
 {
     const int64_t t0 = camsep_monotonic_ns();
     host_command c;
@@ -179,32 +139,7 @@ void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t
         d->params_dirty = 1;
     }
 
-    /* Bypass: the input delayed by the latency, split evenly, crossfaded. */
-    const float target = d->bypass ? 1.0f : 0.0f, share = 1.0f / (float)d->n_stems;
-    if (d->bypass_mix == 0.0f && target == 0.0f) {
-        for (uint32_t i = 0; i < nframes; i++) {
-            float x = in[i];
-            d->delay[d->delay_pos] = isfinite(x) ? x : 0.0f;
-            d->delay_pos = (d->delay_pos + 1) & d->delay_mask;
-        }
-    } else {
-        for (uint32_t i = 0; i < nframes; i++) {
-            float x = in[i];
-            d->delay[d->delay_pos] = isfinite(x) ? x : 0.0f;
-            const float dry = d->delay[(d->delay_pos - (uint32_t)d->latency) & d->delay_mask] * share;
-            d->delay_pos = (d->delay_pos + 1) & d->delay_mask;
-            if (d->bypass_mix < target)
-                d->bypass_mix = fminf(target, d->bypass_mix + d->bypass_step);
-            else if (d->bypass_mix > target)
-                d->bypass_mix = fmaxf(target, d->bypass_mix - d->bypass_step);
-            const float m = d->bypass_mix;
-            for (int j = 0; j < d->n_stems; j++)
-                if (outs[j])
-                    outs[j][i] = outs[j][i] + m * (dry - outs[j][i]);
-        }
-    }
-    atomic_store_explicit(&d->bypass_state, d->bypass_mix > 0.0f, memory_order_relaxed);
-    meter(d, outs, nframes);
+    camsep_stem_output_process(&d->out, in, outs, nframes);
 
     const int64_t busy = camsep_monotonic_ns() - t0;
     const uint64_t audio = (uint64_t)((double)nframes * 1e9 / d->rate);

@@ -1,14 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The audio side of the standalone hosts: one call per host block that
  * applies queued commands, stamps the prior clock's anchor, runs the engine
- * and blends the click-free, latency-compensated bypass.
- *
- * Bypass: every stem carries the input delayed by the engine's latency and
- * divided by the number of stems, so that the stems still add up to the mix
- * and line up with the separated stems; the switch is a linear crossfade of
- * HOST_BYPASS_FADE_S (stems and mix are in phase, so the sum is preserved
- * during the fade). The engine keeps running while bypassed, so coming back
- * is seamless too.
+ * and the output stage every host shares (engine/stem_output.h: gain, mute,
+ * solo, latency-compensated bypass, meters). The engine keeps running while
+ * bypassed, so coming back is seamless.
  *
  * Threading: init/free are set-up calls; host_dsp_process is the audio
  * thread's (no allocation, lock, I/O or system call but clock_gettime);
@@ -23,9 +19,7 @@
 #include "camsep_engine.h"
 #include "host_commands.h"
 #include "prior_clock.h"
-
-#define HOST_BYPASS_FADE_S 0.02
-#define HOST_METER_RELEASE_DB_S 20.0 /* peak meters fall this fast after a peak */
+#include "stem_output.h"
 
 typedef struct host_dsp_init_args {
     camsep_engine *engine;
@@ -43,30 +37,20 @@ typedef struct host_dsp {
     double rate;
     /* audio thread state */
     camsep_params params;
-    float gain_db[CAMSEP_MAX_SOURCES];
-    int mute[CAMSEP_MAX_SOURCES], solo[CAMSEP_MAX_SOURCES];
+    camsep_stem_output out;      /* gains, bypass and meters (levels, bypassed: any thread) */
     int params_dirty;
     int restore_smoothing;       /* post params after the first block (see prime) */
-    int bypass;                  /* target */
-    float bypass_mix, bypass_step;
-    float *delay;                /* power-of-two ring of past input */
-    uint32_t delay_mask, delay_pos;
     /* counters, read from the control thread */
     atomic_uint_fast64_t frames_in;   /* samples processed */
     atomic_uint_fast64_t blocks;
     atomic_uint_fast64_t commands;    /* commands applied */
     atomic_uint_fast64_t busy_ns, audio_ns; /* since the last read_load */
     atomic_uint_fast64_t max_load_ppm;      /* since the last read_load */
-    atomic_int bypass_state;          /* 1 while bypassed (mix > 0) */
-    /* meters: per stem output peak with release, as float bits (audio thread
-     * writes, any thread reads; relaxed) */
-    float peak[CAMSEP_MAX_SOURCES];   /* audio thread state */
-    _Atomic uint32_t level_bits[CAMSEP_MAX_SOURCES];
     float load_avg;                   /* audio thread: DSP load, ~0.3 s average */
     _Atomic uint32_t load_bits;       /* load_avg for any thread */
 } host_dsp;
 
-/* Set-up: allocates the delay line. 0, or -1 (out of memory). */
+/* Set-up: allocates the output stage. 0, or -1 (out of memory). */
 int host_dsp_init(host_dsp *d, const host_dsp_init_args *a);
 void host_dsp_free(host_dsp *d);
 
@@ -80,10 +64,10 @@ void host_dsp_prime(host_dsp *d);
 /* Audio thread: one block. anchor_ns is the CLOCK_MONOTONIC time the block's
  * first input sample entered the machine (0: unknown, no anchor). outs holds
  * n_stems pointers; a NULL pointer skips that stem. */
-void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns);
+CAMSEP_RT void host_dsp_process(host_dsp *d, const float *in, float *const *outs, uint32_t nframes, int64_t anchor_ns);
 
-/* Any thread: the stems' output peak levels (linear, with release
- * HOST_METER_RELEASE_DB_S) as of the last block; n_stems values. Lock-free. */
+/* Any thread: the stems' output peak levels (linear, with the release of
+ * CAMSEP_STEM_METER_RELEASE_DB_S) as of the last block; n_stems values. */
 void host_dsp_read_levels(const host_dsp *d, float *levels);
 
 /* Any thread: the DSP load averaged over about 0.3 s (does not disturb

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OSC control of the standalone hosts (see host_osc.h). */
 #include "host_osc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * OSC control of camsep-jack and camsep-portaudio: the adapter between the
  * OSC control surface (plugin/osc, osc_control.h) and the host session.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OSC presets as files (see host_preset.h). */
 #include "host_preset.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * OSC presets of the standalone hosts: files NNN-NAME.conf (NNN = 001..999)
  * in a presets directory, each a complete config file written by

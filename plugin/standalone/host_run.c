@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The program around a host backend (see host_run.h). */
 #include "host_run.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The program around a host backend, shared by camsep-jack and
  * camsep-portaudio: command line and config file, NSM session management

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The host core shared by the standalones (see host_session.h). */
 #include "host_session.h"
 
@@ -13,9 +14,7 @@
 #include "host_dicts.h"
 #include "host_dsp.h"
 #include "prior_clock.h"
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
 #include "capture_runner.h"
-#endif
 
 struct host_session {
     pthread_mutex_t lock;          /* control threads only */
@@ -38,9 +37,7 @@ struct host_session {
     /* camera */
     _Atomic double camera_latency;
     atomic_uint_fast64_t priors_pushed, priors_unmapped;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     camsep_capture_runner *runner;
-#endif
     const host_frame_hook *_Atomic frame_hook; /* the window's preview (host_ui.c) */
 };
 
@@ -177,7 +174,6 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
     return s;
 }
 
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
 /* Capture thread: a camera prior onto the engine's clock and into its ring. */
 static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok)
 {
@@ -209,13 +205,11 @@ static int boxes_of(const host_config *c, camsep_box *boxes)
         boxes[j] = c->players[j].box;
     return c->n_players;
 }
-#endif
 
 int host_session_start_camera(host_session *s, char *err, size_t errlen)
 {
     if (!s->cfg.video[0])
         return 0;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     camsep_capture_source_spec spec;
     memset(&spec, 0, sizeof spec);
     spec.source = s->cfg.video;
@@ -235,19 +229,13 @@ int host_session_start_camera(host_session *s, char *err, size_t errlen)
     }
     camsep_capture_runner_set_knee(s->runner, (float)s->cfg.motion_knee); /* in range: the config checked it */
     return 0;
-#else
-    snprintf(err, errlen, "video %s: this build has no in-process camera (capture/capture_runner.c)", s->cfg.video);
-    return -1;
-#endif
 }
 
 void host_session_free(host_session *s)
 {
     if (!s)
         return;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     camsep_capture_runner_stop(s->runner);
-#endif
     if (s->dsp_ready)
         host_dsp_free(&s->dsp);
     if (s->engine) {
@@ -344,17 +332,12 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
         int had = cfg->players[j].has_box;
         cfg->players[j].box = c->box;
         cfg->players[j].has_box = 1;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
         camsep_box boxes[CAMSEP_MAX_SOURCES];
         if (s->runner && camsep_capture_runner_set_boxes(s->runner, boxes, boxes_of(cfg, boxes))) {
             cfg->players[j].box = old;
             cfg->players[j].has_box = had;
             rc = fail(err, errlen, "box: outside the camera's frame");
         }
-#else
-        (void)old;
-        (void)had;
-#endif
         break;
     }
     case HOST_CMD_CAMERA_LATENCY:
@@ -373,10 +356,8 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
             break;
         }
         cfg->motion_knee = c->value;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
         if (s->runner)
             camsep_capture_runner_set_knee(s->runner, c->value);
-#endif
         break;
     default: rc = fail(err, errlen, "unknown command"); break;
     }
@@ -517,7 +498,6 @@ int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h
     *state = 0;
     *fps = 0.0;
     *w = *h = 0;
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     if (!s->runner)
         return -1;
     camsep_capture_status cs;
@@ -529,10 +509,6 @@ int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h
     *w = cs.width;
     *h = cs.height;
     return 0;
-#else
-    (void)s;
-    return -1;
-#endif
 }
 
 void host_session_set_frame_hook(host_session *s, const host_frame_hook *hook)
@@ -569,12 +545,11 @@ void host_session_status(host_session *s, host_status *st)
     st->nonfinite = es.nonfinite_samples;
     st->priors_pushed = atomic_load(&s->priors_pushed);
     st->priors_unmapped = atomic_load(&s->priors_unmapped);
-    st->bypassed = atomic_load_explicit(&s->dsp.bypass_state, memory_order_relaxed);
+    st->bypassed = camsep_stem_output_bypassed(&s->dsp.out);
     /* Retired dictionary sets (none today: sets only change at start) are freed here. */
     camsep_dictset *r;
     while ((r = camsep_engine_collect_retired(s->engine)))
         camsep_dictset_free(r);
-#if CAMSEP_HOST_HAVE_CAPTURE_RUNNER
     if (s->runner) {
         camsep_capture_status cs;
         pthread_mutex_lock(&s->lock); /* one control thread at a time */
@@ -584,7 +559,6 @@ void host_session_status(host_session *s, host_status *st)
         st->camera_fps = cs.fps;
         st->camera_frames = cs.frames;
     }
-#endif
 }
 
 void host_status_format(const host_status *st, double seconds, char *buf, size_t size)

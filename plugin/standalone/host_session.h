@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The host core shared by camsep-jack and camsep-portaudio: from a checked
  * configuration to a running engine with its dictionaries, the command queue,
@@ -17,9 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame_source.h"
+#include "camsep_video_types.h"
 #include "host_commands.h"
 #include "host_config.h"
+#include "camsep_rt.h"
 
 typedef struct host_session host_session;
 
@@ -38,7 +40,7 @@ const char *host_session_stem_name(const host_session *s, int stem);
 double host_session_rate(const host_session *s);
 
 /* Audio thread: one block (see host_dsp_process). */
-void host_session_process(host_session *s, const float *in, float *const *outs, uint32_t nframes,
+CAMSEP_RT void host_session_process(host_session *s, const float *in, float *const *outs, uint32_t nframes,
                           int64_t anchor_ns);
 
 /* Control: applies a command (records it in the configuration that

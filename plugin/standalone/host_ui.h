@@ -1,27 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The window of camsep-jack and camsep-portaudio (--ui): glue between the
- * host session and the camsep_ui library (ui/camsep_ui.h).
+ * The window of camsep-jack and camsep-portaudio (--ui): the host session
+ * behind the programs' shared window glue (plugin/app/app_window.h).
  *
- * - Camera frames come from the session's frame hook (capture thread) and are
- *   copied into the window.
+ * - Camera frames come from the session's frame hook (capture thread).
  * - Player names (the label if set, else the port name), instruments and the
  *   boxes come from the session's configuration.
  * - A box edited in the window goes through host_session_command(HOST_CMD_BOX),
- *   the path OSC uses; the window then shows the session's boxes again, so the
- *   window and OSC never disagree. Boxes changed elsewhere (OSC, presets)
- *   reach the window at the next update.
- * - Removing a box is refused (the capture runner analyses one box per
- *   player): the box stays and the status line says why.
+ *   the path OSC uses.
  * - Meters (the activity prior the engine used, the output level) and the
  *   status line (camera state and fps, DSP load, xruns, latency) are
  *   refreshed by host_ui_update, 5 times a second.
- * - The window's close button asks the program to end (like SIGTERM); a lost
- *   display leaves the program running without a window, with one message.
  *
  * Threading: open, stop and close are set-up calls of the control loop's
- * thread; update is called by that loop. The window's events and callbacks
- * run on a thread of host_ui's own (the callbacks are control-thread calls of
- * the session). Nothing here runs on, or waits for, the audio thread.
+ * thread; update is called by that loop. The window's callbacks run on the
+ * window library's thread (control-thread calls of the session). Nothing here
+ * runs on, or waits for, the audio thread.
  */
 #ifndef CAMSEP_HOST_UI_H
 #define CAMSEP_HOST_UI_H

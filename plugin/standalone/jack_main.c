@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-jack: the engine as a JACK client, with the camera in-process.
  *
  * Ports: "in" (the mix), one output per player named after it, and "other".
@@ -31,7 +32,7 @@ typedef struct jack_host {
 /* ---- JACK callbacks ---- */
 
 /* Process thread: no I/O, locks or allocation. */
-static int process_cb(jack_nframes_t n, void *arg)
+CAMSEP_RT static int process_cb(jack_nframes_t n, void *arg)
 {
     jack_host *h = arg;
     const int64_t now = host_now_ns();

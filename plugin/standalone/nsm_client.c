@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A minimal NSM client over liblo (see nsm_client.h). */
 #include "nsm_client.h"
 

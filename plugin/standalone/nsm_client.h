@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A minimal client of the NSM (New/Non Session Manager) API over liblo:
  * announce to $NSM_URL, then answer /nsm/client/open and /nsm/client/save by

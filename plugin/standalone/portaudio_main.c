@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-portaudio: the engine on a PortAudio device (machines without JACK).
  *
  * One input channel of the input device is separated; the stems go to the
@@ -28,7 +29,7 @@ typedef struct pa_host {
 } pa_host;
 
 /* Callback thread: no I/O, locks or allocation. */
-static int stream_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
+CAMSEP_RT static int stream_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
                      PaStreamCallbackFlags flags, void *arg)
 {
     pa_host *h = arg;

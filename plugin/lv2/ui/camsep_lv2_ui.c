@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * camsep.lv2's UI: a ui:X11UI embedded in the host's window (ui:parent),
  * driven by the host through ui:idleInterface (no thread of its own), drawn
@@ -29,7 +30,7 @@
 #include "lv2/ui/ui.h"
 #include "lv2/urid/urid.h"
 
-#include "camsep_lv2_ui.h"
+#include "camsep_lv2_catalog.h"
 #include "lv2ui_draw.h"
 #include "lv2ui_input.h"
 #include "lv2ui_layout.h"

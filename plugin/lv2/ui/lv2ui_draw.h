@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Drawing the camsep.lv2 UI with cairo on any surface (the window's image
  * and the tests' share it): the top bar (bypass, strength, mask exponent,
@@ -15,7 +16,7 @@
 
 #include "lv2ui_layout.h"
 #include "lv2ui_model.h"
-#include "motion_energy.h" /* camsep_box */
+#include "camsep_video_types.h"
 
 #define LV2UI_PREVIEW_BOXES 8
 

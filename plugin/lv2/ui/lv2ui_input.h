@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Mouse input of the camsep.lv2 UI turned into control changes:
  *   bypass button        left click toggles

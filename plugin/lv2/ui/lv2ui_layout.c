@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "lv2ui_layout.h"
 
 void lv2ui_layout_size(int players, int *width, int *height)

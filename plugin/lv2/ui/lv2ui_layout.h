@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Where things go in the camsep.lv2 UI, and what a window point hits.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the camsep.lv2 UI shows and edits: the value of every control port of
  * one plugin variant, as the host last reported it (port_event) or as the

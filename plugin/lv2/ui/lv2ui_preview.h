@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The camera preview in the camsep.lv2 UI: reads camsep-capture's preview
  * segment (capture/shm_preview.h) for the plugin's prior ring name, keeps the

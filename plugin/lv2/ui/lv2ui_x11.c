@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "lv2ui_x11.h"
+#include "ui_xlib.h"
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -129,53 +131,13 @@ lv2ui_x11 *lv2ui_x11_open(unsigned long parent, int width, int height, char *err
 
 unsigned long lv2ui_x11_window(const lv2ui_x11 *x) { return (unsigned long)x->win; }
 
-static int translate(lv2ui_x11 *x, XEvent *xe, ui_x11_event *ev)
-{
-    memset(ev, 0, sizeof *ev);
-    switch (xe->type) {
-    case ButtonPress:
-    case ButtonRelease:
-        ev->type = xe->type == ButtonPress ? UI_EV_PRESS : UI_EV_RELEASE;
-        ev->button = (int)xe->xbutton.button;
-        ev->x = xe->xbutton.x;
-        ev->y = xe->xbutton.y;
-        return 1;
-    case MotionNotify:
-        while (XCheckTypedWindowEvent(x->dpy, x->win, MotionNotify, xe))
-            ; /* only the latest position matters */
-        ev->type = UI_EV_MOTION;
-        ev->x = xe->xmotion.x;
-        ev->y = xe->xmotion.y;
-        return 1;
-    case ConfigureNotify:
-        if (xe->xconfigure.width == x->width && xe->xconfigure.height == x->height)
-            return 0;
-        x->width = xe->xconfigure.width;
-        x->height = xe->xconfigure.height;
-        ev->type = UI_EV_RESIZE;
-        ev->width = x->width;
-        ev->height = x->height;
-        return 1;
-    case Expose:
-        if (xe->xexpose.count > 0)
-            return 0;
-        ev->type = UI_EV_EXPOSE;
-        return 1;
-    case MapNotify:
-        ev->type = UI_EV_EXPOSE;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 int lv2ui_x11_next_event(lv2ui_x11 *x, ui_x11_event *ev)
 {
     adopt_parent(x);
     while (!x->lost && XPending(x->dpy) > 0) {
         XEvent xe;
         XNextEvent(x->dpy, &xe);
-        if (!x->lost && translate(x, &xe, ev))
+        if (!x->lost && ui_xlib_translate(x->dpy, x->win, &x->width, &x->height, &xe, ev) == 1)
             return 1;
     }
     return x->lost ? -1 : 0;
@@ -185,19 +147,8 @@ int lv2ui_x11_present(lv2ui_x11 *x, cairo_surface_t *image)
 {
     if (x->lost)
         return -1;
-    if (cairo_image_surface_get_format(image) != CAIRO_FORMAT_RGB24)
+    if (!ui_xlib_put_image(x->dpy, x->visual, x->win, x->gc, image))
         return 0;
-    cairo_surface_flush(image);
-    const int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
-    XImage *im = XCreateImage(x->dpy, x->visual, 24, ZPixmap, 0, (char *)cairo_image_surface_get_data(image),
-                              (unsigned)w, (unsigned)h, 32, cairo_image_surface_get_stride(image));
-    if (!im)
-        return 0;
-    const unsigned one = 1;
-    im->byte_order = *(const unsigned char *)&one ? LSBFirst : MSBFirst; /* native 32-bit xRGB words */
-    XPutImage(x->dpy, x->win, x->gc, im, 0, 0, 0, 0, (unsigned)w, (unsigned)h);
-    im->data = NULL; /* cairo's memory */
-    XDestroyImage(im);
     if (!x->lost)
         XFlush(x->dpy);
     return x->lost ? -1 : 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The camsep.lv2 UI's X side: its own connection to the host's display, a
  * child window inside the host's (ui:parent), its mouse and expose events,
