@@ -27,6 +27,7 @@
 #define CAMSEP_MAX_MOTION_CHANNELS 8 /* motion features per source (regression prior) */
 #define CAMSEP_DEFAULT_FFT 2048      /* analysis window K, samples */
 #define CAMSEP_DEFAULT_LATENCY 1024  /* L, samples: 21.3 ms at 48 kHz */
+#define CAMSEP_DEFAULT_NMF_BAND_WIDTH 0.015f /* bands of a quarter-semitone above bin 133 (3.1 kHz at K 2048, 48 kHz) */
 
 /* Fixed for the life of an engine instance. */
 typedef struct camsep_config {
@@ -37,7 +38,8 @@ typedef struct camsep_config {
                                 the symmetric window) */
     int hop;                 /* R: 1..L/2 (default 256) */
     float nmf_band_width;    /* the activations are solved on bands at least this share of
-                                their frequency wide (0..0.5; 0 = every bin, full cost) */
+                                their frequency wide (0..0.5; 0 = every bin, full cost;
+                                default CAMSEP_DEFAULT_NMF_BAND_WIDTH) */
     int max_sources;         /* stems the instance can output: 1..CAMSEP_MAX_SOURCES */
     int max_atoms;           /* total atoms over all dictionaries of any set it will run */
     int motion_channels;     /* motion features per source: 0..CAMSEP_MAX_MOTION_CHANNELS */

@@ -91,6 +91,7 @@ void camsep_config_default(camsep_config *cfg, double sample_rate)
     memset(cfg, 0, sizeof *cfg);
     cfg->sample_rate = sample_rate;
     camsep_config_set_window(cfg, 0, 0, 0);
+    cfg->nmf_band_width = CAMSEP_DEFAULT_NMF_BAND_WIDTH;
     cfg->max_sources = CAMSEP_MAX_SOURCES;
     cfg->max_atoms = 512;
     cfg->motion_channels = 1;
