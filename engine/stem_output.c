@@ -18,6 +18,7 @@ int camsep_stem_output_init(camsep_stem_output *o, int n_outputs, uint32_t laten
         return -1;
     o->n_outputs = n_outputs;
     o->latency = latency;
+    o->capacity = latency;
     o->fade_step = (float)(1.0 / (CAMSEP_STEM_BYPASS_FADE_S * rate));
     o->share = 1.0f / (float)n_outputs;
     o->release = (float)pow(10.0, -CAMSEP_STEM_METER_RELEASE_DB_S / 20.0 / rate);
@@ -85,6 +86,15 @@ CAMSEP_RT float camsep_stem_output_gain(const camsep_stem_output *o, int j)
     if (o->mute[j] || (any_solo && !o->solo[j]) || o->gain_db[j] <= CAMSEP_STEM_GAIN_MIN_DB)
         return 0.0f;
     return o->gain_db[j] == 0.0f ? 1.0f : powf(10.0f, o->gain_db[j] / 20.0f);
+}
+
+void camsep_stem_output_set_latency(camsep_stem_output *o, uint32_t latency)
+{
+    if (latency < 1 || latency > o->capacity)
+        return;
+    o->latency = latency;
+    memset(o->delay, 0, sizeof(float) * o->capacity);
+    o->delay_pos = 0;
 }
 
 static void push_delay(camsep_stem_output *o, const float *in, float *dry, uint32_t n)

@@ -39,6 +39,7 @@
 typedef struct camsep_stem_output {
     int n_outputs;
     uint32_t latency;
+    uint32_t capacity; /* the largest latency set_latency accepts: init's */
     /* audio thread state */
     float *delay; /* the last `latency` input samples */
     uint32_t delay_pos;
@@ -62,6 +63,10 @@ void camsep_stem_output_free(camsep_stem_output *o);
 /* Audio: forgets the delayed input and the meters; the bypass jumps to its
  * target without a fade (host start, LV2 activate). */
 CAMSEP_RT void camsep_stem_output_reset(camsep_stem_output *o);
+
+/* Audio: follow an engine whose latency changed (at most init's latency;
+ * others ignored). The delayed input starts again from silence. */
+CAMSEP_RT void camsep_stem_output_set_latency(camsep_stem_output *o, uint32_t latency);
 
 /* Audio: the bypass target (fades there in the next process calls). */
 CAMSEP_RT void camsep_stem_output_set_bypass(camsep_stem_output *o, int on);

@@ -45,14 +45,14 @@ static void map_uris(camsep_lv2 *self)
     u->shm_name = m->map(m->handle, CAMSEP_LV2__shm_name);
 }
 
-/* FFT size: 1024 at 44.1/48 kHz, scaled with the rate so that the window
- * (and the latency) stays about 21 ms: 2048 at 88.2/96 kHz, 4096 at 176.4/192. */
-static int fft_size_for(double rate)
+/* The window scale: 1 at 44.1/48 kHz, 2 at 88.2/96, 4 at 176.4/192, so that
+ * the 2048-sample window and each mode's latency keep their length in time. */
+static int rate_scale(double rate)
 {
-    int n = 1024;
-    while (rate >= 72000.0 * (n / 1024) && n < 8192)
-        n *= 2;
-    return n;
+    int s = 1;
+    while (rate >= 72000.0 * s && s < 8)
+        s *= 2;
+    return s;
 }
 
 static void cleanup(LV2_Handle instance);
@@ -79,19 +79,28 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
     }
     self->bundle_path = strdup(bundle_path);
 
-    camsep_config cfg;
     char err[512];
-    camsep_config_default(&cfg, rate);
-    cfg.fft_size = fft_size_for(rate);
-    cfg.hop = cfg.fft_size / 4;
-    cfg.max_sources = self->players + 1;
-    cfg.max_atoms = CAMSEP_LV2_ATOMS_PER_STEM * (self->players + 1);
-    cfg.motion_channels = 1;
-    if (!self->bundle_path || !(self->engine = camsep_engine_create(&cfg, err, sizeof err))) {
-        lv2_log_error(&self->logger, "camsep.lv2: %s\n", self->bundle_path ? err : "out of memory");
+    if (!self->bundle_path) {
         cleanup(self);
         return NULL;
     }
+    const int scale = rate_scale(rate);
+    for (int m = 0; m < CAMSEP_LATENCY_MODE_COUNT; m++) {
+        camsep_config cfg;
+        camsep_config_default(&cfg, rate);
+        camsep_config_set_window(&cfg, CAMSEP_DEFAULT_FFT * scale, camsep_lv2_mode_latency(m) * scale, 0);
+        cfg.max_sources = self->players + 1;
+        cfg.max_atoms = CAMSEP_LV2_ATOMS_PER_STEM * (self->players + 1);
+        cfg.motion_channels = 1;
+        if (!(self->engines[m] = camsep_engine_create(&cfg, err, sizeof err))) {
+            lv2_log_error(&self->logger, "camsep.lv2: %s\n", err);
+            cleanup(self);
+            return NULL;
+        }
+    }
+    self->mode = self->requested_mode = CAMSEP_LATENCY_MODE_1024;
+    self->engine = self->engines[self->mode];
+    /* The dry path of the output stage holds the longest latency (mode 1024). */
     self->latency = (uint32_t)camsep_engine_latency(self->engine);
     if (camsep_stem_output_init(&self->output, self->players + 1, self->latency, rate)) {
         cleanup(self);
@@ -135,6 +144,10 @@ static void connect_port(LV2_Handle instance, uint32_t port, void *data)
         return;
     case CAMSEP_PORT_CAMERA_STATUS: self->camera_status = data; return;
     default: break;
+    }
+    if (port == camsep_lv2_latency_mode_port_index(P)) {
+        self->latency_mode = data;
+        return;
     }
     if (port >= camsep_lv2_port_count(P))
         return;
@@ -235,6 +248,22 @@ static void check_instruments(camsep_lv2 *self)
             self->requested_instrument[j] = msg.instrument[j];
 }
 
+/* The latency mode control: the worker builds a set for the other engine,
+ * and exchange_sets() switches to that engine when the set arrives. */
+static void check_latency_mode(camsep_lv2 *self)
+{
+    if (!self->latency_mode)
+        return;
+    const float x = clampf(*self->latency_mode, 0.0f, (float)(CAMSEP_LATENCY_MODE_COUNT - 1),
+                           (float)self->requested_mode);
+    const int mode = (int)lrintf(x);
+    if (mode == self->requested_mode)
+        return;
+    camsep_lv2_msg_ptr msg = {CAMSEP_MSG_SET_MODE, mode, NULL};
+    if (camsep_lv2_dispatch(self, &msg, sizeof msg) == 0)
+        self->requested_mode = mode;
+}
+
 /* Hands retired sets and readers to the worker for freeing. */
 static void flush_garbage(camsep_lv2 *self)
 {
@@ -267,6 +296,20 @@ static void exchange_sets(camsep_lv2 *self)
     }
     if (!self->incoming.set || self->n_garbage_sets >= CAMSEP_LV2_GARBAGE)
         return;
+    const int mode = self->incoming.mode;
+    if (mode != self->mode && mode >= 0 && mode < CAMSEP_LATENCY_MODE_COUNT) {
+        /* The set was built for the other engine: switch to it, from silence
+         * (the new window's history is empty), with the dry path and the
+         * latency port following. Its previous set comes back as retired. */
+        self->mode = mode;
+        self->engine = self->engines[mode];
+        camsep_engine_reset(self->engine);
+        self->latency = (uint32_t)camsep_engine_latency(self->engine);
+        camsep_stem_output_set_latency(&self->output, self->latency);
+        if (self->latency_port)
+            *self->latency_port = (float)self->latency;
+        self->params_dirty = 1;
+    }
     if (camsep_engine_post_dictset(self->engine, self->incoming.set) == 0) {
         self->current = self->incoming;
         self->params_dirty = 1;
@@ -328,6 +371,7 @@ CAMSEP_RT static void run(LV2_Handle instance, uint32_t n_samples)
     camsep_lv2_patch_begin(self);
     camsep_lv2_patch_read(self);
     check_instruments(self);
+    check_latency_mode(self);
     if (n_samples > 0)
         exchange_sets(self);
     update_params(self);
@@ -359,7 +403,8 @@ static void cleanup(LV2_Handle instance)
     for (int i = 0; i < self->n_garbage_readers; i++)
         camsep_shm_reader_close(self->garbage_readers[i]);
     camsep_shm_reader_close(self->reader);
-    camsep_engine_free(self->engine); /* frees the active, pending and retired sets */
+    for (int m = 0; m < CAMSEP_LATENCY_MODE_COUNT; m++)
+        camsep_engine_free(self->engines[m]); /* frees the active, pending and retired sets */
     camsep_lv2_worker_free(self);
     camsep_stem_output_free(&self->output);
     free(self->bundle_path);

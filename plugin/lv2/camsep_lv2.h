@@ -54,7 +54,8 @@ typedef struct camsep_lv2_worker_state {
     char loaded_key[CAMSEP_LV2_MAX_PLAYERS][CAMSEP_LV2_PATH_MAX + 8];
     camsep_dictionary *dict[CAMSEP_LV2_MAX_PLAYERS];   /* loaded (NULL: slot unused) */
     int active[CAMSEP_LV2_MAX_PLAYERS];                /* instrument value, -1 file, 0 none */
-    camsep_dictionary *other;
+    camsep_dictionary *other[CAMSEP_LATENCY_MODE_COUNT]; /* the "other" stem, per latency mode */
+    int mode;                                          /* the latency mode the sets are built for */
     char shm_name[CAMSEP_LV2_SHM_NAME_SIZE];
 } camsep_lv2_worker_state;
 
@@ -65,6 +66,7 @@ typedef struct camsep_lv2_set_info {
     int32_t other_stem;
     int32_t n_player_stems;
     int32_t active[CAMSEP_LV2_MAX_PLAYERS];
+    int32_t mode;                                   /* the latency mode (engine) it was built for */
 } camsep_lv2_set_info;
 
 typedef struct camsep_lv2 {
@@ -73,8 +75,13 @@ typedef struct camsep_lv2 {
     int players;
     double rate;
     char *bundle_path;
+    /* One engine per latency mode, both made at instantiate, so that a mode
+     * change in run() is a pointer swap; `engine` is the one in use [audio]. */
+    camsep_engine *engines[CAMSEP_LATENCY_MODE_COUNT];
     camsep_engine *engine;
-    uint32_t latency;
+    int mode;                       /* [audio] the mode of `engine` */
+    int requested_mode;             /* [audio] the mode last asked of the worker */
+    uint32_t latency;               /* [audio] `engine`'s latency */
     LV2_URID_Map *map;
     LV2_Worker_Schedule *schedule;
     LV2_Log_Logger logger;
@@ -86,7 +93,7 @@ typedef struct camsep_lv2 {
     float *out[CAMSEP_LV2_MAX_PLAYERS + 1]; /* players, then other */
     const LV2_Atom_Sequence *control;
     LV2_Atom_Sequence *notify;
-    const float *enabled, *strength, *mask_power, *camera_latency;
+    const float *enabled, *strength, *mask_power, *camera_latency, *latency_mode;
     float *latency_port, *camera_status;
     const float *instrument[CAMSEP_LV2_MAX_PLAYERS];
     const float *gain[CAMSEP_LV2_MAX_PLAYERS + 1], *mute[CAMSEP_LV2_MAX_PLAYERS + 1];
@@ -132,6 +139,7 @@ enum {
     CAMSEP_MSG_FREE_SET,            /* camsep_lv2_msg_ptr */
     CAMSEP_MSG_FREE_READER,         /* camsep_lv2_msg_ptr */
     CAMSEP_MSG_SHM_RETRY,           /* camsep_lv2_msg_ptr: the current reader (may be NULL) */
+    CAMSEP_MSG_SET_MODE,            /* camsep_lv2_msg_ptr: flag = the latency mode to build sets for */
     /* responses */
     CAMSEP_RESP_SET = 100,          /* camsep_lv2_resp_set */
     CAMSEP_RESP_FILE,               /* camsep_lv2_msg_text: a dictionary parameter's new value */

@@ -168,6 +168,13 @@ int camsep_lv2_port_describe(int players, const int *default_instruments, uint32
         fixed_port(index, d);
         return 0;
     }
+    if (index == camsep_lv2_latency_mode_port_index(players)) {
+        control(d, CAMSEP_LV2_DIR_IN, "latency_mode", "Latency mode", 0, CAMSEP_LATENCY_MODE_COUNT - 1,
+                CAMSEP_LATENCY_MODE_1024, NULL,
+                CAMSEP_PROP_INTEGER | CAMSEP_PROP_ENUMERATION | CAMSEP_PROP_LATENCY_ENUM | CAMSEP_PROP_EXPENSIVE |
+                    CAMSEP_PROP_ARTIFACTS | CAMSEP_PROP_NOT_AUTOMATIC);
+        return 0;
+    }
     const uint32_t rel = index - CAMSEP_PORT_FIRST_PLAYER;
     const int player = (int)(rel / CAMSEP_PP_COUNT);
     if (player < players)

@@ -67,9 +67,29 @@ static inline uint32_t camsep_lv2_other_port_index(int players, camsep_lv2_other
     return (uint32_t)CAMSEP_PORT_FIRST_PLAYER + (uint32_t)players * CAMSEP_PP_COUNT + (uint32_t)which;
 }
 
-static inline uint32_t camsep_lv2_port_count(int players)
+/* After the other block, so that adding it kept every earlier index. */
+static inline uint32_t camsep_lv2_latency_mode_port_index(int players)
 {
     return camsep_lv2_other_port_index(players, CAMSEP_OP_COUNT);
+}
+
+static inline uint32_t camsep_lv2_port_count(int players)
+{
+    return camsep_lv2_latency_mode_port_index(players) + 1;
+}
+
+/* Latency modes: the engine's latency at 44.1/48 kHz (scaled with the rate,
+ * as the 2048-sample analysis window is). */
+typedef enum camsep_lv2_latency_mode {
+    CAMSEP_LATENCY_MODE_1024 = 0, /* 21.3 ms at 48 kHz (the default) */
+    CAMSEP_LATENCY_MODE_512 = 1,  /* 10.7 ms at 48 kHz */
+    CAMSEP_LATENCY_MODE_COUNT
+} camsep_lv2_latency_mode;
+
+/* Latency in samples at 44.1/48 kHz of each mode. */
+static inline int camsep_lv2_mode_latency(int mode)
+{
+    return mode == CAMSEP_LATENCY_MODE_512 ? 512 : 1024;
 }
 
 typedef enum camsep_lv2_port_kind {
@@ -87,7 +107,9 @@ enum {
     CAMSEP_PROP_ARTIFACTS = 16,  /* pprop:causesArtifacts */
     CAMSEP_PROP_OPTIONAL = 32,   /* lv2:connectionOptional */
     CAMSEP_PROP_CAMERA_ENUM = 64,/* camera status scale points */
-    CAMSEP_PROP_ACTIVE_ENUM = 128/* instrument scale points plus -1 = file */
+    CAMSEP_PROP_ACTIVE_ENUM = 128,/* instrument scale points plus -1 = file */
+    CAMSEP_PROP_LATENCY_ENUM = 256,/* latency mode scale points */
+    CAMSEP_PROP_NOT_AUTOMATIC = 512/* pprop:notAutomatic */
 };
 
 typedef struct camsep_lv2_port_desc {

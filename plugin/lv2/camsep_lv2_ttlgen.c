@@ -103,7 +103,7 @@ static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
             d->name);
     if (d->designation)
         fprintf(f, "        lv2:designation <%s> ;\n", d->designation);
-    const char *props[8];
+    const char *props[10];
     int np = 0;
     if (d->props & CAMSEP_PROP_INTEGER)
         props[np++] = "lv2:integer";
@@ -117,6 +117,8 @@ static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
         props[np++] = "pprop:causesArtifacts";
     if (d->props & CAMSEP_PROP_OPTIONAL)
         props[np++] = "lv2:connectionOptional";
+    if (d->props & CAMSEP_PROP_NOT_AUTOMATIC)
+        props[np++] = "pprop:notAutomatic";
     if (d->designation && strstr(d->designation, "#latency"))
         props[np++] = "lv2:reportsLatency";
     for (int i = 0; i < np; i++)
@@ -129,7 +131,10 @@ static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
         if (d->unit)
             fprintf(f, "        units:unit units:%s ;\n", d->unit);
         int first = 1;
-        if (d->props & (CAMSEP_PROP_ENUMERATION) && !(d->props & CAMSEP_PROP_CAMERA_ENUM)) {
+        if (d->props & CAMSEP_PROP_LATENCY_ENUM) {
+            scale_point(f, "21 ms (1024 samples at 48 kHz)", CAMSEP_LATENCY_MODE_1024, &first);
+            scale_point(f, "10.7 ms (512 samples at 48 kHz)", CAMSEP_LATENCY_MODE_512, &first);
+        } else if (d->props & (CAMSEP_PROP_ENUMERATION) && !(d->props & CAMSEP_PROP_CAMERA_ENUM)) {
             if (d->props & CAMSEP_PROP_ACTIVE_ENUM)
                 scale_point(f, "dictionary file", -1, &first);
             for (int i = 0; i < CAMSEP_INSTR_COUNT; i++)
@@ -152,10 +157,11 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
     fprintf(f, "    a lv2:Plugin , lv2:UtilityPlugin ;\n"
                "    doap:name \"%s\" ;\n"
                "    doap:license <https://spdx.org/licenses/GPL-3.0-or-later> ;\n"
-               "    lv2:minorVersion 1 ;\n    lv2:microVersion 0 ;\n"
+               "    lv2:minorVersion 2 ;\n    lv2:microVersion 0 ;\n"
                "    rdfs:comment \"Separates a live mono mix into one stem per player (online NMF with fixed "
-               "instrument dictionaries), guided by camera priors from camsep-capture. Latency: one FFT "
-               "window (1024 samples at 44.1/48 kHz).\" ;\n"
+               "instrument dictionaries), guided by camera priors from camsep-capture. A 2048-sample "
+               "analysis window at 44.1/48 kHz with a latency of 1024 samples (21 ms) or, in the 10.7 ms "
+               "mode, 512 (both scaled with the sample rate).\" ;\n"
                "    lv2:optionalFeature lv2:hardRTCapable , lv2:isLive , urid:map , work:schedule , log:log ,\n"
                "        state:mapPath , state:freePath , state:threadSafeRestore ;\n"
                "    lv2:extensionData work:interface , state:interface ;\n"

@@ -17,11 +17,16 @@ static void log_error(camsep_lv2 *self, const char *what, const char *err)
     lv2_log_error(&self->logger, "camsep.lv2: %s%s%s\n", what, err ? ": " : "", err ? err : "");
 }
 
-static void instrument_path(const camsep_lv2 *self, const char *name, char *buf, size_t size)
+/* The bundled dictionary of an instrument for a latency mode: dictionaries/
+ * holds the default latency's, dictionaries/latency-L/ the others'. */
+static void instrument_path(const camsep_lv2 *self, int mode, const char *name, char *buf, size_t size)
 {
     const size_t n = strlen(self->bundle_path);
     const char *sep = n && self->bundle_path[n - 1] == '/' ? "" : "/";
-    snprintf(buf, size, "%s%s%s/%s.dict", self->bundle_path, sep, CAMSEP_LV2_DICT_DIR, name);
+    char sub[32] = "";
+    if (mode != CAMSEP_LATENCY_MODE_1024)
+        snprintf(sub, sizeof sub, "/latency-%d", camsep_lv2_mode_latency(mode));
+    snprintf(buf, size, "%s%s%s%s/%s.dict", self->bundle_path, sep, CAMSEP_LV2_DICT_DIR, sub, name);
 }
 
 static camsep_dictionary *load(camsep_lv2 *self, const char *path)
@@ -60,7 +65,7 @@ static int reconcile(camsep_lv2 *self, camsep_lv2_set_info *info, int force)
         }
         if (!d && name) {
             char path[CAMSEP_LV2_PATH_MAX + 64];
-            instrument_path(self, name, path, sizeof path);
+            instrument_path(self, ws->mode, name, path, sizeof path);
             d = load(self, path);
             active = instr;
             snprintf(want, sizeof want, "i:%s", name);
@@ -89,7 +94,8 @@ static int reconcile(camsep_lv2 *self, camsep_lv2_set_info *info, int force)
         }
     }
     char err[600];
-    info->set = camsep_dictset_create(self->engine, list, n, ws->other, err, sizeof err);
+    info->mode = ws->mode;
+    info->set = camsep_dictset_create(self->engines[ws->mode], list, n, ws->other[ws->mode], err, sizeof err);
     if (!info->set) {
         log_error(self, "cannot prepare the dictionary set", err);
         return -1;
@@ -238,6 +244,31 @@ static void handle_request(camsep_lv2 *self, uint32_t type, uint32_t size, const
         respond_text(respond, handle, CAMSEP_RESP_SHM_NAME, -1, name);
         return;
     }
+    case CAMSEP_MSG_SET_MODE: {
+        if (p.flag < 0 || p.flag >= CAMSEP_LATENCY_MODE_COUNT)
+            return;
+        pthread_mutex_lock(&ws->lock);
+        int r = 1;
+        if (p.flag != ws->mode) {
+            const int before = ws->mode;
+            ws->mode = p.flag;
+            for (int j = 0; j < self->players; j++)
+                ws->loaded_key[j][0] = '\0'; /* every dictionary again, learned for the new window */
+            r = reconcile(self, &info, 1);
+            if (r != 0) { /* e.g. a file learned for the other latency: stay where we are */
+                ws->mode = before;
+                for (int j = 0; j < self->players; j++)
+                    ws->loaded_key[j][0] = '\0';
+                camsep_lv2_set_info again;
+                if (reconcile(self, &again, 1) == 0)
+                    camsep_dictset_free(again.set); /* the engine in use keeps its set */
+            }
+        }
+        pthread_mutex_unlock(&ws->lock);
+        if (r == 0)
+            respond_set(self, respond, handle, &info);
+        return;
+    }
     case CAMSEP_MSG_FREE_SET:
         camsep_dictset_free(p.ptr);
         return;
@@ -359,10 +390,12 @@ int camsep_lv2_worker_init(camsep_lv2 *self, camsep_lv2_set_info *info)
     for (int j = 0; j < self->players; j++)
         ws->instrument[j] = self->variant->instrument[j];
     snprintf(ws->shm_name, sizeof ws->shm_name, "%s", CAMSEP_LV2_DEFAULT_SHM_NAME);
-    char path[CAMSEP_LV2_PATH_MAX + 64];
-    instrument_path(self, "other", path, sizeof path);
-    if (!(ws->other = load(self, path)))
-        return -1;
+    for (int m = 0; m < CAMSEP_LATENCY_MODE_COUNT; m++) {
+        char path[CAMSEP_LV2_PATH_MAX + 64];
+        instrument_path(self, m, "other", path, sizeof path);
+        if (!(ws->other[m] = load(self, path)))
+            return -1;
+    }
     pthread_mutex_lock(&ws->lock);
     const int r = reconcile(self, info, 1);
     pthread_mutex_unlock(&ws->lock);
@@ -374,7 +407,8 @@ void camsep_lv2_worker_free(camsep_lv2 *self)
     camsep_lv2_worker_state *ws = &self->ws;
     for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++)
         camsep_dictionary_free(ws->dict[j]);
-    camsep_dictionary_free(ws->other);
+    for (int m = 0; m < CAMSEP_LATENCY_MODE_COUNT; m++)
+        camsep_dictionary_free(ws->other[m]);
     if (ws->lock_ready)
         pthread_mutex_destroy(&ws->lock);
     ws->lock_ready = 0;
