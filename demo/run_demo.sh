@@ -66,7 +66,8 @@ echo "== 2/4 separate with camsep-process"
 rm -rf "$OUT/stems"
 echo "\$ $PROCESS -i $OUT/mix.wav -d $DICTS/$A.dict -d $DICTS/$B.dict -o $OUT/stems --report $OUT/report.csv"
 "$PROCESS" -i "$OUT/mix.wav" -d "$DICTS/$A.dict" -d "$DICTS/$B.dict" \
-    -o "$OUT/stems" --report "$OUT/report.csv"
+    -o "$OUT/stems" --report "$OUT/report.csv" | tee "$OUT/process.log"
+LATENCY=$(sed -n 's/.*latency \([0-9][0-9]*\) samples.*/\1/p' "$OUT/process.log")
 
 echo "== 3/4 plot"
 if [ -n "$PLOT" ]; then
@@ -79,7 +80,7 @@ fi
 echo "== 4/4 score against the true parts (BSS Eval v3)"
 "$PY" "$HERE/sdr.py" --mix "$OUT/mix.wav" --ref "$OUT/part1.wav" "$OUT/part2.wav" \
     --est "$OUT/stems/stem1.wav" "$OUT/stems/stem2.wav" --names "$A,$B" \
-    --csv "$OUT/scores.csv"
+    --csv "$OUT/scores.csv" --latency "${LATENCY:-0}"
 
 echo
 echo "outputs:"

@@ -132,6 +132,8 @@ def main():
     ap.add_argument("--irm-power", type=float, default=1.0,
                     help="IRM exponent p: |S_j|^p / sum |S_i|^p (default 1)")
     ap.add_argument("--csv", help="also write the scores to this CSV file")
+    ap.add_argument("--latency", type=int, default=0,
+                    help="the separation's latency in samples, printed in ms beside the SDR")
     args = ap.parse_args()
 
     if len(args.ref) != len(args.est):
@@ -209,6 +211,9 @@ def main():
     sdr_e, sdr_m, sdr_i = (np.mean(scores[k][0]) for k in ("estimate", "mixture", "IRM"))
     print("mean SDR: estimate %.2f dB = mixture %+.2f dB; IRM is %.2f dB above the estimate"
           % (sdr_e, sdr_e - sdr_m, sdr_i - sdr_e))
+    if args.latency > 0:
+        print("latency: %d samples = %.1f ms at %g Hz (mean SDR %.2f dB)"
+              % (args.latency, 1000.0 * args.latency / rate, rate, sdr_e))
 
     print("")
     print("leakage into silent stems (estimate energy where the part is silent, "

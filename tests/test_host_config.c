@@ -13,8 +13,9 @@
 #include "host_dicts.h"
 
 static const char GOOD[] = "# a quartet\n"
-                           "fft = 2048   # latency 42.7 ms\n"
-                           "hop = 512\n"
+                           "fft = 2048   # the analysis window\n"
+                           "latency = 512  # 10.7 ms at 48 kHz\n"
+                           "hop = 256\n"
                            "iterations = 20\n"
                            "prior-strength = 1.5\n"
                            "mask-power = 1\n"
@@ -70,7 +71,7 @@ int main(void)
     host_config c;
     host_config_default(&c, HOST_JACK);
     CHECK_MSG(host_config_parse(&c, GOOD, "good.conf", err, sizeof err) == 0, "%s", err);
-    CHECK(c.fft == 2048 && c.hop == 512 && c.params.iterations == 20);
+    CHECK(c.fft == 2048 && c.latency == 512 && c.params.iterations == 20);
     CHECK(c.params.activity_strength == 1.5f && c.params.mask_power == 1.0f);
     CHECK(c.other == 1 && !strcmp(c.video, "/dev/video2") && c.camera_width == 640 && c.camera_height == 480);
     CHECK(c.camera_fps == 30.0 && c.camera_latency == -0.04 && c.loop == 1 && c.status_interval == 0.5);
@@ -93,7 +94,8 @@ int main(void)
     host_config d;
     host_config_default(&d, HOST_JACK);
     CHECK_MSG(host_config_parse(&d, text, "written", err, sizeof err) == 0, "%s\n%s", err, text);
-    CHECK(d.n_players == 2 && d.fft == 2048 && d.params.activity_strength == 1.5f && d.players[0].gain_db == -6.5f);
+    CHECK(d.n_players == 2 && d.fft == 2048 && d.latency == 512 && d.hop == 256 &&
+          d.params.activity_strength == 1.5f && d.players[0].gain_db == -6.5f);
     CHECK(d.players[1].mute && d.players[1].box.x == 300.5f && d.n_connect == 2 && d.camera_latency == -0.04);
     CHECK(d.motion_knee == 1.25);
     CHECK(!strcmp(d.players[0].instrument, "violin")); /* the implicit instrument is written out */
@@ -160,6 +162,9 @@ int main(void)
     host_config_default(&d, HOST_JACK);
     CHECK(host_config_parse(&d, "fft = 1000\nhop = 600\n[player a]\n", "v", err, sizeof err) == 0);
     CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "hop"));
+    host_config_default(&d, HOST_JACK);
+    CHECK(host_config_parse(&d, "fft = 1024\nlatency = 2048\n[player a]\n", "v", err, sizeof err) == 0);
+    CHECK_MSG(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "latency 2048"), "%s", err);
 
     /* The command line. */
     const char *q;
@@ -200,6 +205,7 @@ int main(void)
 
     /* Bundled dictionaries (CAMSEP_DICT_DIR is set by ctest). */
     camsep_config window;
+    host_config_default(&d, HOST_JACK);
     host_config_engine_window(&d, &window);
     const int fall = window.latency / 2;
     camsep_dictionary *found = host_dict_find("violin", window.fft_size, fall, err, sizeof err);

@@ -62,11 +62,11 @@ with open(f"{d}/activity.csv", "w") as f:
         tt = k * 0.1
         f.write(f"{tt:.2f},0.9,{0.0 if 1.5 <= tt < 2.25 else 0.8}\n")
 PY
-"$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 --fft 1024 "$tmp/a.wav" || fail "train a"
-"$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 --fft 1024 "$tmp/b.wav" || fail "train b"
-"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offline" --fft 1024 ||
+"$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
+"$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
+"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offline" ||
   fail "camsep-process"
-"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offother" --fft 1024 \
+"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offother" \
   --other "${CAMSEP_DICT_DIR:-}/other.dict" || fail "camsep-process --other"
 
 # The checks' WAV reader (16-bit PCM and float WAVs), one copy for both.

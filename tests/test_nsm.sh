@@ -41,7 +41,7 @@ sed -i 's/^gain = 0$/gain = -3/' "$conf"
 [ "$(grep -c '^gain = -3$' "$conf")" -eq 2 ] || fail "the file's settings did not survive open and save"
 
 # A broken session file is refused with an NSM error, and SIGTERM still ends the client cleanly.
-printf 'fft = 1024\nbogus = 1\n[player violin]\n' >"$conf"
+printf 'fft = 2048\nbogus = 1\n[player violin]\n' >"$conf"
 "$S" --expect-open-error "$tmp/session/camsep" camsep_nsm3 -- "$J" --status-interval 0 >"$tmp/nsm3.log" 2>&1 ||
   fail "a broken session file was not refused"
 grep -q "camsep.conf:2: unknown key 'bogus'" "$tmp/nsm3.log" || fail "the refusal does not name the line"

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nmf_bands.h"
 #include "test_support.h"
 
 #define RATE 16000.0
@@ -117,8 +118,38 @@ static void same_instrument_with_priors(void)
     free(a); free(b); free(mix);
 }
 
+/* Bands cover every bin once, in order; one bin wide below 1/width bins, then
+ * floor(width * first bin) wide; width 0 keeps every bin. */
+static void band_edges(void)
+{
+    static int start[1026];
+    CHECK(nmf_band_edges(1025, 0.0f, start) == 1025);
+    for (int b = 0; b <= 1025; b++)
+        CHECK(start[b] == b);
+    const int bands = nmf_band_edges(1025, 0.03f, start);
+    CHECK(start[0] == 0 && start[bands] == 1025);
+    for (int b = 0; b < bands; b++) {
+        const int w = start[b + 1] - start[b], want = (int)(0.03f * (float)start[b]);
+        CHECK(w >= 1);
+        CHECK_MSG(b == bands - 1 || w == (want > 1 ? want : 1), "band %d at bin %d is %d wide", b, start[b], w);
+    }
+    CHECK_MSG(bands > 100 && bands < 200, "%d bands for 1025 bins at width 0.03", bands);
+    float v[1032], vb[1032];
+    for (int f = 0; f < 1025; f++)
+        v[f] = (float)(f % 7);
+    nmf_bands_sum(start, bands, 1032, v, vb);
+    double a = 0, b = 0;
+    for (int f = 0; f < 1025; f++)
+        a += v[f];
+    for (int k = 0; k < 1032; k++)
+        b += vb[k];
+    CHECK(fabs(a - b) < 1e-3 && vb[bands] == 0.0f);
+    printf("bands: 1025 bins -> %d bands at width 0.03, sums preserved\n", bands);
+}
+
 int main(void)
 {
+    band_edges();
     double sym[2], pair[2], banded[2];
     different_instruments(SYMMETRIC, sym);
     different_instruments((window){2 * FFT, FFT / 2, HOP / 2, 0.0f}, pair);

@@ -108,11 +108,11 @@ expect_error "even" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --fft 51
 expect_error "unknown argument" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --bogus
 expect_error "within" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --mask-power nan
 printf 'time,p1,p2\n0.0,0.5\n' >"$tmp/cols.csv"
-expect_error "cols.csv:2: 2 columns" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --priors "$tmp/cols.csv"
+expect_error "cols.csv:2: 2 columns" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --fft 512 --priors "$tmp/cols.csv"
 printf '0.0,0.5,1.5\n' >"$tmp/range.csv"
-expect_error "range.csv:1: value 1.5" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --priors "$tmp/range.csv"
+expect_error "range.csv:1: value 1.5" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --fft 512 --priors "$tmp/range.csv"
 printf '0.5,0.5,0.5\n0.1,0.5,0.5\n' >"$tmp/order.csv"
-expect_error "order.csv:2: time" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --priors "$tmp/order.csv"
+expect_error "order.csv:2: time" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --fft 512 --priors "$tmp/order.csv"
 expect_error "no solo" "$T" -o "$tmp/x.dict"
 expect_error "non-silent frames" "$T" --quiet -o "$tmp/x.dict" --atoms 1000 "$tmp/a.wav"
 printf 'not audio' >"$tmp/bad.wav"

@@ -166,7 +166,7 @@ expect_error_early() { # ... and not even the output directory
   expect_error "$@"
   [ ! -e "$tmp/x" ] || fail "a failed run created the output directory: ${*:2}"
 }
-X=(-i "$tmp/mix.wav" -d "$tmp/inst.dict" -d "$tmp/inst.dict" -o "$tmp/x")
+X=(-i "$tmp/mix.wav" -d "$tmp/inst.dict" -d "$tmp/inst.dict" -o "$tmp/x" --fft 512)
 b1=$(sed -n 1p "$tmp/boxes.txt")
 expect_error_early "one --box per -d (1 boxes for 2" "$P" "${X[@]}" --video "$tmp/stage.y4m" --box "$b1"
 expect_error_early "one --box per -d (3 boxes for 2" "$P" "${X[@]}" --video "$tmp/stage.y4m" "${boxes[@]}" --box "$b1"
