@@ -151,9 +151,19 @@ static void open_window(win *x, const char *title, int n_players)
     x->w = find_window(x->d, title);
     if (!x->w)
         die("no window with that title");
+    /* The title is set before the window is mapped: XGetImage of a window
+     * that is not viewable yet fails (BadMatch). */
     XWindowAttributes wa;
-    if (!XGetWindowAttributes(x->d, x->w, &wa))
-        die("XGetWindowAttributes");
+    const double until = now_s() + 20.0;
+    do {
+        if (!XGetWindowAttributes(x->d, x->w, &wa))
+            die("XGetWindowAttributes");
+        if (wa.map_state == IsViewable)
+            break;
+        sleep_ms(50);
+    } while (now_s() < until);
+    if (wa.map_state != IsViewable)
+        die("the window was not mapped");
     Window child;
     XTranslateCoordinates(x->d, x->w, DefaultRootWindow(x->d), 0, 0, &x->ox, &x->oy, &child);
     ui_layout_compute(&x->l, wa.width, wa.height, FW, FH, n_players);

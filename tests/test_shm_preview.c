@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The camera preview segment (capture/shm_preview.h):
+ * The camera preview segment (capture/ipc/shm_preview.h):
  *   1. names; one process: downscale (area average, aspect kept), boxes
  *      normalised, SAME until something new, the rate limit;
  *   2. a writer process publishing flat out, every image uniform with a value

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Shared-memory prior ring (capture/shm_ring.h):
+ * Shared-memory prior ring (capture/ipc/shm_ring.h):
  *   1. one process: round trip, order, overrun, heartbeat/staleness, close,
  *      try_open, names, a second writer refused;
  *   2. processes: a writer publishing flat out, then at 500 Hz, and two reader

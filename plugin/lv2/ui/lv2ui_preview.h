@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The camera preview in the camsep.lv2 UI: reads camsep-capture's preview
- * segment (capture/shm_preview.h) for the plugin's prior ring name, keeps the
+ * segment (capture/ipc/shm_preview.h) for the plugin's prior ring name, keeps the
  * newest thumbnail as a cairo image, and looks for the segment again about
  * once a second while there is none or its writer is gone.
  *
