@@ -80,7 +80,7 @@ def parse_args(argv):
     ap.add_argument("--fft", type=int, default=2048, help="STFT size for training, separation and IRM (default 2048)")
     ap.add_argument("--latency", type=int, default=0,
                     help="engine latency L (the window pair falls over L/2; default: the FFT size, symmetric)")
-    ap.add_argument("--hop", type=int, default=0, help="STFT hop (default L/4)")
+    ap.add_argument("--hop", type=int, default=0, help="STFT hop (default L/2, as the engine")
     ap.add_argument("--quick", action="store_true",
                     help="small subset: one test excerpt (E05), same-instrument duos E05+E06 only")
     ap.add_argument("--out", default=os.path.join(REPO, "out", "quality-bach10"),
@@ -129,7 +129,7 @@ def parse_args(argv):
         ap.error("training and test excerpts overlap: %s" % sorted(set(args.train_ex) & set(args.test_ex)))
     args.jobs = max(1, min(2, args.jobs))
     args.latency = args.latency or args.fft
-    args.hop = args.hop or args.latency // 4
+    args.hop = args.hop or args.latency // 2
     return args
 
 

@@ -36,7 +36,7 @@ typedef struct camsep_config {
     int latency;             /* L: input-to-stem delay in samples, even, 2R..K; the analysis
                                 window falls over its last L/2 samples (default 1024; 0 = K,
                                 the symmetric window) */
-    int hop;                 /* R: 1..L/2 (default 256) */
+    int hop;                 /* R: 1..L/2 (default L/2 = 512) */
     float nmf_band_width;    /* the activations are solved on bands at least this share of
                                 their frequency wide (0..0.5; 0 = every bin, full cost;
                                 default CAMSEP_DEFAULT_NMF_BAND_WIDTH) */
@@ -113,8 +113,9 @@ void camsep_engine_free(camsep_engine *e);
 const camsep_config *camsep_engine_config(const camsep_engine *e);
 /* Sets the window from what a user gave, 0 meaning not given: the FFT size
  * defaults to CAMSEP_DEFAULT_FFT, the latency to the smaller of
- * CAMSEP_DEFAULT_LATENCY and the FFT size, the hop to a quarter of the
- * latency. camsep_config_validate() then says whether they fit together. */
+ * CAMSEP_DEFAULT_LATENCY and the FFT size, the hop to half the latency (the
+ * window's fall M: the synthesis windows overlap by half). camsep_config_validate()
+ * then says whether they fit together. */
 void camsep_config_set_window(camsep_config *cfg, int fft_size, int latency, int hop);
 /* The latency a configuration gives (its latency field, or K when 0). */
 int camsep_config_latency(const camsep_config *cfg);

@@ -155,7 +155,7 @@ void camsep_config_set_window(camsep_config *cfg, int fft_size, int latency, int
 {
     cfg->fft_size = fft_size ? fft_size : CAMSEP_DEFAULT_FFT;
     cfg->latency = latency ? latency : cfg->fft_size < CAMSEP_DEFAULT_LATENCY ? cfg->fft_size : CAMSEP_DEFAULT_LATENCY;
-    cfg->hop = hop ? hop : cfg->latency / 4 > 0 ? cfg->latency / 4 : 1;
+    cfg->hop = hop ? hop : cfg->latency / 2 > 0 ? cfg->latency / 2 : 1;
 }
 
 int camsep_config_latency(const camsep_config *cfg)

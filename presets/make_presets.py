@@ -14,7 +14,7 @@ For each instrument this script
      (the engine's window pair: a dictionary is learned from the spectra of
      the window it is used with):
        camsep-train -o presets/dictionaries/NAME.dict --atoms 32 \
-           --iterations 200 --fft 2048 --latency 1024 --seed 1 --name NAME SOLO.wav
+           --iterations 200 --fft 2048 --latency 1024 --hop 256 --seed 1 --name NAME SOLO.wav
        camsep-train -o presets/dictionaries/latency-512/NAME.dict ... --latency 512 ...
 
 The generic "other" dictionary is trained from instruments that are NOT in the
@@ -437,7 +437,7 @@ def write_readme(path, done):
         "",
         "Each dictionary is trained with",
         "`camsep-train -o presets/dictionaries/[latency-L/]NAME.dict --atoms %d --iterations %d "
-        "--fft %d --latency L --seed %d --name NAME NAME.wav`." % (ATOMS, ITERATIONS, FFT, SEED),
+        "--fft %d --latency L --hop L/4 --seed %d --name NAME NAME.wav`." % (ATOMS, ITERATIONS, FFT, SEED),
         "Needs fluidsynth and `/usr/share/sounds/sf2/FluidR3_GM.sf2` (Debian: `fluidsynth`,",
         "`fluid-soundfont-gm`), Python 3 with numpy.",
         "",
@@ -530,6 +530,7 @@ def main():
                 out = os.path.join(args.out, sub, inst.name + ".dict")
                 cmd = [trainer, "-o", out, "--atoms", str(ATOMS), "--iterations",
                        str(ITERATIONS), "--fft", str(FFT), "--latency", str(latency),
+                       "--hop", str(latency // 4),
                        "--seed", str(SEED), "--name", inst.name, "--quiet", wav]
                 print("  $ " + " ".join(cmd), flush=True)
                 t0 = time.monotonic()

@@ -38,7 +38,7 @@ static void usage(FILE *f)
             "                            window falls over its last L/2 (default the smaller of\n"
             "                            1024 and K; L = K is the symmetric window). The\n"
             "                            dictionaries must be trained for the same K and L\n"
-            "  --hop R                   hop (default L/4)\n"
+            "  --hop R                   hop (default L/2)\n"
             "  --band-width W            solve the activations on frequency bands at least W times\n"
             "                            their frequency wide, 0..0.5 (default %g; 0 = every bin)\n"
             "  --block B                 host block size fed to the engine (default 256)\n"

@@ -30,7 +30,7 @@ static void usage(FILE *f)
             "  --fft K               analysis window and FFT size (default 2048)\n"
             "  --latency L           the latency the dictionary is for: the window falls over its last\n"
             "                        L/2 samples (default the smaller of 1024 and K; L = K: symmetric)\n"
-            "  --hop R               hop (default L/4)\n"
+            "  --hop R               hop (default L/2)\n"
             "  --beta B              beta-divergence, 0 (IS) .. 1 (KL) .. 2 (Euclidean); default 1\n"
             "  --seed S              random seed of the initialisation (default 1)\n"
             "  --name NAME           instrument/player name stored in the file (default: first file's name)\n"

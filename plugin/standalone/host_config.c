@@ -390,7 +390,7 @@ static const opt OPTIONS[] = {
     {"fft", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K", "analysis window and FFT size (default 2048)", set_fft},
     {"latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "L",
      "stem delay in samples, even, up to K (default 1024; 512 is 10.7 ms at 48 kHz)", set_latency},
-    {"hop", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "R", "hop (default L/4)", set_hop},
+    {"hop", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "R", "hop (default L/2)", set_hop},
     {"iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "I", "NMF updates per frame (default 10)", set_iterations},
     {"warm-start", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "W", "previous frame's share in the start (0.1)", set_warm},
     {"mask-power", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "P", "soft-mask exponent (default 2)", set_mask_power},

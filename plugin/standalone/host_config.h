@@ -67,7 +67,7 @@ typedef struct host_config {
     int other_mute;
     /* engine */
     int fft, latency, hop;           /* analysis window, latency (0 = the smaller of 1024 and
-                                        fft), hop (0 = latency / 4) */
+                                        fft), hop (0 = latency / 2) */
     camsep_params params;            /* iterations, warm-start, mask-power, prior-strength, ... */
     int bypass;
     /* camera */
