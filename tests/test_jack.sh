@@ -64,9 +64,13 @@ with open(f"{d}/activity.csv", "w") as f:
 PY
 "$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
 "$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
-"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offline" ||
+# The live feed starts on a JACK period boundary at an arbitrary period since
+# camsep-jack started: its frames line up with camsep-process's (which start
+# at the file's first sample) only when the hop divides the period (256).
+HOP=(--hop 256)
+"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offline" "${HOP[@]}" ||
   fail "camsep-process"
-"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offother" \
+"$tools/camsep-process" --quiet -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/offother" "${HOP[@]}" \
   --other "${CAMSEP_DICT_DIR:-}/other.dict" || fail "camsep-process --other"
 
 # The checks' WAV reader (16-bit PCM and float WAVs), one copy for both.
@@ -103,7 +107,7 @@ retry_on_xruns() {
 
 # 1. Ports, latency, separation. The input follows system:capture_1 by default.
 run1() {
-  "$J" --name camsep --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0.5 \
+  "$J" "${HOP[@]}" --name camsep --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0.5 \
     >"$tmp/run1.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:b || fail "no port camsep:b"
@@ -164,7 +168,7 @@ done
 
 # 2. The same without "other": the live stems match camsep-process closely.
 run2() {
-  "$J" --no-connect --player a=$tmp/a.dict --player b=$tmp/b.dict --status-interval 0 >"$tmp/run2.log" 2>&1 &
+  "$J" "${HOP[@]}" --no-connect --player a=$tmp/a.dict --player b=$tmp/b.dict --status-interval 0 >"$tmp/run2.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:b || fail "no port camsep:b (run 2)"
   jack_lsp -s "$server" -c camsep:in | grep -q '^ ' && fail "--no-connect connected the input"
@@ -203,7 +207,7 @@ done
 # stem is the played mix delayed by the latency and divided by the stem count,
 # as tests/output_stage_expect.h asserts for the LV2 plugin and the session.
 run_bypass() {
-  "$J" --no-connect --bypass --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0 \
+  "$J" "${HOP[@]}" --no-connect --bypass --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0 \
     >"$tmp/runbp.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:other || fail "no port camsep:other (bypass run)"
