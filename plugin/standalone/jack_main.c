@@ -258,7 +258,7 @@ int main(int argc, char **argv)
             "usage: camsep-jack --player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n"
             "       camsep-jack --config FILE [options]\n"
             "Separates the mix on port 'in' into one output port per player (and 'other'), live.\n"
-            "Every output lags the input by the FFT size (reported to JACK as latency). With\n"
+            "Every output lags the input by --latency (reported to JACK as latency). With\n"
             "--video, the camera's motion in each player's box guides the separation.\n"
             "The input is connected to the first physical capture port (unless --no-connect);\n"
             "outputs are only connected by --connect. Runs under NSM when NSM_URL is set.\n\n",

@@ -237,7 +237,7 @@ int main(int argc, char **argv)
             "Separates one input channel of an audio device into one output channel per\n"
             "player (then 'other'), live, through PortAudio (for machines without JACK). When\n"
             "the output device has fewer channels than stems, the last stems are not played.\n"
-            "Every output lags the input by the FFT size plus the device's latency.\n\n",
+            "Every output lags the input by --latency plus the device's latency.\n\n",
         .epilogue = "  --list-devices               list the audio devices and exit\n"
                     "\nConfig file: 'key = value' lines with the long option names, then one\n"
                     "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
