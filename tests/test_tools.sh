@@ -105,6 +105,12 @@ expect_error "nope.wav" "$P" -i "$tmp/nope.wav" -d "$tmp/a.dict" -o "$tmp/x"
 head -c 300 "$tmp/a.dict" >"$tmp/short.dict"
 expect_error "short.dict" "$P" -i "$tmp/mix.wav" -d "$tmp/short.dict" -o "$tmp/x"
 expect_error "even" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --fft 511
+# A dictionary is used only with the window it was learned for (a.dict: 512, symmetric).
+expect_error "learn it for this latency (camsep-train --fft 2048 --latency 1024)" "$P" -i "$tmp/mix.wav" \
+  -d "$tmp/a.dict" -o "$tmp/x"
+expect_error "latency 1024 must be even and within 2..512" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" \
+  --fft 512 --latency 1024
+expect_error "half the latency" "$T" -o "$tmp/x.dict" --latency 256 --hop 200 "$tmp/a.wav"
 expect_error "unknown argument" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --bogus
 expect_error "within" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --mask-power nan
 printf 'time,p1,p2\n0.0,0.5\n' >"$tmp/cols.csv"
