@@ -182,6 +182,34 @@ static void test_crc_reference(void)
     CHECK(test_crc32((const unsigned char *)"123456789", 9) == 0xCBF43926u);
 }
 
+/* A file image of 2 atoms at N = 16 built byte by byte from the documented
+ * layout: version 2 (fall > 0, window kind 2) or version 1 (fall 0, Hann). */
+static unsigned char *documented_image(const camsep_dictionary *d, double rate, float beta, const char *name,
+                                       uint32_t fall, size_t *size)
+{
+    const int version = fall ? 2 : 1, header = fall ? HEADER : HEADER_V1;
+    *size = (size_t)header + 2 * 9 * 4 + 4;
+    unsigned char *p = calloc(1, *size);
+    CHECK(p != NULL);
+    memcpy(p, "CAMSDICT", 8);
+    store_u32(p + OFF_VERSION, (uint32_t)version);
+    store_u32(p + OFF_HEADER_SIZE, (uint32_t)header);
+    store_f64(p + OFF_SR, rate);
+    store_u32(p + OFF_FFT, 16);
+    store_u32(p + OFF_HOP, 4);
+    store_u32(p + OFF_BINS, 9);
+    store_u32(p + OFF_ATOMS, 2);
+    store_f32(p + OFF_BETA, beta);
+    store_u32(p + OFF_WINDOW, (uint32_t)version);
+    memcpy(p + OFF_NAME, name, strlen(name));
+    if (fall)
+        store_u32(p + OFF_FALL, fall);
+    for (int i = 0; i < 18; i++)
+        store_f32(p + header + 4 * i, d->atoms[i]);
+    fix_crc(p, *size);
+    return p;
+}
+
 /* The image is built here byte by byte from the documented layout. */
 static void test_golden_image(void)
 {
@@ -192,24 +220,8 @@ static void test_golden_image(void)
     size_t n = 0;
     unsigned char *got = image_of(d, &n);
 
-    size_t expected_size = HEADER + 2 * 9 * 4 + 4;
-    unsigned char *want = calloc(1, expected_size);
-    CHECK(want != NULL);
-    memcpy(want, "CAMSDICT", 8);
-    store_u32(want + OFF_VERSION, 2);
-    store_u32(want + OFF_HEADER_SIZE, HEADER);
-    store_f64(want + OFF_SR, 44100.0);
-    store_u32(want + OFF_FFT, 16);
-    store_u32(want + OFF_HOP, 4);
-    store_u32(want + OFF_BINS, 9);
-    store_u32(want + OFF_ATOMS, 2);
-    store_f32(want + OFF_BETA, 0.5f);
-    store_u32(want + OFF_WINDOW, 2);
-    memcpy(want + OFF_NAME, "cello", 5);
-    store_u32(want + OFF_FALL, 3);
-    for (int i = 0; i < 18; i++)
-        store_f32(want + HEADER + 4 * i, d->atoms[i]);
-    fix_crc(want, expected_size);
+    size_t expected_size;
+    unsigned char *want = documented_image(d, 44100.0, 0.5f, "cello", 3, &expected_size);
 
     CHECK(n == expected_size);
     CHECK(memcmp(got, want, n) == 0);
@@ -230,23 +242,8 @@ static void test_version1_image(void)
 {
     camsep_dictionary *d = make_random(2, 48000.0, 16, "viola");
     d->hop = 4;
-    size_t expected_size = HEADER_V1 + 2 * 9 * 4 + 4;
-    unsigned char *v1 = calloc(1, expected_size);
-    CHECK(v1 != NULL);
-    memcpy(v1, "CAMSDICT", 8);
-    store_u32(v1 + OFF_VERSION, 1);
-    store_u32(v1 + OFF_HEADER_SIZE, HEADER_V1);
-    store_f64(v1 + OFF_SR, 48000.0);
-    store_u32(v1 + OFF_FFT, 16);
-    store_u32(v1 + OFF_HOP, 4);
-    store_u32(v1 + OFF_BINS, 9);
-    store_u32(v1 + OFF_ATOMS, 2);
-    store_f32(v1 + OFF_BETA, 1.0f);
-    store_u32(v1 + OFF_WINDOW, 1);
-    memcpy(v1 + OFF_NAME, "viola", 5);
-    for (int i = 0; i < 18; i++)
-        store_f32(v1 + HEADER_V1 + 4 * i, d->atoms[i]);
-    fix_crc(v1, expected_size);
+    size_t expected_size;
+    unsigned char *v1 = documented_image(d, 48000.0, 1.0f, "viola", 0, &expected_size);
     char err[256] = "";
     camsep_dictionary *r = camsep_dictionary_parse(v1, expected_size, "v1", err, sizeof err);
     CHECK_ERR(r != NULL, err);
