@@ -280,7 +280,7 @@ static void test_set_boxes(void)
     CHECK(camsep_capture_runner_set_boxes(r, &boxes[1], 1) == 0);
     int asked_at = atomic_load(&c.count);
     camsep_capture_status st;
-    CHECK(wait_state(r, CAMSEP_CAPTURE_ENDED, 10000, &st));
+    CHECK(wait_state(r, CAMSEP_CAPTURE_ENDED, 30000, &st));
     camsep_capture_runner_stop(r);
 
     /* two boxes, then one from (at most a frame or two after) the request on */
