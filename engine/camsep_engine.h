@@ -61,6 +61,9 @@ typedef struct camsep_params {
     float regression_memory_s;   /* forgetting time constant of A's statistics, seconds */
     float smoothness;            /* temporal smoothness weight on h_n - h_{n-1} */
     float prior_timeout_s;       /* priors older than this are ignored (camera lost) */
+    float trust_memory_s;        /* activity priors are weighted by how well they have followed
+                                    each source's sound over about this many seconds
+                                    (prior_trust.h; default 4); 0 = believe them fully */
     float gain_smoothing_s;      /* time constant of gain changes, seconds */
     float gain[CAMSEP_MAX_SOURCES]; /* linear output gain per stem (0 mutes) */
 } camsep_params;
@@ -82,6 +85,8 @@ typedef struct camsep_frame_report {
     float activation[CAMSEP_MAX_SOURCES]; /* sum of the source's activations */
     float mask_energy[CAMSEP_MAX_SOURCES];/* share of the frame's energy given to the stem */
     float prior[CAMSEP_MAX_SOURCES];      /* activity prior used (1 = neutral) */
+    float trust[CAMSEP_MAX_SOURCES];      /* weight the prior was given, 0..1 (1 with trust off) */
+    float agreement[CAMSEP_MAX_SOURCES];  /* the prior's correlation with the sound; NaN = unknown */
     float objective;         /* beta-divergence of the fit after the last iteration */
 } camsep_frame_report;
 

@@ -16,6 +16,8 @@ struct camsep_dictset {
     int bins;                  /* F */
     int bins_padded;           /* F rounded up to CAMSEP_SIMD */
     int atom_start[CAMSEP_MAX_SOURCES + 1]; /* source j owns atoms [atom_start[j], atom_start[j+1]) */
+    int same_as[CAMSEP_MAX_SOURCES]; /* the first source with the very same atoms as j (j if none):
+                                        the audio cannot tell them apart */
     char names[CAMSEP_MAX_SOURCES][CAMSEP_DICT_NAME_LEN];
     float *w_by_atom;          /* atoms_padded x bins_padded: W h at full resolution (masks) */
     int bands;                 /* B: the solver's frequency axis (nmf_bands.h), B <= F */

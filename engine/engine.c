@@ -16,6 +16,7 @@
 #include "nmf.h"
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
+#include "prior_trust.h"
 #include "priors.h"
 #include "spsc_ring.h"
 #include "stft.h"
@@ -54,6 +55,10 @@ struct camsep_engine {
     float *h, *h_prev, *l1, *reg_num;
     nmf_work work;
     bool h_valid;
+    /* the same solve without priors, for the priors' trust */
+    float *h_audio, *h_audio_prev;
+    bool h_audio_valid;
+    prior_trust trust;
     float objective;
 
     /* cross-modal regression (allocated only with motion channels) */
@@ -112,6 +117,7 @@ void camsep_params_default(camsep_params *p)
     p->regression_memory_s = 10.0f;
     p->smoothness = 0.0f;
     p->prior_timeout_s = 0.5f;
+    p->trust_memory_s = 4.0f;
     p->gain_smoothing_s = 0.01f;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         p->gain[j] = 1.0f;
@@ -176,6 +182,8 @@ int camsep_params_validate(const camsep_params *p, char *err, size_t errlen)
     if (!in_range(p->activity_strength, 0.0f, 1000.0f) || !in_range(p->regression_strength, 0.0f, 1000.0f) ||
         !in_range(p->regression_sparsity, 0.0f, 1000.0f) || !in_range(p->smoothness, 0.0f, 1000.0f))
         return set_error(err, errlen, "prior strengths must be within 0..1000"), -1;
+    if (!in_range(p->trust_memory_s, 0.0f, 600.0f))
+        return set_error(err, errlen, "the trust memory must be within 0..600 s"), -1;
     if (!in_range(p->regression_memory_s, 0.01f, 3600.0f) || !in_range(p->prior_timeout_s, 0.001f, 3600.0f) ||
         !in_range(p->gain_smoothing_s, 0.0f, 10.0f))
         return set_error(err, errlen, "time constants are out of range"), -1;
@@ -221,6 +229,8 @@ static int alloc_buffers(camsep_engine *e)
     e->h = alloc_floats(b, KP);
     e->h_prev = alloc_floats(b, KP);
     e->l1 = alloc_floats(b, KP);
+    e->h_audio = alloc_floats(b, KP);
+    e->h_audio_prev = alloc_floats(b, KP);
     e->reg_num = alloc_floats(b, KP);
     e->work.y = alloc_floats(b, FP);
     e->work.ratio = alloc_floats(b, FP);
@@ -229,7 +239,8 @@ static int alloc_buffers(camsep_engine *e)
     e->work.den = alloc_floats(b, KP);
     if (!e->in_hist || !e->out_hop || !e->ola || !e->spec || !e->stem_spec || !e->mag || !e->mag_bands ||
         !e->src_model ||
-        !e->mask_sum || !e->h || !e->h_prev || !e->l1 || !e->reg_num || !e->work.y || !e->work.ratio ||
+        !e->mask_sum || !e->h || !e->h_prev || !e->l1 || !e->h_audio || !e->h_audio_prev || !e->reg_num ||
+        !e->work.y || !e->work.ratio ||
         !e->work.ypow || !e->work.num || !e->work.den)
         return -1;
     if (c->motion_channels > 0) {
@@ -284,6 +295,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
                 spsc_ring_capacity(&e->param_ring) * sizeof(camsep_params) +
                 spsc_ring_capacity(&e->report_ring) * sizeof(camsep_frame_report);
     prior_tracker_reset(&e->tracker);
+    prior_trust_init(&e->trust, cfg->sample_rate / cfg->hop, e->params.trust_memory_s);
     return e;
 }
 
@@ -299,7 +311,7 @@ void camsep_engine_free(camsep_engine *e)
     spsc_ring_destroy(&e->param_ring);
     spsc_ring_destroy(&e->report_ring);
     float *bufs[] = {e->in_hist, e->out_hop, e->ola, (float *)e->spec, (float *)e->stem_spec, e->mag, e->mag_bands,
-                     e->src_model, e->mask_sum, e->h, e->h_prev, e->l1, e->reg_num, e->work.y,
+                     e->src_model, e->mask_sum, e->h, e->h_prev, e->l1, e->h_audio, e->h_audio_prev, e->reg_num, e->work.y,
                      e->work.ratio, e->work.ypow, e->work.num, e->work.den, e->reg_a, e->reg_hm,
                      e->reg_hh, e->reg_gram, e->reg_u};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
@@ -423,6 +435,17 @@ camsep_dictset *camsep_dictset_create(const camsep_engine *e, const camsep_dicti
             return NULL;
         }
     }
+    for (int j = 0; j < n_sources; j++)
+        s->same_as[j] = j;
+    for (int j = 1; j < n_sources; j++)
+        for (int i = 0; i < j && s->same_as[j] == j; i++) {
+            const int k = s->atom_start[j + 1] - s->atom_start[j];
+            if (s->same_as[i] == i && k == s->atom_start[i + 1] - s->atom_start[i] &&
+                !memcmp(s->w_by_atom + (size_t)s->atom_start[i] * s->bins_padded,
+                        s->w_by_atom + (size_t)s->atom_start[j] * s->bins_padded,
+                        sizeof(float) * (size_t)k * s->bins_padded))
+                s->same_as[j] = i;
+        }
     return s;
 }
 
@@ -464,6 +487,11 @@ static void reset_model_state(camsep_engine *e)
     memset(e->h_prev, 0, sizeof(float) * (size_t)e->atoms_padded);
     e->scale_run = 0.0;
     e->reg_fresh = true;
+    e->h_audio_valid = false;
+    memset(e->h_audio_prev, 0, sizeof(float) * (size_t)e->atoms_padded);
+    prior_trust_init(&e->trust, e->cfg.sample_rate / e->hop, e->params.trust_memory_s);
+    if (e->active)
+        prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
 }
 
 static void install_pending(camsep_engine *e)
@@ -483,8 +511,14 @@ static void install_pending(camsep_engine *e)
 static void take_params(camsep_engine *e)
 {
     bool changed = false;
+    const float trust_memory = e->params.trust_memory_s;
     while (spsc_ring_pop(&e->param_ring, &e->params))
         changed = true;
+    if (changed && e->params.trust_memory_s != trust_memory) {
+        prior_trust_init(&e->trust, e->cfg.sample_rate / e->hop, e->params.trust_memory_s);
+        if (e->active)
+            prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
+    }
     if (changed) {
         update_gain_coef(e);
         /* Settings that arrive before the first sample are the starting
@@ -508,22 +542,50 @@ static int source_of_atom(const camsep_dictset *s, int k)
 /* Starting point: a blend of flat activations at this frame's level and the
  * last frame's activations rescaled to it, kept above a floor so that an atom
  * silent for a while can come back. */
-static void warm_start(camsep_engine *e, const camsep_dictset *s, float level)
+/* h from the previous frame's prev (when valid) and a flat start. */
+static void warm_start(const camsep_engine *e, const camsep_dictset *s, float level, const float *prev, bool valid,
+                       float *h)
 {
     const int K = s->n_atoms;
     const float flat = level / (float)K, floor = 1e-6f * flat;
-    float rho = e->h_valid ? e->params.warm_start : 0.0f;
+    float rho = valid ? e->params.warm_start : 0.0f;
     double model = 0.0;
     for (int k = 0; k < K; k++)
-        model += e->h_prev[k]; /* unit-L1 atoms: sum(W h) = sum(h) */
+        model += prev[k]; /* unit-L1 atoms: sum(W h) = sum(h) */
     if (!(model > 0.0))
         rho = 0.0f;
     const float ratio = rho > 0.0f ? (float)(level / model) : 0.0f;
     for (int k = 0; k < K; k++) {
-        float v = (1.0f - rho) * flat + rho * e->h_prev[k] * ratio;
-        e->h[k] = v > floor ? v : floor;
+        float v = (1.0f - rho) * flat + rho * prev[k] * ratio;
+        h[k] = v > floor ? v : floor;
     }
-    e->h_valid = true;
+}
+
+static bool trust_on(const camsep_engine *e)
+{
+    return e->params.activity_strength > 0.0f && e->params.trust_memory_s > 0.0f;
+}
+
+/* The activations without any prior, and with them how well each source's
+ * activity prior has followed its sound (prior_trust.h). */
+static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level)
+{
+    nmf_frame_terms none;
+    memset(&none, 0, sizeof none);
+    warm_start(e, s, level, e->h_audio_prev, e->h_audio_valid, e->h_audio);
+    nmf_solve_frame(s, e->mag_bands, e->h_audio, e->params.iterations, e->params.beta, &none, &e->work);
+    memcpy(e->h_audio_prev, e->h_audio, sizeof(float) * (size_t)s->n_atoms);
+    e->h_audio_valid = true;
+    float audio[CAMSEP_MAX_SOURCES];
+    for (int j = 0; j < s->n_sources; j++) {
+        float sum = 0.0f;
+        for (int k = s->atom_start[j]; k < s->atom_start[j + 1]; k++)
+            sum += e->h_audio[k];
+        audio[j] = sum;
+    }
+    /* silence: 60 dB under the running frame level */
+    prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio,
+                       1e-3f * (float)e->scale_run + 1e-30f);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their
@@ -608,8 +670,11 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         float g = p->activity_strength;
         if (p->beta != 1.0f)
             g *= powf(level / (float)s->bins, p->beta - 1.0f);
-        for (int k = 0; k < s->n_atoms; k++)
-            e->l1[k] = g * (1.0f - pv->activity[source_of_atom(s, k)]);
+        const bool weigh = trust_on(e);
+        for (int k = 0; k < s->n_atoms; k++) {
+            const int j = source_of_atom(s, k);
+            e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - pv->activity[j]);
+        }
         t->l1 = e->l1;
     }
     if (p->smoothness > 0.0f) {
@@ -697,7 +762,14 @@ static void analyse_frame(camsep_engine *e)
         camsep_stft_inverse_add(&e->stft, e->spec, e->ola);
     } else if (level > SILENCE) {
         e->scale_run = e->scale_run > 0.0 ? e->scale_run + (level - e->scale_run) * 0.01 : level;
-        warm_start(e, s, (float)level);
+        if (trust_on(e) && e->prior_now.any_present)
+            learn_trust(e, s, (float)level);
+        for (int j = 0; j < s->n_sources; j++) {
+            rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;
+            rep.agreement[j] = e->trust.agreement[j];
+        }
+        warm_start(e, s, (float)level, e->h_prev, e->h_valid, e->h);
+        e->h_valid = true;
         nmf_frame_terms terms;
         build_terms(e, s, (float)level, &terms);
         nmf_bands_sum(s->band_start, s->bands, s->bands_padded, e->mag, e->mag_bands);

@@ -20,7 +20,9 @@ static void set_neutral(prior_values *out)
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         out->activity[j] = 1.0f;
     memset(out->motion, 0, sizeof out->motion);
+    memset(out->present, 0, sizeof out->present);
     out->motion_valid = false;
+    out->any_present = false;
 }
 
 static float mix(float a, float b, float w)
@@ -62,6 +64,8 @@ void prior_tracker_at(prior_tracker *t, spsc_ring *ring, int64_t time, int64_t t
         if (isnan(a) || isnan(b))
             continue; /* unknown for this source: stays neutral */
         out->activity[j] = clamp01(mix(clamp01(a), clamp01(b), w));
+        out->present[j] = true;
+        out->any_present = true;
         for (int c = 0; c < channels; c++) {
             float ma = t->prev.motion[j][c], mb = next.motion[j][c];
             float m = isfinite(ma) && isfinite(mb) ? mix(ma, mb, w) : 0.0f;

@@ -28,6 +28,8 @@ typedef struct prior_values {
     float activity[CAMSEP_MAX_SOURCES];                        /* 1 = neutral */
     float motion[CAMSEP_MAX_SOURCES][CAMSEP_MAX_MOTION_CHANNELS];
     bool motion_valid;                                         /* false: no regression term */
+    bool present[CAMSEP_MAX_SOURCES];                          /* a prior (not neutral) for j */
+    bool any_present;
 } prior_values;
 
 void prior_tracker_reset(prior_tracker *t);

@@ -55,6 +55,9 @@ static void usage(FILE *f)
             "  --beta B                  beta-divergence (default 1 = KL)\n"
             "  --mask-power P            soft-mask exponent (default 2)\n"
             "  --activity-strength G     activity prior weight (default %g)\n"
+            "  --trust-memory S          weigh each player's prior by how well it followed their\n"
+            "                            sound over about S seconds, 0..600 (default %g; 0 = trust\n"
+            "                            priors fully)\n"
             "  --regression-strength L   cross-modal regression weight (default %g)\n"
             "  --regression-sparsity M   L1 weight on the regression matrix (default %g)\n"
             "  --smoothness S            temporal smoothness weight (default %g)\n"
@@ -63,7 +66,7 @@ static void usage(FILE *f)
             "  --quiet                   print nothing on success\n"
             "  -h, --help                this text\n",
             (double)cfg.nmf_band_width, (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
-            d.iterations, d.warm_start, d.activity_strength, d.regression_strength, d.regression_sparsity,
+            d.iterations, d.warm_start, d.activity_strength, d.trust_memory_s, d.regression_strength, d.regression_sparsity,
             d.smoothness);
 }
 
@@ -152,6 +155,8 @@ static void parse(int argc, char **argv, process_options *o)
             p->mask_power = (float)cli_float(PROG, a, VALUE, 0.5, 4.0);
         } else if (!strcmp(a, "--activity-strength")) {
             p->activity_strength = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
+        } else if (!strcmp(a, "--trust-memory")) {
+            p->trust_memory_s = (float)cli_float(PROG, a, VALUE, 0.0, 600.0);
         } else if (!strcmp(a, "--regression-strength")) {
             p->regression_strength = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
         } else if (!strcmp(a, "--regression-sparsity")) {
@@ -294,8 +299,8 @@ static void feed_video(camsep_engine *e, video_feed *vf, int64_t until)
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
-    const char *groups[] = {"act", "mask", "prior"};
-    for (int g = 0; g < 3; g++)
+    const char *groups[] = {"act", "mask", "prior", "trust", "agreement"};
+    for (int g = 0; g < 5; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
     fputc('\n', f);
@@ -314,6 +319,10 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
             fprintf(f, ",%.6g", r.mask_energy[j]);
         for (int j = 0; j < r.n_sources; j++)
             fprintf(f, ",%.6g", r.prior[j]);
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%.6g", r.trust[j]);
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%.6g", r.agreement[j]);
         fputc('\n', f);
     }
 }
