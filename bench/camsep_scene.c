@@ -25,8 +25,10 @@ static void usage(void)
            "  --sway PX         body sway amplitude (default 2)\n"
            "  --gesture PX      arm gestures during rests (default 6)\n"
            "  --shake PX        camera shake amplitude (default 0)\n"
+           "  --jitter PX       camera jitter: a new random offset in [-PX, PX] every frame (default 0)\n"
            "  --flicker R       light gain jitter per frame, relative (default 0)\n"
            "  --fade D          slow light fades down to 1-D (default 0)\n"
+           "  --spot R          the first player's own light flickers by +-R and fades to 1-3R (0..0.3, default 0)\n"
            "  --noise SD        sensor noise, grey levels (default 1)\n"
            "  --occlude         something crosses the stage in the middle\n"
            "  --seed N          (default 1)\n");
@@ -56,7 +58,7 @@ int main(int argc, char **argv)
     const char *activity = NULL, *output = NULL;
     int players = 0, width = 640, height = 480, occlude = 0;
     double fps = 30.0, duration = 0.0;
-    float sway = 2.0f, gesture = 6.0f, shake = 0.0f, flicker = 0.0f, fade = 0.0f, noise = 1.0f;
+    float sway = 2.0f, gesture = 6.0f, shake = 0.0f, jitter = 0.0f, spot = 0.0f, flicker = 0.0f, fade = 0.0f, noise = 1.0f;
     long seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -85,6 +87,10 @@ int main(int argc, char **argv)
             gesture = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
         } else if (!strcmp(a, "--shake")) {
             shake = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
+        } else if (!strcmp(a, "--jitter")) {
+            jitter = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
+        } else if (!strcmp(a, "--spot")) {
+            spot = (float)cli_float(PROG, a, VALUE, 0.0, 0.3);
         } else if (!strcmp(a, "--flicker")) {
             flicker = (float)cli_float(PROG, a, VALUE, 0.0, 0.9);
         } else if (!strcmp(a, "--fade")) {
@@ -127,6 +133,8 @@ int main(int argc, char **argv)
     cfg.gesture_px = gesture;
     cfg.gesture_s = 2.0f;
     cfg.shake_px = shake;
+    cfg.jitter_px = jitter;
+    cfg.spot = spot;
     cfg.flicker = flicker;
     cfg.fade_depth = fade;
     cfg.fade_period_s = 6.0f;

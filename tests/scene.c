@@ -221,7 +221,8 @@ static void arm_size(const scene_player *p, float *aw, float *ah)
 scene *scene_create(const scene_config *cfg)
 {
     if (!cfg || cfg->width < 16 || cfg->height < 16 || cfg->n_players < 0 || cfg->n_players > SCENE_MAX_PLAYERS ||
-        !(cfg->fps > 0) || cfg->frames < 0)
+        !(cfg->fps > 0) || cfg->frames < 0 || !(cfg->jitter_px >= 0 && cfg->jitter_px <= 100) ||
+        !(cfg->spot >= 0 && cfg->spot <= 0.3f))
         return NULL;
     scene *s = calloc(1, sizeof *s);
     if (!s)
@@ -229,7 +230,7 @@ scene *scene_create(const scene_config *cfg)
     s->cfg = *cfg;
     const int W = cfg->width, H = cfg->height, F = cfg->frames > 0 ? cfg->frames : 1;
     const float detail = fmaxf(2.0f, (float)W / 160.0f);
-    s->margin = (int)ceilf(2.0f * cfg->shake_px) + 4;
+    s->margin = (int)ceilf(2.0f * cfg->shake_px + cfg->jitter_px) + 4;
     s->background = scene_texture_create(W + 2 * s->margin, H + 2 * s->margin, cfg->seed * 31u + 1u, detail);
     s->occluder = scene_texture_create((int)cfg->occluder_w + 4, (int)cfg->occluder_h + 4, cfg->seed * 31u + 2u,
                                        detail);
@@ -334,14 +335,18 @@ const scene_config *scene_get_config(const scene *s)
 void scene_shake(const scene *s, int frame, float *dx, float *dy)
 {
     const scene_config *c = &s->cfg;
-    if (c->shake_px <= 0) {
-        *dx = *dy = 0;
-        return;
+    *dx = *dy = 0;
+    if (c->shake_px > 0) {
+        double t = frame / c->fps;
+        double jx = 2.0 * unif(c->seed, 400u, (uint32_t)frame) - 1.0,
+               jy = 2.0 * unif(c->seed, 401u, (uint32_t)frame) - 1.0;
+        *dx = (float)(c->shake_px * (0.6 * sin(2.0 * PI * 2.3 * t) + 0.4 * jx));
+        *dy = (float)(c->shake_px * (0.6 * sin(2.0 * PI * 1.7 * t + 1.0) + 0.4 * jy));
     }
-    double t = frame / c->fps;
-    double jx = 2.0 * unif(c->seed, 400u, (uint32_t)frame) - 1.0, jy = 2.0 * unif(c->seed, 401u, (uint32_t)frame) - 1.0;
-    *dx = (float)(c->shake_px * (0.6 * sin(2.0 * PI * 2.3 * t) + 0.4 * jx));
-    *dy = (float)(c->shake_px * (0.6 * sin(2.0 * PI * 1.7 * t + 1.0) + 0.4 * jy));
+    if (c->jitter_px > 0) {
+        *dx += (float)(c->jitter_px * (2.0 * unif(c->seed, 402u, (uint32_t)frame) - 1.0));
+        *dy += (float)(c->jitter_px * (2.0 * unif(c->seed, 403u, (uint32_t)frame) - 1.0));
+    }
 }
 
 float scene_arm_speed(const scene *s, int player, int frame)
@@ -450,11 +455,29 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
     for (int x = 0; x < W; x++)
         colgain[x] = (float)gain *
                      (c->wash > 0 ? 1.0f + c->wash * (float)sin(2.0 * PI * ((double)x / (0.8 * W) + 0.15 * t)) : 1.0f);
+    /* a spotlight on the first player: a soft-edged disc over its box */
+    float spot_gain = 1.0f, spot_cx = 0, spot_cy = 0, spot_r = 1;
+    if (c->spot > 0 && c->n_players > 0) {
+        const scene_player *p = &c->player[0];
+        spot_gain = (float)((1.0 + c->spot * (2.0 * unif(c->seed, 502u, (uint32_t)frame) - 1.0)) *
+                            (1.0 - 3.0 * c->spot * (0.5 - 0.5 * cos(2.0 * PI * t / 4.0))));
+        spot_cx = p->x + 0.5f * p->w + sx;
+        spot_cy = p->y + 0.5f * p->h + sy;
+        spot_r = 0.6f * fmaxf(p->w, p->h);
+    }
     for (int y = 0; y < H; y++) {
         const float *row = s->canvas + (size_t)y * W;
         uint8_t *out = luma + (size_t)y * stride;
         for (int x = 0; x < W; x++) {
             float v = colgain[x] * row[x] + off;
+            if (spot_gain != 1.0f) {
+                float dx = ((float)x - spot_cx) / spot_r, dy = ((float)y - spot_cy) / spot_r;
+                float d2 = dx * dx + dy * dy;
+                if (d2 < 1.0f) {
+                    float e = 1.0f - d2;
+                    v *= 1.0f + (spot_gain - 1.0f) * e * e;
+                }
+            }
             if (c->noise > 0) {
                 uint32_t hsh = mix32(nseed ^ ((uint32_t)y * 0x9e3779b9u + (uint32_t)x));
                 /* sum of four uniform bytes: close to Gaussian, unit variance after scaling */

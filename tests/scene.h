@@ -38,11 +38,15 @@ typedef struct scene_config {
     float sway_px, sway_hz;      /* body sway (players' own phase), amplitude in pixels */
     float gesture_px, gesture_s; /* during rests the arm is raised by gesture_px now and then */
     float shake_px;        /* camera shake: whole-frame translation amplitude, pixels */
+    float jitter_px;       /* camera jitter: a new random translation in [-j, j] every frame
+                              (a stand vibrating with the PA, a hand-held phone), pixels */
     float flicker;         /* relative light gain jitter per frame (0.1 = +-10 %) */
     float fade_depth;      /* 0..1: slow fades of the light down to 1 - depth ... */
     float fade_period_s;   /* ... and back, over this period */
     float wash;            /* relative amplitude of a slowly moving light gradient */
     float offset;          /* brightness offset jitter per frame, grey levels */
+    float spot;            /* one light on the first player flickers by +-spot per frame and
+                              fades to 1 - 3 spot and back every 4 s (0 = off) */
     float noise;           /* sensor noise standard deviation, grey levels */
     int occluder_start;    /* an object crosses the frame in front of everyone: */
     int occluder_frames;   /*   first frame and duration (0 frames = no occluder) */
@@ -63,7 +67,8 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride);
 /* Ground truth: the distance the player's arm travelled from frame-1 to frame
  * (pixels), the sound-producing speed; 0 at frame 0. */
 float scene_arm_speed(const scene *s, int player, int frame);
-/* The camera shake of a frame: the whole picture is translated by (dx, dy). */
+/* The camera's own motion in a frame (shake and jitter): the whole picture is
+ * translated by (dx, dy). */
 void scene_shake(const scene *s, int frame, float *dx, float *dy);
 
 /* A scripted activity curve: phrases of 2-5 s at a slowly varying level in
