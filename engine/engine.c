@@ -764,10 +764,6 @@ static void analyse_frame(camsep_engine *e)
         e->scale_run = e->scale_run > 0.0 ? e->scale_run + (level - e->scale_run) * 0.01 : level;
         if (trust_on(e) && e->prior_now.any_present)
             learn_trust(e, s, (float)level);
-        for (int j = 0; j < s->n_sources; j++) {
-            rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;
-            rep.agreement[j] = e->trust.agreement[j];
-        }
         warm_start(e, s, (float)level, e->h_prev, e->h_valid, e->h);
         e->h_valid = true;
         nmf_frame_terms terms;
@@ -784,6 +780,10 @@ static void analyse_frame(camsep_engine *e)
         for (int j = 0; j < s->n_sources; j++)
             for (int k = s->atom_start[j]; k < s->atom_start[j + 1]; k++)
                 rep.activation[j] += e->h[k];
+    }
+    for (int j = 0; s && j < s->n_sources; j++) { /* silent frames too: the weight the prior has now */
+        rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;
+        rep.agreement[j] = e->trust.agreement[j];
     }
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {
