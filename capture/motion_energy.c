@@ -17,6 +17,7 @@
 #define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
+#define BODY_SAMPLES 4096        /* moving flow vectors sampled per box for its body motion */
 
 /* One channel's normaliser. */
 typedef struct tracker {
@@ -30,6 +31,7 @@ typedef struct tracker {
 typedef struct box_state {
     camsep_box box;
     int x0, x1, y0, y1;    /* working-resolution rectangle of the latest update */
+    float bu, bv;          /* the body's own motion (sway) removed in the latest update */
     tracker tr[CAMSEP_MOTION_CHANNELS];
     float energy[CAMSEP_MOTION_CHANNELS];
     int seen[CAMSEP_MOTION_CHANNELS];  /* enough reliable flow in the latest frame */
@@ -55,6 +57,7 @@ struct camsep_motion {
     float noise_now;       /* this frame's gated energy of the still part of the picture */
     float noise_level;     /* ... smoothed over NOISE_S; +inf until measured */
     float *su, *sv, *tu;   /* GLOBAL_SAMPLES each */
+    float *bu_s, *bv_s;    /* BODY_SAMPLES each */
     float *row;            /* magnitudes and weights of one row (2 x width floats) */
 };
 
@@ -74,6 +77,7 @@ void camsep_motion_config_default(camsep_motion_config *cfg)
     cfg->global_motion = CAMSEP_GLOBAL_MEDIAN;
     cfg->noise_gate = 2.0f;
     cfg->occlusion_share = 0.35f;
+    cfg->body_share = 0.15f;
 }
 
 static int valid_config(const camsep_motion_config *c)
@@ -85,6 +89,7 @@ static int valid_config(const camsep_motion_config *c)
            c->min_range <= 1000.0f && c->min_ratio >= 1.0f && c->min_ratio <= 1000.0f && c->knee > 0.0f &&
            c->knee <= 10.0f &&
            c->noise_gate >= 0.0f && c->noise_gate <= 100.0f && c->occlusion_share > 0.0f &&
+           c->body_share >= 0.0f && c->body_share <= 1.0f &&
            c->occlusion_share <= 1.0f &&
            (c->global_motion == CAMSEP_GLOBAL_NONE || c->global_motion == CAMSEP_GLOBAL_MEDIAN);
 }
@@ -113,11 +118,13 @@ camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_c
     m->height = height;
     m->min_range = c.min_range > 0.0f ? c.min_range : 0.3f * (float)height / 480.0f;
     m->fast = OCCLUDER_SPEED * (float)height;
+    m->bu_s = malloc(BODY_SAMPLES * sizeof(float));
+    m->bv_s = malloc(BODY_SAMPLES * sizeof(float));
     m->su = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->sv = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->tu = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->row = malloc((size_t)(2 * width + 8) * sizeof(float));
-    if (!m->su || !m->sv || !m->tu || !m->row) {
+    if (!m->su || !m->sv || !m->tu || !m->row || !m->bu_s || !m->bv_s) {
         camsep_motion_free(m);
         return NULL;
     }
@@ -130,6 +137,8 @@ void camsep_motion_free(camsep_motion *m)
     if (!m)
         return;
     free(m->su);
+    free(m->bu_s);
+    free(m->bv_s);
     free(m->sv);
     free(m->tu);
     free(m->row);
@@ -445,6 +454,59 @@ static void span(float a, float len, int scale, int n, int *i0, int *i1)
     *i1 = hi;
 }
 
+/* The player's body motion (sway, shifting weight): the median of the flow
+ * that moves in the box (residual beyond the gate after the global motion),
+ * taken as the body's when at least body_share of the box's reliable pixels
+ * move with it (within half its speed, or the gate). A bow arm or a hand
+ * covers less than that, so their motion is never taken for the body's. */
+static void body_motion(camsep_motion *m, box_state *b, const float *u, const float *v, const float *wt, int s)
+{
+    b->bu = b->bv = 0.0f;
+    const float share = m->cfg.body_share;
+    if (!(share > 0.0f))
+        return;
+    const float gu = m->gu, gv = m->gv, gate = fmaxf(m->gate, 0.05f * m->min_range);
+    const int area = (b->x1 - b->x0) * (b->y1 - b->y0);
+    int step = 1;
+    while (area / (step * step) > BODY_SAMPLES)
+        step++;
+    int n = 0;
+    double reliable = 0.0;
+    for (int y = b->y0; y < b->y1; y += step) {
+        const float *ur = u + (size_t)y * s, *vr = v + (size_t)y * s, *wr = wt + (size_t)y * s;
+        for (int x = b->x0; x < b->x1; x += step) {
+            if (!(wr[x] > 0.5f))
+                continue;
+            reliable += 1.0;
+            const float du = ur[x] - gu, dv = vr[x] - gv;
+            if (du * du + dv * dv > gate * gate && n < BODY_SAMPLES) {
+                m->bu_s[n] = du;
+                m->bv_s[n] = dv;
+                n++;
+            }
+        }
+    }
+    if (n < 8 || (double)n < share * reliable)
+        return;
+    memcpy(m->tu, m->bu_s, (size_t)(n < GLOBAL_SAMPLES ? n : GLOBAL_SAMPLES) * sizeof(float));
+    const int nn = n < GLOBAL_SAMPLES ? n : GLOBAL_SAMPLES;
+    const float mu = select_kth(m->tu, nn, nn / 2);
+    memcpy(m->tu, m->bv_s, (size_t)nn * sizeof(float));
+    const float mv = select_kth(m->tu, nn, nn / 2);
+    if (!isfinite(mu) || !isfinite(mv))
+        return;
+    const float tol2 = fmaxf(0.25f * (mu * mu + mv * mv), gate * gate);
+    int with = 0;
+    for (int i = 0; i < nn; i++) {
+        const float du = m->bu_s[i] - mu, dv = m->bv_s[i] - mv;
+        with += du * du + dv * dv <= tol2;
+    }
+    if ((double)with >= share * reliable) {
+        b->bu = mu;
+        b->bv = mv;
+    }
+}
+
 /* The box's channel energies: mean gated residual magnitude over the
  * reliable pixels of the box and of its cells. A channel with too few
  * reliable pixels (flat, dark or clipped) is marked unseen. */
@@ -452,16 +514,19 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
                        float ratio)
 {
     const int xm = (b->x0 + b->x1) / 2, ym = (b->y0 + b->y1) / 2;
-    const float gu = m->gu, gv = m->gv, gate = m->gate;
+    const float gu = m->gu, gv = m->gv, gate = m->gate, bu = b->bu, bv = b->bv;
     double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0;
     const float fast = m->fast;
     float *row = m->row, *rw = m->row + m->width;
     for (int y = b->y0; y < b->y1; y++) {
         const float *ur = u + (size_t)y * s, *vr = v + (size_t)y * s, *wr = wt + (size_t)y * s;
         for (int x = b->x0; x < b->x1; x++) {
-            float du = ur[x] - gu, dv = vr[x] - gv;
-            float r = sqrtf(du * du + dv * dv) - gate;
-            row[x] = (r > 0.0f ? r : 0.0f) * wr[x];
+            const float du = ur[x] - gu, dv = vr[x] - gv;
+            /* the occluder test sees all motion; the energy only what moves
+             * with neither the still background nor the body */
+            const float d2 = du * du + dv * dv, eu = du - bu, ev = dv - bv, e2 = eu * eu + ev * ev;
+            const float r = sqrtf(d2) - gate, q = sqrtf(d2 < e2 ? d2 : e2) - gate;
+            row[x] = (q > 0.0f ? q : 0.0f) * wr[x];
             rw[x] = wr[x];
             moving += r > fast ? wr[x] : 0.0f;
         }
@@ -554,6 +619,7 @@ int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t time
     }
     for (int j = 0; j < m->n; j++) {
         box_state *b = &m->b[j];
+        body_motion(m, b, u, v, wt, s);
         box_energy(m, b, u, v, wt, s, ratio);
         if (occlusion(m, b, dt))
             continue; /* held */
@@ -593,6 +659,12 @@ void camsep_motion_global(const camsep_motion *m, float *u, float *v)
 {
     *u = m->gu;
     *v = m->gv;
+}
+
+void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v)
+{
+    *u = m->b[box].bu;
+    *v = m->b[box].bv;
 }
 
 float camsep_motion_coverage(const camsep_motion *m, int box)

@@ -10,7 +10,13 @@
  *  2. a noise gate: noise_gate x the median residual magnitude outside the
  *     boxes (the flow's own error this frame: sensor noise, interpolation
  *     under shake, light changes) is subtracted from every magnitude;
- *  3. per box, 5 channels: 0 = mean gated flow magnitude over the box, 1..4
+ *  3. per box, the body's own motion (sway, shifting weight): the median of
+ *     what moves in the box, when at least body_share of the box moves with
+ *     it (a bow arm or a hand covers less); every pixel's motion then counts
+ *     as its distance to the nearer of "still" and "with the body", so that
+ *     neither the background nor the swaying body is energy, only what moves
+ *     against both (the arm, the bow, the hands);
+ *     then 5 channels: 0 = mean gated flow magnitude over the box, 1..4
  *     = the same over its 2x2 cells (top-left, top-right, bottom-left,
  *     bottom-right), in input pixels per nominal frame interval (a flow over
  *     a longer interval, e.g. after a dropped frame, is scaled down). Only
@@ -82,6 +88,9 @@ typedef struct camsep_motion_config {
     camsep_global_motion global_motion;
     float noise_gate;         /* flow below this many times the median residual outside the
                                  boxes counts as noise and is not energy (2; 0 = off) */
+    float body_share;         /* the median motion of what moves in a box is the player's body
+                                 (sway), and not sound, when at least this share of the box moves
+                                 with it (0.15; 0 = never) */
     float occlusion_share;    /* a box with more than this share moving fast (faster than
                                  0.25 % of the frame height per frame) is taken as occluded
                                  (0.35; 1 = never) */
@@ -125,6 +134,8 @@ const float *camsep_motion_energy(const camsep_motion *m, int box);     /* raw, 
 float camsep_motion_floor(const camsep_motion *m, int box, int channel);
 float camsep_motion_reference(const camsep_motion *m, int box, int channel);
 void camsep_motion_global(const camsep_motion *m, float *u, float *v); /* subtracted motion */
+/* The box's body motion (sway) removed from its energy, on top of the global motion. */
+void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v);
 float camsep_motion_gate(const camsep_motion *m);                      /* noise gate, px per frame */
 float camsep_motion_coverage(const camsep_motion *m, int box); /* share of the box moving fast */
 int camsep_motion_occluded(const camsep_motion *m, int box);   /* 1 while taken as occluded */

@@ -48,6 +48,8 @@ static double pearson(const float *a, const float *b, int n, int stride)
     return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0.0;
 }
 
+static float body_share = -1.0f; /* run_scene's camsep_motion_config.body_share; < 0: default */
+
 /* The outputs of one scene, per frame and player. */
 typedef struct run {
     int frames;
@@ -74,7 +76,11 @@ static void run_scene(const scene_config *sc, run *r)
     camsep_flow_config_default(&fc);
     fc.method = method;
     camsep_flow *f = camsep_flow_create(W, H, &fc);
-    camsep_motion *m = camsep_motion_create(W, H, NULL);
+    camsep_motion_config mc;
+    camsep_motion_config_default(&mc);
+    if (body_share >= 0.0f)
+        mc.body_share = body_share;
+    camsep_motion *m = camsep_motion_create(W, H, &mc);
     uint8_t *img = malloc(W * H);
     CHECK(s && f && m && img);
     camsep_box boxes[NP];
@@ -186,6 +192,50 @@ static void follows_activity(void)
     free(a);
     free(act);
     run_free(&r);
+}
+
+/* ---- body sway is not sound ---- */
+
+/* Players swaying 6 px at 0.3 Hz (a whole body moving, at up to a sixth of
+ * the bow's speed over six times its area): the energy still follows the bow
+ * once the box's body motion is removed, and does not without it. */
+static void sway(void)
+{
+    const int F = (int)(24 * FPS);
+    scene_config sc;
+    stage(&sc, F);
+    float *act = malloc(sizeof(float) * F * NP);
+    for (int j = 0; j < NP; j++) {
+        scene_activity_script(act + (size_t)j * F, F, FPS, 40u + (uint32_t)j);
+        sc.player[j].activity = act + (size_t)j * F;
+    }
+    sc.sway_px = 6.0f;
+    sc.sway_hz = 0.3f;
+    sc.noise = 1.0f;
+    double r_on = 0, r_off = 0;
+    for (int k = 0; k < 2; k++) {
+        body_share = k ? 0.0f : -1.0f;
+        run r;
+        run_scene(&sc, &r);
+        for (int j = 0; j < NP; j++) {
+            float *a = malloc(sizeof(float) * F), *e = malloc(sizeof(float) * F);
+            for (int i = 0; i < F; i++) {
+                a[i] = act[(size_t)j * F + i];
+                e[i] = r.energy[(size_t)i * NP + j];
+            }
+            double rc = pearson(e + 1, a + 1, F - 1, 1);
+            *(k ? &r_off : &r_on) += rc / NP;
+            free(a);
+            free(e);
+        }
+        run_free(&r);
+    }
+    body_share = -1.0f;
+    printf("%s sway 6 px: r(energy, activity) %.3f with the body's motion removed, %.3f without\n", mname, r_on,
+           r_off);
+    CHECK_MSG(r_on >= 0.8, "sway: r = %.3f", r_on);
+    CHECK_MSG(r_on >= r_off + 0.1, "removing the body's motion gains only %.3f", r_on - r_off);
+    free(act);
 }
 
 /* ---- a player who never rests (a chorale) ---- */
@@ -498,6 +548,7 @@ static void dropped_frame(void)
     camsep_motion_config c;
     camsep_motion_config_default(&c);
     c.global_motion = CAMSEP_GLOBAL_NONE; /* the whole picture moves, and all of it counts */
+    c.body_share = 0.0f;
     c.noise_gate = 0.0f;
     camsep_motion *m2 = camsep_motion_create(W, H, &c);
     CHECK(m2 && camsep_motion_set_boxes(m2, &b, 1) == 0);
@@ -588,6 +639,7 @@ int main(int argc, char **argv)
         if (argc > 1 && strncmp(argv[1], mname, 2) != 0)
             continue;
         follows_activity();
+        sway();
         never_rests();
 #ifdef CAMSEP_SANITIZED
         /* sanitizer builds are slow: the scenes run in full for the default
