@@ -35,6 +35,7 @@
 #define STALL_MIN_NS 500000000LL          /* a live source silent this long is lost ... */
 #define STALL_PERIODS 3                   /* ... or this many frame periods, if longer */
 #define RATE_WINDOW_NS 1000000000LL       /* fps and analysis times are measured over this */
+#define GLOBAL_SMOOTH_S 1.0               /* the global motion's magnitude is averaged over this */
 #define PATH_LEN 4096
 
 typedef struct box_set {
@@ -87,6 +88,7 @@ struct camsep_capture_runner {
     int64_t last_media_ns;
     int64_t last_frame_ns;  /* monotonic time the last frame was read */
     int64_t last_capture_ns;
+    int64_t global_ns;      /* capture time of the last global motion estimate */
     int64_t next_lost_call_ns;
     int64_t stall_ns;
     uint64_t next_sequence;
@@ -308,6 +310,31 @@ static void call_lost_sink(camsep_capture_runner *r, int64_t now)
     r->sink.prior(r->sink.user, &p, now, 0);
 }
 
+static void forget_global(camsep_capture_status *st)
+{
+    st->global_u = st->global_v = st->global_magnitude = NAN;
+}
+
+/* After an analysed frame: its global motion into the status. */
+static void note_global(camsep_capture_runner *r, int64_t capture_ns)
+{
+    camsep_capture_status *st = &r->status.st;
+    float u, v;
+    if (!camsep_video_priors_global(r->vp, &u, &v))
+        return;
+    const float m = hypotf(u, v);
+    if (isnan(st->global_magnitude)) {
+        st->global_magnitude = m;
+    } else {
+        double dt = (double)(capture_ns - r->global_ns) * 1e-9;
+        dt = dt > 0.0 ? dt : 0.0;
+        st->global_magnitude += (float)(1.0 - exp(-dt / GLOBAL_SMOOTH_S)) * (m - st->global_magnitude);
+    }
+    st->global_u = u;
+    st->global_v = v;
+    r->global_ns = capture_ns;
+}
+
 static void become_lost(camsep_capture_runner *r, int64_t now, const char *why)
 {
     camsep_capture_status *st = &r->status.st;
@@ -317,6 +344,7 @@ static void become_lost(camsep_capture_runner *r, int64_t now, const char *why)
         return;
     st->state = CAMSEP_CAPTURE_LOST;
     st->fps = 0.0;
+    forget_global(st);
     r->next_lost_call_ns = now;
     if (r->vp)
         camsep_video_priors_reset(r->vp);
@@ -414,6 +442,7 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
         if (ms > r->window_analysis_max)
             r->window_analysis_max = ms;
         if (got == 1) {
+            note_global(r, capture_ns);
             p.time = 0;
             r->sink.prior(r->sink.user, &p, capture_ns, 1);
             st->priors++;
@@ -531,6 +560,7 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
     mailbox_init(&r->mailbox);
     note_source(r);
     r->status.st.state = CAMSEP_CAPTURE_RUNNING;
+    forget_global(&r->status.st);
     atomic_init(&r->stop, 0);
     atomic_init(&r->knee, (float)CAMSEP_MOTION_KNEE_DEFAULT);
     r->knee_applied = (float)CAMSEP_MOTION_KNEE_DEFAULT;

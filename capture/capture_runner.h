@@ -55,6 +55,15 @@ typedef struct camsep_capture_status {
     double fps;               /* measured over the last second or so */
     double analysis_ms_mean;  /* flow + motion energy per frame */
     double analysis_ms_max;
+    /* The camera's own motion (shake, pans, a stand vibrating with the PA),
+     * which the analysis subtracts before it measures the players: the
+     * global translation of the latest analysed frame from the one before,
+     * in input pixels per frame (+u right, +v down), and its magnitude
+     * averaged over about 1 s (of capture time). NaN before the first
+     * analysed frame and while the camera is lost; after the end of a file,
+     * its last frame's. */
+    float global_u, global_v;
+    float global_magnitude;
     char description[128];    /* the source's, e.g. "/dev/video0 640x480 YUYV 30 fps" */
     char last_error[256];     /* the last fault's message ("" if none) */
 } camsep_capture_status;

@@ -13,6 +13,7 @@ struct camsep_video_priors {
     camsep_flow *flow;
     camsep_motion *motion;
     int width, height;
+    int have_global; /* a frame was analysed since create or reset */
 };
 
 camsep_video_priors *camsep_video_priors_create(int width, int height, double frame_rate, const camsep_box *boxes,
@@ -83,13 +84,25 @@ int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame
         return -1;
     if (camsep_motion_update(vp->motion, vp->flow, frame->timestamp_ns) != 1)
         return 0;
+    vp->have_global = 1;
     camsep_motion_fill_prior(vp->motion, out);
+    return 1;
+}
+
+int camsep_video_priors_global(const camsep_video_priors *vp, float *u, float *v)
+{
+    if (!vp || !vp->have_global) {
+        *u = *v = NAN;
+        return 0;
+    }
+    camsep_motion_global(vp->motion, u, v);
     return 1;
 }
 
 void camsep_video_priors_reset(camsep_video_priors *vp)
 {
     camsep_flow_reset(vp->flow);
+    vp->have_global = 0;
 }
 
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp)

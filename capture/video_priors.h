@@ -34,6 +34,12 @@ int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *box
 int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out);
 /* capture thread: the motion knee (camsep_motion_set_knee). 0, or -1 if invalid. */
 int camsep_video_priors_set_knee(camsep_video_priors *vp, float knee);
+/* capture thread: the global (camera) motion the latest frame's analysis
+ * found and subtracted (camsep_motion_global): the picture's own translation
+ * from the previous frame, in input pixels per frame (+u right, +v down).
+ * Returns 1, or 0 with u = v = NaN when no frame has been analysed since
+ * create or the last reset. */
+int camsep_video_priors_global(const camsep_video_priors *vp, float *u, float *v);
 /* capture thread: forget the previous frame (after a camera gap or reopen). */
 void camsep_video_priors_reset(camsep_video_priors *vp);
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# camsep-capture --osc-port: boxes (normalised), names, camera latency and
-# status over UDP and TCP; the audio-only addresses are refused with
+# camsep-capture --osc-port: boxes (normalised), names, camera latency,
+# status and the camera's own motion over UDP and TCP; the audio-only
+# addresses (prior trust among them) are refused with
 # "not available in camsep-capture"; --osc-doc is the library's.
 # Usage: test_capture_osc.sh CAMSEP_CAPTURE HELPER OSC_DOC SOURCE_DIR
 set -uo pipefail
@@ -36,6 +37,9 @@ udp /camsep/motion_knee 1.5f
 expect tcp /camsep/motion_knee f 1.5
 error udp /camsep/motion_knee 0i
 expect udp /camsep/status/camera sf running *
+expect tcp /camsep/status/camera_motion ff finite finite
+error udp /camsep/player/1/trust
+errtext "not available in camsep-capture"
 error udp /camsep/player/1/gain -6f
 errtext "not available in camsep-capture"
 error tcp /camsep/player/1/mute T

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The capture runner (capture/capture_runner.h) on generated Y4M videos:
  * priors per frame with capture times, activity following the scripted
- * player, box changes, a silent FIFO (lost, back, prompt stop), malformed
+ * player, box changes, the camera's own motion in the status (a still and a
+ * jittering camera), a silent FIFO (lost, back, prompt stop), malformed
  * input, looping. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -85,8 +86,9 @@ static camsep_capture_sink sink_for(collector *c)
 /* ---- videos ---- */
 
 /* Two players side by side: the first plays in the first half, the second in
- * the second half. Fills their boxes. */
-static scene *make_scene(int frames, double fps, float *act, camsep_box boxes[2])
+ * the second half; the camera jitters by up to jitter_px a frame. Fills their
+ * boxes. */
+static scene *make_scene(int frames, double fps, float jitter_px, float *act, camsep_box boxes[2])
 {
     for (int k = 0; k < frames; k++) {
         act[k] = k < frames / 2 ? 1.0f : 0.0f;
@@ -100,6 +102,7 @@ static scene *make_scene(int frames, double fps, float *act, camsep_box boxes[2]
     sc.player[1].activity = act + frames;
     sc.sway_px = 1.0f;
     sc.noise = 1.0f;
+    sc.jitter_px = jitter_px;
     scene *s = scene_create(&sc);
     CHECK(s);
     for (int j = 0; j < 2; j++)
@@ -107,12 +110,23 @@ static scene *make_scene(int frames, double fps, float *act, camsep_box boxes[2]
     return s;
 }
 
-static void write_video(const char *path, int frames, double fps, camsep_box boxes[2])
+/* The video of make_scene; with truth_u/v (frames entries, may be NULL) the
+ * camera's motion from each frame's predecessor (0 for the first). */
+static void write_video_jitter(const char *path, int frames, double fps, float jitter_px, camsep_box boxes[2],
+                               float *truth_u, float *truth_v)
 {
     float *act = malloc(2 * (size_t)frames * sizeof *act);
     uint8_t *luma = malloc((size_t)W * H);
     CHECK(act && luma);
-    scene *s = make_scene(frames, fps, act, boxes);
+    scene *s = make_scene(frames, fps, jitter_px, act, boxes);
+    for (int k = 0; truth_u && truth_v && k < frames; k++) {
+        float x0 = 0, y0 = 0, x1, y1;
+        if (k > 0)
+            scene_shake(s, k - 1, &x0, &y0);
+        scene_shake(s, k, &x1, &y1);
+        truth_u[k] = k > 0 ? x1 - x0 : 0.0f;
+        truth_v[k] = k > 0 ? y1 - y0 : 0.0f;
+    }
     scene_y4m *y = scene_y4m_open(path, W, H, fps, 0);
     CHECK(y);
     for (int k = 0; k < frames; k++) {
@@ -123,6 +137,11 @@ static void write_video(const char *path, int frames, double fps, camsep_box box
     scene_free(s);
     free(luma);
     free(act);
+}
+
+static void write_video(const char *path, int frames, double fps, camsep_box boxes[2])
+{
+    write_video_jitter(path, frames, fps, 0.0f, boxes, NULL, NULL);
 }
 
 static void path_in_dir(char *out, size_t n, const char *name)
@@ -177,6 +196,11 @@ static void test_file_priors(void)
     CHECK(st.frames == (uint64_t)frames && st.priors == (uint64_t)frames - 1);
     CHECK(st.width == W && st.height == H && st.dropped == 0);
     CHECK(strstr(st.description, "duo.y4m") != NULL);
+    /* a camera on a tripod: no motion of its own (the players sway, inside their boxes) */
+    CHECK_MSG(isfinite(st.global_u) && isfinite(st.global_v) && fabsf(st.global_u) < 0.1f &&
+                  fabsf(st.global_v) < 0.1f && st.global_magnitude >= 0.0f && st.global_magnitude < 0.1f,
+              "still camera: global motion %g %g, magnitude %g", (double)st.global_u, (double)st.global_v,
+              (double)st.global_magnitude);
     camsep_capture_runner_stop(r);
 
     /* one prior per frame but the first, on the file's clock from the start */
@@ -211,6 +235,60 @@ static void test_file_priors(void)
     printf("activity: first half %.2f / %.2f, second half %.2f / %.2f\n", p_first[0], p_first[1], p_second[0],
            p_second[1]);
     CHECK(p_first[0] > p_first[1] + 0.4 && p_second[1] > p_second[0] + 0.4);
+    collector_free(&c);
+}
+
+/* A camera on a stand that vibrates: a new random translation of up to 3
+ * pixels every frame. The status gives the last frame's motion and a mean
+ * magnitude over about 1 s that follow the scene's. */
+static void test_global_motion(void)
+{
+    const double fps = 30.0;
+    const float jitter = 3.0f;
+    float tu[120], tv[120], act[240];
+    camsep_box boxes[2];
+    /* a length of 60..120 frames whose last frame moves clearly on both axes */
+    scene *probe = make_scene(120, fps, jitter, act, boxes);
+    int frames = 0;
+    for (int n = 60; n <= 120 && !frames; n++) {
+        float x0, y0, x1, y1;
+        scene_shake(probe, n - 2, &x0, &y0);
+        scene_shake(probe, n - 1, &x1, &y1);
+        if (fabsf(x1 - x0) > 1.0f && fabsf(y1 - y0) > 1.0f)
+            frames = n;
+    }
+    scene_free(probe);
+    CHECK(frames > 0);
+    char path[300];
+    path_in_dir(path, sizeof path, "jitter.y4m");
+    write_video_jitter(path, frames, fps, jitter, boxes, tu, tv);
+
+    collector c;
+    collector_init(&c, frames);
+    camsep_capture_source_spec spec = file_spec(path, 0, 0);
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_status st;
+    CHECK_MSG(wait_state(r, CAMSEP_CAPTURE_ENDED, 30000, &st), "state %d", (int)st.state);
+    camsep_capture_runner_stop(r);
+    CHECK(c.n == frames - 1);
+
+    /* the truth's magnitude, averaged as the runner does (1 s, one frame at a time) */
+    const double a = 1.0 - exp(-1.0 / fps);
+    double mean = hypot(tu[1], tv[1]);
+    for (int k = 2; k < frames; k++)
+        mean += a * (hypot(tu[k], tv[k]) - mean);
+    const int last = frames - 1;
+    printf("global motion: last frame %.2f %.2f px (truth %.2f %.2f), mean magnitude %.2f px (truth %.2f)\n",
+           (double)st.global_u, (double)st.global_v, (double)tu[last], (double)tv[last], (double)st.global_magnitude,
+           mean);
+    CHECK_MSG(fabsf(st.global_u - tu[last]) < 0.35f && fabsf(st.global_v - tv[last]) < 0.35f,
+              "last frame's global motion %g %g, truth %g %g", (double)st.global_u, (double)st.global_v,
+              (double)tu[last], (double)tv[last]);
+    CHECK_MSG(mean > 1.5 && fabs(st.global_magnitude - mean) < 0.15 * mean, "mean magnitude %g, truth %g",
+              (double)st.global_magnitude, mean);
     collector_free(&c);
 }
 
@@ -320,7 +398,7 @@ static void *fifo_writer_thread(void *arg)
     uint8_t *luma = malloc((size_t)W * H);
     CHECK(luma);
     camsep_box boxes[2]; /* the same as fw->boxes, which the main thread reads */
-    scene *s = make_scene(frames, 30.0, act, boxes);
+    scene *s = make_scene(frames, 30.0, 0.0f, act, boxes);
     FILE *f = fopen(fw->path, "wb"); /* waits for the reader */
     CHECK(f);
     fprintf(f, "YUV4MPEG2 W%d H%d F30:1 Ip Cmono\n", W, H);
@@ -349,7 +427,7 @@ static void test_fifo_lost_and_stop(void)
     unlink(fw.path);
     CHECK(mkfifo(fw.path, 0600) == 0);
     float act[20];
-    scene_free(make_scene(10, 30.0, act, fw.boxes));
+    scene_free(make_scene(10, 30.0, 0.0f, act, fw.boxes));
     pthread_t t;
     CHECK(pthread_create(&t, NULL, fifo_writer_thread, &fw) == 0);
 
@@ -365,6 +443,8 @@ static void test_fifo_lost_and_stop(void)
     CHECK(wait_state(r, CAMSEP_CAPTURE_LOST, 5000, &st));
     CHECK(st.frames == 5 && atomic_load(&c.count) == 4);
     CHECK(strstr(st.last_error, "no frame") != NULL);
+    CHECK_MSG(isnan(st.global_u) && isnan(st.global_v) && isnan(st.global_magnitude),
+              "global motion %g %g while lost", (double)st.global_u, (double)st.global_v);
     int lost0 = atomic_load(&c.lost_calls);
     sleep_ms(600);
     int lost = atomic_load(&c.lost_calls) - lost0;
@@ -379,6 +459,9 @@ static void test_fifo_lost_and_stop(void)
         sleep_ms(2);
     sleep_ms(20);
     CHECK_MSG(atomic_load(&c.count) == 8, "%d priors (4 + 4 expected)", atomic_load(&c.count));
+    camsep_capture_runner_get_status(r, &st);
+    CHECK_MSG(isfinite(st.global_u) && isfinite(st.global_magnitude), "global motion %g after the gap",
+              (double)st.global_u);
 
     /* stop while the writer says nothing: the read timeout bounds the wait */
     int64_t t0 = camsep_monotonic_ns();
@@ -496,6 +579,7 @@ int main(void)
     CHECK(mkdtemp(dir));
     test_bad_input();
     test_file_priors();
+    test_global_motion();
     test_set_boxes();
     test_knee();
     test_fifo_lost_and_stop();

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standalone hosts' command queue and audio side: FIFO order, a full
  * queue refuses, several producers at once lose nothing and keep each one's
- * order; through a session, gain/mute/solo reach the stems, bypass fades to
- * the latency-compensated mix and back without a click, and the audio side
- * never allocates. */
+ * order; through a session, the meters carry the engine's prior trust,
+ * gain/mute/solo reach the stems, bypass fades to the latency-compensated mix
+ * and back without a click, and the audio side never allocates. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -120,6 +120,52 @@ static void meter_release(host_session *s)
             checked++;
         }
     CHECK_MSG(checked >= 2, "only %d meters to check", checked);
+}
+
+/* The meters carry the engine's trust in each player's camera prior: the
+ * last report's, 1 and NaN before any. */
+static void trust_meters(void)
+{
+    host_config cfg;
+    host_config_default(&cfg, HOST_JACK);
+    char err[1024];
+    CHECK(host_config_parse(&cfg, "other = true\n[player violin]\n[player cello]\n", "t", err, sizeof err) == 0);
+    host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
+    CHECK_MSG(s, "%s", err);
+    /* Before any frame: the prior fully believed, its agreement unknown; no camera, no camera motion. */
+    host_meters m;
+    host_session_meters(s, &m);
+    CHECK(m.frames == 0 && m.n_stems == 3);
+    for (int j = 0; j < 3; j++)
+        CHECK_MSG(m.trust[j] == 1.0f && isnan(m.agreement[j]), "stem %d before any report: trust %g, agreement %g",
+                  j, (double)m.trust[j], (double)m.agreement[j]);
+    float mu, mv, mm;
+    CHECK(host_session_camera_motion(s, &mu, &mv, &mm) == -1 && isnan(mu) && isnan(mv) && isnan(mm));
+    /* Trust on (prior strength 0.3) but no camera: a prior that has shown nothing is not
+     * believed, and there is nothing to correlate. */
+    float out[3][BLOCK];
+    long clock = 0;
+    run(s, &clock, 40, out, NULL);
+    host_session_meters(s, &m);
+    CHECK(m.frames > 0);
+    for (int j = 0; j < 2; j++)
+        CHECK_MSG(m.trust[j] >= 0.0f && m.trust[j] < 0.5f && isnan(m.agreement[j]),
+                  "player %d without a camera: trust %g, agreement %g", j, (double)m.trust[j],
+                  (double)m.agreement[j]);
+    /* Prior strength 0: trust is off, every prior weighs 1 (from the engine's next frames). */
+    host_command c = {.type = HOST_CMD_PRIOR_STRENGTH, .stem = -1, .value = 0.0f};
+    CHECK(host_session_command(s, &c, err, sizeof err) == 0);
+    run(s, &clock, 20, out, NULL);
+    host_session_meters(s, &m);
+    for (int j = 0; j < 3; j++)
+        CHECK_MSG(m.trust[j] == 1.0f, "stem %d with trust off: %g", j, (double)m.trust[j]);
+    c.value = 0.3f;
+    CHECK(host_session_command(s, &c, err, sizeof err) == 0);
+    run(s, &clock, 20, out, NULL);
+    host_session_meters(s, &m);
+    CHECK_MSG(m.trust[0] < 0.5f && m.trust[1] < 0.5f, "trust on again: %g %g", (double)m.trust[0],
+              (double)m.trust[1]);
+    host_session_free(s);
 }
 
 static void session_tests(void)
@@ -261,6 +307,7 @@ static void session_tests(void)
 int main(void)
 {
     queue_tests();
+    trust_meters();
     session_tests();
     printf("test_host_commands: ok\n");
     return 0;

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # OSC control of camsep-jack (under a private jackd -d dummy, with a Y4M stage
 # video) and camsep-portaudio (ALSA's null device): every documented address
-# over UDP and TCP (set then query), a mute silences its JACK port, an
-# instrument change and a preset store/change/recall, meters moving for a
-# subscriber, bad messages answered with /camsep/error, --osc-doc = the library's.
+# over UDP and TCP (set then query; the read-only prior trust and camera
+# motion: the motion known with a camera, NaN without), a mute silences its
+# JACK port, an instrument change and a preset store/change/recall, meters
+# moving for a subscriber, bad messages answered with /camsep/error,
+# --osc-doc = the library's.
 # Usage: test_host_osc.sh STANDALONE_DIR SCENE_DIR OSC_DOC SOURCE_DIR JACK_FEEDER
 set -uo pipefail
 plugdir=$1 bench=$2 oscdoc=$3 src=$4 feeder=$5
@@ -102,6 +104,11 @@ expect udp /camsep/status/xruns i *
 expect tcp /camsep/status/camera sf running *
 expect udp /camsep/status/dsp_load f *
 expect tcp /camsep/status/latency fi 0.021333 1024
+expect udp /camsep/status/camera_motion ff finite finite
+expect tcp /camsep/player/1/trust ff 0..1 *
+expect udp /camsep/player/2/trust ff 0..1 *
+error udp /camsep/player/3/trust
+error udp /camsep/status/camera_motion 1f 1f
 expect udp /camsep/subscribe * 
 # presets: store, change, recall restores
 udp /camsep/preset/store s:verse
@@ -189,6 +196,8 @@ udp /camsep/player/1/gain 0f
 udp /camsep/preset/recall 2i
 expect udp /camsep/player/1/gain f -6
 expect udp /camsep/status/camera sf off 0
+expect udp /camsep/status/camera_motion ff nan nan
+expect tcp /camsep/player/2/trust ff 0..1 *
 error udp /camsep/player/1/box 0.1f 0.1f 0.2f 0.2f
 errtext "no camera"
 expect udp /camsep/status/latency fi 0.021333 1024

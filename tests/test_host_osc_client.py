@@ -4,14 +4,15 @@
 
   test_host_osc_client.py PORT SCRIPT.txt [PREFIX]   runs a script, one command a line:
     udp|tcp ADDR [ARGS...]        send (args: 1i 2.5f T F "s:text" or plain text)
-    expect udp|tcp ADDR TYPES V.. query ADDR and compare the reply (floats ~1e-3; '*' matches anything)
+    expect udp|tcp ADDR TYPES V.. query ADDR and compare the reply (floats ~1e-3; '*' matches anything,
+                                  'nan' a NaN, 'finite' any finite number, 'LO..HI' a number in that range)
     error udp|tcp ADDR [ARGS...]  send and expect /PREFIX/error with ADDR
     errtext TEXT                  the last error's reason contains TEXT
     sleep S
     meters S                      subscribe to meters 20 Hz for S seconds; print the levels seen
   Prints one line per step; exits 1 at the first mismatch.
 """
-import socket, struct, sys, time, shlex
+import math, re, socket, struct, sys, time, shlex
 
 PORT = int(sys.argv[1])
 HOST = "127.0.0.1"
@@ -86,6 +87,10 @@ def parse_arg(a):
 
 def same(want, got):
     if want == "*": return True
+    if want == "nan": return isinstance(got, float) and math.isnan(got)
+    if want == "finite": return isinstance(got, (int, float)) and math.isfinite(got)
+    r = re.fullmatch(r"(-?[0-9.]+)\.\.(-?[0-9.]+)", want)
+    if r: return isinstance(got, (int, float)) and float(r[1]) <= got <= float(r[2])
     if isinstance(got, float):
         return abs(float(want) - got) <= 1e-3 * max(1.0, abs(got))
     return str(want) == str(got)

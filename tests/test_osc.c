@@ -53,8 +53,11 @@ static void fake_reset(void)
         ps->level_db = -20.0f - (float)p;
         ps->motion = 0.1f * (float)p;
         ps->activation = 2.0f + (float)p;
+        ps->trust = 0.25f * (float)p + 0.125f;
+        ps->agreement = 0.5f - 0.25f * (float)p;
     }
     fstate.players[3].level_db = -INFINITY;
+    fstate.players[3].agreement = NAN; /* not known yet */
     fstate.prior_strength = 0.3f;
     fstate.mask_power = 2.0f;
     fstate.camera_latency_s = 0.08f;
@@ -62,6 +65,8 @@ static void fake_reset(void)
     fstate.xruns = 2;
     snprintf(fstate.camera_state, sizeof fstate.camera_state, "running");
     fstate.camera_fps = 30.0f;
+    fstate.camera_motion_u = 1.25f;
+    fstate.camera_motion_v = -0.5f;
     fstate.dsp_load = 0.25f;
     fstate.latency_s = 1024.0f / 48000.0f;
     fstate.latency_samples = 1024;
@@ -344,7 +349,8 @@ static void check_value(const rmsg *r, const camsep_osc_entry *e, int player)
     int nf = 0, ni = 0;
     for (const char *t = v.types; *t; t++) {
         if (*t == 'f') {
-            CHECK_MSG(r->f[nf] == v.f[nf], "%s: %g != %g", r->path, (double)r->f[nf], (double)v.f[nf]);
+            CHECK_MSG(r->f[nf] == v.f[nf] || (isnan(r->f[nf]) && isnan(v.f[nf])), "%s: %g != %g", r->path,
+                      (double)r->f[nf], (double)v.f[nf]);
             nf++;
         } else if (*t == 'i') {
             CHECK_MSG(r->i[ni] == v.i[ni], "%s: %d != %d", r->path, r->i[ni], v.i[ni]);
@@ -490,6 +496,15 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
         query(&c, P("%s/name", base), E(CAMSEP_OSC_E_PLAYER_NAME), p);
         seen[CAMSEP_OSC_E_PLAYER_INSTRUMENT] = seen[CAMSEP_OSC_E_PLAYER_DICTIONARY] = 1;
         seen[CAMSEP_OSC_E_PLAYER_NAME] = 1;
+        /* trust: read-only, the host's trust and agreement (NaN while unknown) */
+        rmsg r;
+        csend(&c, P("%s/trust", base), "");
+        CHECK_MSG(wait_for(&c, P("%s/trust", base), 2.0, &r), "no reply to %s/trust", base);
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_TRUST), p);
+        CHECK_MSG(!strcmp(r.types, "ff") && r.f[0] == 0.25f * (float)p + 0.125f &&
+                      (p == 3 ? isnan(r.f[1]) : r.f[1] == 0.5f - 0.25f * (float)p),
+                  "%s/trust: %s %g %g", base, r.types, (double)r.f[0], (double)r.f[1]);
+        seen[CAMSEP_OSC_E_PLAYER_TRUST] = 1;
     }
     /* globals */
     k = set_ok(&c, "/camsep/bypass", "T");
@@ -538,8 +553,29 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     query(&c, "/camsep/status/camera", E(CAMSEP_OSC_E_STATUS_CAMERA), -1);
     query(&c, "/camsep/status/dsp_load", E(CAMSEP_OSC_E_STATUS_DSP_LOAD), -1);
     query(&c, "/camsep/status/latency", E(CAMSEP_OSC_E_STATUS_LATENCY), -1);
+    query(&c, "/camsep/status/camera_motion", E(CAMSEP_OSC_E_STATUS_CAMERA_MOTION), -1);
+    {
+        rmsg r;
+        csend(&c, "/camsep/status/camera_motion", "");
+        CHECK(wait_for(&c, "/camsep/status/camera_motion", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "ff") && r.f[0] == 1.25f && r.f[1] == -0.5f, "camera_motion %s %g %g", r.types,
+                  (double)r.f[0], (double)r.f[1]);
+        /* no camera: unknown */
+        pthread_mutex_lock(&mu);
+        fstate.camera_motion_u = fstate.camera_motion_v = NAN;
+        pthread_mutex_unlock(&mu);
+        csend(&c, "/camsep/status/camera_motion", "");
+        CHECK(wait_for(&c, "/camsep/status/camera_motion", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "ff") && isnan(r.f[0]) && isnan(r.f[1]), "camera_motion %s %g %g", r.types,
+                  (double)r.f[0], (double)r.f[1]);
+        pthread_mutex_lock(&mu);
+        fstate.camera_motion_u = 1.25f;
+        fstate.camera_motion_v = -0.5f;
+        pthread_mutex_unlock(&mu);
+    }
     seen[CAMSEP_OSC_E_STATUS_XRUNS] = seen[CAMSEP_OSC_E_STATUS_CAMERA] = 1;
     seen[CAMSEP_OSC_E_STATUS_DSP_LOAD] = seen[CAMSEP_OSC_E_STATUS_LATENCY] = 1;
+    seen[CAMSEP_OSC_E_STATUS_CAMERA_MOTION] = 1;
 
     /* every query-able table entry, every player, generically */
     int n;
@@ -614,6 +650,9 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(type, "preset T F", "/camsep/preset/store", "ii", 1, 2);
     REJ(type, "read-only", "/camsep/status/xruns", "i", 0);
     REJ(type, "read-only", "/camsep/status/camera", "s", "off");
+    REJ(type, "read-only", "/camsep/status/camera_motion", "ff", 0.0, 0.0);
+    REJ(type, "read-only", "/camsep/player/2/trust", "f", 1.0);
+    REJ(unknown, "no player 5 trust", "/camsep/player/5/trust", "");
     REJ(unknown, "unknown", "/camsep/player/1/volume", "f", 0.0);
     REJ(unknown, "no player 5", "/camsep/player/5/gain", "f", 0.0);
     REJ(unknown, "no player 9", "/camsep/player/9/gain", "f", 0.0);

@@ -15,6 +15,8 @@
  *                from the UI thread, the setters keep working, and
  *                camsep_ui_close() from this thread returns (it used to hang
  *                in XFreeGC: Xlib is now closed by the UI thread)
+ *   status       camsep_ui_format_status: the status line's parts, the
+ *                camera's own motion and each player's prior trust (no X)
  * usage: test_ui_x11 TEST PATH/TO/camsep-ui-demo
  */
 #define _POSIX_C_SOURCE 200809L
@@ -572,7 +574,7 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -621,14 +623,50 @@ static int test_threaded(void)
     return 0;
 }
 
+/* The status line: what is not known is left out; trust per player in player order. */
+static int test_status(void)
+{
+    char line[256];
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}};
+    camsep_ui_format_status(&st, line, sizeof line);
+    printf("status: %s\n", line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
+                            "latency 21.3 ms"),
+              "%s", line);
+    /* nothing known about the camera's motion; an unknown trust; out-of-range trust clamped */
+    st.camera_motion_px = NAN;
+    st.n_trust = 3;
+    st.trust[0] = NAN;
+    st.trust[1] = 1.5f;
+    st.trust[2] = 0.0f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | DSP 12 % | xruns 0 | latency 21.3 ms"),
+              "%s", line);
+    /* neither: the line as before */
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}};
+    camsep_ui_format_status(&old, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
+    /* a short buffer: cut, terminated */
+    st.n_trust = CAMSEP_UI_MAX_PLAYERS;
+    for (int j = 0; j < CAMSEP_UI_MAX_PLAYERS; j++)
+        st.trust[j] = 0.5f;
+    char small[40];
+    camsep_ui_format_status(&st, small, sizeof small);
+    CHECK_MSG(strlen(small) == sizeof small - 1 && !strncmp(small, "camera running 30.0 fps | trust 0.50", 36),
+              "%s", small);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: test_ui_x11 screenshot|drag|keys|close|server_gone|threaded DEMO\n");
+        fprintf(stderr, "usage: test_ui_x11 screenshot|drag|keys|close|server_gone|threaded|status DEMO\n");
         return 2;
     }
     const char *test = argv[1];
     demo_path = argv[2];
+    if (!strcmp(test, "status"))
+        return test_status();
 #ifndef CAMSEP_HAVE_XTEST
     if (!strcmp(test, "drag") || !strcmp(test, "keys")) {
         printf("skipped: built without XTest (libxtst-dev)\n");

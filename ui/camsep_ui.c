@@ -598,6 +598,17 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
         else
             APPEND("camera %s", st->camera);
     }
+    if (st->camera_motion_px >= 0.0)
+        APPEND("cam motion %.1f px", st->camera_motion_px);
+    if (st->n_trust > 0) {
+        APPEND("trust");
+        for (int j = 0; j < st->n_trust && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++) {
+            const float t = st->trust[j];
+            const int k = isnan(t) ? snprintf(out + used, outlen - used, " -")
+                                   : snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, fmaxf(0.0f, t)));
+            used += k > 0 ? (size_t)k : 0;
+        }
+    }
     if (st->dsp_load >= 0.0)
         APPEND("DSP %.0f %%", 100.0 * st->dsp_load);
     if (st->xruns >= 0)

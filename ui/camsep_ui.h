@@ -79,6 +79,12 @@ typedef struct camsep_ui_status {
     double dsp_load;     /* share of the audio period, 0..1 (< 0: not shown) */
     long long xruns;     /* < 0: not shown */
     double latency_ms;   /* < 0: not shown */
+    /* why the camera is (not) listened to */
+    double camera_motion_px; /* the camera's own motion (shake, a vibrating stand), pixels per
+                                frame averaged over ~1 s (< 0 or NaN: not shown) */
+    int n_trust;         /* players whose trust is shown, 0..CAMSEP_UI_MAX_PLAYERS (0: none) */
+    float trust[CAMSEP_UI_MAX_PLAYERS]; /* the weight the engine gives each player's camera
+                                           prior, 0..1 (NaN: "-") */
 } camsep_ui_status;
 
 typedef struct camsep_ui_stats {
@@ -120,7 +126,7 @@ void camsep_ui_set_status_info(camsep_ui *ui, const camsep_ui_status *st);
 void camsep_ui_get_stats(camsep_ui *ui, camsep_ui_stats *st);
 
 /* The status line camsep_ui_set_status_info shows, e.g.
- * "camera running 30.0 fps | DSP 12 % | xruns 0 | latency 21.3 ms". */
+ * "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | latency 21.3 ms". */
 void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outlen);
 
 #endif

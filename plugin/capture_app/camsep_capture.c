@@ -358,6 +358,8 @@ static void ctl_get_state(camsep_osc_state *st, void *user)
     snprintf(st->camera_state, sizeof st->camera_state, "%s",
              (int)cs.state >= 0 && (int)cs.state < 4 ? names[cs.state] : "unknown");
     st->camera_fps = (float)cs.fps;
+    st->camera_motion_u = cs.global_u; /* NaN: unknown */
+    st->camera_motion_v = cs.global_v;
     pthread_mutex_unlock(&k->lock);
 }
 
@@ -449,6 +451,8 @@ static int update_window(app_window *ui, capture_app *a, const camsep_capture_st
     char line[256];
     int k = snprintf(line, sizeof line, "camera %s %.1f fps | analysis %.2f ms", state_name(st->state), st->fps,
                      st->analysis_ms_mean);
+    if (isfinite(st->global_magnitude) && k > 0 && (size_t)k < sizeof line)
+        k += snprintf(line + k, sizeof line - (size_t)k, " | cam motion %.1f px", (double)st->global_magnitude);
     if (a->shm && k > 0 && (size_t)k < sizeof line)
         snprintf(line + k, sizeof line - (size_t)k, " | published %lld",
                  (long long)atomic_load_explicit(&a->records, memory_order_relaxed));

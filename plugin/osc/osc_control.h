@@ -100,6 +100,9 @@ typedef struct camsep_osc_player_state {
     float level_db;        /* stem output level, dBFS (-inf allowed: sent as -120) */
     float motion;          /* playing likelihood from the camera, 0..1 */
     float activation;      /* engine activation (sum of the player's activations) */
+    /* why the camera is (not) listened to */
+    float trust;           /* the weight the engine gives the player's camera prior, 0..1 */
+    float agreement;       /* that prior's correlation with the player's sound, -1..1; NaN: unknown */
 } camsep_osc_player_state;
 
 /* What queries and feedback report; the host fills it in get_state(). */
@@ -117,6 +120,8 @@ typedef struct camsep_osc_state {
     uint64_t xruns;
     char camera_state[32];                 /* e.g. "running", "lost", "off" */
     float camera_fps;
+    float camera_motion_u, camera_motion_v;/* the camera's own motion in its latest frame, camera
+                                              pixels per frame (+u right, +v down); NaN: unknown */
     float dsp_load;                        /* share of the audio period, 0..1 (may exceed 1) */
     float latency_s;                       /* input to stems */
     int latency_samples;
@@ -146,7 +151,7 @@ typedef struct camsep_osc_config {
     const char *const *instruments;
     int n_instruments;
     /* A camera-only host (camsep-capture): 1 refuses the audio addresses
-     * (gain, mute, solo, instrument, dictionary, bypass, prior_strength,
+     * (gain, mute, solo, instrument, dictionary, trust, bypass, prior_strength,
      * mask_power, presets, status/xruns, dsp_load, latency) with
      * "not available in PROGRAM" and leaves them out of feedback (0, default:
      * every address). */

@@ -53,6 +53,12 @@ static const camsep_osc_entry table[] = {
      "Sent to meters subscribers: stem level (dBFS, floor -120), motion (camera playing likelihood "
      "0..1), activation (engine, >= 0).",
      ""},
+    {CAMSEP_OSC_E_PLAYER_TRUST, "/player/N/trust", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
+     "0..1, -1..1", 0,
+     "Player N's camera prior: trust, the weight the engine gives it (0 = ignored, 1 = believed; 1 with "
+     "prior_strength 0), and agreement, its correlation with the player's sound over the last seconds "
+     "(NaN while unknown) (read-only).",
+     ""},
     {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
      CAMSEP_OSC_CMD_BYPASS, "Bypass separation (1 = every stem passes the input, faded).", "0"},
     {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
@@ -79,6 +85,12 @@ static const camsep_osc_entry table[] = {
      "Audio xruns since start (read-only).", ""},
     {CAMSEP_OSC_E_STATUS_CAMERA, "/status/camera", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sf", 0.0, 0.0,
      "state, fps", 0, "Camera state (\"running\", \"lost\", \"off\", ...) and frames per second (read-only).",
+     ""},
+    {CAMSEP_OSC_E_STATUS_CAMERA_MOTION, "/status/camera_motion", QRY, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
+     "px per frame", 0,
+     "The camera's own motion (shake, pans, a vibrating stand) in its latest frame: u v, in camera pixels "
+     "per frame (+u right, +v down), subtracted before the players' motion is measured; NaN NaN with no "
+     "camera or while it is lost (read-only).",
      ""},
     {CAMSEP_OSC_E_STATUS_DSP_LOAD, "/status/dsp_load", QRY | MET | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0,
      "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
@@ -245,6 +257,11 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         v->f[1] = finite_or(p->motion, 0.0f);
         v->f[2] = finite_or(p->activation, 0.0f);
         return 0;
+    case CAMSEP_OSC_E_PLAYER_TRUST:
+        strcpy(v->types, "ff");
+        v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->trust, 1.0f)));
+        v->f[1] = isfinite(p->agreement) ? fminf(1.0f, fmaxf(-1.0f, p->agreement)) : NAN;
+        return 0;
     case CAMSEP_OSC_E_BYPASS:
         strcpy(v->types, "i");
         v->i[0] = st->bypass != 0;
@@ -280,6 +297,11 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         set_text(v, st->camera_state, sizeof st->camera_state);
         v->f[0] = finite_or(st->camera_fps, 0.0f);
         return 0;
+    case CAMSEP_OSC_E_STATUS_CAMERA_MOTION:
+        strcpy(v->types, "ff");
+        v->f[0] = finite_or(st->camera_motion_u, NAN);
+        v->f[1] = finite_or(st->camera_motion_v, NAN);
+        return 0;
     case CAMSEP_OSC_E_STATUS_DSP_LOAD:
         strcpy(v->types, "f");
         v->f[0] = finite_or(st->dsp_load, 0.0f);
@@ -303,7 +325,7 @@ int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b)
     if (strcmp(a->types, b->types) != 0 || strcmp(a->s, b->s) != 0)
         return 0;
     for (int k = 0; k < 4; k++)
-        if (a->f[k] != b->f[k])
+        if (a->f[k] != b->f[k] && !(isnan(a->f[k]) && isnan(b->f[k])))
             return 0;
     return a->i[0] == b->i[0] && a->i[1] == b->i[1];
 }

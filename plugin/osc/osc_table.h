@@ -44,6 +44,7 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_PLAYER_DICTIONARY,
     CAMSEP_OSC_E_PLAYER_NAME,
     CAMSEP_OSC_E_PLAYER_METERS,
+    CAMSEP_OSC_E_PLAYER_TRUST,
     CAMSEP_OSC_E_BYPASS,
     CAMSEP_OSC_E_PRIOR_STRENGTH,
     CAMSEP_OSC_E_MASK_POWER,
@@ -53,6 +54,7 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_PRESET_STORE,
     CAMSEP_OSC_E_STATUS_XRUNS,
     CAMSEP_OSC_E_STATUS_CAMERA,
+    CAMSEP_OSC_E_STATUS_CAMERA_MOTION,
     CAMSEP_OSC_E_STATUS_DSP_LOAD,
     CAMSEP_OSC_E_STATUS_LATENCY,
     CAMSEP_OSC_E_SUBSCRIBE,
@@ -95,10 +97,12 @@ typedef struct camsep_osc_value {
 } camsep_osc_value;
 
 /* Fills v from a state snapshot; 0, or -1 if the entry has no value (write
- * only, subscriptions, errors). Numbers are finite (levels floored at -120). */
+ * only, subscriptions, errors). Numbers are finite (levels floored at -120),
+ * but for what the state itself does not know: the agreement of
+ * /player/N/trust and /status/camera_motion are NaN then. */
 int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st, int player,
                            camsep_osc_value *v);
-int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b);
+int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b); /* NaN equals NaN */
 
 /* Full address of an entry for a prefix and player (0-based; ignored for
  * global entries). Returns the length, or -1 if it does not fit. */

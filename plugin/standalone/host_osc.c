@@ -156,6 +156,8 @@ static void get_state(camsep_osc_state *st, void *user)
                  cam_state >= 0 && cam_state < 4 ? camera_names[cam_state] : "unknown");
         st->camera_fps = (float)fps;
     }
+    float magnitude;
+    host_session_camera_motion(s, &st->camera_motion_u, &st->camera_motion_v, &magnitude); /* NaN: unknown */
     if (fw <= 0 || fh <= 0) {
         fw = cfg.camera_width;
         fh = cfg.camera_height;
@@ -185,6 +187,8 @@ static void get_state(camsep_osc_state *st, void *user)
         o->level_db = to_db(m.level[j]);
         o->motion = fminf(1.0f, fmaxf(0.0f, m.motion[j]));
         o->activation = m.activation[j];
+        o->trust = m.trust[j];
+        o->agreement = m.agreement[j];
     }
     st->bypass = cfg.bypass;
     st->prior_strength = cfg.params.activity_strength;

@@ -486,6 +486,8 @@ void host_session_meters(host_session *s, host_meters *m)
     for (int j = 0; j < s->n_stems; j++) {
         m->motion[j] = s->reports ? s->last_report.prior[j] : 1.0f;
         m->activation[j] = s->reports ? s->last_report.activation[j] : 0.0f;
+        m->trust[j] = s->reports ? s->last_report.trust[j] : 1.0f;
+        m->agreement[j] = s->reports ? s->last_report.agreement[j] : NAN;
     }
     m->frames = s->reports;
     pthread_mutex_unlock(&s->meter_lock);
@@ -508,6 +510,23 @@ int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h
     *fps = cs.fps;
     *w = cs.width;
     *h = cs.height;
+    return 0;
+}
+
+int host_session_camera_motion(host_session *s, float *u, float *v, float *magnitude)
+{
+    *u = *v = *magnitude = NAN;
+    if (!s->runner)
+        return -1;
+    camsep_capture_status cs;
+    pthread_mutex_lock(&s->lock); /* one control thread at a time */
+    camsep_capture_runner_get_status(s->runner, &cs);
+    pthread_mutex_unlock(&s->lock);
+    if (cs.state == CAMSEP_CAPTURE_LOST || !isfinite(cs.global_u) || !isfinite(cs.global_v))
+        return -1;
+    *u = cs.global_u;
+    *v = cs.global_v;
+    *magnitude = cs.global_magnitude;
     return 0;
 }
 

@@ -70,6 +70,10 @@ typedef struct host_meters {
     float level[CAMSEP_MAX_SOURCES];      /* output peak with release, linear */
     float motion[CAMSEP_MAX_SOURCES];     /* the activity prior the engine used (1 = neutral) */
     float activation[CAMSEP_MAX_SOURCES]; /* the engine's activation sum */
+    float trust[CAMSEP_MAX_SOURCES];      /* the weight the engine gave the camera's prior, 0..1
+                                             (1 with trust off, and before any report) */
+    float agreement[CAMSEP_MAX_SOURCES];  /* that prior's correlation with the stem's sound over
+                                             the last seconds, -1..1; NaN while unknown */
     int64_t frames;                       /* frame reports read so far */
     float dsp_load;                       /* share of the block time, ~0.3 s average */
 } host_meters;
@@ -79,6 +83,12 @@ void host_session_meters(host_session *s, host_meters *m);
 /* Control: the camera's state and frame size; 0 when there is a camera
  * (*w, *h > 0 once its first frame size is known), -1 when there is none. */
 int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h);
+/* Control: the camera's own motion (shake, pans, a vibrating stand) as the
+ * capture runner last estimated it (camsep_capture_status): u, v of the
+ * latest frame and the magnitude averaged over about 1 s, camera pixels per
+ * frame. 0 when known; -1 with all three NaN when there is no camera, or no
+ * estimate (before the first frames, camera lost). */
+int host_session_camera_motion(host_session *s, float *u, float *v, float *magnitude);
 
 /* Set-up or control: a preview of the camera (host_ui.c): hook->frame(hook->user, f)
  * on the capture thread for every frame read, pixels valid during the call.

@@ -113,12 +113,19 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
             st.camera = camera_state_name(state);
             st.camera_fps = fps;
+            float gu, gv, magnitude;
+            if (host_session_camera_motion(u->s, &gu, &gv, &magnitude) == 0)
+                st.camera_motion_px = magnitude;
+            /* with a camera: the weight the engine gives each player's camera prior */
+            st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
+            for (int j = 0; j < st.n_trust; j++)
+                st.trust[j] = m.trust[j];
         } else {
             st.camera = "none";
         }
