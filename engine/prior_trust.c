@@ -12,9 +12,11 @@
 #define AUDIBLE_LO (-12.0f)
 #define AUDIBLE_HI (-3.0f)
 #define PEAK_RELEASE_S 10.0
-/* The evidence for trust: the audio's "playing" from EVIDENCE_LO to
- * EVIDENCE_HI dB under the peak, against the group's loudest prior; a frame
- * where they differ by more than MISS_TOLERANCE is a miss (graded up to 1).
+/* The evidence for trust: the audio's "sounding at all" from EVIDENCE_LO to
+ * EVIDENCE_HI dB under the peak, and its "clearly playing" (AUDIBLE_LO ..
+ * AUDIBLE_HI), against the group's loudest prior; a frame where the prior
+ * exceeds the first or falls short of the second by more than
+ * MISS_TOLERANCE is a miss (graded up to 1).
  * A mean miss rate of MISS_RATE_MAX or more over the memory: trust 0. */
 #define EVIDENCE_LO (-40.0f)
 #define EVIDENCE_HI (-10.0f)
@@ -81,13 +83,17 @@ void prior_trust_update(prior_trust *t, const float *p, const bool *present, con
         prior_trust_stats *s = &t->st[g];
         float clear = 0.0f;
         if (cam >= 0.0f) {
-            /* evidence: does the group's loudest prior say what the audio hears? */
+            /* evidence: a prior that says "playing" where the audio hears next
+             * to nothing, or "resting" where it clearly hears the source, is
+             * a miss. The two tests use different bands: a solve without
+             * priors leaks other players' sound into a resting player's atoms
+             * (15-20 dB down in a quartet), which must not count as playing */
             const float heard = audible(level, t->ref[g], EVIDENCE_LO, EVIDENCE_HI);
-            float miss = fabsf(heard - cam) - MISS_TOLERANCE;
-            miss = miss > 0.0f ? miss / (1.0f - MISS_TOLERANCE) : 0.0f;
+            clear = audible(level, t->ref[g], AUDIBLE_LO, AUDIBLE_HI);
+            const float d = fmaxf(cam - heard, clear - cam);
+            const float miss = d > MISS_TOLERANCE ? (d - MISS_TOLERANCE) / (1.0f - MISS_TOLERANCE) : 0.0f;
             s->w = a * s->w + 1.0;
             s->miss = a * s->miss + miss;
-            clear = audible(level, t->ref[g], AUDIBLE_LO, AUDIBLE_HI);
         }
         float trust = 0.0f, agreement = NAN;
         if (s->w > 0.0) {
