@@ -48,17 +48,24 @@ PLAYERS = qb.PLAYERS
 # A delay d prepends d*fps copies of the first frame to the default stage's
 # video (the camera shows everything d seconds late) while camsep-process is
 # told --camera-latency 0.
+ALL = ["--sway", "6", "--gesture", "15", "--shake", "3", "--jitter", "2", "--flicker", "0.1", "--fade", "0.3",
+       "--spot", "0.15", "--noise", "4", "--occlude"]
 CONDITIONS = [
     ("cam", [], 0.0),
-    ("cam-sway", ["--sway", "6", "--gesture", "15"], 0.0),
+    ("cam-sway", ["--sway", "6"], 0.0),
+    ("cam-gesture", ["--gesture", "15"], 0.0),
     ("cam-shake", ["--shake", "3"], 0.0),
-    ("cam-flicker", ["--flicker", "0.1", "--fade", "0.3"], 0.0),
+    ("cam-jitter", ["--jitter", "2"], 0.0),
+    ("cam-flicker", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"], 0.0),
+    ("cam-noise", ["--noise", "4"], 0.0),
     ("cam-occlude", ["--occlude"], 0.0),
+    ("cam-all", ALL, 0.0),
     ("cam-late0.1", [], 0.1),
     ("cam-late0.2", [], 0.2),
     ("cam-late0.5", [], 0.5),
+    ("cam-all-late0.1", ALL, 0.1),
 ]
-QUICK_CONDITIONS = ("cam", "cam-sway", "cam-late0.2")
+QUICK_CONDITIONS = ("cam", "cam-sway", "cam-all", "cam-late0.1", "cam-all-late0.1")
 
 
 def parse_args(argv):
@@ -72,6 +79,8 @@ def parse_args(argv):
     ap.add_argument("--out", default=os.path.join(REPO, "out", "video-bach10"),
                     help="results, dictionaries (default: %(default)s)")
     ap.add_argument("--fft", type=int, default=2048, help="STFT size (default 2048)")
+    ap.add_argument("--latency", type=int, default=1024,
+                    help="engine latency L, the window pair's synthesis length (default 1024, the engine's)")
     ap.add_argument("--hop", type=int, default=512, help="STFT hop (default 512)")
     ap.add_argument("--atoms", type=int, default=32, help="atoms per player dictionary (default 32)")
     ap.add_argument("--train-iterations", type=int, default=200, help="camsep-train iterations (default 200)")
@@ -217,9 +226,9 @@ def evaluate_mixture(job):
         result["notes"].extend("%s: %s" % (kind, n) for n in list(extra_notes) + notes)
 
     add("mixture", np.vstack([mixsig] * J))
-    add("IRM", qb.irm_estimates(stems, mixsig, args.fft, args.hop))
+    add("IRM", qb.irm_estimates(stems, mixsig, args.fft, args.hop, args.latency))
 
-    base = ["--fft", str(args.fft), "--hop", str(args.hop), "--activity-strength", args.activity_strength,
+    base = ["--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--activity-strength", args.activity_strength,
             "--regression-strength", "0", "--smoothness", "0"] + rest
     # settings: (name, extra camsep-process options, priors csv, (times, P, delay) for diagnostics)
     settings = [("audio-only", [], None, None), ("true-act", [], act_path, None)]
@@ -235,7 +244,7 @@ def evaluate_mixture(job):
         vpath, boxes = videos[key]
         if delay > 0:
             frames = int(round(delay * args.fps))
-            dpath = os.path.join(wdir, "scene-late%d.y4m" % frames)
+            dpath = os.path.join(wdir, "%s-late%d.y4m" % (os.path.splitext(os.path.basename(vpath))[0], frames))
             y4m_delay(vpath, dpath, frames)
             vpath = dpath
         t_render += time.monotonic() - t0
@@ -304,6 +313,46 @@ def print_camera_table(results, kinds, out=sys.stdout):
         out.write(line + "\n")
 
 
+def print_targets(summary, kinds, out=sys.stdout):
+    """The camera's targets (issue 10), read off the summary: the worst change
+    vs audio-only over every group and camera row, and the named gains and
+    leakage. Rows that were not run are reported as such."""
+    def get(g, k, key):
+        for s in summary:
+            if s["group"] == g and s["setting"] == k:
+                return s[key]
+        return float("nan")
+
+    def gain(g, k):
+        return get(g, k, "sdr") - get(g, "audio-only", "sdr")
+
+    cams = [k for k in kinds if k.startswith("cam")]
+    groups = sorted({s["group"] for s in summary}, key=qb.GROUP_ORDER.index)
+    out.write("\nTargets (change vs audio-only, dB)\n")
+    worst = min(((gain(g, k), g, k) for g in groups for k in cams if gain(g, k) == gain(g, k)), default=None)
+    if worst:
+        out.write("  %-60s %+6.2f (%s, %s)  %s\n" % ("worst camera row, every group and condition (>= -0.10)",
+                                                    worst[0], worst[1], worst[2],
+                                                    "met" if worst[0] >= -0.10 else "NOT met"))
+    checks = [("same-instrument duos, calm stage (>= +1.50)", "same-instr duo", "cam", "sdr", 1.5),
+              ("same-instrument duos, all disturbances (>= +1.00)", "same-instr duo", "cam-all", "sdr", 1.0),
+              ("quartet with rests, calm stage (>= +1.00)", "quartet-rests", "cam", "sdr", 1.0),
+              ("quartet with rests, all disturbances (>= +0.50)", "quartet-rests", "cam-all", "sdr", 0.5),
+              ("leakage into resting players, all disturbances (<= -20 dB)", "quartet-rests", "cam-all", "leak", -20.0)]
+    for text, g, k, key, target in checks:
+        if k not in cams or g not in groups:
+            out.write("  %-60s not run\n" % text)
+            continue
+        if key == "sdr":
+            v = gain(g, k)
+            ok = v >= target
+            out.write("  %-60s %+6.2f        %s\n" % (text, v, "met" if ok else "NOT met"))
+        else:
+            v = get(g, k, "leak_db")
+            ok = v <= target
+            out.write("  %-60s %6.2f dB     %s\n" % (text, v, "met" if ok else "NOT met"))
+
+
 def main(argv):
     t_start = time.monotonic()
     args = parse_args(argv)
@@ -327,9 +376,9 @@ def main(argv):
     mixes = build_mixtures(args)
     kinds = (["mixture", "IRM", "audio-only", "true-act"] + [c[0] for c in args.cond] +
              (["cam-" + args.hires] if args.hires else []))
-    print("camsep with camera priors on Bach10: train E01-E04, test E05-E08%s; N=%d R=%d; %d atoms/player; "
+    print("camsep with camera priors on Bach10: train E01-E04, test E05-E08%s; N=%d L=%d R=%d; %d atoms/player; "
           "video %s at %g fps; curve %s; activity strength %s; camsep-process %s"
-          % (" (quick)" if args.quick else "", args.fft, args.hop, args.atoms, args.size, args.fps, args.curve,
+          % (" (quick)" if args.quick else "", args.fft, args.latency, args.hop, args.atoms, args.size, args.fps, args.curve,
              args.activity_strength, " ".join(args.extra)))
     sys.stdout.flush()
 
@@ -338,6 +387,7 @@ def main(argv):
     ddir = os.path.join(args.out, "dicts")
     os.makedirs(ddir, exist_ok=True)
     targs = argparse.Namespace(atoms=args.atoms, train_iterations=args.train_iterations, fft=args.fft, hop=args.hop,
+                               latency=args.latency,
                                retrain=args.retrain)
     dict_paths, jobs = {}, []
     for p in PLAYERS:
@@ -393,7 +443,7 @@ def main(argv):
 
     qb.write_csv_tables(args.out, results, summary)
     total = time.monotonic() - t_start
-    meta = dict(fft=args.fft, hop=args.hop, atoms=args.atoms, size=args.size, fps=args.fps, hires=args.hires,
+    meta = dict(fft=args.fft, latency=args.latency, hop=args.hop, atoms=args.atoms, size=args.size, fps=args.fps, hires=args.hires,
                 curve=args.curve, activity_strength=args.activity_strength, extra_options=args.extra,
                 conditions=[[c[0], c[1], c[2]] for c in args.cond], quick=args.quick,
                 seconds=dict(total=total, train=t_train, evaluate=t_eval), jobs=args.jobs)
@@ -413,10 +463,12 @@ def main(argv):
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(clean(dict(meta=meta, summary=summary, mixtures=results)), f, indent=1)
     with open(os.path.join(args.out, "report.txt"), "w") as f:
-        f.write("camsep with camera priors on Bach10 (N=%d R=%d, video %s at %g fps, curve %s)\n"
-                % (args.fft, args.hop, args.size, args.fps, args.curve))
+        f.write("camsep with camera priors on Bach10 (N=%d L=%d R=%d, video %s at %g fps, curve %s)\n"
+                % (args.fft, args.latency, args.hop, args.size, args.fps, args.curve))
         qb.print_tables(results, kinds, groups, summary, args, out=f)
         print_camera_table(results, kinds, out=f)
+        print_targets(summary, kinds, out=f)
+    print_targets(summary, kinds)
     print("\nwrote %s/{report.txt,summary.csv,per_stem.csv,results.json}" % args.out)
     print("total time %.1f s (training %.1f s, rendering, separation and scoring %.1f s, %d workers)"
           % (total, t_train, t_eval, args.jobs))
