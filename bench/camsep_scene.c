@@ -26,6 +26,7 @@ static void usage(void)
            "  --gesture PX      arm gestures during rests (default 6)\n"
            "  --shake PX        camera shake amplitude (default 0)\n"
            "  --jitter PX       camera jitter: a new random offset in [-PX, PX] every frame (default 0)\n"
+           "  --zoom Z          a slow zoom about the centre, to 1+Z and back every 8 s (0..1, default 0)\n"
            "  --flicker R       light gain jitter per frame, relative (default 0)\n"
            "  --fade D          slow light fades down to 1-D (default 0)\n"
            "  --spot R          the first player's own light flickers by +-R and fades to 1-3R (0..0.3, default 0)\n"
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
     const char *activity = NULL, *output = NULL;
     int players = 0, width = 640, height = 480, occlude = 0;
     double fps = 30.0, duration = 0.0;
-    float sway = 2.0f, gesture = 6.0f, shake = 0.0f, jitter = 0.0f, spot = 0.0f, flicker = 0.0f, fade = 0.0f, noise = 1.0f;
+    float sway = 2.0f, gesture = 6.0f, shake = 0.0f, jitter = 0.0f, zoom = 0.0f, spot = 0.0f, flicker = 0.0f, fade = 0.0f, noise = 1.0f;
     long seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
             shake = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
         } else if (!strcmp(a, "--jitter")) {
             jitter = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
+        } else if (!strcmp(a, "--zoom")) {
+            zoom = (float)cli_float(PROG, a, VALUE, 0.0, 1.0);
         } else if (!strcmp(a, "--spot")) {
             spot = (float)cli_float(PROG, a, VALUE, 0.0, 0.3);
         } else if (!strcmp(a, "--flicker")) {
@@ -134,6 +137,8 @@ int main(int argc, char **argv)
     cfg.gesture_s = 2.0f;
     cfg.shake_px = shake;
     cfg.jitter_px = jitter;
+    cfg.zoom = zoom;
+    cfg.zoom_period_s = 8.0f;
     cfg.spot = spot;
     cfg.flicker = flicker;
     cfg.fade_depth = fade;

@@ -52,11 +52,16 @@ struct camsep_motion {
     int have_ts;
     int64_t last_ts;
     float typical_dt;      /* running estimate of the frame interval, s */
-    float gu, gv;          /* global motion of the latest frame */
+    float gu, gv;          /* global motion of the latest frame at the frame's centre ... */
+    float gs, gr;          /* ... and its zoom and rotation: at working pixel (x, y), dx = x - cx,
+                              dy = y - cy, the camera moves content by
+                              (gu + gs dx - gr dy, gv + gr dx + gs dy) input pixels */
+    float cx, cy;          /* the working frame's centre */
     float gate;            /* residual magnitude below which flow counts as noise */
     float noise_now;       /* this frame's gated energy of the still part of the picture */
     float noise_level;     /* ... smoothed over NOISE_S; +inf until measured */
     float *su, *sv, *tu;   /* GLOBAL_SAMPLES each */
+    float *sx, *sy;        /* the samples' working-pixel offsets from the centre */
     float *bu_s, *bv_s;    /* BODY_SAMPLES each */
     float *row;            /* magnitudes and weights of one row (2 x width floats) */
 };
@@ -74,7 +79,7 @@ void camsep_motion_config_default(camsep_motion_config *cfg)
     cfg->min_range = 0.0f;
     cfg->min_ratio = 3.0f;
     cfg->knee = (float)CAMSEP_MOTION_KNEE_DEFAULT;
-    cfg->global_motion = CAMSEP_GLOBAL_MEDIAN;
+    cfg->global_motion = CAMSEP_GLOBAL_SIMILARITY;
     cfg->noise_gate = 2.0f;
     cfg->occlusion_share = 0.35f;
     cfg->body_share = 0.15f;
@@ -91,7 +96,8 @@ static int valid_config(const camsep_motion_config *c)
            c->noise_gate >= 0.0f && c->noise_gate <= 100.0f && c->occlusion_share > 0.0f &&
            c->body_share >= 0.0f && c->body_share <= 1.0f &&
            c->occlusion_share <= 1.0f &&
-           (c->global_motion == CAMSEP_GLOBAL_NONE || c->global_motion == CAMSEP_GLOBAL_MEDIAN);
+           (c->global_motion == CAMSEP_GLOBAL_NONE || c->global_motion == CAMSEP_GLOBAL_MEDIAN ||
+            c->global_motion == CAMSEP_GLOBAL_SIMILARITY);
 }
 
 static void reset_box_state(box_state *b)
@@ -120,11 +126,13 @@ camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_c
     m->fast = OCCLUDER_SPEED * (float)height;
     m->bu_s = malloc(BODY_SAMPLES * sizeof(float));
     m->bv_s = malloc(BODY_SAMPLES * sizeof(float));
+    m->sx = malloc(GLOBAL_SAMPLES * sizeof(float));
+    m->sy = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->su = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->sv = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->tu = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->row = malloc((size_t)(2 * width + 8) * sizeof(float));
-    if (!m->su || !m->sv || !m->tu || !m->row || !m->bu_s || !m->bv_s) {
+    if (!m->su || !m->sv || !m->tu || !m->row || !m->bu_s || !m->bv_s || !m->sx || !m->sy) {
         camsep_motion_free(m);
         return NULL;
     }
@@ -137,6 +145,8 @@ void camsep_motion_free(camsep_motion *m)
     if (!m)
         return;
     free(m->su);
+    free(m->sx);
+    free(m->sy);
     free(m->bu_s);
     free(m->bv_s);
     free(m->sv);
@@ -198,7 +208,7 @@ void camsep_motion_reset(camsep_motion *m)
     m->have_ts = 0;
     m->last_ts = 0;
     m->typical_dt = 1.0f / m->cfg.frame_rate;
-    m->gu = m->gv = 0.0f;
+    m->gu = m->gv = m->gs = m->gr = 0.0f;
     m->gate = 0.0f;
     m->noise_now = 0.0f;
     m->noise_level = INFINITY;
@@ -360,6 +370,104 @@ static int inside_any(const camsep_motion *m, int x, int y)
     return 0;
 }
 
+/* Solves the 4x4 system a x = b in place (Gaussian elimination, partial
+ * pivoting). 0, or -1 when it is singular. */
+static int solve4(double a[4][4], double b[4], double x[4])
+{
+    for (int c = 0; c < 4; c++) {
+        int p = c;
+        for (int r = c + 1; r < 4; r++)
+            if (fabs(a[r][c]) > fabs(a[p][c]))
+                p = r;
+        if (!(fabs(a[p][c]) > 1e-12))
+            return -1;
+        for (int k = 0; k < 4; k++) {
+            double t = a[c][k];
+            a[c][k] = a[p][k];
+            a[p][k] = t;
+        }
+        double t = b[c];
+        b[c] = b[p];
+        b[p] = t;
+        for (int r = c + 1; r < 4; r++) {
+            const double f = a[r][c] / a[c][c];
+            for (int k = c; k < 4; k++)
+                a[r][k] -= f * a[c][k];
+            b[r] -= f * b[c];
+        }
+    }
+    for (int r = 3; r >= 0; r--) {
+        double s = b[r];
+        for (int k = r + 1; k < 4; k++)
+            s -= a[r][k] * x[k];
+        x[r] = s / a[r][r];
+    }
+    return 0;
+}
+
+/* A zoom and a rotation on top of the translation (gu, gv), fitted to the n
+ * samples by iteratively reweighted least squares (Huber weights at 1.5 x
+ * the median residual): a slow zoom or a tilting camera moves the picture's
+ * edges more than its centre, which no single translation removes. The
+ * samples must cover some of the frame's width and height; otherwise (or if
+ * the fit fails) the translation stays alone. */
+static void fit_similarity(camsep_motion *m, int n)
+{
+    double spread = 0.0;
+    for (int i = 0; i < n; i++)
+        spread += (double)m->sx[i] * m->sx[i] + (double)m->sy[i] * m->sy[i];
+    if (n < 32 || !(spread / n > 16.0)) /* samples within 4 working pixels of one spot */
+        return;
+    double p[4] = {m->gu, m->gv, 0.0, 0.0};
+    for (int it = 0; it < 4; it++) {
+        for (int i = 0; i < n; i++) {
+            const double du = m->su[i] - (p[0] + p[2] * m->sx[i] - p[3] * m->sy[i]),
+                         dv = m->sv[i] - (p[1] + p[3] * m->sx[i] + p[2] * m->sy[i]);
+            m->tu[i] = (float)sqrt(du * du + dv * dv);
+        }
+        memcpy(m->bu_s, m->tu, (size_t)(n < BODY_SAMPLES ? n : BODY_SAMPLES) * sizeof(float));
+        const int nm = n < BODY_SAMPLES ? n : BODY_SAMPLES;
+        const float k = 1.5f * fmaxf(select_kth(m->bu_s, nm, nm / 2), 1e-3f);
+        double a[4][4] = {{0}}, b[4] = {0};
+        for (int i = 0; i < n; i++) {
+            const double w = m->tu[i] > k ? k / m->tu[i] : 1.0, x = m->sx[i], y = m->sy[i];
+            /* rows (1, 0, x, -y) -> u and (0, 1, y, x) -> v */
+            a[0][0] += w;
+            a[0][2] += w * x;
+            a[0][3] -= w * y;
+            a[1][1] += w;
+            a[1][2] += w * y;
+            a[1][3] += w * x;
+            a[2][2] += w * (x * x + y * y);
+            a[3][3] += w * (x * x + y * y);
+            b[0] += w * m->su[i];
+            b[1] += w * m->sv[i];
+            b[2] += w * (x * m->su[i] + y * m->sv[i]);
+            b[3] += w * (-y * m->su[i] + x * m->sv[i]);
+        }
+        a[2][0] = a[0][2];
+        a[3][0] = a[0][3];
+        a[2][1] = a[1][2];
+        a[3][1] = a[1][3];
+        double q[4];
+        if (solve4(a, b, q) || !isfinite(q[0]) || !isfinite(q[1]) || !isfinite(q[2]) || !isfinite(q[3]))
+            return;
+        memcpy(p, q, sizeof p);
+    }
+    m->gu = (float)p[0];
+    m->gv = (float)p[1];
+    m->gs = (float)p[2];
+    m->gr = (float)p[3];
+}
+
+/* The camera's motion at working pixel (x, y). */
+static inline void camera_at(const camsep_motion *m, int x, int y, float *u, float *v)
+{
+    const float dx = (float)x - m->cx, dy = (float)y - m->cy;
+    *u = m->gu + m->gs * dx - m->gr * dy;
+    *v = m->gv + m->gr * dx + m->gs * dy;
+}
+
 /* The global motion (median of u and v outside the boxes) and the noise
  * gate: noise_gate x the median magnitude of what remains there. The
  * flow's own error (sensor noise, interpolation under shake, light changes)
@@ -367,8 +475,10 @@ static int inside_any(const camsep_motion *m, int x, int y)
  * the picture that should be still, frame by frame. */
 static void global_motion(camsep_motion *m, const float *u, const float *v, const float *wt, int s, int w, int h)
 {
-    m->gu = m->gv = 0.0f;
+    m->gu = m->gv = m->gs = m->gr = 0.0f;
     m->gate = 0.0f;
+    m->cx = 0.5f * (float)(w - 1);
+    m->cy = 0.5f * (float)(h - 1);
     const int compensate = m->cfg.global_motion != CAMSEP_GLOBAL_NONE;
     int step = 1;
     while ((w / step) * (h / step) > GLOBAL_SAMPLES)
@@ -388,6 +498,8 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
                 if (n < GLOBAL_SAMPLES && (pass == 2 || wt[i] > 0.5f) && (pass > 0 || !inside_any(m, x, y))) {
                     m->su[n] = u[i];
                     m->sv[n] = v[i];
+                    m->sx[n] = (float)x - 0.5f * (float)(w - 1);
+                    m->sy[n] = (float)y - 0.5f * (float)(h - 1);
                     n++;
                 }
             }
@@ -408,8 +520,11 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
     }
     m->gu = gu;
     m->gv = gv;
+    if (compensate && m->cfg.global_motion == CAMSEP_GLOBAL_SIMILARITY)
+        fit_similarity(m, n);
     for (int i = 0; i < n; i++) {
-        float du = m->su[i] - gu, dv = m->sv[i] - gv;
+        const float du = m->su[i] - (m->gu + m->gs * m->sx[i] - m->gr * m->sy[i]),
+                    dv = m->sv[i] - (m->gv + m->gr * m->sx[i] + m->gs * m->sy[i]);
         m->tu[i] = sqrtf(du * du + dv * dv);
     }
     if (m->cfg.noise_gate > 0.0f) {
@@ -465,7 +580,7 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
     const float share = m->cfg.body_share;
     if (!(share > 0.0f))
         return;
-    const float gu = m->gu, gv = m->gv, gate = fmaxf(m->gate, 0.05f * m->min_range);
+    const float gate = fmaxf(m->gate, 0.05f * m->min_range);
     const int area = (b->x1 - b->x0) * (b->y1 - b->y0);
     int step = 1;
     while (area / (step * step) > BODY_SAMPLES)
@@ -478,7 +593,9 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
             if (!(wr[x] > 0.5f))
                 continue;
             reliable += 1.0;
-            const float du = ur[x] - gu, dv = vr[x] - gv;
+            float cu, cv;
+            camera_at(m, x, y, &cu, &cv);
+            const float du = ur[x] - cu, dv = vr[x] - cv;
             if (du * du + dv * dv > gate * gate && n < BODY_SAMPLES) {
                 m->bu_s[n] = du;
                 m->bv_s[n] = dv;
@@ -514,14 +631,16 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
                        float ratio)
 {
     const int xm = (b->x0 + b->x1) / 2, ym = (b->y0 + b->y1) / 2;
-    const float gu = m->gu, gv = m->gv, gate = m->gate, bu = b->bu, bv = b->bv;
+    const float gate = m->gate, bu = b->bu, bv = b->bv;
     double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0;
     const float fast = m->fast;
     float *row = m->row, *rw = m->row + m->width;
     for (int y = b->y0; y < b->y1; y++) {
         const float *ur = u + (size_t)y * s, *vr = v + (size_t)y * s, *wr = wt + (size_t)y * s;
         for (int x = b->x0; x < b->x1; x++) {
-            const float du = ur[x] - gu, dv = vr[x] - gv;
+            float cu, cv;
+            camera_at(m, x, y, &cu, &cv);
+            const float du = ur[x] - cu, dv = vr[x] - cv;
             /* the occluder test sees all motion; the energy only what moves
              * with neither the still background nor the body */
             const float d2 = du * du + dv * dv, eu = du - bu, ev = dv - bv, e2 = eu * eu + ev * ev;
@@ -659,6 +778,12 @@ void camsep_motion_global(const camsep_motion *m, float *u, float *v)
 {
     *u = m->gu;
     *v = m->gv;
+}
+
+void camsep_motion_zoom(const camsep_motion *m, float *zoom, float *rotation)
+{
+    *zoom = m->gs;
+    *rotation = m->gr;
 }
 
 void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v)

@@ -4,9 +4,11 @@
  * playing likelihood.
  *
  * For every frame's flow (optical_flow.h):
- *  1. the global motion (camera shake, pans) is estimated as the median of
- *     u and v over the frame outside all boxes (over the whole frame when the
- *     boxes leave too little of it) and subtracted;
+ *  1. the global motion (camera shake, jitter, pans) is estimated frame by
+ *     frame as the median of u and v over the frame outside all boxes (over
+ *     the whole frame when the boxes leave too little of it), refined into a
+ *     translation, zoom and rotation by a robust (Huber IRLS) fit, and
+ *     subtracted at every pixel;
  *  2. a noise gate: noise_gate x the median residual magnitude outside the
  *     boxes (the flow's own error this frame: sensor noise, interpolation
  *     under shake, light changes) is subtracted from every magnitude;
@@ -68,7 +70,8 @@
 
 typedef enum camsep_global_motion {
     CAMSEP_GLOBAL_NONE = 0,   /* no compensation (fixed camera on a rigid mount) */
-    CAMSEP_GLOBAL_MEDIAN = 1, /* median translation outside the boxes (default) */
+    CAMSEP_GLOBAL_MEDIAN = 1, /* median translation outside the boxes */
+    CAMSEP_GLOBAL_SIMILARITY = 2, /* that, and a zoom and rotation fitted robustly (default) */
 } camsep_global_motion;
 
 typedef struct camsep_motion_config {
@@ -133,7 +136,11 @@ const float *camsep_motion_channels(const camsep_motion *m, int box);   /* norma
 const float *camsep_motion_energy(const camsep_motion *m, int box);     /* raw, px per frame */
 float camsep_motion_floor(const camsep_motion *m, int box, int channel);
 float camsep_motion_reference(const camsep_motion *m, int box, int channel);
-void camsep_motion_global(const camsep_motion *m, float *u, float *v); /* subtracted motion */
+void camsep_motion_global(const camsep_motion *m, float *u, float *v); /* subtracted motion at the centre */
+/* The camera's zoom and rotation of the latest frame: the motion at a point
+ * grows by zoom (and turns by rotation) per working pixel from the centre;
+ * 0 with CAMSEP_GLOBAL_MEDIAN or when the fit was not possible. */
+void camsep_motion_zoom(const camsep_motion *m, float *zoom, float *rotation);
 /* The box's body motion (sway) removed from its energy, on top of the global motion. */
 void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v);
 float camsep_motion_gate(const camsep_motion *m);                      /* noise gate, px per frame */

@@ -27,6 +27,7 @@ struct scene {
     scene_texture *background, *occluder;
     player_state pl[SCENE_MAX_PLAYERS];
     float *canvas;
+    float *zoomed;  /* the canvas after the zoom (NULL without one) */
     float *colgain;
 };
 
@@ -222,7 +223,8 @@ scene *scene_create(const scene_config *cfg)
 {
     if (!cfg || cfg->width < 16 || cfg->height < 16 || cfg->n_players < 0 || cfg->n_players > SCENE_MAX_PLAYERS ||
         !(cfg->fps > 0) || cfg->frames < 0 || !(cfg->jitter_px >= 0 && cfg->jitter_px <= 100) ||
-        !(cfg->spot >= 0 && cfg->spot <= 0.3f))
+        !(cfg->spot >= 0 && cfg->spot <= 0.3f) || !(cfg->zoom >= 0 && cfg->zoom <= 1) ||
+        !(cfg->zoom_period_s >= 0))
         return NULL;
     scene *s = calloc(1, sizeof *s);
     if (!s)
@@ -236,7 +238,10 @@ scene *scene_create(const scene_config *cfg)
                                        detail);
     s->canvas = malloc((size_t)W * H * sizeof(float));
     s->colgain = malloc((size_t)W * sizeof(float));
-    int ok = s->background && s->occluder && s->canvas && s->colgain;
+    if (cfg->zoom > 0 && cfg->zoom_period_s > 0)
+        s->zoomed = malloc((size_t)W * H * sizeof(float));
+    int ok = s->background && s->occluder && s->canvas && s->colgain &&
+             (s->zoomed || !(cfg->zoom > 0 && cfg->zoom_period_s > 0));
     for (int j = 0; ok && j < cfg->n_players; j++) {
         const scene_player *p = &cfg->player[j];
         player_state *ps = &s->pl[j];
@@ -323,6 +328,7 @@ void scene_free(scene *s)
         free(s->pl[j].gy);
     }
     free(s->canvas);
+    free(s->zoomed);
     free(s->colgain);
     free(s);
 }
@@ -347,6 +353,14 @@ void scene_shake(const scene *s, int frame, float *dx, float *dy)
         *dx += (float)(c->jitter_px * (2.0 * unif(c->seed, 402u, (uint32_t)frame) - 1.0));
         *dy += (float)(c->jitter_px * (2.0 * unif(c->seed, 403u, (uint32_t)frame) - 1.0));
     }
+}
+
+float scene_zoom(const scene *s, int frame)
+{
+    const scene_config *c = &s->cfg;
+    if (!(c->zoom > 0 && c->zoom_period_s > 0))
+        return 1.0f;
+    return (float)(1.0 + c->zoom * (0.5 - 0.5 * cos(2.0 * PI * (frame / c->fps) / c->zoom_period_s)));
 }
 
 float scene_arm_speed(const scene *s, int player, int frame)
@@ -443,6 +457,31 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
         float ox = -c->occluder_w + k * ((float)W + c->occluder_w);
         paint(s->canvas, W, H, s->occluder, ox + sx, c->occluder_y + sy, c->occluder_w, c->occluder_h);
     }
+    /* the camera zooms about the centre: bilinear resampling of the stage */
+    const float *stage = s->canvas;
+    if (s->zoomed) {
+        const float z = scene_zoom(s, frame), cx = 0.5f * (float)W, cy = 0.5f * (float)H;
+        for (int y = 0; y < H; y++) {
+            const float fy = cy + ((float)y + 0.5f - cy) / z - 0.5f;
+            int y0 = (int)floorf(fy);
+            const float ay = fy - (float)y0;
+            int y1 = y0 + 1;
+            y0 = y0 < 0 ? 0 : (y0 > H - 1 ? H - 1 : y0);
+            y1 = y1 < 0 ? 0 : (y1 > H - 1 ? H - 1 : y1);
+            for (int x = 0; x < W; x++) {
+                const float fx = cx + ((float)x + 0.5f - cx) / z - 0.5f;
+                int x0 = (int)floorf(fx);
+                const float ax = fx - (float)x0;
+                int x1 = x0 + 1;
+                x0 = x0 < 0 ? 0 : (x0 > W - 1 ? W - 1 : x0);
+                x1 = x1 < 0 ? 0 : (x1 > W - 1 ? W - 1 : x1);
+                const float *r0 = s->canvas + (size_t)y0 * W, *r1 = s->canvas + (size_t)y1 * W;
+                const float top = r0[x0] + ax * (r0[x1] - r0[x0]), bot = r1[x0] + ax * (r1[x1] - r1[x0]);
+                s->zoomed[(size_t)y * W + x] = top + ay * (bot - top);
+            }
+        }
+        stage = s->zoomed;
+    }
     /* light: fades, flicker, offset, a moving wash; then sensor noise */
     double gain = 1.0;
     if (c->fade_depth > 0 && c->fade_period_s > 0)
@@ -466,7 +505,7 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
         spot_r = 0.6f * fmaxf(p->w, p->h);
     }
     for (int y = 0; y < H; y++) {
-        const float *row = s->canvas + (size_t)y * W;
+        const float *row = stage + (size_t)y * W;
         uint8_t *out = luma + (size_t)y * stride;
         for (int x = 0; x < W; x++) {
             float v = colgain[x] * row[x] + off;

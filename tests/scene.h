@@ -40,6 +40,9 @@ typedef struct scene_config {
     float shake_px;        /* camera shake: whole-frame translation amplitude, pixels */
     float jitter_px;       /* camera jitter: a new random translation in [-j, j] every frame
                               (a stand vibrating with the PA, a hand-held phone), pixels */
+    float zoom;            /* a slow zoom about the frame's centre: the scale goes from 1 to
+                              1 + zoom and back ... */
+    float zoom_period_s;   /* ... over this period (0 = no zoom) */
     float flicker;         /* relative light gain jitter per frame (0.1 = +-10 %) */
     float fade_depth;      /* 0..1: slow fades of the light down to 1 - depth ... */
     float fade_period_s;   /* ... and back, over this period */
@@ -70,6 +73,8 @@ float scene_arm_speed(const scene *s, int player, int frame);
 /* The camera's own motion in a frame (shake and jitter): the whole picture is
  * translated by (dx, dy). */
 void scene_shake(const scene *s, int frame, float *dx, float *dy);
+/* The zoom of a frame: content at distance d from the centre is shown at d x scale. */
+float scene_zoom(const scene *s, int frame);
 
 /* A scripted activity curve: phrases of 2-5 s at a slowly varying level in
  * [0.25, 1] separated by rests of 1-3 s, with short ramps. Deterministic. */
