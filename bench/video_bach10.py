@@ -56,6 +56,7 @@ CONDITIONS = [
     ("cam-gesture", ["--gesture", "15"], 0.0),
     ("cam-shake", ["--shake", "3"], 0.0),
     ("cam-jitter", ["--jitter", "2"], 0.0),
+    ("cam-zoom", ["--zoom", "0.15"], 0.0),
     ("cam-flicker", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"], 0.0),
     ("cam-noise", ["--noise", "4"], 0.0),
     ("cam-occlude", ["--occlude"], 0.0),
