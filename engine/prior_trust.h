@@ -5,15 +5,21 @@
  *
  * Every frame that has sound and a prior for a source, the prior p_j is set
  * beside what the audio alone says of that source: the level of its
- * activations in a solve without priors, in log units. Their correlation
- * over the last memory_s seconds (exponentially forgotten) is the agreement;
- * trust = clamp((r - R_LOW) / (R_HIGH - R_LOW), 0, 1), scaled by how much
- * evidence there is (no frames: 0, so a prior is neutral until it has shown
- * that it follows the sound: no reference is invented at a cold start).
+ * activations in a solve without priors, against their held peak. A miss is
+ * a prior that says "playing" where the audio hears next to nothing, or
+ * "resting" where it clearly hears the source (prior_trust.c has the bands).
+ * trust = 1 - (miss rate over the last memory_s seconds, exponentially
+ * forgotten) / 0.3, clamped, and scaled by how much evidence there is (no
+ * frames: 0, so a prior is neutral until it has shown that it follows the
+ * sound: no reference is invented at a cold start). Each frame, the weight
+ * is the trust, cut by how far the prior says "resting" below what the audio
+ * clearly hears (the veto).
  *
  * Motion that is not sound (sway, gestures while resting, a player who moves
- * during a rest, a camera that lost its box) lowers the correlation and with
- * it the trust; a prior that rises and falls with the player's sound keeps it.
+ * during a rest, a camera that lost its box, a camera later than its
+ * latency setting) makes misses and lowers the trust; a prior that rises and
+ * falls with the player's sound keeps it. docs/engine.md has the rule and
+ * its bound.
  *
  * Sources whose dictionaries the audio cannot tell apart (the same atoms:
  * two players of one instrument) form a group: the audio can only say how
@@ -45,12 +51,8 @@ typedef struct prior_trust {
     float audible[CAMSEP_MAX_SOURCES];     /* this frame: how clearly the audio alone hears the
                                               source's group, 0..1 (its level re its peak) */
     float weight[CAMSEP_MAX_SOURCES];      /* this frame: trust x (1 - contradiction) */
-    float agreement[CAMSEP_MAX_SOURCES];   /* the correlation, NaN before any evidence */
+    float agreement[CAMSEP_MAX_SOURCES];   /* 1 - the miss rate, NaN before any evidence */
 } prior_trust;
-
-/* The correlation at which trust starts to rise, and where it reaches 1. */
-#define PRIOR_TRUST_R_LOW 0.1f
-#define PRIOR_TRUST_R_HIGH 0.5f
 
 /* set-up or audio: frames_per_second of the analysis, memory_s > 0. Forgets everything. */
 void prior_trust_init(prior_trust *t, double frames_per_second, float memory_s);
