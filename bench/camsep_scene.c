@@ -32,6 +32,9 @@ static void usage(void)
            "  --spot R          the first player's own light flickers by +-R and fades to 1-3R (0..0.3, default 0)\n"
            "  --noise SD        sensor noise, grey levels (default 1)\n"
            "  --occlude         something crosses the stage in the middle\n"
+           "  --busy            everything a busy stage has at once: sway 6, gestures 15, shake 3,\n"
+           "                    jitter 2, flicker 0.1, fades 0.3, spotlight 0.15, noise 4 and the\n"
+           "                    occluder (options after it change single values)\n"
            "  --seed N          (default 1)\n");
 }
 
@@ -101,6 +104,16 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--noise")) {
             noise = (float)cli_float(PROG, a, VALUE, 0.0, 50.0);
         } else if (!strcmp(a, "--occlude")) {
+            occlude = 1;
+        } else if (!strcmp(a, "--busy")) {
+            sway = 6.0f;
+            gesture = 15.0f;
+            shake = 3.0f;
+            jitter = 2.0f;
+            flicker = 0.1f;
+            fade = 0.3f;
+            spot = 0.15f;
+            noise = 4.0f;
             occlude = 1;
         } else if (!strcmp(a, "--seed")) {
             seed = cli_int(PROG, a, VALUE, 0, 1000000);

@@ -48,8 +48,7 @@ PLAYERS = qb.PLAYERS
 # A delay d prepends d*fps copies of the first frame to the default stage's
 # video (the camera shows everything d seconds late) while camsep-process is
 # told --camera-latency 0.
-ALL = ["--sway", "6", "--gesture", "15", "--shake", "3", "--jitter", "2", "--flicker", "0.1", "--fade", "0.3",
-       "--spot", "0.15", "--noise", "4", "--occlude"]
+ALL = ["--busy"]  # camsep-scene: sway 6, gestures 15, shake 3, jitter 2, flicker 0.1, fades 0.3, spot 0.15, noise 4, occluder
 CONDITIONS = [
     ("cam", [], 0.0),
     ("cam-sway", ["--sway", "6"], 0.0),

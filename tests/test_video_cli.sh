@@ -57,6 +57,16 @@ PY
 "$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 192x144 --fps 25 --duration 4 --sway 1 \
   --gesture 3 --noise 1 --seed 3 >"$tmp/boxes.txt"
 [ "$(wc -l <"$tmp/boxes.txt")" -eq 2 ] || fail "camsep-scene printed $(wc -l <"$tmp/boxes.txt") boxes, not 2"
+# --busy is every disturbance at once; a value after it overrides one of them
+"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/busy.y4m" --size 96x72 --fps 25 --duration 1 --busy --noise 2 \
+  --seed 3 >/dev/null || fail "camsep-scene --busy failed"
+"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/each.y4m" --size 96x72 --fps 25 --duration 1 --sway 6 --gesture 15 \
+  --shake 3 --jitter 2 --flicker 0.1 --fade 0.3 --spot 0.15 --noise 2 --occlude --seed 3 >/dev/null ||
+  fail "camsep-scene with every disturbance failed"
+cmp -s "$tmp/busy.y4m" "$tmp/each.y4m" || fail "camsep-scene --busy differs from its disturbances one by one"
+"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/calm.y4m" --size 96x72 --fps 25 --duration 1 --noise 2 --seed 3 \
+  >/dev/null || fail "camsep-scene (calm) failed"
+cmp -s "$tmp/busy.y4m" "$tmp/calm.y4m" && fail "camsep-scene --busy renders a calm stage"
 boxes=()
 while read -r b; do boxes+=(--box "$b"); done <"$tmp/boxes.txt"
 common=(-i "$tmp/mix.wav" -d "$tmp/inst.dict" -d "$tmp/inst.dict" --fft 512 --activity-strength 1 --quiet)
