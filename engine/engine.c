@@ -829,11 +829,22 @@ void camsep_engine_process(camsep_engine *e, const float *in, float *const *out,
             const float target = e->params.gain[j], coef = e->gain_coef;
             const float *src = e->out_hop + (size_t)j * e->hop + e->fill;
             float *o = out[j] ? out[j] + pos : NULL;
+            if (g == target) { /* the usual case: a steady gain, no recurrence to follow */
+                if (o && g == 1.0f)
+                    memcpy(o, src, sizeof(float) * seg);
+                else if (o)
+                    for (uint32_t i = 0; i < seg; i++)
+                        o[i] = src[i] * g;
+                continue;
+            }
             for (uint32_t i = 0; i < seg; i++) {
                 g += (target - g) * coef;
                 if (o)
                     o[i] = src[i] * g;
             }
+            /* within 1e-7 of the target (-140 dB): land on it */
+            if (fabsf(target - g) <= 1e-7f * fmaxf(1.0f, fabsf(target)))
+                g = target;
             e->gain_now[j] = g;
         }
         e->fill += (int)seg;

@@ -104,6 +104,11 @@ static void check_gains(camsep_dictionary **d, const float *mix, size_t n)
     CHECK(counted > 100);
     CHECK_MSG(max_step < 0.05, "gain jumped by %g between audible samples", max_step);
     CHECK(fabsf(o0[4095]) < 1e-3f * (fabsf(unity[0][4096 + 4095]) + 1e-3f) + 1e-6f);
+    /* once the glide is within 1e-7 (-140 dB) it lands: the muted stem is exactly silent */
+    CHECK(n >= 8192 + 4096);
+    camsep_engine_process(e, mix + 8192, outs, 4096);
+    for (size_t i = 0; i < 4096; i++)
+        CHECK_MSG(o0[i] == 0.0f, "sample %zu of a muted stem is %g", i, (double)o0[i]);
     free(o0); free(o1);
     camsep_engine_free(e);
     free_stems(unity, 2);
