@@ -143,18 +143,27 @@ static void stage(scene_config *sc, int frames)
     sc->seed = 5;
 }
 
+/* A stage whose players follow scene_activity_script (seeds seed + j); the
+ * curves ([player][frame], the caller frees them) back sc's players. */
+static float *scripted_stage(scene_config *sc, int frames, uint32_t seed)
+{
+    stage(sc, frames);
+    float *act = malloc(sizeof(float) * (size_t)frames * NP);
+    CHECK(act != NULL);
+    for (int j = 0; j < NP; j++) {
+        scene_activity_script(act + (size_t)j * frames, frames, FPS, seed + (uint32_t)j);
+        sc->player[j].activity = act + (size_t)j * frames;
+    }
+    return act;
+}
+
 /* ---- energy follows the scripted activity ---- */
 
 static void follows_activity(void)
 {
     const int F = (int)(24 * FPS);
     scene_config sc;
-    stage(&sc, F);
-    float *act = malloc(sizeof(float) * F * NP);
-    for (int j = 0; j < NP; j++) {
-        scene_activity_script(act + (size_t)j * F, F, FPS, 40u + (uint32_t)j);
-        sc.player[j].activity = act + (size_t)j * F;
-    }
+    float *act = scripted_stage(&sc, F, 40u);
     sc.sway_px = 1.5f;
     sc.gesture_px = 6.0f;
     sc.noise = 2.0f;
@@ -210,12 +219,7 @@ static void sway(void)
 {
     const int F = (int)(24 * FPS);
     scene_config sc;
-    stage(&sc, F);
-    float *act = malloc(sizeof(float) * F * NP);
-    for (int j = 0; j < NP; j++) {
-        scene_activity_script(act + (size_t)j * F, F, FPS, 40u + (uint32_t)j);
-        sc.player[j].activity = act + (size_t)j * F;
-    }
+    float *act = scripted_stage(&sc, F, 40u);
     sc.sway_px = 6.0f;
     sc.sway_hz = 0.3f;
     sc.noise = 1.0f;

@@ -58,20 +58,49 @@ static void separate(camsep_dictionary **d, const camsep_params *p, const float 
     separate_with(SYMMETRIC, d, p, mix, n, truth, sdr, with_priors);
 }
 
+/* Two instruments of different timbre: dictionaries learned for window w
+ * from one take, a 4 s mixture of another. */
+typedef struct duo {
+    size_t n;
+    float *a, *b, *mix;
+    camsep_dictionary *d[2];
+} duo;
+
+static duo duo_make(window w)
+{
+    duo o = {.n = (size_t)(4.0 * RATE)};
+    const size_t n = o.n;
+    o.a = alloc_signal(n);
+    o.b = alloc_signal(n);
+    o.mix = alloc_signal(n);
+    synth_melody(o.a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.2, 31, NULL);
+    synth_melody(o.b, n, RATE, TIMBRE_DARK, 43, 64, 0.2, 32, NULL);
+    o.d[0] = train_dictionary_window(o.a, n, RATE, w.fft, w.latency, 16, "a");
+    o.d[1] = train_dictionary_window(o.b, n, RATE, w.fft, w.latency, 16, "b");
+    memset(o.a, 0, n * sizeof(float));
+    memset(o.b, 0, n * sizeof(float));
+    synth_melody(o.a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.3, 33, NULL);
+    synth_melody(o.b, n, RATE, TIMBRE_DARK, 43, 64, 0.25, 34, NULL);
+    for (size_t i = 0; i < n; i++)
+        o.mix[i] = o.a[i] + o.b[i];
+    return o;
+}
+
+static void duo_free(duo *o)
+{
+    camsep_dictionary_free(o->d[0]);
+    camsep_dictionary_free(o->d[1]);
+    free(o->a);
+    free(o->b);
+    free(o->mix);
+}
+
 static void different_instruments(window w, double *sdr_out)
 {
-    const size_t n = (size_t)(4.0 * RATE);
-    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
-    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.2, 31, NULL);
-    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.2, 32, NULL);
-    camsep_dictionary *d[2] = {train_dictionary_window(a, n, RATE, w.fft, w.latency, 16, "a"),
-                               train_dictionary_window(b, n, RATE, w.fft, w.latency, 16, "b")};
-    memset(a, 0, n * sizeof(float));
-    memset(b, 0, n * sizeof(float));
-    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.3, 33, NULL);
-    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.25, 34, NULL);
-    for (size_t i = 0; i < n; i++)
-        mix[i] = a[i] + b[i];
+    duo o = duo_make(w);
+    const size_t n = o.n;
+    float *a = o.a, *b = o.b, *mix = o.mix;
+    camsep_dictionary **d = o.d;
     camsep_params p;
     camsep_params_default(&p);
     double sdr[2], mix_sdr[2] = {sdr_db(a, mix, n, 0), sdr_db(b, mix, n, 0)};
@@ -83,9 +112,7 @@ static void different_instruments(window w, double *sdr_out)
     CHECK(sdr[0] > 5.0 && sdr[1] > 5.0);
     sdr_out[0] = sdr[0];
     sdr_out[1] = sdr[1];
-    camsep_dictionary_free(d[0]);
-    camsep_dictionary_free(d[1]);
-    free(a); free(b); free(mix);
+    duo_free(&o);
 }
 
 static void same_instrument_with_priors(void)
@@ -124,18 +151,11 @@ static void same_instrument_with_priors(void)
  * alone, where a fully believed prior wrecks player 2's stem. */
 static void wrong_prior_is_distrusted(void)
 {
-    const size_t n = (size_t)(4.0 * RATE);
-    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
-    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.2, 31, NULL);
-    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.2, 32, NULL);
-    camsep_dictionary *d[2] = {train_dictionary(a, n, RATE, FFT, 16, "a"), train_dictionary(b, n, RATE, FFT, 16, "b")};
-    memset(a, 0, n * sizeof(float));
-    memset(b, 0, n * sizeof(float));
-    synth_melody(a, n, RATE, TIMBRE_ODD_HARMONICS, 57, 76, 0.3, 33, NULL);
-    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.25, 34, NULL);
-    for (size_t i = 0; i < n; i++)
-        mix[i] = a[i] + b[i];
-    const float *truth[2] = {a, b};
+    duo o = duo_make(SYMMETRIC);
+    const size_t n = o.n;
+    const float *mix = o.mix;
+    camsep_dictionary **d = o.d;
+    const float *truth[2] = {o.a, o.b};
     camsep_params p;
     camsep_params_default(&p);
     double blind[2], trusted[2], believed[2];
@@ -149,9 +169,7 @@ static void wrong_prior_is_distrusted(void)
            blind[1], trusted[0], trusted[1], believed[0], believed[1]);
     CHECK(believed[1] < blind[1] - 3.0);
     CHECK(trusted[0] > blind[0] - 0.5 && trusted[1] > blind[1] - 0.5);
-    camsep_dictionary_free(d[0]);
-    camsep_dictionary_free(d[1]);
-    free(a); free(b); free(mix);
+    duo_free(&o);
 }
 
 /* Bands cover every bin once, in order; one bin wide below 1/width bins, then
