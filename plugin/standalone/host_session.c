@@ -495,17 +495,25 @@ void host_session_meters(host_session *s, host_meters *m)
     m->dsp_load = host_dsp_load_now(&s->dsp);
 }
 
+/* The capture runner's status; -1 without a camera. */
+static int capture_status(host_session *s, camsep_capture_status *cs)
+{
+    if (!s->runner)
+        return -1;
+    pthread_mutex_lock(&s->lock); /* one control thread at a time */
+    camsep_capture_runner_get_status(s->runner, cs);
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
 int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h)
 {
     *state = 0;
     *fps = 0.0;
     *w = *h = 0;
-    if (!s->runner)
-        return -1;
     camsep_capture_status cs;
-    pthread_mutex_lock(&s->lock); /* one control thread at a time */
-    camsep_capture_runner_get_status(s->runner, &cs);
-    pthread_mutex_unlock(&s->lock);
+    if (capture_status(s, &cs))
+        return -1;
     *state = (int)cs.state;
     *fps = cs.fps;
     *w = cs.width;
@@ -516,12 +524,9 @@ int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h
 int host_session_camera_motion(host_session *s, float *u, float *v, float *magnitude)
 {
     *u = *v = *magnitude = NAN;
-    if (!s->runner)
-        return -1;
     camsep_capture_status cs;
-    pthread_mutex_lock(&s->lock); /* one control thread at a time */
-    camsep_capture_runner_get_status(s->runner, &cs);
-    pthread_mutex_unlock(&s->lock);
+    if (capture_status(s, &cs))
+        return -1;
     if (cs.state == CAMSEP_CAPTURE_LOST || !isfinite(cs.global_u) || !isfinite(cs.global_v))
         return -1;
     *u = cs.global_u;
