@@ -425,8 +425,10 @@ static void fit_similarity(camsep_motion *m, int n)
                          dv = m->sv[i] - (p[1] + p[3] * m->sx[i] + p[2] * m->sy[i]);
             m->tu[i] = (float)sqrt(du * du + dv * dv);
         }
-        memcpy(m->bu_s, m->tu, (size_t)(n < BODY_SAMPLES ? n : BODY_SAMPLES) * sizeof(float));
+        /* the median residual of the first BODY_SAMPLES samples (a subsample is
+         * enough), selected in the body buffer, free until body_motion() */
         const int nm = n < BODY_SAMPLES ? n : BODY_SAMPLES;
+        memcpy(m->bu_s, m->tu, (size_t)nm * sizeof(float));
         const float k = 1.5f * fmaxf(select_kth(m->bu_s, nm, nm / 2), 1e-3f);
         double a[4][4] = {{0}}, b[4] = {0};
         for (int i = 0; i < n; i++) {
@@ -778,18 +780,6 @@ void camsep_motion_global(const camsep_motion *m, float *u, float *v)
 {
     *u = m->gu;
     *v = m->gv;
-}
-
-void camsep_motion_zoom(const camsep_motion *m, float *zoom, float *rotation)
-{
-    *zoom = m->gs;
-    *rotation = m->gr;
-}
-
-void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v)
-{
-    *u = m->b[box].bu;
-    *v = m->b[box].bv;
 }
 
 float camsep_motion_coverage(const camsep_motion *m, int box)

@@ -137,12 +137,6 @@ const float *camsep_motion_energy(const camsep_motion *m, int box);     /* raw, 
 float camsep_motion_floor(const camsep_motion *m, int box, int channel);
 float camsep_motion_reference(const camsep_motion *m, int box, int channel);
 void camsep_motion_global(const camsep_motion *m, float *u, float *v); /* subtracted motion at the centre */
-/* The camera's zoom and rotation of the latest frame: the motion at a point
- * grows by zoom (and turns by rotation) per working pixel from the centre;
- * 0 with CAMSEP_GLOBAL_MEDIAN or when the fit was not possible. */
-void camsep_motion_zoom(const camsep_motion *m, float *zoom, float *rotation);
-/* The box's body motion (sway) removed from its energy, on top of the global motion. */
-void camsep_motion_body(const camsep_motion *m, int box, float *u, float *v);
 float camsep_motion_gate(const camsep_motion *m);                      /* noise gate, px per frame */
 float camsep_motion_coverage(const camsep_motion *m, int box); /* share of the box moving fast */
 int camsep_motion_occluded(const camsep_motion *m, int box);   /* 1 while taken as occluded */

@@ -86,7 +86,8 @@ typedef struct camsep_frame_report {
     float mask_energy[CAMSEP_MAX_SOURCES];/* share of the frame's energy given to the stem */
     float prior[CAMSEP_MAX_SOURCES];      /* activity prior used (1 = neutral) */
     float trust[CAMSEP_MAX_SOURCES];      /* weight the prior was given, 0..1 (1 with trust off) */
-    float agreement[CAMSEP_MAX_SOURCES];  /* the prior's correlation with the sound; NaN = unknown */
+    float agreement[CAMSEP_MAX_SOURCES];  /* 1 - the prior's recent miss rate against the sound
+                                             (prior_trust.h); NaN = no evidence yet */
     float objective;         /* beta-divergence of the fit after the last iteration */
 } camsep_frame_report;
 

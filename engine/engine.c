@@ -542,6 +542,17 @@ static int source_of_atom(const camsep_dictset *s, int k)
 /* Starting point: a blend of flat activations at this frame's level and the
  * last frame's activations rescaled to it, kept above a floor so that an atom
  * silent for a while can come back. */
+/* out[j] = the sum of source j's activations (unit-L1 atoms: its model's level). */
+static void source_sums(const camsep_dictset *s, const float *h, float *out)
+{
+    for (int j = 0; j < s->n_sources; j++) {
+        float sum = 0.0f;
+        for (int k = s->atom_start[j]; k < s->atom_start[j + 1]; k++)
+            sum += h[k];
+        out[j] = sum;
+    }
+}
+
 /* h from the previous frame's prev (when valid) and a flat start. */
 static void warm_start(const camsep_engine *e, const camsep_dictset *s, float level, const float *prev, bool valid,
                        float *h)
@@ -577,15 +588,8 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level)
     memcpy(e->h_audio_prev, e->h_audio, sizeof(float) * (size_t)s->n_atoms);
     e->h_audio_valid = true;
     float audio[CAMSEP_MAX_SOURCES];
-    for (int j = 0; j < s->n_sources; j++) {
-        float sum = 0.0f;
-        for (int k = s->atom_start[j]; k < s->atom_start[j + 1]; k++)
-            sum += e->h_audio[k];
-        audio[j] = sum;
-    }
-    /* silence: 60 dB under the running frame level */
-    prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio,
-                       1e-3f * (float)e->scale_run + 1e-30f);
+    source_sums(s, e->h_audio, audio);
+    prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their
@@ -777,9 +781,7 @@ static void analyse_frame(camsep_engine *e)
             regression_learn(e, s, &e->prior_now);
         compute_masks(e, s);
         synthesise_stems(e, s, &rep);
-        for (int j = 0; j < s->n_sources; j++)
-            for (int k = s->atom_start[j]; k < s->atom_start[j + 1]; k++)
-                rep.activation[j] += e->h[k];
+        source_sums(s, e->h, rep.activation);
     }
     for (int j = 0; s && j < s->n_sources; j++) { /* silent frames too: the weight the prior has now */
         rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;

@@ -62,9 +62,8 @@ static float audible(float level, float ref, float lo, float hi)
     return z * z * (3.0f - 2.0f * z);
 }
 
-void prior_trust_update(prior_trust *t, const float *p, const bool *present, const float *audio, float floor)
+void prior_trust_update(prior_trust *t, const float *p, const bool *present, const float *audio)
 {
-    (void)floor;
     const double a = t->forget;
     for (int g = 0; g < t->n; g++) {
         if (t->group[g] != g)

@@ -61,7 +61,7 @@ void prior_trust_init(prior_trust *t, double frames_per_second, float memory_s);
 void prior_trust_reset(prior_trust *t, const int *group, int n_sources);
 /* audio: one frame with sound. p[j]: the prior (present[j] false: no prior
  * for this source this frame); audio[j] >= 0: the source's level without
- * priors; floor > 0: the level that counts as silence. */
-void prior_trust_update(prior_trust *t, const float *p, const bool *present, const float *audio, float floor);
+ * priors (judged against its own held peak). */
+void prior_trust_update(prior_trust *t, const float *p, const bool *present, const float *audio);
 
 #endif

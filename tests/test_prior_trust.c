@@ -20,7 +20,7 @@ static void feed(prior_trust *t, int frames, float p_on, float p_off, int start)
         int on = ((start + k) / 100) % 2 == 0;
         float p[CAMSEP_MAX_SOURCES] = {on ? p_on : p_off}, audio[CAMSEP_MAX_SOURCES] = {on ? 1.0f : 1e-3f};
         bool present[CAMSEP_MAX_SOURCES] = {true};
-        prior_trust_update(t, p, present, audio, 1e-6f);
+        prior_trust_update(t, p, present, audio);
     }
 }
 
@@ -56,7 +56,7 @@ static void single_source(void)
     float p[CAMSEP_MAX_SOURCES] = {0}, audio[CAMSEP_MAX_SOURCES] = {1.0f};
     bool present[CAMSEP_MAX_SOURCES] = {false};
     for (int k = 0; k < 300; k++)
-        prior_trust_update(&t, p, present, audio, 1e-6f);
+        prior_trust_update(&t, p, present, audio);
     CHECK(t.trust[0] == 0.0f && isnan(t.agreement[0]));
 }
 
@@ -70,11 +70,11 @@ static void veto(void)
     CHECK(t.weight[0] > 0.99f);
     float p[CAMSEP_MAX_SOURCES] = {0.0f}, audio[CAMSEP_MAX_SOURCES] = {1.0f};
     bool present[CAMSEP_MAX_SOURCES] = {true};
-    prior_trust_update(&t, p, present, audio, 1e-6f); /* at its peak level, the prior says silent */
+    prior_trust_update(&t, p, present, audio); /* at its peak level, the prior says silent */
     CHECK(t.audible[0] > 0.99f);
     CHECK(t.weight[0] < 0.01f);
     audio[0] = 1e-3f; /* 60 dB down: the prior may say silent */
-    prior_trust_update(&t, p, present, audio, 1e-6f);
+    prior_trust_update(&t, p, present, audio);
     CHECK(t.audible[0] == 0.0f && t.weight[0] > 0.9f);
 }
 
@@ -91,7 +91,7 @@ static void group(void)
         float p[CAMSEP_MAX_SOURCES] = {first ? 1.0f : 0.0f, first ? 0.0f : 1.0f, 1.0f};
         float audio[CAMSEP_MAX_SOURCES] = {0.5f, 0.5f, 1.0f};
         bool present[CAMSEP_MAX_SOURCES] = {true, true, true};
-        prior_trust_update(&t, p, present, audio, 1e-6f);
+        prior_trust_update(&t, p, present, audio);
     }
     /* each alone is often "resting" while its dictionary's sound is loud, yet the group agrees */
     CHECK(t.trust[0] > 0.99f && t.trust[1] == t.trust[0] && t.trust[2] > 0.99f);
@@ -100,7 +100,7 @@ static void group(void)
         float p[CAMSEP_MAX_SOURCES] = {0.0f, 0.0f, 1.0f};
         float audio[CAMSEP_MAX_SOURCES] = {0.5f, 0.5f, 1.0f};
         bool present[CAMSEP_MAX_SOURCES] = {true, true, true};
-        prior_trust_update(&t, p, present, audio, 1e-6f);
+        prior_trust_update(&t, p, present, audio);
     }
     CHECK(t.trust[0] < 0.05f && t.trust[1] < 0.05f && t.trust[2] > 0.99f);
 }
