@@ -403,6 +403,17 @@ static void paint(float *canvas, int W, int H, const scene_texture *t, float rx,
     }
 }
 
+/* Output pixel i of n, zoomed by z about the centre, reads between source
+ * pixels *i0 and *i1 (clamped to the frame) at the returned fraction. */
+static float zoom_tap(int i, int n, float z, int *i0, int *i1)
+{
+    const float c = 0.5f * (float)n, f = c + ((float)i + 0.5f - c) / z - 0.5f;
+    const int lo = (int)floorf(f);
+    *i0 = lo < 0 ? 0 : (lo > n - 1 ? n - 1 : lo);
+    *i1 = lo + 1 < 0 ? 0 : (lo + 1 > n - 1 ? n - 1 : lo + 1);
+    return f - (float)lo;
+}
+
 void scene_render(scene *s, int frame, uint8_t *luma, int stride)
 {
     const scene_config *c = &s->cfg;
@@ -460,22 +471,14 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
     /* the camera zooms about the centre: bilinear resampling of the stage */
     const float *stage = s->canvas;
     if (s->zoomed) {
-        const float z = scene_zoom(s, frame), cx = 0.5f * (float)W, cy = 0.5f * (float)H;
+        const float z = scene_zoom(s, frame);
         for (int y = 0; y < H; y++) {
-            const float fy = cy + ((float)y + 0.5f - cy) / z - 0.5f;
-            int y0 = (int)floorf(fy);
-            const float ay = fy - (float)y0;
-            int y1 = y0 + 1;
-            y0 = y0 < 0 ? 0 : (y0 > H - 1 ? H - 1 : y0);
-            y1 = y1 < 0 ? 0 : (y1 > H - 1 ? H - 1 : y1);
+            int y0, y1;
+            const float ay = zoom_tap(y, H, z, &y0, &y1);
+            const float *r0 = s->canvas + (size_t)y0 * W, *r1 = s->canvas + (size_t)y1 * W;
             for (int x = 0; x < W; x++) {
-                const float fx = cx + ((float)x + 0.5f - cx) / z - 0.5f;
-                int x0 = (int)floorf(fx);
-                const float ax = fx - (float)x0;
-                int x1 = x0 + 1;
-                x0 = x0 < 0 ? 0 : (x0 > W - 1 ? W - 1 : x0);
-                x1 = x1 < 0 ? 0 : (x1 > W - 1 ? W - 1 : x1);
-                const float *r0 = s->canvas + (size_t)y0 * W, *r1 = s->canvas + (size_t)y1 * W;
+                int x0, x1;
+                const float ax = zoom_tap(x, W, z, &x0, &x1);
                 const float top = r0[x0] + ax * (r0[x1] - r0[x0]), bot = r1[x0] + ax * (r1[x1] - r1[x0]);
                 s->zoomed[(size_t)y * W + x] = top + ay * (bot - top);
             }
