@@ -411,6 +411,38 @@ void camsep_dictionary_normalise(camsep_dictionary *d)
         normalise_atom(d->atoms + (size_t)k * (size_t)d->n_bins, d->n_bins);
 }
 
+int camsep_dictionary_sort_atoms(camsep_dictionary *d)
+{
+    const int F = d->n_bins;
+    double *centroid = malloc(sizeof(double) * (size_t)d->n_atoms);
+    float *tmp = malloc(sizeof(float) * (size_t)F);
+    if (!centroid || !tmp) {
+        free(centroid);
+        free(tmp);
+        return -1;
+    }
+    for (int k = 0; k < d->n_atoms; k++) {
+        double c = 0.0, s = 0.0;
+        for (int f = 0; f < F; f++) {
+            c += (double)f * d->atoms[(size_t)k * F + f];
+            s += d->atoms[(size_t)k * F + f];
+        }
+        centroid[k] = s > 0.0 ? c / s : 0.0;
+    }
+    for (int i = 1; i < d->n_atoms; i++)
+        for (int k = i; k > 0 && centroid[k - 1] > centroid[k]; k--) {
+            double c = centroid[k];
+            centroid[k] = centroid[k - 1];
+            centroid[k - 1] = c;
+            memcpy(tmp, d->atoms + (size_t)k * F, sizeof(float) * F);
+            memcpy(d->atoms + (size_t)k * F, d->atoms + (size_t)(k - 1) * F, sizeof(float) * F);
+            memcpy(d->atoms + (size_t)(k - 1) * F, tmp, sizeof(float) * F);
+        }
+    free(centroid);
+    free(tmp);
+    return 0;
+}
+
 /* ---- parsing ---- */
 
 camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const char *label,

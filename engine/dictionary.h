@@ -57,6 +57,9 @@ camsep_dictionary *camsep_dictionary_copy(const camsep_dictionary *d);
 
 /* Scale each atom to unit L1 norm. An all-zero atom becomes flat (1/n_bins). */
 void camsep_dictionary_normalise(camsep_dictionary *d);
+/* Atoms ordered by spectral centroid, low first: a stable order makes
+ * dictionaries and plots easy to read. 0, or -1 when out of memory. */
+int camsep_dictionary_sort_atoms(camsep_dictionary *d);
 
 /* 0 on success; -1 with a one-line reason in err ("PATH: problem"). */
 int camsep_dictionary_save(const camsep_dictionary *d, const char *path, char *err, size_t errlen);

@@ -160,15 +160,17 @@ typedef struct train_state {
     int bins, bins_padded, atoms, atoms_padded;
     float beta;
     float *w_by_atom, *w_by_bin, *h_by_atom, *V, *R, *P, *h, *acc, *wnum, *wden;
+    float *M; /* per value weights (frames x bins_padded), or NULL: all 1 */
 } train_state;
 
 static void train_free(train_state *s)
 {
     free(s->w_by_atom); free(s->w_by_bin); free(s->h_by_atom); free(s->V); free(s->R);
-    free(s->P); free(s->h); free(s->acc); free(s->wnum); free(s->wden);
+    free(s->P); free(s->h); free(s->acc); free(s->wnum); free(s->wden); free(s->M);
 }
 
-static int train_alloc(train_state *s)
+/* weighted: the fit counts each value with a weight (see nmf_refine). */
+static int train_alloc(train_state *s, int weighted)
 {
     size_t fp = (size_t)s->bins_padded, kp = (size_t)s->atoms_padded;
     s->w_by_atom = aligned_floats(kp * fp);
@@ -176,12 +178,14 @@ static int train_alloc(train_state *s)
     s->h_by_atom = aligned_floats(kp * s->frames);
     s->V = aligned_floats(s->frames * fp);
     s->R = aligned_floats(s->frames * fp);
-    s->P = s->beta == 1.0f ? NULL : aligned_floats(s->frames * fp);
+    const int needs_p = s->beta != 1.0f || weighted;
+    s->P = needs_p ? aligned_floats(s->frames * fp) : NULL;
+    s->M = weighted ? aligned_floats(s->frames * fp) : NULL;
     s->h = aligned_floats(kp);
     s->acc = aligned_floats(fp > kp ? fp : kp);
     s->wnum = aligned_floats(kp * fp);
     s->wden = aligned_floats(kp * fp);
-    return s->w_by_atom && s->w_by_bin && s->h_by_atom && s->V && s->R && (s->beta == 1.0f || s->P) &&
+    return s->w_by_atom && s->w_by_bin && s->h_by_atom && s->V && s->R && (!needs_p || s->P) && (!weighted || s->M) &&
                    s->h && s->acc && s->wnum && s->wden
                ? 0
                : -1;
@@ -207,6 +211,14 @@ static void train_ratios(train_state *s)
             nmf_ratio_kl(s->V + n * FP, y, s->R + n * FP, FP);
         else
             nmf_ratio_beta(s->V + n * FP, y, s->beta, s->R + n * FP, s->P + n * FP, FP);
+        if (s->M) {
+            const float *m = s->M + n * FP;
+            float *r = s->R + n * FP, *p = s->P + n * FP;
+            for (int f = 0; f < FP; f++) {
+                r[f] *= m[f];
+                p[f] = s->beta == 1.0f ? m[f] : p[f] * m[f];
+            }
+        }
     }
 }
 
@@ -216,10 +228,10 @@ static void train_update_h(train_state *s)
     float *den = s->wden; /* scratch: the W update overwrites it anyway */
     for (size_t n = 0; n < s->frames; n++) {
         nmf_rows_combine(s->w_by_bin, s->bins, KP, s->R + n * FP, s->acc, KP);
-        if (s->beta != 1.0f)
+        if (s->P)
             nmf_rows_combine(s->w_by_bin, s->bins, KP, s->P + n * FP, den, KP);
         for (int k = 0; k < s->atoms; k++) {
-            float d = s->beta == 1.0f ? 1.0f : den[k]; /* atoms have unit L1 norm */
+            float d = s->P ? den[k] : 1.0f; /* unweighted KL: atoms have unit L1 norm */
             float *hk = &s->h_by_atom[(size_t)k * s->frames + n];
             *hk = *hk * s->acc[k] / (d + NMF_EPS);
         }
@@ -233,7 +245,7 @@ static void train_update_w(train_state *s)
         const float *hk = s->h_by_atom + (size_t)k * s->frames;
         float *num = s->wnum + (size_t)k * FP, *den = s->wden + (size_t)k * FP;
         nmf_rows_combine(s->R, (int)s->frames, FP, hk, num, FP);
-        if (s->beta != 1.0f) {
+        if (s->P) {
             nmf_rows_combine(s->P, (int)s->frames, FP, hk, den, FP);
         } else {
             double total = 0.0;
@@ -262,6 +274,61 @@ static void train_update_w(train_state *s)
             s->w_by_bin[(size_t)f * s->atoms_padded + k] = s->w_by_atom[(size_t)k * FP + f];
 }
 
+/* V into the padded state, and the mean magnitude. */
+static double train_load(train_state *s, const float *V)
+{
+    double mean = 0.0;
+    for (size_t n = 0; n < s->frames; n++)
+        for (int f = 0; f < s->bins; f++) {
+            s->V[n * s->bins_padded + f] = V[n * s->bins + f];
+            mean += V[n * s->bins + f];
+        }
+    return mean / ((double)s->frames * s->bins);
+}
+
+static void train_copy_w_by_bin(train_state *s)
+{
+    for (int f = 0; f < s->bins; f++)
+        for (int k = 0; k < s->atoms; k++)
+            s->w_by_bin[(size_t)f * s->atoms_padded + k] = s->w_by_atom[(size_t)k * s->bins_padded + f];
+}
+
+/* The iterations; step (may be NULL) after each, nonzero stops. 0, or 1 when stopped. */
+static int train_run(train_state *s, int iterations, int update_w, int (*step)(void *ctx, int done, int total),
+                     void *ctx)
+{
+    for (int it = 0; it < iterations; it++) {
+        train_ratios(s);
+        train_update_h(s);
+        if (update_w) {
+            train_ratios(s);
+            train_update_w(s);
+        }
+        if (step && step(ctx, it + 1, iterations))
+            return 1;
+    }
+    return 0;
+}
+
+static void train_store_w(const train_state *s, float *W)
+{
+    for (int k = 0; k < s->atoms; k++)
+        memcpy(W + (size_t)k * s->bins, s->w_by_atom + (size_t)k * s->bins_padded, sizeof(float) * s->bins);
+}
+
+typedef struct progress_adapter {
+    void (*progress)(void *ctx, int done, int total);
+    void *ctx;
+} progress_adapter;
+
+static int progress_step(void *ctx, int done, int total)
+{
+    progress_adapter *a = ctx;
+    if (a->progress)
+        a->progress(a->ctx, done, total);
+    return 0;
+}
+
 int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations, float beta,
               uint64_t seed, float *W, void (*progress)(void *ctx, int done, int total), void *ctx)
 {
@@ -269,17 +336,11 @@ int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations
         return -1;
     train_state s = {.frames = frames, .bins = bins, .bins_padded = camsep_pad(bins), .atoms = atoms,
                      .atoms_padded = camsep_pad(atoms), .beta = beta};
-    if (train_alloc(&s)) {
+    if (train_alloc(&s, 0)) {
         train_free(&s);
         return -1;
     }
-    double mean = 0.0;
-    for (size_t n = 0; n < frames; n++)
-        for (int f = 0; f < bins; f++) {
-            s.V[n * s.bins_padded + f] = V[n * bins + f];
-            mean += V[n * bins + f];
-        }
-    mean /= (double)frames * bins;
+    const double mean = train_load(&s, V);
     uint64_t rng = seed;
     for (int k = 0; k < atoms; k++) {
         double sum = 0.0;
@@ -290,20 +351,60 @@ int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations
     }
     for (size_t i = 0; i < (size_t)atoms * frames; i++)
         s.h_by_atom[i] = (float)(mean * bins / atoms * (0.5 + uniform01(&rng)));
-    for (int f = 0; f < bins; f++)
-        for (int k = 0; k < atoms; k++)
-            s.w_by_bin[(size_t)f * s.atoms_padded + k] = s.w_by_atom[(size_t)k * s.bins_padded + f];
-
-    for (int it = 0; it < iterations; it++) {
-        train_ratios(&s);
-        train_update_h(&s);
-        train_ratios(&s);
-        train_update_w(&s);
-        if (progress)
-            progress(ctx, it + 1, iterations);
-    }
-    for (int k = 0; k < atoms; k++)
-        memcpy(W + (size_t)k * bins, s.w_by_atom + (size_t)k * s.bins_padded, sizeof(float) * bins);
+    train_copy_w_by_bin(&s);
+    progress_adapter a = {progress, ctx};
+    train_run(&s, iterations, 1, progress_step, &a);
+    train_store_w(&s, W);
     train_free(&s);
     return 0;
+}
+
+/* Two phases reported as one count of iterations. */
+typedef struct refine_step {
+    int (*step)(void *ctx, int done, int total);
+    void *ctx;
+    int offset, total;
+} refine_step;
+
+static int refine_progress(void *ctx, int done, int total)
+{
+    (void)total;
+    refine_step *r = ctx;
+    return r->step ? r->step(r->ctx, r->offset + done, r->total) : 0;
+}
+
+int nmf_refine(const float *V, const float *M, size_t frames, int bins, int atoms, int h_iterations, int iterations,
+               float beta, float *W, const float *H0, float *H, int (*step)(void *ctx, int done, int total), void *ctx)
+{
+    if (frames == 0 || frames > (size_t)INT32_MAX || bins < 1 || atoms < 1)
+        return -1;
+    train_state s = {.frames = frames, .bins = bins, .bins_padded = camsep_pad(bins), .atoms = atoms,
+                     .atoms_padded = camsep_pad(atoms), .beta = beta};
+    if (train_alloc(&s, M != NULL)) {
+        train_free(&s);
+        return -1;
+    }
+    train_load(&s, V);
+    if (M)
+        for (size_t n = 0; n < frames; n++)
+            memcpy(s.M + n * s.bins_padded, M + n * (size_t)bins, sizeof(float) * (size_t)bins);
+    for (int k = 0; k < atoms; k++)
+        memcpy(s.w_by_atom + (size_t)k * s.bins_padded, W + (size_t)k * bins, sizeof(float) * bins);
+    for (size_t n = 0; n < frames; n++)
+        for (int k = 0; k < atoms; k++)
+            s.h_by_atom[(size_t)k * frames + n] = H0[n * (size_t)atoms + k];
+    train_copy_w_by_bin(&s);
+    refine_step rs = {step, ctx, 0, h_iterations + iterations};
+    int stopped = train_run(&s, h_iterations, 0, refine_progress, &rs);
+    rs.offset = h_iterations;
+    if (!stopped)
+        stopped = train_run(&s, iterations, 1, refine_progress, &rs);
+    if (!stopped)
+        train_store_w(&s, W);
+    if (!stopped && H)
+        for (size_t n = 0; n < frames; n++)
+            for (int k = 0; k < atoms; k++)
+                H[n * (size_t)atoms + k] = s.h_by_atom[(size_t)k * frames + n];
+    train_free(&s);
+    return stopped ? 1 : 0;
 }

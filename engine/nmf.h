@@ -56,4 +56,17 @@ int nmf_batch_activations(const camsep_dictset *ds, const float *V, size_t frame
 int nmf_train(const float *V, size_t frames, int bins, int atoms, int iterations, float beta,
               uint64_t seed, float *W, void (*progress)(void *ctx, int done, int total), void *ctx);
 
+/* Offline: refines W (atoms x bins, atom-major, unit L1 norm; in and out)
+ * on V, from the activations H0 (frames x atoms). Activations that start at
+ * 0 stay 0 (multiplicative updates), which is how a caller restricts a frame
+ * to some atoms. h_iterations updates of H alone first (W fixed), then
+ * `iterations` of both. step (may be NULL) is called after every iteration
+ * with (done, h_iterations + iterations); nonzero stops, W left unchanged.
+ * H (frames x atoms, may be NULL) gets the final activations. M (frames x
+ * bins, may be NULL: all 1) weighs each value's share of the divergence;
+ * 0 leaves a value out of the fit (missing data).
+ * 0, 1 when stopped, or -1 when out of memory. */
+int nmf_refine(const float *V, const float *M, size_t frames, int bins, int atoms, int h_iterations, int iterations,
+               float beta, float *W, const float *H0, float *H, int (*step)(void *ctx, int done, int total), void *ctx);
+
 #endif

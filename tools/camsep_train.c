@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-train: learn a player's spectral dictionary from solo recordings. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio_file.h"
@@ -13,7 +15,10 @@
 #include "cli_window.h"
 #include "dictionary.h"
 #include "nmf.h"
+#include "soundcheck.h"
+#include "soundcheck_video.h"
 #include "stft.h"
+#include "video_priors.h"
 
 static const char *const PROG = "camsep-train";
 
@@ -21,10 +26,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: camsep-train -o OUT.dict [options] SOLO.wav...\n"
+            "       camsep-train --video STAGE.y4m --box [NAME=]X,Y,W,H... -o DIR [options] SOUNDCHECK.wav\n"
             "Learns a dictionary of spectral atoms for one player (or instrument) from solo\n"
             "recordings: multiplicative beta-NMF on the magnitude spectrogram, deterministic\n"
             "for a given seed.\n"
-            "  -o, --output FILE     dictionary to write (required)\n"
+            "With --video, learns one dictionary per box from a sound check (each player a\n"
+            "little alone, then together) and its video: frames where the camera sees one\n"
+            "player move alone train that player, frames where several move refine all of\n"
+            "them together. Writes DIR/NAME.dict, or DIR/playerN.dict for a box without a\n"
+            "name (N in box order), only when every player could be learned.\n"
+            "  -o, --output FILE     dictionary to write (required; with --video a directory)\n"
             "  --atoms K             atoms to learn (default 32)\n"
             "  --iterations I        NMF iterations (default 200)\n"
             "  --fft K               analysis window and FFT size (default 2048)\n"
@@ -36,22 +47,74 @@ static void usage(FILE *f)
             "  --name NAME           instrument/player name stored in the file (default: first file's name)\n"
             "  --silence-db D        frames quieter than D dB below the loudest are skipped (default 60)\n"
             "  --quiet               no progress bar\n"
+            "sound check (--video):\n"
+            "  --video FILE.y4m      the stage during the sound check; video time 0 is audio time 0\n"
+            "  --box [NAME=]X,Y,W,H  a player's box in video pixels (one per player)\n"
+            "  --camera-latency S    the video shows events S seconds after the audio (default 0)\n"
+            "  --playing A           mean activity (over 1 s) at or above which a player plays (default 0.5)\n"
+            "  --resting A           mean activity at or below which a player rests (default 0.3)\n"
+            "  --min-alone S         seconds alone a player needs at least (default 3)\n"
+            "  --joint-iterations I  refinement of all players together (default 60; 0: alone only)\n"
             "  -h, --help            this text\n");
 }
 
 typedef struct train_options {
-    const char *output, *name;
+    const char *output, *name, *video;
     int atoms, iterations, fft, latency, hop;
     double beta, silence_db;
     uint64_t seed;
     int quiet;
     const char **inputs;
     int n_inputs;
+    camsep_box boxes[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
+    char box_names[CAMSEP_SOUNDCHECK_MAX_PLAYERS][CAMSEP_DICT_NAME_LEN];
+    int n_boxes;
+    double camera_latency;
+    camsep_soundcheck_params sc;
 } train_options;
+
+/* A box name becomes a file name: letters, digits, '-', '_', '.', not first '.'. */
+static int valid_box_name(const char *name, size_t len)
+{
+    if (len == 0 || len >= CAMSEP_DICT_NAME_LEN || name[0] == '.')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+static void parse_box(train_options *o, const char *text)
+{
+    if (o->n_boxes == CAMSEP_SOUNDCHECK_MAX_PLAYERS)
+        cli_fail(PROG, "more than %d --box", CAMSEP_SOUNDCHECK_MAX_PLAYERS);
+    const char *eq = strchr(text, '=');
+    char *name = o->box_names[o->n_boxes];
+    if (eq) {
+        if (!valid_box_name(text, (size_t)(eq - text)))
+            cli_fail(PROG, "--box %s: a name is 1..%d letters, digits, '-', '_' or '.', not starting with '.'",
+                     text, CAMSEP_DICT_NAME_LEN - 1);
+        memcpy(name, text, (size_t)(eq - text));
+        name[eq - text] = '\0';
+        text = eq + 1;
+    } else {
+        snprintf(name, CAMSEP_DICT_NAME_LEN, "player%d", o->n_boxes + 1);
+    }
+    for (int i = 0; i < o->n_boxes; i++)
+        if (!strcmp(o->box_names[i], name))
+            cli_fail(PROG, "two boxes are named %s", name);
+    if (camsep_box_parse(text, &o->boxes[o->n_boxes]))
+        cli_fail(PROG, "--box %s: expected X,Y,W,H in pixels, W and H positive", text);
+    o->n_boxes++;
+}
 
 static void parse(int argc, char **argv, train_options *o)
 {
     *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60};
+    camsep_soundcheck_defaults(&o->sc);
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
     if (!o->inputs)
         cli_fail(PROG, "out of memory");
@@ -80,6 +143,20 @@ static void parse(int argc, char **argv, train_options *o)
             o->name = cli_value(PROG, argc, argv, &i);
         } else if (!strcmp(a, "--silence-db")) {
             o->silence_db = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 200.0);
+        } else if (!strcmp(a, "--video")) {
+            o->video = cli_value(PROG, argc, argv, &i);
+        } else if (!strcmp(a, "--box")) {
+            parse_box(o, cli_value(PROG, argc, argv, &i));
+        } else if (!strcmp(a, "--camera-latency")) {
+            o->camera_latency = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), -10.0, 10.0);
+        } else if (!strcmp(a, "--playing")) {
+            o->sc.playing = (float)cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.01, 1.0);
+        } else if (!strcmp(a, "--resting")) {
+            o->sc.resting = (float)cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 0.99);
+        } else if (!strcmp(a, "--min-alone")) {
+            o->sc.min_alone_s = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 3600.0);
+        } else if (!strcmp(a, "--joint-iterations")) {
+            o->sc.joint_iterations = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 0, 100000);
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -92,6 +169,18 @@ static void parse(int argc, char **argv, train_options *o)
         cli_fail(PROG, "no output file: give -o OUT.dict (see --help)");
     if (!o->n_inputs)
         cli_fail(PROG, "no solo recording given (see --help)");
+    if (o->video) {
+        if (!o->n_boxes)
+            cli_fail(PROG, "--video needs a --box per player");
+        if (o->n_inputs != 1)
+            cli_fail(PROG, "--video learns from one sound-check recording; %d given", o->n_inputs);
+        if (o->name)
+            cli_fail(PROG, "--name does not apply to --video: name the boxes (--box NAME=X,Y,W,H)");
+        if (o->sc.resting >= o->sc.playing)
+            cli_fail(PROG, "--resting %g must be below --playing %g", o->sc.resting, o->sc.playing);
+    } else if (o->n_boxes) {
+        cli_fail(PROG, "--box needs --video");
+    }
     cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
         cli_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
@@ -172,35 +261,6 @@ static void show_progress(void *ctx, int done, int total)
     fflush(stderr);
 }
 
-/* Low atoms first: a stable order makes dictionaries and plots easy to read. */
-static void sort_by_centroid(camsep_dictionary *d)
-{
-    const int F = d->n_bins;
-    double *centroid = malloc(sizeof(double) * (size_t)d->n_atoms);
-    float *tmp = malloc(sizeof(float) * (size_t)F);
-    if (!centroid || !tmp)
-        cli_fail(PROG, "out of memory");
-    for (int k = 0; k < d->n_atoms; k++) {
-        double c = 0.0, s = 0.0;
-        for (int f = 0; f < F; f++) {
-            c += (double)f * d->atoms[(size_t)k * F + f];
-            s += d->atoms[(size_t)k * F + f];
-        }
-        centroid[k] = s > 0.0 ? c / s : 0.0;
-    }
-    for (int i = 1; i < d->n_atoms; i++)
-        for (int k = i; k > 0 && centroid[k - 1] > centroid[k]; k--) {
-            double c = centroid[k];
-            centroid[k] = centroid[k - 1];
-            centroid[k - 1] = c;
-            memcpy(tmp, d->atoms + (size_t)k * F, sizeof(float) * F);
-            memcpy(d->atoms + (size_t)k * F, d->atoms + (size_t)(k - 1) * F, sizeof(float) * F);
-            memcpy(d->atoms + (size_t)(k - 1) * F, tmp, sizeof(float) * F);
-        }
-    free(centroid);
-    free(tmp);
-}
-
 /* The file's base name without extension; bytes outside printable ASCII
  * become '_' so that any file name gives a valid (UTF-8) dictionary name. */
 static void default_name(const char *path, char *name, size_t len)
@@ -216,10 +276,99 @@ static void default_name(const char *path, char *name, size_t len)
             *c = '_';
 }
 
+static void remove_partial(char (*partial)[4096], int n)
+{
+    for (int j = 0; j < n; j++)
+        unlink(partial[j]);
+}
+
+/* --video: one dictionary per box from a sound check, all written or none. */
+static int train_soundcheck(train_options *o)
+{
+    char err[512];
+    audio_buffer a;
+    if (audio_read_mono(o->inputs[0], &a, err, sizeof err))
+        cli_fail(PROG, "%s", err);
+    soundcheck_frames at = {.hop = o->hop, .fall = o->latency / 2, .sample_rate = a.sample_rate};
+    float *V = camsep_stft_magnitudes(a.samples, a.frames, o->fft, at.fall, o->hop, &at.frames);
+    audio_buffer_free(&a);
+    if (!V)
+        cli_fail(PROG, "out of memory");
+    float *activity = soundcheck_video_activity(o->video, o->boxes, o->n_boxes, o->camera_latency, &at, err,
+                                                sizeof err);
+    if (!activity)
+        cli_fail(PROG, "%s", err);
+    camsep_dictionary *dicts[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
+    for (int j = 0; j < o->n_boxes; j++) {
+        dicts[j] = camsep_dictionary_new(o->atoms, at.sample_rate, o->fft, o->box_names[j], err, sizeof err);
+        if (!dicts[j])
+            cli_fail(PROG, "%s", err);
+        dicts[j]->hop = o->hop;
+        dicts[j]->window_fall = at.fall;
+    }
+    o->sc.atoms = o->atoms;
+    o->sc.iterations = o->iterations;
+    o->sc.beta = (float)o->beta;
+    o->sc.seed = o->seed;
+    o->sc.silence_db = o->silence_db;
+    const double frame_s = o->hop / at.sample_rate;
+    camsep_soundcheck_material m[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
+    uint32_t *cls = malloc(sizeof(uint32_t) * (at.frames ? at.frames : 1));
+    if (!cls || camsep_soundcheck_classify(V, activity, at.frames, o->fft / 2 + 1, o->n_boxes, frame_s, &o->sc,
+                                           cls, m))
+        cli_fail(PROG, "out of memory");
+    free(cls);
+    if (!o->quiet) {
+        fprintf(stderr, "%s: %s, %.1f s of sound check; %s, %d players\n", PROG, o->inputs[0],
+                at.frames * frame_s, o->video, o->n_boxes);
+        for (int j = 0; j < o->n_boxes; j++)
+            fprintf(stderr, "  %-16s %6.1f s alone  %6.1f s together\n", o->box_names[j], m[j].alone_s,
+                    m[j].together_s);
+    }
+    progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = time(NULL)};
+    int bad = -1;
+    int rc = camsep_soundcheck_learn(V, activity, at.frames, o->fft / 2 + 1, o->n_boxes, frame_s, &o->sc, dicts,
+                                     NULL, show_progress, &bar, NULL, &bad, err, sizeof err);
+    free(V);
+    free(activity);
+    if (rc == CAMSEP_SOUNDCHECK_TOO_LITTLE)
+        cli_fail(PROG, "%s: only %.1f s alone on the camera (%.1f s with others); need %.1f s: let %s play alone "
+                 "longer (or lower --min-alone); nothing written",
+                 o->box_names[bad], m[bad].alone_s, m[bad].together_s,
+                 fmax(o->sc.min_alone_s, (o->atoms + 1) * frame_s), o->box_names[bad]);
+    if (rc)
+        cli_fail(PROG, "%s; nothing written", err);
+    if (mkdir(o->output, 0777) && errno != EEXIST)
+        cli_fail(PROG, "%s: %s; nothing written", o->output, strerror(errno));
+    static char partial[CAMSEP_SOUNDCHECK_MAX_PLAYERS][4096], final[CAMSEP_SOUNDCHECK_MAX_PLAYERS][4096];
+    for (int j = 0; j < o->n_boxes; j++) {
+        snprintf(final[j], sizeof final[j], "%s/%s.dict", o->output, o->box_names[j]);
+        snprintf(partial[j], sizeof partial[j], "%s/.%s.dict.partial", o->output, o->box_names[j]);
+        if (camsep_dictionary_save(dicts[j], partial[j], err, sizeof err)) {
+            remove_partial(partial, j + 1);
+            cli_fail(PROG, "%s; nothing written", err);
+        }
+    }
+    for (int j = 0; j < o->n_boxes; j++) {
+        if (rename(partial[j], final[j])) {
+            int e = errno;
+            remove_partial(partial, o->n_boxes);
+            cli_fail(PROG, "%s: %s", final[j], strerror(e));
+        }
+        if (!o->quiet)
+            fprintf(stderr, "%s: wrote %s\n", PROG, final[j]);
+        camsep_dictionary_free(dicts[j]);
+    }
+    free(o->inputs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     train_options o;
     parse(argc, argv, &o);
+    if (o.video)
+        return train_soundcheck(&o);
     double rate;
     size_t frames;
     float *V = load_frames(&o, &rate, &frames);
@@ -244,7 +393,8 @@ int main(int argc, char **argv)
         cli_fail(PROG, "out of memory");
     free(V);
     camsep_dictionary_normalise(d);
-    sort_by_centroid(d);
+    if (camsep_dictionary_sort_atoms(d))
+        cli_fail(PROG, "out of memory");
     if (camsep_dictionary_save(d, o.output, err, sizeof err))
         cli_fail(PROG, "%s", err);
     if (!o.quiet)
