@@ -124,6 +124,66 @@ int main(void)
     CHECK(host_config_load(&d, path, err, sizeof err) == -1 && strstr(err, "s.conf"));
     rmdir(dir);
 
+    /* Sound check keys: read, checked, written back but for the one-off run. */
+    host_config_default(&d, HOST_JACK);
+    CHECK_MSG(host_config_parse(&d, "soundcheck = 20\nsoundcheck-dir = sc\nsoundcheck-atoms = 16\n"
+                                    "soundcheck-iterations = 50\nvideo = x.y4m\n[player a]\nbox = 0,0,10,10\n",
+                                "sc.conf", err, sizeof err) == 0,
+              "%s", err);
+    CHECK(d.soundcheck_s == 20.0 && !strcmp(d.soundcheck_dir, "sc") && d.soundcheck_atoms == 16 &&
+          d.soundcheck_iterations == 50);
+    CHECK(host_config_validate(&d, err, sizeof err) == 0);
+    d.video[0] = 0;
+    CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "soundcheck") && strstr(err, "/soundcheck/start N"));
+    n = host_config_format(&d, NULL, 0);
+    text = malloc(n + 1);
+    CHECK(text && host_config_format(&d, text, n + 1) == n);
+    CHECK(!strstr(text, "soundcheck = ") && strstr(text, "soundcheck-dir = sc\n") &&
+          strstr(text, "soundcheck-atoms = 16\n") && strstr(text, "soundcheck-iterations = 50\n"));
+    free(text);
+    expect_error("soundcheck = 121\n", "t.conf:1:");
+    expect_error("soundcheck-atoms = 0\n", "t.conf:1:");
+    expect_error("soundcheck-atoms = 65\n", "t.conf:1:");
+    expect_error("[player a]\nsoundcheck = 5\n", "global setting");
+    const char *query = NULL;
+    CHECK(args(&d, HOST_PORTAUDIO, "--soundcheck 12.5 --soundcheck-dir /srv/sc --player a", err, sizeof err,
+               &query) == 0 && !query);
+    CHECK(d.soundcheck_s == 12.5 && !strcmp(d.soundcheck_dir, "/srv/sc"));
+
+    /* After a sound check the --config file names the new dictionaries: only
+     * those lines change, comments and everything else stay. */
+    {
+        char sdir[] = "/tmp/test_host_config_sc_XXXXXX", conf[256], buf[4096];
+        CHECK(mkdtemp(sdir));
+        snprintf(conf, sizeof conf, "%s/show.conf", sdir);
+        FILE *g = fopen(conf, "w");
+        CHECK(g);
+        fputs("# the show\nfft = 2048\n\n[player violin]\ninstrument = violin   # bundled\ngain = -3\n"
+              "\n[ player  cello ]\nbox = 1,2,3,4\n[player flute]\ndictionary = old.dict\nmute = true",
+              g);
+        fclose(g);
+        const char *who[3] = {"violin", "cello", "oboe"}, *files[3] = {"/sc/violin.dict", "/sc/cello.dict", "/x"};
+        int missing = -1;
+        CHECK_MSG(host_config_set_dictionaries(conf, 3, who, files, &missing, err, sizeof err) == 0, "%s", err);
+        CHECK(missing == 1);
+        g = fopen(conf, "r");
+        CHECK(g);
+        size_t got = fread(buf, 1, sizeof buf - 1, g);
+        fclose(g);
+        buf[got] = 0;
+        CHECK_MSG(!strcmp(buf, "# the show\nfft = 2048\n\n[player violin]\ndictionary = /sc/violin.dict\ngain = -3\n"
+                               "\n[ player  cello ]\nbox = 1,2,3,4\ndictionary = /sc/cello.dict\n[player flute]\n"
+                               "dictionary = old.dict\nmute = true"),
+                  "edited file:\n%s", buf);
+        host_config_default(&d, HOST_JACK);
+        CHECK_MSG(host_config_load(&d, conf, err, sizeof err) == 0, "%s", err);
+        CHECK(!strcmp(d.players[0].dictionary, "/sc/violin.dict") && !d.players[0].instrument[0] &&
+              !strcmp(d.players[1].dictionary, "/sc/cello.dict") && d.players[0].gain_db == -3.0f);
+        unlink(conf);
+        CHECK(host_config_set_dictionaries(conf, 3, who, files, &missing, err, sizeof err) == -1 && strstr(err, conf));
+        rmdir(sdir);
+    }
+
     /* Malformed files: the line number and the problem. */
     expect_error("fft = 1024\nfft = 2048\n", "t.conf:2: 'fft' is given twice");
     expect_error("bogus = 1\n", "t.conf:1: unknown key 'bogus'");

@@ -9,6 +9,8 @@
     error udp|tcp ADDR [ARGS...]  send and expect /PREFIX/error with ADDR
     errtext TEXT                  the last error's reason contains TEXT
     sleep S
+    until S udp|tcp ADDR TYPES V..  query ADDR every 0.2 s until the reply matches (as expect), at most S s
+    feedback S ADDR V             subscribe to "state" for S s; some ADDR message's first value is V
     meters S                      subscribe to meters 20 Hz for S seconds; print the levels seen
   Prints one line per step; exits 1 at the first mismatch.
 """
@@ -133,6 +135,37 @@ def main():
                 print(f"ok   {where}")
             elif w[0] == "sleep":
                 time.sleep(float(w[1]))
+            elif w[0] == "until":
+                limit, proto, addr, types, vals = float(w[1]), w[2], w[3], w[4], w[5:]
+                end, got = time.time() + limit, None
+                while time.time() < end:
+                    c.send(proto, addr, [])
+                    a, t, v = c.recv_for(proto, addr)
+                    got = (a, t, v)
+                    if a == addr and (types == "*" or t == types) and (not vals or (len(vals) == len(v) and all(same(x, y) for x, y in zip(vals, v)))):
+                        break
+                    time.sleep(0.2)
+                else:
+                    print(f"FAIL {where}: last {got}"); return 1
+                print(f"ok   {where} -> {got[2]}")
+            elif w[0] == "feedback":
+                limit, addr, want = float(w[1]), w[2], w[3]
+                c.send("udp", PREFIX + "/subscribe", ["state", 30.0])
+                end, seen = time.time() + limit, []
+                while time.time() < end:
+                    try: a, t, v = c.recv("udp", 0.2)
+                    except socket.timeout: continue
+                    if a == addr:
+                        seen.append(v)
+                        if v and same(want, v[0]): break
+                c.send("udp", PREFIX + "/unsubscribe", ["state"])
+                if not any(v and same(want, v[0]) for v in seen):
+                    print(f"FAIL {where}: feedback {seen[-5:]}"); return 1
+                print(f"ok   {where} ({len(seen)} feedback messages, last {seen[-1]})")
+                time.sleep(0.2)
+                try:
+                    while True: c.recv("udp", 0.2)
+                except socket.timeout: pass
             elif w[0] == "meters":
                 prefix = PREFIX
                 c.send("udp", prefix + "/subscribe", ["meters", 20.0, 5.0])

@@ -11,6 +11,7 @@
 #    engine used, rises);
 #  - Delete on a box is refused (every player keeps a box);
 #  - a name set over OSC relabels the player's box;
+#  - key s starts a sound check, key x cancels it;
 #  - the window's close button ends camsep-jack with status 0, like SIGTERM.
 # Skips (77) without Xvfb or jackd.
 # Usage: test_host_ui.sh CAMSEP_JACK TEST_HOST_UI_X
@@ -110,6 +111,15 @@ sleep 2 # the likelihood releases slowly (musicians' motion pauses at bow change
 m1=$(motion_max 1)
 echo "test_host_ui: motion meter player 1 on the still box: $m1"
 awk -v a="$m1" 'BEGIN { exit !(a < 0.1) }' || fail "player 1's prior does not follow its drawn box ($m1)"
+
+# The sound check's keys: s starts one (the camera says who plays), x cancels it.
+"$X" click-key "$title" 2 300 20 s >/dev/null || fail "key s"
+for _ in $(seq 50); do grep -q "sound check: recording, the camera says who plays" "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "sound check: recording, the camera says who plays" "$tmp/jack.log" || fail "key s did not start a sound check"
+grep -q "ui: sound check: recording" "$tmp/jack.log" || fail "no window message for key s"
+"$X" click-key "$title" 2 300 20 x >/dev/null || fail "key x"
+for _ in $(seq 50); do grep -q "sound check: cancelled: " "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "sound check: cancelled: " "$tmp/jack.log" || fail "key x did not cancel the sound check"
 
 # The close button ends it like SIGTERM: status 0 and the final status line.
 "$X" close "$title" >/dev/null || fail "close"

@@ -109,6 +109,16 @@ static void apply(const camsep_osc_command *c)
         fstate.preset_index = c->index;
         copy(fstate.preset_name, sizeof fstate.preset_name, c->index ? "" : c->text);
         break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_START:
+        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "recording");
+        fstate.soundcheck_player = c->index;
+        break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_STOP:
+        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "learning");
+        break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL:
+        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "cancelled");
+        break;
     }
 }
 
@@ -576,6 +586,31 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     seen[CAMSEP_OSC_E_STATUS_XRUNS] = seen[CAMSEP_OSC_E_STATUS_CAMERA] = 1;
     seen[CAMSEP_OSC_E_STATUS_DSP_LOAD] = seen[CAMSEP_OSC_E_STATUS_LATENCY] = 1;
     seen[CAMSEP_OSC_E_STATUS_CAMERA_MOTION] = 1;
+    /* sound check: actions are done without arguments (not queries) */
+    k = set_ok(&c, "/camsep/soundcheck/start", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_SOUNDCHECK_START && k.player == -1 && k.index == 0);
+    k = set_ok(&c, "/camsep/soundcheck/start", "i", 2);
+    CHECK(k.kind == CAMSEP_OSC_CMD_SOUNDCHECK_START && k.index == 2);
+    k = set_ok(&c, "/camsep/soundcheck/start", "f", 8.0);
+    CHECK(k.index == 8);
+    {
+        rmsg r;
+        csend(&c, "/camsep/soundcheck/status", "");
+        CHECK(wait_for(&c, "/camsep/soundcheck/status", 2.0, &r));
+        check_value(&r, E(CAMSEP_OSC_E_SOUNDCHECK_STATUS), -1);
+        CHECK_MSG(!strcmp(r.types, "sffi") && !strcmp(r.s[0], "recording") && r.i[0] == 8, "soundcheck/status %s %s %d",
+                  r.types, r.s[0], r.i[0]);
+    }
+    k = set_ok(&c, "/camsep/soundcheck/stop", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_SOUNDCHECK_STOP && k.player == -1);
+    k = set_ok(&c, "/camsep/soundcheck/cancel", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL);
+    query(&c, "/camsep/soundcheck/status", E(CAMSEP_OSC_E_SOUNDCHECK_STATUS), -1);
+    query(&c, "/camsep/soundcheck/message", E(CAMSEP_OSC_E_SOUNDCHECK_MESSAGE), -1);
+    query(&c, "/camsep/player/1/soundcheck", E(CAMSEP_OSC_E_PLAYER_SOUNDCHECK), 0);
+    seen[CAMSEP_OSC_E_SOUNDCHECK_START] = seen[CAMSEP_OSC_E_SOUNDCHECK_STOP] = 1;
+    seen[CAMSEP_OSC_E_SOUNDCHECK_CANCEL] = seen[CAMSEP_OSC_E_SOUNDCHECK_STATUS] = 1;
+    seen[CAMSEP_OSC_E_SOUNDCHECK_MESSAGE] = seen[CAMSEP_OSC_E_PLAYER_SOUNDCHECK] = 1;
 
     /* every query-able table entry, every player, generically */
     int n;
@@ -612,6 +647,11 @@ static void test_rejections(camsep_osc *o, int proto)
         kind++;                            \
     } while (0)
     REJ(range, "gain high", "/camsep/player/1/gain", "f", 12.5);
+    REJ(type, "soundcheck stop with an argument", "/camsep/soundcheck/stop", "i", 1);
+    REJ(range, "soundcheck start player 9", "/camsep/soundcheck/start", "i", 9);
+    REJ(range, "soundcheck start player 1.5", "/camsep/soundcheck/start", "f", 1.5);
+    REJ(type, "soundcheck start two players", "/camsep/soundcheck/start", "ii", 1, 2);
+    REJ(type, "soundcheck status set", "/camsep/soundcheck/status", "i", 1);
     REJ(range, "gain low", "/camsep/player/1/gain", "i", -61);
     REJ(range, "gain NaN", "/camsep/player/1/gain", "f", (double)NAN);
     REJ(range, "gain Inf", "/camsep/player/1/gain", "d", (double)INFINITY);

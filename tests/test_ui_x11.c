@@ -574,7 +574,7 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, NULL};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -627,7 +627,7 @@ static int test_threaded(void)
 static int test_status(void)
 {
     char line[256];
-    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}};
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, NULL};
     camsep_ui_format_status(&st, line, sizeof line);
     printf("status: %s\n", line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
@@ -643,9 +643,14 @@ static int test_status(void)
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | DSP 12 % | xruns 0 | latency 21.3 ms"),
               "%s", line);
     /* neither: the line as before */
-    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}};
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, NULL};
     camsep_ui_format_status(&old, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
+    /* a host's own item ends the line (the standalones' sound check) */
+    camsep_ui_status sc = old;
+    sc.extra = "SOUND CHECK 3.5 s [s: stop, x: cancel]";
+    camsep_ui_format_status(&sc, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera lost | SOUND CHECK 3.5 s [s: stop, x: cancel]"), "%s", line);
     /* a short buffer: cut, terminated */
     st.n_trust = CAMSEP_UI_MAX_PLAYERS;
     for (int j = 0; j < CAMSEP_UI_MAX_PLAYERS; j++)

@@ -251,6 +251,10 @@ static void handle_event(camsep_ui *ui, const ui_x11_event *ev)
         case UI_KEY_TAB: ui_box_edit_cycle(&ui->edit, 1); break;
         case UI_KEY_BACKTAB: ui_box_edit_cycle(&ui->edit, -1); break;
         case UI_KEY_ESCAPE: ui_box_edit_cancel(&ui->edit); break;
+        case UI_KEY_LETTER:
+            if (ui->cb.key)
+                ui->cb.key(ui->cb.user, ev->arg);
+            break;
         case UI_KEY_OTHER: break;
         }
         ui->dirty = 1;
@@ -615,6 +619,8 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
         APPEND("xruns %lld", st->xruns);
     if (st->latency_ms >= 0.0)
         APPEND("latency %.1f ms", st->latency_ms);
+    if (st->extra && st->extra[0])
+        APPEND("%s", st->extra);
 #undef APPEND
 }
 

@@ -19,6 +19,9 @@
  *   Delete / BackSpace                    remove the selected box
  *   Tab / Shift+Tab                       select the next / previous box
  *   Escape                                undo the drag in progress, else deselect
+ *   a letter                              the host's (callbacks.key; camsep-jack and
+ *                                         camsep-portaudio: s = sound check start/stop,
+ *                                         x = cancel it)
  *
  * Threading, per call:
  *   set-up:    camsep_ui_open, camsep_ui_start, camsep_ui_close
@@ -59,6 +62,9 @@ typedef struct camsep_ui_callbacks {
     /* UI thread, once. The X connection is gone (message says why). */
     void (*display_lost)(void *user, const char *message);
     void *user;
+    /* UI thread; may be NULL (last, so that older initialisers leave it so).
+     * A letter key ('a'..'z', 'A'..'Z' with Shift) for the host. */
+    void (*key)(void *user, int ch);
 } camsep_ui_callbacks;
 
 typedef struct camsep_ui_config {
@@ -85,6 +91,7 @@ typedef struct camsep_ui_status {
     int n_trust;         /* players whose trust is shown, 0..CAMSEP_UI_MAX_PLAYERS (0: none) */
     float trust[CAMSEP_UI_MAX_PLAYERS]; /* the weight the engine gives each player's camera
                                            prior, 0..1 (NaN: "-") */
+    const char *extra;   /* a host's own item, shown last (NULL or "": not shown), e.g. the sound check */
 } camsep_ui_status;
 
 typedef struct camsep_ui_stats {

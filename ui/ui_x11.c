@@ -217,6 +217,10 @@ static ui_x11_key translate_key(XKeyEvent *k, int *arg)
         *arg = (int)(sym - XK_1) + 1;
         return UI_KEY_DIGIT;
     }
+    if ((sym >= XK_a && sym <= XK_z) || (sym >= XK_A && sym <= XK_Z)) {
+        *arg = (int)(sym >= XK_a ? 'a' + (sym - XK_a) : 'A' + (sym - XK_A));
+        return UI_KEY_LETTER;
+    }
     if (sym >= XK_KP_1 && sym <= XK_KP_9) {
         *arg = (int)(sym - XK_KP_1) + 1;
         return UI_KEY_DIGIT;

@@ -36,6 +36,7 @@ typedef enum ui_x11_key {
     UI_KEY_TAB,
     UI_KEY_BACKTAB, /* Shift+Tab */
     UI_KEY_ESCAPE,
+    UI_KEY_LETTER,  /* arg = 'a'..'z' or 'A'..'Z' (Shift) */
 } ui_x11_key;
 
 typedef struct ui_x11_event {

@@ -81,6 +81,18 @@ static void on_box(void *user, int player, const camsep_box *box, const camsep_b
     pthread_mutex_unlock(&w->cb_lock);
 }
 
+static void on_key(void *user, int ch)
+{
+    app_window *w = user;
+    char msg[512] = "";
+    pthread_mutex_lock(&w->cb_lock);
+    if (!w->detached && w->host.key)
+        w->host.key(w->host.user, ch, msg, sizeof msg);
+    if (msg[0])
+        ui_box_mirror_say(&w->mirror, w->program, msg);
+    pthread_mutex_unlock(&w->cb_lock);
+}
+
 static void on_close(void *user)
 {
     app_window *w = user;
@@ -132,7 +144,7 @@ app_window *app_window_open(const char *program, const char *title, int n, const
         uc.player_name[j] = w->names[j];
         uc.instrument[j] = w->instruments[j];
     }
-    uc.callbacks = (camsep_ui_callbacks){on_box, on_close, on_lost, w};
+    uc.callbacks = (camsep_ui_callbacks){on_box, on_close, on_lost, w, on_key};
     w->ui = camsep_ui_open(&uc, err, errlen);
     if (!w->ui) {
         destroy(w);

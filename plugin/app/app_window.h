@@ -47,6 +47,10 @@ typedef struct app_window_host {
      * shown), each at most APP_WINDOW_NAME_LEN bytes with the NUL. */
     void (*get_label)(void *user, int player, char *name, char *instrument);
     void *user;
+    /* May be NULL (last, so that older initialisers leave it so): a letter
+     * key pressed in the window ('a'..'z', 'A'..'Z'); what became of it goes
+     * to msg ("" = nothing to say), shown on the status line. */
+    void (*key)(void *user, int ch, char *msg, size_t msglen);
 } app_window_host;
 
 /* Opens the window titled `title` for n players, with `program` in its

@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 
     app_window *ui = NULL;
     if (opt.ui) {
-        const app_window_host host = {ui_set_box, ui_get_boxes, ui_get_label, &ctl};
+        const app_window_host host = {ui_set_box, ui_get_boxes, ui_get_label, &ctl, NULL};
         ui = app_window_open(PROG, PROG, opt.n_players, &host, err, sizeof err);
         if (!ui) /* not fatal: the priors matter, the window is a convenience */
             fprintf(stderr, "%s: no window: %s\n", PROG, err);

@@ -250,6 +250,23 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
         cmd->index = (int)x;
         return CAMSEP_OSC_ARG_OK;
     }
+    case CAMSEP_OSC_ARGS_ACTION:
+        if (argc != 0)
+            return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len, "expected no arguments, got %d", argc);
+        return CAMSEP_OSC_ARG_OK;
+    case CAMSEP_OSC_ARGS_ACTION_PLAYER:
+        if (argc == 0)
+            return CAMSEP_OSC_ARG_OK; /* index 0 */
+        if (argc != 1)
+            return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len, "expected no argument or a player, got %d arguments",
+                        argc);
+        r = number_in(types[0], argv[0], e->min, e->max, "player", &x, reason, reason_len);
+        if (r)
+            return r;
+        if (x != floor(x))
+            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "player: a whole number expected");
+        cmd->index = (int)x;
+        return CAMSEP_OSC_ARG_OK;
     case CAMSEP_OSC_ARGS_NONE:
     case CAMSEP_OSC_ARGS_SUBSCRIBE:
     case CAMSEP_OSC_ARGS_UNSUBSCRIBE:

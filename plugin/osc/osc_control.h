@@ -74,8 +74,11 @@ typedef enum camsep_osc_kind {
     CAMSEP_OSC_CMD_PRESET_RECALL,     /* index >= 1, or index 0 and text = preset name */
     CAMSEP_OSC_CMD_PRESET_STORE,      /* the same */
     CAMSEP_OSC_CMD_MOTION_KNEE,       /* value: 0.1..2 */
+    CAMSEP_OSC_CMD_SOUNDCHECK_START,  /* index: 0 = the camera says who plays; N = player N plays alone now */
+    CAMSEP_OSC_CMD_SOUNDCHECK_STOP,   /* no value: end the recording and learn */
+    CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL, /* no value: drop the sound check */
 } camsep_osc_kind;
-#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_MOTION_KNEE /* the last kind: move it with a new one */
+#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL /* the last kind: move it with a new one */
 
 /* One validated command. Plain data (no pointers): copy it by value into a
  * queue. Fields not used by the kind are zero. */
@@ -84,7 +87,7 @@ typedef struct camsep_osc_command {
     int player;                      /* 0-based player index; -1 for global commands */
     float value;                     /* gains (dB), strengths, mask power, latency (s) */
     int flag;                        /* mute, solo, bypass: 0 or 1 */
-    int index;                       /* preset number 1..999 (0: by name, see text) */
+    int index;                       /* preset number 1..999 (0: by name, see text); sound check player */
     camsep_osc_box box;
     char text[CAMSEP_OSC_TEXT_MAX];  /* NUL-terminated; instrument, path, name, preset name */
 } camsep_osc_command;
@@ -103,6 +106,8 @@ typedef struct camsep_osc_player_state {
     /* why the camera is (not) listened to */
     float trust;           /* the weight the engine gives the player's camera prior, 0..1 */
     float agreement;       /* that prior's correlation with the player's sound, -1..1; NaN: unknown */
+    /* sound check: what it found for this player so far (seconds) */
+    float soundcheck_alone_s, soundcheck_together_s;
 } camsep_osc_player_state;
 
 /* What queries and feedback report; the host fills it in get_state(). */
@@ -125,6 +130,12 @@ typedef struct camsep_osc_state {
     float dsp_load;                        /* share of the audio period, 0..1 (may exceed 1) */
     float latency_s;                       /* input to stems */
     int latency_samples;
+    /* sound check */
+    char soundcheck_state[16];             /* "idle", "recording", "learning", "done", "error", "cancelled" */
+    float soundcheck_seconds;              /* recorded */
+    float soundcheck_progress;             /* learning, 0..1 */
+    int soundcheck_player;                 /* 0: the camera says who plays; N: player N announced */
+    char soundcheck_message[CAMSEP_OSC_TEXT_MAX]; /* done: what was learned; error: why */
 } camsep_osc_state;
 
 typedef struct camsep_osc_host {

@@ -175,7 +175,7 @@ static void dispatch(camsep_osc *o, const camsep_osc_peer *peer, const char *pat
             CAMSEP_OSC_COUNT(o, applied);
             return;
         }
-    } else if (argc == 0) {
+    } else if (argc == 0 && !camsep_osc_entry_is_action(e)) {
         camsep_osc_value v;
         if (!(e->flags & CAMSEP_OSC_F_PLAYER))
             camsep_osc_snapshot(o, &o->state);
@@ -228,6 +228,8 @@ static void dispatch_match(const camsep_osc_entry *e, int player, const char *pa
     char full[sizeof c->o->prefix + 160];
     if (c->o->cfg.camera_only && (e->flags & CAMSEP_OSC_F_AUDIO))
         return; /* a pattern reaches what this program has */
+    if (camsep_osc_entry_is_action(e))
+        return; /* and no action: one pattern must not start, stop and cancel a sound check at once */
     snprintf(full, sizeof full, "%s%s", c->o->prefix, path);
     if (c->sent++)
         CAMSEP_OSC_COUNT(c->o, pattern_extra);

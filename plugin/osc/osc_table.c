@@ -96,6 +96,37 @@ static const camsep_osc_entry table[] = {
      "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
     {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
      "s, samples", 0, "Latency from input to stems, in seconds and samples (read-only).", ""},
+    {CAMSEP_OSC_E_SOUNDCHECK_START, "/soundcheck/start", SET | AUD, CAMSEP_OSC_ARGS_ACTION_PLAYER, "[i|f|h|d]", "-",
+     1.0, CAMSEP_OSC_MAX_PLAYERS, "player", CAMSEP_OSC_CMD_SOUNDCHECK_START,
+     "Start a sound check: record while the players play alone, then together; /soundcheck/stop learns a "
+     "dictionary per player from it. No argument: the camera says who plays (refused without a camera). "
+     "N: player N plays alone now (no camera needed); while such a sound check records, N announces the next "
+     "player, and only the players announced are learned. Refused while one records or learns.",
+     "2"},
+    {CAMSEP_OSC_E_SOUNDCHECK_STOP, "/soundcheck/stop", SET | AUD, CAMSEP_OSC_ARGS_ACTION, "-", "-", 0.0, 0.0, "",
+     CAMSEP_OSC_CMD_SOUNDCHECK_STOP,
+     "End the sound check's recording and learn: the dictionaries are written next to the session and used "
+     "at once. Refused when none records.",
+     ""},
+    {CAMSEP_OSC_E_SOUNDCHECK_CANCEL, "/soundcheck/cancel", SET | AUD, CAMSEP_OSC_ARGS_ACTION, "-", "-", 0.0, 0.0, "",
+     CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL,
+     "Drop the sound check (recording or learning); nothing changes. Refused when none runs.", ""},
+    {CAMSEP_OSC_E_SOUNDCHECK_STATUS, "/soundcheck/status", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "sffi", 0.0,
+     0.0, "state, s, 0..1, player", 0,
+     "The sound check: state (\"idle\", \"recording\", \"learning\", \"done\", \"error\", \"cancelled\"), "
+     "seconds recorded, learning progress 0..1, and who plays (0: the camera says; N: player N announced) "
+     "(read-only).",
+     ""},
+    {CAMSEP_OSC_E_SOUNDCHECK_MESSAGE, "/soundcheck/message", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "s", 0.0,
+     0.0, "text", 0,
+     "The last sound check's outcome: what was learned and where it was written, or why it failed (a player "
+     "with too little material is named); \"\" before any (read-only).",
+     ""},
+    {CAMSEP_OSC_E_PLAYER_SOUNDCHECK, "/player/N/soundcheck", QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff",
+     0.0, 0.0, "s, s", 0,
+     "Sound-check material of player N: seconds played alone and with others, as the camera (or the "
+     "announcements) saw it so far; the learner's count once learned (read-only).",
+     ""},
     {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
      "Hz, s", 0,
      "Feedback to the sender's address (UDP: its host and port; TCP: its connection). \"state\" [lease]: "
@@ -129,6 +160,11 @@ const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id)
         if (table[i].id == id)
             return &table[i];
     return NULL;
+}
+
+int camsep_osc_entry_is_action(const camsep_osc_entry *e)
+{
+    return e->args == CAMSEP_OSC_ARGS_ACTION || e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER;
 }
 
 const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player)
@@ -311,6 +347,25 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         v->f[0] = finite_or(st->latency_s, 0.0f);
         v->i[0] = st->latency_samples;
         return 0;
+    case CAMSEP_OSC_E_SOUNDCHECK_STATUS:
+        strcpy(v->types, "sffi");
+        set_text(v, st->soundcheck_state, sizeof st->soundcheck_state);
+        v->f[0] = finite_or(st->soundcheck_seconds, 0.0f);
+        v->f[1] = fminf(1.0f, fmaxf(0.0f, finite_or(st->soundcheck_progress, 0.0f)));
+        v->i[0] = st->soundcheck_player;
+        return 0;
+    case CAMSEP_OSC_E_SOUNDCHECK_MESSAGE:
+        strcpy(v->types, "s");
+        set_text(v, st->soundcheck_message, sizeof st->soundcheck_message);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_SOUNDCHECK:
+        strcpy(v->types, "ff");
+        v->f[0] = finite_or(p->soundcheck_alone_s, 0.0f);
+        v->f[1] = finite_or(p->soundcheck_together_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_SOUNDCHECK_START:
+    case CAMSEP_OSC_E_SOUNDCHECK_STOP:
+    case CAMSEP_OSC_E_SOUNDCHECK_CANCEL:
     case CAMSEP_OSC_E_SUBSCRIBE:
     case CAMSEP_OSC_E_UNSUBSCRIBE:
     case CAMSEP_OSC_E_ERROR:
@@ -387,6 +442,8 @@ static const char *direction(const camsep_osc_entry *e)
 {
     if (e->flags & CAMSEP_OSC_F_OUT)
         return "out";
+    if (camsep_osc_entry_is_action(e))
+        return "action";
     if ((e->flags & (CAMSEP_OSC_F_SET | CAMSEP_OSC_F_QUERY)) == (CAMSEP_OSC_F_SET | CAMSEP_OSC_F_QUERY))
         return "set/query";
     if (e->flags & CAMSEP_OSC_F_SET)
@@ -396,7 +453,8 @@ static const char *direction(const camsep_osc_entry *e)
 
 static void range_text(const camsep_osc_entry *e, char *buf, size_t len)
 {
-    if (e->args == CAMSEP_OSC_ARGS_NUMBER || e->args == CAMSEP_OSC_ARGS_BOX || e->args == CAMSEP_OSC_ARGS_PRESET) {
+    if (e->args == CAMSEP_OSC_ARGS_NUMBER || e->args == CAMSEP_OSC_ARGS_BOX || e->args == CAMSEP_OSC_ARGS_PRESET ||
+        e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER) {
         char lo[32], hi[32];
         camsep_osc_fmt_num(lo, sizeof lo, e->min);
         camsep_osc_fmt_num(hi, sizeof hi, e->max);
@@ -426,18 +484,20 @@ void camsep_osc_print_doc_prefix(FILE *f, int markdown, const char *prefix)
                    "Prefix `%s`; UDP and TCP on the same port (default %s). `N` is a player, 1..%d.\n"
                    "Numbers may be sent as `i`, `f`, `h`, `d` or `T`/`F`; booleans as `T`/`F`, 0/1 or "
                    "0.0/1.0. A message without arguments is a query: the reply (types in *Reply*) goes "
-                   "to the sender on the same protocol. Rejected messages get `%s/error ss` (address, "
+                   "to the sender on the same protocol; but an *action* (Use) is done without arguments. "
+                   "Rejected messages get `%s/error ss` (address, "
                    "reason); nothing changes. Bundles are accepted (elements run at once). OSC 1.0 "
                    "address patterns (`?` `*` `[1-3]` `{1,4}`, within one part) after the prefix reach "
-                   "every address they match: `%s/player/*/mute 1` mutes everyone.\n\n",
+                   "every address they match but the actions: `%s/player/*/mute 1` mutes everyone.\n\n",
                 prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS, prefix, prefix);
         fprintf(f, "| Address | Args | Range / units | Use | Reply | Feedback | Description | Example |\n");
         fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     } else {
         fprintf(f, "# camsep OSC address space: prefix %s, UDP and TCP port %s (default), N = player 1..%d\n",
                 prefix, CAMSEP_OSC_DEFAULT_PORT, CAMSEP_OSC_MAX_PLAYERS);
-        fprintf(f, "# numbers: i f h d T F; booleans: T F 0 1; no argument = query (reply to sender);\n"
-                   "# rejected: %s/error ss (address, reason); patterns ? * [1-3] {1,4} reach every match\n",
+        fprintf(f, "# numbers: i f h d T F; booleans: T F 0 1; no argument = query (reply to sender), or\n"
+                   "# the action itself (use = action); rejected: %s/error ss (address, reason);\n"
+                   "# patterns ? * [1-3] {1,4} reach every match but the actions\n",
                 prefix);
         fprintf(f, "# %-34s %-20s %-28s %-9s %-5s %-6s %s\n", "address", "args", "range/units", "use", "reply",
                 "feed", "description [example]");

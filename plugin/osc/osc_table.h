@@ -23,6 +23,8 @@ typedef enum camsep_osc_argspec {
     CAMSEP_OSC_ARGS_PRESET,       /* 1 integer number 1..999, or 1 string name */
     CAMSEP_OSC_ARGS_SUBSCRIBE,    /* s what, [f rate_hz if meters], [f lease_s] */
     CAMSEP_OSC_ARGS_UNSUBSCRIBE,  /* [s what] */
+    CAMSEP_OSC_ARGS_ACTION,       /* no argument: an action (not a query) */
+    CAMSEP_OSC_ARGS_ACTION_PLAYER,/* an action with an optional player number 1..8 */
 } camsep_osc_argspec;
 
 /* Entry flags */
@@ -57,6 +59,12 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_STATUS_CAMERA_MOTION,
     CAMSEP_OSC_E_STATUS_DSP_LOAD,
     CAMSEP_OSC_E_STATUS_LATENCY,
+    CAMSEP_OSC_E_SOUNDCHECK_START,
+    CAMSEP_OSC_E_SOUNDCHECK_STOP,
+    CAMSEP_OSC_E_SOUNDCHECK_CANCEL,
+    CAMSEP_OSC_E_SOUNDCHECK_STATUS,
+    CAMSEP_OSC_E_SOUNDCHECK_MESSAGE,
+    CAMSEP_OSC_E_PLAYER_SOUNDCHECK,
     CAMSEP_OSC_E_SUBSCRIBE,
     CAMSEP_OSC_E_UNSUBSCRIBE,
     CAMSEP_OSC_E_ERROR,
@@ -80,6 +88,10 @@ typedef struct camsep_osc_entry {
 /* The table, in documentation order. */
 const camsep_osc_entry *camsep_osc_table(int *n);
 const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id);
+
+/* 1 if a message without arguments is the entry's command, not a query
+ * (actions such as /soundcheck/stop). Patterns never reach actions. */
+int camsep_osc_entry_is_action(const camsep_osc_entry *e);
 
 /* Dispatcher lookup: path is the address after the prefix. On success the
  * entry, with *player set to the 0-based player (-1 for global entries).

@@ -327,6 +327,10 @@ SETTER(set_osc_feedback)
 }
 
 SETTER(set_preset_dir) { return set_path(x, x->c->preset_dir, v, err, errlen); }
+SETTER(set_soundcheck) { return parse_double(v, 0, HOST_SC_MAX_SECONDS, &x->c->soundcheck_s, err, errlen); }
+SETTER(set_soundcheck_dir) { return set_path(x, x->c->soundcheck_dir, v, err, errlen); }
+SETTER(set_soundcheck_atoms) { return parse_int(v, 1, 64, &x->c->soundcheck_atoms, err, errlen); }
+SETTER(set_soundcheck_iterations) { return parse_int(v, 1, 5000, &x->c->soundcheck_iterations, err, errlen); }
 SETTER(set_osc_doc)
 {
     (void)x, (void)v, (void)err, (void)errlen;
@@ -434,6 +438,14 @@ static const opt OPTIONS[] = {
     {"osc-doc", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL, "print the OSC address space and exit", set_osc_doc},
     {"preset-dir", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DIR",
      "OSC presets directory (default: SESSION.presets / CONFIG.presets)", set_preset_dir},
+    {"soundcheck", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S",
+     "a sound check of S seconds at start (the camera says who plays; max 120)", set_soundcheck},
+    {"soundcheck-dir", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DIR",
+     "sound-check dictionaries (default: next to the session / config file)", set_soundcheck_dir},
+    {"soundcheck-atoms", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K", "atoms a sound check learns a player (default 32)",
+     set_soundcheck_atoms},
+    {"soundcheck-iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N",
+     "sound-check training iterations (default 200)", set_soundcheck_iterations},
     {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
     {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",
      set_server},
@@ -749,6 +761,9 @@ int host_config_validate(const host_config *c, char *err, size_t errlen)
             return fail(err, errlen, "connect: '%s' is not in, a player or other", c->connect[i].from);
     if (c->rate && (c->rate < 8000 || c->rate > 768000))
         return fail(err, errlen, "rate: %g Hz is outside 8000..768000", c->rate);
+    if (c->soundcheck_s > 0 && !c->video[0])
+        return fail(err, errlen, "soundcheck: the camera says who plays, and there is no video; without a camera "
+                                 "announce each player over OSC (/soundcheck/start N)");
     return 0;
 }
 
@@ -823,6 +838,12 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "osc-feedback = %s\n", c->osc_feedback[i]);
     if (c->preset_dir[0])
         out(&o, "preset-dir = %s\n", c->preset_dir);
+    if (c->soundcheck_dir[0])
+        out(&o, "soundcheck-dir = %s\n", c->soundcheck_dir);
+    if (c->soundcheck_atoms)
+        out(&o, "soundcheck-atoms = %d\n", c->soundcheck_atoms);
+    if (c->soundcheck_iterations)
+        out(&o, "soundcheck-iterations = %d\n", c->soundcheck_iterations);
     out(&o, "# camsep-jack\nname = %s\n", c->jack_name);
     if (c->jack_server[0])
         out(&o, "server = %s\n", c->jack_server);
@@ -857,6 +878,26 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
     return o.len;
 }
 
+/* text (n bytes) as path, atomically (temp + fsync + rename). 0 or -1. */
+static int write_atomically(const char *path, const char *text, size_t n, char *err, size_t errlen)
+{
+    char tmp[HOST_PATH_LEN + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+    int bad = fwrite(text, 1, n, f) != n;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path)) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, errlen, "%s: %s", path, bad ? "write failed" : strerror(e));
+    }
+    return 0;
+}
+
 int host_config_save(const host_config *c, const char *path, char *err, size_t errlen)
 {
     size_t n = host_config_format(c, NULL, 0);
@@ -864,24 +905,117 @@ int host_config_save(const host_config *c, const char *path, char *err, size_t e
     if (!text)
         return fail(err, errlen, "%s: out of memory", path);
     host_config_format(c, text, n + 1);
-    char tmp[HOST_PATH_LEN + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(text);
-        return fail(err, errlen, "%s: %s", tmp, strerror(errno));
-    }
-    int bad = fwrite(text, 1, n, f) != n;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
+    int rc = write_atomically(path, text, n, err, errlen);
     free(text);
-    if (bad || rename(tmp, path)) {
-        int e = errno;
-        unlink(tmp);
-        return fail(err, errlen, "%s: %s", path, bad ? "write failed" : strerror(e));
+    return rc;
+}
+
+/* The player of a "[player NAME]" line (cut to size), else "". */
+static void section_player(const char *raw, char *name, size_t size)
+{
+    char line[512];
+    snprintf(line, sizeof line, "%s", raw);
+    strip_comment(line);
+    char *s = trim(line), *close = strchr(s, ']');
+    name[0] = 0;
+    if (*s != '[' || !close)
+        return;
+    *close = 0;
+    char *body = trim(s + 1);
+    if (!strncmp(body, "player", 6) && (body[6] == ' ' || body[6] == '\t'))
+        snprintf(name, size, "%s", trim(body + 6));
+}
+
+/* 1 if the line sets a player's dictionary or instrument. */
+static int sets_dictionary(const char *raw)
+{
+    char line[512];
+    snprintf(line, sizeof line, "%s", raw);
+    strip_comment(line);
+    char *eq = strchr(line, '=');
+    if (!eq)
+        return 0;
+    *eq = 0;
+    const char *key = trim(line);
+    return !strcmp(key, "dictionary") || !strcmp(key, "instrument");
+}
+
+int host_config_set_dictionaries(const char *path, int n, const char *const *players, const char *const *files,
+                                 int *missing, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, errlen, "%s: %s", path, strerror(errno));
+    char *in = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            char *g = realloc(in, cap = cap ? 2 * cap : 8192);
+            if (!g) {
+                free(in);
+                fclose(f);
+                return fail(err, errlen, "%s: out of memory", path);
+            }
+            in = g;
+        }
+        size_t k = fread(in + len, 1, 4096, f);
+        len += k;
+        if (k < 4096)
+            break;
     }
-    return 0;
+    fclose(f);
+    in[len] = 0;
+    size_t out_cap = len + 2 + (size_t)n * (HOST_PATH_LEN + 32);
+    char *out = malloc(out_cap);
+    if (!out) {
+        free(in);
+        return fail(err, errlen, "%s: out of memory", path);
+    }
+    size_t o = 0;
+    int current = -1, written[HOST_MAX_PLAYERS] = {0};
+#define FLUSH_SECTION()                                                                                      \
+    do {                                                                                                     \
+        if (current >= 0 && !written[current])                                                               \
+            o += (size_t)snprintf(out + o, out_cap - o, "dictionary = %s\n", files[current]);                 \
+        if (current >= 0)                                                                                    \
+            written[current] = 1;                                                                            \
+    } while (0)
+    for (char *p = in; *p;) {
+        char *nl = strchr(p, '\n');
+        size_t k = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        char raw[512], name[HOST_NAME_LEN];
+        snprintf(raw, sizeof raw, "%.*s", (int)(k < sizeof raw ? k : sizeof raw - 1), p);
+        section_player(raw, name, sizeof name);
+        if (name[0]) {
+            FLUSH_SECTION();
+            current = -1;
+            for (int i = 0; i < n && name[0]; i++)
+                if (!strcmp(players[i], name))
+                    current = i;
+        }
+        if (current >= 0 && sets_dictionary(raw)) {
+            if (!written[current])
+                o += (size_t)snprintf(out + o, out_cap - o, "dictionary = %s\n", files[current]);
+            written[current] = 1;
+        } else {
+            if (o + k + 1 > out_cap)
+                break; /* cannot happen: out_cap holds the input and every new line */
+            memcpy(out + o, p, k);
+            o += k;
+            if (!nl && current >= 0 && !written[current])
+                out[o++] = '\n';
+        }
+        p += k;
+    }
+    FLUSH_SECTION();
+#undef FLUSH_SECTION
+    *missing = 0;
+    for (int i = 0; i < n; i++)
+        *missing += !written[i];
+    int rc = write_atomically(path, out, o, err, errlen);
+    free(out);
+    free(in);
+    return rc;
 }
 
 void host_config_usage(FILE *f, int host)

@@ -35,6 +35,7 @@
 #define HOST_MAX_CONNECT 16
 #define HOST_LABEL_LEN 64               /* display names (OSC /player/N/name) */
 #define HOST_MAX_OSC_FEEDBACK 8
+#define HOST_SC_MAX_SECONDS 120.0       /* a sound check's recording cap (host_soundcheck.h) */
 
 /* Which program reads an option: the command line refuses the other host's
  * options; a config file accepts both (one file can serve both programs). */
@@ -99,6 +100,12 @@ typedef struct host_config {
     int n_osc_feedback;
     char osc_feedback[HOST_MAX_OSC_FEEDBACK][256]; /* permanent feedback targets (URLs) */
     char preset_dir[HOST_PATH_LEN];  /* "" = derived from the session or config file (host_preset.h) */
+    /* sound check (host_soundcheck.h) */
+    double soundcheck_s;             /* > 0: one sound check (the camera says who plays) of this
+                                        many seconds at start; not written back (it has run) */
+    char soundcheck_dir[HOST_PATH_LEN]; /* "" = next to the session (host_soundcheck_files.h) */
+    int soundcheck_atoms;            /* atoms a player, 0 = the learner's default (32) */
+    int soundcheck_iterations;       /* 0 = the learner's default (200) */
     /* where the config came from (relative dictionary paths resolve against it) */
     char base_dir[HOST_PATH_LEN];
     char config_path[HOST_PATH_LEN]; /* the --config file ("" = none); not written */
@@ -132,6 +139,13 @@ int host_config_validate(const host_config *c, char *err, size_t errlen);
 /* Writes c as a config file (all keys, C locale), atomically (temp + rename).
  * 0, or -1 with "PATH: reason". */
 int host_config_save(const host_config *c, const char *path, char *err, size_t errlen);
+/* Edits the config file at path in place (atomically), keeping every other
+ * line and comment: in the [player NAME] section of players[k] the
+ * dictionary/instrument line becomes "dictionary = files[k]" (added when it
+ * has none). *missing counts the players without a section in the file
+ * (given on the command line). 0, or -1 with "PATH: reason". */
+int host_config_set_dictionaries(const char *path, int n, const char *const *players, const char *const *files,
+                                 int *missing, char *err, size_t errlen);
 /* The same into a buffer; returns the length it needs (like snprintf). */
 size_t host_config_format(const host_config *c, char *buf, size_t size);
 

@@ -20,6 +20,7 @@ int host_dsp_init(host_dsp *d, const host_dsp_init_args *a)
     d->engine = a->engine;
     d->clock = a->clock;
     d->queue = a->queue;
+    d->tap = a->tap;
     d->n_players = a->n_players;
     d->n_stems = a->n_stems;
     d->latency = camsep_engine_latency(a->engine);
@@ -133,6 +134,8 @@ CAMSEP_RT void host_dsp_process(host_dsp *d, const float *in, float *const *outs
     if (d->clock && anchor_ns > 0)
         camsep_prior_clock_anchor(d->clock, camsep_engine_time(d->engine), anchor_ns);
 
+    if (d->tap) /* a copy when a sound check records, else one atomic load */
+        host_sc_tap_audio(d->tap, in, nframes, camsep_engine_time(d->engine));
     camsep_engine_process(d->engine, in, outs, nframes);
     if (d->restore_smoothing && nframes) {
         d->restore_smoothing = 0;

@@ -18,6 +18,7 @@
 
 #include "camsep_engine.h"
 #include "host_commands.h"
+#include "host_soundcheck_tap.h"
 #include "prior_clock.h"
 #include "stem_output.h"
 
@@ -25,6 +26,7 @@ typedef struct host_dsp_init_args {
     camsep_engine *engine;
     camsep_prior_clock *clock;   /* may be NULL (no camera) */
     host_cmdq *queue;
+    host_sc_tap *tap;            /* the sound check's recording (may be NULL) */
     int n_players, n_stems;
     camsep_params params;        /* the engine parameters at start (gains neutral) */
 } host_dsp_init_args;
@@ -33,6 +35,7 @@ typedef struct host_dsp {
     camsep_engine *engine;
     camsep_prior_clock *clock;
     host_cmdq *queue;
+    host_sc_tap *tap;
     int n_players, n_stems, latency;
     double rate;
     /* audio thread state */

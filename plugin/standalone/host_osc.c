@@ -121,6 +121,18 @@ static int submit(const camsep_osc_command *c, void *user)
         rc = preset_command(h, s, c, why, sizeof why);
         hc.type = 0;
         break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_START:
+        rc = host_session_soundcheck_start(s, c->index - 1, 0.0, why, sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_STOP:
+        rc = host_session_soundcheck_stop(s, why, sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL:
+        rc = host_session_soundcheck_cancel(s, why, sizeof why);
+        hc.type = 0;
+        break;
     default: rc = -1, snprintf(why, sizeof why, "not supported by this host"); break;
     }
     if (!rc && hc.type)
@@ -130,6 +142,26 @@ static int submit(const camsep_osc_command *c, void *user)
 }
 
 static float to_db(float lin) { return lin > 0.0f ? 20.0f * log10f(lin) : -INFINITY; }
+
+/* Feedback follows a recording in tenths of a second and learning in
+ * hundredths: the state poll then sends a few messages a second, not 30. */
+static float quantise(double x, double step) { return (float)(floor(x / step) * step); }
+
+static void soundcheck_state(host_session *s, camsep_osc_state *st)
+{
+    static host_sc_status sc; /* large; only the OSC thread gets here */
+    host_session_soundcheck_status(s, &sc);
+    snprintf(st->soundcheck_state, sizeof st->soundcheck_state, "%s", host_sc_state_name(sc.state));
+    st->soundcheck_seconds = quantise(sc.seconds, 0.1);
+    st->soundcheck_progress = quantise(sc.progress, 0.01);
+    st->soundcheck_player = sc.player < 0 ? 0 : sc.player + 1;
+    snprintf(st->soundcheck_message, sizeof st->soundcheck_message, "%.*s", (int)sizeof st->soundcheck_message - 1,
+             sc.message);
+    for (int j = 0; j < st->n_players && j < sc.n_players; j++) {
+        st->players[j].soundcheck_alone_s = quantise(sc.alone_s[j], 0.1);
+        st->players[j].soundcheck_together_s = quantise(sc.together_s[j], 0.1);
+    }
+}
 
 /* OSC server thread: never waits for the audio thread. */
 static void get_state(camsep_osc_state *st, void *user)
@@ -199,6 +231,7 @@ static void get_state(camsep_osc_state *st, void *user)
     st->dsp_load = m.dsp_load;
     st->latency_samples = host_session_latency(s);
     st->latency_s = (float)(st->latency_samples / host_session_rate(s));
+    soundcheck_state(s, st);
     pthread_mutex_unlock(&h->lock);
 }
 

@@ -6,7 +6,8 @@
  * submit() maps each validated OSC command to host_session_command() (gain,
  * mute, solo, bypass, prior strength, mask power, camera latency, boxes
  * converted from normalised to the camera's frame pixels) or to what the
- * session does itself (dictionary changes, display names, presets), and
+ * session does itself (dictionary changes, display names, presets, the
+ * sound check: host_session_soundcheck_*), and
  * refuses with a reason (camsep_osc_refuse) what cannot be done now ("no
  * camera yet", "no preset 7 in DIR", a dictionary that does not load).
  * get_state() fills the snapshot from the session's configuration, meters and

@@ -11,6 +11,7 @@
 
 #include "host_osc.h"
 #include "host_preset.h"
+#include "host_soundcheck_files.h"
 #include "host_ui.h"
 #include "nsm_client.h"
 #include "osc_control.h"
@@ -145,6 +146,51 @@ static host_osc *start_osc(const host_backend *b, const host_config *cfg)
 
 /* ---- the control loop ---- */
 
+/* After a sound check without NSM: the --config file names the new
+ * dictionaries, so that the next start uses them (NSM saves them itself). */
+static void remember_dictionaries(const host_backend *b, host_session *s, unsigned learned)
+{
+    static host_config cfg; /* large; the control loop is the only caller */
+    host_session_get_config(s, &cfg);
+    if (!cfg.config_path[0])
+        return;
+    const char *players[HOST_MAX_PLAYERS], *files[HOST_MAX_PLAYERS];
+    int n = 0, missing = 0;
+    for (int j = 0; j < cfg.n_players; j++)
+        if (learned & (1u << j)) {
+            players[n] = cfg.players[j].name;
+            files[n++] = cfg.players[j].dictionary;
+        }
+    char err[1024];
+    if (host_config_set_dictionaries(cfg.config_path, n, players, files, &missing, err, sizeof err))
+        fprintf(stderr, "%s: sound check: could not update the config file: %s\n", b->program, err);
+    else
+        printf("%s: sound check: %s now names the new dictionaries%s\n", b->program, cfg.config_path,
+               missing ? " (players given on the command line are not in it)" : "");
+}
+
+/* One line on stdout when the sound check's state changes (the OSC status
+ * and the window say the same). */
+static void report_soundcheck(const host_backend *b, host_session *s, int nsm, unsigned *serial)
+{
+    static host_sc_status st; /* large; the control loop is the only caller */
+    host_session_soundcheck_status(s, &st);
+    if (st.serial == *serial)
+        return;
+    *serial = st.serial;
+    if (st.state == HOST_SC_RECORDING && st.player >= 0)
+        printf("%s: sound check: recording, player %d plays alone\n", b->program, st.player + 1);
+    else if (st.state == HOST_SC_RECORDING)
+        printf("%s: sound check: recording, the camera says who plays\n", b->program);
+    else if (st.state == HOST_SC_LEARNING)
+        printf("%s: sound check: learning from %.1f s\n", b->program, st.seconds);
+    else
+        printf("%s: sound check: %s: %s\n", b->program, host_sc_state_name(st.state), st.message);
+    if (st.state == HOST_SC_DONE && !nsm)
+        remember_dictionaries(b, s, st.learned);
+    fflush(stdout);
+}
+
 static void print_status(const host_backend *b, host_session *s, int64_t t0, const char *prefix)
 {
     host_status st;
@@ -210,6 +256,7 @@ int host_main(const host_backend *b, int argc, char **argv)
     }
 
     int status = 0, announced = 0;
+    unsigned soundcheck_serial = 0;
     host_ui *ui = NULL; /* --ui */
     int64_t t0 = host_now_ns(), next_status = t0;
     double interval = g.cli.status_interval;
@@ -223,12 +270,22 @@ int host_main(const host_backend *b, int argc, char **argv)
             announced = 1;
             if (!osc && now.osc_port[0])
                 osc = start_osc(b, &now); /* the session file asks for OSC */
+            /* NSM: presets in PATH.presets, sound-check dictionaries in
+             * PATH.soundcheck, next to PATH.conf */
+            char dir[HOST_PATH_LEN], session_path[HOST_PATH_LEN] = "";
+            if (nsm)
+                snprintf(session_path, sizeof session_path, "%.*s", (int)strlen(g.path) - 5, g.path);
             if (osc) {
-                char dir[HOST_PATH_LEN], session_path[HOST_PATH_LEN] = "";
-                if (nsm) /* PATH.presets next to PATH.conf */
-                    snprintf(session_path, sizeof session_path, "%.*s", (int)strlen(g.path) - 5, g.path);
                 host_preset_dir(&now, nsm ? session_path : NULL, dir, sizeof dir);
                 host_osc_attach(osc, s, b->xruns, b->self, dir);
+            }
+            host_sc_dir(&now, nsm ? session_path : NULL, dir, sizeof dir);
+            host_session_set_soundcheck_dir(s, dir);
+            if (now.soundcheck_s > 0) {
+                if (host_session_soundcheck_start(s, -1, now.soundcheck_s, err, sizeof err))
+                    fprintf(stderr, "%s: soundcheck: %s\n", b->program, err);
+                else
+                    printf("%s: sound check of %g s at start\n", b->program, now.soundcheck_s);
             }
             t0 = host_now_ns();
             next_status = t0 + (int64_t)(interval * 1e9);
@@ -258,6 +315,7 @@ int host_main(const host_backend *b, int argc, char **argv)
             fprintf(stderr, "%s: the window was closed\n", b->program);
             break; /* like SIGTERM */
         }
+        report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
         if (nsm && host_session_take_dirty(s))
             nsm_client_set_dirty(nsm, 1);
         const int64_t now = host_now_ns();

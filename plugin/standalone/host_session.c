@@ -13,6 +13,9 @@
 
 #include "host_dicts.h"
 #include "host_dsp.h"
+#include "host_soundcheck.h"
+#include "host_soundcheck_files.h"
+#include "host_soundcheck_tap.h"
 #include "prior_clock.h"
 #include "capture_runner.h"
 
@@ -39,7 +42,15 @@ struct host_session {
     atomic_uint_fast64_t priors_pushed, priors_unmapped;
     camsep_capture_runner *runner;
     const host_frame_hook *_Atomic frame_hook; /* the window's preview (host_ui.c) */
+    /* sound check: the input and the camera's activity on their way to its worker */
+    host_sc_tap tap;
+    int tap_ready;
+    host_soundcheck *soundcheck;
+    char soundcheck_dir[HOST_PATH_LEN]; /* under lock */
 };
+
+static int adopt_dictionaries(void *user, int n, const int *players, camsep_dictionary *const *dicts,
+                              const char (*paths)[HOST_PATH_LEN], char *err, size_t errlen);
 
 static float db_or_zero(float db) { return isfinite(db) ? db : 0.0f; }
 
@@ -110,12 +121,34 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
         snprintf(err, errlen, "cannot post the dictionary set");
         ok = 0;
     }
+    if (ok) {
+        /* 2 s of input: the sound check's worker drains it every 20 ms */
+        ok = s->tap_ready = host_sc_tap_init(&s->tap, sample_rate, 2.0) == 0;
+        if (!ok)
+            snprintf(err, errlen, "out of memory");
+    }
+    if (ok) {
+        const camsep_config *w = camsep_engine_config(s->engine);
+        host_sc_config sc = {.tap = &s->tap,
+                             .rate = sample_rate,
+                             .fft = w->fft_size,
+                             .fall = (w->latency ? w->latency : w->fft_size) / 2,
+                             .hop = w->hop,
+                             .n_players = s->n_players,
+                             .atoms = cfg->soundcheck_atoms,
+                             .iterations = cfg->soundcheck_iterations,
+                             .install = {adopt_dictionaries, s}};
+        ok = (s->soundcheck = host_soundcheck_create(&sc)) != NULL;
+        if (!ok)
+            snprintf(err, errlen, "out of memory");
+    }
     host_dsp_init_args a;
     memset(&a, 0, sizeof a);
     if (ok) {
         a.engine = s->engine;
         a.clock = &s->clock;
         a.queue = &s->queue;
+        a.tap = &s->tap;
         a.n_players = s->n_players;
         a.n_stems = s->n_stems;
         a.params = cfg->params;
@@ -186,6 +219,7 @@ static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, 
         atomic_fetch_add_explicit(&s->priors_unmapped, 1, memory_order_relaxed);
         return; /* audio not running yet */
     }
+    host_sc_tap_activity(&s->tap, &q);
     if (camsep_engine_push_prior(s->engine, &q) == 0)
         atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
 }
@@ -235,6 +269,7 @@ void host_session_free(host_session *s)
 {
     if (!s)
         return;
+    host_soundcheck_free(s->soundcheck); /* before what its worker installs into */
     camsep_capture_runner_stop(s->runner);
     if (s->dsp_ready)
         host_dsp_free(&s->dsp);
@@ -247,6 +282,8 @@ void host_session_free(host_session *s)
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         camsep_dictionary_free(s->dicts[j]);
     camsep_dictionary_free(s->other_dict);
+    if (s->tap_ready)
+        host_sc_tap_destroy(&s->tap);
     pthread_mutex_destroy(&s->meter_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -369,6 +406,34 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
     return rc;
 }
 
+/* Under lock: a set of the running dictionaries with replacement[j] for
+ * each player j that has one, posted to the engine (the audio thread
+ * installs it at its next frame: lock-free, between two frames, so the
+ * stems' overlap-add crosses over). On success the replacements are the
+ * session's; on failure the caller still owns them. 0 or -1. */
+static int post_dictionaries_locked(host_session *s, camsep_dictionary *const *replacement, char *err,
+                                    size_t errlen)
+{
+    camsep_dictionary *players[CAMSEP_MAX_SOURCES];
+    for (int j = 0; j < s->n_players; j++)
+        players[j] = replacement[j] ? replacement[j] : s->dicts[j];
+    camsep_dictset *set = camsep_dictset_create(s->engine, (const camsep_dictionary *const *)players, s->n_players,
+                                                s->other_dict, err, errlen);
+    if (!set)
+        return -1;
+    if (camsep_engine_post_dictset(s->engine, set)) {
+        camsep_dictset_free(set);
+        return fail(err, errlen, "the dictionaries have more atoms than this engine was made for (restart)");
+    }
+    for (int j = 0; j < s->n_players; j++)
+        if (replacement[j]) {
+            camsep_dictionary_free(s->dicts[j]);
+            s->dicts[j] = replacement[j];
+        }
+    s->dirty = 1;
+    return 0;
+}
+
 int host_session_set_dictionary(host_session *s, int player, const char *instrument, const char *file, char *err,
                                 size_t errlen)
 {
@@ -380,30 +445,13 @@ int host_session_set_dictionary(host_session *s, int player, const char *instrum
     if ((by_file ? strlen(file) >= HOST_PATH_LEN : strlen(instrument) >= HOST_NAME_LEN))
         return fail(err, errlen, by_file ? "dictionary path too long" : "instrument name too long");
     pthread_mutex_lock(&s->lock);
-    int rc = 0;
-    camsep_dictionary *d = host_dict_load(s->cfg.players[player].name, by_file ? "" : instrument,
-                                          by_file ? file : "", camsep_engine_config(s->engine), err, errlen);
-    camsep_dictset *set = NULL;
-    if (!d) {
-        rc = -1;
-    } else {
-        camsep_dictionary *players[CAMSEP_MAX_SOURCES];
-        for (int j = 0; j < s->n_players; j++)
-            players[j] = j == player ? d : s->dicts[j];
-        set = camsep_dictset_create(s->engine, (const camsep_dictionary *const *)players, s->n_players,
-                                    s->other_dict, err, errlen);
-        if (!set)
-            rc = -1;
-        else if (camsep_engine_post_dictset(s->engine, set)) {
-            camsep_dictset_free(set);
-            rc = fail(err, errlen, "the dictionaries have more atoms than this engine was made for (restart)");
-        }
-    }
+    camsep_dictionary *replacement[CAMSEP_MAX_SOURCES] = {0};
+    replacement[player] = host_dict_load(s->cfg.players[player].name, by_file ? "" : instrument, by_file ? file : "",
+                                         camsep_engine_config(s->engine), err, errlen);
+    int rc = replacement[player] ? post_dictionaries_locked(s, replacement, err, errlen) : -1;
     if (rc) {
-        camsep_dictionary_free(d);
+        camsep_dictionary_free(replacement[player]);
     } else {
-        camsep_dictionary_free(s->dicts[player]);
-        s->dicts[player] = d;
         host_player *p = &s->cfg.players[player];
         if (by_file) {
             p->instrument[0] = 0;
@@ -412,10 +460,84 @@ int host_session_set_dictionary(host_session *s, int player, const char *instrum
             p->dictionary[0] = 0;
             snprintf(p->instrument, sizeof p->instrument, "%s", instrument);
         }
-        s->dirty = 1;
     }
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+/* The sound check's worker: its dictionaries (learned with the engine's own
+ * window and rate, so used as they are) in use, all in one set, and
+ * recorded as the players' dictionary files. */
+static int adopt_dictionaries(void *user, int n, const int *players, camsep_dictionary *const *dicts,
+                              const char (*paths)[HOST_PATH_LEN], char *err, size_t errlen)
+{
+    host_session *s = user;
+    camsep_dictionary *replacement[CAMSEP_MAX_SOURCES] = {0};
+    int rc = 0;
+    for (int k = 0; k < n && !rc; k++) {
+        if (players[k] < 0 || players[k] >= s->n_players || replacement[players[k]])
+            rc = fail(err, errlen, "sound check: a player twice or out of range");
+        else if (!(replacement[players[k]] = camsep_dictionary_copy(dicts[k])))
+            rc = fail(err, errlen, "sound check: out of memory");
+    }
+    pthread_mutex_lock(&s->lock);
+    if (!rc)
+        rc = post_dictionaries_locked(s, replacement, err, errlen);
+    if (rc) {
+        for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+            camsep_dictionary_free(replacement[j]);
+    } else {
+        for (int k = 0; k < n; k++) {
+            host_player *p = &s->cfg.players[players[k]];
+            p->instrument[0] = 0;
+            snprintf(p->dictionary, sizeof p->dictionary, "%s", paths[k]);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void host_session_set_soundcheck_dir(host_session *s, const char *dir)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->soundcheck_dir, sizeof s->soundcheck_dir, "%s", dir ? dir : "");
+    pthread_mutex_unlock(&s->lock);
+}
+
+int host_session_soundcheck_start(host_session *s, int player, double seconds, char *err, size_t errlen)
+{
+    static host_sc_request rq; /* large; serialised by the lock */
+    pthread_mutex_lock(&s->lock);
+    memset(&rq, 0, sizeof rq);
+    rq.player = player;
+    rq.seconds = seconds;
+    rq.camera = s->runner != NULL;
+    if (s->soundcheck_dir[0])
+        snprintf(rq.dir, sizeof rq.dir, "%s", s->soundcheck_dir);
+    else
+        host_sc_dir(&s->cfg, NULL, rq.dir, sizeof rq.dir);
+    for (int j = 0; j < s->n_players; j++) {
+        const host_player *p = &s->cfg.players[j];
+        snprintf(rq.labels[j], sizeof rq.labels[j], "%s", p->label[0] ? p->label : p->name);
+    }
+    int rc = host_soundcheck_start(s->soundcheck, &rq, err, errlen);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int host_session_soundcheck_stop(host_session *s, char *err, size_t errlen)
+{
+    return host_soundcheck_stop(s->soundcheck, err, errlen);
+}
+
+int host_session_soundcheck_cancel(host_session *s, char *err, size_t errlen)
+{
+    return host_soundcheck_cancel(s->soundcheck, err, errlen);
+}
+
+void host_session_soundcheck_status(host_session *s, host_sc_status *st)
+{
+    host_soundcheck_status(s->soundcheck, st);
 }
 
 int host_session_set_label(host_session *s, int player, const char *label, char *err, size_t errlen)
@@ -570,7 +692,7 @@ void host_session_status(host_session *s, host_status *st)
     st->priors_pushed = atomic_load(&s->priors_pushed);
     st->priors_unmapped = atomic_load(&s->priors_unmapped);
     st->bypassed = camsep_stem_output_bypassed(&s->dsp.out);
-    /* Retired dictionary sets (none today: sets only change at start) are freed here. */
+    /* Retired dictionary sets (after a run-time dictionary change) are freed here. */
     camsep_dictset *r;
     while ((r = camsep_engine_collect_retired(s->engine)))
         camsep_dictset_free(r);

@@ -21,6 +21,7 @@
 #include "camsep_video_types.h"
 #include "host_commands.h"
 #include "host_config.h"
+#include "host_soundcheck.h"
 #include "camsep_rt.h"
 
 typedef struct host_session host_session;
@@ -54,6 +55,18 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
  * configuration. 0, or -1 with the reason (nothing changes). */
 int host_session_set_dictionary(host_session *s, int player, const char *instrument, const char *file, char *err,
                                 size_t errlen);
+/* Control: the live sound check (host_soundcheck.h). start: player -1 lets
+ * the camera say who plays (refused without a camera), else that player
+ * (0-based) plays alone now (while such a run records: the next player);
+ * seconds > 0 ends the recording by itself. The dictionaries go to the
+ * directory set here (host_sc_dir's rules; until set: from the
+ * configuration), are put in use in one set and recorded in the
+ * configuration (NSM save, presets). 0, or -1 with the reason. */
+void host_session_set_soundcheck_dir(host_session *s, const char *dir);
+int host_session_soundcheck_start(host_session *s, int player, double seconds, char *err, size_t errlen);
+int host_session_soundcheck_stop(host_session *s, char *err, size_t errlen);
+int host_session_soundcheck_cancel(host_session *s, char *err, size_t errlen);
+void host_session_soundcheck_status(host_session *s, host_sc_status *st);
 /* Control: a player's display name (host_label_valid). 0 or -1. */
 int host_session_set_label(host_session *s, int player, const char *label, char *err, size_t errlen);
 /* Control: applies a preset's settings through the same commands as

@@ -59,6 +59,64 @@ static void get_label(void *user, int player, char *name, char *instrument)
         player_label(&u->cfg.players[player], name, instrument);
 }
 
+/* The window's sound-check keys: s starts one (the camera says who plays)
+ * or, while one records, stops it and learns; x cancels it. */
+static void on_key(void *user, int ch, char *msg, size_t msglen)
+{
+    host_ui *u = user;
+    char err[512] = "";
+    host_sc_status st;
+    if (ch != 's' && ch != 'x')
+        return;
+    host_session_soundcheck_status(u->s, &st);
+    int rc;
+    if (ch == 'x')
+        rc = host_session_soundcheck_cancel(u->s, err, sizeof err);
+    else if (st.state == HOST_SC_RECORDING)
+        rc = host_session_soundcheck_stop(u->s, err, sizeof err);
+    else
+        rc = host_session_soundcheck_start(u->s, -1, 0.0, err, sizeof err);
+    snprintf(msg, msglen, "sound check: %s", rc ? err : ch == 'x' ? "cancelled" : st.state == HOST_SC_RECORDING
+                                                                                   ? "stopped, learning"
+                                                                                   : "recording");
+}
+
+/* The status line's sound-check item: the visible control (its keys) and
+ * where it stands. */
+static void soundcheck_item(host_session *s, int n_players, char *out, size_t size)
+{
+    host_sc_status st;
+    host_session_soundcheck_status(s, &st);
+    size_t used = 0;
+#define ADD(...)                                                                  \
+    do {                                                                          \
+        if (used < size) {                                                        \
+            const int k_ = snprintf(out + used, size - used, __VA_ARGS__);        \
+            used += k_ > 0 ? (size_t)k_ : 0;                                      \
+        }                                                                         \
+    } while (0)
+    switch (st.state) {
+    case HOST_SC_RECORDING:
+        ADD("SOUND CHECK %.1f s", st.seconds);
+        if (st.player >= 0)
+            ADD(" player %d alone", st.player + 1);
+        ADD(" alone");
+        for (int j = 0; j < n_players && j < st.n_players; j++)
+            ADD(" %.1f", st.alone_s[j]);
+        ADD(" together");
+        for (int j = 0; j < n_players && j < st.n_players; j++)
+            ADD(" %.1f", st.together_s[j]);
+        ADD(" [s: stop, x: cancel]");
+        break;
+    case HOST_SC_LEARNING: ADD("SOUND CHECK learning %.0f %% [x: cancel]", 100.0 * st.progress); break;
+    case HOST_SC_DONE: ADD("sound check done [s: again]"); break;
+    case HOST_SC_FAILED: ADD("sound check failed: %.120s [s: again]", st.message); break;
+    case HOST_SC_CANCELLED: ADD("sound check cancelled [s: again]"); break;
+    default: ADD("[s: sound check]"); break;
+    }
+#undef ADD
+}
+
 /* Capture thread: a camera frame into the window. */
 static void on_frame(void *user, const camsep_frame *f)
 {
@@ -83,7 +141,7 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
         snprintf(title, sizeof title, "%s: %s", program, name);
     else
         snprintf(title, sizeof title, "%s", program);
-    const app_window_host host = {set_box, get_boxes, get_label, u};
+    const app_window_host host = {set_box, get_boxes, get_label, u, on_key};
     u->w = app_window_open(program, title, u->n_players > 0 ? u->n_players : 1, &host, err, errlen);
     if (!u->w) {
         free(u);
@@ -113,7 +171,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, NULL};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
@@ -132,6 +190,9 @@ int host_ui_update(host_ui *u, uint64_t xruns)
         st.dsp_load = m.dsp_load;
         st.xruns = (long long)xruns;
         st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
+        char soundcheck[256];
+        soundcheck_item(u->s, u->n_players, soundcheck, sizeof soundcheck);
+        st.extra = soundcheck;
         app_window_show_info(u->w, motion, level, &st);
     }
     return app_window_closed(u->w);
