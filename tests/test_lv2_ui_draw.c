@@ -2,8 +2,9 @@
 /*
  * camsep.lv2 UI without X (plugin/lv2/ui/): the model (defaults from the
  * port table, clamping, port events), the drawing on an image surface (meter
- * bars as tall as the levels say, fader knob, mute button), and the mouse
- * (clicks, drags and wheel turned into writes of the right ports).
+ * bars as tall as the levels say, fader knob, mute button), the mouse
+ * (clicks, drags and wheel turned into writes of the right ports), and the
+ * sound check's button, keys and progress bar.
  */
 #include <cairo.h>
 #include <math.h>
@@ -15,6 +16,8 @@
 #include "lv2ui_input.h"
 #include "lv2ui_layout.h"
 #include "lv2ui_model.h"
+#include "lv2ui_soundcheck.h"
+#include "ui_x11.h" /* ui_x11_key */
 #include "ui_font_cache.h"
 #include "ui_meter.h"
 
@@ -185,11 +188,75 @@ static void test_input(void)
     printf("input: mute, instrument, fader drag/wheel/reset, other strip, bypass, slider: ok\n");
 }
 
+static void test_soundcheck(void)
+{
+    lv2ui_soundcheck sc;
+    lv2ui_soundcheck_init(&sc);
+    char buf[32];
+    CHECK(!strcmp(sc.state, "idle") && !lv2ui_soundcheck_running(&sc));
+    CHECK(!strcmp(lv2ui_soundcheck_label(&sc), "sound check"));
+    CHECK(!strcmp(lv2ui_soundcheck_button_command(&sc, 1), "start"));
+    CHECK(!strcmp(lv2ui_soundcheck_button_command(&sc, 0), "alone 1")); /* no camera: announced */
+    CHECK(!strcmp(lv2ui_soundcheck_key_command(&sc, UI_KEY_LETTER, 's', 2, 1, buf, sizeof buf), "start"));
+    CHECK(!lv2ui_soundcheck_key_command(&sc, UI_KEY_ESCAPE, 0, 2, 1, buf, sizeof buf)); /* nothing to cancel */
+    CHECK(!strcmp(lv2ui_soundcheck_key_command(&sc, UI_KEY_DIGIT, 2, 2, 0, buf, sizeof buf), "alone 2"));
+    CHECK(!lv2ui_soundcheck_key_command(&sc, UI_KEY_DIGIT, 3, 2, 0, buf, sizeof buf)); /* no player 3 */
+    CHECK(!lv2ui_soundcheck_key_command(&sc, UI_KEY_LETTER, 'x', 2, 0, buf, sizeof buf));
+    snprintf(sc.state, sizeof sc.state, "recording");
+    CHECK(lv2ui_soundcheck_running(&sc) && !strcmp(lv2ui_soundcheck_label(&sc), "stop & learn"));
+    CHECK(!strcmp(lv2ui_soundcheck_key_command(&sc, UI_KEY_LETTER, 'S', 2, 0, buf, sizeof buf), "stop"));
+    CHECK(!strcmp(lv2ui_soundcheck_key_command(&sc, UI_KEY_ESCAPE, 0, 2, 0, buf, sizeof buf), "cancel"));
+    snprintf(sc.state, sizeof sc.state, "learning");
+    CHECK(!strcmp(lv2ui_soundcheck_button_command(&sc, 1), "cancel"));
+
+    /* the button is a target of its own (a patch message, not a control write) */
+    lv2ui_model m;
+    lv2ui_layout l;
+    lv2ui_input in;
+    CHECK(lv2ui_model_init(&m, 2) == 0);
+    lv2ui_layout_compute(&l, 2);
+    lv2ui_input_init(&in, &l, &m, on_write, NULL);
+    int strip, w, h;
+    const double bx = l.sc_button.x + 5, by = l.sc_button.y + 5;
+    CHECK(lv2ui_layout_hit(&l, bx, by, &strip) == LV2UI_HIT_SOUNDCHECK);
+    const int before = writes;
+    CHECK(lv2ui_input_press(&in, 1, bx, by) == 0 && writes == before);
+    lv2ui_layout_size(2, &w, &h);
+    CHECK(l.sc_notice.y + l.sc_notice.h <= h && l.sc_button.y >= lv2ui_layout_strip(&l, 0).strip.y +
+                                                                         lv2ui_layout_strip(&l, 0).strip.h);
+
+    /* the progress bar is filled as far as the progress says */
+    sc.progress = 0.25f;
+    snprintf(sc.message, sizeof sc.message, "learning 25 %% and a long message that must wrap onto a second line "
+                                            "because the window is not wide enough for all of it at once");
+    snprintf(sc.notice, sizeof sc.notice, "\"start\" refused: a sound check is learning");
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    lv2ui_draw_soundcheck(cr, &l, &sc);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    const uint32_t bar = pixel(s, l.sc_progress.x + 2, l.sc_progress.y + 4);
+    int filled = 0;
+    for (int x = (int)l.sc_progress.x; x < (int)(l.sc_progress.x + l.sc_progress.w); x++)
+        filled += pixel(s, x, l.sc_progress.y + 4) == bar;
+    CHECK_MSG(fabs(filled - 0.25 * l.sc_progress.w) <= 1.5, "progress %d px of %.0f", filled, l.sc_progress.w);
+    int ink2 = 0; /* the second line of the message has text */
+    for (int x = (int)l.sc_message.x; x < (int)(l.sc_message.x + l.sc_message.w); x++)
+        for (int y = (int)l.sc_message.y + 16; y < (int)l.sc_message.y + 30; y++)
+            ink2 += pixel(s, x, y) != 0;
+    CHECK_MSG(ink2 > 20, "second message line: %d pixels", ink2);
+    if (cairo_surface_write_to_png(s, "lv2_ui_soundcheck.png") == CAIRO_STATUS_SUCCESS)
+        printf("(picture: lv2_ui_soundcheck.png)\n");
+    cairo_surface_destroy(s);
+    printf("sound check: button/keys give start, alone N, stop, cancel; progress bar and wrapped message: ok\n");
+}
+
 int main(void)
 {
     test_model();
     test_draw();
     test_input();
+    test_soundcheck();
     ui_release_font_caches();
     printf("test_lv2_ui_draw: ok\n");
     return 0;

@@ -7,7 +7,10 @@
  *   - the UI asks for the ring name (patch:Get on the control port);
  *   - a click on a mute button (XSendEvent) -> write_function(mute_1 = 1);
  *   - patch:Set of the ring name on notify -> the UI shows the preview that a
- *     camsep_preview_writer publishes there.
+ *     camsep_preview_writer publishes there;
+ *   - the sound check: a click on its button and the key 2 -> patch:Set of
+ *     urn:camsep:lv2:soundcheck ("alone 1", "alone 2": no camera); its state
+ *     on notify -> the button lights.
  * Exit 77 without Xvfb.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -47,6 +50,7 @@ static LV2_URID map_uri(LV2_URID_Map_Handle h, const char *uri)
 }
 
 static int resized_w, resized_h, writes, got_get;
+static char last_command[128]; /* the last patch:Set of urn:camsep:lv2:soundcheck */
 static uint32_t last_port;
 static float last_value;
 static LV2_URID_Map map = {NULL, map_uri};
@@ -69,6 +73,15 @@ static void on_write(LV2UI_Controller c, uint32_t port, uint32_t size, uint32_t 
     } else if (format == map_uri(NULL, LV2_ATOM__eventTransfer) && port == CAMSEP_PORT_CONTROL) {
         const LV2_Atom_Object *obj = buf;
         got_get |= obj->atom.type == map_uri(NULL, LV2_ATOM__Object) && obj->body.otype == map_uri(NULL, LV2_PATCH__Get);
+        const LV2_Atom_URID *property = NULL;
+        const LV2_Atom *value = NULL;
+        lv2_atom_object_get(obj, map_uri(NULL, LV2_PATCH__property), (const LV2_Atom **)&property,
+                            map_uri(NULL, LV2_PATCH__value), &value, 0);
+        if (obj->body.otype == map_uri(NULL, LV2_PATCH__Set) && property &&
+            property->body == map_uri(NULL, "urn:camsep:lv2:soundcheck") && value &&
+            value->type == map_uri(NULL, LV2_ATOM__String))
+            snprintf(last_command, sizeof last_command, "%.*s", (int)value->size,
+                     (const char *)LV2_ATOM_BODY_CONST(value));
     }
 }
 
@@ -126,6 +139,57 @@ static void click(Window w, double x, double y)
     XFlush(dpy);
 }
 
+static void key(Window w, KeySym sym)
+{
+    XEvent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.xkey.type = KeyPress;
+    ev.xkey.display = dpy;
+    ev.xkey.window = w;
+    ev.xkey.keycode = XKeysymToKeycode(dpy, sym);
+    ev.xkey.same_screen = True;
+    XSendEvent(dpy, w, False, KeyPressMask, &ev);
+    XFlush(dpy);
+}
+
+/* patch:Set of a string property, as the plugin sends it on notify. */
+static void notify_string(const char *property, const char *text)
+{
+    uint8_t buf[512];
+    LV2_Atom_Forge forge;
+    lv2_atom_forge_init(&forge, &map);
+    lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
+    LV2_Atom_Forge_Frame fr;
+    LV2_Atom *msg = (LV2_Atom *)lv2_atom_forge_object(&forge, &fr, 0, map_uri(NULL, LV2_PATCH__Set));
+    lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__property));
+    lv2_atom_forge_urid(&forge, map_uri(NULL, property));
+    lv2_atom_forge_key(&forge, map_uri(NULL, LV2_PATCH__value));
+    lv2_atom_forge_string(&forge, text, (uint32_t)strlen(text));
+    lv2_atom_forge_pop(&forge, &fr);
+    desc->port_event(ui, CAMSEP_PORT_NOTIFY, lv2_atom_total_size(msg), map_uri(NULL, LV2_ATOM__eventTransfer), msg);
+}
+
+static void test_soundcheck(Window win, const lv2ui_layout *l, int W, int H)
+{
+    click(win, l->sc_button.x + 10, l->sc_button.y + 10);
+    run_idle(100);
+    CHECK_MSG(!strcmp(last_command, "alone 1"), "button sent \"%s\"", last_command);
+    key(win, XK_2);
+    run_idle(100);
+    CHECK_MSG(!strcmp(last_command, "alone 2"), "key 2 sent \"%s\"", last_command);
+    notify_string("urn:camsep:lv2:soundcheck_state", "recording");
+    notify_string("urn:camsep:lv2:soundcheck_message", "recording 3.0 s: player 2 alone");
+    run_idle(100);
+    XImage *im = grab(win, W, H);
+    const uint32_t px = (uint32_t)XGetPixel(im, (int)l->sc_button.x + 2, (int)l->sc_button.y + 2) & 0xffffff;
+    XDestroyImage(im);
+    CHECK_MSG(((px >> 16) & 0xff) > 200 && ((px >> 8) & 0xff) < 120, "recording button pixel %06x", px);
+    key(win, XK_s);
+    run_idle(100);
+    CHECK_MSG(!strcmp(last_command, "stop"), "S while recording sent \"%s\"", last_command);
+    printf("sound check: button -> \"alone 1\", key 2 -> \"alone 2\", state shown, S -> \"stop\"\n");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -153,7 +217,7 @@ int main(int argc, char **argv)
 
     dpy = XOpenDisplay(xv.name);
     CHECK(dpy);
-    const Window parent = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 0, 0, 900, 400, 0, 0, 0);
+    const Window parent = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 0, 0, 900, 500, 0, 0, 0);
     XMapWindow(dpy, parent);
     XSync(dpy, False);
     LV2UI_Resize resize = {NULL, on_resize};
@@ -230,6 +294,7 @@ int main(int argc, char **argv)
     CHECK_MSG(centre == 0xc8c8c8, "preview centre pixel %06x", centre);
     printf("preview: the thumbnail published on %s.preview is shown\n", ring);
     camsep_preview_writer_close(pw);
+    test_soundcheck(win, &l, W, H);
 
     desc->cleanup(ui);
     XDestroyWindow(dpy, parent);

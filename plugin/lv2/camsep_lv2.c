@@ -43,6 +43,13 @@ static void map_uris(camsep_lv2 *self)
         u->dictionary[j] = m->map(m->handle, uri);
     }
     u->shm_name = m->map(m->handle, CAMSEP_LV2__shm_name);
+    u->atom_Int = m->map(m->handle, LV2_ATOM__Int);
+    u->atom_Float = m->map(m->handle, LV2_ATOM__Float);
+    u->soundcheck = m->map(m->handle, CAMSEP_LV2__soundcheck);
+    u->soundcheck_state = m->map(m->handle, CAMSEP_LV2__soundcheck_state);
+    u->soundcheck_progress = m->map(m->handle, CAMSEP_LV2__soundcheck_progress);
+    u->soundcheck_message = m->map(m->handle, CAMSEP_LV2__soundcheck_message);
+    u->soundcheck_notice = m->map(m->handle, CAMSEP_LV2__soundcheck_notice);
 }
 
 /* The window scale: 1 at 44.1/48 kHz, 2 at 88.2/96, 4 at 176.4/192, so that
@@ -78,12 +85,15 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate, con
         lv2_atom_forge_init(&self->forge, self->map);
     }
     self->bundle_path = strdup(bundle_path);
+    self->sc = camsep_lv2_sc_create(rate, self->players, lv2_features_data(features, LV2_STATE__makePath),
+                                    lv2_features_data(features, LV2_STATE__freePath));
 
     char err[512];
-    if (!self->bundle_path) {
+    if (!self->bundle_path || !self->sc) {
         cleanup(self);
         return NULL;
     }
+    camsep_lv2_sc_status_get(self->sc, &self->sc_status);
     const int scale = rate_scale(rate);
     for (int m = 0; m < CAMSEP_LATENCY_MODE_COUNT; m++) {
         camsep_config cfg;
@@ -183,6 +193,8 @@ static void activate(LV2_Handle instance)
 {
     camsep_lv2 *self = instance;
     camsep_engine_reset(self->engine);
+    if (camsep_lv2_sc_armed(self->sc)) /* the clock restarts: a recording cannot go on */
+        camsep_lv2_sc_engine_changed(self->sc);
     camsep_stem_output_set_bypass(&self->output, !is_enabled(self));
     camsep_stem_output_reset(&self->output);
 }
@@ -303,6 +315,7 @@ static void exchange_sets(camsep_lv2 *self)
          * latency port following. Its previous set comes back as retired. */
         self->mode = mode;
         self->engine = self->engines[mode];
+        camsep_lv2_sc_engine_changed(self->sc); /* a running sound check's frames no longer fit */
         camsep_engine_reset(self->engine);
         self->latency = (uint32_t)camsep_engine_latency(self->engine);
         camsep_stem_output_set_latency(&self->output, self->latency);
@@ -333,6 +346,7 @@ static void process_chunk(camsep_lv2 *self, uint32_t pos, uint32_t n)
         else if (port_out[j])
             memset(port_out[j], 0, sizeof(float) * n);
     }
+    camsep_lv2_sc_tap_audio(self->sc, self->scratch_in, n, camsep_engine_time(self->engine));
     camsep_engine_process(self->engine, self->scratch_in, outs, n);
     camsep_stem_output_process(&self->output, self->scratch_in, port_out, n);
 }
@@ -377,6 +391,7 @@ CAMSEP_RT static void run(LV2_Handle instance, uint32_t n_samples)
     update_params(self);
     flush_garbage(self);
     camsep_lv2_camera_run(self, n_samples);
+    camsep_lv2_sc_run(self, n_samples);
 
     camsep_stem_output_set_bypass(&self->output, !is_enabled(self));
     for (uint32_t pos = 0; pos < n_samples && self->in; pos += CAMSEP_LV2_CHUNK) {
@@ -397,6 +412,7 @@ static void cleanup(LV2_Handle instance)
     camsep_lv2 *self = instance;
     if (!self)
         return;
+    camsep_lv2_sc_free(self->sc); /* joins its thread first */
     camsep_dictset_free(self->incoming.set);
     for (int i = 0; i < self->n_garbage_sets; i++)
         camsep_dictset_free(self->garbage_sets[i]);

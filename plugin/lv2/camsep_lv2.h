@@ -27,6 +27,7 @@
 #include "camsep_engine.h"
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
+#include "camsep_lv2_soundcheck.h"
 #include "prior_clock.h"
 #include "shm_ring.h"
 #include "stem_output.h"
@@ -39,10 +40,11 @@
 #define CAMSEP_LV2_SHM_NAME_SIZE (CAMSEP_SHM_NAME_MAX + 1)
 
 typedef struct camsep_lv2_uris {
-    LV2_URID atom_Path, atom_String, atom_URID, atom_Object, atom_Sequence, atom_eventTransfer;
+    LV2_URID atom_Path, atom_String, atom_URID, atom_Object, atom_Sequence, atom_eventTransfer, atom_Int, atom_Float;
     LV2_URID patch_Set, patch_Get, patch_property, patch_value, patch_subject;
     LV2_URID dictionary[CAMSEP_LV2_MAX_PLAYERS];
     LV2_URID shm_name;
+    LV2_URID soundcheck, soundcheck_state, soundcheck_progress, soundcheck_message, soundcheck_notice;
 } camsep_lv2_uris;
 
 /* The worker's table: what the user asked for and what is loaded. */
@@ -57,6 +59,7 @@ typedef struct camsep_lv2_worker_state {
     camsep_dictionary *other[CAMSEP_LATENCY_MODE_COUNT]; /* the "other" stem, per latency mode */
     int mode;                                          /* the latency mode the sets are built for */
     char shm_name[CAMSEP_LV2_SHM_NAME_SIZE];
+    uint32_t sc_logged_serial;                         /* the sound check's last state change logged */
 } camsep_lv2_worker_state;
 
 /* A dictionary set on its way to the engine, with its stem layout. */
@@ -126,9 +129,21 @@ typedef struct camsep_lv2 {
     int camera_state;
     int last_record_status;
 
+    /* sound check (camsep_lv2_soundcheck.h): made at instantiate; its
+     * rings are filled by run(), its commands run on the worker */
+    camsep_lv2_sc *sc;
+    camsep_lv2_sc_status sc_status; /* [audio] as the worker last reported it */
+    int sc_poll_pending;            /* [audio] a status request is on its way */
+    int64_t samples_since_sc_poll;  /* [audio] */
+
     /* [worker] */
     camsep_lv2_worker_state ws;
 } camsep_lv2;
+
+/* notify_pending bits beyond the players' dictionaries */
+#define CAMSEP_LV2_NOTIFY_SHM_NAME (1u << 31)
+#define CAMSEP_LV2_NOTIFY_SOUNDCHECK (1u << 30)        /* state, progress and message */
+#define CAMSEP_LV2_NOTIFY_SOUNDCHECK_NOTICE (1u << 29) /* a refused command */
 
 /* ---- worker messages (camsep_lv2_worker.c) ---- */
 enum {
@@ -140,11 +155,14 @@ enum {
     CAMSEP_MSG_FREE_READER,         /* camsep_lv2_msg_ptr */
     CAMSEP_MSG_SHM_RETRY,           /* camsep_lv2_msg_ptr: the current reader (may be NULL) */
     CAMSEP_MSG_SET_MODE,            /* camsep_lv2_msg_ptr: flag = the latency mode to build sets for */
+    CAMSEP_MSG_SOUNDCHECK,          /* camsep_lv2_msg_text: a command; player = 1 if the camera is live */
+    CAMSEP_MSG_SOUNDCHECK_POLL,     /* camsep_lv2_msg_ptr: the status, and the result when it is done */
     /* responses */
     CAMSEP_RESP_SET = 100,          /* camsep_lv2_resp_set */
     CAMSEP_RESP_FILE,               /* camsep_lv2_msg_text: a dictionary parameter's new value */
     CAMSEP_RESP_SHM_NAME,           /* camsep_lv2_msg_text */
     CAMSEP_RESP_READER,             /* camsep_lv2_msg_ptr: a reader to swap in (flag: even if NULL) */
+    CAMSEP_RESP_SOUNDCHECK,         /* camsep_lv2_resp_soundcheck */
 };
 
 typedef struct camsep_lv2_msg_ptr {
@@ -168,6 +186,11 @@ typedef struct camsep_lv2_resp_set {
     uint32_t type;
     camsep_lv2_set_info info;
 } camsep_lv2_resp_set;
+
+typedef struct camsep_lv2_resp_soundcheck {
+    uint32_t type;
+    camsep_lv2_sc_status status;
+} camsep_lv2_resp_soundcheck;
 
 /* Worker: LV2 work() and work_response(). */
 LV2_Worker_Status camsep_lv2_work(LV2_Handle instance, LV2_Worker_Respond_Function respond,
@@ -194,6 +217,24 @@ const void *camsep_lv2_state_interface(void);
 CAMSEP_RT void camsep_lv2_patch_begin(camsep_lv2 *self); /* sets up the notify sequence */
 CAMSEP_RT void camsep_lv2_patch_read(camsep_lv2 *self);  /* handles the control port's events */
 CAMSEP_RT void camsep_lv2_patch_end(camsep_lv2 *self);   /* writes pending notifications */
+
+/* ---- sound check glue (camsep_lv2_sc_glue.c) ---- */
+/* Worker: a command (text), and a status request that also puts a finished
+ * sound check's dictionaries in use. */
+void camsep_lv2_sc_work_command(camsep_lv2 *self, const char *text, int camera_live,
+                                LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle);
+void camsep_lv2_sc_work_poll(camsep_lv2 *self, LV2_Worker_Respond_Function respond,
+                             LV2_Worker_Respond_Handle handle);
+/* Worker, under ws.lock: builds the set for the current table; 0 with a set
+ * in *info, 1 if nothing changed, -1 (logged) if it could not be built. */
+int camsep_lv2_worker_reconcile(camsep_lv2 *self, camsep_lv2_set_info *info, int force);
+void camsep_lv2_worker_respond_set(camsep_lv2 *self, LV2_Worker_Respond_Function respond,
+                                   LV2_Worker_Respond_Handle handle, const camsep_lv2_set_info *info);
+void camsep_lv2_worker_respond_text(LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle,
+                                    uint32_t type, int player, const char *text);
+/* Audio: asks the worker for the status about 10 times a second while a
+ * sound check runs. */
+CAMSEP_RT void camsep_lv2_sc_run(camsep_lv2 *self, uint32_t n_samples);
 
 /* ---- camera priors (camsep_lv2_camera.c), audio thread ---- */
 CAMSEP_RT void camsep_lv2_camera_run(camsep_lv2 *self, uint32_t n_samples);

@@ -20,6 +20,14 @@ static void push_record(camsep_lv2 *self, const camsep_shm_record *rec, double l
     memset(&pr, 0, sizeof pr);
     if (camsep_prior_clock_map(&self->clock, rec->timestamp_ns, latency_s, &pr.time))
         return;
+    if (rec->status == CAMSEP_SHM_CAMERA_OK && camsep_lv2_sc_armed(self->sc)) {
+        float act[CAMSEP_LV2_MAX_PLAYERS];
+        for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++) {
+            const float a = j < rec->n_players ? rec->activity[j] : NAN;
+            act[j] = isnan(a) ? a : a < 0.0f ? 0.0f : a > 1.0f ? 1.0f : a;
+        }
+        camsep_lv2_sc_tap_activity(self->sc, pr.time, act, self->players);
+    }
     pr.n_sources = self->current.n_player_stems;
     for (int s = 0; s < pr.n_sources; s++)
         pr.activity[s] = NAN; /* unknown: neutral */

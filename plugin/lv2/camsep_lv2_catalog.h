@@ -15,6 +15,12 @@
 #define CAMSEP_LV2_PRESET_URI_PREFIX CAMSEP_LV2_URI ":preset:"    /* + slug */
 #define CAMSEP_LV2__dictionary CAMSEP_LV2_URI ":dictionary"        /* + player number, 1-based */
 #define CAMSEP_LV2__shm_name CAMSEP_LV2_URI ":shm_name"
+/* The sound check (camsep_lv2_soundcheck.h): commands in, status out. */
+#define CAMSEP_LV2__soundcheck CAMSEP_LV2_URI ":soundcheck"                   /* atom:String, writable */
+#define CAMSEP_LV2__soundcheck_state CAMSEP_LV2_URI ":soundcheck_state"       /* atom:String, readable */
+#define CAMSEP_LV2__soundcheck_progress CAMSEP_LV2_URI ":soundcheck_progress" /* atom:Float 0..1, readable */
+#define CAMSEP_LV2__soundcheck_message CAMSEP_LV2_URI ":soundcheck_message"   /* atom:String, readable */
+#define CAMSEP_LV2__soundcheck_notice CAMSEP_LV2_URI ":soundcheck_notice"     /* atom:String, readable */
 #define CAMSEP_LV2_DEFAULT_SHM_NAME "/camsep"
 #define CAMSEP_LV2_DICT_DIR "dictionaries"  /* inside the bundle */
 #define CAMSEP_LV2_OTHER_DICT "other.dict"  /* the "other" stem's dictionary, in CAMSEP_LV2_DICT_DIR */

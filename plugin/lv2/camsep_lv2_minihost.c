@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "lv2/log/log.h"
 
 static LV2_URID map_uri(LV2_URID_Map_Handle handle, const char *uri)
 {
@@ -51,30 +51,58 @@ static LV2_Worker_Status schedule_work(LV2_Worker_Schedule_Handle handle, uint32
     return push(h->requests, &h->n_requests, size, data);
 }
 
+static int log_vprintf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, va_list ap)
+{
+    minihost *h = handle;
+    if (type == map_uri(h, LV2_LOG__Error)) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(h->last_error, sizeof h->last_error, fmt, copy);
+        va_end(copy);
+    }
+    return vfprintf(stderr, fmt, ap);
+}
+
 static int log_printf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, ...)
 {
-    (void)handle;
-    (void)type;
     va_list ap;
     va_start(ap, fmt);
-    int r = vfprintf(stderr, fmt, ap);
+    int r = log_vprintf(handle, type, fmt, ap);
     va_end(ap);
     return r;
 }
 
-static int log_vprintf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, va_list ap)
-{
-    (void)handle;
-    (void)type;
-    return vfprintf(stderr, fmt, ap);
-}
+static void free_path(LV2_State_Free_Path_Handle handle, char *path);
 
-static LV2_Log_Log log_feature_data = {NULL, log_printf, log_vprintf};
+/* makePath: scratch_dir/path, its directories made. */
+static char *make_path(LV2_State_Make_Path_Handle handle, const char *path)
+{
+    minihost *h = handle;
+    char *out = malloc(strlen(h->scratch_dir) + strlen(path) + 2);
+    if (!out)
+        return NULL;
+    sprintf(out, "%s/%s", h->scratch_dir, path);
+    for (char *s = out + strlen(h->scratch_dir) + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(out, 0777);
+            *s = '/';
+        }
+    return out;
+}
 
 int minihost_open(minihost *h, const char *bundle, const char *uri, double rate, int with_worker, char *err,
                   size_t errlen)
 {
+    return minihost_open_scratch(h, bundle, uri, rate, with_worker, NULL, err, errlen);
+}
+
+int minihost_open_scratch(minihost *h, const char *bundle, const char *uri, double rate, int with_worker,
+                          const char *scratch_dir, char *err, size_t errlen)
+{
     memset(h, 0, sizeof *h);
+    if (scratch_dir)
+        snprintf(h->scratch_dir, sizeof h->scratch_dir, "%s", scratch_dir);
     char path[2048];
     snprintf(path, sizeof path, "%s/camsep.so", bundle);
     h->requests = calloc(MINIHOST_QUEUE, sizeof(minihost_msg));
@@ -96,10 +124,24 @@ int minihost_open(minihost *h, const char *bundle, const char *uri, double rate,
     h->map.map = map_uri;
     h->schedule.handle = h;
     h->schedule.schedule_work = schedule_work;
-    log_feature_data.handle = h;
+    h->log = (LV2_Log_Log){h, log_printf, log_vprintf};
+    map_uri(h, LV2_LOG__Error); /* mapped now: logging then only looks it up */
     LV2_Feature f_map = {LV2_URID__map, &h->map}, f_sched = {LV2_WORKER__schedule, &h->schedule},
-                f_log = {LV2_LOG__log, &log_feature_data};
-    const LV2_Feature *features[] = {&f_map, &f_log, with_worker ? &f_sched : NULL, NULL};
+                f_log = {LV2_LOG__log, &h->log};
+    h->make_path = (LV2_State_Make_Path){h, make_path};
+    h->free_path = (LV2_State_Free_Path){h, free_path};
+    LV2_Feature f_make = {LV2_STATE__makePath, &h->make_path}, f_free = {LV2_STATE__freePath, &h->free_path};
+    const LV2_Feature *features[6];
+    int nf = 0;
+    features[nf++] = &f_map;
+    features[nf++] = &f_log;
+    if (with_worker)
+        features[nf++] = &f_sched;
+    if (scratch_dir) {
+        features[nf++] = &f_make;
+        features[nf++] = &f_free;
+    }
+    features[nf] = NULL;
     char bundle_slash[2048];
     snprintf(bundle_slash, sizeof bundle_slash, "%s/", bundle);
     if (!(h->handle = h->desc->instantiate(h->desc, rate, bundle_slash, features)))

@@ -3,8 +3,8 @@
  * A minimal LV2 host for camsep.lv2's tests and benchmark: dlopens the
  * bundle's binary, offers urid:map, work:schedule (requests queued in
  * preallocated memory and run when the caller says, so run() can be checked
- * for allocations), log:log, and state save/restore with mapPath/freePath
- * into an in-memory store. Not real-time itself; not a general host.
+ * for allocations), log:log, state save/restore with mapPath/freePath
+ * into an in-memory store, and optionally state:makePath at instantiate. Not real-time itself; not a general host.
  */
 #ifndef CAMSEP_LV2_MINIHOST_H
 #define CAMSEP_LV2_MINIHOST_H
@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "lv2/core/lv2.h"
+#include "lv2/log/log.h"
 #include "lv2/state/state.h"
 #include "lv2/urid/urid.h"
 #include "lv2/worker/worker.h"
@@ -52,12 +53,20 @@ typedef struct minihost {
     int n_requests, n_responses;
     int immediate;        /* 1: schedule_work runs work() at once (like a non-threaded host) */
     char state_dir[1024]; /* mapPath: paths under it are saved relative to it */
+    char scratch_dir[1024]; /* makePath (instantiate): new files go under it ("" = no makePath) */
+    LV2_State_Make_Path make_path;
+    LV2_State_Free_Path free_path;
+    LV2_Log_Log log;
+    char last_error[1024];  /* the last message logged as an error (also on stderr) */
 } minihost;
 
 /* Loads BUNDLE/camsep.so and instantiates uri at rate; with_worker 0 offers
  * no work:schedule (like lv2apply). 0, or -1 with a message. */
 int minihost_open(minihost *h, const char *bundle, const char *uri, double rate, int with_worker, char *err,
                   size_t errlen);
+/* Same, offering state:makePath (files under scratch_dir) and freePath. */
+int minihost_open_scratch(minihost *h, const char *bundle, const char *uri, double rate, int with_worker,
+                          const char *scratch_dir, char *err, size_t errlen);
 void minihost_close(minihost *h);
 LV2_URID minihost_map(minihost *h, const char *uri);
 /* Runs the queued work() requests (responses are queued). Returns how many. */

@@ -163,13 +163,16 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
                "analysis window at 44.1/48 kHz with a latency of 1024 samples (21 ms) or, in the 10.7 ms "
                "mode, 512 (both scaled with the sample rate).\" ;\n"
                "    lv2:optionalFeature lv2:hardRTCapable , lv2:isLive , urid:map , work:schedule , log:log ,\n"
-               "        state:mapPath , state:freePath , state:threadSafeRestore ;\n"
+               "        state:mapPath , state:freePath , state:makePath , state:threadSafeRestore ;\n"
                "    lv2:extensionData work:interface , state:interface ;\n"
                "    ui:ui <%s> ;\n",
             v->name, CAMSEP_LV2_UI_URI);
     for (int j = 0; j < v->players; j++)
         fprintf(f, "%s<%s%d>", j ? " ,\n        " : "    patch:writable\n        ", CAMSEP_LV2__dictionary, j + 1);
-    fprintf(f, " ,\n        <%s> ;\n", CAMSEP_LV2__shm_name);
+    fprintf(f, " ,\n        <%s> ,\n        <%s> ;\n", CAMSEP_LV2__shm_name, CAMSEP_LV2__soundcheck);
+    fprintf(f, "    patch:readable\n        <%s> ,\n        <%s> ,\n        <%s> ,\n        <%s> ;\n",
+            CAMSEP_LV2__soundcheck_state, CAMSEP_LV2__soundcheck_progress, CAMSEP_LV2__soundcheck_message,
+            CAMSEP_LV2__soundcheck_notice);
     const uint32_t n = camsep_lv2_port_count(v->players);
     for (uint32_t i = 0; i < n; i++) {
         camsep_lv2_port_desc d;
@@ -208,6 +211,30 @@ static void write_ui(FILE *f)
     fputs(" .\n\n", f);
 }
 
+/* The sound check's command (writable) and status (readable) parameters. */
+static void write_soundcheck_parameters(FILE *f)
+{
+    static const struct {
+        const char *uri, *label, *range, *comment;
+    } params[] = {
+        {CAMSEP_LV2__soundcheck, "Sound check", "String",
+         "A sound-check command: start (the camera says who plays), alone N (player N plays alone now: a sound "
+         "check without the camera, or the next player), stop (learn from what was recorded), cancel. start and "
+         "alone N take options seconds=S, atoms=K, iterations=I."},
+        {CAMSEP_LV2__soundcheck_state, "Sound check state", "String",
+         "idle, recording, learning, done, error or cancelled."},
+        {CAMSEP_LV2__soundcheck_progress, "Sound check progress", "Float",
+         "Recording: the share of the longest recording; learning: the share done (0 to 1)."},
+        {CAMSEP_LV2__soundcheck_message, "Sound check message", "String",
+         "What the sound check does, or its result: what it learned, or why it failed (naming the player)."},
+        {CAMSEP_LV2__soundcheck_notice, "Sound check notice", "String", "The last command refused, and why."},
+    };
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+        fprintf(f, "<%s>\n    a lv2:Parameter ;\n    rdfs:label \"%s\" ;\n    rdfs:comment \"%s\" ;\n"
+                   "    rdfs:range atom:%s .\n\n",
+                params[i].uri, params[i].label, params[i].comment, params[i].range);
+}
+
 static void write_plugins(const char *dir)
 {
     FILE *f = open_out(dir, "camsep.ttl");
@@ -225,6 +252,7 @@ static void write_plugins(const char *dir)
             "    rdfs:comment \"Name of the POSIX shared-memory ring camsep-capture publishes priors in "
             "(default %s).\" ;\n    rdfs:range atom:String .\n\n",
             CAMSEP_LV2__shm_name, CAMSEP_LV2_DEFAULT_SHM_NAME);
+    write_soundcheck_parameters(f);
     for (int v = 0; v < camsep_lv2_n_variants; v++)
         write_plugin(f, &camsep_lv2_variants[v]);
     write_ui(f);

@@ -269,6 +269,16 @@ static void handle_request(camsep_lv2 *self, uint32_t type, uint32_t size, const
             respond_set(self, respond, handle, &info);
         return;
     }
+    case CAMSEP_MSG_SOUNDCHECK: {
+        int camera_live = 0;
+        const char *text = msg_text(data, size, &camera_live);
+        if (text)
+            camsep_lv2_sc_work_command(self, text, camera_live, respond, handle);
+        return;
+    }
+    case CAMSEP_MSG_SOUNDCHECK_POLL:
+        camsep_lv2_sc_work_poll(self, respond, handle);
+        return;
     case CAMSEP_MSG_FREE_SET:
         camsep_dictset_free(p.ptr);
         return;
@@ -335,11 +345,25 @@ LV2_Worker_Status camsep_lv2_work_response(LV2_Handle instance, uint32_t size, c
             break;
         if (type == CAMSEP_RESP_SHM_NAME) {
             snprintf(self->rt_shm_name, sizeof self->rt_shm_name, "%s", text);
-            self->notify_pending |= 1u << 31;
+            self->notify_pending |= CAMSEP_LV2_NOTIFY_SHM_NAME;
         } else if (player >= 0 && player < self->players) {
             snprintf(self->rt_file[player], sizeof self->rt_file[player], "%s", text);
             self->notify_pending |= 1u << player;
         }
+        break;
+    }
+    case CAMSEP_RESP_SOUNDCHECK: {
+        camsep_lv2_resp_soundcheck r;
+        if (size < sizeof r)
+            break;
+        memcpy(&r, data, sizeof r);
+        if (r.status.serial != self->sc_status.serial || r.status.progress != self->sc_status.progress ||
+            strcmp(r.status.message, self->sc_status.message))
+            self->notify_pending |= CAMSEP_LV2_NOTIFY_SOUNDCHECK;
+        if (r.status.notice_serial != self->sc_status.notice_serial)
+            self->notify_pending |= CAMSEP_LV2_NOTIFY_SOUNDCHECK_NOTICE;
+        self->sc_status = r.status;
+        self->sc_poll_pending = 0;
         break;
     }
     case CAMSEP_RESP_READER: {
@@ -361,6 +385,24 @@ LV2_Worker_Status camsep_lv2_work_response(LV2_Handle instance, uint32_t size, c
         break;
     }
     return LV2_WORKER_SUCCESS;
+}
+
+/* For the sound check's glue (camsep_lv2_sc_glue.c). */
+int camsep_lv2_worker_reconcile(camsep_lv2 *self, camsep_lv2_set_info *info, int force)
+{
+    return reconcile(self, info, force);
+}
+
+void camsep_lv2_worker_respond_set(camsep_lv2 *self, LV2_Worker_Respond_Function respond,
+                                   LV2_Worker_Respond_Handle handle, const camsep_lv2_set_info *info)
+{
+    respond_set(self, respond, handle, info);
+}
+
+void camsep_lv2_worker_respond_text(LV2_Worker_Respond_Function respond, LV2_Worker_Respond_Handle handle,
+                                    uint32_t type, int player, const char *text)
+{
+    respond_text(respond, handle, type, player, text);
 }
 
 static LV2_Worker_Status inline_respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void *data)

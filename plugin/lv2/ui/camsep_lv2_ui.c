@@ -13,7 +13,10 @@
  * with the mouse go back by write_function (format 0). On the atom ports the
  * UI asks once for the prior ring's name (patch:Get of urn:camsep:lv2:shm_name
  * on `control`, needs urid:map) and follows patch:Set of it on `notify`: the
- * camera preview is that name + ".preview" (default /camsep).
+ * camera preview is that name + ".preview" (default /camsep). The sound
+ * check the same way: a patch:Get of its state once, its status followed on
+ * `notify`, its commands (the button, S, 1..9, Escape: lv2ui_soundcheck.h)
+ * sent as patch:Set of urn:camsep:lv2:soundcheck.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -36,13 +39,15 @@
 #include "lv2ui_layout.h"
 #include "lv2ui_model.h"
 #include "lv2ui_preview.h"
+#include "lv2ui_soundcheck.h"
 #include "lv2ui_x11.h"
 
 #define MAX_FPS 30.0
 
 typedef struct urids {
-    LV2_URID atom_eventTransfer, atom_String, atom_URID, atom_Object, patch_Get, patch_Set, patch_property,
-        patch_value, shm_name;
+    LV2_URID atom_eventTransfer, atom_String, atom_URID, atom_Object, atom_Float, patch_Get, patch_Set,
+        patch_property, patch_value, shm_name;
+    LV2_URID soundcheck, sc_state, sc_progress, sc_message, sc_notice;
 } urids;
 
 typedef struct camsep_lv2ui {
@@ -54,6 +59,7 @@ typedef struct camsep_lv2ui {
     lv2ui_layout layout;
     lv2ui_input input;
     lv2ui_preview preview;
+    lv2ui_soundcheck sc;
     lv2ui_x11 *x;
     cairo_surface_t *surface;
     int width, height;
@@ -88,25 +94,81 @@ static void map_uris(camsep_lv2ui *ui)
     u->patch_property = m->map(m->handle, LV2_PATCH__property);
     u->patch_value = m->map(m->handle, LV2_PATCH__value);
     u->shm_name = m->map(m->handle, CAMSEP_LV2__shm_name);
+    u->atom_Float = m->map(m->handle, LV2_ATOM__Float);
+    u->soundcheck = m->map(m->handle, CAMSEP_LV2__soundcheck);
+    u->sc_state = m->map(m->handle, CAMSEP_LV2__soundcheck_state);
+    u->sc_progress = m->map(m->handle, CAMSEP_LV2__soundcheck_progress);
+    u->sc_message = m->map(m->handle, CAMSEP_LV2__soundcheck_message);
+    u->sc_notice = m->map(m->handle, CAMSEP_LV2__soundcheck_notice);
 }
 
-/* patch:Get of the ring name, to the plugin's control port. */
+/* patch:Get of a property (text NULL), or patch:Set of it to text, to the
+ * plugin's control port. */
+static void send_patch(camsep_lv2ui *ui, LV2_URID property, const char *text)
+{
+    uint8_t buf[512];
+    LV2_Atom_Forge forge;
+    lv2_atom_forge_init(&forge, ui->map);
+    lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
+    LV2_Atom_Forge_Frame frame;
+    LV2_Atom *msg =
+        (LV2_Atom *)lv2_atom_forge_object(&forge, &frame, 0, text ? ui->uris.patch_Set : ui->uris.patch_Get);
+    lv2_atom_forge_key(&forge, ui->uris.patch_property);
+    lv2_atom_forge_urid(&forge, property);
+    if (text) {
+        lv2_atom_forge_key(&forge, ui->uris.patch_value);
+        lv2_atom_forge_string(&forge, text, (uint32_t)strlen(text));
+    }
+    lv2_atom_forge_pop(&forge, &frame);
+    if (msg)
+        ui->write(ui->controller, CAMSEP_PORT_CONTROL, lv2_atom_total_size(msg), ui->uris.atom_eventTransfer, msg);
+}
+
+/* patch:Get of the ring name and of the sound check's state. */
 static void ask_ring_name(camsep_lv2ui *ui)
 {
     ui->asked_ring = 1;
     if (!ui->map)
         return;
-    uint8_t buf[128];
-    LV2_Atom_Forge forge;
-    lv2_atom_forge_init(&forge, ui->map);
-    lv2_atom_forge_set_buffer(&forge, buf, sizeof buf);
-    LV2_Atom_Forge_Frame frame;
-    LV2_Atom *msg = (LV2_Atom *)lv2_atom_forge_object(&forge, &frame, 0, ui->uris.patch_Get);
-    lv2_atom_forge_key(&forge, ui->uris.patch_property);
-    lv2_atom_forge_urid(&forge, ui->uris.shm_name);
-    lv2_atom_forge_pop(&forge, &frame);
-    if (msg)
-        ui->write(ui->controller, CAMSEP_PORT_CONTROL, lv2_atom_total_size(msg), ui->uris.atom_eventTransfer, msg);
+    send_patch(ui, ui->uris.shm_name, NULL);
+    send_patch(ui, ui->uris.sc_state, NULL);
+}
+
+static void soundcheck_command(camsep_lv2ui *ui, const char *command)
+{
+    if (ui->map && command)
+        send_patch(ui, ui->uris.soundcheck, command);
+}
+
+static int camera_live(const camsep_lv2ui *ui)
+{
+    return ui->model.value[CAMSEP_PORT_CAMERA_STATUS] == (float)CAMSEP_CAMERA_LIVE;
+}
+
+/* A patch:Set of one of the sound check's status properties. 1 if it was one. */
+static int on_soundcheck(camsep_lv2ui *ui, LV2_URID key, const LV2_Atom *value)
+{
+    lv2ui_soundcheck *sc = &ui->sc;
+    const urids *u = &ui->uris;
+    if (key == u->sc_progress && value->type == u->atom_Float && value->size >= sizeof(float)) {
+        sc->progress = ((const LV2_Atom_Float *)value)->body;
+        return 1;
+    }
+    if (value->type != u->atom_String)
+        return 0;
+    const char *text = (const char *)LV2_ATOM_BODY_CONST(value);
+    const int len = (int)strnlen(text, value->size);
+    if (key == u->sc_state)
+        snprintf(sc->state, sizeof sc->state, "%.*s", len, text);
+    else if (key == u->sc_message)
+        snprintf(sc->message, sizeof sc->message, "%.*s", len, text);
+    else if (key == u->sc_notice)
+        snprintf(sc->notice, sizeof sc->notice, "%.*s", len, text);
+    else
+        return 0;
+    if (key == u->sc_state && !strcmp(sc->state, "recording"))
+        sc->notice[0] = '\0'; /* a new run: the old refusal is history */
+    return 1;
 }
 
 static void on_atom(camsep_lv2ui *ui, const LV2_Atom *atom, uint32_t size)
@@ -119,8 +181,13 @@ static void on_atom(camsep_lv2ui *ui, const LV2_Atom *atom, uint32_t size)
     const LV2_Atom_URID *property = NULL;
     const LV2_Atom *value = NULL;
     lv2_atom_object_get(obj, ui->uris.patch_property, (const LV2_Atom **)&property, ui->uris.patch_value, &value, 0);
-    if (!property || property->atom.type != ui->uris.atom_URID || property->body != ui->uris.shm_name || !value ||
-        value->type != ui->uris.atom_String)
+    if (!property || property->atom.type != ui->uris.atom_URID || !value)
+        return;
+    if (on_soundcheck(ui, property->body, value)) {
+        ui->dirty = 1;
+        return;
+    }
+    if (property->body != ui->uris.shm_name || value->type != ui->uris.atom_String)
         return;
     char name[CAMSEP_SHM_NAME_MAX];
     const char *text = (const char *)LV2_ATOM_BODY_CONST(value);
@@ -163,6 +230,7 @@ static LV2UI_Handle instantiate(const LV2UI_Descriptor *descriptor, const char *
     lv2ui_layout_compute(&ui->layout, v->players);
     lv2ui_input_init(&ui->input, &ui->layout, &ui->model, write_control, ui);
     lv2ui_preview_init(&ui->preview, CAMSEP_LV2_DEFAULT_SHM_NAME);
+    lv2ui_soundcheck_init(&ui->sc);
     lv2ui_layout_size(v->players, &ui->width, &ui->height);
     char err[256];
     ui->x = lv2ui_x11_open(parent, ui->width, ui->height, err, sizeof err);
@@ -220,6 +288,7 @@ static void redraw(camsep_lv2ui *ui, double now)
     lv2ui_preview_view view;
     lv2ui_preview_get_view(&ui->preview, &view);
     lv2ui_draw(cr, &ui->layout, &ui->model, &view, now);
+    lv2ui_draw_soundcheck(cr, &ui->layout, &ui->sc);
     cairo_destroy(cr);
     lv2ui_x11_present(ui->x, ui->surface);
     ui->dirty = 0;
@@ -233,9 +302,22 @@ static int idle(LV2UI_Handle handle)
     int r, expose = 0;
     while ((r = lv2ui_x11_next_event(ui->x, &ev)) == 1) {
         switch (ev.type) {
-        case UI_EV_PRESS:
+        case UI_EV_PRESS: {
+            int strip;
+            if (lv2ui_layout_hit(&ui->layout, ev.x, ev.y, &strip) == LV2UI_HIT_SOUNDCHECK) {
+                if (ev.button == 1)
+                    soundcheck_command(ui, lv2ui_soundcheck_button_command(&ui->sc, camera_live(ui)));
+                break;
+            }
             ui->dirty |= lv2ui_input_press(&ui->input, ev.button, ev.x, ev.y);
             break;
+        }
+        case UI_EV_KEY: {
+            char buf[32];
+            soundcheck_command(ui, lv2ui_soundcheck_key_command(&ui->sc, ev.key, ev.arg, ui->model.players,
+                                                                camera_live(ui), buf, sizeof buf));
+            break;
+        }
         case UI_EV_MOTION:
             ui->dirty |= lv2ui_input_motion(&ui->input, ev.x, ev.y);
             break;

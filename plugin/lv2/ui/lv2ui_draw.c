@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ui_draw.h"  /* ui_player_colour, ui_level_colour, ui_box_tint_alpha, ui_background_rgb */
 #include "ui_image.h" /* ui_image_filter */
@@ -222,6 +223,67 @@ static void draw_strip(cairo_t *cr, const lv2ui_layout *l, lv2ui_model *m, int s
     centred_text(cr, r.gain_text, s);
     static const double red[3] = {0.95, 0.3, 0.25};
     button(cr, r.mute, lv2ui_model_get(m, strip, LV2UI_MUTE) > 0.5f, red, "mute");
+}
+
+/* Text in r, broken at spaces into at most `lines` lines of 15 px. */
+static void wrapped_text(cairo_t *cr, ui_rect r, const char *s, int lines)
+{
+    char line[LV2UI_SC_TEXT];
+    for (int k = 0; k < lines && *s; k++) {
+        size_t fit = strlen(s);
+        if (k + 1 < lines)
+            for (;;) { /* the longest prefix ending at a space that fits */
+                snprintf(line, sizeof line, "%.*s", (int)fit, s);
+                cairo_text_extents_t e;
+                cairo_text_extents(cr, line, &e);
+                if (e.x_advance <= r.w)
+                    break;
+                const char *space = NULL;
+                for (size_t i = fit; i-- > 1;)
+                    if (s[i] == ' ') {
+                        space = s + i;
+                        break;
+                    }
+                if (!space)
+                    break;
+                fit = (size_t)(space - s);
+            }
+        snprintf(line, sizeof line, "%.*s", (int)fit, s);
+        cairo_save(cr);
+        cairo_rectangle(cr, r.x, r.y + 15.0 * k, r.w, 15.0);
+        cairo_clip(cr);
+        text(cr, r.x, r.y + 15.0 * k + 12.0, line);
+        cairo_restore(cr);
+        s += fit;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+void lv2ui_draw_soundcheck(cairo_t *cr, const lv2ui_layout *l, const lv2ui_soundcheck *sc)
+{
+    static const double red[3] = {0.9, 0.3, 0.25}, amber[3] = {0.95, 0.7, 0.2};
+    const int recording = !strcmp(sc->state, "recording"), learning = !strcmp(sc->state, "learning");
+    cairo_save(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 11.0);
+    button(cr, l->sc_button, recording || learning, recording ? red : amber, lv2ui_soundcheck_label(sc));
+    double f = isnan(sc->progress) ? 0.0 : sc->progress < 0.0f ? 0.0 : sc->progress > 1.0f ? 1.0 : sc->progress;
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.28);
+    fill(cr, l->sc_progress);
+    cairo_set_source_rgb(cr, 0.55, 0.65, 0.85);
+    fill(cr, (ui_rect){l->sc_progress.x, l->sc_progress.y, l->sc_progress.w * f, l->sc_progress.h});
+    char s[64];
+    snprintf(s, sizeof s, "sound check: %s", sc->state);
+    cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
+    text(cr, l->sc_state.x, l->sc_state.y + 15.0, s);
+    cairo_set_font_size(cr, 10.0);
+    wrapped_text(cr, l->sc_message, sc->message, 2);
+    if (sc->notice[0]) {
+        cairo_set_source_rgb(cr, 0.95, 0.6, 0.3);
+        wrapped_text(cr, l->sc_notice, sc->notice, 1);
+    }
+    cairo_restore(cr);
 }
 
 void lv2ui_draw(cairo_t *cr, const lv2ui_layout *l, lv2ui_model *m, const lv2ui_preview_view *p, double now)

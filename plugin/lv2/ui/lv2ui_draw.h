@@ -16,6 +16,7 @@
 
 #include "lv2ui_layout.h"
 #include "lv2ui_model.h"
+#include "lv2ui_soundcheck.h"
 #include "camsep_video_types.h"
 
 #define LV2UI_PREVIEW_BOXES 8
@@ -29,6 +30,10 @@ typedef struct lv2ui_preview_view {
 
 /* now: seconds, monotonic (the peaks fall with time). */
 void lv2ui_draw(cairo_t *cr, const lv2ui_layout *l, lv2ui_model *m, const lv2ui_preview_view *p, double now);
+
+/* The sound check's rows: its button (labelled for the state), the progress
+ * bar, the state, the message (up to two lines) and a refused command. */
+void lv2ui_draw_soundcheck(cairo_t *cr, const lv2ui_layout *l, const lv2ui_soundcheck *sc);
 
 /* The label of an instrument value ("?" out of range). */
 const char *lv2ui_instrument_label(float value);

@@ -108,6 +108,7 @@ int lv2ui_input_press(lv2ui_input *in, int button, double x, double y)
         return button == 1 && port < in->model->n_ports &&
                set(in, port, in->model->value[port] > 0.5f ? 0.0f : 1.0f);
     }
+    case LV2UI_HIT_SOUNDCHECK: /* a patch message, not a control: the glue sends it */
     case LV2UI_HIT_NONE:
         return 0;
     }

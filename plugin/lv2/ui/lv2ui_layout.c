@@ -4,7 +4,7 @@
 void lv2ui_layout_size(int players, int *width, int *height)
 {
     *width = (int)(2.0 * LV2UI_MARGIN + LV2UI_PREVIEW_W + LV2UI_MARGIN + (players + 1) * LV2UI_STRIP_W);
-    *height = (int)(LV2UI_TOP_H + LV2UI_STRIP_H + LV2UI_MARGIN);
+    *height = (int)(LV2UI_TOP_H + LV2UI_STRIP_H + LV2UI_MARGIN + LV2UI_SC_H);
 }
 
 void lv2ui_layout_compute(lv2ui_layout *l, int players)
@@ -17,6 +17,14 @@ void lv2ui_layout_compute(lv2ui_layout *l, int players)
     l->status = (ui_rect){LV2UI_MARGIN, LV2UI_TOP_H + LV2UI_PREVIEW_H + 24.0, LV2UI_PREVIEW_W, bh};
     l->preview = (ui_rect){LV2UI_MARGIN, LV2UI_TOP_H, LV2UI_PREVIEW_W, LV2UI_PREVIEW_H};
     l->preview_caption = (ui_rect){LV2UI_MARGIN, LV2UI_TOP_H + LV2UI_PREVIEW_H + 4.0, LV2UI_PREVIEW_W, 18.0};
+    int w, h;
+    lv2ui_layout_size(players, &w, &h);
+    const double sy = LV2UI_TOP_H + LV2UI_STRIP_H + LV2UI_MARGIN, text_w = w - 2.0 * LV2UI_MARGIN;
+    l->sc_button = (ui_rect){LV2UI_MARGIN, sy, 110.0, bh};
+    l->sc_progress = (ui_rect){LV2UI_MARGIN + 120.0, sy + 7.0, 160.0, 8.0};
+    l->sc_state = (ui_rect){LV2UI_MARGIN + 290.0, sy, text_w - 290.0, bh};
+    l->sc_message = (ui_rect){LV2UI_MARGIN, sy + bh + 2.0, text_w, 32.0};
+    l->sc_notice = (ui_rect){LV2UI_MARGIN, sy + bh + 34.0, text_w, 16.0};
 }
 
 lv2ui_strip_rects lv2ui_layout_strip(const lv2ui_layout *l, int strip)
@@ -66,6 +74,8 @@ lv2ui_target lv2ui_layout_hit(const lv2ui_layout *l, double x, double y, int *st
         return LV2UI_HIT_STRENGTH;
     if (in_grown(&l->mask_power, x, y, 7.0))
         return LV2UI_HIT_MASK_POWER;
+    if (ui_rect_contains(&l->sc_button, x, y))
+        return LV2UI_HIT_SOUNDCHECK;
     for (int k = 0; k <= l->players; k++) {
         const int s = k == l->players ? LV2UI_OTHER : k;
         const lv2ui_strip_rects r = lv2ui_layout_strip(l, s);

@@ -13,6 +13,10 @@
  *   | caption, camera status,   |        |        |     |              |
  *   | latency                   |        |        |     |              |
  *   +---------------------------+--------+--------+-----+--------------+
+ *   | [sound check] [progress ====      ]  state                          |  sound check:
+ *   | message (two lines)                                                |  button, progress,
+ *   | notice (a refused command)                                         |  status, notice
+ *   +------------------------------------------------------------------+
  *
  * A fixed design size per line-up (lv2ui_layout_size); a bigger window only
  * adds background. Pure arithmetic; any thread.
@@ -29,6 +33,7 @@
 #define LV2UI_STRIP_W 78.0
 #define LV2UI_STRIP_H 300.0
 #define LV2UI_MARGIN 8.0
+#define LV2UI_SC_H 74.0 /* the sound-check rows under the strips */
 
 typedef enum lv2ui_target {
     LV2UI_HIT_NONE = 0,
@@ -38,6 +43,7 @@ typedef enum lv2ui_target {
     LV2UI_HIT_INSTRUMENT, /* a strip's instrument name */
     LV2UI_HIT_FADER,      /* a strip's gain fader (the whole meter area) */
     LV2UI_HIT_MUTE,       /* a strip's mute button */
+    LV2UI_HIT_SOUNDCHECK, /* the sound check's button */
 } lv2ui_target;
 
 typedef struct lv2ui_strip_rects {
@@ -49,6 +55,7 @@ typedef struct lv2ui_layout {
     ui_rect enabled, strength, mask_power; /* top bar (sliders: their tracks) */
     ui_rect status;                        /* camera status and latency, under the preview */
     ui_rect preview, preview_caption;
+    ui_rect sc_button, sc_progress, sc_state, sc_message, sc_notice; /* the sound check */
 } lv2ui_layout;
 
 /* The design size of the window for a line-up. */

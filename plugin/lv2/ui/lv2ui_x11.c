@@ -4,6 +4,7 @@
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/keysym.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,8 @@ lv2ui_x11 *lv2ui_x11_open(unsigned long parent, int width, int height, char *err
     x->colormap = XCreateColormap(x->dpy, RootWindow(x->dpy, screen), x->visual, AllocNone);
     wa.colormap = x->colormap;
     wa.border_pixel = 0;
-    wa.event_mask = ExposureMask | ButtonPressMask | ButtonReleaseMask | ButtonMotionMask | StructureNotifyMask;
+    wa.event_mask =
+        ExposureMask | ButtonPressMask | ButtonReleaseMask | ButtonMotionMask | StructureNotifyMask | KeyPressMask;
     /* A host may hand over a parent it has not sent to the server yet (suil's
      * GTK wrappers: GDK flushes later): the window then starts unmapped on
      * the root and moves into the parent at the first idle that finds it. */
@@ -131,12 +133,38 @@ lv2ui_x11 *lv2ui_x11_open(unsigned long parent, int width, int height, char *err
 
 unsigned long lv2ui_x11_window(const lv2ui_x11 *x) { return (unsigned long)x->win; }
 
+/* The keys the UI uses (the sound check's): letters, digits, Escape. 1 or 0. */
+static int translate_key(XEvent *xe, ui_x11_event *ev)
+{
+    char buf[8] = "";
+    KeySym sym = NoSymbol;
+    const int n = XLookupString(&xe->xkey, buf, sizeof buf, &sym, NULL);
+    memset(ev, 0, sizeof *ev);
+    ev->type = UI_EV_KEY;
+    if (sym == XK_Escape)
+        ev->key = UI_KEY_ESCAPE;
+    else if (n == 1 && buf[0] >= '1' && buf[0] <= '9')
+        ev->key = UI_KEY_DIGIT, ev->arg = buf[0] - '0';
+    else if (n == 1 && ((buf[0] >= 'a' && buf[0] <= 'z') || (buf[0] >= 'A' && buf[0] <= 'Z')))
+        ev->key = UI_KEY_LETTER, ev->arg = buf[0];
+    else
+        return 0;
+    return 1;
+}
+
 int lv2ui_x11_next_event(lv2ui_x11 *x, ui_x11_event *ev)
 {
     adopt_parent(x);
     while (!x->lost && XPending(x->dpy) > 0) {
         XEvent xe;
         XNextEvent(x->dpy, &xe);
+        if (xe.type == ButtonPress && !x->lost) /* click to focus: the keys come here then */
+            XSetInputFocus(x->dpy, x->win, RevertToParent, CurrentTime);
+        if (xe.type == KeyPress) {
+            if (!x->lost && translate_key(&xe, ev))
+                return 1;
+            continue;
+        }
         if (!x->lost && ui_xlib_translate(x->dpy, x->win, &x->width, &x->height, &xe, ev) == 1)
             return 1;
     }
