@@ -191,6 +191,34 @@ static float share_weight(float mask)
     return mask >= SHARE_CONFIDENT ? 1.0f : 0.0f;
 }
 
+/* Frames [0, count) of V (bins wide) again, transposed by `semitones`
+ * (magnitudes resampled along frequency), appended at V + count * bins. */
+static void transpose_frames(const float *V, size_t count, int bins, double semitones, float *out)
+{
+    const double r = pow(2.0, semitones / 12.0);
+    for (size_t n = 0; n < count; n++) {
+        const float *src = V + n * (size_t)bins;
+        float *dst = out + n * (size_t)bins;
+        for (int f = 0; f < bins; f++) {
+            const double x = f / r;
+            const int i = (int)x;
+            const double w = x - i;
+            dst[f] = i + 1 < bins ? (float)((1.0 - w) * src[i] + w * src[i + 1]) : 0.0f;
+        }
+    }
+}
+
+/* A player's alone frames, and the same a semitone down and up: the atoms
+ * then reach the neighbouring notes that the sound check did not play. */
+static size_t gather_transposed(const float *V, const uint32_t *cls, size_t frames, int bins, uint32_t want,
+                                float *V_out)
+{
+    const size_t m = gather_alone(V, cls, frames, bins, want, V_out);
+    transpose_frames(V_out, m, bins, -1.0, V_out + m * (size_t)bins);
+    transpose_frames(V_out, m, bins, +1.0, V_out + 2 * m * (size_t)bins);
+    return 3 * m;
+}
+
 static int several(uint32_t c)
 {
     return c != CAMSEP_SC_SKIP && (c & (c - 1)) != 0;
@@ -301,8 +329,9 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     const int K = p->atoms;
     const size_t per_player = (size_t)K * bins;
     uint64_t rng = p->seed;
-    float *Vp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins);
-    float *Mp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins);
+    /* room for a player's alone frames three times, or once plus the together frames */
+    float *Vp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins * 3);
+    float *Mp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins * 3);
     float *model = malloc(sizeof(float) * 2 * (size_t)bins);
     float *Walone = malloc(sizeof(float) * (size_t)players * per_player);
     uint32_t *cls_together = malloc(sizeof(uint32_t) * (frames ? frames : 1));
@@ -311,7 +340,7 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     if (!Vp || !Mp || !model || !Walone || !cls_together)
         goto out;
     for (int j = 0; j < players; j++) {
-        size_t m = gather_alone(V, cls, frames, bins, 1u << j, Vp);
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, Vp);
         random_atoms(W + j * per_player, K, bins, &rng);
         if ((r = train_player(Vp, NULL, m, bins, K, 0, p->iterations, p->beta, &rng, W + j * per_player, lp)))
             goto out;
@@ -328,7 +357,7 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     lp->offset += EXPLAIN_ITERATIONS;
     memcpy(Walone, W, sizeof(float) * (size_t)players * per_player);
     for (int j = 0; j < players; j++) {
-        size_t m = gather_alone(V, cls, frames, bins, 1u << j, Vp);
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, Vp);
         for (size_t i = 0; i < m * (size_t)bins; i++)
             Mp[i] = 1.0f;
         m += together_shares(Vt, H, count, bins, players, K, Walone, j, cls_together, model, Vp + m * bins,
