@@ -19,7 +19,7 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p)
 {
     *p = (camsep_soundcheck_params){.atoms = 32,
                                     .iterations = 200,
-                                    .joint_iterations = 60,
+                                    .joint_iterations = 0,
                                     .beta = 1.0f,
                                     .seed = 1,
                                     .playing = 0.5f,

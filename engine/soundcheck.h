@@ -2,11 +2,12 @@
 /*
  * Dictionaries learned from a sound check: the mix's magnitude frames and,
  * for every frame, how much each player was seen to play (the camera's
- * activity, 0..1). Frames where one player plays alone train that player.
- * Frames where several play are then explained by those atoms, each frame's
- * activations restricted to the players who play; each player is retrained
- * on its alone frames plus the bins of the together frames that its atoms
- * clearly dominate (the rest left out of the fit as missing data).
+ * activity, 0..1). Frames where one player plays alone train that player
+ * (with the same frames a semitone down and up). Optionally, frames where
+ * several play are then explained by those atoms, each frame's activations
+ * restricted to the players who play, and each player is retrained on its
+ * alone frames plus the bins of the together frames that its atoms clearly
+ * dominate (the rest left out of the fit as missing data).
  *
  * The engine knows nothing of cameras: the activity is any per-player
  * evidence of playing, aligned to the frames by the caller (camera latency
@@ -27,7 +28,8 @@
 typedef struct camsep_soundcheck_params {
     int atoms;            /* per player (default 32) */
     int iterations;       /* training on each player's alone frames (default 200) */
-    int joint_iterations; /* retraining with the together frames (default 60; 0: alone only) */
+    int joint_iterations; /* retraining with the together frames (default 0: alone only; it
+                           * measured no gain, bench/SOUNDCHECK.md) */
     float beta;           /* beta-divergence (default 1, KL) */
     uint64_t seed;        /* initialisation (default 1) */
     float playing;        /* mean activity at or above which a player plays (default 0.5) */

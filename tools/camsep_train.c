@@ -54,7 +54,7 @@ static void usage(FILE *f)
             "  --playing A           mean activity (over 1 s) at or above which a player plays (default 0.5)\n"
             "  --resting A           mean activity at or below which a player rests (default 0.3)\n"
             "  --min-alone S         seconds alone a player needs at least (default 3)\n"
-            "  --joint-iterations I  refinement of all players together (default 60; 0: alone only)\n"
+            "  --joint-iterations I  retrain each player with its share of the together part (default 0: alone only)\n"
             "  -h, --help            this text\n");
 }
 
