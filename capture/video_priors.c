@@ -133,3 +133,10 @@ int camsep_box_parse(const char *text, camsep_box *box)
     *box = (camsep_box){v[0], v[1], v[2], v[3]};
     return 0;
 }
+
+float camsep_video_priors_energy(const camsep_video_priors *vp, int box)
+{
+    if (!vp || box < 0 || box >= camsep_motion_boxes(vp->motion))
+        return NAN;
+    return camsep_motion_energy(vp->motion, box)[0];
+}

@@ -40,6 +40,10 @@ int camsep_video_priors_set_knee(camsep_video_priors *vp, float knee);
  * Returns 1, or 0 with u = v = NaN when no frame has been analysed since
  * create or the last reset. */
 int camsep_video_priors_global(const camsep_video_priors *vp, float *u, float *v);
+/* capture thread: the latest frame's raw motion energy of a box (channel 0,
+ * the box mean: input pixels per frame, before normalisation and smoothing),
+ * or NaN when box is not one of the boxes. */
+float camsep_video_priors_energy(const camsep_video_priors *vp, int box);
 /* capture thread: forget the previous frame (after a camera gap or reopen). */
 void camsep_video_priors_reset(camsep_video_priors *vp);
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp);

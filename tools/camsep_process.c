@@ -8,10 +8,13 @@
 #include <sys/stat.h>
 
 #include "audio_file.h"
+#include "box_association.h"
+#include "camera_priors.h"
 #include "camsep_engine.h"
 #include "cli.h"
 #include "cli_window.h"
 #include "priors_csv.h"
+#include "process_associate.h"
 #include "video_priors.h"
 #include "y4m_source.h"
 
@@ -23,6 +26,8 @@ static void usage(FILE *f)
     camsep_params_default(&d);
     camsep_config cfg;
     camsep_config_default(&cfg, 48000.0);
+    camsep_assoc_config ad;
+    camsep_assoc_config_default(&ad, 1, 1);
     fprintf(f,
             "usage: camsep-process -i MIX.wav -d P1.dict [-d P2.dict ...] -o OUTDIR [options]\n"
             "Separates MIX.wav into one stem per dictionary (OUTDIR/stem1.wav ... in -d order,\n"
@@ -48,6 +53,32 @@ static void usage(FILE *f)
             "                            the capture code; video time 0 is audio time 0\n"
             "  --box X,Y,W,H             a player's box in video pixels (one per -d, same order)\n"
             "  --camera-latency S        the video shows events S seconds after the audio (default 0)\n"
+            "  --associate               find which --box goes with which -d before separating: an\n"
+            "                            audio-only pass, each box's motion correlated with each\n"
+            "                            stem's sound; prints the pairing, the correlations and\n"
+            "                            the confidence. A confident pairing is applied (the boxes are\n"
+            "                            reordered); a low-confidence one is not (a warning on stderr;\n"
+            "                            see --associate-fallback). Identical dictionaries are\n"
+            "                            interchangeable: their boxes keep the order given\n"
+            "  --associate-min-confidence C  confidence needed to apply a pairing (default %g)\n"
+            "  --associate-min-evidence S    seconds of music with motion needed (default %g)\n"
+            "  --associate-feature F     what is correlated: log-activation (default), activation,\n"
+            "                            onsets, or coverage (sound needs motion)\n"
+            "  --associate-motion M      a box's motion: its normalised, smoothed motion (channel,\n"
+            "                            default), its raw motion energy (energy) or its playing\n"
+            "                            likelihood (activity)\n"
+            "  --associate-audio A       a stem's sound: its share of the energy (share, default) or\n"
+            "                            its activations' sum (activation)\n"
+            "  --associate-bin S         time step of the comparison, seconds (default %g)\n"
+            "  --associate-max-lag S     camera latency error searched, +- S seconds (default %g)\n"
+            "  --associate-rule R        the noise a pairing's margin is measured against: the data's\n"
+            "                            own correlations shifted in time (surrogate, default) or\n"
+            "                            1/sqrt(seconds of evidence / 0.5 s) (evidence)\n"
+            "  --associate-absolute      correlate each box and stem as it is (default: relative to the\n"
+            "                            others at each instant)\n"
+            "  --associate-fallback M    when not confident: 'given' separates with the boxes as\n"
+            "                            given (default), 'audio' without the camera\n"
+            "  --associate-only          print the pairing and stop (no -o needed, nothing written)\n"
             "  --motion-knee K           share of a player's usual motion read as fully playing,\n"
             "                            %g..%g (default %g; 1 grades the prior by motion: calm stages)\n"
             "  --iterations I            NMF updates per frame (default %d)\n"
@@ -65,7 +96,9 @@ static void usage(FILE *f)
             "  --report FILE.csv         per-frame activations, mask shares and priors\n"
             "  --quiet                   print nothing on success\n"
             "  -h, --help                this text\n",
-            (double)cfg.nmf_band_width, (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
+            (double)cfg.nmf_band_width, (double)ad.min_confidence, (double)ad.min_evidence_s,
+            ad.bin_s, ad.max_lag_s,
+            (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
             d.iterations, d.warm_start, d.activity_strength, d.trust_memory_s, d.regression_strength, d.regression_sparsity,
             d.smoothness);
 }
@@ -79,6 +112,10 @@ typedef struct process_options {
     int n_dicts, n_boxes, fft, latency, hop, block, quiet;
     double band_width;
     double camera_latency, motion_knee; /* knee 0: not given */
+    int associate, associate_only, associate_fallback_audio;
+    assoc_motion associate_motion;
+    assoc_audio associate_audio;
+    camsep_assoc_config assoc; /* thresholds and feature (boxes and stems set later) */
     camsep_params params;
 } process_options;
 
@@ -102,6 +139,7 @@ static void parse(int argc, char **argv, process_options *o)
     camsep_config_default(&defaults, 48000.0);
     o->band_width = defaults.nmf_band_width;
     camsep_params_default(&o->params);
+    camsep_assoc_config_default(&o->assoc, 1, 1);
     camsep_params *p = &o->params;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -143,6 +181,57 @@ static void parse(int argc, char **argv, process_options *o)
             o->camera_latency = cli_float(PROG, a, VALUE, -10.0, 10.0);
         } else if (!strcmp(a, "--motion-knee")) {
             o->motion_knee = cli_float(PROG, a, VALUE, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
+        } else if (!strcmp(a, "--associate")) {
+            o->associate = 1;
+        } else if (!strcmp(a, "--associate-only")) {
+            o->associate = o->associate_only = 1;
+        } else if (!strcmp(a, "--associate-min-confidence")) {
+            o->assoc.min_confidence = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
+        } else if (!strcmp(a, "--associate-min-evidence")) {
+            o->assoc.min_evidence_s = (float)cli_float(PROG, a, VALUE, 0.0, 3600.0);
+        } else if (!strcmp(a, "--associate-feature")) {
+            const char *v = VALUE;
+            int f = camsep_assoc_feature_parse(v);
+            if (f < 0)
+                cli_fail(PROG, "--associate-feature: '%s' is not log-activation, activation, onsets or coverage", v);
+            o->assoc.feature = (camsep_assoc_feature)f;
+        } else if (!strcmp(a, "--associate-motion")) {
+            const char *v = VALUE;
+            if (!strcmp(v, "energy"))
+                o->associate_motion = ASSOC_MOTION_ENERGY;
+            else if (!strcmp(v, "channel"))
+                o->associate_motion = ASSOC_MOTION_CHANNEL;
+            else if (!strcmp(v, "activity"))
+                o->associate_motion = ASSOC_MOTION_ACTIVITY;
+            else
+                cli_fail(PROG, "--associate-motion: '%s' is not energy, channel or activity", v);
+        } else if (!strcmp(a, "--associate-audio")) {
+            const char *v = VALUE;
+            if (!strcmp(v, "share"))
+                o->associate_audio = ASSOC_AUDIO_SHARE;
+            else if (!strcmp(v, "activation"))
+                o->associate_audio = ASSOC_AUDIO_ACTIVATION;
+            else
+                cli_fail(PROG, "--associate-audio: '%s' is not share or activation", v);
+        } else if (!strcmp(a, "--associate-bin")) {
+            o->assoc.bin_s = cli_float(PROG, a, VALUE, 0.01, 2.0);
+        } else if (!strcmp(a, "--associate-max-lag")) {
+            o->assoc.max_lag_s = cli_float(PROG, a, VALUE, 0.0, 2.0);
+        } else if (!strcmp(a, "--associate-rule")) {
+            const char *v = VALUE;
+            if (!strcmp(v, "surrogate"))
+                o->assoc.rule = CAMSEP_ASSOC_RULE_SURROGATE;
+            else if (!strcmp(v, "evidence"))
+                o->assoc.rule = CAMSEP_ASSOC_RULE_EVIDENCE;
+            else
+                cli_fail(PROG, "--associate-rule: '%s' is not surrogate or evidence", v);
+        } else if (!strcmp(a, "--associate-absolute")) {
+            o->assoc.relative = 0;
+        } else if (!strcmp(a, "--associate-fallback")) {
+            const char *v = VALUE;
+            if (strcmp(v, "given") && strcmp(v, "audio"))
+                cli_fail(PROG, "--associate-fallback: '%s' is not 'given' or 'audio'", v);
+            o->associate_fallback_audio = !strcmp(v, "audio");
         } else if (!strcmp(a, "--report")) {
             o->report = VALUE;
         } else if (!strcmp(a, "--iterations")) {
@@ -176,7 +265,7 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "no mixture: give -i MIX.wav (see --help)");
     if (!o->n_dicts)
         cli_fail(PROG, "no dictionary: give one -d FILE per player (see --help)");
-    if (!o->output)
+    if (!o->output && !o->associate_only)
         cli_fail(PROG, "no output directory: give -o DIR (see --help)");
     cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (o->n_dicts + (o->other ? 1 : 0) > CAMSEP_MAX_SOURCES)
@@ -191,6 +280,8 @@ static void parse(int argc, char **argv, process_options *o)
         cli_fail(PROG, "--box needs --video");
     if (!o->video && o->motion_knee > 0.0)
         cli_fail(PROG, "--motion-knee needs --video");
+    if (o->associate && !o->video)
+        cli_fail(PROG, "--associate needs --video and one --box per -d");
 }
 
 static camsep_dictionary *load_dict(const char *path)
@@ -296,6 +387,45 @@ static void feed_video(camsep_engine *e, video_feed *vf, int64_t until)
     }
 }
 
+/* --associate: the camera's priors read ahead, the boxes paired with the
+ * dictionaries by an audio-only pass, the pairing applied to the priors when
+ * confident. Returns 0 when the separation should go without the camera. */
+static int associate(const process_options *o, video_feed *vf, const camsep_config *cfg,
+                     camsep_dictionary *const *players, const camsep_dictionary *other, const audio_buffer *mix,
+                     camera_priors *cp)
+{
+    char err[512];
+    if (camera_priors_read(vf->src, vf->vp, mix->sample_rate, o->camera_latency, cp, err, sizeof err))
+        cli_fail(PROG, "%s: %s", o->video, err);
+    camsep_assoc_config acfg = o->assoc;
+    acfg.n_boxes = o->n_boxes;
+    acfg.n_stems = o->n_dicts;
+    associate_stem_classes((const camsep_dictionary *const *)players, o->n_dicts, acfg.stem_class);
+    acfg.history_s = fmax((double)mix->frames / mix->sample_rate + 1.0, 4 * acfg.bin_s);
+    acfg.max_lag_s = fmin(acfg.max_lag_s, acfg.history_s / 4);
+    camsep_assoc_result r;
+    if (associate_run(cfg, &o->params, (const camsep_dictionary *const *)players, o->n_dicts, other, mix, o->block,
+                      cp, o->associate_motion, o->associate_audio, &acfg, &r, err, sizeof err))
+        cli_fail(PROG, "--associate: %s", err);
+    if (!o->quiet || o->associate_only)
+        associate_print(stdout, &r, o->dicts, (const camsep_dictionary *const *)players);
+    int identity = 1;
+    for (int i = 0; i < o->n_boxes; i++)
+        identity &= r.stem_of_box[i] == i;
+    if (r.confident) {
+        if (!o->associate_only && !o->quiet)
+            printf("association: applied%s\n", identity ? " (the boxes were in the right order)" : " (boxes reordered)");
+        camera_priors_permute(cp, r.stem_of_box, o->n_boxes);
+        return 1;
+    }
+    if (!o->associate_only)
+        fprintf(stderr, "%s: --associate: low confidence (%s; confidence %.2f, %.1f s of music with motion): "
+                        "pairing not applied, separating %s\n",
+                PROG, r.reason, (double)r.confidence, (double)r.evidence_s,
+                o->associate_fallback_audio ? "without the camera" : "with the boxes as given");
+    return !o->associate_fallback_audio;
+}
+
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
@@ -370,6 +500,19 @@ int main(int argc, char **argv)
     video_feed vf = {0};
     if (o.video)
         open_video(&vf, &o, mix.sample_rate, err, sizeof err);
+    camera_priors camera = {0};
+    const int use_camera = o.associate ? associate(&o, &vf, &cfg, players, other, &mix, &camera) : 1;
+    if (o.associate_only) {
+        camera_priors_free(&camera);
+        camsep_video_priors_free(vf.vp);
+        camsep_frame_source_close(vf.src);
+        for (int j = 0; j < o.n_dicts; j++)
+            camsep_dictionary_free(players[j]);
+        camsep_dictionary_free(other);
+        camsep_engine_free(e);
+        audio_buffer_free(&mix);
+        return 0;
+    }
 
     make_dir(o.output);
     FILE *report = NULL;
@@ -396,7 +539,9 @@ int main(int argc, char **argv)
         for (int j = 0; j < stems; j++)
             outs[j] = stem_buf[j] + pos;
         feed_priors(e, &pf, (int64_t)(pos + n) + cfg.fft_size);
-        if (o.video)
+        if (o.video && o.associate && use_camera)
+            camera_priors_feed(e, &camera, (int64_t)(pos + n) + cfg.fft_size);
+        else if (o.video && !o.associate)
             feed_video(e, &vf, (int64_t)(pos + n) + cfg.fft_size);
         camsep_engine_process(e, block_in, outs, (uint32_t)n);
         drain_reports(e, report, mix.sample_rate);
@@ -420,8 +565,9 @@ int main(int argc, char **argv)
         printf("%s: %zu samples at %g Hz, %d stems, latency %zu samples, %llu frames", PROG, mix.frames,
                mix.sample_rate, stems, latency, (unsigned long long)st.frames);
         if (o.video)
-            printf(", %llu video frames, %llu camera priors", (unsigned long long)vf.frames,
-                   (unsigned long long)vf.priors);
+            printf(", %llu video frames, %llu camera priors",
+                   (unsigned long long)(o.associate ? camera.frames : vf.frames),
+                   (unsigned long long)(o.associate ? (use_camera ? camera.n : 0) : vf.priors));
         if (o.priors || o.video)
             printf(", %llu priors used", (unsigned long long)st.priors_used);
         if (st.nonfinite_samples)
@@ -430,6 +576,7 @@ int main(int argc, char **argv)
     }
     free(block_in);
     priors_table_free(&table);
+    camera_priors_free(&camera);
     camsep_video_priors_free(vf.vp);
     camsep_frame_source_close(vf.src);
     for (int j = 0; j < o.n_dicts; j++)

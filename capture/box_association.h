@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Which player box goes with which stem: each box's motion and each stem's
+ * sound are accumulated on one time grid, scored box x stem (by default the
+ * correlation of the motion with the log of the sound, both taken relative to
+ * the other players at each instant), and the pairing with the highest total
+ * score over all pairings is proposed with a confidence.
+ *
+ * Inputs, per video frame: a value per box (its motion: camsep_prior.motion
+ * [j][0], its activity, or its raw energy); per engine frame: a value per
+ * stem (camsep_frame_report.mask_energy or .activation). Times are seconds on
+ * the audio clock;
+ * the caller removes the camera's known latency, and a residual latency of up
+ * to max_lag_s is searched: one lag for the whole camera, the one of the best
+ * pairing; the runner-up is the best differing pairing at ANY lag (so that a
+ * wrong pairing that finds a lag of its own narrows the margin). The activations
+ * should come from a run whose priors cannot favour a pairing (audio only, or
+ * trust in the priors off), else a wrong box order feeds itself.
+ *
+ * The proposal is confident (may be applied) only when all of these hold:
+ *   - evidence >= min_evidence_s (default 4): seconds of grid bins with music
+ *     (the stems' total above 1 % of its 95th percentile) while some box moves
+ *     (its motion above 20 % of its own 95th percentile, and above 0.05);
+ *   - confidence >= min_confidence (default 3), where
+ *         confidence = margin / (noise * sqrt(2 k)):
+ *     the margin is the best pairing's total score minus that of the best
+ *     pairing that differs from it, at any lag (pairings that only exchange
+ *     interchangeable stems are the same pairing), k the number of boxes the
+ *     two place differently, and the noise the spread of the scores of
+ *     pairings that cannot be right: every box against every stem with the
+ *     motion shifted circularly by 1/4 to 3/4 of the span with data (24
+ *     shifts; rule "surrogate", default), or 1 / sqrt(evidence / 0.5 s)
+ *     (rule "evidence");
+ *   - every box's score with its stem is at least min_correlation (0.1).
+ * Otherwise `confident` is 0 and `reason` says which test failed. Two boxes
+ * with the same motion, boxes that never move, too little music and motion
+ * that follows nobody's sound all end there. The default threshold was set
+ * on bench/associate_bach10.py (bench/ASSOCIATION.md): no wrong pairing
+ * above it there.
+ *
+ * Threading: one thread owns an object (e.g. a host's control thread, which
+ * drains the engine's reports and sees the camera's priors). create/free
+ * allocate; add_* and compute never allocate, lock or do I/O.
+ */
+#ifndef CAMSEP_BOX_ASSOCIATION_H
+#define CAMSEP_BOX_ASSOCIATION_H
+
+#include <stddef.h>
+
+#define CAMSEP_ASSOC_MAX 8
+
+typedef enum camsep_assoc_feature {
+    CAMSEP_ASSOC_LOG_ACTIVATION = 0, /* log of the activation (motion follows loudness in dB) */
+    CAMSEP_ASSOC_ACTIVATION,         /* the activation divided by its 95th percentile */
+    CAMSEP_ASSOC_ONSETS,             /* positive changes of the log activation and of the motion */
+    CAMSEP_ASSOC_COVERAGE,           /* sound needs motion: 1 - 2 x the share of the stem's sound
+                                        (its activation over its 95th percentile, at most 1) heard
+                                        while the box is still (1 - its motion over its 95th
+                                        percentile, at least 0); motion without sound (gestures)
+                                        costs nothing */
+} camsep_assoc_feature;
+
+typedef enum camsep_assoc_rule {
+    CAMSEP_ASSOC_RULE_SURROGATE = 0, /* noise: correlations of the data with itself shifted in time */
+    CAMSEP_ASSOC_RULE_EVIDENCE,      /* noise: 1 / sqrt(evidence / 0.5 s) */
+} camsep_assoc_rule;
+
+typedef struct camsep_assoc_config {
+    int n_boxes;          /* 1..CAMSEP_ASSOC_MAX */
+    int n_stems;          /* n_boxes..CAMSEP_ASSOC_MAX */
+    int stem_class[CAMSEP_ASSOC_MAX]; /* stems of one class are interchangeable (identical
+                                         dictionaries); default: each stem its own class */
+    double bin_s;         /* time grid step, seconds (default 0.1) */
+    double history_s;     /* evidence older than this is forgotten (default 60) */
+    double max_lag_s;     /* residual camera latency searched, +- seconds (default 0.2) */
+    camsep_assoc_feature feature; /* default CAMSEP_ASSOC_LOG_ACTIVATION */
+    camsep_assoc_rule rule;       /* the noise the confidence is measured in (default surrogate) */
+    int relative;         /* 1 (default): each box's (stem's) series standardised, minus the
+                             mean of all boxes (stems) at each instant, before correlating;
+                             only with as many boxes as stems */
+    float min_evidence_s; /* default 4 */
+    float min_confidence; /* default 3 */
+    float min_correlation;/* default 0.1 */
+} camsep_assoc_config;
+
+typedef struct camsep_assoc_result {
+    int n_boxes, n_stems;
+    int stem_of_box[CAMSEP_ASSOC_MAX];   /* the best pairing */
+    int runner_up[CAMSEP_ASSOC_MAX];     /* the best pairing that differs (-1s: none) */
+    float corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX]; /* [box][stem] at the chosen lag */
+    float score;          /* mean score (correlation) of the best pairing */
+    float margin;         /* its total correlation minus the runner-up's */
+    float noise;          /* the typical correlation of a pairing that is not right */
+    float confidence;     /* the margin in units of its noise (see above) */
+    float evidence_s;     /* seconds of music with motion */
+    float lag_s;          /* residual camera latency found (motion later than sound: > 0) */
+    int forced;           /* 1: only one pairing is possible (nothing to decide) */
+    int confident;        /* 1: may be applied (always when forced) */
+    const char *reason;   /* why not confident ("" when confident); static text */
+} camsep_assoc_result;
+
+typedef struct camsep_box_assoc camsep_box_assoc;
+
+void camsep_assoc_config_default(camsep_assoc_config *cfg, int n_boxes, int n_stems);
+/* set-up: NULL with the reason in err when the configuration is invalid. */
+camsep_box_assoc *camsep_box_assoc_create(const camsep_assoc_config *cfg, char *err, size_t errlen);
+void camsep_box_assoc_free(camsep_box_assoc *a);
+/* owner thread: forget everything (new boxes, new dictionaries). */
+void camsep_box_assoc_reset(camsep_box_assoc *a);
+
+/* owner thread: one video frame's value per box (n_boxes values; negative or
+ * non-finite values are skipped), at time_s on the audio clock. */
+void camsep_box_assoc_add_motion(camsep_box_assoc *a, double time_s, const float *motion);
+/* owner thread: one engine frame's activation per stem (n_stems values). */
+void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const float *activation);
+
+/* owner thread: the proposal from what has been added. 0, or -1 when nothing
+ * has been added (out->confident is 0 then too). */
+int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out);
+
+/* The feature's name ("log-activation", "activation", "onsets", "coverage"), and back
+ * (-1 when unknown). */
+const char *camsep_assoc_feature_name(camsep_assoc_feature f);
+int camsep_assoc_feature_parse(const char *name);
+
+#endif

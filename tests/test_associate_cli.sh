@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# camsep-process --associate: two players of different timbres who rest at
+# different times, on a stage rendered by camsep-scene. Boxes given in the
+# wrong order are paired with their dictionaries and give the stems of the
+# right order; the right order stays as it is (and the camera read ahead gives
+# the very stems of the streaming path); one dictionary twice is nothing to
+# decide; a pairing below the confidence asked for is not applied (the boxes as
+# given, or no camera with --associate-fallback audio) and says so on stderr;
+# --associate-only writes nothing; bad options fail with one line.
+# Usage: test_associate_cli.sh CAMSEP_PROCESS CAMSEP_TRAIN CAMSEP_SCENE
+set -euo pipefail
+P=$1 T=$2 S=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+fail() { echo "test_associate_cli: FAILED: $*" >&2; exit 1; }
+
+# 16 kHz, 8 s: a low reed-like player (odd harmonics) resting 2-3.5 s and a
+# high flute-like one (few harmonics) resting 4.5-6 s; a solo of each for its
+# dictionary; their activity curves for the stage.
+"$py" - "$tmp" <<'PY'
+import math, struct, sys, wave
+d = sys.argv[1]; rate = 16000; dur = 8.0; n = int(dur * rate)
+def gate(rest):
+    a, b = rest
+    return lambda t: max(0.0, min(1.0, abs(t - (a + b) / 2) / 0.03 - (b - a) / 2 / 0.03))
+def melody(freqs, note_s, n, harmonics, g=lambda t: 1.0):
+    out = [0.0] * n
+    for i in range(n):
+        t = i / rate
+        k = int(t / note_s); f0 = freqs[k % len(freqs)]
+        ph = (t - k * note_s) / note_s
+        env = min(1.0, ph * 20) * min(1.0, (1 - ph) * 20) * g(t) * (0.6 + 0.4 * math.sin(0.9 * t + k))
+        if env > 0:
+            out[i] = env * 0.12 * sum(a * math.sin(2 * math.pi * h * f0 * t) for h, a in harmonics
+                                      if h * f0 < rate / 2)
+    return out
+def write(name, x):
+    with wave.open(f"{d}/{name}", "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", max(-32767, min(32767, int(v * 32767)))) for v in x))
+reed = [(h, 1.0 / h) for h in (1, 3, 5, 7, 9, 11)]
+flute = [(1, 1.0), (2, 0.3), (3, 0.1)]
+ga, gb = gate((2.0, 3.5)), gate((4.5, 6.0))
+write("solo_a.wav", melody([147, 165, 175, 196, 220, 247], 0.23, 3 * rate, reed))
+write("solo_b.wav", melody([587, 659, 698, 784, 880, 988], 0.19, 3 * rate, flute))
+a = melody([165, 196, 147, 220, 175], 0.3, n, reed, ga)
+b = melody([784, 698, 880, 659, 988, 587], 0.25, n, flute, gb)
+write("mix.wav", [p + q for p, q in zip(a, b)])
+with open(f"{d}/activity.csv", "w") as f:
+    f.write("time,p1,p2\n")
+    for k in range(int(dur / 0.02) + 1):
+        t = k * 0.02
+        f.write("%.2f,%.3f,%.3f\n" % (t, ga(t), gb(t)))
+PY
+
+"$T" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 60 --fft 512 "$tmp/solo_a.wav"
+"$T" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 60 --fft 512 "$tmp/solo_b.wav"
+"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 192x144 --fps 25 --duration 8 --sway 1 \
+  --gesture 3 --noise 1 --seed 5 >"$tmp/boxes.txt"
+b1=$(sed -n 1p "$tmp/boxes.txt") b2=$(sed -n 2p "$tmp/boxes.txt")
+common=(-i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" --fft 512 --activity-strength 1 --video "$tmp/stage.y4m")
+same_stems() { # same_stems DIR1 DIR2 WHAT
+  for s in stem1 stem2; do cmp -s "$1/$s.wav" "$2/$s.wav" || fail "$3 ($s differs)"; done
+}
+
+"$P" "${common[@]}" --box "$b1" --box "$b2" -o "$tmp/right" --quiet
+"$P" "${common[@]}" --box "$b2" --box "$b1" -o "$tmp/wrong" --quiet
+"$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" --fft 512 -o "$tmp/audio" --quiet
+cmp -s "$tmp/right/stem2.wav" "$tmp/wrong/stem2.wav" && fail "the box order changes nothing: no test"
+
+# Shuffled boxes: paired, applied, the stems of the right order.
+"$P" "${common[@]}" --box "$b2" --box "$b1" -o "$tmp/assoc" --associate >"$tmp/out.txt" 2>"$tmp/err.txt"
+cat "$tmp/out.txt"
+grep -q "^association: pairing 2,1" "$tmp/out.txt" || fail "shuffled boxes not paired 2,1"
+grep -q "^association: box 1 -> stem 2 (.*b.dict" "$tmp/out.txt" || fail "no 'box 1 -> stem 2 (b.dict)' line"
+grep -q "^association: confident" "$tmp/out.txt" || fail "the pairing is not confident"
+grep -q "^association: applied (boxes reordered)" "$tmp/out.txt" || fail "the pairing was not applied"
+grep -q "^association: box 2 .*\*" "$tmp/out.txt" || fail "no correlation matrix"
+[ ! -s "$tmp/err.txt" ] || fail "a confident run wrote to stderr: $(cat "$tmp/err.txt")"
+same_stems "$tmp/right" "$tmp/assoc" "--associate with shuffled boxes does not give the right order's stems"
+
+# The right order: kept, and the stems of the streaming path bit for bit.
+"$P" "${common[@]}" --box "$b1" --box "$b2" -o "$tmp/assoc_right" --associate >"$tmp/out.txt"
+grep -q "^association: applied (the boxes were in the right order)" "$tmp/out.txt" || fail "right order not kept"
+same_stems "$tmp/right" "$tmp/assoc_right" "--associate changes the stems of the right order"
+
+# --associate-only: the same proposal, nothing written, no -o needed.
+"$P" "${common[@]}" --box "$b2" --box "$b1" --associate-only >"$tmp/only.txt"
+grep -q "^association: pairing 2,1" "$tmp/only.txt" || fail "--associate-only pairs differently"
+grep -q "applied" "$tmp/only.txt" && fail "--associate-only says it applied something"
+
+# Not confident enough: not applied, said on stderr; the boxes as given or no camera.
+"$P" "${common[@]}" --box "$b2" --box "$b1" -o "$tmp/low" --associate --associate-min-confidence 1000 \
+  >"$tmp/out.txt" 2>"$tmp/err.txt"
+grep -q "^association: low confidence (ambiguous" "$tmp/out.txt" || fail "no low-confidence line on stdout"
+grep -q "low confidence .*not applied, separating with the boxes as given" "$tmp/err.txt" ||
+  fail "no warning on stderr: $(cat "$tmp/err.txt")"
+same_stems "$tmp/wrong" "$tmp/low" "a low-confidence pairing was applied"
+"$P" "${common[@]}" --box "$b2" --box "$b1" -o "$tmp/low_audio" --associate --associate-min-confidence 1000 \
+  --associate-fallback audio --quiet 2>"$tmp/err.txt"
+grep -q "separating without the camera" "$tmp/err.txt" || fail "no fallback warning: $(cat "$tmp/err.txt")"
+same_stems "$tmp/audio" "$tmp/low_audio" "--associate-fallback audio still uses the camera"
+# Too little music with motion.
+"$P" "${common[@]}" --box "$b2" --box "$b1" --associate-only --associate-min-evidence 60 >"$tmp/out.txt"
+grep -q "^association: low confidence (too little music with motion)" "$tmp/out.txt" || fail "evidence rule"
+
+# One dictionary twice: nothing to decide, the boxes keep their order.
+"$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/a.dict" --fft 512 --video "$tmp/stage.y4m" --box "$b2" \
+  --box "$b1" --associate-only >"$tmp/out.txt"
+grep -q "^association: pairing 1,2 (the only one possible)" "$tmp/out.txt" || fail "identical dictionaries"
+
+# Errors: one line, no output directory.
+expect_error() { # expect_error PATTERN COMMAND...
+  local pattern=$1; shift
+  rm -rf "$tmp/x"
+  if "$@" >/dev/null 2>"$tmp/err.txt"; then fail "succeeded: $*"; fi
+  [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "not one line of error for: $* ($(cat "$tmp/err.txt"))"
+  grep -q -- "$pattern" "$tmp/err.txt" || fail "error for '$*' lacks '$pattern': $(cat "$tmp/err.txt")"
+  [ ! -e "$tmp/x" ] || fail "a failed run created the output directory: $*"
+}
+X=(-i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" --fft 512 -o "$tmp/x")
+expect_error "--associate needs --video" "$P" "${X[@]}" --associate
+expect_error "--associate needs --video" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" --associate-only
+expect_error "--associate-feature: 'loud' is not" "$P" "${X[@]}" --video "$tmp/stage.y4m" --box "$b1" --box "$b2" \
+  --associate --associate-feature loud
+expect_error "--associate-fallback: 'none' is not" "$P" "${X[@]}" --associate-fallback none
+expect_error "--associate-min-confidence" "$P" "${X[@]}" --associate-min-confidence -1
+expect_error "--associate-motion: 'x' is not" "$P" "${X[@]}" --associate-motion x
+"$P" --help >"$tmp/help.txt"
+grep -q -- "--associate  " "$tmp/help.txt" || fail "--help does not describe --associate"
+echo "test_associate_cli: ok"
