@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(float) == 4, "the format stores IEEE-754 binary32");
@@ -706,6 +707,61 @@ int camsep_dictionary_save(const camsep_dictionary *d, const char *path, char *e
     free(image);
     free(tmp_path);
     return rc;
+}
+
+int camsep_dictionary_save_all(int n, camsep_dictionary *const *dicts, const char *const *tmp,
+                               const char *const *paths, camsep_dictionary **back, char *err, size_t errlen)
+{
+    for (int k = 0; k < n && back; k++)
+        back[k] = NULL;
+    for (int k = 0; k < n; k++) {
+        camsep_dictionary *loaded = NULL;
+        if (camsep_dictionary_save(dicts[k], tmp[k], err, errlen) ||
+            !(loaded = camsep_dictionary_load(tmp[k], err, errlen))) {
+            for (int i = 0; i <= k; i++)
+                unlink(tmp[i]);
+            for (int i = 0; i < k && back; i++) {
+                camsep_dictionary_free(back[i]);
+                back[i] = NULL;
+            }
+            return -1;
+        }
+        if (back)
+            back[k] = loaded;
+        else
+            camsep_dictionary_free(loaded);
+    }
+    for (int k = 0; k < n; k++)
+        if (rename(tmp[k], paths[k])) {
+            snprintf(err, errlen, "cannot rename %.300s to %.300s: %s", tmp[k], paths[k], strerror(errno));
+            if (k) /* the ones before are in place */
+                snprintf(err + strlen(err), errlen - strlen(err), " (%d of %d files were replaced)", k, n);
+            for (int i = k; i < n; i++)
+                unlink(tmp[i]);
+            for (int i = 0; i < n && back; i++) {
+                camsep_dictionary_free(back[i]);
+                back[i] = NULL;
+            }
+            return -1;
+        }
+    return 0;
+}
+
+int camsep_make_dirs(const char *dir)
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            if (mkdir(p, 0777) && errno != EEXIST)
+                return -1;
+            *s = '/';
+        }
+    return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
 }
 
 /* ---- resampling ---- */

@@ -64,6 +64,18 @@ int camsep_dictionary_sort_atoms(camsep_dictionary *d);
 /* 0 on success; -1 with a one-line reason in err ("PATH: problem"). */
 int camsep_dictionary_save(const camsep_dictionary *d, const char *path, char *err, size_t errlen);
 camsep_dictionary *camsep_dictionary_load(const char *path, char *err, size_t errlen);
+/* Saves dicts[k] as paths[k] (k < n), all or nothing: each is written as
+ * tmp[k] and loaded back (a file that does not load back is an error); only
+ * when all of them load are they renamed into place. back: NULL, or n slots
+ * for the dictionaries as loaded back (the caller's to free; all NULL on
+ * error). On error the temporary files are removed and err says why (when a
+ * rename fails after others succeeded: how many files were replaced).
+ * 0, or -1. */
+int camsep_dictionary_save_all(int n, camsep_dictionary *const *dicts, const char *const *tmp,
+                               const char *const *paths, camsep_dictionary **back, char *err, size_t errlen);
+/* Creates dir and its missing parents (mode 0777 less the umask), as a
+ * place for dictionary files. 0, or -1 with errno set. */
+int camsep_make_dirs(const char *dir);
 /* Parse a whole file image already in memory; label names it in messages. */
 camsep_dictionary *camsep_dictionary_parse(const void *data, size_t size, const char *label,
                                            char *err, size_t errlen);

@@ -8,6 +8,7 @@
 
 static atomic_int armed;
 static atomic_long calls;
+static _Thread_local int armed_here;
 
 void alloc_counter_arm(void)
 {
@@ -17,6 +18,16 @@ void alloc_counter_arm(void)
 void alloc_counter_disarm(void)
 {
     atomic_store(&armed, 0);
+}
+
+void alloc_counter_arm_this_thread(void)
+{
+    armed_here = 1;
+}
+
+void alloc_counter_disarm_this_thread(void)
+{
+    armed_here = 0;
 }
 
 long alloc_counter_calls(void)
@@ -33,7 +44,7 @@ extern void *__libc_memalign(size_t, size_t);
 
 static void note(void)
 {
-    if (atomic_load(&armed))
+    if (atomic_load(&armed) || armed_here)
         atomic_fetch_add(&calls, 1);
 }
 

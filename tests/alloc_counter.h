@@ -13,6 +13,10 @@
 void alloc_counter_arm(void);
 void alloc_counter_disarm(void);
 long alloc_counter_calls(void); /* allocator calls made while armed, since start */
+/* Counting only the calling thread's calls: for a real-time path tested
+ * while other threads of the same program may allocate (a worker learning). */
+void alloc_counter_arm_this_thread(void);
+void alloc_counter_disarm_this_thread(void);
 
 #define ARM() alloc_counter_arm()
 #define DISARM() alloc_counter_disarm()

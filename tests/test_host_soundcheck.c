@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standalones' sound check: the recording rings (chunks on the engine
  * clock, nothing pushed unless armed, a full ring counts its losses, the
- * audio side never allocates), the recording (gaps become silence, the cap),
- * the frames' activity (camera samples interpolated, unknown where the
- * camera stalled; announced players with the changes left out), the live
- * material count, the file names, and the state machine end to end through
- * the learner: camera and announced runs learn dictionaries that tell the
- * two players apart, a player with too little material is named and nothing
- * is written or installed, cancel discards, wrong requests are refused. */
+ * audio side never allocates), the file names, and the state machine end to
+ * end through the learner: camera and announced runs learn dictionaries that
+ * tell the two players apart, a player with too little material is named
+ * and nothing is written or installed, cancel discards, wrong requests are
+ * refused. The recording itself: test_soundcheck_record.c. */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +20,6 @@
 #include "host_session.h"
 #include "host_soundcheck.h"
 #include "host_soundcheck_files.h"
-#include "host_soundcheck_record.h"
 #include "host_soundcheck_tap.h"
 
 #define RATE 48000.0
@@ -50,7 +47,7 @@ static void test_tap(void)
     host_sc_tap_audio(&t, in, 600, 1000);
     DISARM();
     CHECK(ALLOCATIONS() == 0);
-    host_sc_chunk c;
+    camsep_sc_chunk c;
     const uint32_t want_n[3] = {256, 256, 88};
     for (int k = 0; k < 3; k++) {
         CHECK(spsc_ring_pop(&t.audio, &c));
@@ -64,7 +61,7 @@ static void test_tap(void)
     CHECK(atomic_load(&t.audio_dropped) >= 5);
     camsep_prior p = {.time = 77, .n_sources = 2, .activity = {0.25f, 0.75f}};
     host_sc_tap_activity(&t, &p);
-    host_sc_activity a;
+    camsep_sc_activity a;
     CHECK(spsc_ring_pop(&t.activity, &a) && a.time == 77 && a.n == 2 && a.activity[1] == 0.75f && isnan(a.activity[2]));
     host_sc_tap_arm(&t, 1); /* re-arming empties and resets */
     CHECK(spsc_ring_read_space(&t.audio) == 0 && atomic_load(&t.audio_dropped) == 0);
@@ -73,108 +70,6 @@ static void test_tap(void)
     CHECK(spsc_ring_read_space(&t.activity) == 0);
     host_sc_tap_destroy(&t);
     printf("  tap: chunks on the engine clock, armed only, losses counted, no allocation\n");
-}
-
-static host_sc_chunk chunk(int64_t time, uint32_t n, float v)
-{
-    host_sc_chunk c;
-    c.time = time;
-    c.n = n;
-    for (uint32_t i = 0; i < n; i++)
-        c.x[i] = v;
-    return c;
-}
-
-static void test_record(void)
-{
-    host_sc_record r;
-    CHECK(host_sc_record_init(&r, 1000, 16) == 0);
-    host_sc_chunk c = chunk(500, 256, 1.0f);
-    CHECK(host_sc_record_add_chunk(&r, &c) == 0 && r.t0 == 500 && r.n == 256);
-    c = chunk(500 + 512, 256, 2.0f); /* one chunk lost: silence in between */
-    CHECK(host_sc_record_add_chunk(&r, &c) == 0 && r.n == 768 && r.gaps == 256);
-    CHECK(r.x[255] == 1.0f && r.x[256] == 0.0f && r.x[511] == 0.0f && r.x[512] == 2.0f);
-    c = chunk(500 + 256, 256, 9.0f); /* older than what is kept: ignored */
-    CHECK(host_sc_record_add_chunk(&r, &c) == 0 && r.x[300] == 0.0f && r.n == 768);
-    c = chunk(500 + 768, 256, 3.0f); /* reaches the cap */
-    CHECK(host_sc_record_add_chunk(&r, &c) == 1 && r.n == 1000 && r.x[999] == 3.0f);
-    c = chunk(500 + 1024, 256, 4.0f);
-    CHECK(host_sc_record_add_chunk(&r, &c) == 1 && r.n == 1000);
-    host_sc_record_free(&r);
-    printf("  record: gaps are silence, old chunks ignored, the cap holds\n");
-}
-
-static void test_frame_activity(void)
-{
-    host_sc_record r;
-    CHECK(host_sc_record_init(&r, (size_t)(20 * RATE), 16) == 0); /* the activity grows past 16 */
-    const int64_t t0 = 100000;
-    host_sc_chunk c = chunk(t0, 256, 0.1f);
-    for (int64_t s = 0; s < (int64_t)(6 * RATE); s += 256) {
-        c.time = t0 + s;
-        CHECK(host_sc_record_add_chunk(&r, &c) == 0);
-    }
-    /* camera at 25 fps: player 1 plays for 2 s, then player 2 (linear ramp in
-     * between), nothing from 4 s to 5 s (stalled) */
-    for (int k = 0; k < 6 * 25; k++) {
-        const double ts = k / 25.0;
-        if (ts >= 4.0 && ts < 5.0)
-            continue;
-        host_sc_activity a = {.time = t0 + (int64_t)(ts * RATE), .n = 2};
-        a.activity[0] = ts < 2.0 ? 1.0f : 0.0f;
-        a.activity[1] = ts < 2.0 ? 0.0f : 1.0f;
-        CHECK(host_sc_record_add_activity(&r, &a) == 0);
-    }
-    size_t frames = r.n / HOP;
-    float *act = malloc(sizeof(float) * frames * 2);
-    host_sc_record_frame_activity(&r, frames, HOP, FALL, 2, (int64_t)(0.5 * RATE), (int64_t)(0.25 * RATE), act);
-    for (size_t k = 0; k < frames; k++) {
-        const double ts = ((double)(k + 1) * HOP - FALL) / RATE; /* the frame's time */
-        const float a0 = act[2 * k], a1 = act[2 * k + 1];
-        if (ts > 0.0 && ts < 1.95) {
-            CHECK_MSG(a0 == 1.0f && a1 == 0.0f, "frame %zu (%.3f s): %g %g", k, ts, (double)a0, (double)a1);
-        } else if (ts > 2.0 && ts < 3.95) {
-            CHECK_MSG(a0 == 0.0f && a1 == 1.0f, "frame %zu (%.3f s): %g %g", k, ts, (double)a0, (double)a1);
-        } else if (ts > 1.96 && ts < 2.0) {
-            CHECK(a0 > 0.0f && a0 < 1.0f && fabsf(a0 + a1 - 1.0f) < 1e-5f); /* interpolated */
-        } else if (ts > 4.3 && ts < 4.7) {
-            CHECK_MSG(isnan(a0) && isnan(a1), "frame %zu (%.3f s) in the stall: %g", k, ts, (double)a0);
-        } else if (ts < 0.0) {
-            CHECK(isnan(a0)); /* before the first camera sample */
-        }
-    }
-    double alone[2], together[2];
-    host_sc_record_material(&r, RATE, 2, 0.35f, 0.15f, alone, together);
-    CHECK_MSG(fabs(alone[0] - 2.0) < 0.1 && alone[1] > 2.8 && together[0] == 0.0 && together[1] == 0.0,
-              "material %g %g %g %g", alone[0], alone[1], together[0], together[1]);
-
-    /* announced: player 2 from 3 s on; the change itself is left out */
-    host_sc_record a;
-    CHECK(host_sc_record_init(&a, (size_t)(20 * RATE), 16) == 0);
-    for (int64_t s = 0; s < (int64_t)(6 * RATE); s += 256) {
-        CHECK(host_sc_record_label(&a, s < (int64_t)(3 * RATE) ? 0 : 1) == 0);
-        c.time = s;
-        CHECK(host_sc_record_add_chunk(&a, &c) == 0);
-    }
-    CHECK(a.n_labels == 2 && a.labels[1].from == (size_t)(3 * RATE) / 256 * 256 + 256 * ((size_t)(3 * RATE) % 256 != 0));
-    frames = a.n / HOP;
-    host_sc_record_frame_activity(&a, frames, HOP, FALL, 2, 0, (int64_t)(0.25 * RATE), act);
-    for (size_t k = 0; k < frames; k++) {
-        const double ts = ((double)(k + 1) * HOP - FALL) / RATE;
-        const float a0 = act[2 * k], a1 = act[2 * k + 1];
-        if (ts > 0.0 && ts < 2.7)
-            CHECK(a0 == 1.0f && a1 == 0.0f);
-        else if (ts > 2.8 && ts < 3.2)
-            CHECK(isnan(a0) && isnan(a1));
-        else if (ts > 3.3)
-            CHECK(a0 == 0.0f && a1 == 1.0f);
-    }
-    host_sc_record_material(&a, RATE, 2, 0.35f, 0.15f, alone, together);
-    CHECK(fabs(alone[0] - 3.0) < 0.01 && fabs(alone[1] - 3.0) < 0.01);
-    free(act);
-    host_sc_record_free(&a);
-    host_sc_record_free(&r);
-    printf("  frames' activity: camera interpolated, stalls unknown; announcements, changes left out\n");
 }
 
 static void test_file_names(void)
@@ -561,8 +456,6 @@ int main(void)
 {
     printf("host_soundcheck:\n");
     test_tap();
-    test_record();
-    test_frame_activity();
     test_file_names();
     char tmp[] = "/tmp/camsep-soundcheck-XXXXXX";
     CHECK(mkdtemp(tmp));

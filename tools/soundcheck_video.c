@@ -88,7 +88,7 @@ float *soundcheck_video_activity(const char *video, const camsep_box *boxes, int
     }
     size_t k = 0;
     for (size_t n = 0; n < at->frames; n++) {
-        const double time = ((double)(n + 1) * at->hop - 1 - at->fall) / at->sample_rate;
+        const double time = ((double)(n + 1) * at->hop - at->fall) / at->sample_rate; /* as the engine reports it */
         while (k + 1 < t.count && t.time[k + 1] <= time)
             k++;
         float *row = out + n * (size_t)n_boxes;

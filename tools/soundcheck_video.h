@@ -13,7 +13,7 @@
 
 typedef struct soundcheck_frames {
     size_t frames; /* analysis frames */
-    int hop, fall; /* frame n ends at sample (n + 1) hop - 1; its window peaks fall samples earlier */
+    int hop, fall; /* frame n's time, as the engine reports it: (n + 1) hop - fall */
     double sample_rate;
 } soundcheck_frames;
 

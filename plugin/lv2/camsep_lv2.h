@@ -35,6 +35,7 @@
 
 #define CAMSEP_LV2_PATH_MAX 1024   /* longest dictionary path accepted, with the NUL */
 #define CAMSEP_LV2_CHUNK 256       /* samples per engine call (input copied: in-place safe) */
+_Static_assert(CAMSEP_LV2_CHUNK <= CAMSEP_SC_CHUNK, "an engine call's input is one sound check chunk");
 #define CAMSEP_LV2_GARBAGE 16      /* retired sets/readers waiting to go to the worker */
 #define CAMSEP_LV2_ATOMS_PER_STEM 128
 #define CAMSEP_LV2_SHM_NAME_SIZE (CAMSEP_SHM_NAME_MAX + 1)

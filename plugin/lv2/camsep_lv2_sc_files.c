@@ -8,25 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define P CAMSEP_LV2_SC_PATH
-
-static int make_dirs(const char *dir)
-{
-    char p[P];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = 0;
-            if (mkdir(p, 0777) && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
 
 /* Without makePath: a new directory for this run. 0, or -1 with err. */
 static int fallback_dir(char *dir, size_t size, char *err, size_t errlen)
@@ -44,7 +29,7 @@ static int fallback_dir(char *dir, size_t size, char *err, size_t errlen)
     if (localtime_r(&now, &tm))
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(dir, size, "%s/%s-%ld-%d", base, stamp, (long)getpid(), atomic_fetch_add(&runs, 1) + 1);
-    if (make_dirs(dir)) {
+    if (camsep_make_dirs(dir)) {
         snprintf(err, errlen, "sound check: cannot create %.300s: %s", dir, strerror(errno));
         return -1;
     }
@@ -106,35 +91,22 @@ int camsep_lv2_sc_write(const LV2_State_Make_Path *make_path, const LV2_State_Fr
     }
     if (!make_path && fallback_dir(dir, sizeof dir, err, errlen))
         return -1;
+    const char *tmps[CAMSEP_LV2_MAX_PLAYERS], *finals[CAMSEP_LV2_MAX_PLAYERS];
     for (int k = 0; k < n; k++) {
-        char why[600];
         res->player[k] = players[k];
         if (paths_for(make_path, free_path, dir, players[k], res->path[k], tmp[k], err, errlen)) {
-            for (int i = 0; i < k; i++)
-                unlink(tmp[i]);
             discard(res);
             return -1;
         }
-        if (camsep_dictionary_save(dicts[k], tmp[k], why, sizeof why) ||
-            !(res->dict[k] = camsep_dictionary_load(tmp[k], why, sizeof why))) {
-            snprintf(err, errlen, "sound check: %.500s", why);
-            for (int i = 0; i <= k; i++)
-                unlink(tmp[i]);
-            discard(res);
-            return -1;
-        }
+        tmps[k] = tmp[k];
+        finals[k] = res->path[k];
     }
-    for (int k = 0; k < n; k++)
-        if (rename(tmp[k], res->path[k])) {
-            snprintf(err, errlen, "sound check: cannot rename %.300s to %.300s: %s", tmp[k], res->path[k],
-                     strerror(errno));
-            if (k)
-                snprintf(err + strlen(err), errlen - strlen(err), " (%d of %d files were replaced)", k, n);
-            for (int i = k; i < n; i++)
-                unlink(tmp[i]);
-            discard(res);
-            return -1;
-        }
+    char why[700];
+    if (camsep_dictionary_save_all(n, dicts, tmps, finals, res->dict, why, sizeof why)) {
+        snprintf(err, errlen, "sound check: %.500s", why);
+        discard(res);
+        return -1;
+    }
     res->n = n;
     return 0;
 }

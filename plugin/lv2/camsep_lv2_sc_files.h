@@ -6,7 +6,8 @@
  * without it $XDG_DATA_HOME/camsep/lv2-soundcheck/<date>-<pid>-<n>/ (or
  * ~/.local/share/...), a new directory for every run. Each file is written
  * under a temporary name and loaded back; only when all load are they
- * renamed into place.
+ * renamed into place (camsep_dictionary_save_all, engine/dictionary.h, as
+ * the standalones' host_soundcheck_files.h; the names are this file's).
  *
  * Threading: any non-real-time thread (file I/O).
  */

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "camsep_lv2_sc_files.h"
-#include "camsep_lv2_sc_record.h"
 #include "soundcheck.h"
+#include "soundcheck_record.h"
 #include "spsc_ring.h"
 #include "stft.h"
 
@@ -48,7 +48,7 @@ struct camsep_lv2_sc {
     int fft, fall, hop, atoms, iterations, camera, capped;
     double limit_s;
     int learn[CAMSEP_LV2_MAX_PLAYERS];
-    camsep_lv2_sc_recording rec;
+    camsep_sc_record rec;
 };
 
 const char *camsep_lv2_sc_state_name(int s)
@@ -122,11 +122,11 @@ int camsep_lv2_sc_armed(camsep_lv2_sc *sc)
 
 void camsep_lv2_sc_tap_audio(camsep_lv2_sc *sc, const float *x, uint32_t n, int64_t time)
 {
-    if (!camsep_lv2_sc_armed(sc) || !x || n < 1 || n > CAMSEP_LV2_SC_CHUNK)
+    if (!camsep_lv2_sc_armed(sc) || !x || n < 1 || n > CAMSEP_SC_CHUNK)
         return;
-    camsep_lv2_sc_chunk c;
+    camsep_sc_chunk c;
     c.time = time;
-    c.n = (int32_t)n;
+    c.n = n;
     c.player = atomic_load_explicit(&sc->announced, memory_order_relaxed);
     memcpy(c.x, x, sizeof(float) * n);
     if (!spsc_ring_push(&sc->audio, &c))
@@ -137,10 +137,11 @@ void camsep_lv2_sc_tap_activity(camsep_lv2_sc *sc, int64_t time, const float *ac
 {
     if (!camsep_lv2_sc_armed(sc))
         return;
-    camsep_lv2_sc_activity a;
+    camsep_sc_activity a;
     a.time = time;
-    for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++)
-        a.activity[j] = j < n ? activity[j] : NAN;
+    a.n = n < CAMSEP_MAX_SOURCES ? n : CAMSEP_MAX_SOURCES;
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
+        a.activity[j] = j < a.n ? activity[j] : NAN;
     spsc_ring_push(&sc->activity, &a); /* a full ring drops it: a gap the learner treats as unknown */
 }
 
@@ -167,16 +168,16 @@ static void set_state(camsep_lv2_sc *sc, int state, const char *message)
 /* Everything the rings hold into the recording: 1 at the cap, -1 out of memory, else 0. */
 static int drain(camsep_lv2_sc *sc)
 {
-    camsep_lv2_sc_chunk c;
-    camsep_lv2_sc_activity a;
+    camsep_sc_chunk c;
+    camsep_sc_activity a;
     int r = 0;
     while (r >= 0 && spsc_ring_pop(&sc->audio, &c)) {
-        const int k = camsep_lv2_sc_recording_add(&sc->rec, &c);
+        const int k = camsep_sc_record_add_chunk(&sc->rec, &c);
         if (k)
             r = k;
     }
     while (spsc_ring_pop(&sc->activity, &a))
-        if (sc->camera && camsep_lv2_sc_recording_add_activity(&sc->rec, &a))
+        if (sc->camera && camsep_sc_record_add_activity(&sc->rec, &a))
             r = -1;
     return r;
 }
@@ -195,7 +196,7 @@ static void recording_message(camsep_lv2_sc *sc, double seconds, int player)
 /* The recording's thread (or start, before it runs). */
 static void publish_recording(camsep_lv2_sc *sc)
 {
-    const double s = camsep_lv2_sc_recording_seconds(&sc->rec, sc->rate);
+    const double s = camsep_sc_record_seconds(&sc->rec, sc->rate);
     const int player = atomic_load(&sc->announced);
     pthread_mutex_lock(&sc->lock);
     sc->st.seconds = (float)s;
@@ -247,7 +248,7 @@ static void learn(camsep_lv2_sc *sc)
     char err[512], msg[CAMSEP_LV2_SC_TEXT];
     int players[CAMSEP_LV2_MAX_PLAYERS];
     const int n = learned_players(sc, players);
-    const camsep_lv2_sc_recording *rec = &sc->rec;
+    const camsep_sc_record *rec = &sc->rec;
     if (!n) {
         fail_run(sc, "no player to learn (every player's instrument is none); nothing changed");
         return;
@@ -290,8 +291,9 @@ static void learn(camsep_lv2_sc *sc)
         fail_run(sc, "out of memory; nothing changed");
         goto out;
     }
-    camsep_lv2_sc_recording_frames(rec, frames, sc->hop, sc->fall, players, n, (int64_t)(CAMERA_GAP_S * sc->rate),
-                                   (int64_t)(ANNOUNCE_HOLD_S * sc->rate), act);
+    /* frame k as the engine reports it: (k + 1) hop - fall */
+    camsep_sc_record_frame_activity(rec, frames, sc->hop, (int64_t)sc->hop - sc->fall, players, n,
+                                    (int64_t)(CAMERA_GAP_S * sc->rate), (int64_t)(ANNOUNCE_HOLD_S * sc->rate), act);
     int bad = -1;
     const int rc = camsep_soundcheck_learn(V, act, frames, bins, n, (double)sc->hop / sc->rate, &p, dicts, material,
                                            on_progress, sc, &sc->cancel, &bad, err, sizeof err);
@@ -332,7 +334,7 @@ static void learn(camsep_lv2_sc *sc)
     const uint64_t lost = atomic_load(&sc->dropped);
     if (lost && used < sizeof msg) /* the thread fell behind: those blocks were silence to the learner */
         snprintf(msg + used, sizeof msg - used, "; %.2f s of input lost (busy machine)",
-                 (double)lost * CAMSEP_LV2_SC_CHUNK / sc->rate);
+                 (double)lost * CAMSEP_SC_CHUNK / sc->rate);
     pthread_mutex_lock(&sc->lock);
     if (sc->has_result)
         free_result(&sc->result);
@@ -356,7 +358,7 @@ static void *run_thread(void *arg)
     int r = 0;
     sc->capped = 0;
     while (!atomic_load(&sc->cancel) && !atomic_load(&sc->stop) && !atomic_load(&sc->engine_changed) && r == 0 &&
-           camsep_lv2_sc_recording_seconds(&sc->rec, sc->rate) < sc->limit_s) {
+           camsep_sc_record_seconds(&sc->rec, sc->rate) < sc->limit_s) {
         struct timespec ts = {0, POLL_NS};
         nanosleep(&ts, NULL);
         r = drain(sc);
@@ -383,7 +385,7 @@ static void *run_thread(void *arg)
         }
         learn(sc);
     }
-    camsep_lv2_sc_recording_free(&sc->rec);
+    camsep_sc_record_free(&sc->rec);
     return NULL;
 }
 
@@ -464,10 +466,10 @@ static int make_rings(camsep_lv2_sc *sc)
 {
     if (sc->rings_ready)
         return 0;
-    const size_t chunks = (size_t)(RING_SECONDS * sc->rate / CAMSEP_LV2_SC_CHUNK) + 2;
-    if (spsc_ring_init(&sc->audio, chunks, sizeof(camsep_lv2_sc_chunk)))
+    const size_t chunks = (size_t)(RING_SECONDS * sc->rate / CAMSEP_SC_CHUNK) + 2;
+    if (spsc_ring_init(&sc->audio, chunks, sizeof(camsep_sc_chunk)))
         return -1;
-    if (spsc_ring_init(&sc->activity, (size_t)(RING_SECONDS * CAMERA_RATE), sizeof(camsep_lv2_sc_activity))) {
+    if (spsc_ring_init(&sc->activity, (size_t)(RING_SECONDS * CAMERA_RATE), sizeof(camsep_sc_activity))) {
         spsc_ring_destroy(&sc->audio);
         return -1;
     }
@@ -482,7 +484,8 @@ static int start(camsep_lv2_sc *sc, const char *text, const sc_command *c, const
         pthread_join(sc->thread, NULL);
         sc->joinable = 0;
     }
-    if (make_rings(sc) || camsep_lv2_sc_recording_init(&sc->rec, (size_t)(CAMSEP_LV2_SC_MAX_SECONDS * sc->rate)))
+    if (make_rings(sc) || camsep_sc_record_init(&sc->rec, (size_t)(CAMSEP_LV2_SC_MAX_SECONDS * sc->rate),
+                                              (size_t)(CAMSEP_LV2_SC_MAX_SECONDS * CAMERA_RATE)))
         return refuse(sc, text, err, errlen, "out of memory");
     sc->camera = c->verb == CMD_START;
     sc->fft = cfg->fft_size;
@@ -516,7 +519,7 @@ static int start(camsep_lv2_sc *sc, const char *text, const sc_command *c, const
     atomic_store_explicit(&sc->armed, 1, memory_order_release);
     if (pthread_create(&sc->thread, NULL, run_thread, sc)) {
         atomic_store_explicit(&sc->armed, 0, memory_order_release);
-        camsep_lv2_sc_recording_free(&sc->rec);
+        camsep_sc_record_free(&sc->rec);
         set_state(sc, CAMSEP_LV2_SC_FAILED, "cannot start the sound check's thread; nothing changed");
         return refuse(sc, text, err, errlen, "cannot start its thread");
     }

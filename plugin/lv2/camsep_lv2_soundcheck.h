@@ -17,13 +17,16 @@
  *
  * Threads:
  *   - audio (run()): tap_audio / tap_activity copy into two lock-free rings
- *     while armed (no allocation, lock or system call);
+ *     while armed (no allocation, lock or system call): chunks that carry
+ *     the player announced then, and camera samples
+ *     (engine/soundcheck_record.h);
  *   - the host's worker: command, status, take_result (short: never waits
  *     for the learning, which takes seconds);
  *   - the sound check's own thread, started by a command on the worker and
- *     joined at the next start or at cleanup: drains the rings every 20 ms,
- *     then learns (at a low priority) and writes the files. The host's other
- *     worker jobs (dictionary loads, state) are never queued behind it.
+ *     joined at the next start or at cleanup: drains the rings every 20 ms
+ *     into the recording (engine/soundcheck_record.h), then learns (at a
+ *     low priority) and writes the files. The host's other worker jobs
+ *     (dictionary loads, state) are never queued behind it.
  *
  * Files: with state:makePath at instantiate, "soundcheck/playerN.dict"
  * through it (the host's per-instance directory, copied into the session
@@ -43,6 +46,7 @@
 #include "camsep_lv2_catalog.h"
 #include "camsep_rt.h"
 #include "dictionary.h"
+#include "soundcheck_record.h"
 
 #define CAMSEP_LV2_SC_MAX_SECONDS 120.0 /* the recording's cap, as the standalones' */
 #define CAMSEP_LV2_SC_TEXT 256          /* status texts, with the NUL */
@@ -90,7 +94,8 @@ void camsep_lv2_sc_free(camsep_lv2_sc *sc);
 
 /* Audio: whether the rings are being filled. */
 CAMSEP_RT int camsep_lv2_sc_armed(camsep_lv2_sc *sc);
-/* Audio: n (<= CAMSEP_LV2_SC_CHUNK) input samples starting at engine time. */
+/* Audio: n (<= CAMSEP_SC_CHUNK) input samples starting at engine time, with
+ * the player announced now. */
 CAMSEP_RT void camsep_lv2_sc_tap_audio(camsep_lv2_sc *sc, const float *x, uint32_t n, int64_t time);
 /* Audio: the camera's activity of players 0..n-1 at engine time. */
 CAMSEP_RT void camsep_lv2_sc_tap_activity(camsep_lv2_sc *sc, int64_t time, const float *activity, int n);

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "dictionary.h"
 
 void host_preset_dir(const host_config *cfg, const char *session_path, char *dir, size_t size)
 {
@@ -79,20 +80,6 @@ static int find(const char *dir, int index, const char *fname, char *file, size_
     return found;
 }
 
-static int mkdirs(const char *dir)
-{
-    char p[HOST_PATH_LEN];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = 0;
-            if (mkdir(p, 0777) && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
-
 int host_preset_store(const char *dir, int index, const char *name, const host_config *cfg, int *out_index,
                       char *out_name, size_t name_size, char *err, size_t errlen)
 {
@@ -104,7 +91,7 @@ int host_preset_store(const char *dir, int index, const char *name, const host_c
         snprintf(err, errlen, "preset: a number 1..%d or a name", HOST_PRESET_MAX);
         return -1;
     }
-    if (mkdirs(dir)) {
+    if (camsep_make_dirs(dir)) {
         snprintf(err, errlen, "preset directory %s: %s", dir, strerror(errno));
         return -1;
     }

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "host_soundcheck_files.h"
-#include "host_soundcheck_record.h"
 #include "soundcheck.h"
+#include "soundcheck_record.h"
 #include "stft.h"
 
 #define POLL_NS 20000000L          /* the worker drains the rings every 20 ms */
@@ -30,7 +30,7 @@ struct host_soundcheck {
     host_sc_request rq;            /* the run's, written by start while no worker runs */
     pthread_t thread;
     int joinable;
-    host_sc_record rec;            /* made by start (so the worker never allocates while recording), the worker's */
+    camsep_sc_record rec;          /* made by start (so the worker never allocates while recording), the worker's */
     atomic_int stop, cancel, announced;
     int capped;                    /* the worker's: the recording reached max_seconds */
 };
@@ -83,34 +83,34 @@ static void set_state(host_soundcheck *sc, host_sc_state state)
 
 /* Worker: everything the rings hold into the recording. 1 at the cap, -1
  * out of memory, else 0. */
-static int drain(host_soundcheck *sc, host_sc_record *rec)
+static int drain(host_soundcheck *sc, camsep_sc_record *rec)
 {
     host_sc_tap *tap = sc->cfg.tap;
-    host_sc_chunk c;
-    host_sc_activity a;
+    camsep_sc_chunk c;
+    camsep_sc_activity a;
     int r = 0;
     while (r >= 0 && spsc_ring_pop(&tap->audio, &c)) {
-        if (sc->rq.player >= 0 && host_sc_record_label(rec, atomic_load(&sc->announced)))
+        if (sc->rq.player >= 0 && camsep_sc_record_label(rec, atomic_load(&sc->announced)))
             r = -1;
-        const int k = host_sc_record_add_chunk(rec, &c);
+        const int k = camsep_sc_record_add_chunk(rec, &c);
         if (k)
             r = k;
     }
     while (spsc_ring_pop(&tap->activity, &a))
-        if (sc->rq.player < 0 && host_sc_record_add_activity(rec, &a))
+        if (sc->rq.player < 0 && camsep_sc_record_add_activity(rec, &a))
             r = -1;
     return r;
 }
 
-static void publish_recording(host_soundcheck *sc, const host_sc_record *rec)
+static void publish_recording(host_soundcheck *sc, const camsep_sc_record *rec)
 {
     camsep_soundcheck_params p;
     camsep_soundcheck_defaults(&p);
     double alone[HOST_MAX_PLAYERS], together[HOST_MAX_PLAYERS];
-    host_sc_record_material(rec, sc->cfg.rate, sc->cfg.n_players, p.playing, p.resting, alone, together);
+    camsep_sc_record_material(rec, sc->cfg.rate, sc->cfg.n_players, p.playing, p.resting, alone, together);
     const uint64_t dropped = atomic_load_explicit(&sc->cfg.tap->audio_dropped, memory_order_relaxed);
     pthread_mutex_lock(&sc->lock);
-    sc->st.seconds = host_sc_record_seconds(rec, sc->cfg.rate);
+    sc->st.seconds = camsep_sc_record_seconds(rec, sc->cfg.rate);
     sc->st.player = sc->rq.player < 0 ? -1 : atomic_load(&sc->announced);
     memcpy(sc->st.alone_s, alone, sizeof alone);
     memcpy(sc->st.together_s, together, sizeof together);
@@ -135,7 +135,7 @@ static void name_player(const char *err, const char *label, char *out, size_t si
 }
 
 /* Worker: from the recording to dictionaries in use. The final state. */
-static void learn(host_soundcheck *sc, const host_sc_record *rec)
+static void learn(host_soundcheck *sc, const camsep_sc_record *rec)
 {
     const host_sc_config *c = &sc->cfg;
     const host_sc_request *rq = &sc->rq;
@@ -173,8 +173,7 @@ static void learn(host_soundcheck *sc, const host_sc_record *rec)
     size_t frames = 0;
     const int bins = c->fft / 2 + 1;
     float *V = camsep_stft_magnitudes(rec->x, rec->n, c->fft, c->fall, c->hop, &frames);
-    float *all = V ? malloc(sizeof(float) * frames * (size_t)c->n_players) : NULL;
-    float *act = all ? malloc(sizeof(float) * frames * (size_t)n) : NULL;
+    float *act = V ? malloc(sizeof(float) * frames * (size_t)n) : NULL;
     camsep_dictionary *dicts[HOST_MAX_PLAYERS] = {0};
     const char *labels[HOST_MAX_PLAYERS];
     camsep_soundcheck_material material[HOST_MAX_PLAYERS];
@@ -192,11 +191,9 @@ static void learn(host_soundcheck *sc, const host_sc_record *rec)
         finish(sc, HOST_SC_FAILED, "sound check: out of memory; nothing changed");
         goto out;
     }
-    host_sc_record_frame_activity(rec, frames, c->hop, c->fall, c->n_players, (int64_t)(CAMERA_GAP_S * c->rate),
-                                  (int64_t)(ANNOUNCE_HOLD_S * c->rate), all);
-    for (size_t f = 0; f < frames; f++)
-        for (int k = 0; k < n; k++)
-            act[f * (size_t)n + (size_t)k] = all[f * (size_t)c->n_players + (size_t)players[k]];
+    /* frame k as the engine reports it: (k + 1) hop - fall */
+    camsep_sc_record_frame_activity(rec, frames, c->hop, (int64_t)c->hop - c->fall, players, n,
+                                    (int64_t)(CAMERA_GAP_S * c->rate), (int64_t)(ANNOUNCE_HOLD_S * c->rate), act);
     int bad = -1;
     const int rc = camsep_soundcheck_learn(V, act, frames, bins, n, (double)c->hop / c->rate, &p, dicts, material,
                                            on_progress, sc, &sc->cancel, &bad, err, sizeof err);
@@ -244,7 +241,6 @@ out:
     for (int k = 0; k < n; k++)
         camsep_dictionary_free(dicts[k]);
     free(act);
-    free(all);
     free(V);
 }
 
@@ -253,11 +249,11 @@ static void *worker(void *arg)
     host_soundcheck *sc = arg;
     const double limit = sc->rq.seconds > 0.0 && sc->rq.seconds < sc->cfg.max_seconds ? sc->rq.seconds
                                                                                       : sc->cfg.max_seconds;
-    host_sc_record *rec = &sc->rec;
+    camsep_sc_record *rec = &sc->rec;
     int r = 0;
     sc->capped = 0;
     while (!atomic_load(&sc->cancel) && !atomic_load(&sc->stop) && r == 0 &&
-           host_sc_record_seconds(rec, sc->cfg.rate) < limit) {
+           camsep_sc_record_seconds(rec, sc->cfg.rate) < limit) {
         struct timespec ts = {0, POLL_NS};
         nanosleep(&ts, NULL);
         r = drain(sc, rec);
@@ -274,7 +270,7 @@ static void *worker(void *arg)
     } else if (r < 0) {
         finish(sc, HOST_SC_FAILED, "sound check: out of memory while recording; nothing changed");
     } else {
-        sc->capped = r == 1 || !(host_sc_record_seconds(rec, sc->cfg.rate) < sc->cfg.max_seconds);
+        sc->capped = r == 1 || !(camsep_sc_record_seconds(rec, sc->cfg.rate) < sc->cfg.max_seconds);
         set_state(sc, HOST_SC_LEARNING);
         /* Seconds of arithmetic: let the audio and capture threads (and the
          * rest of a busy machine) go first. Linux: this thread only. */
@@ -282,7 +278,7 @@ static void *worker(void *arg)
             fprintf(stderr, "camsep: sound check: could not lower the learner's priority\n");
         learn(sc, rec);
     }
-    host_sc_record_free(rec);
+    camsep_sc_record_free(rec);
     return NULL;
 }
 
@@ -329,8 +325,8 @@ int host_soundcheck_start(host_soundcheck *sc, const host_sc_request *rq, char *
         sc->st.serial = before.serial + 1;
         /* the whole recording's storage now: the worker then never allocates
          * while it records (untouched pages cost nothing) */
-        if (host_sc_record_init(&sc->rec, (size_t)(sc->cfg.max_seconds * sc->cfg.rate),
-                                (size_t)(sc->cfg.max_seconds * 240.0))) {
+        if (camsep_sc_record_init(&sc->rec, (size_t)(sc->cfg.max_seconds * sc->cfg.rate),
+                                  (size_t)(sc->cfg.max_seconds * 240.0))) {
             sc->st = before;
             pthread_mutex_unlock(&sc->lock);
             return refuse(err, errlen, "sound check: out of memory");
@@ -340,7 +336,7 @@ int host_soundcheck_start(host_soundcheck *sc, const host_sc_request *rq, char *
         host_sc_tap_arm(sc->cfg.tap, 1);
         if (pthread_create(&sc->thread, NULL, worker, sc)) {
             host_sc_tap_arm(sc->cfg.tap, 0);
-            host_sc_record_free(&sc->rec);
+            camsep_sc_record_free(&sc->rec);
             sc->st = before;
             rc = refuse(err, errlen, "sound check: cannot start its thread");
         } else {

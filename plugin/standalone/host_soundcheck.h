@@ -18,7 +18,7 @@
  *
  * The audio thread only copies the input into the tap's ring
  * (host_soundcheck_tap.h); a worker thread of this module drains it every
- * 20 ms into the recording (host_soundcheck_record.h), then learns, writes
+ * 20 ms into the recording (engine/soundcheck_record.h), then learns, writes
  * the files (host_soundcheck_files.h) and hands the dictionaries to the
  * session through `install`. An error (too little material for a player,
  * a file that cannot be written) changes nothing: the message says why and

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 void host_sc_dir(const host_config *cfg, const char *session_path, char *dir, size_t size)
@@ -54,39 +53,18 @@ void host_sc_file_name(const char *label, char *out, size_t size)
 
 #define TMP_LEN (HOST_PATH_LEN + HOST_LABEL_LEN + 64)
 
-static int make_dirs(const char *dir)
-{
-    char p[HOST_PATH_LEN];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = 0;
-            if (mkdir(p, 0777) && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
-
-static void remove_all(char (*tmp)[TMP_LEN], int n)
-{
-    for (int k = 0; k < n; k++)
-        if (tmp[k][0])
-            unlink(tmp[k]);
-}
-
 int host_sc_write_dictionaries(const char *dir, int n, camsep_dictionary *const *dicts, const char *const *labels,
                                char (*paths)[HOST_PATH_LEN], char *err, size_t errlen)
 {
     char tmp[HOST_MAX_PLAYERS][TMP_LEN];
     char names[HOST_MAX_PLAYERS][HOST_LABEL_LEN + 32];
+    const char *tmps[HOST_MAX_PLAYERS], *finals[HOST_MAX_PLAYERS];
     if (n < 1 || n > HOST_MAX_PLAYERS) {
         snprintf(err, errlen, "sound check: no players to write");
         return -1;
     }
-    memset(tmp, 0, sizeof tmp);
     char abs_dir[PATH_MAX];
-    if (make_dirs(dir) || !realpath(dir, abs_dir)) {
+    if (camsep_make_dirs(dir) || !realpath(dir, abs_dir)) {
         snprintf(err, errlen, "sound check: cannot create %s: %s", dir, strerror(errno));
         return -1;
     }
@@ -108,26 +86,17 @@ int host_sc_write_dictionaries(const char *dir, int n, camsep_dictionary *const 
                 snprintf(names[k], sizeof names[k], "%.*s-%d.dict", HOST_LABEL_LEN - 1, base, dup);
             }
         }
-        snprintf(paths[k], HOST_PATH_LEN, "%.*s/%s", HOST_PATH_LEN - HOST_LABEL_LEN - 33, dir, names[k]);
-        snprintf(tmp[k], sizeof tmp[k], "%.*s/.%s.soundcheck-%ld", HOST_PATH_LEN - HOST_LABEL_LEN - 33, dir, names[k],
-                 (long)getpid());
-        char why[512];
-        camsep_dictionary *back = NULL;
-        if (camsep_dictionary_save(dicts[k], tmp[k], why, sizeof why) ||
-            !(back = camsep_dictionary_load(tmp[k], why, sizeof why))) {
-            snprintf(err, errlen, "sound check: %s", why);
-            remove_all(tmp, k + 1);
-            return -1;
-        }
-        camsep_dictionary_free(back);
+        snprintf(paths[k], HOST_PATH_LEN, "%.*s/%.*s", HOST_PATH_LEN - HOST_LABEL_LEN - 33, dir,
+                 (int)sizeof names[k] - 1, names[k]);
+        snprintf(tmp[k], sizeof tmp[k], "%.*s/.%.*s.soundcheck-%ld", HOST_PATH_LEN - HOST_LABEL_LEN - 33, dir,
+                 (int)sizeof names[k] - 1, names[k], (long)getpid());
+        tmps[k] = tmp[k];
+        finals[k] = paths[k];
     }
-    for (int k = 0; k < n; k++)
-        if (rename(tmp[k], paths[k])) {
-            snprintf(err, errlen, "sound check: cannot rename %s to %s: %s", tmp[k], paths[k], strerror(errno));
-            remove_all(tmp + k, n - k); /* the ones before are in place: said in the message */
-            if (k)
-                snprintf(err + strlen(err), errlen - strlen(err), " (%d of %d files were replaced)", k, n);
-            return -1;
-        }
+    char why[768];
+    if (camsep_dictionary_save_all(n, dicts, tmps, finals, NULL, why, sizeof why)) {
+        snprintf(err, errlen, "sound check: %s", why);
+        return -1;
+    }
     return 0;
 }

@@ -12,7 +12,8 @@
  * come out the same get -2, -3, ...). Every file is first written under a
  * temporary name and loaded back; only when all of them load are they
  * renamed into place, so a failure leaves no half-written file and no new
- * file at all.
+ * file at all (camsep_dictionary_save_all, engine/dictionary.h, shared with
+ * camsep.lv2; the names and the directory are this file's).
  *
  * Threading: any non-real-time thread (file I/O); no shared state.
  */

@@ -8,12 +8,12 @@
 int host_sc_tap_init(host_sc_tap *t, double rate, double seconds)
 {
     memset(t, 0, sizeof *t);
-    size_t chunks = (size_t)(seconds * rate / HOST_SC_CHUNK) + 2;
+    size_t chunks = (size_t)(seconds * rate / CAMSEP_SC_CHUNK) + 2;
     /* the camera gives at most a few hundred priors a second */
     size_t priors = (size_t)(seconds * 240.0) + 16;
-    if (spsc_ring_init(&t->audio, chunks, sizeof(host_sc_chunk)))
+    if (spsc_ring_init(&t->audio, chunks, sizeof(camsep_sc_chunk)))
         return -1;
-    if (spsc_ring_init(&t->activity, priors, sizeof(host_sc_activity))) {
+    if (spsc_ring_init(&t->activity, priors, sizeof(camsep_sc_activity))) {
         spsc_ring_destroy(&t->audio);
         return -1;
     }
@@ -33,11 +33,12 @@ CAMSEP_RT void host_sc_tap_audio(host_sc_tap *t, const float *in, uint32_t n, in
 {
     if (!atomic_load_explicit(&t->armed, memory_order_acquire) || !in)
         return;
-    host_sc_chunk c;
+    camsep_sc_chunk c;
     for (uint32_t done = 0; done < n;) {
-        const uint32_t k = n - done < HOST_SC_CHUNK ? n - done : HOST_SC_CHUNK;
+        const uint32_t k = n - done < CAMSEP_SC_CHUNK ? n - done : CAMSEP_SC_CHUNK;
         c.time = time + done;
         c.n = k;
+        c.player = -1;
         memcpy(c.x, in + done, sizeof(float) * k);
         if (!spsc_ring_push(&t->audio, &c))
             atomic_fetch_add_explicit(&t->audio_dropped, 1, memory_order_relaxed);
@@ -49,7 +50,7 @@ void host_sc_tap_activity(host_sc_tap *t, const camsep_prior *p)
 {
     if (!atomic_load_explicit(&t->armed, memory_order_acquire))
         return;
-    host_sc_activity a;
+    camsep_sc_activity a;
     a.time = p->time;
     a.n = p->n_sources < CAMSEP_MAX_SOURCES ? p->n_sources : CAMSEP_MAX_SOURCES;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)

@@ -4,11 +4,13 @@
  * lock-free single-producer rings, read by the sound check's worker
  * (host_soundcheck.h).
  *
- *   - audio: the mono input in chunks stamped with the engine clock (the
- *     sample index the chunk starts at); producer: the audio thread.
- *   - activity: the camera's per-player playing likelihood, already on the
- *     engine clock (camera latency applied by the prior clock); producer:
- *     the capture thread.
+ *   - audio: the mono input in chunks (camsep_sc_chunk,
+ *     engine/soundcheck_record.h) stamped with the engine clock (the sample
+ *     index the chunk starts at) and no announced player (the worker labels
+ *     the recording itself); producer: the audio thread.
+ *   - activity: the camera's per-player playing likelihood
+ *     (camsep_sc_activity), already on the engine clock (camera latency
+ *     applied by the prior clock); producer: the capture thread.
  *
  * Nothing is pushed unless the tap is armed. A full ring drops the chunk and
  * counts it: the worker sees the gap in the clock and the status says so.
@@ -25,25 +27,12 @@
 
 #include "camsep_engine.h"
 #include "camsep_rt.h"
+#include "soundcheck_record.h"
 #include "spsc_ring.h"
 
-#define HOST_SC_CHUNK 256        /* samples per audio chunk */
-
-typedef struct host_sc_chunk {
-    int64_t time;                /* engine clock of x[0], samples */
-    uint32_t n;                  /* samples used, 1..HOST_SC_CHUNK */
-    float x[HOST_SC_CHUNK];
-} host_sc_chunk;
-
-typedef struct host_sc_activity {
-    int64_t time;                /* engine clock, samples */
-    int n;                       /* players */
-    float activity[CAMSEP_MAX_SOURCES]; /* 0..1, NaN unknown */
-} host_sc_activity;
-
 typedef struct host_sc_tap {
-    spsc_ring audio;             /* host_sc_chunk */
-    spsc_ring activity;          /* host_sc_activity */
+    spsc_ring audio;             /* camsep_sc_chunk */
+    spsc_ring activity;          /* camsep_sc_activity */
     atomic_int armed;
     atomic_uint_fast64_t audio_dropped, activity_dropped; /* chunks / entries lost to a full ring */
 } host_sc_tap;
