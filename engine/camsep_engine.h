@@ -84,6 +84,10 @@ typedef struct camsep_frame_report {
     float input_level;       /* RMS of the frame's magnitude spectrum, linear */
     float activation[CAMSEP_MAX_SOURCES]; /* sum of the source's activations */
     float mask_energy[CAMSEP_MAX_SOURCES];/* share of the frame's energy given to the stem */
+    float activation_audio[CAMSEP_MAX_SOURCES]; /* the activation sum without any prior: from the
+                                             trust's shadow solve when it ran, else .activation
+                                             when no prior shaped the frame; NaN when priors
+                                             shaped it and no shadow solve ran (trust off) */
     float prior[CAMSEP_MAX_SOURCES];      /* activity prior used (1 = neutral) */
     float trust[CAMSEP_MAX_SOURCES];      /* weight the prior was given, 0..1 (1 with trust off) */
     float agreement[CAMSEP_MAX_SOURCES];  /* 1 - the prior's recent miss rate against the sound

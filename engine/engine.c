@@ -579,7 +579,7 @@ static bool trust_on(const camsep_engine *e)
 
 /* The activations without any prior, and with them how well each source's
  * activity prior has followed its sound (prior_trust.h). */
-static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level)
+static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, float *audio)
 {
     nmf_frame_terms none;
     memset(&none, 0, sizeof none);
@@ -587,7 +587,6 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level)
     nmf_solve_frame(s, e->mag_bands, e->h_audio, e->params.iterations, e->params.beta, &none, &e->work);
     memcpy(e->h_audio_prev, e->h_audio, sizeof(float) * (size_t)s->n_atoms);
     e->h_audio_valid = true;
-    float audio[CAMSEP_MAX_SOURCES];
     source_sums(s, e->h_audio, audio);
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
 }
@@ -766,8 +765,9 @@ static void analyse_frame(camsep_engine *e)
         camsep_stft_inverse_add(&e->stft, e->spec, e->ola);
     } else if (level > SILENCE) {
         e->scale_run = e->scale_run > 0.0 ? e->scale_run + (level - e->scale_run) * 0.01 : level;
-        if (trust_on(e) && e->prior_now.any_present)
-            learn_trust(e, s, (float)level);
+        const bool shadow = trust_on(e) && e->prior_now.any_present;
+        if (shadow)
+            learn_trust(e, s, (float)level, rep.activation_audio);
         warm_start(e, s, (float)level, e->h_prev, e->h_valid, e->h);
         e->h_valid = true;
         nmf_frame_terms terms;
@@ -782,6 +782,11 @@ static void analyse_frame(camsep_engine *e)
         compute_masks(e, s);
         synthesise_stems(e, s, &rep);
         source_sums(s, e->h, rep.activation);
+        /* without a shadow solve the activations are prior-free only when no prior entered the solve */
+        const bool shaped = (e->params.activity_strength > 0.0f && e->prior_now.any_present) ||
+                            (e->params.regression_strength > 0.0f && e->reg_a && e->prior_now.motion_valid);
+        for (int j = 0; !shadow && j < s->n_sources; j++)
+            rep.activation_audio[j] = shaped ? NAN : rep.activation[j];
     }
     for (int j = 0; s && j < s->n_sources; j++) { /* silent frames too: the weight the prior has now */
         rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;

@@ -47,6 +47,10 @@ errtext "not available in camsep-capture"
 error udp /camsep/bypass
 errtext "not available in camsep-capture"
 error udp /camsep/preset/recall 1i
+error udp /camsep/associate
+errtext "not available in camsep-capture"
+error tcp /camsep/associate/apply s:force
+errtext "not available in camsep-capture"
 error udp /camsep/status/xruns
 error udp /camsep/player/3/box 0.1f 0.1f 0.1f 0.1f
 error udp /camsep/player/1/box 0.9f 0.1f 0.2f 0.1f

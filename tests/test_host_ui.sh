@@ -11,7 +11,8 @@
 #    engine used, rises);
 #  - Delete on a box is refused (every player keeps a box);
 #  - a name set over OSC relabels the player's box;
-#  - key s starts a sound check, key x cancels it;
+#  - key s starts a sound check, key x cancels it; key a (accept the
+#    players' proposal) is refused with its reason when there is none;
 #  - the window's close button ends camsep-jack with status 0, like SIGTERM.
 # Skips (77) without Xvfb or jackd.
 # Usage: test_host_ui.sh CAMSEP_JACK TEST_HOST_UI_X
@@ -120,6 +121,11 @@ grep -q "ui: sound check: recording" "$tmp/jack.log" || fail "no window message 
 "$X" click-key "$title" 2 300 20 x >/dev/null || fail "key x"
 for _ in $(seq 50); do grep -q "sound check: cancelled: " "$tmp/jack.log" && break; sleep 0.1; done
 grep -q "sound check: cancelled: " "$tmp/jack.log" || fail "key x did not cancel the sound check"
+# Key a accepts the players' proposal (which box is which player); without
+# music there is none, and the window says so (nothing changes).
+"$X" click-key "$title" 2 300 20 a >/dev/null || fail "key a"
+for _ in $(seq 50); do grep -q "ui: players: " "$tmp/jack.log" && break; sleep 0.1; done
+grep -Eq "ui: players: (nothing to apply|no proposal|refused)" "$tmp/jack.log" || fail "key a: no refusal in the window"
 
 # The close button ends it like SIGTERM: status 0 and the final status line.
 "$X" close "$title" >/dev/null || fail "close"

@@ -119,6 +119,9 @@ static void apply(const camsep_osc_command *c)
     case CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL:
         copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "cancelled");
         break;
+    case CAMSEP_OSC_CMD_ASSOCIATE_APPLY:
+        copy(fstate.associate_state, sizeof fstate.associate_state, c->flag ? "applied (forced)" : "applied");
+        break;
     }
 }
 
@@ -356,7 +359,7 @@ static void check_value(const rmsg *r, const camsep_osc_entry *e, int player)
     fake_get_state(&st, NULL);
     CHECK(camsep_osc_entry_value(e, &st, player, &v) == 0);
     CHECK_MSG(strcmp(r->types, v.types) == 0, "%s: types %s, expected %s", r->path, r->types, v.types);
-    int nf = 0, ni = 0;
+    int nf = 0, ni = 0, ns = 0;
     for (const char *t = v.types; *t; t++) {
         if (*t == 'f') {
             CHECK_MSG(r->f[nf] == v.f[nf] || (isnan(r->f[nf]) && isnan(v.f[nf])), "%s: %g != %g", r->path,
@@ -366,7 +369,9 @@ static void check_value(const rmsg *r, const camsep_osc_entry *e, int player)
             CHECK_MSG(r->i[ni] == v.i[ni], "%s: %d != %d", r->path, r->i[ni], v.i[ni]);
             ni++;
         } else {
-            CHECK_MSG(strcmp(r->s[0], v.s) == 0, "%s: '%s' != '%s'", r->path, r->s[0], v.s);
+            const char *want = ns ? v.s2 : v.s;
+            CHECK_MSG(strcmp(r->s[ns], want) == 0, "%s: '%s' != '%s'", r->path, r->s[ns], want);
+            ns++;
         }
     }
 }
@@ -611,6 +616,28 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     seen[CAMSEP_OSC_E_SOUNDCHECK_START] = seen[CAMSEP_OSC_E_SOUNDCHECK_STOP] = 1;
     seen[CAMSEP_OSC_E_SOUNDCHECK_CANCEL] = seen[CAMSEP_OSC_E_SOUNDCHECK_STATUS] = 1;
     seen[CAMSEP_OSC_E_SOUNDCHECK_MESSAGE] = seen[CAMSEP_OSC_E_PLAYER_SOUNDCHECK] = 1;
+    /* which box is which player: a query of two strings and two numbers, and an action */
+    pthread_mutex_lock(&mu);
+    copy(fstate.associate_pairing, sizeof fstate.associate_pairing, "2,1");
+    copy(fstate.associate_state, sizeof fstate.associate_state, "proposed");
+    fstate.associate_confidence = 4.5f;
+    fstate.associate_evidence_s = 12.0f;
+    pthread_mutex_unlock(&mu);
+    {
+        rmsg r;
+        csend(&c, "/camsep/associate", "");
+        CHECK(wait_for(&c, "/camsep/associate", 2.0, &r));
+        check_value(&r, E(CAMSEP_OSC_E_ASSOCIATE), -1);
+        CHECK_MSG(!strcmp(r.types, "ssff") && !strcmp(r.s[0], "2,1") && !strcmp(r.s[1], "proposed") &&
+                      r.f[0] == 4.5f && r.f[1] == 12.0f,
+                  "associate %s %s %s %g", r.types, r.s[0], r.s[1], (double)r.f[0]);
+    }
+    k = set_ok(&c, "/camsep/associate/apply", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_ASSOCIATE_APPLY && k.player == -1 && k.flag == 0);
+    k = set_ok(&c, "/camsep/associate/apply", "s", "force");
+    CHECK(k.kind == CAMSEP_OSC_CMD_ASSOCIATE_APPLY && k.flag == 1);
+    query(&c, "/camsep/associate", E(CAMSEP_OSC_E_ASSOCIATE), -1);
+    seen[CAMSEP_OSC_E_ASSOCIATE] = seen[CAMSEP_OSC_E_ASSOCIATE_APPLY] = 1;
 
     /* every query-able table entry, every player, generically */
     int n;
@@ -706,6 +733,9 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(unknown, "out only meters", "/camsep/player/1/meters", "");
     REJ(type, "set needs args", "/camsep/unsubscribe", "i", 3);
     REJ(range, "subscribe what", "/camsep/subscribe", "s", "everything");
+    REJ(range, "associate apply word", "/camsep/associate/apply", "s", "now");
+    REJ(type, "associate apply number", "/camsep/associate/apply", "i", 1);
+    REJ(type, "associate read-only", "/camsep/associate", "s", "apply");
     REJ(type, "subscribe meters no rate", "/camsep/subscribe", "s", "meters");
     REJ(range, "subscribe rate", "/camsep/subscribe", "sff", "meters", 100.0, 10.0);
     REJ(range, "subscribe lease", "/camsep/subscribe", "sf", "state", 0.5);

@@ -21,7 +21,7 @@
  *   Escape                                undo the drag in progress, else deselect
  *   a letter                              the host's (callbacks.key; camsep-jack and
  *                                         camsep-portaudio: s = sound check start/stop,
- *                                         x = cancel it)
+ *                                         x = cancel it, a = accept the players' proposal)
  *
  * Threading, per call:
  *   set-up:    camsep_ui_open, camsep_ui_start, camsep_ui_close

@@ -267,6 +267,17 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
             return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "player: a whole number expected");
         cmd->index = (int)x;
         return CAMSEP_OSC_ARG_OK;
+    case CAMSEP_OSC_ARGS_ACTION_FORCE: {
+        if (argc == 0)
+            return CAMSEP_OSC_ARG_OK; /* flag 0 */
+        const char *s = argc == 1 ? camsep_osc_arg_string(types[0], argv[0]) : NULL;
+        if (!s)
+            return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len, "expected no argument or \"force\"");
+        if (strcmp(s, "force") != 0)
+            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "expected \"force\", got \"%.40s\"", s);
+        cmd->flag = 1;
+        return CAMSEP_OSC_ARG_OK;
+    }
     case CAMSEP_OSC_ARGS_NONE:
     case CAMSEP_OSC_ARGS_SUBSCRIBE:
     case CAMSEP_OSC_ARGS_UNSUBSCRIBE:

@@ -77,8 +77,9 @@ typedef enum camsep_osc_kind {
     CAMSEP_OSC_CMD_SOUNDCHECK_START,  /* index: 0 = the camera says who plays; N = player N plays alone now */
     CAMSEP_OSC_CMD_SOUNDCHECK_STOP,   /* no value: end the recording and learn */
     CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL, /* no value: drop the sound check */
+    CAMSEP_OSC_CMD_ASSOCIATE_APPLY,   /* flag: 1 = "force" (apply a low-confidence proposal too) */
 } camsep_osc_kind;
-#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL /* the last kind: move it with a new one */
+#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_ASSOCIATE_APPLY /* the last kind: move it with a new one */
 
 /* One validated command. Plain data (no pointers): copy it by value into a
  * queue. Fields not used by the kind are zero. */
@@ -86,7 +87,7 @@ typedef struct camsep_osc_command {
     camsep_osc_kind kind;
     int player;                      /* 0-based player index; -1 for global commands */
     float value;                     /* gains (dB), strengths, mask power, latency (s) */
-    int flag;                        /* mute, solo, bypass: 0 or 1 */
+    int flag;                        /* mute, solo, bypass, associate force: 0 or 1 */
     int index;                       /* preset number 1..999 (0: by name, see text); sound check player */
     camsep_osc_box box;
     char text[CAMSEP_OSC_TEXT_MAX];  /* NUL-terminated; instrument, path, name, preset name */
@@ -136,6 +137,12 @@ typedef struct camsep_osc_state {
     float soundcheck_progress;             /* learning, 0..1 */
     int soundcheck_player;                 /* 0: the camera says who plays; N: player N announced */
     char soundcheck_message[CAMSEP_OSC_TEXT_MAX]; /* done: what was learned; error: why */
+    /* which box is which player: the proposal */
+    char associate_pairing[CAMSEP_OSC_NAME_MAX];   /* "2,1,3": the stem (player) per box, 1-based; "" none */
+    char associate_state[CAMSEP_OSC_NAME_MAX * 2]; /* "proposed", "in order", "applied",
+                                                      "low confidence: why", "waiting: why", "off: why" */
+    float associate_confidence;            /* the proposal's confidence (0: none) */
+    float associate_evidence_s;            /* seconds of music with motion behind it */
 } camsep_osc_state;
 
 typedef struct camsep_osc_host {
@@ -163,7 +170,8 @@ typedef struct camsep_osc_config {
     int n_instruments;
     /* A camera-only host (camsep-capture): 1 refuses the audio addresses
      * (gain, mute, solo, instrument, dictionary, trust, bypass, prior_strength,
-     * mask_power, presets, status/xruns, dsp_load, latency) with
+     * mask_power, presets, status/xruns, dsp_load, latency, the sound check,
+     * associate) with
      * "not available in PROGRAM" and leaves them out of feedback (0, default:
      * every address). */
     int camera_only;

@@ -127,6 +127,21 @@ static const camsep_osc_entry table[] = {
      "Sound-check material of player N: seconds played alone and with others, as the camera (or the "
      "announcements) saw it so far; the learner's count once learned (read-only).",
      ""},
+    {CAMSEP_OSC_E_ASSOCIATE, "/associate", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ssff", 0.0, 0.0,
+     "pairing, state, confidence, s", 0,
+     "Which box is which player, from the data (each box's motion against each player's sound): the "
+     "proposal as the player shown in each box (\"2,1\": player 1's box shows player 2, player 2's box "
+     "player 1; \"\" none yet), its state (\"proposed\": confident and different from the boxes' order, "
+     "/associate/apply applies it; \"in order\"; \"applied\"; \"low confidence: why\"; \"waiting: why\"; "
+     "\"off: why\"), its confidence (3 or more may be applied) and the seconds of music with motion behind "
+     "it (read-only).",
+     ""},
+    {CAMSEP_OSC_E_ASSOCIATE_APPLY, "/associate/apply", SET | AUD, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0,
+     0.0, "\"force\"", CAMSEP_OSC_CMD_ASSOCIATE_APPLY,
+     "Apply the /associate proposal: the boxes are exchanged so that each player's box shows that player. "
+     "Refused with the reason when there is none, when the boxes are already in order, or when it is low "
+     "confidence, unless \"force\" is given.",
+     "\"force\""},
     {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
      "Hz, s", 0,
      "Feedback to the sender's address (UDP: its host and port; TCP: its connection). \"state\" [lease]: "
@@ -164,7 +179,8 @@ const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id)
 
 int camsep_osc_entry_is_action(const camsep_osc_entry *e)
 {
-    return e->args == CAMSEP_OSC_ARGS_ACTION || e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER;
+    return e->args == CAMSEP_OSC_ARGS_ACTION || e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER ||
+           e->args == CAMSEP_OSC_ARGS_ACTION_FORCE;
 }
 
 const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player)
@@ -363,6 +379,14 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         v->f[0] = finite_or(p->soundcheck_alone_s, 0.0f);
         v->f[1] = finite_or(p->soundcheck_together_s, 0.0f);
         return 0;
+    case CAMSEP_OSC_E_ASSOCIATE:
+        strcpy(v->types, "ssff");
+        set_text(v, st->associate_pairing, sizeof st->associate_pairing);
+        snprintf(v->s2, sizeof v->s2, "%.*s", (int)sizeof v->s2 - 1, st->associate_state);
+        v->f[0] = finite_or(st->associate_confidence, 0.0f);
+        v->f[1] = finite_or(st->associate_evidence_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_ASSOCIATE_APPLY:
     case CAMSEP_OSC_E_SOUNDCHECK_START:
     case CAMSEP_OSC_E_SOUNDCHECK_STOP:
     case CAMSEP_OSC_E_SOUNDCHECK_CANCEL:
@@ -377,7 +401,7 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
 
 int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b)
 {
-    if (strcmp(a->types, b->types) != 0 || strcmp(a->s, b->s) != 0)
+    if (strcmp(a->types, b->types) != 0 || strcmp(a->s, b->s) != 0 || strcmp(a->s2, b->s2) != 0)
         return 0;
     for (int k = 0; k < 4; k++)
         if (a->f[k] != b->f[k] && !(isnan(a->f[k]) && isnan(b->f[k])))

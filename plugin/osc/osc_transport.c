@@ -38,7 +38,7 @@ int camsep_osc_peer_equal(const camsep_osc_peer *a, const camsep_osc_peer *b)
 lo_message camsep_osc_value_message(const camsep_osc_value *v)
 {
     lo_message m = lo_message_new();
-    int nf = 0, ni = 0;
+    int nf = 0, ni = 0, ns = 0;
     if (!m)
         return NULL;
     for (const char *t = v->types; *t; t++) {
@@ -47,7 +47,7 @@ lo_message camsep_osc_value_message(const camsep_osc_value *v)
         else if (*t == 'i')
             lo_message_add_int32(m, v->i[ni < 1 ? ni++ : 1]);
         else if (*t == 's')
-            lo_message_add_string(m, v->s);
+            lo_message_add_string(m, ns++ ? v->s2 : v->s);
     }
     return m;
 }

@@ -133,6 +133,10 @@ static int submit(const camsep_osc_command *c, void *user)
         rc = host_session_soundcheck_cancel(s, why, sizeof why);
         hc.type = 0;
         break;
+    case CAMSEP_OSC_CMD_ASSOCIATE_APPLY:
+        rc = host_session_associate_apply(s, c->flag, why, sizeof why);
+        hc.type = 0;
+        break;
     default: rc = -1, snprintf(why, sizeof why, "not supported by this host"); break;
     }
     if (!rc && hc.type)
@@ -161,6 +165,18 @@ static void soundcheck_state(host_session *s, camsep_osc_state *st)
         st->players[j].soundcheck_alone_s = quantise(sc.alone_s[j], 0.1);
         st->players[j].soundcheck_together_s = quantise(sc.together_s[j], 0.1);
     }
+}
+
+/* The proposal of which box is which player; the confidence in tenths and
+ * the evidence in whole seconds, so that a poll sees few changes. */
+static void association_state(host_session *s, camsep_osc_state *st)
+{
+    host_assoc_view v;
+    host_session_association(s, &v);
+    host_assoc_format_pairing(&v, st->associate_pairing, sizeof st->associate_pairing);
+    host_assoc_format_state(&v, st->associate_state, sizeof st->associate_state);
+    st->associate_confidence = isfinite(v.confidence) ? quantise(v.confidence, 0.1) : 0.0f;
+    st->associate_evidence_s = quantise(v.evidence_s, 1.0);
 }
 
 /* OSC server thread: never waits for the audio thread. */
@@ -232,6 +248,7 @@ static void get_state(camsep_osc_state *st, void *user)
     st->latency_samples = host_session_latency(s);
     st->latency_s = (float)(st->latency_samples / host_session_rate(s));
     soundcheck_state(s, st);
+    association_state(s, st);
     pthread_mutex_unlock(&h->lock);
 }
 

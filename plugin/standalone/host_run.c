@@ -191,6 +191,29 @@ static void report_soundcheck(const host_backend *b, host_session *s, int nsm, u
     fflush(stdout);
 }
 
+/* The box association, fed each turn; one line on stdout when a confident
+ * proposal to exchange boxes appears, and when one was applied. */
+static void report_association(const host_backend *b, host_session *s, int *last)
+{
+    host_assoc_view v; /* drains the engine's reports into it, with or without a window or OSC */
+    host_session_association(s, &v);
+    const int was = *last;
+    *last = (int)v.state;
+    if ((int)v.state == was)
+        return;
+    char pairing[64];
+    host_assoc_format_pairing(&v, pairing, sizeof pairing);
+    if (v.state == HOST_ASSOC_PROPOSED)
+        printf("%s: players: the boxes show players %s (confidence %.1f, %.0f s of evidence); "
+               "OSC .../associate/apply or the window's key a applies it\n",
+               b->program, pairing, (double)v.confidence, (double)v.evidence_s);
+    else if (v.state == HOST_ASSOC_APPLIED)
+        printf("%s: players: the boxes were exchanged as proposed\n", b->program);
+    else
+        return;
+    fflush(stdout);
+}
+
 static void print_status(const host_backend *b, host_session *s, int64_t t0, const char *prefix)
 {
     host_status st;
@@ -257,6 +280,7 @@ int host_main(const host_backend *b, int argc, char **argv)
 
     int status = 0, announced = 0;
     unsigned soundcheck_serial = 0;
+    int association_state = -1;
     host_ui *ui = NULL; /* --ui */
     int64_t t0 = host_now_ns(), next_status = t0;
     double interval = g.cli.status_interval;
@@ -316,6 +340,7 @@ int host_main(const host_backend *b, int argc, char **argv)
             break; /* like SIGTERM */
         }
         report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
+        report_association(b, s, &association_state);
         if (nsm && host_session_take_dirty(s))
             nsm_client_set_dirty(nsm, 1);
         const int64_t now = host_now_ns();

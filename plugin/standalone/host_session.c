@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_assoc.h"
 #include "host_dicts.h"
 #include "host_dsp.h"
 #include "host_soundcheck.h"
@@ -37,6 +38,8 @@ struct host_session {
     pthread_mutex_t meter_lock;
     camsep_frame_report last_report;
     int64_t reports;
+    host_assoc assoc;              /* which box is which player: fed by the reports' reader */
+    int assoc_ready;
     /* camera */
     _Atomic double camera_latency;
     atomic_uint_fast64_t priors_pushed, priors_unmapped;
@@ -53,6 +56,20 @@ static int adopt_dictionaries(void *user, int n, const int *players, camsep_dict
                               const char (*paths)[HOST_PATH_LEN], char *err, size_t errlen);
 
 static float db_or_zero(float db) { return isfinite(db) ? db : 0.0f; }
+
+/* Players with identical dictionaries are interchangeable for the box association. */
+static void stem_classes(camsep_dictionary *const *d, int n, int *cls)
+{
+    for (int j = 0; j < n; j++) {
+        cls[j] = j;
+        for (int k = 0; k < j; k++)
+            if (d[j]->n_atoms == d[k]->n_atoms && d[j]->n_bins == d[k]->n_bins && d[j]->fft_size == d[k]->fft_size &&
+                !memcmp(d[j]->atoms, d[k]->atoms, sizeof(float) * (size_t)d[j]->n_atoms * (size_t)d[j]->n_bins)) {
+                cls[j] = cls[k];
+                break;
+            }
+    }
+}
 
 host_session *host_session_create(const host_config *cfg, double sample_rate, char *err, size_t errlen)
 {
@@ -120,6 +137,13 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
         camsep_dictset_free(set);
         snprintf(err, errlen, "cannot post the dictionary set");
         ok = 0;
+    }
+    if (ok) {
+        int cls[CAMSEP_MAX_SOURCES];
+        stem_classes(players, cfg->n_players, cls);
+        ok = s->assoc_ready = host_assoc_init(&s->assoc, cfg->n_players, cls, sample_rate) == 0;
+        if (!ok)
+            snprintf(err, errlen, "out of memory");
     }
     if (ok) {
         /* 2 s of input: the sound check's worker drains it every 20 ms */
@@ -220,6 +244,7 @@ static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, 
         return; /* audio not running yet */
     }
     host_sc_tap_activity(&s->tap, &q);
+    host_assoc_push_motion(&s->assoc, &q);
     if (camsep_engine_push_prior(s->engine, &q) == 0)
         atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
 }
@@ -284,6 +309,8 @@ void host_session_free(host_session *s)
     camsep_dictionary_free(s->other_dict);
     if (s->tap_ready)
         host_sc_tap_destroy(&s->tap);
+    if (s->assoc_ready)
+        host_assoc_destroy(&s->assoc);
     pthread_mutex_destroy(&s->meter_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -374,6 +401,8 @@ int host_session_command(host_session *s, const host_command *c, char *err, size
             cfg->players[j].box = old;
             cfg->players[j].has_box = had;
             rc = fail(err, errlen, "box: outside the camera's frame");
+        } else {
+            host_assoc_invalidate(&s->assoc); /* the evidence was about the old boxes */
         }
         break;
     }
@@ -430,6 +459,7 @@ static int post_dictionaries_locked(host_session *s, camsep_dictionary *const *r
             camsep_dictionary_free(s->dicts[j]);
             s->dicts[j] = replacement[j];
         }
+    host_assoc_invalidate(&s->assoc); /* the evidence was about the old dictionaries */
     s->dirty = 1;
     return 0;
 }
@@ -595,16 +625,23 @@ int host_session_apply_preset(host_session *s, const host_config *p, char *err, 
     return 0;
 }
 
+/* Under meter_lock: the engine's frame reports to the meters and the box association. */
+static void drain_reports_locked(host_session *s)
+{
+    camsep_frame_report r;
+    while (camsep_engine_read_report(s->engine, &r) == 0) {
+        s->last_report = r;
+        s->reports++;
+        host_assoc_add_report(&s->assoc, &r);
+    }
+}
+
 void host_session_meters(host_session *s, host_meters *m)
 {
     memset(m, 0, sizeof *m);
     m->n_stems = s->n_stems;
     pthread_mutex_lock(&s->meter_lock);
-    camsep_frame_report r;
-    while (camsep_engine_read_report(s->engine, &r) == 0) {
-        s->last_report = r;
-        s->reports++;
-    }
+    drain_reports_locked(s);
     for (int j = 0; j < s->n_stems; j++) {
         m->motion[j] = s->reports ? s->last_report.prior[j] : 1.0f;
         m->activation[j] = s->reports ? s->last_report.activation[j] : 0.0f;
@@ -615,6 +652,47 @@ void host_session_meters(host_session *s, host_meters *m)
     pthread_mutex_unlock(&s->meter_lock);
     host_dsp_read_levels(&s->dsp, m->level);
     m->dsp_load = host_dsp_load_now(&s->dsp);
+}
+
+/* 1 when the association can run: a camera and a box for every player. */
+static int boxes_complete(host_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int ok = s->runner != NULL;
+    for (int j = 0; j < s->n_players; j++)
+        ok &= s->cfg.players[j].has_box;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+void host_session_association(host_session *s, host_assoc_view *v)
+{
+    const int boxes_ok = boxes_complete(s);
+    pthread_mutex_lock(&s->meter_lock);
+    drain_reports_locked(s);
+    host_assoc_view_now(&s->assoc, boxes_ok, v);
+    pthread_mutex_unlock(&s->meter_lock);
+}
+
+int host_session_associate_apply(host_session *s, int force, char *err, size_t errlen)
+{
+    host_assoc_view v;
+    host_session_association(s, &v);
+    host_config now;
+    host_session_get_config(s, &now);
+    if (atomic_load(&s->assoc.generation) != v.generation)
+        return fail(err, errlen, "the boxes changed meanwhile; ask again");
+    camsep_box boxes[CAMSEP_MAX_SOURCES], wanted[CAMSEP_MAX_SOURCES];
+    boxes_of(&now, boxes);
+    if (host_assoc_plan(&v, force, boxes, wanted, err, errlen))
+        return -1;
+    for (int j = 0; j < s->n_players; j++) {
+        host_command c = {.type = HOST_CMD_BOX, .stem = j, .box = wanted[j]};
+        if (host_session_command(s, &c, err, errlen))
+            return -1;
+    }
+    host_assoc_mark_applied(&s->assoc);
+    return 0;
 }
 
 /* The capture runner's status; -1 without a camera. */

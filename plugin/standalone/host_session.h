@@ -21,6 +21,7 @@
 #include "camsep_video_types.h"
 #include "host_commands.h"
 #include "host_config.h"
+#include "host_assoc.h"
 #include "host_soundcheck.h"
 #include "camsep_rt.h"
 
@@ -93,6 +94,15 @@ typedef struct host_meters {
 /* Control: drains the engine's frame reports and reads the level meters
  * (never waits for the audio thread). */
 void host_session_meters(host_session *s, host_meters *m);
+/* Control: which box is which player (host_assoc.h): the proposal now
+ * (drains the engine's frame reports into it and the meters; the control
+ * loop calls it every turn, so that it is fed without a window or OSC). */
+void host_session_association(host_session *s, host_assoc_view *v);
+/* Control: applies the proposal by giving each player the box that shows
+ * it (one HOST_CMD_BOX per player, as the window and OSC do). Refused when
+ * there is none, when the boxes are in that order already, or when it is
+ * low confidence unless force. 0, or -1 with the reason. */
+int host_session_associate_apply(host_session *s, int force, char *err, size_t errlen);
 /* Control: the camera's state and frame size; 0 when there is a camera
  * (*w, *h > 0 once its first frame size is known), -1 when there is none. */
 int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h);

@@ -15,6 +15,7 @@ struct host_ui {
     int n_players;
     host_frame_hook hook;
     host_config cfg; /* the session's, as last read by get_boxes (app_window serialises the callbacks) */
+    host_config now; /* the session's, as last read by host_ui_update (the control loop) */
 };
 
 /* The label a player is shown with: its label or name, and its instrument
@@ -60,12 +61,20 @@ static void get_label(void *user, int player, char *name, char *instrument)
 }
 
 /* The window's sound-check keys: s starts one (the camera says who plays)
- * or, while one records, stops it and learns; x cancels it. */
+ * or, while one records, stops it and learns; x cancels it. a accepts the
+ * players' proposal (the boxes exchanged), under OSC's rules. */
 static void on_key(void *user, int ch, char *msg, size_t msglen)
 {
     host_ui *u = user;
     char err[512] = "";
     host_sc_status st;
+    if (ch == 'a') {
+        if (host_session_associate_apply(u->s, 0, err, sizeof err))
+            snprintf(msg, msglen, "players: %s", err);
+        else
+            snprintf(msg, msglen, "players: boxes exchanged as proposed");
+        return;
+    }
     if (ch != 's' && ch != 'x')
         return;
     host_session_soundcheck_status(u->s, &st);
@@ -114,6 +123,40 @@ static void soundcheck_item(host_session *s, int n_players, char *out, size_t si
     case HOST_SC_CANCELLED: ADD("sound check cancelled [s: again]"); break;
     default: ADD("[s: sound check]"); break;
     }
+#undef ADD
+}
+
+/* The status line's players item: the proposal when there is one that
+ * differs from the boxes' order ("" otherwise). */
+static void association_item(host_session *s, const host_config *cfg, char *out, size_t size)
+{
+    host_assoc_view v;
+    host_session_association(s, &v);
+    out[0] = '\0';
+    if (v.state != HOST_ASSOC_PROPOSED && v.state != HOST_ASSOC_LOW)
+        return;
+    int identity = 1;
+    for (int i = 0; i < v.n_boxes; i++)
+        identity &= v.stem_of_box[i] == i;
+    if (identity)
+        return;
+    size_t used = 0;
+#define ADD(...)                                                                  \
+    do {                                                                          \
+        if (used < size) {                                                        \
+            const int k_ = snprintf(out + used, size - used, __VA_ARGS__);        \
+            used += k_ > 0 ? (size_t)k_ : 0;                                      \
+        }                                                                         \
+    } while (0)
+    ADD("players%s:", v.state == HOST_ASSOC_LOW ? "?" : "");
+    for (int i = 0; i < v.n_boxes && i < cfg->n_players; i++) {
+        const host_player *p = &cfg->players[v.stem_of_box[i]];
+        ADD("%s box %d -> %.24s", i ? "," : "", i + 1, p->label[0] ? p->label : p->name);
+    }
+    if (v.state == HOST_ASSOC_LOW)
+        ADD(" (confidence %.1f, low: %.48s)", (double)v.confidence, v.reason);
+    else
+        ADD(" (confidence %.1f) [a: accept]", (double)v.confidence);
 #undef ADD
 }
 
@@ -190,9 +233,12 @@ int host_ui_update(host_ui *u, uint64_t xruns)
         st.dsp_load = m.dsp_load;
         st.xruns = (long long)xruns;
         st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
-        char soundcheck[256];
+        char soundcheck[256], players[200], extra[460];
         soundcheck_item(u->s, u->n_players, soundcheck, sizeof soundcheck);
-        st.extra = soundcheck;
+        host_session_get_config(u->s, &u->now);
+        association_item(u->s, &u->now, players, sizeof players);
+        snprintf(extra, sizeof extra, "%s%s%s", players, players[0] ? " | " : "", soundcheck);
+        st.extra = extra;
         app_window_show_info(u->w, motion, level, &st);
     }
     return app_window_closed(u->w);
