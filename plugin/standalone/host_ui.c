@@ -3,6 +3,7 @@
 #include "host_ui.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,38 +93,42 @@ static void on_key(void *user, int ch, char *msg, size_t msglen)
 
 /* The status line's sound-check item: the visible control (its keys) and
  * where it stands. */
+/* printf onto the end of out[size], used bytes so far; stops quietly when full. */
+__attribute__((format(printf, 4, 5))) static void append(char *out, size_t size, size_t *used, const char *fmt, ...)
+{
+    if (*used >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    const int k = vsnprintf(out + *used, size - *used, fmt, ap);
+    va_end(ap);
+    *used += k > 0 ? (size_t)k : 0;
+}
+
 static void soundcheck_item(host_session *s, int n_players, char *out, size_t size)
 {
     host_sc_status st;
     host_session_soundcheck_status(s, &st);
     size_t used = 0;
-#define ADD(...)                                                                  \
-    do {                                                                          \
-        if (used < size) {                                                        \
-            const int k_ = snprintf(out + used, size - used, __VA_ARGS__);        \
-            used += k_ > 0 ? (size_t)k_ : 0;                                      \
-        }                                                                         \
-    } while (0)
     switch (st.state) {
     case HOST_SC_RECORDING:
-        ADD("SOUND CHECK %.1f s", st.seconds);
+        append(out, size, &used, "SOUND CHECK %.1f s", st.seconds);
         if (st.player >= 0)
-            ADD(" player %d alone", st.player + 1);
-        ADD(" alone");
+            append(out, size, &used, " player %d alone", st.player + 1);
+        append(out, size, &used, " alone");
         for (int j = 0; j < n_players && j < st.n_players; j++)
-            ADD(" %.1f", st.alone_s[j]);
-        ADD(" together");
+            append(out, size, &used, " %.1f", st.alone_s[j]);
+        append(out, size, &used, " together");
         for (int j = 0; j < n_players && j < st.n_players; j++)
-            ADD(" %.1f", st.together_s[j]);
-        ADD(" [s: stop, x: cancel]");
+            append(out, size, &used, " %.1f", st.together_s[j]);
+        append(out, size, &used, " [s: stop, x: cancel]");
         break;
-    case HOST_SC_LEARNING: ADD("SOUND CHECK learning %.0f %% [x: cancel]", 100.0 * st.progress); break;
-    case HOST_SC_DONE: ADD("sound check done [s: again]"); break;
-    case HOST_SC_FAILED: ADD("sound check failed: %.120s [s: again]", st.message); break;
-    case HOST_SC_CANCELLED: ADD("sound check cancelled [s: again]"); break;
-    default: ADD("[s: sound check]"); break;
+    case HOST_SC_LEARNING: append(out, size, &used, "SOUND CHECK learning %.0f %% [x: cancel]", 100.0 * st.progress); break;
+    case HOST_SC_DONE: append(out, size, &used, "sound check done [s: again]"); break;
+    case HOST_SC_FAILED: append(out, size, &used, "sound check failed: %.120s [s: again]", st.message); break;
+    case HOST_SC_CANCELLED: append(out, size, &used, "sound check cancelled [s: again]"); break;
+    default: append(out, size, &used, "[s: sound check]"); break;
     }
-#undef ADD
 }
 
 /* The status line's players item: the proposal when there is one that
@@ -141,23 +146,15 @@ static void association_item(host_session *s, const host_config *cfg, char *out,
     if (identity)
         return;
     size_t used = 0;
-#define ADD(...)                                                                  \
-    do {                                                                          \
-        if (used < size) {                                                        \
-            const int k_ = snprintf(out + used, size - used, __VA_ARGS__);        \
-            used += k_ > 0 ? (size_t)k_ : 0;                                      \
-        }                                                                         \
-    } while (0)
-    ADD("players%s:", v.state == HOST_ASSOC_LOW ? "?" : "");
+    append(out, size, &used, "players%s:", v.state == HOST_ASSOC_LOW ? "?" : "");
     for (int i = 0; i < v.n_boxes && i < cfg->n_players; i++) {
         const host_player *p = &cfg->players[v.stem_of_box[i]];
-        ADD("%s box %d -> %.24s", i ? "," : "", i + 1, p->label[0] ? p->label : p->name);
+        append(out, size, &used, "%s box %d -> %.24s", i ? "," : "", i + 1, p->label[0] ? p->label : p->name);
     }
     if (v.state == HOST_ASSOC_LOW)
-        ADD(" (confidence %.1f, low: %.48s)", (double)v.confidence, v.reason);
+        append(out, size, &used, " (confidence %.1f, low: %.48s)", (double)v.confidence, v.reason);
     else
-        ADD(" (confidence %.1f) [a: accept]", (double)v.confidence);
-#undef ADD
+        append(out, size, &used, " (confidence %.1f) [a: accept]", (double)v.confidence);
 }
 
 /* Capture thread: a camera frame into the window. */
