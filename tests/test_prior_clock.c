@@ -6,6 +6,7 @@
 #include "prior_clock.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 
 static camsep_prior_clock g_clock;
@@ -42,6 +43,10 @@ int main(void)
     pthread_t t;
     CHECK(pthread_create(&t, NULL, anchor_thread, NULL) == 0);
     long torn = 0, mapped = 0;
+    /* On a busy machine the loop below can finish before the anchoring thread
+     * first runs: wait for its first anchor, then map while it keeps going. */
+    for (int64_t m; camsep_prior_clock_map(&g_clock, 0, 0.0, &m) != 0;)
+        sched_yield();
     for (int i = 0; i < 2000000; i++) {
         int64_t m;
         if (camsep_prior_clock_map(&g_clock, 0, 0.0, &m) == 0) {
