@@ -319,13 +319,8 @@ def main(argv):
     if why:
         print("SKIP: " + why)
         return 0
-    tools = dict(train=qb.find_tool(args.build, "camsep-train"), process=qb.find_tool(args.build, "camsep-process"))
-    scene = os.path.join(args.build, "bench", "camsep-scene")
-    tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
-    missing = [n for n, p in tools.items() if not p]
-    if missing:
-        sys.stderr.write("associate_bach10: camsep-%s not built in %s (cmake --build %s --target camsep-train "
-                         "camsep-process camsep-scene)\n" % ("/".join(missing), args.build, args.build))
+    tools = vb.find_tools(args.build, "associate_bach10")
+    if not tools:
         return 2
     os.makedirs(args.out, exist_ok=True)
     args.work = os.path.join(args.out, "work")

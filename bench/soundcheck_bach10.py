@@ -278,12 +278,9 @@ def main(argv):
     if missing:
         print("SKIP: Bach10 excerpts not found in %s (%s ...)" % (args.data, missing[0]))
         return 0
-    tools = {k: qb.find_tool(args.build, n) for k, n in
-             (("train", "camsep-train"), ("process", "camsep-process"), ("scene", "camsep-scene"))}
-    if not tools["scene"]:
-        tools["scene"] = qb.find_tool(os.path.join(args.build, "bench"), "camsep-scene")
-    if not all(tools.values()):
-        sys.exit("soundcheck_bach10: build camsep-train, camsep-process and camsep-scene in %s first" % args.build)
+    tools = vb.find_tools(args.build, "soundcheck_bach10")
+    if not tools:
+        return 2
     args.work = os.path.join(args.out, "work")
     os.makedirs(args.work, exist_ok=True)
     jobs = [(g, args, tools) for g in groups(args.quick)]

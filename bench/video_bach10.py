@@ -166,6 +166,21 @@ def y4m_delay(src, dst, frames):
         f.write(data[h_end:])
 
 
+def find_tools(build, prog):
+    """camsep-train, camsep-process and camsep-scene of a build directory, or None (with the
+    command that builds them on stderr)."""
+    tools = dict(train=qb.find_tool(build, "camsep-train"), process=qb.find_tool(build, "camsep-process"))
+    scene = os.path.join(build, "bench", "camsep-scene")
+    tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
+    missing = [n for n, p in tools.items() if not p]
+    if missing:
+        sys.stderr.write("%s: camsep-%s not built in %s (build with: cmake -S %s -B %s -DCMAKE_BUILD_TYPE=Release "
+                         "&& cmake --build %s --target camsep-train camsep-process camsep-scene)\n"
+                         % (prog, "/".join(missing), build, REPO, build, build))
+        return None
+    return tools
+
+
 def render(tool, act_csv, players, out, size, fps, duration, opts, seed):
     cmd = [tool, "-a", act_csv, "-p", str(players), "-o", out, "--size", size, "--fps", "%g" % fps,
            "--duration", "%.4f" % duration, "--seed", str(seed)] + opts
@@ -365,15 +380,8 @@ def main(argv):
     if why:
         print("SKIP: " + why)
         return 0
-    tools = dict(train=qb.find_tool(args.build, "camsep-train"), process=qb.find_tool(args.build, "camsep-process"))
-    scene = os.path.join(args.build, "bench", "camsep-scene")
-    tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
-    missing = [n for n, p in tools.items() if not p]
-    if missing:
-        sys.stderr.write("video_bach10: camsep-%s not built in %s (build with: cmake -S %s -B %s "
-                         "-DCMAKE_BUILD_TYPE=Release && cmake --build %s --target camsep-train "
-                         "camsep-process camsep-scene)\n" % ("/".join(missing), args.build, REPO, args.build,
-                                                             args.build))
+    tools = find_tools(args.build, "video_bach10")
+    if not tools:
         return 2
     os.makedirs(args.out, exist_ok=True)
     args.work = os.path.join(args.out, "work")
