@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A V4L2 camera as a frame source (see v4l2_source.h). */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "v4l2_source.h"
 
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "capture_clock.h"
+#include "mjpeg_decoder.h"
 
 #define WANT_BUFFERS 4
 #define MAX_BUFFERS 32   /* VIDEO_MAX_FRAME */
@@ -24,14 +26,14 @@
 
 /* ---- formats ---------------------------------------------------------------------------------- */
 
-typedef enum { CONV_PLANE, CONV_YUV422, CONV_RGB24, CONV_BGR24 } conv_kind;
+typedef enum { CONV_PLANE, CONV_YUV422, CONV_RGB24, CONV_BGR24, CONV_MJPEG } conv_kind;
 
 typedef struct fmt_desc {
     uint32_t fourcc;
     int tier;        /* 0 preferred */
     conv_kind kind;
     int y_offset;    /* of the first luma byte in a packed 4:2:2 pair */
-    int bytes_pp;    /* bytes per pixel in the plane that carries luma */
+    int bytes_pp;    /* bytes per pixel in the plane that carries luma (0: compressed) */
 } fmt_desc;
 
 static const fmt_desc formats[] = {
@@ -44,8 +46,10 @@ static const fmt_desc formats[] = {
     {V4L2_PIX_FMT_NV12, 2, CONV_PLANE, 0, 1},
     {V4L2_PIX_FMT_YVU420, 2, CONV_PLANE, 0, 1},
     {V4L2_PIX_FMT_NV21, 2, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_RGB24, 3, CONV_RGB24, 0, 3},
-    {V4L2_PIX_FMT_BGR24, 3, CONV_BGR24, 0, 3},
+    {V4L2_PIX_FMT_MJPEG, 3, CONV_MJPEG, 0, 0},
+    {V4L2_PIX_FMT_JPEG, 3, CONV_MJPEG, 0, 0},
+    {V4L2_PIX_FMT_RGB24, 4, CONV_RGB24, 0, 3},
+    {V4L2_PIX_FMT_BGR24, 4, CONV_BGR24, 0, 3},
 };
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
@@ -140,21 +144,26 @@ static int64_t ms_to_ns(int ms)
 
 #define UNKNOWN_SIZE_COST 1      /* sizes not enumerable: slightly worse than an exact match */
 #define UNKNOWN_RATE_COST 0.01   /* rates not enumerable: likewise */
+#define DEFAULT_WIDTH 640        /* the size asked for when the request names none */
+#define DEFAULT_HEIGHT 480
+#define USABLE_FPS 25.0          /* without --fps: the least rate that follows a player's motion */
+#define PREFERRED_FPS 30.0       /* without --fps: the rate aimed at among the usable ones */
 
 typedef struct target {
     uint32_t width, height; /* wanted (a free dimension follows the current aspect) */
     int want_w, want_h;     /* which of them count in the cost */
-    double fps;             /* 0: keep the device's */
+    double fps;             /* requested rate, 0: none (then USABLE_FPS..PREFERRED_FPS) */
 } target;
 
 typedef struct choice {
     const fmt_desc *fmt;
     int emulated;
-    int compressed;
     uint32_t width, height;
     long size_cost;
     int have_interval;
     uint32_t num, den; /* frame interval */
+    double fps;        /* the rate the interval gives (0: unknown) */
+    int rate_ok;       /* at least the requested rate (or USABLE_FPS), or not enumerable */
     double rate_cost;
 } choice;
 
@@ -168,15 +177,125 @@ static long size_cost(const target *t, uint32_t w, uint32_t h)
     return c;
 }
 
-static void choose_size(const camsep_v4l2_device *d, int fd, uint32_t fourcc, const target *t, choice *c)
+static double rate_cost(const target *t, double f)
 {
-    long best = LONG_MAX;
-    uint64_t best_area = 0;
+    double aim = t->fps > 0 ? t->fps : PREFERRED_FPS;
+    return f > aim ? f - aim : aim - f;
+}
+
+static int rate_ok(const target *t, double f)
+{
+    return f >= (t->fps > 0 ? t->fps : USABLE_FPS) - 0.01;
+}
+
+/* Is rate f a better pick than the current best (best_fps < 0: none yet)? */
+static int better_rate(const target *t, double f, double best_fps)
+{
+    if (best_fps < 0)
+        return 1;
+    if (rate_ok(t, f) != rate_ok(t, best_fps))
+        return rate_ok(t, f);
+    double a = rate_cost(t, f), b = rate_cost(t, best_fps);
+    if (a < b - 1e-9 || a > b + 1e-9)
+        return a < b;
+    return f > best_fps;
+}
+
+/* The best frame interval of one format and size, by the rate rule above. */
+static void choose_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, const target *t, choice *c)
+{
+    double best_fps = -1;
+    for (uint32_t i = 0; i < MAX_ENUM; i++) {
+        struct v4l2_frmivalenum fi;
+        memset(&fi, 0, sizeof fi);
+        fi.index = i;
+        fi.pixel_format = fourcc;
+        fi.width = c->width;
+        fi.height = c->height;
+        if (xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
+            break;
+        if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
+            if (fi.discrete.numerator == 0 || fi.discrete.denominator == 0)
+                continue;
+            double f = (double)fi.discrete.denominator / fi.discrete.numerator;
+            if (better_rate(t, f, best_fps)) {
+                best_fps = f;
+                c->num = fi.discrete.numerator;
+                c->den = fi.discrete.denominator;
+            }
+        } else {
+            const struct v4l2_frmival_stepwise *sw = &fi.stepwise;
+            if (sw->min.numerator == 0 || sw->max.numerator == 0 || sw->min.denominator == 0 ||
+                sw->max.denominator == 0)
+                break;
+            double fmax = (double)sw->min.denominator / sw->min.numerator; /* shortest interval */
+            double fmin = (double)sw->max.denominator / sw->max.numerator;
+            double aim = t->fps > 0 ? t->fps : PREFERRED_FPS;
+            double f = aim < fmin ? fmin : aim > fmax ? fmax : aim;
+            best_fps = f;
+            c->num = 1000;
+            c->den = (uint32_t)(f * 1000 + 0.5);
+            break;
+        }
+    }
+    c->have_interval = 1;
+    if (best_fps < 0) { /* not enumerable: ask for a requested rate and let S_PARM adjust */
+        c->have_interval = t->fps > 0;
+        c->num = 1000;
+        c->den = (uint32_t)(t->fps * 1000 + 0.5);
+        c->fps = 0;
+        c->rate_ok = 1;
+        c->rate_cost = UNKNOWN_RATE_COST;
+        return;
+    }
+    c->fps = best_fps;
+    c->rate_ok = rate_ok(t, best_fps);
+    c->rate_cost = rate_cost(t, best_fps);
+}
+
+/* Is a better than b? A usable rate first, then the size, the rate, the larger picture,
+ * native before libv4l2's conversions, then the order of the format table. */
+static int better(const choice *a, const choice *b)
+{
+    if (!b->fmt)
+        return 1;
+    if (a->rate_ok != b->rate_ok)
+        return a->rate_ok;
+    if (a->size_cost != b->size_cost)
+        return a->size_cost < b->size_cost;
+    double dr = a->rate_cost - b->rate_cost;
+    if (dr < -0.005 || dr > 0.005)
+        return dr < 0;
+    uint64_t area_a = (uint64_t)a->width * a->height, area_b = (uint64_t)b->width * b->height;
+    if (area_a != area_b)
+        return area_a > area_b;
+    if (a->emulated != b->emulated)
+        return !a->emulated;
+    if (a->fmt->tier != b->fmt->tier)
+        return a->fmt->tier < b->fmt->tier;
+    return format_rank(a->fmt) < format_rank(b->fmt);
+}
+
+static void consider(const camsep_v4l2_device *d, int fd, const target *t, choice *c, uint32_t w, uint32_t h,
+                     long cost, choice *best)
+{
+    c->width = w;
+    c->height = h;
+    c->size_cost = cost;
+    choose_rate(d, fd, c->fmt->fourcc, t, c);
+    if (better(c, best))
+        *best = *c;
+}
+
+/* Every size of one format (with its best rate) against the best so far. */
+static void consider_format(const camsep_v4l2_device *d, int fd, const target *t, choice *c, choice *best)
+{
+    int any = 0;
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmsizeenum fs;
         memset(&fs, 0, sizeof fs);
         fs.index = i;
-        fs.pixel_format = fourcc;
+        fs.pixel_format = c->fmt->fourcc;
         if (xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0)
             break;
         uint32_t w, h;
@@ -194,92 +313,13 @@ static void choose_size(const camsep_v4l2_device *d, int fd, uint32_t fourcc, co
         }
         if (w == 0 || h == 0 || w > MAX_DIM || h > MAX_DIM)
             continue;
-        long cost = size_cost(t, w, h);
-        uint64_t area = (uint64_t)w * h;
-        if (cost < best || (cost == best && area > best_area)) {
-            best = cost;
-            best_area = area;
-            c->width = w;
-            c->height = h;
-        }
+        any = 1;
+        consider(d, fd, t, c, w, h, size_cost(t, w, h), best);
         if (last)
             break;
     }
-    if (best == LONG_MAX) { /* the driver does not enumerate sizes: S_FMT will adjust */
-        c->width = t->width;
-        c->height = t->height;
-        best = UNKNOWN_SIZE_COST;
-    }
-    c->size_cost = best;
-}
-
-static void choose_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, const target *t, choice *c)
-{
-    c->have_interval = 0;
-    c->rate_cost = 0;
-    if (t->fps <= 0)
-        return;
-    double best = -1;
-    double best_fps = 0;
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = c->width;
-        fi.height = c->height;
-        if (xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
-            break;
-        if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
-            if (fi.discrete.numerator == 0 || fi.discrete.denominator == 0)
-                continue;
-            double f = (double)fi.discrete.denominator / fi.discrete.numerator;
-            double cost = f > t->fps ? f - t->fps : t->fps - f;
-            if (best < 0 || cost < best - 1e-9 || (cost < best + 1e-9 && f > best_fps)) {
-                best = cost;
-                best_fps = f;
-                c->num = fi.discrete.numerator;
-                c->den = fi.discrete.denominator;
-            }
-        } else {
-            const struct v4l2_frmival_stepwise *sw = &fi.stepwise;
-            if (sw->min.numerator == 0 || sw->max.numerator == 0 || sw->min.denominator == 0 ||
-                sw->max.denominator == 0)
-                break;
-            double fmax = (double)sw->min.denominator / sw->min.numerator; /* shortest interval */
-            double fmin = (double)sw->max.denominator / sw->max.numerator;
-            double f = t->fps < fmin ? fmin : t->fps > fmax ? fmax : t->fps;
-            best = f > t->fps ? f - t->fps : t->fps - f;
-            best_fps = f;
-            c->num = 1000;
-            c->den = (uint32_t)(f * 1000 + 0.5);
-            break;
-        }
-    }
-    if (best < 0) { /* not enumerable: ask for the rate and let S_PARM adjust */
-        c->num = 1000;
-        c->den = (uint32_t)(t->fps * 1000 + 0.5);
-        best = UNKNOWN_RATE_COST;
-    }
-    c->have_interval = 1;
-    c->rate_cost = best;
-}
-
-/* Is a better than b? */
-static int better(const choice *a, const choice *b)
-{
-    if (!b->fmt)
-        return 1;
-    if (a->size_cost != b->size_cost)
-        return a->size_cost < b->size_cost;
-    double dr = a->rate_cost - b->rate_cost;
-    if (dr < -0.005 || dr > 0.005)
-        return dr < 0;
-    if (a->fmt->tier != b->fmt->tier)
-        return a->fmt->tier < b->fmt->tier;
-    if (a->emulated != b->emulated)
-        return !a->emulated;
-    return format_rank(a->fmt) < format_rank(b->fmt);
+    if (!any) /* the driver does not enumerate sizes: S_FMT will adjust */
+        consider(d, fd, t, c, t->width, t->height, UNKNOWN_SIZE_COST, best);
 }
 
 static void make_target(const camsep_v4l2_device *d, int fd, const camsep_v4l2_request *req, target *t)
@@ -294,14 +334,14 @@ static void make_target(const camsep_v4l2_device *d, int fd, const camsep_v4l2_r
         cur_h = cur.fmt.pix.height;
     }
     if (!cur_w) {
-        cur_w = 640;
-        cur_h = 480;
+        cur_w = DEFAULT_WIDTH;
+        cur_h = DEFAULT_HEIGHT;
     }
     t->want_w = req->width > 0;
     t->want_h = req->height > 0;
     if (!t->want_w && !t->want_h) {
-        t->width = cur_w;
-        t->height = cur_h;
+        t->width = DEFAULT_WIDTH;
+        t->height = DEFAULT_HEIGHT;
         t->want_w = t->want_h = 1;
     } else {
         t->width = t->want_w ? (uint32_t)req->width : (uint32_t)((uint64_t)req->height * cur_w / cur_h);
@@ -348,10 +388,7 @@ static int negotiate(const camsep_v4l2_device *d, int fd, const camsep_v4l2_requ
         memset(&c, 0, sizeof c);
         c.fmt = f;
         c.emulated = (fd_desc.flags & V4L2_FMT_FLAG_EMULATED) != 0;
-        choose_size(d, fd, f->fourcc, &t, &c);
-        choose_rate(d, fd, f->fourcc, &t, &c);
-        if (better(&c, best))
-            *best = c;
+        consider_format(d, fd, &t, &c, best);
     }
     if (!best->fmt) {
         if (n_formats == 0)
@@ -359,13 +396,12 @@ static int negotiate(const camsep_v4l2_device *d, int fd, const camsep_v4l2_requ
         else
             set_err(err, errlen,
                     "no format that can be turned into luma: the device offers %s; camsep needs GREY, YUYV, "
-                    "UYVY, YUV420, NV12, RGB24 or BGR24 (libv4l2 offered no conversion)",
+                    "UYVY, YUV420, NV12, MJPEG, RGB24 or BGR24 (libv4l2 offered no conversion)",
                     offered);
         return -1;
     }
     return 0;
 }
-
 /* ---- the source ------------------------------------------------------------------------------- */
 
 typedef struct mapped_buffer {
@@ -377,7 +413,8 @@ typedef struct v4l2_source {
     camsep_frame_source base;
     camsep_v4l2_device dev;
     char path[PATH_CAP];
-    camsep_v4l2_request req; /* defaults filled in */
+    camsep_v4l2_request req; /* defaults filled in; controls copied below */
+    char controls[CAMSEP_V4L2_MAX_CONTROLS][CAMSEP_V4L2_CONTROL_LEN];
 
     int fd;
     int streaming;
@@ -386,7 +423,11 @@ typedef struct v4l2_source {
 
     const fmt_desc *fmt;
     int emulated;
-    int width, height, bytesperline;
+    int width, height;          /* of the frames delivered */
+    int cam_width, cam_height;  /* of the camera's format (larger for a reduced MJPEG) */
+    int bytesperline;
+    int reduction;              /* MJPEG: decoded at 1/reduction */
+    camsep_mjpeg_decoder *mjpeg;
     size_t min_bytes; /* bytes a buffer needs for the luma of a frame */
     uint8_t *luma;
     size_t luma_cap;
@@ -405,6 +446,7 @@ typedef struct v4l2_source {
     int64_t backoff_ns, backoff_min_ns, backoff_max_ns;
     int pending_errno; /* a QBUF failure, turned into a fault at the next read */
     int pending_fault;
+    uint64_t corrupt_in_read; /* buffers dropped as corrupt during the current read() */
 
     camsep_v4l2_stats stats;
 } v4l2_source;
@@ -420,8 +462,10 @@ static void describe(v4l2_source *s)
         format_rate(s->base.frame_rate, r, sizeof r);
         snprintf(rate, sizeof rate, " %s fps", r);
     }
-    char tail[128];
-    snprintf(tail, sizeof tail, " %dx%d %s%s%s%s", s->width, s->height, name, rate,
+    char tail[128], reduced[40] = "";
+    if (s->reduction > 1)
+        snprintf(reduced, sizeof reduced, ", analysed at %dx%d", s->width, s->height);
+    snprintf(tail, sizeof tail, " %dx%d %s%s%s%s%s", s->cam_width, s->cam_height, name, rate, reduced,
              s->emulated ? " (libv4l2 conversion)" : "", s->monotonic ? "" : " (dequeue-time stamps)");
     /* the size, format and rate always fit; a long path loses its head */
     char *o = s->base.description;
@@ -511,10 +555,18 @@ static int apply_format(v4l2_source *s, const choice *c, char *err, size_t errle
     }
     s->fmt = got;
     s->emulated = c->emulated && got == c->fmt;
-    s->width = (int)w;
-    s->height = (int)h;
+    s->cam_width = (int)w;
+    s->cam_height = (int)h;
+    s->reduction = 1;
+    if (got->kind == CONV_MJPEG) {
+        s->reduction = camsep_mjpeg_reduction((int)w, s->req.mjpeg_min_width);
+        s->min_bytes = 4; /* SOI and EOI at least; the decoder checks the rest */
+    } else {
+        s->min_bytes = (size_t)bpl * (h - 1) + row;
+    }
+    s->width = camsep_mjpeg_scaled((int)w, s->reduction);
+    s->height = camsep_mjpeg_scaled((int)h, s->reduction);
     s->bytesperline = (int)bpl;
-    s->min_bytes = (size_t)bpl * (h - 1) + row;
 
     struct v4l2_streamparm p;
     if (c->have_interval) {
@@ -568,8 +620,8 @@ static int start_stream(v4l2_source *s, char *err, size_t errlen)
             return -1;
         }
         if (b.length < s->min_bytes) {
-            set_err(err, errlen, "buffer %u holds %u bytes; a %dx%d frame needs %zu", i, b.length, s->width,
-                    s->height, s->min_bytes);
+            set_err(err, errlen, "buffer %u holds %u bytes; a %dx%d frame needs %zu", i, b.length, s->cam_width,
+                    s->cam_height, s->min_bytes);
             return -1;
         }
         if ((b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
@@ -610,6 +662,7 @@ static int open_fd(const camsep_v4l2_device *d, const char *path, char *err, siz
                            : e == ENOTTY ? " (not a V4L2 device)"
                                          : "";
         set_err(err, errlen, "cannot open: %s%s", errno_text(e, ebuf, sizeof ebuf), hint);
+        errno = e;
     }
     return fd;
 }
@@ -649,10 +702,19 @@ static int open_device(v4l2_source *s, char *err, size_t errlen)
     s->fd = open_fd(d, s->path, why, sizeof why);
     if (s->fd < 0 || check_caps(d, s->fd, &cap, why, sizeof why) != 0 ||
         negotiate(d, s->fd, &s->req, &c, why, sizeof why) != 0 || apply_format(s, &c, why, sizeof why) != 0 ||
+        camsep_v4l2_apply_controls(d, s->fd, s->controls, s->req.n_controls, why, sizeof why) != 0 ||
         start_stream(s, why, sizeof why) != 0) {
         set_err(err, errlen, "%s: %s", s->path, why);
         close_device(s);
         return -1;
+    }
+    if (s->fmt->kind == CONV_MJPEG && !s->mjpeg) {
+        s->mjpeg = camsep_mjpeg_decoder_create(why, sizeof why);
+        if (!s->mjpeg) {
+            set_err(err, errlen, "%s: MJPEG decoder: %s", s->path, why);
+            close_device(s);
+            return -1;
+        }
     }
     size_t need = (size_t)s->width * (size_t)s->height;
     if (need > s->luma_cap) {
@@ -733,7 +795,8 @@ static camsep_source_status try_reopen(v4l2_source *s, int64_t deadline, char *e
     return CAMSEP_SOURCE_OK;
 }
 
-static void convert(const v4l2_source *s, const uint8_t *src)
+/* The frame's luma into s->luma; -1 (reason in why) when an MJPEG frame is corrupt. */
+static int convert(v4l2_source *s, const uint8_t *src, size_t bytes, char *why, size_t whylen)
 {
     const int w = s->width, h = s->height;
     const size_t bpl = (size_t)s->bytesperline;
@@ -763,7 +826,20 @@ static void convert(const v4l2_source *s, const uint8_t *src)
         }
         break;
     }
+    case CONV_MJPEG:
+        return camsep_mjpeg_decode_luma(s->mjpeg, src, bytes, s->cam_width, s->cam_height, s->reduction, dst, why,
+                                        whylen);
     }
+    return 0;
+}
+
+static void no_frame(const v4l2_source *s, int timeout_ms, char *err, size_t errlen)
+{
+    if (s->corrupt_in_read)
+        set_err(err, errlen, "%s: no frame within %d ms (%llu corrupt frame(s) dropped: %s)", s->path, timeout_ms,
+                (unsigned long long)s->corrupt_in_read, s->stats.last_corrupt);
+    else
+        set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
 }
 
 static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *out, int timeout_ms, char *err,
@@ -773,6 +849,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
     const camsep_v4l2_device *d = &s->dev;
     int64_t now = camsep_monotonic_ns();
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : now + ms_to_ns(timeout_ms);
+    s->corrupt_in_read = 0;
 
     if (s->pending_fault)
         return fault(s, s->pending_errno, "VIDIOC_QBUF", err, errlen);
@@ -804,7 +881,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
                 return fault(s, 0, what, err, errlen);
             }
             if (now >= deadline) {
-                set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
+                no_frame(s, timeout_ms, err, errlen);
                 return CAMSEP_SOURCE_AGAIN;
             }
             continue;
@@ -823,7 +900,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
             if (pfd.revents & (POLLERR | POLLHUP))
                 return fault(s, 0, "the device reported an error (POLLERR)", err, errlen);
             if (now >= deadline) {
-                set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
+                no_frame(s, timeout_ms, err, errlen);
                 return CAMSEP_SOURCE_AGAIN;
             }
             continue;
@@ -847,10 +924,25 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
         s->driver_seq = b.sequence;
         s->next_seq = seq + 1;
 
-        if ((b.flags & V4L2_BUF_FLAG_ERROR) || (b.bytesused != 0 && b.bytesused < s->min_bytes)) {
+        /* a corrupt buffer is a dropped frame, not a fault: the driver still delivers, so it
+         * counts as a sign of life against the stall detector */
+        size_t bytes = b.bytesused ? b.bytesused : s->fmt->kind == CONV_MJPEG ? 0 : s->buffers[b.index].length;
+        if (bytes > s->buffers[b.index].length)
+            bytes = s->buffers[b.index].length;
+        char why[160] = "";
+        if ((b.flags & V4L2_BUF_FLAG_ERROR) || bytes < s->min_bytes ||
+            convert(s, s->buffers[b.index].start, bytes, why, sizeof why) != 0) {
             s->stats.corrupt++;
+            s->corrupt_in_read++;
+            if (why[0])
+                snprintf(s->stats.last_corrupt, sizeof s->stats.last_corrupt, "%s", why);
+            s->last_frame_ns = now;
             if (queue_buffer(s, b.index) < 0)
                 return fault(s, errno, "VIDIOC_QBUF", err, errlen);
+            if (now >= deadline) { /* a camera sending only corrupt frames must not hold read() */
+                no_frame(s, timeout_ms, err, errlen);
+                return CAMSEP_SOURCE_AGAIN;
+            }
             continue;
         }
 
@@ -864,7 +956,6 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
             describe(s);
         }
 
-        convert(s, s->buffers[b.index].start);
         if (queue_buffer(s, b.index) < 0) { /* deliver this frame; the fault comes with the next read */
             s->pending_fault = 1;
             s->pending_errno = errno;
@@ -888,6 +979,7 @@ static void v4l2_close(camsep_frame_source *base)
 {
     v4l2_source *s = (v4l2_source *)base;
     close_device(s);
+    camsep_mjpeg_decoder_free(s->mjpeg);
     free(s->luma);
     free(s);
 }
@@ -915,6 +1007,15 @@ camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2
                 r.fps);
         return NULL;
     }
+    if (r.n_controls < 0 || r.n_controls > CAMSEP_V4L2_MAX_CONTROLS || (r.n_controls > 0 && !r.controls)) {
+        set_err(err, errlen, "%s: at most %d camera controls", device_path, CAMSEP_V4L2_MAX_CONTROLS);
+        return NULL;
+    }
+    for (int i = 0; i < r.n_controls; i++)
+        if (camsep_v4l2_control_check(r.controls[i], err, errlen) != 0)
+            return NULL;
+    if (r.mjpeg_min_width == 0)
+        r.mjpeg_min_width = 480;
     if (r.backoff_min_ms == 0)
         r.backoff_min_ms = 250;
     if (r.backoff_max_ms == 0)
@@ -933,10 +1034,14 @@ camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2
     s->dev = dev ? *dev : *camsep_v4l2_system_device();
     snprintf(s->path, sizeof s->path, "%s", device_path);
     s->req = r;
+    for (int i = 0; i < r.n_controls; i++)
+        snprintf(s->controls[i], sizeof s->controls[i], "%s", r.controls[i]);
+    s->req.controls = NULL;
     s->fd = -1;
     s->backoff_min_ns = s->backoff_ns = ms_to_ns(r.backoff_min_ms);
     s->backoff_max_ns = ms_to_ns(r.backoff_max_ms);
     if (open_device(s, err, errlen) != 0) {
+        camsep_mjpeg_decoder_free(s->mjpeg);
         free(s->luma);
         free(s);
         return NULL;
@@ -953,6 +1058,34 @@ int camsep_v4l2_get_stats(const camsep_frame_source *base, camsep_v4l2_stats *st
 }
 
 /* ---- listing ---------------------------------------------------------------------------------- */
+
+/* What camsep would choose without a request, as "MJPG 1280x720 30 fps (analysed at 640x360)". */
+static void print_choice(const camsep_v4l2_device *d, int fd, const char *prefix, FILE *out)
+{
+    camsep_v4l2_request def;
+    memset(&def, 0, sizeof def);
+    char why[320];
+    choice c;
+    if (negotiate(d, fd, &def, &c, why, sizeof why) != 0) {
+        fprintf(out, "%snot usable: %s\n", prefix, why);
+        return;
+    }
+    char name[12], rate[32] = "", reduced[48] = "";
+    fourcc_name(c.fmt->fourcc, name);
+    if (c.fps > 0) {
+        char r[16];
+        format_rate(c.fps, r, sizeof r);
+        snprintf(rate, sizeof rate, " %s fps", r);
+    }
+    if (c.fmt->kind == CONV_MJPEG) {
+        int k = camsep_mjpeg_reduction((int)c.width, 480);
+        if (k > 1)
+            snprintf(reduced, sizeof reduced, " (analysed at %dx%d)", camsep_mjpeg_scaled((int)c.width, k),
+                     camsep_mjpeg_scaled((int)c.height, k));
+    }
+    fprintf(out, "%s%s %ux%u%s%s%s%s\n", prefix, name, c.width, c.height, rate, reduced,
+            c.emulated ? " (libv4l2 conversion)" : "", c.rate_ok ? "" : " (below 25 fps: a slow camera)");
+}
 
 /* The frame rates of one size, as ": 30, 15 fps" (empty when the driver does not list them). */
 static void rates_text(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t w, uint32_t h, char *line,
@@ -1068,17 +1201,9 @@ int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out)
                 find_format(f.pixelformat) ? "" : " [not usable by camsep]");
         list_sizes(d, fd, f.pixelformat, out);
     }
-    camsep_v4l2_request def;
-    memset(&def, 0, sizeof def);
-    choice c;
-    if (negotiate(d, fd, &def, &c, why, sizeof why) == 0) {
-        char name[12];
-        fourcc_name(c.fmt->fourcc, name);
-        fprintf(out, "  default choice: %s %ux%u%s\n", name, c.width, c.height,
-                c.emulated ? " (libv4l2 conversion)" : "");
-    } else {
-        fprintf(out, "  not usable: %s\n", why);
-    }
+    print_choice(d, fd, "  default choice: ", out);
+    fprintf(out, "  controls (--camera-control NAME=VALUE):\n");
+    camsep_v4l2_print_controls(d, fd, "    ", out);
     d->close(d->ctx, fd);
     return 0;
 }
@@ -1110,8 +1235,91 @@ static int scan_nodes(const char *dir, int *nums, int cap)
     return n;
 }
 
-/* Lists (out != NULL) or finds the first (path != NULL) capture node. */
-static int walk_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out, char *path, size_t pathlen)
+/* The links in dir/v4l/by-id and dir/v4l/by-path that resolve to node, each printed as "  name". */
+static void print_stable_names(const char *dir, const char *node, FILE *out)
+{
+    char real_node[PATH_MAX];
+    if (!realpath(node, real_node))
+        return;
+    const char *subdirs[] = {"v4l/by-id", "v4l/by-path"};
+    for (int k = 0; k < 2; k++) {
+        char sub[PATH_CAP];
+        snprintf(sub, sizeof sub, "%s/%s", dir, subdirs[k]);
+        DIR *dp = opendir(sub);
+        if (!dp)
+            continue;
+        struct dirent *de;
+        while ((de = readdir(dp)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            char link[PATH_CAP + 256], real_link[PATH_MAX];
+            snprintf(link, sizeof link, "%s/%s", sub, de->d_name);
+            if (realpath(link, real_link) && !strcmp(real_link, real_node))
+                fprintf(out, "  %s\n", link);
+        }
+        closedir(dp);
+    }
+}
+
+/* The highest rate of one format and size (0: not listed). */
+static double top_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t w, uint32_t h)
+{
+    double best = 0;
+    for (uint32_t i = 0; i < MAX_ENUM; i++) {
+        struct v4l2_frmivalenum fi;
+        memset(&fi, 0, sizeof fi);
+        fi.index = i;
+        fi.pixel_format = fourcc;
+        fi.width = w;
+        fi.height = h;
+        if (xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
+            break;
+        const struct v4l2_fract *iv = fi.type == V4L2_FRMIVAL_TYPE_DISCRETE ? &fi.discrete : &fi.stepwise.min;
+        if (iv->numerator && iv->denominator && (double)iv->denominator / iv->numerator > best)
+            best = (double)iv->denominator / iv->numerator;
+        if (fi.type != V4L2_FRMIVAL_TYPE_DISCRETE)
+            break;
+    }
+    return best;
+}
+
+/* One line per format: each size with its best rate. */
+static void print_format_summary(const camsep_v4l2_device *d, int fd, FILE *out)
+{
+    for (uint32_t i = 0; i < MAX_ENUM; i++) {
+        struct v4l2_fmtdesc f;
+        memset(&f, 0, sizeof f);
+        f.index = i;
+        f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        if (xioctl(d, fd, VIDIOC_ENUM_FMT, &f) < 0)
+            break;
+        char name[12], line[400] = "";
+        fourcc_name(f.pixelformat, name);
+        for (uint32_t k = 0; k < MAX_ENUM; k++) {
+            struct v4l2_frmsizeenum fs;
+            memset(&fs, 0, sizeof fs);
+            fs.index = k;
+            fs.pixel_format = f.pixelformat;
+            if (xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0)
+                break;
+            uint32_t w = fs.type == V4L2_FRMSIZE_TYPE_DISCRETE ? fs.discrete.width : fs.stepwise.max_width;
+            uint32_t h = fs.type == V4L2_FRMSIZE_TYPE_DISCRETE ? fs.discrete.height : fs.stepwise.max_height;
+            char item[64], r[16];
+            double fps = top_rate(d, fd, f.pixelformat, w, h);
+            format_rate(fps, r, sizeof r);
+            snprintf(item, sizeof item, "%s%s%ux%u%s%s%s", line[0] ? ", " : "",
+                     fs.type == V4L2_FRMSIZE_TYPE_DISCRETE ? "" : "up to ", w, h, fps > 0 ? " " : "",
+                     fps > 0 ? r : "", fps > 0 ? " fps" : "");
+            append(line, sizeof line, item);
+            if (fs.type != V4L2_FRMSIZE_TYPE_DISCRETE)
+                break;
+        }
+        fprintf(out, "    %-4s%s%s %s\n", name, (f.flags & V4L2_FMT_FLAG_EMULATED) ? " (libv4l2)" : "",
+                find_format(f.pixelformat) ? ":" : " (not usable):", line[0] ? line : "sizes not listed");
+    }
+}
+
+int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out)
 {
     const camsep_v4l2_device *d = dev ? dev : camsep_v4l2_system_device();
     if (!dir)
@@ -1120,11 +1328,53 @@ static int walk_devices(const camsep_v4l2_device *dev, const char *dir, FILE *ou
     int n = scan_nodes(dir, nums, 256);
     if (n < 0) {
         char ebuf[96];
-        if (out)
-            fprintf(out, "cannot read %s: %s\n", dir, errno_text(errno, ebuf, sizeof ebuf));
+        fprintf(out, "cannot read %s: %s\n", dir, errno_text(errno, ebuf, sizeof ebuf));
         return -1;
     }
-    int found = 0;
+    int found = 0, closed = 0;
+    for (int i = 0; i < n; i++) {
+        char node[PATH_CAP], why[320];
+        snprintf(node, sizeof node, "%s/video%d", dir, nums[i]);
+        int fd = open_fd(d, node, why, sizeof why);
+        if (fd < 0) {
+            if (errno != ENOENT) {
+                fprintf(out, "%s: %s\n", node, why);
+                print_stable_names(dir, node, out);
+                closed++;
+            }
+            continue;
+        }
+        struct v4l2_capability cap;
+        if (check_caps(d, fd, &cap, why, sizeof why) == 0) {
+            found++;
+            fprintf(out, "%s: %.32s (driver %.16s, bus %.32s)\n", node, (const char *)cap.card,
+                    (const char *)cap.driver, (const char *)cap.bus_info);
+            print_stable_names(dir, node, out);
+            print_format_summary(d, fd, out);
+            print_choice(d, fd, "    camsep would use: ", out);
+        }
+        d->close(d->ctx, fd);
+    }
+    if (!found)
+        fprintf(out, "no video capture devices%s under %s%s\n", closed ? " that can be opened" : "", dir,
+                closed ? " (see above: is the user in the 'video' group? `sudo usermod -aG video $USER`, then "
+                         "log in again)"
+                       : "");
+    if (found)
+        fprintf(out, "(give a camera by its %s/v4l/by-id path: it survives a replug; --list-devices --source PATH "
+                     "lists a camera's sizes, rates and controls)\n",
+                dir);
+    return found;
+}
+
+/* The first video capture node under dir. */
+static int first_device(const camsep_v4l2_device *dev, const char *dir, char *path, size_t pathlen)
+{
+    const camsep_v4l2_device *d = dev ? dev : camsep_v4l2_system_device();
+    if (!dir)
+        dir = "/dev";
+    int nums[256];
+    int n = scan_nodes(dir, nums, 256);
     for (int i = 0; i < n; i++) {
         char node[PATH_CAP], why[320];
         snprintf(node, sizeof node, "%s/video%d", dir, nums[i]);
@@ -1132,34 +1382,19 @@ static int walk_devices(const camsep_v4l2_device *dev, const char *dir, FILE *ou
         if (fd < 0)
             continue;
         struct v4l2_capability cap;
-        if (check_caps(d, fd, &cap, why, sizeof why) == 0) {
-            found++;
-            if (out)
-                fprintf(out, "%s: %.32s (driver %.16s, bus %.32s)\n", node, (const char *)cap.card,
-                        (const char *)cap.driver, (const char *)cap.bus_info);
-            if (path) {
-                snprintf(path, pathlen, "%s", node);
-                d->close(d->ctx, fd);
-                return 0;
-            }
-        }
+        int ok = check_caps(d, fd, &cap, why, sizeof why) == 0;
         d->close(d->ctx, fd);
+        if (ok) {
+            snprintf(path, pathlen, "%s", node);
+            return 0;
+        }
     }
-    if (path)
-        return -1;
-    if (out && !found)
-        fprintf(out, "no video capture devices under %s\n", dir);
-    return found;
-}
-
-int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out)
-{
-    return walk_devices(dev, dir, out, NULL, 0);
+    return -1;
 }
 
 int camsep_v4l2_first_device(const camsep_v4l2_device *dev, const char *dir, char *path, size_t pathlen)
 {
     if (!path || pathlen == 0)
         return -1;
-    return walk_devices(dev, dir, NULL, path, pathlen);
+    return first_device(dev, dir, path, pathlen);
 }

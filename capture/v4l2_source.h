@@ -3,12 +3,30 @@
  * A V4L2 camera as a frame source, through libv4l2.
  *
  * Format: the source asks for a format it can turn into 8-bit luma: GREY,
- * then packed YUV 4:2:2 (YUYV, UYVY, YVYU, VYUY), then 4:2:0 (YUV420, YVU420,
- * NV12, NV21), then RGB24/BGR24 (what libv4l2 converts MJPEG and Bayer
- * cameras to); native formats before libv4l2-emulated ones. The requested
- * size and rate come first: a format that has the requested size (then rate)
- * wins over a preferred format that does not; among equals the order above
- * decides. 0 in a field means the device's current setting.
+ * packed YUV 4:2:2 (YUYV, UYVY, YVYU, VYUY), 4:2:0 (YUV420, YVU420, NV12,
+ * NV21), MJPEG (decoded here, mjpeg_decoder.h), RGB24/BGR24 (what libv4l2
+ * converts Bayer and other cameras to). Every format, size and frame rate
+ * the device lists is weighed, in this order:
+ *   1. a usable rate: at least the requested fps, or 25 fps without one;
+ *   2. the size nearest the requested one (640x480 without one);
+ *   3. the rate nearest the requested one (30 fps without one);
+ *   4. the larger picture; native formats before libv4l2's conversions
+ *      (V4L2_FMT_FLAG_EMULATED); the order above.
+ * So a webcam whose YUYV gives 1280x720 at 10 fps only is run in MJPEG at
+ * 30 fps there, and a camera with no 25 fps at the requested size gets the
+ * nearest size that has it (ask for the rate, --fps 10, to get the size).
+ *
+ * MJPEG: frames are decoded to luma at 1/2, 1/4 or 1/8 in the DCT, the
+ * largest reduction that keeps `mjpeg_min_width` pixels across (default
+ * 480: 1280x720 gives 640x360, 1920x1080 gives 480x270), so the frames the
+ * source delivers, and the box coordinates, are of that size (the
+ * description says "1280x720 MJPG 30 fps, analysed at 640x360"). The flow
+ * works at a quarter of 640 anyway. A frame that does not decode is dropped
+ * and counted (stats.corrupt), never a fault: the camera is not reopened.
+ *
+ * Controls: `controls` are "NAME=VALUE" (camsep_v4l2_control_check), set in
+ * order after every open, the first and each reopen (a replugged camera
+ * forgets them); see v4l2_controls.h. One that cannot be set fails the open.
  *
  * Streaming: mmap buffers (4 requested), poll, DQBUF, conversion to a luma
  * plane owned by the source (stride = width), QBUF. Timestamps come from the
@@ -49,6 +67,7 @@
 #include <stdio.h>
 
 #include "frame_source.h"
+#include "v4l2_controls.h"
 #include "v4l2_device.h"
 
 typedef struct camsep_v4l2_request {
@@ -56,14 +75,17 @@ typedef struct camsep_v4l2_request {
     double fps;           /* wanted frame rate; 0 = the device's current one */
     int backoff_min_ms;   /* first reopen delay after a fault (0: 250) */
     int backoff_max_ms;   /* cap of the doubling delay (0: 4000) */
-    int stall_ms;         /* no frame for this long while streaming is a fault (0: 2000;
+    int stall_ms;         /* no buffer for this long while streaming is a fault (0: 2000;
                              never less than 3 frame periods) */
+    int mjpeg_min_width;  /* MJPEG: reduce while at least this many pixels remain (0: 480; <0: never) */
+    const char *const *controls; /* n_controls "NAME=VALUE" camera controls (copied at open) */
+    int n_controls;       /* at most CAMSEP_V4L2_MAX_CONTROLS */
 } camsep_v4l2_request;
 
 typedef struct camsep_v4l2_stats {
     uint64_t frames;         /* frames delivered */
     uint64_t dropped;        /* frames lost, from gaps in the driver's sequence numbers */
-    uint64_t corrupt;        /* buffers skipped (V4L2_BUF_FLAG_ERROR or short) */
+    uint64_t corrupt;        /* buffers dropped (V4L2_BUF_FLAG_ERROR, short, or MJPEG that does not decode) */
     uint64_t faults;         /* unplugs, I/O errors, stalls */
     uint64_t reopens;        /* successful reopens after a fault */
     uint64_t reopen_failures;
@@ -71,6 +93,7 @@ typedef struct camsep_v4l2_stats {
     int emulated;            /* converted by libv4l2 from the camera's own format */
     int monotonic;           /* timestamps from the driver (1) or stamped at dequeue (0) */
     int connected;           /* the device is open and streaming */
+    char last_corrupt[96];   /* why the last dropped MJPEG frame did not decode ("" if none) */
 } camsep_v4l2_stats;
 
 /* Opens and starts the camera at device_path. req may be NULL (all defaults);
@@ -89,10 +112,14 @@ int camsep_v4l2_get_stats(const camsep_frame_source *s, camsep_v4l2_stats *st);
  * reason printed) if the device cannot be opened or queried. */
 int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out);
 
-/* Prints one line per video capture node found as `dir`/video* (dir NULL:
- * "/dev"), in numeric order; nodes that are not video capture devices (such
- * as UVC metadata nodes) are skipped. Returns the number of capture devices
- * (0 with a note printed when there is none), -1 if dir cannot be read. */
+/* Lists the cameras under dir (NULL: "/dev"): every video capture node
+ * `dir`/videoN in numeric order with its stable names (the links in
+ * `dir`/v4l/by-id and by-path that lead to it), identity, and per format the
+ * best rate at each size, then the choice camsep would make; nodes that
+ * cannot be opened are listed with the reason (EACCES: the 'video' group
+ * hint); nodes that are not video capture devices (UVC metadata nodes) are
+ * skipped. Returns the number of capture devices (0 with a note printed when
+ * there is none), -1 if dir cannot be read. */
 int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out);
 
 /* The first video capture node under dir (NULL: "/dev") into path. Returns 0,

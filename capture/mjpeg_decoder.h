@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * MJPEG camera frames to 8-bit luma, with libjpeg-turbo (TurboJPEG API).
+ *
+ * Only the luma is decoded (TJPF_GRAY: the chroma components are entropy-
+ * decoded but never transformed or upsampled), and the picture is reduced
+ * in the inverse DCT itself by 1/2, 1/4 or 1/8 (TurboJPEG scaling factors),
+ * so that a 1920x1080 camera costs about what a 480x270 one would. UVC
+ * frames that leave out their Huffman tables decode with the standard ones
+ * (libjpeg-turbo inserts them).
+ *
+ * A frame that is not a JPEG of the expected size, is truncated, or makes
+ * libjpeg-turbo warn (corrupt data) is refused: a damaged frame would read as
+ * a burst of motion.
+ *
+ * Memory: the decoder handle is made at create; libjpeg-turbo allocates its
+ * working memory per frame (its memory pools) and frees it before returning.
+ *
+ * Threading: a decoder is owned by one thread (the capture thread).
+ */
+#ifndef CAMSEP_MJPEG_DECODER_H
+#define CAMSEP_MJPEG_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct camsep_mjpeg_decoder camsep_mjpeg_decoder;
+
+/* NULL with the reason in err when libjpeg-turbo cannot be set up. */
+camsep_mjpeg_decoder *camsep_mjpeg_decoder_create(char *err, size_t errlen);
+void camsep_mjpeg_decoder_free(camsep_mjpeg_decoder *d);
+
+/* The reduction (1, 2, 4 or 8) for frames `width` wide: the largest that
+ * leaves at least min_width pixels across (min_width <= 0: 1). */
+int camsep_mjpeg_reduction(int width, int min_width);
+/* The decoded size of a dimension at a reduction (rounded up, as libjpeg does). */
+int camsep_mjpeg_scaled(int dimension, int reduction);
+
+/* Decodes one width x height JPEG's luma at 1/reduction into out (rows of
+ * camsep_mjpeg_scaled(width, reduction) bytes, camsep_mjpeg_scaled(height,
+ * reduction) rows). Returns 0, or -1 with the reason in err when the frame is
+ * corrupt (out then holds garbage). */
+int camsep_mjpeg_decode_luma(camsep_mjpeg_decoder *d, const uint8_t *jpeg, size_t len, int width, int height,
+                             int reduction, uint8_t *out, char *err, size_t errlen);
+
+#endif
