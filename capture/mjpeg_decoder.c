@@ -34,23 +34,23 @@ void camsep_mjpeg_decoder_free(camsep_mjpeg_decoder *d)
     free(d);
 }
 
-int camsep_mjpeg_reduction(int width, int min_width)
+int camsep_mjpeg_eighths(int width, int min_width)
 {
-    int r = 1;
     if (min_width <= 0)
-        return 1;
-    while (r < 8 && width / (2 * r) >= min_width)
-        r *= 2;
-    return r;
+        return 8;
+    int m = 1;
+    while (m < 8 && camsep_mjpeg_scaled(width, m) < min_width)
+        m++;
+    return m;
 }
 
-int camsep_mjpeg_scaled(int dimension, int reduction)
+int camsep_mjpeg_scaled(int dimension, int eighths)
 {
-    return (dimension + reduction - 1) / reduction;
+    return (dimension * eighths + 7) / 8; /* TJSCALED */
 }
 
 int camsep_mjpeg_decode_luma(camsep_mjpeg_decoder *d, const uint8_t *jpeg, size_t len, int width, int height,
-                             int reduction, uint8_t *out, char *err, size_t errlen)
+                             int eighths, uint8_t *out, char *err, size_t errlen)
 {
     if (len < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) {
         snprintf(err, errlen, "not a JPEG frame (%zu bytes)", len);
@@ -67,7 +67,7 @@ int camsep_mjpeg_decode_luma(camsep_mjpeg_decoder *d, const uint8_t *jpeg, size_
         snprintf(err, errlen, "a %dx%d JPEG in a %dx%d stream", w, h, width, height);
         return -1;
     }
-    int ow = camsep_mjpeg_scaled(width, reduction), oh = camsep_mjpeg_scaled(height, reduction);
+    int ow = camsep_mjpeg_scaled(width, eighths), oh = camsep_mjpeg_scaled(height, eighths);
     /* libjpeg-turbo picks the scaling factor from the size asked for */
     if (tjDecompress2(d->tj, jpeg, (unsigned long)len, out, ow, ow, oh, TJPF_GRAY, TJFLAG_STOPONWARNING) != 0) {
         snprintf(err, errlen, "corrupt JPEG: %s", tjGetErrorStr2(d->tj));

@@ -4,8 +4,9 @@
  *
  * Only the luma is decoded (TJPF_GRAY: the chroma components are entropy-
  * decoded but never transformed or upsampled), and the picture is reduced
- * in the inverse DCT itself by 1/2, 1/4 or 1/8 (TurboJPEG scaling factors),
- * so that a 1920x1080 camera costs about what a 480x270 one would. UVC
+ * in the inverse DCT itself to M/8 of its size (M = 1..8, TurboJPEG's
+ * scaling factors), so that a 1920x1080 camera is decoded straight to
+ * 720x405 with 3x3 inverse transforms instead of 8x8 ones. UVC
  * frames that leave out their Huffman tables decode with the standard ones
  * (libjpeg-turbo inserts them).
  *
@@ -30,17 +31,17 @@ typedef struct camsep_mjpeg_decoder camsep_mjpeg_decoder;
 camsep_mjpeg_decoder *camsep_mjpeg_decoder_create(char *err, size_t errlen);
 void camsep_mjpeg_decoder_free(camsep_mjpeg_decoder *d);
 
-/* The reduction (1, 2, 4 or 8) for frames `width` wide: the largest that
- * leaves at least min_width pixels across (min_width <= 0: 1). */
-int camsep_mjpeg_reduction(int width, int min_width);
-/* The decoded size of a dimension at a reduction (rounded up, as libjpeg does). */
-int camsep_mjpeg_scaled(int dimension, int reduction);
+/* The scale M/8 (M = 1..8) for frames `width` wide: the smallest that keeps
+ * at least min_width pixels across (min_width <= 0 or > width: 8, full size). */
+int camsep_mjpeg_eighths(int width, int min_width);
+/* A dimension decoded at M/8 (rounded up, as libjpeg does). */
+int camsep_mjpeg_scaled(int dimension, int eighths);
 
-/* Decodes one width x height JPEG's luma at 1/reduction into out (rows of
- * camsep_mjpeg_scaled(width, reduction) bytes, camsep_mjpeg_scaled(height,
- * reduction) rows). Returns 0, or -1 with the reason in err when the frame is
+/* Decodes one width x height JPEG's luma at eighths/8 into out (rows of
+ * camsep_mjpeg_scaled(width, eighths) bytes, camsep_mjpeg_scaled(height,
+ * eighths) rows). Returns 0, or -1 with the reason in err when the frame is
  * corrupt (out then holds garbage). */
 int camsep_mjpeg_decode_luma(camsep_mjpeg_decoder *d, const uint8_t *jpeg, size_t len, int width, int height,
-                             int reduction, uint8_t *out, char *err, size_t errlen);
+                             int eighths, uint8_t *out, char *err, size_t errlen);
 
 #endif

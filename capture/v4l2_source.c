@@ -148,6 +148,7 @@ static int64_t ms_to_ns(int ms)
 #define DEFAULT_HEIGHT 480
 #define USABLE_FPS 25.0          /* without --fps: the least rate that follows a player's motion */
 #define PREFERRED_FPS 30.0       /* without --fps: the rate aimed at among the usable ones */
+#define DEFAULT_MJPEG_WIDTH 640  /* MJPEG is decoded down to about this width (the flow works at 1/4) */
 
 typedef struct target {
     uint32_t width, height; /* wanted (a free dimension follows the current aspect) */
@@ -426,7 +427,7 @@ typedef struct v4l2_source {
     int width, height;          /* of the frames delivered */
     int cam_width, cam_height;  /* of the camera's format (larger for a reduced MJPEG) */
     int bytesperline;
-    int reduction;              /* MJPEG: decoded at 1/reduction */
+    int eighths;                /* MJPEG: decoded at eighths/8 of the camera's size (8 otherwise) */
     camsep_mjpeg_decoder *mjpeg;
     size_t min_bytes; /* bytes a buffer needs for the luma of a frame */
     uint8_t *luma;
@@ -463,7 +464,7 @@ static void describe(v4l2_source *s)
         snprintf(rate, sizeof rate, " %s fps", r);
     }
     char tail[128], reduced[40] = "";
-    if (s->reduction > 1)
+    if (s->eighths < 8)
         snprintf(reduced, sizeof reduced, ", analysed at %dx%d", s->width, s->height);
     snprintf(tail, sizeof tail, " %dx%d %s%s%s%s%s", s->cam_width, s->cam_height, name, rate, reduced,
              s->emulated ? " (libv4l2 conversion)" : "", s->monotonic ? "" : " (dequeue-time stamps)");
@@ -557,15 +558,15 @@ static int apply_format(v4l2_source *s, const choice *c, char *err, size_t errle
     s->emulated = c->emulated && got == c->fmt;
     s->cam_width = (int)w;
     s->cam_height = (int)h;
-    s->reduction = 1;
+    s->eighths = 8;
     if (got->kind == CONV_MJPEG) {
-        s->reduction = camsep_mjpeg_reduction((int)w, s->req.mjpeg_min_width);
+        s->eighths = camsep_mjpeg_eighths((int)w, s->req.mjpeg_min_width);
         s->min_bytes = 4; /* SOI and EOI at least; the decoder checks the rest */
     } else {
         s->min_bytes = (size_t)bpl * (h - 1) + row;
     }
-    s->width = camsep_mjpeg_scaled((int)w, s->reduction);
-    s->height = camsep_mjpeg_scaled((int)h, s->reduction);
+    s->width = camsep_mjpeg_scaled((int)w, s->eighths);
+    s->height = camsep_mjpeg_scaled((int)h, s->eighths);
     s->bytesperline = (int)bpl;
 
     struct v4l2_streamparm p;
@@ -827,7 +828,7 @@ static int convert(v4l2_source *s, const uint8_t *src, size_t bytes, char *why, 
         break;
     }
     case CONV_MJPEG:
-        return camsep_mjpeg_decode_luma(s->mjpeg, src, bytes, s->cam_width, s->cam_height, s->reduction, dst, why,
+        return camsep_mjpeg_decode_luma(s->mjpeg, src, bytes, s->cam_width, s->cam_height, s->eighths, dst, why,
                                         whylen);
     }
     return 0;
@@ -1015,7 +1016,7 @@ camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2
         if (camsep_v4l2_control_check(r.controls[i], err, errlen) != 0)
             return NULL;
     if (r.mjpeg_min_width == 0)
-        r.mjpeg_min_width = 480;
+        r.mjpeg_min_width = DEFAULT_MJPEG_WIDTH;
     if (r.backoff_min_ms == 0)
         r.backoff_min_ms = 250;
     if (r.backoff_max_ms == 0)
@@ -1078,8 +1079,8 @@ static void print_choice(const camsep_v4l2_device *d, int fd, const char *prefix
         snprintf(rate, sizeof rate, " %s fps", r);
     }
     if (c.fmt->kind == CONV_MJPEG) {
-        int k = camsep_mjpeg_reduction((int)c.width, 480);
-        if (k > 1)
+        int k = camsep_mjpeg_eighths((int)c.width, DEFAULT_MJPEG_WIDTH);
+        if (k < 8)
             snprintf(reduced, sizeof reduced, " (analysed at %dx%d)", camsep_mjpeg_scaled((int)c.width, k),
                      camsep_mjpeg_scaled((int)c.height, k));
     }

@@ -16,13 +16,15 @@
  * 30 fps there, and a camera with no 25 fps at the requested size gets the
  * nearest size that has it (ask for the rate, --fps 10, to get the size).
  *
- * MJPEG: frames are decoded to luma at 1/2, 1/4 or 1/8 in the DCT, the
- * largest reduction that keeps `mjpeg_min_width` pixels across (default
- * 480: 1280x720 gives 640x360, 1920x1080 gives 480x270), so the frames the
+ * MJPEG: frames are decoded to luma at M/8 of their size in the inverse DCT,
+ * the smallest M that keeps `mjpeg_min_width` pixels across (default 640:
+ * 1280x720 gives 640x360, 1920x1080 gives 720x405), so the frames the
  * source delivers, and the box coordinates, are of that size (the
  * description says "1280x720 MJPG 30 fps, analysed at 640x360"). The flow
- * works at a quarter of 640 anyway. A frame that does not decode is dropped
- * and counted (stats.corrupt), never a fault: the camera is not reopened.
+ * works at a quarter of that anyway, as for a 640x480 camera. A frame that
+ * does not decode is dropped and counted (stats.corrupt), never a fault: the
+ * camera is not reopened, and a camera sending only corrupt frames gives
+ * read() timeouts that say so.
  *
  * Controls: `controls` are "NAME=VALUE" (camsep_v4l2_control_check), set in
  * order after every open, the first and each reopen (a replugged camera
@@ -77,7 +79,7 @@ typedef struct camsep_v4l2_request {
     int backoff_max_ms;   /* cap of the doubling delay (0: 4000) */
     int stall_ms;         /* no buffer for this long while streaming is a fault (0: 2000;
                              never less than 3 frame periods) */
-    int mjpeg_min_width;  /* MJPEG: reduce while at least this many pixels remain (0: 480; <0: never) */
+    int mjpeg_min_width;  /* MJPEG: decode down to at least this width (0: 640; <0: full size) */
     const char *const *controls; /* n_controls "NAME=VALUE" camera controls (copied at open) */
     int n_controls;       /* at most CAMSEP_V4L2_MAX_CONTROLS */
 } camsep_v4l2_request;

@@ -61,6 +61,7 @@ fake_v4l2_size fake_v4l2_discrete(int w, int h, int fps0, int fps1, int fps2)
     return s;
 }
 
+static void clear_cache(fake_v4l2 *f);
 static void misuse(fake_v4l2 *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void misuse(fake_v4l2 *f, const char *fmt, ...)
 {
@@ -162,6 +163,7 @@ static void set_format(fake_v4l2 *f, int fi, int w, int h)
             bh = ch;
         }
     }
+    clear_cache(f);
     f->cur_format = fi;
     f->cur_size = best;
     f->width = bw;
@@ -206,21 +208,9 @@ static unsigned long compress_frame(fake_v4l2 *f, long k, uint8_t *dst, unsigned
     return len;
 }
 
-/* An MJPEG frame into p; returns its size (corrupt when scripted so). */
-static unsigned long fill_jpeg(fake_v4l2 *f, uint8_t *p, long k)
+/* Scripted damage to MJPEG frame k of len bytes in p; returns the bytes left. */
+static unsigned long damage_jpeg(const fake_v4l2 *f, uint8_t *p, long k, unsigned long len)
 {
-    unsigned long len;
-    int slot = f->mjpeg_cycle > 0 ? (int)(k % f->mjpeg_cycle) : -1;
-    if (slot >= 0 && slot < 32 && f->jpeg_cache[slot]) {
-        len = f->jpeg_cache_len[slot];
-        memcpy(p, f->jpeg_cache[slot], len);
-    } else {
-        len = compress_frame(f, slot >= 0 ? slot : k, p, (unsigned long)f->sizeimage);
-        if (slot >= 0 && slot < 32 && len > 0 && (f->jpeg_cache[slot] = malloc(len)) != NULL) {
-            memcpy(f->jpeg_cache[slot], p, len);
-            f->jpeg_cache_len[slot] = len;
-        }
-    }
     if (f->corrupt_from >= 0 && k >= f->corrupt_from && k < f->corrupt_from + f->corrupt_count) {
         switch ((k - f->corrupt_from) % 3) {
         case 0: /* cut off mid-scan, as when USB packets are lost */
@@ -237,11 +227,11 @@ static unsigned long fill_jpeg(fake_v4l2 *f, uint8_t *p, long k)
     return len;
 }
 
-static unsigned long fill_frame(fake_v4l2 *f, uint8_t *p, long k)
+static unsigned long make_frame(fake_v4l2 *f, uint8_t *p, long k)
 {
     uint32_t fc = f->cfg.formats[f->cur_format].fourcc;
     if (is_jpeg(fc))
-        return fill_jpeg(f, p, k);
+        return compress_frame(f, k, p, (unsigned long)f->sizeimage);
     int w = f->width, h = f->height, bpl = f->bytesperline;
     memset(p, 0xEE, (size_t)f->sizeimage); /* padding */
     for (int y = 0; y < h; y++) {
@@ -280,6 +270,32 @@ static unsigned long fill_frame(fake_v4l2 *f, uint8_t *p, long k)
             c[i] = chroma(k, i, 1);
     }
     return (unsigned long)f->sizeimage;
+}
+
+static void clear_cache(fake_v4l2 *f)
+{
+    for (int i = 0; i < FAKE_MAX_CYCLE; i++) {
+        free(f->cache[i]);
+        f->cache[i] = NULL;
+    }
+}
+
+/* Frame k into p (from the cache with frame_cycle); returns its size. */
+static unsigned long fill_frame(fake_v4l2 *f, uint8_t *p, long k)
+{
+    unsigned long len;
+    int slot = f->frame_cycle > 0 ? (int)(k % f->frame_cycle) : -1;
+    if (slot >= 0 && slot < FAKE_MAX_CYCLE && f->cache[slot]) {
+        len = f->cache_len[slot];
+        memcpy(p, f->cache[slot], len);
+    } else {
+        len = make_frame(f, p, slot >= 0 ? slot : k);
+        if (slot >= 0 && slot < FAKE_MAX_CYCLE && len > 0 && (f->cache[slot] = malloc(len)) != NULL) {
+            memcpy(f->cache[slot], p, len);
+            f->cache_len[slot] = len;
+        }
+    }
+    return is_jpeg(f->cfg.formats[f->cur_format].fourcc) ? damage_jpeg(f, p, k, len) : len;
 }
 
 /* ---- controls ----------------------------------------------------------------------------------- */
@@ -896,10 +912,7 @@ void fake_v4l2_free(fake_v4l2 *f)
     if (f->fd >= 0)
         misuse(f, "the device was left open");
     release_buffers(f);
-    for (int i = 0; i < 32; i++) {
-        free(f->jpeg_cache[i]);
-        f->jpeg_cache[i] = NULL;
-    }
+    clear_cache(f);
     if (f->tj)
         tjDestroy(f->tj);
     f->tj = NULL;

@@ -11,8 +11,8 @@
  * RGB formats carry fake_v4l2_rgb(k, x, y) instead; chroma bytes hold values
  * that must not leak into luma. MJPEG frames are real JPEGs (4:2:2, made
  * with libjpeg-turbo's compressor) of the smooth picture
- * fake_v4l2_smooth_luma(k, x, y) with varying chroma; with `mjpeg_cycle` > 0
- * frame k is frame k % mjpeg_cycle, compressed once (for benchmarks).
+ * fake_v4l2_smooth_luma(k, x, y) with varying chroma. With `frame_cycle` > 0
+ * frame k is frame k % frame_cycle, made once and then copied (benchmarks).
  * Scripted corrupt MJPEG frames are truncated, have a wrecked header, or are
  * empty, in turn. Controls: a UVC-like set (Brightness, Auto Exposure menu
  * 1 manual / 3 aperture priority, Exposure Time Absolute (refused with
@@ -37,6 +37,7 @@
 #define FAKE_MAX_RATES 4
 #define FAKE_MAX_BUFFERS 8
 #define FAKE_MAX_OPENS 64
+#define FAKE_MAX_CYCLE 32
 #define FAKE_N_CONTROLS 5 /* brightness, auto exposure, exposure time, dynamic framerate, power line */
 
 typedef struct fake_v4l2_size {
@@ -81,7 +82,7 @@ typedef struct fake_v4l2 {
     long corrupt_from;   /* MJPEG: frames corrupt_from.. corrupt_from+corrupt_count-1 are corrupt */
     long corrupt_count;
     int denied_node;     /* open() of videoN with this N fails with EACCES (-1: none) */
-    int mjpeg_cycle;     /* MJPEG: repeat this many distinct frames, each compressed once (0: off) */
+    int frame_cycle;     /* repeat this many distinct frames, each made once (0: off; <= FAKE_MAX_CYCLE) */
 
     /* state */
     int fd;              /* the open capture fd, or -1 */
@@ -95,8 +96,8 @@ typedef struct fake_v4l2 {
     int fifo[FAKE_MAX_BUFFERS], fifo_head, fifo_len;
     uint32_t sequence;
     void *tj;            /* libjpeg-turbo compressor */
-    uint8_t *jpeg_cache[32];
-    unsigned long jpeg_cache_len[32];
+    uint8_t *cache[FAKE_MAX_CYCLE];
+    unsigned long cache_len[FAKE_MAX_CYCLE];
     int32_t ctrl[FAKE_N_CONTROLS];
     int ctrl_sets;       /* successful VIDIOC_S_CTRL calls */
     long frames;         /* frames delivered (or consumed by the error flag) since creation */

@@ -175,28 +175,41 @@ static int is_jpeg(uint32_t fourcc)
     return fourcc == V4L2_PIX_FMT_MJPEG || fourcc == V4L2_PIX_FMT_JPEG;
 }
 
-/* A decoded MJPEG frame at 1/r against the r x r block means of the source picture. */
-static void check_mjpeg_frame(const camsep_frame *fr, const fake_v4l2 *f, int r)
+/* The mean of the source pixels whose centres fall in [a, b) along one axis: their range. */
+static void footprint(int o, double step, int limit, int *lo, int *hi)
 {
-    CHECK_MSG(fr->width == (f->width + r - 1) / r && fr->height == (f->height + r - 1) / r,
-              "%dx%d from %dx%d at 1/%d", fr->width, fr->height, f->width, f->height, r);
-    double sum = 0;
+    *lo = (int)ceil(o * step - 0.5);
+    *hi = (int)ceil((o + 1) * step - 0.5);
+    if (*hi <= *lo)
+        *hi = *lo + 1;
+    if (*hi > limit)
+        *hi = limit;
+}
+
+/* A decoded MJPEG frame at m/8 against the means of the source picture over each output pixel. */
+static void check_mjpeg_frame(const camsep_frame *fr, const fake_v4l2 *f, int m8)
+{
+    CHECK_MSG(fr->width == (f->width * m8 + 7) / 8 && fr->height == (f->height * m8 + 7) / 8,
+              "%dx%d from %dx%d at %d/8", fr->width, fr->height, f->width, f->height, m8);
+    double step = 8.0 / m8, sum = 0;
     int worst = 0;
     for (int y = 0; y < fr->height; y++)
         for (int x = 0; x < fr->width; x++) {
+            int x0, x1, y0, y1, n = 0;
             double m = 0;
-            int n = 0;
-            for (int j = 0; j < r && y * r + j < f->height; j++)
-                for (int i = 0; i < r && x * r + i < f->width; i++, n++)
-                    m += fake_v4l2_smooth_luma(f->last_frame, x * r + i, y * r + j);
+            footprint(x, step, f->width, &x0, &x1);
+            footprint(y, step, f->height, &y0, &y1);
+            for (int j = y0; j < y1; j++)
+                for (int i = x0; i < x1; i++, n++)
+                    m += fake_v4l2_smooth_luma(f->last_frame, i, j);
             int d = abs((int)lrint(m / n) - (int)fr->luma[(size_t)y * fr->stride + x]);
             sum += d;
             if (d > worst)
                 worst = d;
         }
     double mean = sum / ((double)fr->width * fr->height);
-    CHECK_MSG(mean < 1.0 && worst <= 10, "frame %ld at 1/%d: mean error %.2f, worst %d grey levels", f->last_frame, r,
-              mean, worst);
+    CHECK_MSG(mean < 1.0 && worst <= 10, "frame %ld at %d/8: mean error %.2f, worst %d grey levels", f->last_frame,
+              m8, mean, worst);
 }
 
 static void expect_choice(const fake_v4l2_config *c, const camsep_v4l2_request *req, uint32_t fourcc, int w, int h,
@@ -219,7 +232,7 @@ static void expect_choice(const fake_v4l2_config *c, const camsep_v4l2_request *
     read_ok(s, &fr);
     read_ok(s, &fr);
     if (is_jpeg(fourcc))
-        check_mjpeg_frame(&fr, &f, w / s->width);
+        check_mjpeg_frame(&fr, &f, s->width * 8 / w);
     else
         check_frame(&fr, &f, fourcc);
     done(&f, s);
@@ -802,8 +815,9 @@ static void test_mjpeg_decode(void)
     const struct {
         int w, h, min_width, out_w, out_h;
     } cases[] = {
-        {640, 480, 0, 640, 480},   {1280, 720, 0, 640, 360},  {1920, 1080, 0, 480, 270},
-        {1280, 720, -1, 1280, 720}, {1920, 1080, 200, 240, 135}, {160, 120, 0, 160, 120},
+        {640, 480, 0, 640, 480},    {1280, 720, 0, 640, 360},    {1920, 1080, 0, 720, 405},
+        {1280, 720, -1, 1280, 720}, {1920, 1080, 200, 240, 135}, {1280, 720, 900, 960, 540},
+        {160, 120, 0, 160, 120},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         camsep_v4l2_request r;
@@ -826,7 +840,7 @@ static void test_mjpeg_decode(void)
             camsep_frame fr;
             read_ok(s, &fr);
             CHECK(fr.sequence == (uint64_t)k && fr.stride == fr.width);
-            check_mjpeg_frame(&fr, &f, cases[i].w / cases[i].out_w);
+            check_mjpeg_frame(&fr, &f, cases[i].out_w * 8 / cases[i].w);
         }
         camsep_v4l2_stats st;
         CHECK(camsep_v4l2_get_stats(s, &st) == 0 && st.fourcc == V4L2_PIX_FMT_MJPEG && st.corrupt == 0);
@@ -853,7 +867,7 @@ static void test_mjpeg_corrupt(void)
         read_ok(s, &fr);
         CHECK_MSG(fr.sequence == want[i], "sequence %llu, expected %llu", (unsigned long long)fr.sequence,
                   (unsigned long long)want[i]);
-        check_mjpeg_frame(&fr, &f, 1);
+        check_mjpeg_frame(&fr, &f, 8);
     }
     camsep_v4l2_stats st;
     CHECK(camsep_v4l2_get_stats(s, &st) == 0);
@@ -889,7 +903,7 @@ static void test_mjpeg_corrupt(void)
     CHECK(st.faults == 0 && st.connected && st.corrupt > 10 && f.n_open_attempts == 1);
     f.corrupt_count = 0; /* the picture comes back */
     read_ok(s, &fr);
-    check_mjpeg_frame(&fr, &f, 1);
+    check_mjpeg_frame(&fr, &f, 8);
     done(&f, s);
     printf("mjpeg: %d timeouts, %llu corrupt frames, no reopen\n", agains, (unsigned long long)st.corrupt);
 }
