@@ -192,6 +192,8 @@ static camsep_frame_source *open_source(camsep_capture_runner *r, char *err, siz
         req.width = sp->width;
         req.height = sp->height;
         req.fps = sp->fps;
+        req.controls = sp->camera_controls;
+        req.n_controls = sp->n_camera_controls;
         return camsep_v4l2_open(r->path, &req, NULL, err, errlen);
     }
     return camsep_y4m_open(r->path, sp->pace, err, errlen);

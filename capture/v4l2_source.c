@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "capture_clock.h"
 #include "mjpeg_decoder.h"
@@ -1366,6 +1367,18 @@ int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FIL
                      "lists a camera's sizes, rates and controls)\n",
                 dir);
     return found;
+}
+
+int camsep_v4l2_list_cameras(const camsep_v4l2_device *dev, const char *dir, const char *source, FILE *out)
+{
+    int n = camsep_v4l2_list_devices(dev, dir, out);
+    struct stat st;
+    if (source && strcmp(source, "auto") && stat(source, &st) == 0 && S_ISCHR(st.st_mode)) {
+        fprintf(out, "\n");
+        if (camsep_v4l2_list(dev, source, out))
+            return -1;
+    }
+    return n < 0 ? -1 : 0;
 }
 
 /* The first video capture node under dir. */

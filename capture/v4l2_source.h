@@ -124,6 +124,13 @@ int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out)
  * there is none), -1 if dir cannot be read. */
 int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out);
 
+/* What --list-devices prints in camsep-capture, camsep-jack and
+ * camsep-portaudio: camsep_v4l2_list_devices(dev, dir), then, when source
+ * names a character device (not "auto", a file or NULL), camsep_v4l2_list of
+ * it (sizes, rates, controls). Returns 0, or -1 when dir or the source cannot
+ * be read. */
+int camsep_v4l2_list_cameras(const camsep_v4l2_device *dev, const char *dir, const char *source, FILE *out);
+
 /* The first video capture node under dir (NULL: "/dev") into path. Returns 0,
  * or -1 when there is none. */
 int camsep_v4l2_first_device(const camsep_v4l2_device *dev, const char *dir, char *path, size_t pathlen);
