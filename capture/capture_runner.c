@@ -413,7 +413,7 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
     if (r->kind == SOURCE_CAMERA) {
         camsep_v4l2_stats vs;
         if (camsep_v4l2_get_stats(r->src, &vs) == 0) {
-            st->dropped = vs.dropped;
+            st->dropped = vs.dropped + vs.corrupt; /* a corrupt frame is a dropped frame */
             st->faults = vs.faults;
         }
     } else if (f->sequence > r->next_sequence) {

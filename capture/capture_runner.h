@@ -52,7 +52,8 @@ typedef struct camsep_capture_status {
     camsep_capture_state state;
     uint64_t frames;          /* frames read */
     uint64_t priors;          /* priors handed to the sink with camera_ok = 1 */
-    uint64_t dropped;         /* frames lost by the source (sequence gaps) */
+    uint64_t dropped;         /* frames lost by the source (sequence gaps; cameras: and corrupt
+                                 frames, e.g. MJPEG that does not decode) */
     uint64_t faults;          /* camera faults seen */
     int width, height;
     double fps;               /* measured over the last second or so */

@@ -10,9 +10,11 @@
  * frames that leave out their Huffman tables decode with the standard ones
  * (libjpeg-turbo inserts them).
  *
- * A frame that is not a JPEG of the expected size, is truncated, or makes
- * libjpeg-turbo warn (corrupt data) is refused: a damaged frame would read as
- * a burst of motion.
+ * A frame that is not a JPEG of the expected size, is truncated (no
+ * end-of-image marker), or makes libjpeg-turbo fail or warn (corrupt data) is
+ * refused: a damaged frame would read as a burst of motion. The one warning
+ * let through is stray bytes before a marker, which some cameras put in
+ * every frame of a whole picture.
  *
  * Memory: the decoder handle is made at create; libjpeg-turbo allocates its
  * working memory per frame (its memory pools) and frees it before returning.

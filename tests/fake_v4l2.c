@@ -211,13 +211,21 @@ static unsigned long compress_frame(fake_v4l2 *f, long k, uint8_t *dst, unsigned
 /* Scripted damage to MJPEG frame k of len bytes in p; returns the bytes left. */
 static unsigned long damage_jpeg(const fake_v4l2 *f, uint8_t *p, long k, unsigned long len)
 {
+    if (f->junk_before_eoi && len >= 4 && len + 7 <= (unsigned long)f->sizeimage) {
+        memcpy(p + len - 2, "\x01\x02\x03\x04\x05\x06\x07\xFF\xD9", 9);
+        len += 7;
+    }
     if (f->corrupt_from >= 0 && k >= f->corrupt_from && k < f->corrupt_from + f->corrupt_count) {
         switch ((k - f->corrupt_from) % 3) {
         case 0: /* cut off mid-scan, as when USB packets are lost */
             len = len * 3 / 5;
             break;
-        case 1: /* the headers wrecked */
-            memset(p + 2, 0x00, len > 80 ? 78 : len - 2);
+        case 1: /* the frame header (SOF: size and components) wrecked */
+            for (unsigned long i = 2; i + 10 < len; i++)
+                if (p[i] == 0xFF && p[i + 1] == 0xC0) {
+                    memset(p + i, 0x00, 10);
+                    break;
+                }
             break;
         default: /* nothing arrived */
             len = 0;

@@ -13,7 +13,7 @@
  * with libjpeg-turbo's compressor) of the smooth picture
  * fake_v4l2_smooth_luma(k, x, y) with varying chroma. With `frame_cycle` > 0
  * frame k is frame k % frame_cycle, made once and then copied (benchmarks).
- * Scripted corrupt MJPEG frames are truncated, have a wrecked header, or are
+ * Scripted corrupt MJPEG frames are truncated, have a wrecked frame header (SOF), or are
  * empty, in turn. Controls: a UVC-like set (Brightness, Auto Exposure menu
  * 1 manual / 3 aperture priority, Exposure Time Absolute (refused with
  * EACCES unless Auto Exposure is manual), Exposure Dynamic Framerate, Power
@@ -82,6 +82,7 @@ typedef struct fake_v4l2 {
     long corrupt_from;   /* MJPEG: frames corrupt_from.. corrupt_from+corrupt_count-1 are corrupt */
     long corrupt_count;
     int denied_node;     /* open() of videoN with this N fails with EACCES (-1: none) */
+    int junk_before_eoi; /* MJPEG: 7 stray bytes before the end-of-image marker (whole frames) */
     int frame_cycle;     /* repeat this many distinct frames, each made once (0: off; <= FAKE_MAX_CYCLE) */
 
     /* state */

@@ -877,6 +877,19 @@ static void test_mjpeg_corrupt(void)
     CHECK(f.n_open_attempts == 1);
     done(&f, s);
 
+    /* stray bytes before the end marker in every frame (some cameras): whole pictures, kept */
+    fake_v4l2_init(&f, &c);
+    f.junk_before_eoi = 1;
+    s = open_fake(&f, &r);
+    for (int i = 0; i < 3; i++) {
+        camsep_frame fr;
+        read_ok(s, &fr);
+        CHECK(fr.sequence == (uint64_t)i);
+        check_mjpeg_frame(&fr, &f, 8);
+    }
+    CHECK(camsep_v4l2_get_stats(s, &st) == 0 && st.corrupt == 0);
+    done(&f, s);
+
     /* nothing but corrupt frames for longer than a stall: plain timeouts that say so, no reopen */
     memset(&r, 0, sizeof r);
     r.width = 160;

@@ -74,8 +74,8 @@ typedef struct host_config {
     int bypass;
     /* camera */
     char video[HOST_PATH_LEN];       /* "" = no camera; "auto", "/dev/videoN", FILE.y4m, "-" */
-    int camera_width, camera_height; /* 0 = the device's */
-    double camera_fps;               /* 0 = the device's */
+    int camera_width, camera_height; /* 0 = about 640x480 (v4l2_source.h) */
+    double camera_fps;               /* 0 = 30, or the nearest >= 25 fps */
     char camera_control[CAMSEP_V4L2_MAX_CONTROLS][CAMSEP_V4L2_CONTROL_LEN]; /* "NAME=VALUE" (v4l2_controls.h) */
     int n_camera_controls;
     int loop;                        /* loop a Y4M file */
