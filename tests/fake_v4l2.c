@@ -209,8 +209,29 @@ static unsigned long compress_frame(fake_v4l2 *f, long k, uint8_t *dst, unsigned
 }
 
 /* Scripted damage to MJPEG frame k of len bytes in p; returns the bytes left. */
-static unsigned long damage_jpeg(const fake_v4l2 *f, uint8_t *p, long k, unsigned long len)
+/* Removes the DHT segments (FF C4 + length) before the scan. */
+static unsigned long strip_dht(fake_v4l2 *f, uint8_t *p, unsigned long len)
 {
+    unsigned long i = 2;
+    while (i + 4 <= len && p[i] == 0xFF && p[i + 1] != 0xDA) {
+        unsigned long seg = 2 + ((unsigned long)p[i + 2] << 8 | p[i + 3]);
+        if (i + seg > len)
+            break;
+        if (p[i + 1] == 0xC4) {
+            memmove(p + i, p + i + seg, len - i - seg);
+            len -= seg;
+            f->dht_removed++;
+        } else {
+            i += seg;
+        }
+    }
+    return len;
+}
+
+static unsigned long damage_jpeg(fake_v4l2 *f, uint8_t *p, long k, unsigned long len)
+{
+    if (f->no_huffman_tables)
+        len = strip_dht(f, p, len);
     if (f->junk_before_eoi && len >= 4 && len + 7 <= (unsigned long)f->sizeimage) {
         memcpy(p + len - 2, "\x01\x02\x03\x04\x05\x06\x07\xFF\xD9", 9);
         len += 7;

@@ -82,6 +82,8 @@ typedef struct fake_v4l2 {
     long corrupt_from;   /* MJPEG: frames corrupt_from.. corrupt_from+corrupt_count-1 are corrupt */
     long corrupt_count;
     int denied_node;     /* open() of videoN with this N fails with EACCES (-1: none) */
+    int no_huffman_tables; /* MJPEG: frames without DHT segments, as UVC cameras send them */
+    long dht_removed;      /* DHT segments removed so far */
     int junk_before_eoi; /* MJPEG: 7 stray bytes before the end-of-image marker (whole frames) */
     int frame_cycle;     /* repeat this many distinct frames, each made once (0: off; <= FAKE_MAX_CYCLE) */
 
