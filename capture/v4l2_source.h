@@ -39,8 +39,8 @@
  * keeps increasing across reopens (an outage shows in the timestamps, not as
  * a sequence gap).
  *
- * Faults: an unplug (ENODEV), an I/O error (EIO), POLLERR, or no frame for
- * `stall_ms` make read() return CAMSEP_SOURCE_ERROR with a message; the
+ * Faults: an unplug (ENODEV), an I/O error (EIO), POLLERR, or no buffer (not
+ * even a corrupt one) for `stall_ms` make read() return CAMSEP_SOURCE_ERROR with a message; the
  * source stays usable. It closes the device and reopens it from within later
  * read() calls after a backoff that starts at `backoff_min_ms` and doubles up
  * to `backoff_max_ms` (reset once the reopened camera has streamed for
@@ -57,7 +57,9 @@
  * the camera is gone, when read() returns after each reopen attempt.
  *
  * Memory: buffers and the luma plane are allocated at open (and at a reopen
- * that needs more); read() does not allocate in steady state.
+ * that needs more); read() does not allocate in steady state, except inside
+ * libjpeg-turbo for MJPEG (its per-frame working memory, freed before read()
+ * returns; the capture thread is not a real-time one).
  *
  * Threading: as every frame source, owned by one thread; nothing here is
  * real-time safe.
