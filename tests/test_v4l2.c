@@ -549,6 +549,15 @@ static void test_listing(void)
     CHECK(!strstr(text, "video1:") && !strstr(text, "video3:") && !strstr(text, "vbi"));
     check_contains(text, "by-id path");
     free(text);
+    /* --list-devices with a source: the list, then that device (a character device: /dev/null,
+     * which the fake does not know) */
+    fp = tmpfile();
+    CHECK(camsep_v4l2_list_cameras(&f.dev, dir, "auto", fp) == 0);
+    CHECK(camsep_v4l2_list_cameras(&f.dev, dir, "/dev/null", fp) == -1);
+    text = capture_text(fp);
+    check_contains(text, "/video10: Fake Camera");
+    check_contains(text, "\n/dev/null: cannot open");
+    free(text);
     char first[600];
     CHECK(camsep_v4l2_first_device(&f.dev, dir, first, sizeof first) == 0);
     snprintf(path, sizeof path, "%s/video0", dir);
