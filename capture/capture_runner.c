@@ -192,6 +192,8 @@ static camsep_frame_source *open_source(camsep_capture_runner *r, char *err, siz
         req.width = sp->width;
         req.height = sp->height;
         req.fps = sp->fps;
+        req.controls = sp->camera_controls;
+        req.n_controls = sp->n_camera_controls;
         return camsep_v4l2_open(r->path, &req, NULL, err, errlen);
     }
     return camsep_y4m_open(r->path, sp->pace, err, errlen);
@@ -411,7 +413,7 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
     if (r->kind == SOURCE_CAMERA) {
         camsep_v4l2_stats vs;
         if (camsep_v4l2_get_stats(r->src, &vs) == 0) {
-            st->dropped = vs.dropped;
+            st->dropped = vs.dropped + vs.corrupt; /* a corrupt frame is a dropped frame */
             st->faults = vs.faults;
         }
     } else if (f->sequence > r->next_sequence) {

@@ -23,6 +23,7 @@
 #include "camsep_engine.h"
 #include "frame_source.h"
 #include "motion_energy.h"
+#include "v4l2_controls.h"
 
 #define CAMSEP_CAPTURE_MAX_BOXES CAMSEP_MAX_SOURCES
 
@@ -31,8 +32,10 @@ typedef struct camsep_capture_source_spec {
     const char *source;  /* "/dev/videoN" (or any character device): V4L2 camera;
                             "auto": the first camera found; "-": Y4M on stdin;
                             anything else: a Y4M file or FIFO */
-    int width, height;   /* camera: wanted size (0: the device's current one) */
-    double fps;          /* camera: wanted rate (0: the device's current one) */
+    int width, height;   /* camera: wanted size (0: about 640x480; v4l2_source.h) */
+    double fps;          /* camera: wanted rate (0: about 30, at least 25 fps; v4l2_source.h) */
+    const char *camera_controls[CAMSEP_V4L2_MAX_CONTROLS]; /* camera: "NAME=VALUE", set at every open */
+    int n_camera_controls;
     int pace;            /* Y4M: 1 = deliver at the file's frame rate (live use),
                             0 = as fast as the loop runs (offline, tests) */
     int loop;            /* Y4M file: start again at its end (rehearsal, demo) */
@@ -49,7 +52,8 @@ typedef struct camsep_capture_status {
     camsep_capture_state state;
     uint64_t frames;          /* frames read */
     uint64_t priors;          /* priors handed to the sink with camera_ok = 1 */
-    uint64_t dropped;         /* frames lost by the source (sequence gaps) */
+    uint64_t dropped;         /* frames lost by the source (sequence gaps; cameras: and corrupt
+                                 frames, e.g. MJPEG that does not decode) */
     uint64_t faults;          /* camera faults seen */
     int width, height;
     double fps;               /* measured over the last second or so */

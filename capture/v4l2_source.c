@@ -3,367 +3,23 @@
 #define _POSIX_C_SOURCE 200809L
 #include "v4l2_source.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <linux/videodev2.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "capture_clock.h"
+#include "mjpeg_decoder.h"
+#include "v4l2_internal.h"
 
 #define WANT_BUFFERS 4
 #define MAX_BUFFERS 32   /* VIDEO_MAX_FRAME */
-#define MAX_ENUM 256     /* bound on every enumeration, against looping drivers */
-#define MAX_DIM 16384
 #define MAX_GAP (1u << 20) /* larger sequence jumps are driver resets, not drops */
-#define PATH_CAP 512
-
-/* ---- formats ---------------------------------------------------------------------------------- */
-
-typedef enum { CONV_PLANE, CONV_YUV422, CONV_RGB24, CONV_BGR24 } conv_kind;
-
-typedef struct fmt_desc {
-    uint32_t fourcc;
-    int tier;        /* 0 preferred */
-    conv_kind kind;
-    int y_offset;    /* of the first luma byte in a packed 4:2:2 pair */
-    int bytes_pp;    /* bytes per pixel in the plane that carries luma */
-} fmt_desc;
-
-static const fmt_desc formats[] = {
-    {V4L2_PIX_FMT_GREY, 0, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_YUYV, 1, CONV_YUV422, 0, 2},
-    {V4L2_PIX_FMT_UYVY, 1, CONV_YUV422, 1, 2},
-    {V4L2_PIX_FMT_YVYU, 1, CONV_YUV422, 0, 2},
-    {V4L2_PIX_FMT_VYUY, 1, CONV_YUV422, 1, 2},
-    {V4L2_PIX_FMT_YUV420, 2, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_NV12, 2, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_YVU420, 2, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_NV21, 2, CONV_PLANE, 0, 1},
-    {V4L2_PIX_FMT_RGB24, 3, CONV_RGB24, 0, 3},
-    {V4L2_PIX_FMT_BGR24, 3, CONV_BGR24, 0, 3},
-};
-#define N_FORMATS (sizeof formats / sizeof formats[0])
-
-static const fmt_desc *find_format(uint32_t fourcc)
-{
-    for (size_t i = 0; i < N_FORMATS; i++)
-        if (formats[i].fourcc == fourcc)
-            return &formats[i];
-    return NULL;
-}
-
-static int format_rank(const fmt_desc *f)
-{
-    return (int)(f - formats);
-}
-
-static void fourcc_name(uint32_t f, char out[12])
-{
-    int n = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = (char)((f >> (8 * i)) & 0x7f);
-        out[n++] = (c >= 32 && c < 127) ? c : '.';
-    }
-    while (n > 1 && out[n - 1] == ' ')
-        n--;
-    if (f & (1u << 31)) {
-        memcpy(out + n, "-BE", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-}
-
-/* ---- small helpers ---------------------------------------------------------------------------- */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static const char *errno_text(int e, char *buf, size_t n)
-{
-    if (strerror_r(e, buf, n) != 0)
-        snprintf(buf, n, "error %d", e);
-    return buf;
-}
-
-static int xioctl(const camsep_v4l2_device *d, int fd, unsigned long request, void *arg)
-{
-    int r;
-    do {
-        r = d->ioctl(d->ctx, fd, request, arg);
-    } while (r == -1 && errno == EINTR);
-    return r;
-}
-
-static void format_rate(double fps, char *buf, size_t n)
-{
-    double r = (double)(long)(fps + 0.5);
-    if (fps > 0 && (fps - r < 0.005 && r - fps < 0.005))
-        snprintf(buf, n, "%ld", (long)r);
-    else
-        snprintf(buf, n, "%.2f", fps);
-}
-
-static uint32_t snap(uint32_t v, uint32_t lo, uint32_t hi, uint32_t step)
-{
-    if (step == 0)
-        step = 1;
-    if (v <= lo)
-        return lo;
-    if (v >= hi)
-        return hi;
-    uint32_t k = (v - lo + step / 2) / step;
-    uint64_t r = (uint64_t)lo + (uint64_t)k * step;
-    while (r > hi)
-        r -= step;
-    return (uint32_t)r;
-}
 
 static int64_t ms_to_ns(int ms)
 {
     return (int64_t)ms * 1000000;
-}
-
-/* ---- negotiation ------------------------------------------------------------------------------ */
-
-#define UNKNOWN_SIZE_COST 1      /* sizes not enumerable: slightly worse than an exact match */
-#define UNKNOWN_RATE_COST 0.01   /* rates not enumerable: likewise */
-
-typedef struct target {
-    uint32_t width, height; /* wanted (a free dimension follows the current aspect) */
-    int want_w, want_h;     /* which of them count in the cost */
-    double fps;             /* 0: keep the device's */
-} target;
-
-typedef struct choice {
-    const fmt_desc *fmt;
-    int emulated;
-    int compressed;
-    uint32_t width, height;
-    long size_cost;
-    int have_interval;
-    uint32_t num, den; /* frame interval */
-    double rate_cost;
-} choice;
-
-static long size_cost(const target *t, uint32_t w, uint32_t h)
-{
-    long c = 0;
-    if (t->want_w)
-        c += labs((long)w - (long)t->width);
-    if (t->want_h)
-        c += labs((long)h - (long)t->height);
-    return c;
-}
-
-static void choose_size(const camsep_v4l2_device *d, int fd, uint32_t fourcc, const target *t, choice *c)
-{
-    long best = LONG_MAX;
-    uint64_t best_area = 0;
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_frmsizeenum fs;
-        memset(&fs, 0, sizeof fs);
-        fs.index = i;
-        fs.pixel_format = fourcc;
-        if (xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0)
-            break;
-        uint32_t w, h;
-        int last = 0;
-        if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
-            w = fs.discrete.width;
-            h = fs.discrete.height;
-        } else {
-            const struct v4l2_frmsize_stepwise *sw = &fs.stepwise;
-            uint32_t sx = fs.type == V4L2_FRMSIZE_TYPE_CONTINUOUS ? 1 : sw->step_width;
-            uint32_t sy = fs.type == V4L2_FRMSIZE_TYPE_CONTINUOUS ? 1 : sw->step_height;
-            w = snap(t->width, sw->min_width, sw->max_width, sx);
-            h = snap(t->height, sw->min_height, sw->max_height, sy);
-            last = 1;
-        }
-        if (w == 0 || h == 0 || w > MAX_DIM || h > MAX_DIM)
-            continue;
-        long cost = size_cost(t, w, h);
-        uint64_t area = (uint64_t)w * h;
-        if (cost < best || (cost == best && area > best_area)) {
-            best = cost;
-            best_area = area;
-            c->width = w;
-            c->height = h;
-        }
-        if (last)
-            break;
-    }
-    if (best == LONG_MAX) { /* the driver does not enumerate sizes: S_FMT will adjust */
-        c->width = t->width;
-        c->height = t->height;
-        best = UNKNOWN_SIZE_COST;
-    }
-    c->size_cost = best;
-}
-
-static void choose_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, const target *t, choice *c)
-{
-    c->have_interval = 0;
-    c->rate_cost = 0;
-    if (t->fps <= 0)
-        return;
-    double best = -1;
-    double best_fps = 0;
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = c->width;
-        fi.height = c->height;
-        if (xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
-            break;
-        if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
-            if (fi.discrete.numerator == 0 || fi.discrete.denominator == 0)
-                continue;
-            double f = (double)fi.discrete.denominator / fi.discrete.numerator;
-            double cost = f > t->fps ? f - t->fps : t->fps - f;
-            if (best < 0 || cost < best - 1e-9 || (cost < best + 1e-9 && f > best_fps)) {
-                best = cost;
-                best_fps = f;
-                c->num = fi.discrete.numerator;
-                c->den = fi.discrete.denominator;
-            }
-        } else {
-            const struct v4l2_frmival_stepwise *sw = &fi.stepwise;
-            if (sw->min.numerator == 0 || sw->max.numerator == 0 || sw->min.denominator == 0 ||
-                sw->max.denominator == 0)
-                break;
-            double fmax = (double)sw->min.denominator / sw->min.numerator; /* shortest interval */
-            double fmin = (double)sw->max.denominator / sw->max.numerator;
-            double f = t->fps < fmin ? fmin : t->fps > fmax ? fmax : t->fps;
-            best = f > t->fps ? f - t->fps : t->fps - f;
-            best_fps = f;
-            c->num = 1000;
-            c->den = (uint32_t)(f * 1000 + 0.5);
-            break;
-        }
-    }
-    if (best < 0) { /* not enumerable: ask for the rate and let S_PARM adjust */
-        c->num = 1000;
-        c->den = (uint32_t)(t->fps * 1000 + 0.5);
-        best = UNKNOWN_RATE_COST;
-    }
-    c->have_interval = 1;
-    c->rate_cost = best;
-}
-
-/* Is a better than b? */
-static int better(const choice *a, const choice *b)
-{
-    if (!b->fmt)
-        return 1;
-    if (a->size_cost != b->size_cost)
-        return a->size_cost < b->size_cost;
-    double dr = a->rate_cost - b->rate_cost;
-    if (dr < -0.005 || dr > 0.005)
-        return dr < 0;
-    if (a->fmt->tier != b->fmt->tier)
-        return a->fmt->tier < b->fmt->tier;
-    if (a->emulated != b->emulated)
-        return !a->emulated;
-    return format_rank(a->fmt) < format_rank(b->fmt);
-}
-
-static void make_target(const camsep_v4l2_device *d, int fd, const camsep_v4l2_request *req, target *t)
-{
-    uint32_t cur_w = 0, cur_h = 0;
-    struct v4l2_format cur;
-    memset(&cur, 0, sizeof cur);
-    cur.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    if (xioctl(d, fd, VIDIOC_G_FMT, &cur) == 0 && cur.fmt.pix.width > 0 && cur.fmt.pix.height > 0 &&
-        cur.fmt.pix.width <= MAX_DIM && cur.fmt.pix.height <= MAX_DIM) {
-        cur_w = cur.fmt.pix.width;
-        cur_h = cur.fmt.pix.height;
-    }
-    if (!cur_w) {
-        cur_w = 640;
-        cur_h = 480;
-    }
-    t->want_w = req->width > 0;
-    t->want_h = req->height > 0;
-    if (!t->want_w && !t->want_h) {
-        t->width = cur_w;
-        t->height = cur_h;
-        t->want_w = t->want_h = 1;
-    } else {
-        t->width = t->want_w ? (uint32_t)req->width : (uint32_t)((uint64_t)req->height * cur_w / cur_h);
-        t->height = t->want_h ? (uint32_t)req->height : (uint32_t)((uint64_t)req->width * cur_h / cur_w);
-    }
-    t->fps = req->fps;
-}
-
-static void append(char *buf, size_t n, const char *text)
-{
-    size_t len = strlen(buf);
-    if (len + 1 < n)
-        snprintf(buf + len, n - len, "%s", text);
-}
-
-/* Picks the format, size and rate; fails with a message naming what the device offers. */
-static int negotiate(const camsep_v4l2_device *d, int fd, const camsep_v4l2_request *req, choice *best,
-                     char *err, size_t errlen)
-{
-    target t;
-    make_target(d, fd, req, &t);
-    memset(best, 0, sizeof *best);
-    char offered[160] = "";
-    int n_formats = 0;
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_fmtdesc fd_desc;
-        memset(&fd_desc, 0, sizeof fd_desc);
-        fd_desc.index = i;
-        fd_desc.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        if (xioctl(d, fd, VIDIOC_ENUM_FMT, &fd_desc) < 0)
-            break;
-        n_formats++;
-        char name[12];
-        fourcc_name(fd_desc.pixelformat, name);
-        if (offered[0])
-            append(offered, sizeof offered, ", ");
-        append(offered, sizeof offered, name);
-        if (fd_desc.flags & V4L2_FMT_FLAG_COMPRESSED)
-            append(offered, sizeof offered, " (compressed)");
-        const fmt_desc *f = find_format(fd_desc.pixelformat);
-        if (!f)
-            continue;
-        choice c;
-        memset(&c, 0, sizeof c);
-        c.fmt = f;
-        c.emulated = (fd_desc.flags & V4L2_FMT_FLAG_EMULATED) != 0;
-        choose_size(d, fd, f->fourcc, &t, &c);
-        choose_rate(d, fd, f->fourcc, &t, &c);
-        if (better(&c, best))
-            *best = c;
-    }
-    if (!best->fmt) {
-        if (n_formats == 0)
-            set_err(err, errlen, "the device lists no capture formats");
-        else
-            set_err(err, errlen,
-                    "no format that can be turned into luma: the device offers %s; camsep needs GREY, YUYV, "
-                    "UYVY, YUV420, NV12, RGB24 or BGR24 (libv4l2 offered no conversion)",
-                    offered);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- the source ------------------------------------------------------------------------------- */
@@ -377,7 +33,8 @@ typedef struct v4l2_source {
     camsep_frame_source base;
     camsep_v4l2_device dev;
     char path[PATH_CAP];
-    camsep_v4l2_request req; /* defaults filled in */
+    camsep_v4l2_request req; /* defaults filled in; controls copied below */
+    char controls[CAMSEP_V4L2_MAX_CONTROLS][CAMSEP_V4L2_CONTROL_LEN];
 
     int fd;
     int streaming;
@@ -386,7 +43,11 @@ typedef struct v4l2_source {
 
     const fmt_desc *fmt;
     int emulated;
-    int width, height, bytesperline;
+    int width, height;          /* of the frames delivered */
+    int cam_width, cam_height;  /* of the camera's format (larger for a reduced MJPEG) */
+    int bytesperline;
+    int eighths;                /* MJPEG: decoded at eighths/8 of the camera's size (8 otherwise) */
+    camsep_mjpeg_decoder *mjpeg;
     size_t min_bytes; /* bytes a buffer needs for the luma of a frame */
     uint8_t *luma;
     size_t luma_cap;
@@ -405,6 +66,7 @@ typedef struct v4l2_source {
     int64_t backoff_ns, backoff_min_ns, backoff_max_ns;
     int pending_errno; /* a QBUF failure, turned into a fault at the next read */
     int pending_fault;
+    uint64_t corrupt_in_read; /* buffers dropped as corrupt during the current read() */
 
     camsep_v4l2_stats stats;
 } v4l2_source;
@@ -414,14 +76,16 @@ static const camsep_frame_source_ops v4l2_ops;
 static void describe(v4l2_source *s)
 {
     char name[12], rate[24] = "";
-    fourcc_name(s->fmt ? s->fmt->fourcc : 0, name);
+    cam_fourcc_name(s->fmt ? s->fmt->fourcc : 0, name);
     if (s->base.frame_rate > 0) {
         char r[16];
-        format_rate(s->base.frame_rate, r, sizeof r);
+        cam_format_rate(s->base.frame_rate, r, sizeof r);
         snprintf(rate, sizeof rate, " %s fps", r);
     }
-    char tail[128];
-    snprintf(tail, sizeof tail, " %dx%d %s%s%s%s", s->width, s->height, name, rate,
+    char tail[128], reduced[40] = "";
+    if (s->eighths < 8)
+        snprintf(reduced, sizeof reduced, ", analysed at %dx%d", s->width, s->height);
+    snprintf(tail, sizeof tail, " %dx%d %s%s%s%s%s", s->cam_width, s->cam_height, name, rate, reduced,
              s->emulated ? " (libv4l2 conversion)" : "", s->monotonic ? "" : " (dequeue-time stamps)");
     /* the size, format and rate always fit; a long path loses its head */
     char *o = s->base.description;
@@ -447,7 +111,7 @@ static void close_device(v4l2_source *s)
     const camsep_v4l2_device *d = &s->dev;
     if (s->fd >= 0 && s->streaming) {
         int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        (void)xioctl(d, s->fd, VIDIOC_STREAMOFF, &type); /* fails harmlessly after an unplug */
+        (void)cam_xioctl(d, s->fd, VIDIOC_STREAMOFF, &type); /* fails harmlessly after an unplug */
     }
     s->streaming = 0;
     for (unsigned i = 0; i < s->n_buffers; i++)
@@ -469,14 +133,14 @@ static int queue_buffer(v4l2_source *s, uint32_t index)
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b.memory = V4L2_MEMORY_MMAP;
     b.index = index;
-    return xioctl(&s->dev, s->fd, VIDIOC_QBUF, &b);
+    return cam_xioctl(&s->dev, s->fd, VIDIOC_QBUF, &b);
 }
 
 static int apply_format(v4l2_source *s, const choice *c, char *err, size_t errlen)
 {
     const camsep_v4l2_device *d = &s->dev;
     char ebuf[96], name[12];
-    fourcc_name(c->fmt->fourcc, name);
+    cam_fourcc_name(c->fmt->fourcc, name);
 
     struct v4l2_format f;
     memset(&f, 0, sizeof f);
@@ -485,36 +149,44 @@ static int apply_format(v4l2_source *s, const choice *c, char *err, size_t errle
     f.fmt.pix.height = c->height;
     f.fmt.pix.pixelformat = c->fmt->fourcc;
     f.fmt.pix.field = V4L2_FIELD_NONE;
-    if (xioctl(d, s->fd, VIDIOC_S_FMT, &f) < 0) {
+    if (cam_xioctl(d, s->fd, VIDIOC_S_FMT, &f) < 0) {
         int e = errno;
-        set_err(err, errlen, "VIDIOC_S_FMT %s %ux%u: %s%s", name, c->width, c->height,
-                errno_text(e, ebuf, sizeof ebuf), e == EBUSY ? " (is another program using the camera?)" : "");
+        cam_set_err(err, errlen, "VIDIOC_S_FMT %s %ux%u: %s%s", name, c->width, c->height,
+                cam_errno_text(e, ebuf, sizeof ebuf), e == EBUSY ? " (is another program using the camera?)" : "");
         return -1;
     }
-    const fmt_desc *got = find_format(f.fmt.pix.pixelformat);
+    const fmt_desc *got = cam_find_format(f.fmt.pix.pixelformat);
     if (!got) {
         char gname[12];
-        fourcc_name(f.fmt.pix.pixelformat, gname);
-        set_err(err, errlen, "asked for %s, the driver set %s, which camsep cannot read", name, gname);
+        cam_fourcc_name(f.fmt.pix.pixelformat, gname);
+        cam_set_err(err, errlen, "asked for %s, the driver set %s, which camsep cannot read", name, gname);
         return -1;
     }
     uint32_t w = f.fmt.pix.width, h = f.fmt.pix.height;
     if (w == 0 || h == 0 || w > MAX_DIM || h > MAX_DIM) {
-        set_err(err, errlen, "the driver set an unusable frame size %ux%u", w, h);
+        cam_set_err(err, errlen, "the driver set an unusable frame size %ux%u", w, h);
         return -1;
     }
     uint32_t row = w * (uint32_t)got->bytes_pp;
     uint32_t bpl = f.fmt.pix.bytesperline ? f.fmt.pix.bytesperline : row;
     if (bpl < row) {
-        set_err(err, errlen, "the driver set %u bytes per line for %u pixels of %s", bpl, w, name);
+        cam_set_err(err, errlen, "the driver set %u bytes per line for %u pixels of %s", bpl, w, name);
         return -1;
     }
     s->fmt = got;
     s->emulated = c->emulated && got == c->fmt;
-    s->width = (int)w;
-    s->height = (int)h;
+    s->cam_width = (int)w;
+    s->cam_height = (int)h;
+    s->eighths = 8;
+    if (got->kind == CONV_MJPEG) {
+        s->eighths = camsep_mjpeg_eighths((int)w, s->req.mjpeg_min_width);
+        s->min_bytes = 4; /* SOI and EOI at least; the decoder checks the rest */
+    } else {
+        s->min_bytes = (size_t)bpl * (h - 1) + row;
+    }
+    s->width = camsep_mjpeg_scaled((int)w, s->eighths);
+    s->height = camsep_mjpeg_scaled((int)h, s->eighths);
     s->bytesperline = (int)bpl;
-    s->min_bytes = (size_t)bpl * (h - 1) + row;
 
     struct v4l2_streamparm p;
     if (c->have_interval) {
@@ -522,12 +194,12 @@ static int apply_format(v4l2_source *s, const choice *c, char *err, size_t errle
         p.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         p.parm.capture.timeperframe.numerator = c->num;
         p.parm.capture.timeperframe.denominator = c->den;
-        (void)xioctl(d, s->fd, VIDIOC_S_PARM, &p); /* not fatal: the rate actually set is read below */
+        (void)cam_xioctl(d, s->fd, VIDIOC_S_PARM, &p); /* not fatal: the rate actually set is read below */
     }
     memset(&p, 0, sizeof p);
     p.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     s->base.frame_rate = 0;
-    if (xioctl(d, s->fd, VIDIOC_G_PARM, &p) == 0 && p.parm.capture.timeperframe.numerator &&
+    if (cam_xioctl(d, s->fd, VIDIOC_G_PARM, &p) == 0 && p.parm.capture.timeperframe.numerator &&
         p.parm.capture.timeperframe.denominator)
         s->base.frame_rate =
             (double)p.parm.capture.timeperframe.denominator / p.parm.capture.timeperframe.numerator;
@@ -543,16 +215,16 @@ static int start_stream(v4l2_source *s, char *err, size_t errlen)
     rb.count = WANT_BUFFERS;
     rb.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     rb.memory = V4L2_MEMORY_MMAP;
-    if (xioctl(d, s->fd, VIDIOC_REQBUFS, &rb) < 0) {
+    if (cam_xioctl(d, s->fd, VIDIOC_REQBUFS, &rb) < 0) {
         int e = errno;
-        set_err(err, errlen, "VIDIOC_REQBUFS: %s%s", errno_text(e, ebuf, sizeof ebuf),
+        cam_set_err(err, errlen, "VIDIOC_REQBUFS: %s%s", cam_errno_text(e, ebuf, sizeof ebuf),
                 e == EINVAL   ? " (no mmap streaming)"
                 : e == EBUSY ? " (is another program using the camera?)"
                              : "");
         return -1;
     }
     if (rb.count < 2) {
-        set_err(err, errlen, "the driver granted %u buffer(s); streaming needs at least 2", rb.count);
+        cam_set_err(err, errlen, "the driver granted %u buffer(s); streaming needs at least 2", rb.count);
         return -1;
     }
     unsigned n = rb.count < MAX_BUFFERS ? rb.count : MAX_BUFFERS;
@@ -563,20 +235,20 @@ static int start_stream(v4l2_source *s, char *err, size_t errlen)
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
         b.index = i;
-        if (xioctl(d, s->fd, VIDIOC_QUERYBUF, &b) < 0) {
-            set_err(err, errlen, "VIDIOC_QUERYBUF %u: %s", i, errno_text(errno, ebuf, sizeof ebuf));
+        if (cam_xioctl(d, s->fd, VIDIOC_QUERYBUF, &b) < 0) {
+            cam_set_err(err, errlen, "VIDIOC_QUERYBUF %u: %s", i, cam_errno_text(errno, ebuf, sizeof ebuf));
             return -1;
         }
         if (b.length < s->min_bytes) {
-            set_err(err, errlen, "buffer %u holds %u bytes; a %dx%d frame needs %zu", i, b.length, s->width,
-                    s->height, s->min_bytes);
+            cam_set_err(err, errlen, "buffer %u holds %u bytes; a %dx%d frame needs %zu", i, b.length, s->cam_width,
+                    s->cam_height, s->min_bytes);
             return -1;
         }
         if ((b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
             monotonic = 0;
         void *p = d->mmap(d->ctx, NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, (int64_t)b.m.offset);
         if (p == MAP_FAILED) {
-            set_err(err, errlen, "mmap of buffer %u: %s", i, errno_text(errno, ebuf, sizeof ebuf));
+            cam_set_err(err, errlen, "mmap of buffer %u: %s", i, cam_errno_text(errno, ebuf, sizeof ebuf));
             return -1;
         }
         s->buffers[i].start = p;
@@ -585,57 +257,16 @@ static int start_stream(v4l2_source *s, char *err, size_t errlen)
     }
     for (unsigned i = 0; i < n; i++)
         if (queue_buffer(s, i) < 0) {
-            set_err(err, errlen, "VIDIOC_QBUF %u: %s", i, errno_text(errno, ebuf, sizeof ebuf));
+            cam_set_err(err, errlen, "VIDIOC_QBUF %u: %s", i, cam_errno_text(errno, ebuf, sizeof ebuf));
             return -1;
         }
     int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    if (xioctl(d, s->fd, VIDIOC_STREAMON, &type) < 0) {
-        set_err(err, errlen, "VIDIOC_STREAMON: %s", errno_text(errno, ebuf, sizeof ebuf));
+    if (cam_xioctl(d, s->fd, VIDIOC_STREAMON, &type) < 0) {
+        cam_set_err(err, errlen, "VIDIOC_STREAMON: %s", cam_errno_text(errno, ebuf, sizeof ebuf));
         return -1;
     }
     s->streaming = 1;
     s->monotonic = monotonic;
-    return 0;
-}
-
-static int open_fd(const camsep_v4l2_device *d, const char *path, char *err, size_t errlen)
-{
-    int fd = d->open(d->ctx, path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        char ebuf[96];
-        const char *hint = e == ENOENT   ? " (no such device node)"
-                           : e == EACCES ? " (is the user in the 'video' group?)"
-                           : e == EBUSY  ? " (is another program using the camera?)"
-                           : e == ENOTTY ? " (not a V4L2 device)"
-                                         : "";
-        set_err(err, errlen, "cannot open: %s%s", errno_text(e, ebuf, sizeof ebuf), hint);
-    }
-    return fd;
-}
-
-/* Checks the node is a streaming video capture device; caps receives its identity. */
-static int check_caps(const camsep_v4l2_device *d, int fd, struct v4l2_capability *cap, char *err, size_t errlen)
-{
-    char ebuf[96];
-    memset(cap, 0, sizeof *cap);
-    if (xioctl(d, fd, VIDIOC_QUERYCAP, cap) < 0) {
-        set_err(err, errlen, "not a V4L2 device (VIDIOC_QUERYCAP: %s)", errno_text(errno, ebuf, sizeof ebuf));
-        return -1;
-    }
-    uint32_t caps = (cap->capabilities & V4L2_CAP_DEVICE_CAPS) ? cap->device_caps : cap->capabilities;
-    if (!(caps & V4L2_CAP_VIDEO_CAPTURE)) {
-        const char *why = (caps & V4L2_CAP_META_CAPTURE) ? " (a metadata node; the camera's video node is "
-                                                            "usually the one numbered just before it)"
-                          : (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) ? " (multi-planar capture only)"
-                                                                   : "";
-        set_err(err, errlen, "%.32s is not a video capture device%s", (const char *)cap->card, why);
-        return -1;
-    }
-    if (!(caps & V4L2_CAP_STREAMING)) {
-        set_err(err, errlen, "%.32s does not support streaming I/O", (const char *)cap->card);
-        return -1;
-    }
     return 0;
 }
 
@@ -646,19 +277,28 @@ static int open_device(v4l2_source *s, char *err, size_t errlen)
     const camsep_v4l2_device *d = &s->dev;
     struct v4l2_capability cap;
     choice c;
-    s->fd = open_fd(d, s->path, why, sizeof why);
-    if (s->fd < 0 || check_caps(d, s->fd, &cap, why, sizeof why) != 0 ||
-        negotiate(d, s->fd, &s->req, &c, why, sizeof why) != 0 || apply_format(s, &c, why, sizeof why) != 0 ||
+    s->fd = cam_open_fd(d, s->path, why, sizeof why);
+    if (s->fd < 0 || cam_check_caps(d, s->fd, &cap, why, sizeof why) != 0 ||
+        cam_negotiate(d, s->fd, &s->req, &c, why, sizeof why) != 0 || apply_format(s, &c, why, sizeof why) != 0 ||
+        camsep_v4l2_apply_controls(d, s->fd, s->controls, s->req.n_controls, why, sizeof why) != 0 ||
         start_stream(s, why, sizeof why) != 0) {
-        set_err(err, errlen, "%s: %s", s->path, why);
+        cam_set_err(err, errlen, "%s: %s", s->path, why);
         close_device(s);
         return -1;
+    }
+    if (s->fmt->kind == CONV_MJPEG && !s->mjpeg) {
+        s->mjpeg = camsep_mjpeg_decoder_create(why, sizeof why);
+        if (!s->mjpeg) {
+            cam_set_err(err, errlen, "%s: MJPEG decoder: %s", s->path, why);
+            close_device(s);
+            return -1;
+        }
     }
     size_t need = (size_t)s->width * (size_t)s->height;
     if (need > s->luma_cap) {
         uint8_t *p = realloc(s->luma, need);
         if (!p) {
-            set_err(err, errlen, "%s: out of memory for a %dx%d frame", s->path, s->width, s->height);
+            cam_set_err(err, errlen, "%s: out of memory for a %dx%d frame", s->path, s->width, s->height);
             close_device(s);
             return -1;
         }
@@ -688,11 +328,11 @@ static camsep_source_status fault(v4l2_source *s, int e, const char *what, char 
 {
     char reason[192], ebuf[96];
     if (e == ENODEV || e == ENXIO)
-        snprintf(reason, sizeof reason, "camera unplugged (%s: %s)", what, errno_text(e, ebuf, sizeof ebuf));
+        snprintf(reason, sizeof reason, "camera unplugged (%s: %s)", what, cam_errno_text(e, ebuf, sizeof ebuf));
     else if (e == EIO)
-        snprintf(reason, sizeof reason, "camera I/O error (%s: %s)", what, errno_text(e, ebuf, sizeof ebuf));
+        snprintf(reason, sizeof reason, "camera I/O error (%s: %s)", what, cam_errno_text(e, ebuf, sizeof ebuf));
     else if (e)
-        snprintf(reason, sizeof reason, "%s: %s", what, errno_text(e, ebuf, sizeof ebuf));
+        snprintf(reason, sizeof reason, "%s: %s", what, cam_errno_text(e, ebuf, sizeof ebuf));
     else
         snprintf(reason, sizeof reason, "%s", what);
     close_device(s);
@@ -700,7 +340,7 @@ static camsep_source_status fault(v4l2_source *s, int e, const char *what, char 
     s->pending_fault = 0;
     s->stats.faults++;
     s->retry_at_ns = camsep_monotonic_ns() + s->backoff_ns;
-    set_err(err, errlen, "%s: %s; reopening in %.2f s", s->path, reason, (double)s->backoff_ns / 1e9);
+    cam_set_err(err, errlen, "%s: %s; reopening in %.2f s", s->path, reason, (double)s->backoff_ns / 1e9);
     s->backoff_ns = s->backoff_ns * 2 < s->backoff_max_ns ? s->backoff_ns * 2 : s->backoff_max_ns;
     return CAMSEP_SOURCE_ERROR;
 }
@@ -714,7 +354,7 @@ static camsep_source_status try_reopen(v4l2_source *s, int64_t deadline, char *e
         if (s->retry_at_ns > deadline) {
             if (deadline > now)
                 camsep_sleep_until_ns(deadline);
-            set_err(err, errlen, "%s: camera gone; reopening in %.2f s", s->path,
+            cam_set_err(err, errlen, "%s: camera gone; reopening in %.2f s", s->path,
                     (double)(s->retry_at_ns - (deadline > now ? deadline : now)) / 1e9);
             return CAMSEP_SOURCE_AGAIN;
         }
@@ -724,7 +364,7 @@ static camsep_source_status try_reopen(v4l2_source *s, int64_t deadline, char *e
     if (open_device(s, why, sizeof why) != 0) {
         s->stats.reopen_failures++;
         s->retry_at_ns = camsep_monotonic_ns() + s->backoff_ns;
-        set_err(err, errlen, "reopen failed: %s; next try in %.2f s", why, (double)s->backoff_ns / 1e9);
+        cam_set_err(err, errlen, "reopen failed: %s; next try in %.2f s", why, (double)s->backoff_ns / 1e9);
         s->backoff_ns = s->backoff_ns * 2 < s->backoff_max_ns ? s->backoff_ns * 2 : s->backoff_max_ns;
         return CAMSEP_SOURCE_ERROR;
     }
@@ -733,7 +373,8 @@ static camsep_source_status try_reopen(v4l2_source *s, int64_t deadline, char *e
     return CAMSEP_SOURCE_OK;
 }
 
-static void convert(const v4l2_source *s, const uint8_t *src)
+/* The frame's luma into s->luma; -1 (reason in why) when an MJPEG frame is corrupt. */
+static int convert(v4l2_source *s, const uint8_t *src, size_t bytes, char *why, size_t whylen)
 {
     const int w = s->width, h = s->height;
     const size_t bpl = (size_t)s->bytesperline;
@@ -763,7 +404,20 @@ static void convert(const v4l2_source *s, const uint8_t *src)
         }
         break;
     }
+    case CONV_MJPEG:
+        return camsep_mjpeg_decode_luma(s->mjpeg, src, bytes, s->cam_width, s->cam_height, s->eighths, dst, why,
+                                        whylen);
     }
+    return 0;
+}
+
+static void no_frame(const v4l2_source *s, int timeout_ms, char *err, size_t errlen)
+{
+    if (s->corrupt_in_read)
+        cam_set_err(err, errlen, "%s: no frame within %d ms (%llu corrupt frame(s) dropped: %s)", s->path, timeout_ms,
+                (unsigned long long)s->corrupt_in_read, s->stats.last_corrupt);
+    else
+        cam_set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
 }
 
 static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *out, int timeout_ms, char *err,
@@ -773,6 +427,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
     const camsep_v4l2_device *d = &s->dev;
     int64_t now = camsep_monotonic_ns();
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : now + ms_to_ns(timeout_ms);
+    s->corrupt_in_read = 0;
 
     if (s->pending_fault)
         return fault(s, s->pending_errno, "VIDIOC_QBUF", err, errlen);
@@ -804,7 +459,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
                 return fault(s, 0, what, err, errlen);
             }
             if (now >= deadline) {
-                set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
+                no_frame(s, timeout_ms, err, errlen);
                 return CAMSEP_SOURCE_AGAIN;
             }
             continue;
@@ -816,14 +471,14 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
         memset(&b, 0, sizeof b);
         b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         b.memory = V4L2_MEMORY_MMAP;
-        if (xioctl(d, s->fd, VIDIOC_DQBUF, &b) < 0) {
+        if (cam_xioctl(d, s->fd, VIDIOC_DQBUF, &b) < 0) {
             int e = errno;
             if (e != EAGAIN)
                 return fault(s, e, "VIDIOC_DQBUF", err, errlen);
             if (pfd.revents & (POLLERR | POLLHUP))
                 return fault(s, 0, "the device reported an error (POLLERR)", err, errlen);
             if (now >= deadline) {
-                set_err(err, errlen, "%s: no frame within %d ms", s->path, timeout_ms);
+                no_frame(s, timeout_ms, err, errlen);
                 return CAMSEP_SOURCE_AGAIN;
             }
             continue;
@@ -847,10 +502,25 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
         s->driver_seq = b.sequence;
         s->next_seq = seq + 1;
 
-        if ((b.flags & V4L2_BUF_FLAG_ERROR) || (b.bytesused != 0 && b.bytesused < s->min_bytes)) {
+        /* a corrupt buffer is a dropped frame, not a fault: the driver still delivers, so it
+         * counts as a sign of life against the stall detector */
+        size_t bytes = b.bytesused ? b.bytesused : s->fmt->kind == CONV_MJPEG ? 0 : s->buffers[b.index].length;
+        if (bytes > s->buffers[b.index].length)
+            bytes = s->buffers[b.index].length;
+        char why[160] = "";
+        if ((b.flags & V4L2_BUF_FLAG_ERROR) || bytes < s->min_bytes ||
+            convert(s, s->buffers[b.index].start, bytes, why, sizeof why) != 0) {
             s->stats.corrupt++;
+            s->corrupt_in_read++;
+            if (why[0])
+                snprintf(s->stats.last_corrupt, sizeof s->stats.last_corrupt, "%s", why);
+            s->last_frame_ns = now;
             if (queue_buffer(s, b.index) < 0)
                 return fault(s, errno, "VIDIOC_QBUF", err, errlen);
+            if (now >= deadline) { /* a camera sending only corrupt frames must not hold read() */
+                no_frame(s, timeout_ms, err, errlen);
+                return CAMSEP_SOURCE_AGAIN;
+            }
             continue;
         }
 
@@ -864,7 +534,6 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
             describe(s);
         }
 
-        convert(s, s->buffers[b.index].start);
         if (queue_buffer(s, b.index) < 0) { /* deliver this frame; the fault comes with the next read */
             s->pending_fault = 1;
             s->pending_errno = errno;
@@ -888,6 +557,7 @@ static void v4l2_close(camsep_frame_source *base)
 {
     v4l2_source *s = (v4l2_source *)base;
     close_device(s);
+    camsep_mjpeg_decoder_free(s->mjpeg);
     free(s->luma);
     free(s);
 }
@@ -902,19 +572,28 @@ camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2
     if (req)
         r = *req;
     if (!device_path || !*device_path) {
-        set_err(err, errlen, "no camera device given");
+        cam_set_err(err, errlen, "no camera device given");
         return NULL;
     }
     if (strlen(device_path) >= PATH_CAP) {
-        set_err(err, errlen, "camera device path too long");
+        cam_set_err(err, errlen, "camera device path too long");
         return NULL;
     }
     if (r.width < 0 || r.height < 0 || r.width > MAX_DIM || r.height > MAX_DIM || !(r.fps >= 0 && r.fps <= 10000) ||
         r.backoff_min_ms < 0 || r.backoff_max_ms < 0 || r.stall_ms < 0) {
-        set_err(err, errlen, "%s: invalid camera request (size %dx%d, %g fps)", device_path, r.width, r.height,
+        cam_set_err(err, errlen, "%s: invalid camera request (size %dx%d, %g fps)", device_path, r.width, r.height,
                 r.fps);
         return NULL;
     }
+    if (r.n_controls < 0 || r.n_controls > CAMSEP_V4L2_MAX_CONTROLS || (r.n_controls > 0 && !r.controls)) {
+        cam_set_err(err, errlen, "%s: at most %d camera controls", device_path, CAMSEP_V4L2_MAX_CONTROLS);
+        return NULL;
+    }
+    for (int i = 0; i < r.n_controls; i++)
+        if (camsep_v4l2_control_check(r.controls[i], err, errlen) != 0)
+            return NULL;
+    if (r.mjpeg_min_width == 0)
+        r.mjpeg_min_width = DEFAULT_MJPEG_WIDTH;
     if (r.backoff_min_ms == 0)
         r.backoff_min_ms = 250;
     if (r.backoff_max_ms == 0)
@@ -926,17 +605,21 @@ camsep_frame_source *camsep_v4l2_open(const char *device_path, const camsep_v4l2
 
     v4l2_source *s = calloc(1, sizeof *s);
     if (!s) {
-        set_err(err, errlen, "out of memory");
+        cam_set_err(err, errlen, "out of memory");
         return NULL;
     }
     s->base.ops = &v4l2_ops;
     s->dev = dev ? *dev : *camsep_v4l2_system_device();
     snprintf(s->path, sizeof s->path, "%s", device_path);
     s->req = r;
+    for (int i = 0; i < r.n_controls; i++)
+        snprintf(s->controls[i], sizeof s->controls[i], "%s", r.controls[i]);
+    s->req.controls = NULL;
     s->fd = -1;
     s->backoff_min_ns = s->backoff_ns = ms_to_ns(r.backoff_min_ms);
     s->backoff_max_ns = ms_to_ns(r.backoff_max_ms);
     if (open_device(s, err, errlen) != 0) {
+        camsep_mjpeg_decoder_free(s->mjpeg);
         free(s->luma);
         free(s);
         return NULL;
@@ -950,216 +633,4 @@ int camsep_v4l2_get_stats(const camsep_frame_source *base, camsep_v4l2_stats *st
         return -1;
     *st = ((const v4l2_source *)base)->stats;
     return 0;
-}
-
-/* ---- listing ---------------------------------------------------------------------------------- */
-
-/* The frame rates of one size, as ": 30, 15 fps" (empty when the driver does not list them). */
-static void rates_text(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t w, uint32_t h, char *line,
-                       size_t n)
-{
-    line[0] = '\0';
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = w;
-        fi.height = h;
-        if (xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
-            break;
-        char r[16], r2[16];
-        if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
-            if (!fi.discrete.numerator)
-                continue;
-            format_rate((double)fi.discrete.denominator / fi.discrete.numerator, r, sizeof r);
-            append(line, n, line[0] ? ", " : ": ");
-            append(line, n, r);
-        } else {
-            if (!fi.stepwise.min.numerator || !fi.stepwise.max.numerator)
-                break;
-            format_rate((double)fi.stepwise.max.denominator / fi.stepwise.max.numerator, r, sizeof r);
-            format_rate((double)fi.stepwise.min.denominator / fi.stepwise.min.numerator, r2, sizeof r2);
-            snprintf(line, n, ": %s to %s (%s)", r, r2,
-                     fi.type == V4L2_FRMIVAL_TYPE_CONTINUOUS ? "continuous" : "stepwise");
-            break;
-        }
-    }
-    if (line[0])
-        append(line, n, " fps");
-}
-
-static void list_sizes(const camsep_v4l2_device *d, int fd, uint32_t fourcc, FILE *out)
-{
-    char rates[256];
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_frmsizeenum fs;
-        memset(&fs, 0, sizeof fs);
-        fs.index = i;
-        fs.pixel_format = fourcc;
-        if (xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0) {
-            if (i == 0)
-                fprintf(out, "    (frame sizes not listed by the driver)\n");
-            return;
-        }
-        if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
-            rates_text(d, fd, fourcc, fs.discrete.width, fs.discrete.height, rates, sizeof rates);
-            fprintf(out, "    %ux%u%s\n", fs.discrete.width, fs.discrete.height, rates);
-        } else {
-            const struct v4l2_frmsize_stepwise *sw = &fs.stepwise;
-            if (fs.type == V4L2_FRMSIZE_TYPE_CONTINUOUS)
-                fprintf(out, "    %ux%u to %ux%u (continuous)\n", sw->min_width, sw->min_height, sw->max_width,
-                        sw->max_height);
-            else
-                fprintf(out, "    %ux%u to %ux%u, step %ux%u\n", sw->min_width, sw->min_height, sw->max_width,
-                        sw->max_height, sw->step_width, sw->step_height);
-            rates_text(d, fd, fourcc, sw->min_width, sw->min_height, rates, sizeof rates);
-            if (rates[0])
-                fprintf(out, "    at %ux%u%s\n", sw->min_width, sw->min_height, rates);
-            rates_text(d, fd, fourcc, sw->max_width, sw->max_height, rates, sizeof rates);
-            if (rates[0])
-                fprintf(out, "    at %ux%u%s\n", sw->max_width, sw->max_height, rates);
-            return;
-        }
-    }
-}
-
-int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out)
-{
-    const camsep_v4l2_device *d = dev ? dev : camsep_v4l2_system_device();
-    char why[320];
-    int fd = open_fd(d, path, why, sizeof why);
-    if (fd < 0) {
-        fprintf(out, "%s: %s\n", path, why);
-        return -1;
-    }
-    struct v4l2_capability cap;
-    memset(&cap, 0, sizeof cap);
-    if (xioctl(d, fd, VIDIOC_QUERYCAP, &cap) < 0) {
-        char ebuf[96];
-        fprintf(out, "%s: not a V4L2 device (VIDIOC_QUERYCAP: %s)\n", path, errno_text(errno, ebuf, sizeof ebuf));
-        d->close(d->ctx, fd);
-        return -1;
-    }
-    uint32_t caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
-    fprintf(out, "%s: %.32s (driver %.16s, bus %.32s)\n", path, (const char *)cap.card, (const char *)cap.driver,
-            (const char *)cap.bus_info);
-    fprintf(out, "  capabilities:%s%s%s%s%s\n", (caps & V4L2_CAP_VIDEO_CAPTURE) ? " video-capture" : "",
-            (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) ? " video-capture-mplane" : "",
-            (caps & V4L2_CAP_META_CAPTURE) ? " metadata-capture" : "",
-            (caps & V4L2_CAP_STREAMING) ? " streaming" : "", (caps & V4L2_CAP_READWRITE) ? " read/write" : "");
-    if (check_caps(d, fd, &cap, why, sizeof why) != 0) {
-        fprintf(out, "  not usable: %s\n", why);
-        d->close(d->ctx, fd);
-        return 0;
-    }
-    for (uint32_t i = 0; i < MAX_ENUM; i++) {
-        struct v4l2_fmtdesc f;
-        memset(&f, 0, sizeof f);
-        f.index = i;
-        f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        if (xioctl(d, fd, VIDIOC_ENUM_FMT, &f) < 0)
-            break;
-        char name[12];
-        fourcc_name(f.pixelformat, name);
-        fprintf(out, "  %-4s %.32s%s%s%s\n", name, (const char *)f.description,
-                (f.flags & V4L2_FMT_FLAG_COMPRESSED) ? " [compressed]" : "",
-                (f.flags & V4L2_FMT_FLAG_EMULATED) ? " [libv4l2 conversion]" : "",
-                find_format(f.pixelformat) ? "" : " [not usable by camsep]");
-        list_sizes(d, fd, f.pixelformat, out);
-    }
-    camsep_v4l2_request def;
-    memset(&def, 0, sizeof def);
-    choice c;
-    if (negotiate(d, fd, &def, &c, why, sizeof why) == 0) {
-        char name[12];
-        fourcc_name(c.fmt->fourcc, name);
-        fprintf(out, "  default choice: %s %ux%u%s\n", name, c.width, c.height,
-                c.emulated ? " (libv4l2 conversion)" : "");
-    } else {
-        fprintf(out, "  not usable: %s\n", why);
-    }
-    d->close(d->ctx, fd);
-    return 0;
-}
-
-/* Video node numbers under dir, sorted; returns how many (at most cap). */
-static int scan_nodes(const char *dir, int *nums, int cap)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return -1;
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL && n < cap) {
-        const char *name = de->d_name;
-        if (strncmp(name, "video", 5) != 0 || name[5] < '0' || name[5] > '9')
-            continue;
-        char *end;
-        long v = strtol(name + 5, &end, 10);
-        if (*end || v < 0 || v > 99999)
-            continue;
-        int i = n++;
-        while (i > 0 && nums[i - 1] > v) {
-            nums[i] = nums[i - 1];
-            i--;
-        }
-        nums[i] = (int)v;
-    }
-    closedir(dp);
-    return n;
-}
-
-/* Lists (out != NULL) or finds the first (path != NULL) capture node. */
-static int walk_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out, char *path, size_t pathlen)
-{
-    const camsep_v4l2_device *d = dev ? dev : camsep_v4l2_system_device();
-    if (!dir)
-        dir = "/dev";
-    int nums[256];
-    int n = scan_nodes(dir, nums, 256);
-    if (n < 0) {
-        char ebuf[96];
-        if (out)
-            fprintf(out, "cannot read %s: %s\n", dir, errno_text(errno, ebuf, sizeof ebuf));
-        return -1;
-    }
-    int found = 0;
-    for (int i = 0; i < n; i++) {
-        char node[PATH_CAP], why[320];
-        snprintf(node, sizeof node, "%s/video%d", dir, nums[i]);
-        int fd = open_fd(d, node, why, sizeof why);
-        if (fd < 0)
-            continue;
-        struct v4l2_capability cap;
-        if (check_caps(d, fd, &cap, why, sizeof why) == 0) {
-            found++;
-            if (out)
-                fprintf(out, "%s: %.32s (driver %.16s, bus %.32s)\n", node, (const char *)cap.card,
-                        (const char *)cap.driver, (const char *)cap.bus_info);
-            if (path) {
-                snprintf(path, pathlen, "%s", node);
-                d->close(d->ctx, fd);
-                return 0;
-            }
-        }
-        d->close(d->ctx, fd);
-    }
-    if (path)
-        return -1;
-    if (out && !found)
-        fprintf(out, "no video capture devices under %s\n", dir);
-    return found;
-}
-
-int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out)
-{
-    return walk_devices(dev, dir, out, NULL, 0);
-}
-
-int camsep_v4l2_first_device(const camsep_v4l2_device *dev, const char *dir, char *path, size_t pathlen)
-{
-    if (!path || pathlen == 0)
-        return -1;
-    return walk_devices(dev, dir, NULL, path, pathlen);
 }

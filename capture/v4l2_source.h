@@ -3,12 +3,32 @@
  * A V4L2 camera as a frame source, through libv4l2.
  *
  * Format: the source asks for a format it can turn into 8-bit luma: GREY,
- * then packed YUV 4:2:2 (YUYV, UYVY, YVYU, VYUY), then 4:2:0 (YUV420, YVU420,
- * NV12, NV21), then RGB24/BGR24 (what libv4l2 converts MJPEG and Bayer
- * cameras to); native formats before libv4l2-emulated ones. The requested
- * size and rate come first: a format that has the requested size (then rate)
- * wins over a preferred format that does not; among equals the order above
- * decides. 0 in a field means the device's current setting.
+ * packed YUV 4:2:2 (YUYV, UYVY, YVYU, VYUY), 4:2:0 (YUV420, YVU420, NV12,
+ * NV21), MJPEG (decoded here, mjpeg_decoder.h), RGB24/BGR24 (what libv4l2
+ * converts Bayer and other cameras to). Every format, size and frame rate
+ * the device lists is weighed, in this order:
+ *   1. a usable rate: at least the requested fps, or 25 fps without one;
+ *   2. the size nearest the requested one (640x480 without one);
+ *   3. the rate nearest the requested one (30 fps without one);
+ *   4. the larger picture; native formats before libv4l2's conversions
+ *      (V4L2_FMT_FLAG_EMULATED); the order above.
+ * So a webcam whose YUYV gives 1280x720 at 10 fps only is run in MJPEG at
+ * 30 fps there, and a camera with no 25 fps at the requested size gets the
+ * nearest size that has it (ask for the rate, --fps 10, to get the size).
+ *
+ * MJPEG: frames are decoded to luma at M/8 of their size in the inverse DCT,
+ * the smallest M that keeps `mjpeg_min_width` pixels across (default 640:
+ * 1280x720 gives 640x360, 1920x1080 gives 720x405), so the frames the
+ * source delivers, and the box coordinates, are of that size (the
+ * description says "1280x720 MJPG 30 fps, analysed at 640x360"). The flow
+ * works at a quarter of that anyway, as for a 640x480 camera. A frame that
+ * does not decode is dropped and counted (stats.corrupt), never a fault: the
+ * camera is not reopened, and a camera sending only corrupt frames gives
+ * read() timeouts that say so.
+ *
+ * Controls: `controls` are "NAME=VALUE" (camsep_v4l2_control_check), set in
+ * order after every open, the first and each reopen (a replugged camera
+ * forgets them); see v4l2_controls.h. One that cannot be set fails the open.
  *
  * Streaming: mmap buffers (4 requested), poll, DQBUF, conversion to a luma
  * plane owned by the source (stride = width), QBUF. Timestamps come from the
@@ -19,8 +39,8 @@
  * keeps increasing across reopens (an outage shows in the timestamps, not as
  * a sequence gap).
  *
- * Faults: an unplug (ENODEV), an I/O error (EIO), POLLERR, or no frame for
- * `stall_ms` make read() return CAMSEP_SOURCE_ERROR with a message; the
+ * Faults: an unplug (ENODEV), an I/O error (EIO), POLLERR, or no buffer (not
+ * even a corrupt one) for `stall_ms` make read() return CAMSEP_SOURCE_ERROR with a message; the
  * source stays usable. It closes the device and reopens it from within later
  * read() calls after a backoff that starts at `backoff_min_ms` and doubles up
  * to `backoff_max_ms` (reset once the reopened camera has streamed for
@@ -37,7 +57,9 @@
  * the camera is gone, when read() returns after each reopen attempt.
  *
  * Memory: buffers and the luma plane are allocated at open (and at a reopen
- * that needs more); read() does not allocate in steady state.
+ * that needs more); read() does not allocate in steady state, except inside
+ * libjpeg-turbo for MJPEG (its per-frame working memory, freed before read()
+ * returns; the capture thread is not a real-time one).
  *
  * Threading: as every frame source, owned by one thread; nothing here is
  * real-time safe.
@@ -49,6 +71,7 @@
 #include <stdio.h>
 
 #include "frame_source.h"
+#include "v4l2_controls.h"
 #include "v4l2_device.h"
 
 typedef struct camsep_v4l2_request {
@@ -56,14 +79,17 @@ typedef struct camsep_v4l2_request {
     double fps;           /* wanted frame rate; 0 = the device's current one */
     int backoff_min_ms;   /* first reopen delay after a fault (0: 250) */
     int backoff_max_ms;   /* cap of the doubling delay (0: 4000) */
-    int stall_ms;         /* no frame for this long while streaming is a fault (0: 2000;
+    int stall_ms;         /* no buffer for this long while streaming is a fault (0: 2000;
                              never less than 3 frame periods) */
+    int mjpeg_min_width;  /* MJPEG: decode down to at least this width (0: 640; <0: full size) */
+    const char *const *controls; /* n_controls "NAME=VALUE" camera controls (copied at open) */
+    int n_controls;       /* at most CAMSEP_V4L2_MAX_CONTROLS */
 } camsep_v4l2_request;
 
 typedef struct camsep_v4l2_stats {
     uint64_t frames;         /* frames delivered */
     uint64_t dropped;        /* frames lost, from gaps in the driver's sequence numbers */
-    uint64_t corrupt;        /* buffers skipped (V4L2_BUF_FLAG_ERROR or short) */
+    uint64_t corrupt;        /* buffers dropped (V4L2_BUF_FLAG_ERROR, short, or MJPEG that does not decode) */
     uint64_t faults;         /* unplugs, I/O errors, stalls */
     uint64_t reopens;        /* successful reopens after a fault */
     uint64_t reopen_failures;
@@ -71,6 +97,7 @@ typedef struct camsep_v4l2_stats {
     int emulated;            /* converted by libv4l2 from the camera's own format */
     int monotonic;           /* timestamps from the driver (1) or stamped at dequeue (0) */
     int connected;           /* the device is open and streaming */
+    char last_corrupt[96];   /* why the last dropped MJPEG frame did not decode ("" if none) */
 } camsep_v4l2_stats;
 
 /* Opens and starts the camera at device_path. req may be NULL (all defaults);
@@ -89,11 +116,22 @@ int camsep_v4l2_get_stats(const camsep_frame_source *s, camsep_v4l2_stats *st);
  * reason printed) if the device cannot be opened or queried. */
 int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out);
 
-/* Prints one line per video capture node found as `dir`/video* (dir NULL:
- * "/dev"), in numeric order; nodes that are not video capture devices (such
- * as UVC metadata nodes) are skipped. Returns the number of capture devices
- * (0 with a note printed when there is none), -1 if dir cannot be read. */
+/* Lists the cameras under dir (NULL: "/dev"): every video capture node
+ * `dir`/videoN in numeric order with its stable names (the links in
+ * `dir`/v4l/by-id and by-path that lead to it), identity, and per format the
+ * best rate at each size, then the choice camsep would make; nodes that
+ * cannot be opened are listed with the reason (EACCES: the 'video' group
+ * hint); nodes that are not video capture devices (UVC metadata nodes) are
+ * skipped. Returns the number of capture devices (0 with a note printed when
+ * there is none), -1 if dir cannot be read. */
 int camsep_v4l2_list_devices(const camsep_v4l2_device *dev, const char *dir, FILE *out);
+
+/* What --list-devices prints in camsep-capture, camsep-jack and
+ * camsep-portaudio: camsep_v4l2_list_devices(dev, dir), then, when source
+ * names a character device (not "auto", a file or NULL), camsep_v4l2_list of
+ * it (sizes, rates, controls). Returns 0, or -1 when dir or the source cannot
+ * be read. */
+int camsep_v4l2_list_cameras(const camsep_v4l2_device *dev, const char *dir, const char *source, FILE *out);
 
 /* The first video capture node under dir (NULL: "/dev") into path. Returns 0,
  * or -1 when there is none. */

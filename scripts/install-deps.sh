@@ -9,7 +9,7 @@ PACKAGES=(
   libfftw3-dev libsndfile1-dev libcairo2-dev  # engine, tools, plots
   fluidsynth fluid-soundfont-gm               # demo and preset rendering (FluidR3 GM, MIT)
   python3 python3-numpy python3-scipy python3-mir-eval  # demo and quality evaluation (BSS Eval)
-  libv4l-dev strace                           # camera capture; the syscall-free check of the shm reader
+  libv4l-dev libturbojpeg0-dev strace         # camera capture (MJPEG decoded by libjpeg-turbo); the syscall-free check of the shm reader
   libjack-jackd2-dev portaudio19-dev lv2-dev liblo-dev  # hosts: JACK, PortAudio, LV2; OSC
   jackd2 jalv lilv-utils sordi liblo-tools    # host tests: jackd -d dummy, jalv, lv2apply/lv2info, Turtle, oscsend
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <sys/mman.h>
+#include <turbojpeg.h>
 
 #include "capture_clock.h"
 
@@ -30,6 +32,18 @@ void fake_v4l2_rgb(long frame, int x, int y, uint8_t rgb[3])
     rgb[2] = (uint8_t)(x * y + frame * 7);
 }
 
+uint8_t fake_v4l2_smooth_luma(long frame, int x, int y)
+{
+    double v = 128 + 50 * sin((x + 2.0 * frame) * 0.05) * cos((y - 1.0 * frame) * 0.04) +
+               20 * sin((x + y) * 0.013 + frame * 0.1);
+    return (uint8_t)lrint(v);
+}
+
+static int is_jpeg(uint32_t fc)
+{
+    return fc == V4L2_PIX_FMT_MJPEG || fc == V4L2_PIX_FMT_JPEG;
+}
+
 static uint8_t chroma(long frame, int x, int y)
 {
     return (uint8_t)(x * 13 + y * 17 + frame * 5 + 1);
@@ -47,6 +61,7 @@ fake_v4l2_size fake_v4l2_discrete(int w, int h, int fps0, int fps1, int fps2)
     return s;
 }
 
+static void clear_cache(fake_v4l2 *f);
 static void misuse(fake_v4l2 *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void misuse(fake_v4l2 *f, const char *fmt, ...)
 {
@@ -93,6 +108,10 @@ static void geometry(fake_v4l2 *f)
     uint32_t fc = f->cfg.formats[f->cur_format].fourcc;
     f->bytesperline = f->width * bytes_pp(fc) + f->cfg.pad;
     f->sizeimage = f->bytesperline * f->height;
+    if (is_jpeg(fc)) {
+        f->bytesperline = 0;
+        f->sizeimage = (int)tjBufSize(f->width, f->height, TJSAMP_422);
+    }
     if (is_planar420(fc))
         f->sizeimage += f->bytesperline * ((f->height + 1) / 2);
 }
@@ -144,6 +163,7 @@ static void set_format(fake_v4l2 *f, int fi, int w, int h)
             bh = ch;
         }
     }
+    clear_cache(f);
     f->cur_format = fi;
     f->cur_size = best;
     f->width = bw;
@@ -156,9 +176,91 @@ static void set_format(fake_v4l2 *f, int fi, int w, int h)
 
 /* ---- frames ----------------------------------------------------------------------------------- */
 
-static void fill_frame(const fake_v4l2 *f, uint8_t *p, long k)
+/* Compresses frame k of the smooth picture into dst (at most cap bytes); returns its size. */
+static unsigned long compress_frame(fake_v4l2 *f, long k, uint8_t *dst, unsigned long cap)
+{
+    int w = f->width, h = f->height, cw = (w + 1) / 2;
+    uint8_t *y = malloc((size_t)w * h), *u = malloc((size_t)cw * h), *v = malloc((size_t)cw * h);
+    if (!y || !u || !v) {
+        free(y), free(u), free(v);
+        misuse(f, "out of memory for a JPEG");
+        return 0;
+    }
+    for (int r = 0; r < h; r++) {
+        for (int x = 0; x < w; x++)
+            y[(size_t)r * w + x] = fake_v4l2_smooth_luma(k, x, r);
+        for (int x = 0; x < cw; x++) {
+            u[(size_t)r * cw + x] = (uint8_t)(128 + 40 * sin(x * 0.07 + k * 0.3));
+            v[(size_t)r * cw + x] = (uint8_t)(128 + 40 * cos(r * 0.05 - k * 0.2));
+        }
+    }
+    if (!f->tj)
+        f->tj = tjInitCompress();
+    const unsigned char *planes[3] = {y, u, v};
+    unsigned char *out = dst;
+    unsigned long len = cap;
+    if (!f->tj || tjCompressFromYUVPlanes(f->tj, planes, w, NULL, h, TJSAMP_422, &out, &len, 92,
+                                          TJFLAG_NOREALLOC) != 0) {
+        misuse(f, "tjCompressFromYUVPlanes: %s", f->tj ? tjGetErrorStr2(f->tj) : "no compressor");
+        len = 0;
+    }
+    free(y), free(u), free(v);
+    return len;
+}
+
+/* Scripted damage to MJPEG frame k of len bytes in p; returns the bytes left. */
+/* Removes the DHT segments (FF C4 + length) before the scan. */
+static unsigned long strip_dht(fake_v4l2 *f, uint8_t *p, unsigned long len)
+{
+    unsigned long i = 2;
+    while (i + 4 <= len && p[i] == 0xFF && p[i + 1] != 0xDA) {
+        unsigned long seg = 2 + ((unsigned long)p[i + 2] << 8 | p[i + 3]);
+        if (i + seg > len)
+            break;
+        if (p[i + 1] == 0xC4) {
+            memmove(p + i, p + i + seg, len - i - seg);
+            len -= seg;
+            f->dht_removed++;
+        } else {
+            i += seg;
+        }
+    }
+    return len;
+}
+
+static unsigned long damage_jpeg(fake_v4l2 *f, uint8_t *p, long k, unsigned long len)
+{
+    if (f->no_huffman_tables)
+        len = strip_dht(f, p, len);
+    if (f->junk_before_eoi && len >= 4 && len + 7 <= (unsigned long)f->sizeimage) {
+        memcpy(p + len - 2, "\x01\x02\x03\x04\x05\x06\x07\xFF\xD9", 9);
+        len += 7;
+    }
+    if (f->corrupt_from >= 0 && k >= f->corrupt_from && k < f->corrupt_from + f->corrupt_count) {
+        switch ((k - f->corrupt_from) % 3) {
+        case 0: /* cut off mid-scan, as when USB packets are lost */
+            len = len * 3 / 5;
+            break;
+        case 1: /* the frame header (SOF: size and components) wrecked */
+            for (unsigned long i = 2; i + 10 < len; i++)
+                if (p[i] == 0xFF && p[i + 1] == 0xC0) {
+                    memset(p + i, 0x00, 10);
+                    break;
+                }
+            break;
+        default: /* nothing arrived */
+            len = 0;
+            break;
+        }
+    }
+    return len;
+}
+
+static unsigned long make_frame(fake_v4l2 *f, uint8_t *p, long k)
 {
     uint32_t fc = f->cfg.formats[f->cur_format].fourcc;
+    if (is_jpeg(fc))
+        return compress_frame(f, k, p, (unsigned long)f->sizeimage);
     int w = f->width, h = f->height, bpl = f->bytesperline;
     memset(p, 0xEE, (size_t)f->sizeimage); /* padding */
     for (int y = 0; y < h; y++) {
@@ -196,6 +298,128 @@ static void fill_frame(const fake_v4l2 *f, uint8_t *p, long k)
         for (int i = 0; i < bpl * ((h + 1) / 2); i++)
             c[i] = chroma(k, i, 1);
     }
+    return (unsigned long)f->sizeimage;
+}
+
+static void clear_cache(fake_v4l2 *f)
+{
+    for (int i = 0; i < FAKE_MAX_CYCLE; i++) {
+        free(f->cache[i]);
+        f->cache[i] = NULL;
+    }
+}
+
+/* Frame k into p (from the cache with frame_cycle); returns its size. */
+static unsigned long fill_frame(fake_v4l2 *f, uint8_t *p, long k)
+{
+    unsigned long len;
+    int slot = f->frame_cycle > 0 ? (int)(k % f->frame_cycle) : -1;
+    if (slot >= 0 && slot < FAKE_MAX_CYCLE && f->cache[slot]) {
+        len = f->cache_len[slot];
+        memcpy(p, f->cache[slot], len);
+    } else {
+        len = make_frame(f, p, slot >= 0 ? slot : k);
+        if (slot >= 0 && slot < FAKE_MAX_CYCLE && len > 0 && (f->cache[slot] = malloc(len)) != NULL) {
+            memcpy(f->cache[slot], p, len);
+            f->cache_len[slot] = len;
+        }
+    }
+    return is_jpeg(f->cfg.formats[f->cur_format].fourcc) ? damage_jpeg(f, p, k, len) : len;
+}
+
+/* ---- controls ----------------------------------------------------------------------------------- */
+
+typedef struct fake_control {
+    uint32_t id;
+    const char *name;
+    uint32_t type;
+    int32_t min, max, step, def;
+    const char *menu[4]; /* items by index; NULL: not an item (as UVC's exposure menu) */
+} fake_control;
+
+static const fake_control controls[FAKE_N_CONTROLS] = {
+    {V4L2_CID_BRIGHTNESS, "Brightness", V4L2_CTRL_TYPE_INTEGER, -64, 64, 1, 0, {NULL}},
+    {V4L2_CID_EXPOSURE_AUTO, "Auto Exposure", V4L2_CTRL_TYPE_MENU, 0, 3, 1, 3,
+     {NULL, "Manual Mode", NULL, "Aperture Priority Mode"}},
+    {V4L2_CID_EXPOSURE_ABSOLUTE, "Exposure Time, Absolute", V4L2_CTRL_TYPE_INTEGER, 3, 2047, 1, 250, {NULL}},
+    {V4L2_CID_EXPOSURE_AUTO_PRIORITY, "Exposure, Dynamic Framerate", V4L2_CTRL_TYPE_BOOLEAN, 0, 1, 1, 1, {NULL}},
+    {V4L2_CID_POWER_LINE_FREQUENCY, "Power Line Frequency", V4L2_CTRL_TYPE_MENU, 0, 2, 1, 2,
+     {"Disabled", "50 Hz", "60 Hz", NULL}},
+};
+
+static void reset_controls(fake_v4l2 *f)
+{
+    for (int i = 0; i < FAKE_N_CONTROLS; i++)
+        f->ctrl[i] = controls[i].def;
+}
+
+static int control_index(uint32_t id)
+{
+    for (int i = 0; i < FAKE_N_CONTROLS; i++)
+        if (controls[i].id == id)
+            return i;
+    return -1;
+}
+
+int fake_v4l2_control(const fake_v4l2 *f, uint32_t id)
+{
+    int i = control_index(id);
+    return i < 0 ? -1000 : f->ctrl[i];
+}
+
+static int ioctl_queryctrl(fake_v4l2 *f, struct v4l2_queryctrl *q)
+{
+    int i = -1;
+    if (q->id & V4L2_CTRL_FLAG_NEXT_CTRL) { /* the next ID above, in ID order */
+        uint32_t after = q->id & ~V4L2_CTRL_FLAG_NEXT_CTRL;
+        for (int k = 0; k < FAKE_N_CONTROLS; k++)
+            if (controls[k].id > after && (i < 0 || controls[k].id < controls[i].id))
+                i = k;
+    } else {
+        i = control_index(q->id);
+    }
+    if (i < 0)
+        return fail(EINVAL);
+    const fake_control *c = &controls[i];
+    memset(q, 0, sizeof *q);
+    q->id = c->id;
+    q->type = c->type;
+    snprintf((char *)q->name, sizeof q->name, "%s", c->name);
+    q->minimum = c->min;
+    q->maximum = c->max;
+    q->step = c->step;
+    q->default_value = c->def;
+    if (c->id == V4L2_CID_EXPOSURE_ABSOLUTE && f->ctrl[1] != 1)
+        q->flags |= V4L2_CTRL_FLAG_INACTIVE;
+    return 0;
+}
+
+static int ioctl_querymenu(struct v4l2_querymenu *m)
+{
+    int i = control_index(m->id);
+    if (i < 0 || controls[i].type != V4L2_CTRL_TYPE_MENU || m->index > 3 || !controls[i].menu[m->index])
+        return fail(EINVAL);
+    snprintf((char *)m->name, sizeof m->name, "%s", controls[i].menu[m->index]);
+    return 0;
+}
+
+static int ioctl_ctrl(fake_v4l2 *f, struct v4l2_control *c, int set)
+{
+    int i = control_index(c->id);
+    if (i < 0)
+        return fail(EINVAL);
+    if (!set) {
+        c->value = f->ctrl[i];
+        return 0;
+    }
+    const fake_control *k = &controls[i];
+    if (c->value < k->min || c->value > k->max || (k->type == V4L2_CTRL_TYPE_MENU && !k->menu[c->value]))
+        return fail(ERANGE);
+    if (k->id == V4L2_CID_EXPOSURE_ABSOLUTE && f->ctrl[1] != 1)
+        return fail(EACCES); /* as uvcvideo: the automatic exposure owns it */
+    f->ctrl[i] = c->value;
+    f->ctrl_sets++;
+    return 0;
 }
 
 /* ---- the device calls ------------------------------------------------------------------------- */
@@ -215,6 +439,8 @@ static int fake_open(void *ctx, const char *path, int flags)
         return fail(ENOENT);
     if ((flags & O_ACCMODE) != O_RDWR)
         misuse(f, "open(%s) without O_RDWR", path);
+    if (f->denied_node >= 0 && atoi(base + 5) == f->denied_node && base[5] >= '0' && base[5] <= '9')
+        return fail(EACCES);
     if (is_meta_path(path))
         return META_FD;
     if (f->n_open_attempts < FAKE_MAX_OPENS)
@@ -228,6 +454,7 @@ static int fake_open(void *ctx, const char *path, int flags)
             return fail(ENOENT);
         }
         f->unplugged = 0;
+        reset_controls(f);
         if (f->has_return_cfg) {
             f->cfg = f->return_cfg;
             const fake_v4l2_size *z = &f->cfg.formats[f->cfg.default_format].sizes[f->cfg.default_size];
@@ -512,14 +739,14 @@ static int ioctl_dqbuf(fake_v4l2 *f, struct v4l2_buffer *b)
     f->fifo_len--;
     f->queued[i] = 0;
     long k = f->frames;
-    fill_frame(f, f->mem[i], k);
+    unsigned long used = fill_frame(f, f->mem[i], k);
     if (f->gap_at == k)
         f->sequence += (uint32_t)f->gap;
     memset(b, 0, sizeof *b);
     b->index = (uint32_t)i;
     b->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b->memory = V4L2_MEMORY_MMAP;
-    b->bytesused = (uint32_t)f->sizeimage;
+    b->bytesused = (uint32_t)used;
     b->length = (uint32_t)f->sizeimage;
     b->m.offset = (uint32_t)(i + 1) * OFFSET_UNIT;
     b->field = V4L2_FIELD_NONE;
@@ -538,8 +765,10 @@ static int ioctl_dqbuf(fake_v4l2 *f, struct v4l2_buffer *b)
     f->last_timestamp_ns = us * 1000;
     f->last_frame = k;
     f->frames++;
-    if (f->unplug_after >= 0 && f->frames == f->unplug_after)
+    if (f->unplug_after >= 0 && f->frames == f->unplug_after) {
         f->unplugged = 1;
+        reset_controls(f); /* a replugged camera starts from its defaults */
+    }
     return 0;
 }
 
@@ -572,6 +801,14 @@ static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
     }
     case VIDIOC_S_FMT:
         return ioctl_s_fmt(f, arg);
+    case VIDIOC_QUERYCTRL:
+        return ioctl_queryctrl(f, arg);
+    case VIDIOC_QUERYMENU:
+        return ioctl_querymenu(arg);
+    case VIDIOC_G_CTRL:
+        return ioctl_ctrl(f, arg, 0);
+    case VIDIOC_S_CTRL:
+        return ioctl_ctrl(f, arg, 1);
     case VIDIOC_G_PARM:
         return ioctl_parm(f, arg, 0);
     case VIDIOC_S_PARM:
@@ -684,6 +921,9 @@ void fake_v4l2_init(fake_v4l2 *f, const fake_v4l2_config *cfg)
     f->cfg = *cfg;
     f->fd = -1;
     f->unplug_after = f->eio_at = f->stall_at = f->gap_at = f->error_flag_at = -1;
+    f->corrupt_from = -1;
+    f->denied_node = -1;
+    reset_controls(f);
     f->last_frame = -1;
     f->dev.open = fake_open;
     f->dev.close = fake_close;
@@ -701,4 +941,8 @@ void fake_v4l2_free(fake_v4l2 *f)
     if (f->fd >= 0)
         misuse(f, "the device was left open");
     release_buffers(f);
+    clear_cache(f);
+    if (f->tj)
+        tjDestroy(f->tj);
+    f->tj = NULL;
 }

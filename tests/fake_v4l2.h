@@ -9,7 +9,15 @@
  *
  * Frames are synthetic and known: frame k has luma fake_v4l2_luma(k, x, y);
  * RGB formats carry fake_v4l2_rgb(k, x, y) instead; chroma bytes hold values
- * that must not leak into luma. Every frame is ready at once (no pacing)
+ * that must not leak into luma. MJPEG frames are real JPEGs (4:2:2, made
+ * with libjpeg-turbo's compressor) of the smooth picture
+ * fake_v4l2_smooth_luma(k, x, y) with varying chroma. With `frame_cycle` > 0
+ * frame k is frame k % frame_cycle, made once and then copied (benchmarks).
+ * Scripted corrupt MJPEG frames are truncated, have a wrecked frame header (SOF), or are
+ * empty, in turn. Controls: a UVC-like set (Brightness, Auto Exposure menu
+ * 1 manual / 3 aperture priority, Exposure Time Absolute (refused with
+ * EACCES unless Auto Exposure is manual), Exposure Dynamic Framerate, Power
+ * Line Frequency menu 0..2); an unplug resets them to their defaults. Every frame is ready at once (no pacing)
  * unless a stall is scripted. Timestamps are CLOCK_MONOTONIC (flagged so)
  * taken at DQBUF, unless `non_monotonic`.
  *
@@ -29,6 +37,8 @@
 #define FAKE_MAX_RATES 4
 #define FAKE_MAX_BUFFERS 8
 #define FAKE_MAX_OPENS 64
+#define FAKE_MAX_CYCLE 32
+#define FAKE_N_CONTROLS 5 /* brightness, auto exposure, exposure time, dynamic framerate, power line */
 
 typedef struct fake_v4l2_size {
     int width, height;              /* a discrete size, or the minimum of a stepwise range */
@@ -69,6 +79,13 @@ typedef struct fake_v4l2 {
     long gap_at;         /* this frame's driver sequence number jumps by `gap` */
     int gap;
     long error_flag_at;  /* this frame is flagged V4L2_BUF_FLAG_ERROR */
+    long corrupt_from;   /* MJPEG: frames corrupt_from.. corrupt_from+corrupt_count-1 are corrupt */
+    long corrupt_count;
+    int denied_node;     /* open() of videoN with this N fails with EACCES (-1: none) */
+    int no_huffman_tables; /* MJPEG: frames without DHT segments, as UVC cameras send them */
+    long dht_removed;      /* DHT segments removed so far */
+    int junk_before_eoi; /* MJPEG: 7 stray bytes before the end-of-image marker (whole frames) */
+    int frame_cycle;     /* repeat this many distinct frames, each made once (0: off; <= FAKE_MAX_CYCLE) */
 
     /* state */
     int fd;              /* the open capture fd, or -1 */
@@ -81,6 +98,11 @@ typedef struct fake_v4l2 {
     int queued[FAKE_MAX_BUFFERS], mapped[FAKE_MAX_BUFFERS];
     int fifo[FAKE_MAX_BUFFERS], fifo_head, fifo_len;
     uint32_t sequence;
+    void *tj;            /* libjpeg-turbo compressor */
+    uint8_t *cache[FAKE_MAX_CYCLE];
+    unsigned long cache_len[FAKE_MAX_CYCLE];
+    int32_t ctrl[FAKE_N_CONTROLS];
+    int ctrl_sets;       /* successful VIDIOC_S_CTRL calls */
     long frames;         /* frames delivered (or consumed by the error flag) since creation */
 
     /* records */
@@ -101,6 +123,9 @@ void fake_v4l2_free(fake_v4l2 *f);
 
 uint8_t fake_v4l2_luma(long frame, int x, int y);
 void fake_v4l2_rgb(long frame, int x, int y, uint8_t rgb[3]);
+uint8_t fake_v4l2_smooth_luma(long frame, int x, int y);
+/* The current value of a control by its V4L2 ID (-1000 if the fake has no such control). */
+int fake_v4l2_control(const fake_v4l2 *f, uint32_t id);
 
 /* A size with discrete rates (up to 4, 0-terminated). */
 fake_v4l2_size fake_v4l2_discrete(int w, int h, int fps0, int fps1, int fps2);

@@ -248,6 +248,24 @@ int main(void)
     CHECK(args(&c, HOST_JACK, "--what", err, sizeof err, &q) == -1 && strstr(err, "unknown argument --what"));
     CHECK(args(&c, HOST_JACK, "--iterations 0", err, sizeof err, &q) == -1 && strstr(err, "--iterations:"));
     CHECK(args(&c, HOST_PORTAUDIO, "--list-devices", err, sizeof err, &q) == 1 && !strcmp(q, "list-devices"));
+    CHECK(args(&c, HOST_JACK, "--list-devices", err, sizeof err, &q) == 1 && !strcmp(q, "list-devices"));
+    /* camera controls: repeated, checked for NAME=VALUE, kept in order, written back by the formatter */
+    CHECK_MSG(args(&c, HOST_JACK, "--player a --camera-control exposure_auto=1 --camera-control=power_line_frequency=1",
+                   err, sizeof err, &q) == 0,
+              "%s", err);
+    CHECK(c.n_camera_controls == 2 && !strcmp(c.camera_control[0], "exposure_auto=1") &&
+          !strcmp(c.camera_control[1], "power_line_frequency=1"));
+    {
+        char buf[8192];
+        host_config_format(&c, buf, sizeof buf);
+        CHECK(strstr(buf, "camera-control = exposure_auto=1\ncamera-control = power_line_frequency=1\n"));
+        host_config e;
+        host_config_default(&e, HOST_JACK);
+        CHECK_MSG(host_config_parse(&e, buf, "round trip", err, sizeof err) == 0, "%s", err);
+        CHECK(e.n_camera_controls == 2 && !strcmp(e.camera_control[1], "power_line_frequency=1"));
+    }
+    CHECK(args(&c, HOST_JACK, "--camera-control exposure_auto", err, sizeof err, &q) == -1 &&
+          strstr(err, "expected NAME=VALUE"));
     CHECK(args(&c, HOST_JACK, "--player a -h", err, sizeof err, &q) == 1 && !strcmp(q, "help"));
     CHECK(args(&c, HOST_JACK, "--config /nonexistent/x.conf", err, sizeof err, &q) == -1 &&
           strstr(err, "/nonexistent/x.conf"));

@@ -156,14 +156,7 @@ static int wait_signal(const sigset_t *set, int64_t timeout_ns)
 
 static int list_devices(const capture_options *o)
 {
-    int n = camsep_v4l2_list_devices(NULL, NULL, stdout);
-    struct stat st;
-    if (strcmp(o->spec.source, "auto") && stat(o->spec.source, &st) == 0 && S_ISCHR(st.st_mode)) {
-        printf("\n");
-        if (camsep_v4l2_list(NULL, o->spec.source, stdout))
-            return CAPTURE_EXIT_START;
-    }
-    return n < 0 ? CAPTURE_EXIT_START : CAPTURE_EXIT_OK;
+    return camsep_v4l2_list_cameras(NULL, NULL, o->spec.source, stdout) ? CAPTURE_EXIT_START : CAPTURE_EXIT_OK;
 }
 
 /* ---- running ---- */

@@ -18,8 +18,12 @@ static void usage(void)
            "camsep LV2 plugins on this machine, and optionally by OSC to another machine.\n"
            "  --source SPEC          /dev/videoN or /dev/v4l/by-id/... (a camera), 'auto' (the first\n"
            "                         camera; the default), FILE.y4m, a FIFO, or '-' (Y4M on stdin)\n"
-           "  --size WxH             camera frame size (default: the camera's current one)\n"
-           "  --fps F                camera frame rate (default: the camera's current one)\n"
+           "  --size WxH             camera frame size (default: about 640x480 at >= 25 fps; MJPEG\n"
+           "                         is decoded down to about 640 pixels across)\n"
+           "  --fps F                camera frame rate (default: 30 or the nearest >= 25 fps)\n"
+           "  --camera-control NAME=VALUE  a camera control set at every open (repeat), e.g.\n"
+           "                         exposure_auto=1 exposure_absolute=300 power_line_frequency=1\n"
+           "                         exposure_dynamic_framerate=0 (capture/README.md)\n"
            "  --pace, --no-pace      Y4M: deliver frames at the file's rate (default) or as fast\n"
            "                         as they are analysed\n"
            "  --loop                 Y4M file: start again at its end\n"
@@ -46,7 +50,8 @@ static void usage(void)
            "  --frames N             stop after N frames\n"
            "  --ui                   a window: the camera with the player boxes (drag to move or\n"
            "                         resize them, like OSC /player/N/box), motion meters, status\n"
-           "  --list-devices         list the cameras (and the formats of --source's) and exit\n"
+           "  --list-devices         list the cameras (by-id paths, formats with their best rates;\n"
+           "                         with --source DEVICE its sizes, rates and controls) and exit\n"
            "  --quiet                no start, camera-state and summary lines\n"
            "  -h, --help             this text\n"
            "Exit status: 0 done (end of file, --duration/--frames, SIGINT/SIGTERM), 1 bad command\n"
@@ -104,6 +109,14 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             parse_size(VALUE, &o->spec.width, &o->spec.height);
         } else if (!strcmp(a, "--fps")) {
             o->spec.fps = cli_float(PROG, a, VALUE, 0.1, 1000.0);
+        } else if (!strcmp(a, "--camera-control")) {
+            const char *v = VALUE;
+            char why[160];
+            if (camsep_v4l2_control_check(v, why, sizeof why))
+                cli_fail(PROG, "--camera-control: %s", why);
+            if (o->spec.n_camera_controls == CAMSEP_V4L2_MAX_CONTROLS)
+                cli_fail(PROG, "--camera-control: at most %d", CAMSEP_V4L2_MAX_CONTROLS);
+            o->spec.camera_controls[o->spec.n_camera_controls++] = v;
         } else if (!strcmp(a, "--pace")) {
             o->spec.pace = 1;
         } else if (!strcmp(a, "--no-pace")) {

@@ -326,6 +326,16 @@ SETTER(set_osc_feedback)
     return 0;
 }
 
+SETTER(set_camera_control)
+{
+    host_config *c = x->c;
+    if (camsep_v4l2_control_check(v, err, errlen))
+        return -1;
+    if (c->n_camera_controls == CAMSEP_V4L2_MAX_CONTROLS)
+        return fail(err, errlen, "at most %d camera controls", CAMSEP_V4L2_MAX_CONTROLS);
+    return set_string(c->camera_control[c->n_camera_controls++], sizeof c->camera_control[0], v, err, errlen);
+}
+
 SETTER(set_preset_dir) { return set_path(x, x->c->preset_dir, v, err, errlen); }
 SETTER(set_soundcheck) { return parse_double(v, 0, HOST_SC_MAX_SECONDS, &x->c->soundcheck_s, err, errlen); }
 SETTER(set_soundcheck_dir) { return set_path(x, x->c->soundcheck_dir, v, err, errlen); }
@@ -415,10 +425,12 @@ static const opt OPTIONS[] = {
     {"bypass", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "start bypassed (the delayed mix, split evenly)", set_bypass},
     {"video", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "SRC", "camera: auto, /dev/videoN, FILE.y4m or - (stdin)",
      set_video},
-    {"camera-size", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "WxH", "wanted camera size (default: the device's)",
+    {"camera-size", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "WxH", "wanted camera size (default: about 640x480 at >= 25 fps)",
      set_camera_size},
-    {"camera-fps", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "F", "wanted camera rate (default: the device's)",
+    {"camera-fps", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "F", "wanted camera rate (default: 30, or the nearest >= 25)",
      set_camera_fps},
+    {"camera-control", 0, SCOPE_GLOBAL, HOST_ANY, 0, 1, "NAME=VALUE",
+     "camera control set at every open, e.g. exposure_auto=1 (repeat; capture/README.md)", set_camera_control},
     {"loop", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "loop a Y4M file (rehearsal)", set_loop},
     {"camera-latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "the camera shows events S s late (default 0)",
      set_camera_latency},
@@ -672,7 +684,7 @@ int host_config_args(host_config *c, int argc, char **argv, const char **query, 
         const char *a = argv[i], *inline_value = NULL;
         const opt *o = NULL;
         char name[64];
-        if (!strcmp(a, "--list-devices") && c->host == HOST_PORTAUDIO) {
+        if (!strcmp(a, "--list-devices")) { /* cameras; camsep-portaudio: and audio devices */
             *query = "list-devices";
             continue;
         }
@@ -824,6 +836,8 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "camera-size = %dx%d\n", c->camera_width, c->camera_height);
     if (c->camera_fps > 0)
         out(&o, "camera-fps = %.9g\n", c->camera_fps);
+    for (int i = 0; i < c->n_camera_controls; i++)
+        out(&o, "camera-control = %s\n", c->camera_control[i]);
     out(&o, "loop = %s\ncamera-latency = %.9g\nmotion-knee = %.9g\nstatus-interval = %.9g\n", tf(c->loop),
         c->camera_latency, c->motion_knee, c->status_interval);
     if (c->ui)

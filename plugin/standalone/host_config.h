@@ -28,6 +28,7 @@
 
 #include "camsep_engine.h"
 #include "camsep_video_types.h"
+#include "v4l2_controls.h"
 
 #define HOST_MAX_PLAYERS (CAMSEP_MAX_SOURCES - 1) /* one stem is kept for "other" */
 #define HOST_NAME_LEN 32
@@ -73,8 +74,10 @@ typedef struct host_config {
     int bypass;
     /* camera */
     char video[HOST_PATH_LEN];       /* "" = no camera; "auto", "/dev/videoN", FILE.y4m, "-" */
-    int camera_width, camera_height; /* 0 = the device's */
-    double camera_fps;               /* 0 = the device's */
+    int camera_width, camera_height; /* 0 = about 640x480 (v4l2_source.h) */
+    double camera_fps;               /* 0 = 30, or the nearest >= 25 fps */
+    char camera_control[CAMSEP_V4L2_MAX_CONTROLS][CAMSEP_V4L2_CONTROL_LEN]; /* "NAME=VALUE" (v4l2_controls.h) */
+    int n_camera_controls;
     int loop;                        /* loop a Y4M file */
     double camera_latency;           /* seconds */
     double motion_knee;              /* share of usual motion read as playing (motion_energy.h) */

@@ -275,6 +275,9 @@ int host_session_start_camera(host_session *s, char *err, size_t errlen)
     spec.width = s->cfg.camera_width;
     spec.height = s->cfg.camera_height;
     spec.fps = s->cfg.camera_fps;
+    for (int i = 0; i < s->cfg.n_camera_controls; i++)
+        spec.camera_controls[i] = s->cfg.camera_control[i];
+    spec.n_camera_controls = s->cfg.n_camera_controls;
     spec.pace = 1;
     spec.loop = s->cfg.loop;
     camsep_capture_sink sink = {camera_prior, camera_frame, s};

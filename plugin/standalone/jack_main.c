@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host_run.h"
+#include "v4l2_source.h"
 
 typedef struct jack_host {
     jack_client_t *client;
@@ -243,7 +244,9 @@ static int jack_failed(void *self, char *why, size_t size)
 
 static int jack_query(void *self, const char *what, const host_config *cfg)
 {
-    (void)self, (void)cfg;
+    (void)self;
+    if (!strcmp(what, "list-devices")) /* the cameras (JACK's ports: jack_lsp) */
+        return camsep_v4l2_list_cameras(NULL, NULL, cfg->video[0] ? cfg->video : NULL, stdout) ? 1 : 0;
     fprintf(stderr, "camsep-jack: unknown query %s\n", what);
     return 1;
 }
@@ -262,7 +265,9 @@ int main(int argc, char **argv)
             "--video, the camera's motion in each player's box guides the separation.\n"
             "The input is connected to the first physical capture port (unless --no-connect);\n"
             "outputs are only connected by --connect. Runs under NSM when NSM_URL is set.\n\n",
-        .epilogue = "\nConfig file: 'key = value' lines with the long option names, then one\n"
+        .epilogue = "  --list-devices               list the cameras (by-id paths, formats, best rates;\n"
+                    "                               with --video DEVICE its sizes and controls) and exit\n"
+                    "\nConfig file: 'key = value' lines with the long option names, then one\n"
                     "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
                     "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n"
                     "Example: camsep-jack --player violin --box 40,60,200,300 --player cello --box 300,60,200,300 \\\n"

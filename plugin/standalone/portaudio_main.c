@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "host_run.h"
+#include "v4l2_source.h"
 
 #define PA_MAX_BLOCK 8192
 
@@ -86,7 +87,7 @@ static PaDeviceIndex find_device(const char *spec, int want_input)
 
 static int pa_query(void *self, const char *what, const host_config *cfg)
 {
-    (void)self, (void)cfg;
+    (void)self;
     if (strcmp(what, "list-devices")) {
         fprintf(stderr, "camsep-portaudio: unknown query %s\n", what);
         return 1;
@@ -108,7 +109,8 @@ static int pa_query(void *self, const char *what, const host_config *cfg)
                i == Pa_GetDefaultOutputDevice() ? " (default output)" : "");
     }
     Pa_Terminate();
-    return 0;
+    printf("\ncameras (--video):\n");
+    return camsep_v4l2_list_cameras(NULL, NULL, cfg->video[0] ? cfg->video : NULL, stdout) ? 1 : 0;
 }
 
 static void pa_stop(void *self)
@@ -238,7 +240,9 @@ int main(int argc, char **argv)
             "player (then 'other'), live, through PortAudio (for machines without JACK). When\n"
             "the output device has fewer channels than stems, the last stems are not played.\n"
             "Every output lags the input by --latency plus the device's latency.\n\n",
-        .epilogue = "  --list-devices               list the audio devices and exit\n"
+        .epilogue = "  --list-devices               list the audio devices and the cameras (by-id paths,\n"
+                    "                               formats, best rates; with --video DEVICE its sizes and\n"
+                    "                               controls) and exit\n"
                     "\nConfig file: 'key = value' lines with the long option names, then one\n"
                     "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
                     "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n",
