@@ -7,9 +7,9 @@ in one-minute pieces (the four synthetic players of bench/process_speed.py,
 a fixed seed per piece), learns one 32-atom dictionary per player from the
 first minute of its part, then runs camsep-process with the default settings
 on the long mixture and, as the baseline in the same script, on its first
-minute. Each run's wall time and peak resident memory (the child's own
-rusage, as /usr/bin/time -v reports it; Debian's `time` package) are printed with the real-time factor
-and the long run's ratios to the baseline: a streaming camsep-process keeps
+minute. Each run's wall time, CPU time and peak resident memory (as
+/usr/bin/time -v reports them; Debian's `time` package) are printed with the
+real-time factors and the ratios to the baseline: a streaming camsep-process keeps
 the same peak memory whatever the length. --baseline-build DIR also runs the
 camsep-process of another build (e.g. an older commit) on the long file and
 prints the ratios to it. The stems go to a temporary directory (removed).
@@ -67,18 +67,21 @@ def write_material(tmp, minutes):
 
 
 def run(cmd, tmp):
-    """Wall seconds and peak RSS (MiB) of one run, as /usr/bin/time -v reports them (a child of
-    this script would inherit the script's own peak through exec)."""
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one run, as
+    /usr/bin/time -v reports them (a child of this script would inherit the script's own
+    peak through exec)."""
     log = os.path.join(tmp, "time.txt")
     t0 = time.monotonic()
     subprocess.run(["/usr/bin/time", "-v", "-o", log] + cmd, check=True)
     wall = time.monotonic() - t0
-    rss = None
+    rss, cpu = None, 0.0
     with open(log) as f:
         for line in f:
             if "Maximum resident set size (kbytes)" in line:
                 rss = int(line.rsplit(":", 1)[1]) / 1024.0
-    return wall, rss
+            if "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu += float(line.rsplit(":", 1)[1])
+    return wall, cpu, rss
 
 
 def main():
@@ -114,29 +117,31 @@ def main():
             dicts += ["-d", d]
         out = os.path.join(tmp, "out")
 
-        def separate(exe, path, seconds):
+        def separate(name, exe, path, seconds):
             shutil.rmtree(out, ignore_errors=True)
-            wall, rss = run([exe, "-i", path] + dicts + ["-o", out, "--quiet"] + args.extra, tmp)
-            return wall, rss, seconds / wall
+            wall, cpu, rss = run([exe, "-i", path] + dicts + ["-o", out, "--quiet"] + args.extra, tmp)
+            return {"name": name, "audio": seconds, "wall": wall, "cpu": cpu, "rss": rss,
+                    "x_wall": seconds / wall, "x_cpu": seconds / cpu}
 
         print("camsep-process, 4 players x 32 atoms, 48 kHz, default settings %s" % " ".join(args.extra))
-        print("%-34s | %8s | %8s | %12s | %9s | %9s" % ("run", "audio s", "wall s", "x real time", "peak MiB",
-                                                      "vs base"))
-        rows = []
-        base = separate(process, os.path.join(tmp, "short.wav"), 60.0)
-        rows.append(("baseline: this build, first minute", 60.0) + base)
+        print("%-34s | %7s | %7s | %7s | %9s | %9s | %8s | %s" % (
+            "run", "audio s", "wall s", "CPU s", "x RT wall", "x RT CPU", "peak MiB", "vs base (x RT CPU, MiB)"))
+        base = separate("baseline: this build, first minute", process, os.path.join(tmp, "short.wav"), 60.0)
         long_s = 60.0 * args.minutes
-        rows.append(("this build, %d minutes" % args.minutes, long_s) + separate(process, mix, long_s))
+        rows = [base, separate("this build, %d minutes" % args.minutes, process, mix, long_s)]
         if other:
-            rows.append(("--baseline-build, %d minutes" % args.minutes, long_s) + separate(other, mix, long_s))
-        for name, secs, wall, rss, factor in rows:
-            rel = "%4.2fx %4.2fx" % (factor / base[2], rss / base[1])
-            print("%-34s | %8.0f | %8.2f | %11.1fx | %9.1f | %s" % (name, secs, wall, factor, rss, rel))
-        print("(vs base: real-time factor and peak memory, each over the baseline's)")
+            rows.append(separate("--baseline-build, %d minutes" % args.minutes, other, mix, long_s))
+        for r in rows:
+            print("%-34s | %7.0f | %7.2f | %7.2f | %8.1fx | %8.1fx | %8.1f | %.2fx %.2fx" % (
+                r["name"], r["audio"], r["wall"], r["cpu"], r["x_wall"], r["x_cpu"], r["rss"],
+                r["x_cpu"] / base["x_cpu"], r["rss"] / base["rss"]))
+        print("(x RT: seconds of audio per second of wall-clock or CPU (user + system) time; on a busy machine "
+              "the CPU figure is the one to trust)")
         if other:
             this, them = rows[1], rows[2]
-            print("this build against --baseline-build on the long file: %.2fx the speed, %.3fx the peak memory"
-                  % (this[4] / them[4], this[3] / them[3]))
+            print("this build against --baseline-build on the long file: %.2fx the speed (CPU), %.2fx (wall), "
+                  "%.4fx the peak memory" % (this["x_cpu"] / them["x_cpu"], this["x_wall"] / them["x_wall"],
+                                             this["rss"] / them["rss"]))
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

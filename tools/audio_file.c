@@ -18,6 +18,7 @@ struct audio_reader {
     int channels;
     double rate;
     int64_t frames;  /* header's count, -1 unknown */
+    int seekable;
     int64_t read;    /* frames handed out so far */
     size_t chunk_frames, have, at; /* mono[at..have) not yet handed out */
     float *inter, *mono;
@@ -59,7 +60,9 @@ audio_reader *audio_reader_open(const char *path, char *err, size_t errlen)
     r->sf = sf;
     r->channels = info.channels;
     r->rate = info.samplerate;
-    r->frames = info.frames == SF_COUNT_MAX ? -1 : (int64_t)info.frames;
+    /* Headers of unknown length (a stream) announce an absurd count. */
+    r->frames = info.frames >= ((sf_count_t)1 << 40) ? -1 : (int64_t)info.frames;
+    r->seekable = info.seekable;
     return r;
 }
 
@@ -92,7 +95,7 @@ long audio_reader_read(audio_reader *r, float *out, size_t n, char *err, size_t 
                 snprintf(err, errlen, "%s: read error: %s", r->path, sf_strerror(r->sf));
                 return -1;
             }
-            if (r->frames >= 0 && r->read < r->frames) {
+            if (r->seekable && r->frames >= 0 && r->read < r->frames) { /* a pipe's header may promise more */
                 snprintf(err, errlen, "%s: file is truncated (read %lld of %lld frames)", r->path,
                          (long long)r->read, (long long)r->frames);
                 return -1;
@@ -173,9 +176,9 @@ audio_writer *audio_writer_open(const char *path, audio_format format, double sa
     memset(&info, 0, sizeof info);
     info.channels = 1;
     info.samplerate = (int)lround(sample_rate);
-    info.format = (format == AUDIO_FORMAT_RF64  ? SF_FORMAT_RF64
-                   : format == AUDIO_FORMAT_W64 ? SF_FORMAT_W64
-                                                : SF_FORMAT_WAV) |
+    info.format = (format == AUDIO_FORMAT_RF64 || format == AUDIO_FORMAT_RF64_OR_WAV ? SF_FORMAT_RF64
+                   : format == AUDIO_FORMAT_W64                                   ? SF_FORMAT_W64
+                                                                                  : SF_FORMAT_WAV) |
                   SF_FORMAT_FLOAT;
     audio_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->path = strdup(path))) {
@@ -191,6 +194,8 @@ audio_writer *audio_writer_open(const char *path, audio_format format, double sa
     }
     /* The PEAK chunk carries a timestamp: without it, the same samples give the same file. */
     sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+    if (format == AUDIO_FORMAT_RF64_OR_WAV)
+        sf_command(w->sf, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
     return w;
 }
 

@@ -26,7 +26,7 @@ typedef struct audio_reader audio_reader;
 /* NULL with "PATH: reason" in err. */
 audio_reader *audio_reader_open(const char *path, char *err, size_t errlen);
 double audio_reader_rate(const audio_reader *r);
-/* Frames the header announces, or -1 when unknown (a pipe). */
+/* Frames the header announces, or -1 when unknown (a stream). */
 int64_t audio_reader_frames(const audio_reader *r);
 /* Up to n frames into out; fewer only at the end of the file. The count, or
  * -1 with "PATH: reason" in err (a read error, or a file shorter than its header). */
@@ -36,8 +36,14 @@ int audio_reader_rewind(audio_reader *r, char *err, size_t errlen);
 void audio_reader_close(audio_reader *r);
 
 /* Container of a written mono 32-bit float file. WAV stops at 4 GiB; RF64
- * (EBU Tech 3306) and Sony Wave64 do not. */
-typedef enum audio_format { AUDIO_FORMAT_WAV, AUDIO_FORMAT_RF64, AUDIO_FORMAT_W64 } audio_format;
+ * (EBU Tech 3306) and Sony Wave64 do not. RF64_OR_WAV: RF64 that libsndfile
+ * turns into a WAV if it ends below 4 GiB (for a length not known ahead). */
+typedef enum audio_format {
+    AUDIO_FORMAT_WAV,
+    AUDIO_FORMAT_RF64,
+    AUDIO_FORMAT_W64,
+    AUDIO_FORMAT_RF64_OR_WAV
+} audio_format;
 /* Data bytes of a mono float file for which WAV still works (its 32-bit sizes). */
 #define AUDIO_WAV_MAX_DATA_BYTES ((int64_t)0xFFFFFFFF - 4096)
 

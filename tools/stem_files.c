@@ -29,7 +29,7 @@ int stem_format_resolve(stem_format_choice choice, int64_t frames, audio_format 
         *out = AUDIO_FORMAT_W64;
         return 0;
     default:
-        *out = fits_wav ? AUDIO_FORMAT_WAV : AUDIO_FORMAT_RF64;
+        *out = fits_wav ? AUDIO_FORMAT_WAV : frames < 0 ? AUDIO_FORMAT_RF64_OR_WAV : AUDIO_FORMAT_RF64;
         return 0;
     }
 }

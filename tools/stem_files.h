@@ -21,8 +21,9 @@ typedef enum stem_format_choice { STEM_FORMAT_AUTO = 0, STEM_FORMAT_WAV, STEM_FO
 /* "auto", "wav", "rf64" or "w64"; -1 otherwise. */
 int stem_format_parse(const char *s);
 /* The container for stems of `frames` samples (-1: unknown length): auto is
- * WAV while the data fits its 4 GiB, RF64 beyond or when unknown. -1 when
- * WAV is asked for and cannot hold them. */
+ * WAV while the data fits its 4 GiB, RF64 beyond, and when unknown RF64 that
+ * becomes WAV if it ends below 4 GiB. -1 when WAV is asked for and cannot
+ * hold them. */
 int stem_format_resolve(stem_format_choice choice, int64_t frames, audio_format *out);
 
 /* File names without extension, one per stem: `mode` "index" (stem1, stem2,
