@@ -319,32 +319,59 @@ static void make_dir(const char *path)
         cli_fail(PROG, "%s: not a directory", path);
 }
 
-/* Priors are handed over as a live producer would: a little ahead of the audio. */
+/* Priors from a CSV file, read a row at a time and handed over as a live
+ * producer would: a little ahead of the audio. */
 typedef struct prior_feed {
-    const priors_table *table;
-    size_t next;
+    priors_csv *csv;
+    int has_pending;
+    camsep_prior pending;
+    int sources;
     double rate;
 } prior_feed;
 
+/* Reads the whole file once so that a bad row stops the run before it starts. */
+static void open_priors(prior_feed *pf, const char *path, int sources, double rate)
+{
+    char err[512];
+    memset(pf, 0, sizeof *pf);
+    pf->rate = rate;
+    pf->sources = sources;
+    if (!(pf->csv = priors_csv_open(path, sources, err, sizeof err)))
+        cli_fail(PROG, "%s", err);
+    double time;
+    float values[CAMSEP_MAX_SOURCES];
+    int got;
+    while ((got = priors_csv_next(pf->csv, &time, values, err, sizeof err)) == 1)
+        ;
+    if (got < 0 || priors_csv_rewind(pf->csv, err, sizeof err))
+        cli_fail(PROG, "%s", err);
+}
+
 static void feed_priors(camsep_engine *e, prior_feed *pf, int64_t until)
 {
-    if (!pf->table)
-        return;
-    while (pf->next < pf->table->rows) {
-        const size_t r = pf->next;
-        camsep_prior pr;
-        memset(&pr, 0, sizeof pr);
-        pr.time = (int64_t)llround(pf->table->time[r] * pf->rate);
-        if (pr.time > until)
-            return;
-        pr.n_sources = pf->table->sources;
-        for (int j = 0; j < pr.n_sources; j++) {
-            pr.activity[j] = pf->table->value[r * (size_t)pr.n_sources + j];
-            pr.motion[j][0] = pr.activity[j];
+    char err[512];
+    while (pf->csv) {
+        if (!pf->has_pending) {
+            double time;
+            float values[CAMSEP_MAX_SOURCES];
+            const int got = priors_csv_next(pf->csv, &time, values, err, sizeof err);
+            if (got < 0)
+                cli_fail(PROG, "%s", err); /* the file changed since it was checked */
+            if (got == 0)
+                return;
+            camsep_prior *pr = &pf->pending;
+            memset(pr, 0, sizeof *pr);
+            pr->time = (int64_t)llround(time * pf->rate);
+            pr->n_sources = pf->sources;
+            for (int j = 0; j < pr->n_sources; j++) {
+                pr->activity[j] = values[j];
+                pr->motion[j][0] = pr->activity[j];
+            }
+            pf->has_pending = 1;
         }
-        if (camsep_engine_push_prior(e, &pr))
-            return; /* ring full: the rest goes in with the next block */
-        pf->next++;
+        if (pf->pending.time > until || camsep_engine_push_prior(e, &pf->pending))
+            return; /* not due yet, or the ring is full: the rest goes in with the next block */
+        pf->has_pending = 0;
     }
 }
 
@@ -549,16 +576,16 @@ int main(int argc, char **argv)
         cli_fail(PROG, "--stem-format wav: %s stems would pass WAV's 4 GiB (use rf64 or w64)",
                  announced < 0 ? "the mixture's length is unknown: its" : "the");
 
-    priors_table table = {0};
-    if (o.priors && priors_csv_read(o.priors, o.n_dicts, &table, err, sizeof err))
-        cli_fail(PROG, "%s", err);
-    prior_feed pf = {o.priors ? &table : NULL, 0, rate};
+    prior_feed pf = {0};
+    if (o.priors)
+        open_priors(&pf, o.priors, o.n_dicts, rate);
     video_feed vf = {0};
     if (o.video)
         open_video(&vf, &o, rate, err, sizeof err);
     camera_spool camera = {0};
     const int use_camera = o.associate ? associate(&o, &vf, &cfg, players, other, mix, &camera) : 1;
     if (o.associate_only) {
+        priors_csv_close(pf.csv);
         camera_spool_close(&camera);
         camsep_video_priors_free(vf.vp);
         camsep_frame_source_close(vf.src);
@@ -655,7 +682,7 @@ int main(int argc, char **argv)
     free(block_in);
     for (int j = 0; j < stems; j++)
         free(outs[j]);
-    priors_table_free(&table);
+    priors_csv_close(pf.csv);
     camera_spool_close(&camera);
     camsep_video_priors_free(vf.vp);
     camsep_frame_source_close(vf.src);
