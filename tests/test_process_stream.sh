@@ -6,7 +6,8 @@
 # stereo file and from a pipe; RF64 and W64 hold the same samples as WAV; the
 # stems are named by index, dictionary or list; a progress bar shows on a
 # terminal only; a run that fails midway leaves no stem behind and keeps the
-# earlier run's; peak memory does not grow with the length of the mix.
+# earlier run's; --associate's spool goes to TMPDIR; peak memory does not grow
+# with the length of the mix.
 # Usage: test_process_stream.sh CAMSEP_PROCESS CAMSEP_TRAIN PROCESS_WHOLE CAMSEP_SCENE
 set -euo pipefail
 P=$1 T=$2 W=$3 S=$4
@@ -147,6 +148,13 @@ if "$S" --help >/dev/null 2>&1; then
   [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "not one line of error: $(cat "$tmp/err.txt")"
   [ "$(ls -A "$tmp/keep")" = "stem1.wav" ] || fail "a failed run left: $(ls -A "$tmp/keep")"
   cmp -s "$tmp/keep/stem1.wav" "$tmp/wav/stem1.wav" || fail "a failed run changed the earlier stem"
+  # --associate spools the camera's priors in $TMPDIR: none there, a clear error.
+  if TMPDIR="$tmp/none" "$P" -i "$tmp/mix.wav" "${D[@]}" --fft 512 --video "$tmp/stage.y4m" --box "$b1" \
+     --box "$b2" --associate-only 2>"$tmp/err.txt" >/dev/null; then fail "no temporary directory went unnoticed"; fi
+  grep -q "temporary file for the camera's priors in $tmp/none" "$tmp/err.txt" || fail "TMPDIR: $(cat "$tmp/err.txt")"
+  TMPDIR="$tmp" "$P" -i "$tmp/mix.wav" "${D[@]}" --fft 512 --video "$tmp/stage.y4m" --box "$b1" --box "$b2" \
+    --associate-only >/dev/null
+  [ -z "$(ls "$tmp" | grep camsep-priors)" ] || fail "the camera's spool was left in TMPDIR"
 fi
 
 # Errors of the new options: one line, nothing written.

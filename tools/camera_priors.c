@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 #include "camera_priors.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int (*prior_sink)(void *ctx, const camsep_prior *p, const float energy[CAMSEP_MAX_SOURCES], char *err,
                           size_t errlen);
@@ -130,8 +133,17 @@ int camera_spool_read(camsep_frame_source *src, camsep_video_priors *vp, double 
                       camera_spool *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (!(out->f = tmpfile())) {
-        snprintf(err, errlen, "cannot create a temporary file for the camera's priors");
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/camsep-priors-XXXXXX", dir && *dir ? dir : "/tmp");
+    const int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path); /* gone with the process, however it ends */
+    if (fd < 0 || !(out->f = fdopen(fd, "w+b"))) {
+        snprintf(err, errlen, "cannot create a temporary file for the camera's priors in %s: %s",
+                 dir && *dir ? dir : "/tmp", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     if (read_frames(src, vp, rate, latency_s, &out->frames, spool_put, out, err, errlen))
