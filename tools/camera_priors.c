@@ -14,7 +14,7 @@ typedef int (*prior_sink)(void *ctx, const camsep_prior *p, const float energy[C
 
 /* Every frame of src through vp, each prior with its boxes' energies to sink. */
 static int read_frames(camsep_frame_source *src, camsep_video_priors *vp, double rate, double latency_s,
-                       uint64_t *frames, prior_sink sink, void *ctx, char *err, size_t errlen)
+                       uint64_t *frames, prior_sink sink, void *ctx, progress *bar, char *err, size_t errlen)
 {
     for (;;) {
         camsep_frame frame;
@@ -27,6 +27,8 @@ static int read_frames(camsep_frame_source *src, camsep_video_priors *vp, double
             return -1;
         }
         ++*frames;
+        if (bar)
+            progress_update(bar, (int64_t)((double)frame.timestamp_ns * 1e-9 * rate));
         camsep_prior p;
         int r = camsep_video_priors_frame(vp, &frame, &p);
         if (r < 0) {
@@ -70,7 +72,7 @@ int camera_priors_read(camsep_frame_source *src, camsep_video_priors *vp, double
                        camera_priors *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    return read_frames(src, vp, rate, latency_s, &out->frames, append, out, err, errlen);
+    return read_frames(src, vp, rate, latency_s, &out->frames, append, out, NULL, err, errlen);
 }
 
 static void permute_one(camsep_prior *p, float energy[CAMSEP_MAX_SOURCES], const int *stem_of_box, int n_boxes)
@@ -130,7 +132,7 @@ static int spool_put(void *ctx, const camsep_prior *p, const float energy[CAMSEP
 }
 
 int camera_spool_read(camsep_frame_source *src, camsep_video_priors *vp, double rate, double latency_s,
-                      camera_spool *out, char *err, size_t errlen)
+                      camera_spool *out, progress *bar, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     const char *dir = getenv("TMPDIR");
@@ -146,7 +148,7 @@ int camera_spool_read(camsep_frame_source *src, camsep_video_priors *vp, double 
             close(fd);
         return -1;
     }
-    if (read_frames(src, vp, rate, latency_s, &out->frames, spool_put, out, err, errlen))
+    if (read_frames(src, vp, rate, latency_s, &out->frames, spool_put, out, bar, err, errlen))
         return -1;
     return camera_spool_rewind(out, err, errlen);
 }

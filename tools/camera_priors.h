@@ -15,6 +15,7 @@
 
 #include "camsep_engine.h"
 #include "frame_source.h"
+#include "progress.h"
 #include "video_priors.h"
 
 typedef struct camera_priors {
@@ -44,10 +45,12 @@ typedef struct camera_spool {
     camsep_prior pending; /* read back, not yet due */
 } camera_spool;
 
-/* As camera_priors_read, into a temporary file; the spool is left rewound.
- * 0, or -1 with the reason in err (close the spool either way). */
+/* As camera_priors_read, into a temporary file in $TMPDIR (default /tmp);
+ * the spool is left rewound. Progress (the video's time, in audio frames at
+ * rate) goes to bar, if not NULL. 0, or -1 with the reason in err (close the
+ * spool either way). */
 int camera_spool_read(camsep_frame_source *src, camsep_video_priors *vp, double rate, double latency_s,
-                      camera_spool *out, char *err, size_t errlen);
+                      camera_spool *out, progress *bar, char *err, size_t errlen);
 /* The next prior and its boxes' raw motion energies, permuted: 1, 0 at the end, -1 on a read error. */
 int camera_spool_next(camera_spool *s, camsep_prior *p, float energy[CAMSEP_MAX_SOURCES]);
 /* Back to the first prior. 0, or -1 with the reason in err. */

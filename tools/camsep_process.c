@@ -447,7 +447,11 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
     const int64_t frames = audio_reader_frames(mix);
     if (frames < 0)
         cli_fail(PROG, "--associate reads the mixture twice: give a file, not a pipe");
-    if (camera_spool_read(vf->src, vf->vp, rate, o->camera_latency, cp, err, sizeof err))
+    progress bar; /* the video usually lasts as long as the mix */
+    progress_start(&bar, "camsep-process: reading the video", frames, rate, !o->quiet);
+    const int failed_video = camera_spool_read(vf->src, vf->vp, rate, o->camera_latency, cp, &bar, err, sizeof err);
+    progress_end(&bar);
+    if (failed_video)
         cli_fail(PROG, "%s: %s", o->video, err);
     camsep_assoc_config acfg = o->assoc;
     acfg.n_boxes = o->n_boxes;
@@ -456,7 +460,6 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
     acfg.history_s = fmax((double)frames / rate + 1.0, 4 * acfg.bin_s);
     acfg.max_lag_s = fmin(acfg.max_lag_s, acfg.history_s / 4);
     camsep_assoc_result r;
-    progress bar;
     progress_start(&bar, "camsep-process: association", frames + camsep_config_latency(cfg), rate, !o->quiet);
     const int failed = associate_run(cfg, &o->params, (const camsep_dictionary *const *)players, o->n_dicts, other,
                                      mix, o->block, cp, o->associate_motion, o->associate_audio, &acfg, &r, &bar,
