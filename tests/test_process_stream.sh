@@ -6,7 +6,8 @@
 # stereo file and from a pipe; RF64 and W64 hold the same samples as WAV; the
 # stems are named by index, dictionary or list; a progress bar shows on a
 # terminal only; a run that fails midway leaves no stem behind and keeps the
-# earlier run's; --associate's spool goes to TMPDIR; peak memory does not grow
+# earlier run's, nor does an interrupted one; --associate's spool goes to
+# TMPDIR; peak memory does not grow
 # with the length of the mix.
 # Usage: test_process_stream.sh CAMSEP_PROCESS CAMSEP_TRAIN PROCESS_WHOLE CAMSEP_SCENE
 set -euo pipefail
@@ -156,6 +157,23 @@ if "$S" --help >/dev/null 2>&1; then
     --associate-only >/dev/null
   [ -z "$(ls "$tmp" | grep camsep-priors)" ] || fail "the camera's spool was left in TMPDIR"
 fi
+
+# Interrupted (the mix comes slowly through a pipe): no temporary file left.
+mkdir -p "$tmp/int" && mkfifo "$tmp/slow.fifo"
+"$py" -c 'import sys, time
+d = open(sys.argv[1], "rb").read(); o = open(sys.argv[2], "wb"); o.write(d[:len(d) // 2]); o.flush(); time.sleep(30)' \
+  "$tmp/mix.wav" "$tmp/slow.fifo" &
+writer=$!
+"$P" --quiet -i - "${D[@]}" --fft 512 -o "$tmp/int" <"$tmp/slow.fifo" &
+proc=$!
+for i in $(seq 100); do [ -n "$(ls -A "$tmp/int")" ] && break; sleep 0.1; done
+[ -n "$(ls -A "$tmp/int")" ] || fail "no temporary stem while running"
+sleep 0.3
+kill -TERM $proc
+status=0; wait $proc || status=$?
+kill $writer 2>/dev/null || true; wait $writer 2>/dev/null || true
+[ $status -eq 143 ] || fail "an interrupted run ended with status $status"
+[ -z "$(ls -A "$tmp/int")" ] || fail "an interrupted run left: $(ls -A "$tmp/int")"
 
 # Errors of the new options: one line, nothing written.
 for bad in "--stem-format flac" "--stem-names a,b,c" "--stem-names a"; do

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-process: offline separation of a mixture through the real-time engine. */
+#define _POSIX_C_SOURCE 200809L /* SIGHUP, SIGPIPE */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,6 +528,14 @@ static void remove_partial_stems(void)
     g_partial_stems = NULL;
 }
 
+/* Interrupted (Ctrl-C, kill): the half-written stems go, then the signal does its usual work. */
+static void remove_partial_stems_on_signal(int sig)
+{
+    stem_files_unlink(g_partial_stems);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static void free_dicts(camsep_dictionary **players, int n, camsep_dictionary *other)
 {
     for (int j = 0; j < n; j++)
@@ -610,6 +620,12 @@ int main(int argc, char **argv)
     atexit(remove_partial_stems);
     if (!(g_partial_stems = stem_files_open(o.output, stems, names, format, rate, err, sizeof err)))
         cli_fail(PROG, "%s", err);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    enum { N_SIGNALS = sizeof signals / sizeof signals[0] };
+    void (*before[N_SIGNALS])(int);
+    for (int i = 0; i < N_SIGNALS; i++) /* an ignored signal (nohup, a script's background job) stays ignored */
+        if ((before[i] = signal(signals[i], remove_partial_stems_on_signal)) == SIG_IGN)
+            signal(signals[i], SIG_IGN);
 
     /* Run the input then `latency` zeros through the engine, a block at a
      * time; drop the first `latency` output samples so that the stems line up
@@ -665,6 +681,8 @@ int main(int argc, char **argv)
     progress_end(&bar);
     if (report && fclose(report))
         cli_fail(PROG, "%s: write failed", o.report);
+    for (int i = 0; i < N_SIGNALS; i++)
+        signal(signals[i], before[i]);
     stem_files *done = g_partial_stems;
     g_partial_stems = NULL;
     if (stem_files_commit(done, err, sizeof err))

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* unlink */
 #include "stem_files.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int stem_format_parse(const char *s)
 {
@@ -160,6 +162,12 @@ int stem_files_commit(stem_files *s, char *err, size_t errlen)
     else
         free(s);
     return rc;
+}
+
+void stem_files_unlink(const stem_files *s)
+{
+    for (int j = 0; s && j < s->n; j++)
+        unlink(s->tmp[j]);
 }
 
 void stem_files_abort(stem_files *s)

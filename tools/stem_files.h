@@ -46,5 +46,7 @@ int stem_files_write(stem_files *s, float *const *stems, size_t offset, size_t n
 int stem_files_commit(stem_files *s, char *err, size_t errlen);
 /* Closes and removes the temporary files; s is freed. NULL is fine. */
 void stem_files_abort(stem_files *s);
+/* Only removes the temporary files (unlink: safe in a signal handler). NULL is fine. */
+void stem_files_unlink(const stem_files *s);
 
 #endif
