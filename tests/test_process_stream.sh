@@ -3,7 +3,8 @@
 # camsep-process streams: its stems are those of the whole-file run (the
 # mix read whole, the stems written at the end: process_whole, camsep-process
 # before it streamed) bit for bit, for any block size, with priors, from a
-# stereo file and from a pipe; RF64 and W64 hold the same samples as WAV; the
+# stereo file and from a pipe; RF64 and W64 hold the same samples as WAV (and
+# the same samples give the same file); the
 # stems are named by index, dictionary or list; a progress bar shows on a
 # terminal only; a run that fails midway leaves no stem behind and keeps the
 # earlier run's, nor does an interrupted one; --associate's spool goes to
@@ -75,6 +76,9 @@ same_stems "$tmp/whole_mix_256" "$tmp/pipe" "a mix from a pipe"
 "$P" --quiet -i "$tmp/mix.wav" "${D[@]}" --fft 512 --stem-format rf64 -o "$tmp/rf64"
 "$P" --quiet -i "$tmp/mix.wav" "${D[@]}" --fft 512 --stem-format w64 -o "$tmp/w64"
 "$P" --quiet -i "$tmp/mix.wav" "${D[@]}" --fft 512 --stem-format wav -o "$tmp/wav"
+sleep 1.1 # the PEAK chunk's timestamp has a resolution of a second
+"$P" --quiet -i "$tmp/mix.wav" "${D[@]}" --fft 512 --stem-format rf64 -o "$tmp/rf64b"
+same_stems "$tmp/rf64" "$tmp/rf64b" "RF64: the same samples do not give the same file"
 "$py" - "$tmp" <<'PY'
 import struct, sys
 d = sys.argv[1]

@@ -165,6 +165,7 @@ int audio_read_mono(const char *path, audio_buffer *out, char *err, size_t errle
 struct audio_writer {
     SNDFILE *sf;
     char *path;
+    audio_format format;
     size_t n;
     float buf[WRITE_FRAMES];
 };
@@ -186,6 +187,7 @@ audio_writer *audio_writer_open(const char *path, audio_format format, double sa
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
+    w->format = format;
     if (!(w->sf = sf_open(path, SFM_WRITE, &info))) {
         snprintf(err, errlen, "%s: %s", path, sf_strerror(NULL));
         free(w->path);
@@ -223,11 +225,41 @@ int audio_writer_write(audio_writer *w, const float *samples, size_t n, char *er
     return 0;
 }
 
+/* libsndfile's RF64 writer adds a PEAK chunk whatever SFC_SET_ADD_PEAK_CHUNK
+ * says; its timestamp is set to 0 so that the same samples give the same file. */
+static int clear_peak_time(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f)
+        return -1;
+    unsigned char head[512];
+    const size_t n = fread(head, 1, sizeof head, f);
+    int rc = 0;
+    for (size_t pos = 12; pos + 16 <= n;) {
+        const size_t size = head[pos + 4] | (size_t)head[pos + 5] << 8 | (size_t)head[pos + 6] << 16 |
+                            (size_t)head[pos + 7] << 24;
+        if (!memcmp(head + pos, "PEAK", 4)) {
+            static const unsigned char zero[4] = {0};
+            rc = fseek(f, (long)(pos + 12), SEEK_SET) || fwrite(zero, 1, 4, f) != 4 ? -1 : 0;
+            break;
+        }
+        if (!memcmp(head + pos, "data", 4))
+            break;
+        pos += 8 + size + (size & 1);
+    }
+    return fclose(f) || rc ? -1 : 0;
+}
+
 int audio_writer_close(audio_writer *w, char *err, size_t errlen)
 {
     int rc = flush(w, err, errlen);
     if (sf_close(w->sf) && !rc) {
         snprintf(err, errlen, "%s: write failed (disk full?)", w->path);
+        rc = -1;
+    }
+    if (!rc && (w->format == AUDIO_FORMAT_RF64 || w->format == AUDIO_FORMAT_RF64_OR_WAV) &&
+        clear_peak_time(w->path)) {
+        snprintf(err, errlen, "%s: cannot finish its header", w->path);
         rc = -1;
     }
     free(w->path);
