@@ -694,37 +694,35 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s)
 {
     const int FP = e->bins_padded, J = s->n_sources;
     const float p = e->params.mask_power;
+    float *m[CAMSEP_MAX_SOURCES];
+    /* Over the padded bins: the padding models nothing (0 / eps) and is never synthesised. */
     memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
     for (int j = 0; j < J; j++) {
-        float *m = e->src_model + (size_t)j * FP;
-        for (int f = 0; f < e->bins; f++) {
-            float r = m[f] / e->work.y[f];
-            m[f] = p == 2.0f ? r * r : p == 1.0f ? r : powf(r, p);
-            e->mask_sum[f] += m[f];
-        }
+        m[j] = e->src_model + (size_t)j * FP;
+        nmf_mask_power(m[j], e->work.y, e->mask_sum, FP, p);
     }
-    for (int f = 0; f < e->bins; f++) {
-        float inv = e->mask_sum[f] > 0.0f ? 1.0f / e->mask_sum[f] : 0.0f;
-        for (int j = 0; j < J; j++) {
-            float *m = e->src_model + (size_t)j * FP;
-            m[f] = inv > 0.0f ? m[f] * inv : 1.0f / (float)J;
-        }
-    }
+    nmf_mask_normalise(m, J, e->mask_sum, FP);
 }
 
-static void synthesise_stems(camsep_engine *e, const camsep_dictset *s, camsep_frame_report *rep)
+/* total: the frame's energy, sum over the bins of mag^2 (analyse_frame's `power`). */
+static void synthesise_stems(camsep_engine *e, const camsep_dictset *s, double total, camsep_frame_report *rep)
 {
-    double total = 0.0;
-    for (int f = 0; f < e->bins; f++)
-        total += (double)e->mag[f] * e->mag[f];
-    for (int j = 0; j < s->n_sources; j++) {
-        const float *m = e->src_model + (size_t)j * e->bins_padded;
-        double share = 0.0;
-        for (int f = 0; f < e->bins; f++) {
-            e->stem_spec[f] = e->spec[f] * m[f];
-            share += (double)m[f] * e->mag[f] * e->mag[f];
-        }
-        rep->mask_energy[j] = total > 0.0 ? (float)(share / total) : 0.0f;
+    const int J = s->n_sources;
+    const float *m[CAMSEP_MAX_SOURCES];
+    double share[CAMSEP_MAX_SOURCES] = {0};
+    for (int j = 0; j < J; j++)
+        m[j] = e->src_model + (size_t)j * e->bins_padded;
+    /* Every stem's share in one pass: each sum still runs over the bins in order
+     * (the same result), the stems' sums side by side instead of one after another. */
+    for (int f = 0; f < e->bins; f++) {
+        const double mag = e->mag[f];
+        for (int j = 0; j < J; j++)
+            share[j] += (double)m[j][f] * mag * mag;
+    }
+    for (int j = 0; j < J; j++) {
+        for (int f = 0; f < e->bins; f++)
+            e->stem_spec[f] = e->spec[f] * m[j][f];
+        rep->mask_energy[j] = total > 0.0 ? (float)(share[j] / total) : 0.0f;
         camsep_stft_inverse_add(&e->stft, e->stem_spec, e->ola + (size_t)j * e->span);
     }
 }
@@ -780,7 +778,7 @@ static void analyse_frame(camsep_engine *e)
         if (e->reg_a && e->params.regression_strength > 0.0f && e->prior_now.motion_valid)
             regression_learn(e, s, &e->prior_now);
         compute_masks(e, s);
-        synthesise_stems(e, s, &rep);
+        synthesise_stems(e, s, power, &rep);
         source_sums(s, e->h, rep.activation);
         /* without a shadow solve the activations are prior-free only when no prior entered the solve */
         const bool shaped = (e->params.activity_strength > 0.0f && e->prior_now.any_present) ||

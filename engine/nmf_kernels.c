@@ -2,6 +2,7 @@
 #include "nmf_kernels.h"
 
 #include <math.h>
+#include <stddef.h>
 
 typedef float vec8 __attribute__((vector_size(32)));
 
@@ -62,6 +63,40 @@ void nmf_ratio_kl(const float *v, const float *y, float *ratio, int n)
     }
 #endif
     ratio_kl_baseline(v, y, ratio, n);
+}
+
+void nmf_mask_power(float *m, const float *y, float *sum, int n, float power)
+{
+    if (power == 2.0f || power == 1.0f) {
+#ifdef CAMSEP_HAVE_AVX2_VARIANT
+        if (use_avx2()) {
+            mask_power_avx2(m, y, sum, n, power == 2.0f);
+            return;
+        }
+#endif
+        mask_power_baseline(m, y, sum, n, power == 2.0f);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        m[i] = powf(m[i] / y[i], power);
+        sum[i] += m[i];
+    }
+}
+
+void nmf_mask_normalise(float *const *m, int sources, float *sum, int n)
+{
+    const float even = 1.0f / (float)sources;
+#ifdef CAMSEP_HAVE_AVX2_VARIANT
+    if (use_avx2()) {
+        mask_normalise_avx2(NULL, sum, even, n, 1);
+        for (int j = 0; j < sources; j++)
+            mask_normalise_avx2(m[j], sum, even, n, 0);
+        return;
+    }
+#endif
+    mask_normalise_baseline(NULL, sum, even, n, 1);
+    for (int j = 0; j < sources; j++)
+        mask_normalise_baseline(m[j], sum, even, n, 0);
 }
 
 void nmf_ratio_beta(const float *v, const float *y, float beta, float *ratio, float *ypow, int n)

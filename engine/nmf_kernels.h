@@ -32,4 +32,12 @@ const char *nmf_kernel_variant(void);
 void nmf_ratio_kl(const float *v, const float *y, float *ratio, int n);
 void nmf_ratio_beta(const float *v, const float *y, float beta, float *ratio, float *ypow, int n);
 
+/* Soft masks over n floats (a multiple of CAMSEP_SIMD; 32-byte aligned):
+ * m = (m / y)^power, sum += m. Element-wise, so the vector variants give the
+ * scalar results exactly. */
+void nmf_mask_power(float *m, const float *y, float *sum, int n, float power);
+/* Each of the sources' m = m / sum where sum > 0, else 1/sources; sum becomes
+ * 1/sum where > 0, else 0. */
+void nmf_mask_normalise(float *const *m, int sources, float *sum, int n);
+
 #endif

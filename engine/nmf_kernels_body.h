@@ -60,3 +60,33 @@ static void KERNEL(ratio_kl)(const float *v, const float *y, float *ratio, int n
     for (int i = 0; i < n; i += 8)
         *(vec8 *)(ratio + i) = *(const vec8 *)(v + i) / *(const vec8 *)(y + i);
 }
+
+KERNEL_TARGET
+static void KERNEL(mask_power)(float *m, const float *y, float *sum, int n, int square)
+{
+    for (int i = 0; i < n; i += 8) {
+        vec8 r = *(const vec8 *)(m + i) / *(const vec8 *)(y + i);
+        if (square)
+            r = r * r;
+        *(vec8 *)(m + i) = r;
+        *(vec8 *)(sum + i) += r;
+    }
+}
+
+KERNEL_TARGET
+static void KERNEL(mask_normalise)(float *m, float *sum, float even, int n, int invert)
+{
+    typedef int ivec8 __attribute__((vector_size(32)));
+    const vec8 zero = {0}, one = zero + 1.0f, ev = zero + even;
+    for (int i = 0; i < n; i += 8) {
+        vec8 *s = (vec8 *)(sum + i);
+        if (invert) {
+            const ivec8 pos = *s > zero;
+            *s = (vec8)((ivec8)(one / *s) & pos);
+            continue;
+        }
+        const ivec8 keep = *s > zero;
+        const vec8 scaled = *(vec8 *)(m + i) * *s;
+        *(vec8 *)(m + i) = (vec8)(((ivec8)scaled & keep) | ((ivec8)ev & ~keep));
+    }
+}

@@ -15,6 +15,7 @@ PACKAGES=(
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
+  time                                        # /usr/bin/time -v: peak memory (bench/process_long.py, test process_stream)
 )
 
 missing=()

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* camsep-process: offline separation of a mixture through the real-time engine. */
+#define _POSIX_C_SOURCE 200809L /* SIGHUP, SIGPIPE */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 #include "cli_window.h"
 #include "priors_csv.h"
 #include "process_associate.h"
+#include "progress.h"
+#include "stem_files.h"
 #include "video_priors.h"
 #include "y4m_source.h"
 
@@ -32,8 +36,12 @@ static void usage(FILE *f)
             "usage: camsep-process -i MIX.wav -d P1.dict [-d P2.dict ...] -o OUTDIR [options]\n"
             "Separates MIX.wav into one stem per dictionary (OUTDIR/stem1.wav ... in -d order,\n"
             "plus OUTDIR/other.wav with --other), through exactly the real-time engine. Stems\n"
-            "are 32-bit float WAVs, latency-compensated: aligned with the mix, same length.\n"
-            "  -i, --input FILE          mixture (multi-channel files are averaged to mono)\n"
+            "are 32-bit float WAVs (RF64 past 4 GiB), latency-compensated: aligned with the mix,\n"
+            "same length. The mix is streamed: memory does not grow with its length; a progress\n"
+            "bar shows on stderr when it is a terminal (not with --quiet). A stem is complete or\n"
+            "absent: it is written as OUTDIR/.NAME.wav.partial and renamed at the end.\n"
+            "  -i, --input FILE          mixture (multi-channel files are averaged to mono; \"-\" reads\n"
+            "                            stdin)\n"
             "  -d, --dict FILE           a player's dictionary (repeat, one per stem; at most 8 stems\n"
             "                            in all, counting --other)\n"
             "  -o, --output DIR          output directory (created if missing)\n"
@@ -59,7 +67,9 @@ static void usage(FILE *f)
             "                            the confidence. A confident pairing is applied (the boxes are\n"
             "                            reordered); a low-confidence one is not (a warning on stderr;\n"
             "                            see --associate-fallback). Identical dictionaries are\n"
-            "                            interchangeable: their boxes keep the order given\n"
+            "                            interchangeable: their boxes keep the order given. The mix is\n"
+            "                            read twice (-i must be a file) and the camera's priors wait in\n"
+            "                            a temporary file in $TMPDIR (default /tmp; 336 bytes a frame)\n"
             "  --associate-min-confidence C  confidence needed to apply a pairing (default %g)\n"
             "  --associate-min-evidence S    seconds of music with motion needed (default %g)\n"
             "  --associate-feature F     what is correlated: log-activation (default), activation,\n"
@@ -94,6 +104,10 @@ static void usage(FILE *f)
             "  --smoothness S            temporal smoothness weight (default %g)\n"
             "  --gain LIST               comma-separated linear gains per stem (default 1)\n"
             "  --report FILE.csv         per-frame activations, mask shares and priors\n"
+            "  --stem-names N            stem file names: index (stem1, stem2, ..., default), dict (each\n"
+            "                            dictionary's name, else its file name) or NAME,NAME,... per -d\n"
+            "  --stem-format F           auto (default: WAV, RF64 when a stem would pass WAV's 4 GiB),\n"
+            "                            wav, rf64 or w64 (Sony Wave64, OUTDIR/NAME.w64)\n"
             "  --quiet                   print nothing on success\n"
             "  -h, --help                this text\n",
             (double)cfg.nmf_band_width, (double)ad.min_confidence, (double)ad.min_evidence_s,
@@ -117,6 +131,8 @@ typedef struct process_options {
     assoc_audio associate_audio;
     camsep_assoc_config assoc; /* thresholds and feature (boxes and stems set later) */
     camsep_params params;
+    const char *stem_names;    /* --stem-names: index, dict or a list */
+    int stem_format;           /* stem_format_choice */
 } process_options;
 
 static void parse_gains(const char *list, camsep_params *p, int stems)
@@ -140,6 +156,7 @@ static void parse(int argc, char **argv, process_options *o)
     o->band_width = defaults.nmf_band_width;
     camsep_params_default(&o->params);
     camsep_assoc_config_default(&o->assoc, 1, 1);
+    o->stem_names = "index";
     camsep_params *p = &o->params;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -256,6 +273,12 @@ static void parse(int argc, char **argv, process_options *o)
             o->gains = VALUE;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--stem-names")) { /* streaming output (issue 14) */
+            o->stem_names = VALUE;
+        } else if (!strcmp(a, "--stem-format")) {
+            const char *v = VALUE;
+            if ((o->stem_format = stem_format_parse(v)) < 0)
+                cli_fail(PROG, "--stem-format: '%s' is not auto, wav, rf64 or w64", v);
         } else {
             cli_fail(PROG, "unknown argument %s (see --help)", a);
         }
@@ -302,32 +325,59 @@ static void make_dir(const char *path)
         cli_fail(PROG, "%s: not a directory", path);
 }
 
-/* Priors are handed over as a live producer would: a little ahead of the audio. */
+/* Priors from a CSV file, read a row at a time and handed over as a live
+ * producer would: a little ahead of the audio. */
 typedef struct prior_feed {
-    const priors_table *table;
-    size_t next;
+    priors_csv *csv;
+    int has_pending;
+    camsep_prior pending;
+    int sources;
     double rate;
 } prior_feed;
 
+/* Reads the whole file once so that a bad row stops the run before it starts. */
+static void open_priors(prior_feed *pf, const char *path, int sources, double rate)
+{
+    char err[512];
+    memset(pf, 0, sizeof *pf);
+    pf->rate = rate;
+    pf->sources = sources;
+    if (!(pf->csv = priors_csv_open(path, sources, err, sizeof err)))
+        cli_fail(PROG, "%s", err);
+    double time;
+    float values[CAMSEP_MAX_SOURCES];
+    int got;
+    while ((got = priors_csv_next(pf->csv, &time, values, err, sizeof err)) == 1)
+        ;
+    if (got < 0 || priors_csv_rewind(pf->csv, err, sizeof err))
+        cli_fail(PROG, "%s", err);
+}
+
 static void feed_priors(camsep_engine *e, prior_feed *pf, int64_t until)
 {
-    if (!pf->table)
-        return;
-    while (pf->next < pf->table->rows) {
-        const size_t r = pf->next;
-        camsep_prior pr;
-        memset(&pr, 0, sizeof pr);
-        pr.time = (int64_t)llround(pf->table->time[r] * pf->rate);
-        if (pr.time > until)
-            return;
-        pr.n_sources = pf->table->sources;
-        for (int j = 0; j < pr.n_sources; j++) {
-            pr.activity[j] = pf->table->value[r * (size_t)pr.n_sources + j];
-            pr.motion[j][0] = pr.activity[j];
+    char err[512];
+    while (pf->csv) {
+        if (!pf->has_pending) {
+            double time;
+            float values[CAMSEP_MAX_SOURCES];
+            const int got = priors_csv_next(pf->csv, &time, values, err, sizeof err);
+            if (got < 0)
+                cli_fail(PROG, "%s", err); /* the file changed since it was checked */
+            if (got == 0)
+                return;
+            camsep_prior *pr = &pf->pending;
+            memset(pr, 0, sizeof *pr);
+            pr->time = (int64_t)llround(time * pf->rate);
+            pr->n_sources = pf->sources;
+            for (int j = 0; j < pr->n_sources; j++) {
+                pr->activity[j] = values[j];
+                pr->motion[j][0] = pr->activity[j];
+            }
+            pf->has_pending = 1;
         }
-        if (camsep_engine_push_prior(e, &pr))
-            return; /* ring full: the rest goes in with the next block */
-        pf->next++;
+        if (pf->pending.time > until || camsep_engine_push_prior(e, &pf->pending))
+            return; /* not due yet, or the ring is full: the rest goes in with the next block */
+        pf->has_pending = 0;
     }
 }
 
@@ -387,25 +437,38 @@ static void feed_video(camsep_engine *e, video_feed *vf, int64_t until)
     }
 }
 
-/* --associate: the camera's priors read ahead, the boxes paired with the
- * dictionaries by an audio-only pass, the pairing applied to the priors when
- * confident. Returns 0 when the separation should go without the camera. */
+/* --associate: the camera's priors read ahead into a temporary file, the
+ * boxes paired with the dictionaries by an audio-only pass over the mix, the
+ * pairing applied to the spooled priors when confident. Returns 0 when the
+ * separation should go without the camera. */
 static int associate(const process_options *o, video_feed *vf, const camsep_config *cfg,
-                     camsep_dictionary *const *players, const camsep_dictionary *other, const audio_buffer *mix,
-                     camera_priors *cp)
+                     camsep_dictionary *const *players, const camsep_dictionary *other, audio_reader *mix,
+                     camera_spool *cp)
 {
     char err[512];
-    if (camera_priors_read(vf->src, vf->vp, mix->sample_rate, o->camera_latency, cp, err, sizeof err))
+    const double rate = audio_reader_rate(mix);
+    const int64_t frames = audio_reader_frames(mix);
+    if (frames < 0)
+        cli_fail(PROG, "--associate reads the mixture twice: give a file, not a pipe");
+    progress bar; /* the video usually lasts as long as the mix */
+    progress_start(&bar, "camsep-process: reading the video", frames, rate, !o->quiet);
+    const int failed_video = camera_spool_read(vf->src, vf->vp, rate, o->camera_latency, cp, &bar, err, sizeof err);
+    progress_end(&bar);
+    if (failed_video)
         cli_fail(PROG, "%s: %s", o->video, err);
     camsep_assoc_config acfg = o->assoc;
     acfg.n_boxes = o->n_boxes;
     acfg.n_stems = o->n_dicts;
     associate_stem_classes((const camsep_dictionary *const *)players, o->n_dicts, acfg.stem_class);
-    acfg.history_s = fmax((double)mix->frames / mix->sample_rate + 1.0, 4 * acfg.bin_s);
+    acfg.history_s = fmax((double)frames / rate + 1.0, 4 * acfg.bin_s);
     acfg.max_lag_s = fmin(acfg.max_lag_s, acfg.history_s / 4);
     camsep_assoc_result r;
-    if (associate_run(cfg, &o->params, (const camsep_dictionary *const *)players, o->n_dicts, other, mix, o->block,
-                      cp, o->associate_motion, o->associate_audio, &acfg, &r, err, sizeof err))
+    progress_start(&bar, "camsep-process: association", frames + camsep_config_latency(cfg), rate, !o->quiet);
+    const int failed = associate_run(cfg, &o->params, (const camsep_dictionary *const *)players, o->n_dicts, other,
+                                     mix, o->block, cp, o->associate_motion, o->associate_audio, &acfg, &r, &bar,
+                                     err, sizeof err);
+    progress_end(&bar);
+    if (failed)
         cli_fail(PROG, "--associate: %s", err);
     if (!o->quiet || o->associate_only)
         associate_print(stdout, &r, o->dicts, (const camsep_dictionary *const *)players);
@@ -415,7 +478,7 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
     if (r.confident) {
         if (!o->associate_only && !o->quiet)
             printf("association: applied%s\n", identity ? " (the boxes were in the right order)" : " (boxes reordered)");
-        camera_priors_permute(cp, r.stem_of_box, o->n_boxes);
+        camera_spool_permute(cp, r.stem_of_box, o->n_boxes);
         return 1;
     }
     if (!o->associate_only)
@@ -457,14 +520,40 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
     }
 }
 
+/* Stems being written: removed if the program stops before they are complete. */
+static stem_files *g_partial_stems;
+
+static void remove_partial_stems(void)
+{
+    stem_files_abort(g_partial_stems);
+    g_partial_stems = NULL;
+}
+
+/* Interrupted (Ctrl-C, kill): the half-written stems go, then the signal does its usual work. */
+static void remove_partial_stems_on_signal(int sig)
+{
+    stem_files_unlink(g_partial_stems);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void free_dicts(camsep_dictionary **players, int n, camsep_dictionary *other)
+{
+    for (int j = 0; j < n; j++)
+        camsep_dictionary_free(players[j]);
+    camsep_dictionary_free(other);
+}
+
 int main(int argc, char **argv)
 {
     process_options o;
     parse(argc, argv, &o);
     char err[512];
-    audio_buffer mix;
-    if (audio_read_mono(o.input, &mix, err, sizeof err))
+    audio_reader *mix = audio_reader_open(o.input, err, sizeof err);
+    if (!mix)
         cli_fail(PROG, "%s", err);
+    const double rate = audio_reader_rate(mix);
+    const int64_t announced = audio_reader_frames(mix); /* -1: unknown until the end */
 
     camsep_dictionary *players[MAX_DICTS] = {0}, *other = o.other ? load_dict(o.other) : NULL;
     int total_atoms = other ? other->n_atoms : 0;
@@ -475,7 +564,7 @@ int main(int argc, char **argv)
     const int stems = o.n_dicts + (other ? 1 : 0);
 
     camsep_config cfg;
-    camsep_config_default(&cfg, mix.sample_rate);
+    camsep_config_default(&cfg, rate);
     cfg.fft_size = o.fft;
     cfg.latency = o.latency;
     cfg.hop = o.hop;
@@ -493,24 +582,33 @@ int main(int argc, char **argv)
         camsep_engine_post_params(e, &o.params))
         cli_fail(PROG, "invalid settings: %s", err);
 
-    priors_table table = {0};
-    if (o.priors && priors_csv_read(o.priors, o.n_dicts, &table, err, sizeof err))
+    char names[CAMSEP_MAX_SOURCES][STEM_NAME_MAX];
+    const char *dict_names[MAX_DICTS];
+    for (int j = 0; j < o.n_dicts; j++)
+        dict_names[j] = players[j]->name;
+    if (stem_names_make(o.stem_names, o.dicts, dict_names, o.n_dicts, other != NULL, names, err, sizeof err))
         cli_fail(PROG, "%s", err);
-    prior_feed pf = {o.priors ? &table : NULL, 0, mix.sample_rate};
+    audio_format format;
+    if (stem_format_resolve((stem_format_choice)o.stem_format, announced, &format))
+        cli_fail(PROG, "--stem-format wav: %s stems would pass WAV's 4 GiB (use rf64 or w64)",
+                 announced < 0 ? "the mixture's length is unknown: its" : "the");
+
+    prior_feed pf = {0};
+    if (o.priors)
+        open_priors(&pf, o.priors, o.n_dicts, rate);
     video_feed vf = {0};
     if (o.video)
-        open_video(&vf, &o, mix.sample_rate, err, sizeof err);
-    camera_priors camera = {0};
-    const int use_camera = o.associate ? associate(&o, &vf, &cfg, players, other, &mix, &camera) : 1;
+        open_video(&vf, &o, rate, err, sizeof err);
+    camera_spool camera = {0};
+    const int use_camera = o.associate ? associate(&o, &vf, &cfg, players, other, mix, &camera) : 1;
     if (o.associate_only) {
-        camera_priors_free(&camera);
+        priors_csv_close(pf.csv);
+        camera_spool_close(&camera);
         camsep_video_priors_free(vf.vp);
         camsep_frame_source_close(vf.src);
-        for (int j = 0; j < o.n_dicts; j++)
-            camsep_dictionary_free(players[j]);
-        camsep_dictionary_free(other);
+        free_dicts(players, o.n_dicts, other);
         camsep_engine_free(e);
-        audio_buffer_free(&mix);
+        audio_reader_close(mix);
         return 0;
     }
 
@@ -520,50 +618,82 @@ int main(int argc, char **argv)
         cli_fail(PROG, "%s: %s", o.report, strerror(errno));
     if (report)
         write_report_header(report, stems);
+    atexit(remove_partial_stems);
+    if (!(g_partial_stems = stem_files_open(o.output, stems, names, format, rate, err, sizeof err)))
+        cli_fail(PROG, "%s", err);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    enum { N_SIGNALS = sizeof signals / sizeof signals[0] };
+    void (*before[N_SIGNALS])(int);
+    for (int i = 0; i < N_SIGNALS; i++) /* an ignored signal (nohup, a script's background job) stays ignored */
+        if ((before[i] = signal(signals[i], remove_partial_stems_on_signal)) == SIG_IGN)
+            signal(signals[i], SIG_IGN);
 
-    /* Run the input then `latency` zeros through the engine; drop the first
-     * `latency` output samples so that the stems line up with the mix. */
-    const size_t latency = (size_t)camsep_engine_latency(e), total = mix.frames + latency;
-    float *stem_buf[CAMSEP_MAX_SOURCES] = {0};
-    float *block_in = calloc((size_t)o.block, sizeof(float));
+    /* Run the input then `latency` zeros through the engine, a block at a
+     * time; drop the first `latency` output samples so that the stems line up
+     * with the mix. */
+    const size_t latency = (size_t)camsep_engine_latency(e), block = (size_t)o.block;
+    float *block_in = malloc(block * sizeof(float)), *outs[CAMSEP_MAX_SOURCES] = {0};
+    int out_of_memory = !block_in;
     for (int j = 0; j < stems; j++)
-        if (!(stem_buf[j] = calloc(total + 1, sizeof(float))))
-            cli_fail(PROG, "out of memory");
-    if (!block_in)
+        out_of_memory |= !(outs[j] = malloc(block * sizeof(float)));
+    if (out_of_memory)
         cli_fail(PROG, "out of memory");
-    for (size_t pos = 0; pos < total; pos += (size_t)o.block) {
-        size_t n = total - pos < (size_t)o.block ? total - pos : (size_t)o.block;
-        for (size_t i = 0; i < n; i++)
-            block_in[i] = pos + i < mix.frames ? mix.samples[pos + i] : 0.0f;
-        float *outs[CAMSEP_MAX_SOURCES] = {0};
-        for (int j = 0; j < stems; j++)
-            outs[j] = stem_buf[j] + pos;
+    progress bar;
+    progress_start(&bar, "camsep-process: separating", announced, rate, !o.quiet);
+    int at_end = 0;
+    size_t frames = 0; /* the mix's length, once at_end */
+    for (size_t pos = 0;; ) {
+        size_t n = block, from_file = 0;
+        if (!at_end) {
+            long got = audio_reader_read(mix, block_in, n, err, sizeof err);
+            if (got < 0)
+                cli_fail(PROG, "%s", err);
+            from_file = (size_t)got;
+            if (from_file < n) {
+                at_end = 1;
+                frames = pos + from_file;
+            }
+        }
+        if (at_end) {
+            if (pos >= frames + latency)
+                break;
+            if (frames + latency - pos < n)
+                n = frames + latency - pos;
+        }
+        for (size_t i = from_file; i < n; i++)
+            block_in[i] = 0.0f;
         feed_priors(e, &pf, (int64_t)(pos + n) + cfg.fft_size);
-        if (o.video && o.associate && use_camera)
-            camera_priors_feed(e, &camera, (int64_t)(pos + n) + cfg.fft_size);
-        else if (o.video && !o.associate)
+        if (o.video && o.associate && use_camera) {
+            if (camera_spool_feed(e, &camera, (int64_t)(pos + n) + cfg.fft_size))
+                cli_fail(PROG, "the camera's priors: temporary file error");
+        } else if (o.video && !o.associate) {
             feed_video(e, &vf, (int64_t)(pos + n) + cfg.fft_size);
+        }
         camsep_engine_process(e, block_in, outs, (uint32_t)n);
-        drain_reports(e, report, mix.sample_rate);
+        drain_reports(e, report, rate);
+        if (pos + n > latency) {
+            const size_t skip = pos < latency ? latency - pos : 0;
+            if (stem_files_write(g_partial_stems, outs, skip, n - skip, err, sizeof err))
+                cli_fail(PROG, "%s", err);
+        }
+        pos += n;
+        progress_update(&bar, (int64_t)pos);
     }
+    progress_end(&bar);
     if (report && fclose(report))
         cli_fail(PROG, "%s: write failed", o.report);
+    for (int i = 0; i < N_SIGNALS; i++)
+        signal(signals[i], before[i]);
+    stem_files *done = g_partial_stems;
+    g_partial_stems = NULL;
+    if (stem_files_commit(done, err, sizeof err))
+        cli_fail(PROG, "%s", err);
 
-    for (int j = 0; j < stems; j++) {
-        char path[4096];
-        if (other && j == stems - 1)
-            snprintf(path, sizeof path, "%s/other.wav", o.output);
-        else
-            snprintf(path, sizeof path, "%s/stem%d.wav", o.output, j + 1);
-        if (audio_write_mono(path, stem_buf[j] + latency, mix.frames, mix.sample_rate, err, sizeof err))
-            cli_fail(PROG, "%s", err);
-        free(stem_buf[j]);
-    }
     camsep_stats st;
     camsep_engine_get_stats(e, &st);
     if (!o.quiet) {
-        printf("%s: %zu samples at %g Hz, %d stems, latency %zu samples, %llu frames", PROG, mix.frames,
-               mix.sample_rate, stems, latency, (unsigned long long)st.frames);
+        printf("%s: %zu samples at %g Hz, %d stems, latency %zu samples, %llu frames", PROG, frames, rate, stems,
+               latency, (unsigned long long)st.frames);
         if (o.video)
             printf(", %llu video frames, %llu camera priors",
                    (unsigned long long)(o.associate ? camera.frames : vf.frames),
@@ -575,14 +705,14 @@ int main(int argc, char **argv)
         printf("\n");
     }
     free(block_in);
-    priors_table_free(&table);
-    camera_priors_free(&camera);
+    for (int j = 0; j < stems; j++)
+        free(outs[j]);
+    priors_csv_close(pf.csv);
+    camera_spool_close(&camera);
     camsep_video_priors_free(vf.vp);
     camsep_frame_source_close(vf.src);
-    for (int j = 0; j < o.n_dicts; j++)
-        camsep_dictionary_free(players[j]);
-    camsep_dictionary_free(other);
+    free_dicts(players, o.n_dicts, other);
     camsep_engine_free(e);
-    audio_buffer_free(&mix);
+    audio_reader_close(mix);
     return 0;
 }

@@ -21,10 +21,10 @@ void associate_stem_classes(const camsep_dictionary *const *players, int n, int 
 }
 
 int associate_run(const camsep_config *cfg, const camsep_params *params, const camsep_dictionary *const *players,
-                  int n_players, const camsep_dictionary *other, const audio_buffer *mix, int block,
-                  const camera_priors *camera, assoc_motion motion_source, assoc_audio audio_source,
+                  int n_players, const camsep_dictionary *other, audio_reader *mix, int block,
+                  camera_spool *camera, assoc_motion motion_source, assoc_audio audio_source,
                   const camsep_assoc_config *acfg,
-                  camsep_assoc_result *out, char *err, size_t errlen)
+                  camsep_assoc_result *out, progress *bar, char *err, size_t errlen)
 {
     int rc = -1;
     float *in = NULL, *stems[CAMSEP_MAX_SOURCES] = {0};
@@ -41,14 +41,21 @@ int associate_run(const camsep_config *cfg, const camsep_params *params, const c
         goto done;
     }
     const int n_boxes = acfg->n_boxes;
-    for (size_t k = 0; k < camera->n; k++) {
-        const camsep_prior *p = &camera->items[k];
+    const double rate = audio_reader_rate(mix);
+    camsep_prior p;
+    float energy[CAMSEP_MAX_SOURCES];
+    int got;
+    while ((got = camera_spool_next(camera, &p, energy)) == 1) {
         float motion[CAMSEP_ASSOC_MAX];
         for (int i = 0; i < n_boxes; i++)
-            motion[i] = motion_source == ASSOC_MOTION_ENERGY    ? camera->energy[k][i]
-                        : motion_source == ASSOC_MOTION_CHANNEL ? p->motion[i][0]
-                                                                : p->activity[i];
-        camsep_box_assoc_add_motion(assoc, (double)p->time / mix->sample_rate, motion);
+            motion[i] = motion_source == ASSOC_MOTION_ENERGY    ? energy[i]
+                        : motion_source == ASSOC_MOTION_CHANNEL ? p.motion[i][0]
+                                                                : p.activity[i];
+        camsep_box_assoc_add_motion(assoc, (double)p.time / rate, motion);
+    }
+    if (got < 0 || camera_spool_rewind(camera, err, errlen)) {
+        snprintf(err, errlen, "the camera's priors: temporary file error");
+        goto done;
     }
     int out_of_memory = !(in = malloc(sizeof(float) * (size_t)block));
     for (int j = 0; j < cfg->max_sources; j++)
@@ -57,18 +64,24 @@ int associate_run(const camsep_config *cfg, const camsep_params *params, const c
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    const size_t total = mix->frames + (size_t)camsep_engine_latency(e);
+    const size_t frames = (size_t)audio_reader_frames(mix), total = frames + (size_t)camsep_engine_latency(e);
     for (size_t pos = 0; pos < total; pos += (size_t)block) {
         const size_t n = total - pos < (size_t)block ? total - pos : (size_t)block;
-        for (size_t i = 0; i < n; i++)
-            in[i] = pos + i < mix->frames ? mix->samples[pos + i] : 0.0f;
+        const size_t from_file = pos >= frames ? 0 : frames - pos < n ? frames - pos : n;
+        if (from_file && audio_reader_read(mix, in, from_file, err, errlen) != (long)from_file)
+            goto done;
+        for (size_t i = from_file; i < n; i++)
+            in[i] = 0.0f;
         camsep_engine_process(e, in, stems, (uint32_t)n);
         camsep_frame_report r;
         while (camsep_engine_read_report(e, &r) == 0)
-            if ((size_t)r.time < mix->frames)
-                camsep_box_assoc_add_activation(assoc, (double)r.time / mix->sample_rate,
+            if ((size_t)r.time < frames)
+                camsep_box_assoc_add_activation(assoc, (double)r.time / rate,
                                                 audio_source == ASSOC_AUDIO_SHARE ? r.mask_energy : r.activation);
+        progress_update(bar, (int64_t)(pos + n));
     }
+    if (audio_reader_rewind(mix, err, errlen))
+        goto done;
     camsep_box_assoc_compute(assoc, out);
     rc = 0;
 done:

@@ -16,6 +16,7 @@
 #include "box_association.h"
 #include "camera_priors.h"
 #include "camsep_engine.h"
+#include "progress.h"
 
 /* What stands for a box's motion. */
 typedef enum assoc_motion {
@@ -33,15 +34,16 @@ typedef enum assoc_audio {
 /* Dictionaries with the same atoms get the same class (interchangeable stems). */
 void associate_stem_classes(const camsep_dictionary *const *players, int n, int *stem_class);
 
-/* The audio-only pass over mix (engine cfg, params, the players and other as
- * the separation will use them, `block` samples at a time) and the proposal
- * for the camera's first n_boxes columns (motion_source against audio_source). 0, or -1 with
- * the reason in err. */
+/* The audio-only pass over mix, streamed (engine cfg, params, the players and
+ * other as the separation will use them, `block` samples at a time; mix must
+ * be of known length and is rewound afterwards, as is the camera's spool) and
+ * the proposal for the camera's first n_boxes columns (motion_source against
+ * audio_source). Progress goes to bar. 0, or -1 with the reason in err. */
 int associate_run(const camsep_config *cfg, const camsep_params *params, const camsep_dictionary *const *players,
-                  int n_players, const camsep_dictionary *other, const audio_buffer *mix, int block,
-                  const camera_priors *camera, assoc_motion motion_source, assoc_audio audio_source,
+                  int n_players, const camsep_dictionary *other, audio_reader *mix, int block,
+                  camera_spool *camera, assoc_motion motion_source, assoc_audio audio_source,
                   const camsep_assoc_config *acfg,
-                  camsep_assoc_result *out, char *err, size_t errlen);
+                  camsep_assoc_result *out, progress *bar, char *err, size_t errlen);
 
 /* The pairing, the correlation matrix and the confidence, for people. */
 void associate_print(FILE *f, const camsep_assoc_result *r, const char *const *dict_paths,
