@@ -100,6 +100,18 @@ if command -v jackd >/dev/null && command -v jack_lsp >/dev/null; then
     kill -TERM "$pid"; wait "$pid" || fail "the installed camsep-jack: $(cat "$tmp/jack.log")"
     grep -q "running, 3 stems" "$tmp/jack.log" || fail "the installed camsep-jack did not run: $(cat "$tmp/jack.log")"
     echo "$name: /usr/bin/camsep-jack ran with violin, cello and other from /usr/share/camsep"
+    # Each line-up of the menu entry starts (its Exec lines, the window left out).
+    grep '^Exec=' /usr/share/applications/camsep-jack.desktop | while read -r line; do
+      read -ra cmd <<<"${line#Exec=}"
+      args=()
+      for a in "${cmd[@]}"; do [ "$a" = --ui ] || args+=("$a"); done
+      "${args[@]}" --server "$server" --no-connect --status-interval 0 >"$tmp/menu.log" 2>&1 &
+      pid=$!
+      for _ in $(seq 100); do grep -q "running," "$tmp/menu.log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -TERM "$pid" 2>/dev/null; wait "$pid"
+      grep -q "running," "$tmp/menu.log" || fail "the menu entry's '${line#Exec=}' does not start: $(cat "$tmp/menu.log")"
+      echo "  menu: ${line#Exec=}: $(grep -o 'running, [0-9]* stems' "$tmp/menu.log")"
+    done || exit 1
   else
     echo "$name: note: jackd -d dummy does not start here; camsep-jack not run"
   fi
@@ -116,9 +128,10 @@ if command -v lv2apply >/dev/null && [ -f "$tmp/demo/mix.wav" ]; then
     urn:camsep:lv2:camsep-2p >"$tmp/lv2apply.log" 2>&1 || fail "lv2apply: $(tail -3 "$tmp/lv2apply.log")"
   grep -qi "cannot load" "$tmp/lv2apply.log" && fail "the plugin did not load its dictionaries: $(cat "$tmp/lv2apply.log")"
   /usr/bin/python3 - "$tmp/plugin.wav" <<'PY' || fail "lv2apply output"
-import sys
+import sys, warnings
 import numpy as np
 import scipy.io.wavfile as wf
+warnings.simplefilter("ignore", wf.WavFileWarning)  # the LIST chunk lv2apply writes
 rate, x = wf.read(sys.argv[1])
 assert x.ndim == 2 and x.shape[1] >= 2, x.shape
 e = (x.astype(np.float64) ** 2).sum(axis=0)
