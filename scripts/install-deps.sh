@@ -16,6 +16,7 @@ PACKAGES=(
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
   time                                        # /usr/bin/time -v: peak memory (bench/process_long.py, test process_stream)
+  lintian desktop-file-utils                  # the .deb's checks (tests/test_deb.sh)
 )
 
 missing=()

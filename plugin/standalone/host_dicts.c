@@ -1,26 +1,60 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Finding and loading dictionaries (see host_dicts.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "host_dicts.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef CAMSEP_DICT_INSTALL_DIR
 #define CAMSEP_DICT_INSTALL_DIR "/usr/local/share/camsep/dictionaries"
+#endif
+#ifndef CAMSEP_DICT_RELATIVE_DIR /* from the directory of the program */
+#define CAMSEP_DICT_RELATIVE_DIR "../share/camsep/dictionaries"
 #endif
 #ifndef CAMSEP_DICT_SOURCE_DIR
 #define CAMSEP_DICT_SOURCE_DIR ""
 #endif
 
-static int search_dirs(const char *dirs[3])
+enum { MAX_DIRS = 4 };
+
+/* The data directory next to the running program (an installed tree moved
+ * or packaged under another prefix than the one compiled in), when it exists. */
+static int exe_relative_dir(char *out, size_t size)
+{
+    char exe[PATH_MAX], joined[PATH_MAX + sizeof CAMSEP_DICT_RELATIVE_DIR];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = 0;
+    snprintf(joined, sizeof joined, "%s/%s", exe, CAMSEP_DICT_RELATIVE_DIR);
+    char *real = realpath(joined, NULL);
+    if (!real)
+        return 0;
+    int ok = strlen(real) < size;
+    if (ok)
+        memcpy(out, real, strlen(real) + 1);
+    free(real);
+    return ok;
+}
+
+static int search_dirs(const char *dirs[MAX_DIRS], char *beside, size_t beside_size)
 {
     int n = 0;
     const char *env = getenv("CAMSEP_DICT_DIR");
     if (env && *env)
         dirs[n++] = env;
+    if (exe_relative_dir(beside, beside_size) && strcmp(beside, CAMSEP_DICT_INSTALL_DIR))
+        dirs[n++] = beside;
     dirs[n++] = CAMSEP_DICT_INSTALL_DIR;
     if (CAMSEP_DICT_SOURCE_DIR[0])
         dirs[n++] = CAMSEP_DICT_SOURCE_DIR;
@@ -71,8 +105,9 @@ static int try_file(const char *dir, const char *sub, const char *name, int fft_
 
 camsep_dictionary *host_dict_find(const char *instrument, int fft_size, int fall, char *err, size_t errlen)
 {
-    const char *dirs[3];
-    int n = search_dirs(dirs);
+    const char *dirs[MAX_DIRS];
+    char beside[PATH_MAX];
+    int n = search_dirs(dirs, beside, sizeof beside);
     char why[1024] = "";
     for (int i = 0; i < n; i++) {
         camsep_dictionary *d = NULL;
@@ -96,10 +131,11 @@ camsep_dictionary *host_dict_find(const char *instrument, int fft_size, int fall
                  2 * fall, why);
         return NULL;
     }
-    char known[1024];
+    char known[1024], where[4 * PATH_MAX] = "";
     list_instruments(dirs, n, known, sizeof known);
-    snprintf(err, errlen, "no bundled dictionary '%s' in %s%s%s%s%s (known: %s)", instrument, dirs[0],
-             n > 1 ? ", " : "", n > 1 ? dirs[1] : "", n > 2 ? ", " : "", n > 2 ? dirs[2] : "",
+    for (int i = 0, len = 0; i < n && len < (int)sizeof where; i++)
+        len += snprintf(where + len, sizeof where - (size_t)len, "%s%s", i ? ", " : "", dirs[i]);
+    snprintf(err, errlen, "no bundled dictionary '%s' in %s (known: %s)", instrument, where,
              known[0] ? known : "none; set CAMSEP_DICT_DIR");
     return NULL;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Finding and loading the players' dictionaries: a bundled instrument name is
- * looked up in, in order, $CAMSEP_DICT_DIR, the installed data directory
+ * looked up in, in order, $CAMSEP_DICT_DIR, the data directory beside the
+ * running program (<bindir>/../share/camsep/dictionaries: a package, or an
+ * installed tree moved), the installed data directory
  * (<datadir>/camsep/dictionaries, compiled in) and the source tree's
  * presets/dictionaries (compiled in, for running from the build tree). Each
  * directory holds NAME.dict for the default window and latency-L/NAME.dict
