@@ -122,6 +122,9 @@ static int describe_error(const cli_parser *p, int c, char *err, size_t errlen)
     const parser_tables *t = p->priv;
     const char *typed = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "";
     const cli_option *o = optopt ? find_id(t, optopt) : NULL;
+    for (size_t i = 0; !o && optopt && optopt < CLI_ID_BASE && i < t->n_all; i++)
+        if (t->all[i]->name && t->all[i]->short_name == optopt)
+            o = t->all[i];
     if (c == ':') {
         if (o && strncmp(typed, "--", 2))
             return fail_quiet(err, errlen, "-%c needs a value", o->short_name);
@@ -153,6 +156,10 @@ int cli_next_quiet(cli_parser *p, const char **value, int *first, char *err, siz
     if (c == '?' || c == ':')
         return describe_error(p, c, err, errlen);
     *value = optarg;
+    const parser_tables *t = p->priv;
+    for (size_t i = 0; c < CLI_ID_BASE && i < t->n_all; i++)
+        if (t->all[i]->name && t->all[i]->short_name == c)
+            return option_id(t->all[i]); /* a short letter: its option's id */
     return c;
 }
 
@@ -288,12 +295,22 @@ static int help_left(const cli_option *o, char *buf, size_t size)
     return snprintf(buf, size, "      --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
+/* 1 if the heading opts[i] has a visible option before the next heading. */
+static int section_shown(const cli_option *opts, size_t n, size_t i)
+{
+    for (i++; i < n && opts[i].name; i++)
+        if (!(opts[i].flags & CLI_HIDDEN))
+            return 1;
+    return 0;
+}
+
 static void help_options(FILE *f, const cli_option *opts, size_t n, int column)
 {
     for (size_t i = 0; i < n; i++) {
         const cli_option *o = &opts[i];
         if (!o->name) {
-            fprintf(f, "\n%s:\n", o->help);
+            if (section_shown(opts, n, i))
+                fprintf(f, "\n%s:\n", o->help);
             continue;
         }
         if (o->flags & CLI_HIDDEN)
@@ -329,7 +346,8 @@ void cli_print_help(FILE *f, const cli_program *prog)
         if (w > column && w <= HELP_COLUMN_MAX)
             column = w;
     }
-    fputs("\nOptions:\n", f);
+    if (prog->n_options && prog->options[0].name)
+        fputs("\nOptions:\n", f);
     help_options(f, prog->options, prog->n_options, column);
     fputc('\n', f);
     help_options(f, STANDARD, CLI_COUNT(STANDARD), column);
@@ -469,9 +487,11 @@ void cli_print_man(FILE *f, const cli_program *prog)
     for (size_t i = 0; i < prog->n_options; i++) {
         const cli_option *o = &prog->options[i];
         if (!o->name) {
-            fputs(".SS ", f);
-            roff_string(f, o->help);
-            fputc('\n', f);
+            if (section_shown(prog->options, prog->n_options, i)) {
+                fputs(".SS ", f);
+                roff_string(f, o->help);
+                fputc('\n', f);
+            }
         } else if (!(o->flags & CLI_HIDDEN)) {
             man_option(f, o);
         }
