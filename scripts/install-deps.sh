@@ -15,6 +15,7 @@ PACKAGES=(
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
+  groff-base man-db gzip                      # man pages: compressed at build time, checked with groff -ww and man --warnings
 )
 
 missing=()
