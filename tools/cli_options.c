@@ -172,16 +172,16 @@ int cli_next(cli_parser *p, const char **value, int *first)
         cli_end(p);
         cli_usage_fail(p->prog->name, "%s (see --help)", err);
     case 'h':
-        if (find_id(p->priv, 'h') != &STANDARD[0])
-            break; /* the program's own -h */
-        cli_print_help(stdout, p->prog);
-        exit(CLI_EXIT_OK);
     case CLI_ID_VERSION:
-        cli_print_version(stdout, p->prog);
-        exit(CLI_EXIT_OK);
     case CLI_ID_HELP_MAN:
-        cli_print_man(stdout, p->prog);
-        exit(CLI_EXIT_OK);
+        cli_end(p);
+        if (c == 'h')
+            cli_print_help(stdout, p->prog);
+        else if (c == CLI_ID_VERSION)
+            cli_print_version(stdout, p->prog);
+        else
+            cli_print_man(stdout, p->prog);
+        exit(fflush(stdout) || ferror(stdout) ? CLI_EXIT_RUNTIME : CLI_EXIT_OK);
     case CLI_DONE:
         cli_end(p);
         break;

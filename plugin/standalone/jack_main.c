@@ -272,7 +272,8 @@ int main(int argc, char **argv)
                 .notes = "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), "
                          "then one [player NAME] section per player with instrument, dictionary, box, gain, mute, "
                          "solo and label. --config is read first; the rest of the command line applies on top. "
-                         "Player options apply to the last --player.",
+                         "Player options apply to the last --player. A switch such as --mute also takes a value: "
+                         "--mute=false (true, yes, on, 1; false, no, off, 0).",
                 .environment =
                     (const cli_item[]){
                         {"CAMSEP_DICT_DIR", "where bundled instruments are looked up first, then "
