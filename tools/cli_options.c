@@ -113,7 +113,7 @@ static int fail_quiet(char *err, size_t errlen, const char *fmt, ...)
     if (err && errlen)
         vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-    return -2;
+    return CLI_ERROR;
 }
 
 /* The problem getopt_long found, as one line. */
@@ -168,7 +168,7 @@ int cli_next(cli_parser *p, const char **value, int *first)
     char err[256];
     int c = cli_next_quiet(p, value, first, err, sizeof err);
     switch (c) {
-    case -2:
+    case CLI_ERROR:
         cli_end(p);
         cli_usage_fail(p->prog->name, "%s (see --help)", err);
     case 'h':

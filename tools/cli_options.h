@@ -36,6 +36,7 @@ enum {
 /* The ids cli_next returns besides an option's own. */
 enum {
     CLI_DONE = -1,     /* no more options: positional arguments from *first */
+    CLI_ERROR = -2,    /* cli_next_quiet: a usage error, described in err */
     CLI_ID_BASE = 256, /* ids of long-only options start here (below: short letters) */
 };
 
@@ -89,7 +90,7 @@ void cli_begin(cli_parser *p, const cli_program *prog, int argc, char **argv);
  * the tables at CLI_DONE. */
 int cli_next(cli_parser *p, const char **value, int *first);
 
-/* The same, without printing or exiting: -2 on an error, with the one-line
+/* The same, without printing or exiting: CLI_ERROR on an error, with the one-line
  * problem in err; CLI_DONE at the end. --help, --version and --help-man are
  * returned as 'h', CLI_ID_VERSION and CLI_ID_HELP_MAN. */
 enum { CLI_ID_VERSION = 1 << 20, CLI_ID_HELP_MAN };
