@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "camsep_engine.h"
+#include "cli_options.h"
 #include "dictset.h"
 #include "nmf.h"
 #include "nmf_kernels.h"
@@ -205,19 +206,40 @@ static void memory_report(void)
     camsep_engine_free(e);
 }
 
+enum { OPT_QUICK = CLI_ID_BASE };
+
+static const cli_option OPTIONS[] = {
+    {"quick", 0, NULL, "32 atoms and 10 iterations only (about a tenth of the time)", OPT_QUICK, 0},
+};
+
+static const cli_program PROGRAM = {
+    .name = "camsep-bench",
+    .purpose = "measure the speed and memory of the camsep engine",
+    .synopsis = "[--quick]",
+    .description =
+        "Per-frame time, share of one core and NMF kernel GFLOP/s for 2/4 players, 16/32/64 atoms each, windows "
+        "K/L/R (analysis window, latency, hop) and NMF band width from the symmetric 1024/1024/256 at full "
+        "resolution (the engine before the window pair) to the pairs 2048/1024, 2048/512 and 2048/256, and "
+        "5/10/20 iterations at 48 kHz, against the core's measured FMA peak and a plain-C solver run in the same "
+        "process; then the memory of one instance.\n\n"
+        "It prints figures and asserts nothing; run it on an otherwise idle machine.",
+    .options = OPTIONS,
+    .n_options = CLI_COUNT(OPTIONS),
+    .examples = "  camsep-bench --quick",
+    .see_also = "camsep-process(1), camsep-jack(1)",
+};
+
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && !strcmp(argv[1], "--quick");
-    if (argc > 1 && !quick) {
-        printf("usage: camsep-bench [--quick]\n"
-               "Per-frame time, share of one core and NMF kernel GFLOP/s for 2/4 players, 16/32/64\n"
-               "atoms each, windows K/L/R (analysis window, latency, hop) and NMF band width from the\n"
-               "symmetric 1024/1024/256 at full resolution (the engine before the window pair) to the\n"
-               "pairs 2048/1024, 2048/512 and 2048/256, and 5/10/20 iterations\n"
-               "at 48 kHz, against the core's measured FMA peak and a plain-C solver; then the\n"
-               "memory of one instance. --quick: 32 atoms, 10 iterations only.\n");
-        return strcmp(argv[1], "--help") && strcmp(argv[1], "-h");
-    }
+    int quick = 0, id, first;
+    const char *v;
+    cli_parser cp;
+    cli_begin(&cp, &PROGRAM, argc, argv);
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE)
+        if (id == OPT_QUICK)
+            quick = 1;
+    if (first < argc)
+        cli_usage_fail(PROGRAM.name, "unexpected argument %s (see --help)", argv[first]);
     const double rate = 48000.0, seconds = quick ? 2.0 : 6.0;
     double peak = fma_peak_gflops();
     printf("NMF kernels: %s variant\n", nmf_kernel_variant());

@@ -9,34 +9,56 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_options.h"
 #include "priors_csv.h"
 #include "scene.h"
 
 static const char *const PROG = "camsep-scene";
 
-static void usage(void)
-{
-    printf("usage: camsep-scene -a ACTIVITY.csv -p PLAYERS -o OUT.y4m [options]\n"
-           "ACTIVITY.csv: 'time' in seconds, then one column per player in [0,1] (how hard\n"
-           "each plays); sampled at the video's frame times (linear interpolation).\n"
-           "  --size WxH        frame size (default 640x480)\n"
-           "  --fps F           frame rate (default 30)\n"
-           "  --duration S      length in seconds (default: the CSV's last time)\n"
-           "  --sway PX         body sway amplitude (default 2)\n"
-           "  --gesture PX      arm gestures during rests (default 6)\n"
-           "  --shake PX        camera shake amplitude (default 0)\n"
-           "  --jitter PX       camera jitter: a new random offset in [-PX, PX] every frame (default 0)\n"
-           "  --zoom Z          a slow zoom about the centre, to 1+Z and back every 8 s (0..1, default 0)\n"
-           "  --flicker R       light gain jitter per frame, relative (default 0)\n"
-           "  --fade D          slow light fades down to 1-D (default 0)\n"
-           "  --spot R          the first player's own light flickers by +-R and fades to 1-3R (0..0.3, default 0)\n"
-           "  --noise SD        sensor noise, grey levels (default 1)\n"
-           "  --occlude         something crosses the stage in the middle\n"
-           "  --busy            everything a busy stage has at once: sway 6, gestures 15, shake 3,\n"
-           "                    jitter 2, flicker 0.1, fades 0.3, spotlight 0.15, noise 4 and the\n"
-           "                    occluder (options after it change single values)\n"
-           "  --seed N          (default 1)\n");
-}
+enum {
+    OPT_SIZE = CLI_ID_BASE, OPT_FPS, OPT_DURATION, OPT_SWAY, OPT_GESTURE, OPT_SHAKE, OPT_JITTER, OPT_ZOOM,
+    OPT_FLICKER, OPT_FADE, OPT_SPOT, OPT_NOISE, OPT_OCCLUDE, OPT_BUSY, OPT_SEED,
+};
+
+static const cli_option OPTIONS[] = {
+    {"activity", 'a', "ACTIVITY.csv",
+     "'time' in seconds, then one column per player in [0,1] (how hard each plays); sampled at the video's frame "
+     "times (linear interpolation)",
+     0, 0},
+    {"players", 'p', "PLAYERS", "number of players (1..8)", 0, 0},
+    {"output", 'o', "OUT.y4m", "the video to write", 0, 0},
+    {"size", 0, "WxH", "frame size (default 640x480)", OPT_SIZE, 0},
+    {"fps", 0, "F", "frame rate (default 30)", OPT_FPS, 0},
+    {"duration", 0, "S", "length in seconds (default: the CSV's last time)", OPT_DURATION, 0},
+    {"sway", 0, "PX", "body sway amplitude (default 2)", OPT_SWAY, 0},
+    {"gesture", 0, "PX", "arm gestures during rests (default 6)", OPT_GESTURE, 0},
+    {"shake", 0, "PX", "camera shake amplitude (default 0)", OPT_SHAKE, 0},
+    {"jitter", 0, "PX", "camera jitter: a new random offset in [-PX, PX] every frame (default 0)", OPT_JITTER, 0},
+    {"zoom", 0, "Z", "a slow zoom about the centre, to 1+Z and back every 8 s (0..1, default 0)", OPT_ZOOM, 0},
+    {"flicker", 0, "R", "light gain jitter per frame, relative (default 0)", OPT_FLICKER, 0},
+    {"fade", 0, "D", "slow light fades down to 1-D (default 0)", OPT_FADE, 0},
+    {"spot", 0, "R", "the first player's own light flickers by +-R and fades to 1-3R (0..0.3, default 0)", OPT_SPOT,
+     0},
+    {"noise", 0, "SD", "sensor noise, grey levels (default 1)", OPT_NOISE, 0},
+    {"occlude", 0, NULL, "something crosses the stage in the middle", OPT_OCCLUDE, 0},
+    {"busy", 0, NULL,
+     "everything a busy stage has at once: sway 6, gestures 15, shake 3, jitter 2, flicker 0.1, fades 0.3, "
+     "spotlight 0.15, noise 4 and the occluder (options after it change single values)",
+     OPT_BUSY, 0},
+    {"seed", 0, "N", "(default 1)", OPT_SEED, 0},
+};
+
+static const cli_program PROGRAM = {
+    .name = "camsep-scene",
+    .purpose = "render a synthetic stage video for benchmarks and tests",
+    .synopsis = "-a ACTIVITY.csv -p PLAYERS -o OUT.y4m [options]",
+    .description = "Renders a synthetic stage video (Y4M) whose players' bowing or strumming follows activity "
+                   "curves from a CSV, with the disturbances a real stage has. The player boxes are printed one "
+                   "per line as X,Y,W,H (camsep-process --box).",
+    .options = OPTIONS,
+    .n_options = CLI_COUNT(OPTIONS),
+    .see_also = "camsep-process(1)",
+};
 
 static float sample_curve(const priors_table *t, int player, double time)
 {
@@ -64,48 +86,33 @@ int main(int argc, char **argv)
     double fps = 30.0, duration = 0.0;
     float sway = 2.0f, gesture = 6.0f, shake = 0.0f, jitter = 0.0f, zoom = 0.0f, spot = 0.0f, flicker = 0.0f, fade = 0.0f, noise = 1.0f;
     long seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-#define VALUE cli_value(PROG, argc, argv, &i)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage();
-            return 0;
-        } else if (!strcmp(a, "-a")) {
-            activity = VALUE;
-        } else if (!strcmp(a, "-o")) {
-            output = VALUE;
-        } else if (!strcmp(a, "-p")) {
-            players = cli_int(PROG, a, VALUE, 1, SCENE_MAX_PLAYERS);
-        } else if (!strcmp(a, "--size")) {
-            const char *v = VALUE;
+    cli_parser cp;
+    cli_begin(&cp, &PROGRAM, argc, argv);
+    const char *v;
+    int id, first;
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE) {
+        switch (id) {
+        case 'a': activity = v; break;
+        case 'o': output = v; break;
+        case 'p': players = cli_int(PROG, "-p", v, 1, SCENE_MAX_PLAYERS); break;
+        case OPT_SIZE:
             if (sscanf(v, "%dx%d", &width, &height) != 2 || width < 64 || height < 64 || width > 4096 ||
                 height > 4096)
-                cli_fail(PROG, "--size: '%s' is not WxH within 64..4096", v);
-        } else if (!strcmp(a, "--fps")) {
-            fps = cli_float(PROG, a, VALUE, 1.0, 240.0);
-        } else if (!strcmp(a, "--duration")) {
-            duration = cli_float(PROG, a, VALUE, 0.1, 3600.0);
-        } else if (!strcmp(a, "--sway")) {
-            sway = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
-        } else if (!strcmp(a, "--gesture")) {
-            gesture = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
-        } else if (!strcmp(a, "--shake")) {
-            shake = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
-        } else if (!strcmp(a, "--jitter")) {
-            jitter = (float)cli_float(PROG, a, VALUE, 0.0, 100.0);
-        } else if (!strcmp(a, "--zoom")) {
-            zoom = (float)cli_float(PROG, a, VALUE, 0.0, 1.0);
-        } else if (!strcmp(a, "--spot")) {
-            spot = (float)cli_float(PROG, a, VALUE, 0.0, 0.3);
-        } else if (!strcmp(a, "--flicker")) {
-            flicker = (float)cli_float(PROG, a, VALUE, 0.0, 0.9);
-        } else if (!strcmp(a, "--fade")) {
-            fade = (float)cli_float(PROG, a, VALUE, 0.0, 0.95);
-        } else if (!strcmp(a, "--noise")) {
-            noise = (float)cli_float(PROG, a, VALUE, 0.0, 50.0);
-        } else if (!strcmp(a, "--occlude")) {
-            occlude = 1;
-        } else if (!strcmp(a, "--busy")) {
+                cli_usage_fail(PROG, "--size: '%s' is not WxH within 64..4096", v);
+            break;
+        case OPT_FPS: fps = cli_float(PROG, "--fps", v, 1.0, 240.0); break;
+        case OPT_DURATION: duration = cli_float(PROG, "--duration", v, 0.1, 3600.0); break;
+        case OPT_SWAY: sway = (float)cli_float(PROG, "--sway", v, 0.0, 100.0); break;
+        case OPT_GESTURE: gesture = (float)cli_float(PROG, "--gesture", v, 0.0, 100.0); break;
+        case OPT_SHAKE: shake = (float)cli_float(PROG, "--shake", v, 0.0, 100.0); break;
+        case OPT_JITTER: jitter = (float)cli_float(PROG, "--jitter", v, 0.0, 100.0); break;
+        case OPT_ZOOM: zoom = (float)cli_float(PROG, "--zoom", v, 0.0, 1.0); break;
+        case OPT_SPOT: spot = (float)cli_float(PROG, "--spot", v, 0.0, 0.3); break;
+        case OPT_FLICKER: flicker = (float)cli_float(PROG, "--flicker", v, 0.0, 0.9); break;
+        case OPT_FADE: fade = (float)cli_float(PROG, "--fade", v, 0.0, 0.95); break;
+        case OPT_NOISE: noise = (float)cli_float(PROG, "--noise", v, 0.0, 50.0); break;
+        case OPT_OCCLUDE: occlude = 1; break;
+        case OPT_BUSY:
             sway = 6.0f;
             gesture = 15.0f;
             shake = 3.0f;
@@ -115,15 +122,14 @@ int main(int argc, char **argv)
             spot = 0.15f;
             noise = 4.0f;
             occlude = 1;
-        } else if (!strcmp(a, "--seed")) {
-            seed = cli_int(PROG, a, VALUE, 0, 1000000);
-        } else {
-            cli_fail(PROG, "unknown argument %s (see --help)", a);
+            break;
+        case OPT_SEED: seed = cli_int(PROG, "--seed", v, 0, 1000000); break;
         }
-#undef VALUE
     }
+    if (first < argc)
+        cli_usage_fail(PROG, "unexpected argument %s (see --help)", argv[first]);
     if (!activity || !output || !players)
-        cli_fail(PROG, "give -a ACTIVITY.csv, -p PLAYERS and -o OUT.y4m (see --help)");
+        cli_usage_fail(PROG, "give -a ACTIVITY.csv, -p PLAYERS and -o OUT.y4m (see --help)");
     char err[512];
     priors_table t;
     if (priors_csv_read(activity, players, &t, err, sizeof err))

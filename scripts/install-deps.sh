@@ -17,6 +17,7 @@ PACKAGES=(
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
   time                                        # /usr/bin/time -v: peak memory (bench/process_long.py, test process_stream)
   lintian desktop-file-utils                  # the .deb's checks (tests/test_deb.sh)
+  groff-base man-db gzip                      # man pages: compressed at build time, checked with groff -ww and man --warnings
 )
 
 missing=()

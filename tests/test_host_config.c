@@ -245,7 +245,7 @@ int main(void)
     CHECK(args(&c, HOST_JACK, "--device 1", err, sizeof err, &q) == -1 && strstr(err, "camsep-portaudio"));
     CHECK(args(&c, HOST_PORTAUDIO, "--name x", err, sizeof err, &q) == -1 && strstr(err, "camsep-jack"));
     CHECK(args(&c, HOST_JACK, "--fft", err, sizeof err, &q) == -1 && strstr(err, "--fft needs a value"));
-    CHECK(args(&c, HOST_JACK, "--what", err, sizeof err, &q) == -1 && strstr(err, "unknown argument --what"));
+    CHECK(args(&c, HOST_JACK, "--what", err, sizeof err, &q) == -1 && strstr(err, "unknown option --what"));
     CHECK(args(&c, HOST_JACK, "--iterations 0", err, sizeof err, &q) == -1 && strstr(err, "--iterations:"));
     CHECK(args(&c, HOST_PORTAUDIO, "--list-devices", err, sizeof err, &q) == 1 && !strcmp(q, "list-devices"));
     CHECK(args(&c, HOST_JACK, "--list-devices", err, sizeof err, &q) == 1 && !strcmp(q, "list-devices"));

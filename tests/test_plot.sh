@@ -150,31 +150,33 @@ sys.exit(1 if bad else 0)
 PYEOF
 
 # --- error exits -------------------------------------------------------------
-expect_error() {  # description, then the command line
-    local what=$1; shift
-    local err="$WORK/stderr.txt"
-    if "$BIN" "$@" 2>"$err" >/dev/null; then
-        fail "$what: exited 0"
-    elif [ "$(wc -l <"$err")" -ne 1 ] || ! grep -q "error" "$err"; then
+expect_error() {  # exit status, description, then the command line
+    local want=$1 what=$2; shift 2
+    local err="$WORK/stderr.txt" rc=0
+    "$BIN" "$@" 2>"$err" >/dev/null || rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        fail "$what: exited $rc, not $want"
+    elif [ "$(wc -l <"$err")" -ne 1 ] || ! grep -q "^camsep-plot: " "$err"; then
         fail "$what: expected a one-line error, got: $(cat "$err")"
     else
         echo "  $what: $(cat "$err")"
     fi
 }
-expect_error "missing mix" -i "$WORK/nope.wav" -s "$WORK/low.wav" -o "$WORK/x.png"
-expect_error "missing stem" -i "$WORK/mix.wav" -s "$WORK/nope.wav" -o "$WORK/x.png"
-expect_error "missing report" -i "$WORK/mix.wav" -s "$WORK/low.wav" -s "$WORK/high.wav" \
+expect_error 1 "missing mix" -i "$WORK/nope.wav" -s "$WORK/low.wav" -o "$WORK/x.png"
+expect_error 1 "missing stem" -i "$WORK/mix.wav" -s "$WORK/nope.wav" -o "$WORK/x.png"
+expect_error 1 "missing report" -i "$WORK/mix.wav" -s "$WORK/low.wav" -s "$WORK/high.wav" \
     --report "$WORK/nope.csv" -o "$WORK/x.png"
-expect_error "no stems" -i "$WORK/mix.wav" -o "$WORK/x.png"
-expect_error "sample rates differ" -i "$WORK/mix.wav" -s "$WORK/low_22k.wav" -o "$WORK/x.png"
-expect_error "unreadable CSV" -i "$WORK/mix.wav" -s "$WORK/low.wav" -s "$WORK/high.wav" \
+expect_error 2 "no stems" -i "$WORK/mix.wav" -o "$WORK/x.png"
+expect_error 1 "sample rates differ" -i "$WORK/mix.wav" -s "$WORK/low_22k.wav" -o "$WORK/x.png"
+expect_error 1 "unreadable CSV" -i "$WORK/mix.wav" -s "$WORK/low.wav" -s "$WORK/high.wav" \
     --report "$WORK/bad.csv" -o "$WORK/x.png"
-expect_error "report/stem count" -i "$WORK/mix.wav" -s "$WORK/low.wav" \
+expect_error 1 "report/stem count" -i "$WORK/mix.wav" -s "$WORK/low.wav" \
     --report "$WORK/report.csv" -o "$WORK/x.png"
-expect_error "names/stem count" -i "$WORK/mix.wav" -s "$WORK/low.wav" --names "a,b" \
+expect_error 1 "names/stem count" -i "$WORK/mix.wav" -s "$WORK/low.wav" --names "a,b" \
     -o "$WORK/x.png"
+expect_error 2 "bad --fft" -i "$WORK/mix.wav" -s "$WORK/low.wav" --fft=7 -o "$WORK/x.png"
 [ ! -e "$WORK/x.png" ] || fail "a PNG was written despite an error"
-"$BIN" --help | grep -q "Usage:" || fail "--help prints no usage"
+"$BIN" --help | grep -q "^usage: camsep-plot" || fail "--help prints no usage"
 
 if [ "$failures" -ne 0 ]; then
     echo "test_plot: $failures failure(s)" >&2

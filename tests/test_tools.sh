@@ -111,7 +111,7 @@ expect_error "learn it for this latency (camsep-train --fft 2048 --latency 1024)
 expect_error "latency 1024 must be even and within 2..512" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" \
   --fft 512 --latency 1024
 expect_error "half the latency" "$T" -o "$tmp/x.dict" --latency 256 --hop 200 "$tmp/a.wav"
-expect_error "unknown argument" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --bogus
+expect_error "unknown option --bogus" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --bogus
 expect_error "within" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -o "$tmp/x" --mask-power nan
 printf 'time,p1,p2\n0.0,0.5\n' >"$tmp/cols.csv"
 expect_error "cols.csv:2: 2 columns" "$P" -i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" -o "$tmp/x" --fft 512 --priors "$tmp/cols.csv"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "plot_audio.h"
 #include "plot_layout.h"
 #include "plot_render.h"
@@ -53,43 +54,49 @@ typedef struct inputs {
     char names[MAX_STEMS][NAME_LEN];
 } inputs;
 
-static void print_usage(FILE *out)
-{
-    fprintf(out,
-        "Usage: " PROGRAM " -i MIX.wav -s STEM.wav [-s STEM.wav ...] -o PLOT.png [options]\n"
-        "\n"
-        "Draws a separation run as a PNG: the mixture's spectrogram, one mask per stem\n"
-        "(|STFT(stem)| / |STFT(mix)|, clipped to [0, 1]) and, with --report, each\n"
-        "source's share of the NMF activations with its activity prior (dashed).\n"
-        "\n"
-        "  -i, --input FILE     the mixture (any format libsndfile reads; averaged to mono)\n"
-        "  -s, --stem FILE      a separated stem, time-aligned with the mix (repeat per stem)\n"
-        "  -o, --output FILE    the PNG to write\n"
-        "      --report FILE    per-frame CSV from `camsep-process --report`\n"
-        "      --names LIST     comma-separated stem names (default: the stem file names)\n"
-        "      --title TEXT     title line (default: from the mix file name)\n"
-        "      --fft N          FFT size in samples (default 2048)\n"
-        "      --hop R          hop in samples (default 512)\n"
-        "      --width W        image width in pixels (default 1600)\n"
-        "      --height H       image height in pixels (default: from the panels)\n"
-        "      --db-range D     dynamic range of the spectrogram in dB (default 80)\n"
-        "      --layout FILE    also write the panel rectangles and axis mappings\n"
-        "                       as key=value lines (for tests and scripts)\n"
-        "  -h, --help           show this help\n"
-        "\n"
-        "Time-frequency cells where the mix is below the shown range draw grey in the\n"
-        "masks ('quiet'): a mask means nothing where there is no signal.\n");
-}
+enum { OPT_REPORT = CLI_ID_BASE, OPT_NAMES, OPT_TITLE, OPT_FFT, OPT_HOP, OPT_WIDTH, OPT_HEIGHT, OPT_DB_RANGE, OPT_LAYOUT };
+
+static const cli_option OPTIONS[] = {
+    {"input", 'i', "FILE", "the mixture (any format libsndfile reads; averaged to mono)", 0, 0},
+    {"stem", 's', "FILE", "a separated stem, time-aligned with the mix (repeat per stem)", 0, 0},
+    {"output", 'o', "FILE", "the PNG to write", 0, 0},
+    {"report", 0, "FILE", "per-frame CSV from camsep-process --report", OPT_REPORT, 0},
+    {"names", 0, "LIST", "comma-separated stem names (default: the stem file names)", OPT_NAMES, 0},
+    {"title", 0, "TEXT", "title line (default: from the mix file name)", OPT_TITLE, 0},
+    {"fft", 0, "N", "FFT size in samples, even, 16..262144 (default 2048)", OPT_FFT, 0},
+    {"hop", 0, "R", "hop in samples, at most N (default 512)", OPT_HOP, 0},
+    {"width", 0, "W", "image width in pixels, 100..32000 (default 1600)", OPT_WIDTH, 0},
+    {"height", 0, "H", "image height in pixels, 100..32000 (default: from the panels)", OPT_HEIGHT, 0},
+    {"db-range", 0, "D", "dynamic range of the spectrogram in dB, 10..200 (default 80)", OPT_DB_RANGE, 0},
+    {"layout", 0, "FILE", "also write the panel rectangles and axis mappings as key=value lines (for tests and scripts)",
+     OPT_LAYOUT, 0},
+};
+
+static const cli_program PROGRAM_TEXT = {
+    .name = PROGRAM,
+    .purpose = "draw a separation run as a PNG picture",
+    .synopsis = "-i MIX.wav -s STEM.wav [-s STEM.wav ...] -o PLOT.png [options]",
+    .description = "Draws a separation run as a PNG: the mixture's spectrogram (log frequency, dBFS), one mask per "
+                   "stem (|STFT(stem)| / |STFT(mix)|, clipped to [0, 1]) and, with --report, each source's share of "
+                   "the NMF activations with its activity prior (dashed), all on one time axis.",
+    .options = OPTIONS,
+    .n_options = CLI_COUNT(OPTIONS),
+    .notes = "Time-frequency cells where the mix is below the shown range draw grey in the masks ('quiet'): a "
+             "mask means nothing where there is no signal.",
+    .examples = "The stems and report of a camsep-process run:\n\n"
+                "  camsep-plot -i mix.wav -s stems/stem1.wav -s stems/stem2.wav \\\n"
+                "              --report stems/report.csv --names violin,cello -o plot.png",
+    .see_also = "camsep-process(1)",
+};
 
 static void fail(const char *message)
 {
-    fprintf(stderr, PROGRAM ": error: %s\n", message);
+    fprintf(stderr, PROGRAM ": %s\n", message);
 }
 
 static int usage_error(const char *what, const char *arg)
 {
-    fprintf(stderr, PROGRAM ": error: %s%s%s (see --help)\n", what, arg ? ": " : "",
-            arg ? arg : "");
+    fprintf(stderr, PROGRAM ": %s%s%s (see --help)\n", what, arg ? ": " : "", arg ? arg : "");
     return -1;
 }
 
@@ -115,71 +122,40 @@ static int parse_double(const char *text, double lo, double hi, double *value)
     return 0;
 }
 
-/* Matches "-s", "--stem" or "--stem=VALUE"; the value is the next argument or after '='. */
-static int match_option(int argc, char **argv, int *i, const char *shrt, const char *lng,
-                        const char **value)
-{
-    const char *arg = argv[*i];
-    size_t n = strlen(lng);
-    if (strncmp(arg, lng, n) == 0 && arg[n] == '=') {
-        *value = arg + n + 1;
-        return 1;
-    }
-    if (strcmp(arg, lng) != 0 && !(shrt && strcmp(arg, shrt) == 0))
-        return 0;
-    *value = (*i + 1 < argc) ? argv[++*i] : NULL;
-    return 1;
-}
-
-static int set_numeric_option(const char *name, const char *value, options *o)
+static int set_numeric_option(int id, const char *value, options *o)
 {
     int ok;
-    if (strcmp(name, "--fft") == 0)
-        ok = parse_int(value, 16, 1 << 18, &o->fft) == 0 && o->fft % 2 == 0;
-    else if (strcmp(name, "--hop") == 0)
-        ok = parse_int(value, 1, 1 << 18, &o->hop) == 0;
-    else if (strcmp(name, "--width") == 0)
-        ok = parse_int(value, 100, 32000, &o->width) == 0;
-    else if (strcmp(name, "--height") == 0)
-        ok = parse_int(value, 100, 32000, &o->height) == 0;
-    else
-        ok = parse_double(value, 10.0, 200.0, &o->db_range) == 0;
+    const char *name;
+    switch (id) {
+    case OPT_FFT: name = "--fft", ok = parse_int(value, 16, 1 << 18, &o->fft) == 0 && o->fft % 2 == 0; break;
+    case OPT_HOP: name = "--hop", ok = parse_int(value, 1, 1 << 18, &o->hop) == 0; break;
+    case OPT_WIDTH: name = "--width", ok = parse_int(value, 100, 32000, &o->width) == 0; break;
+    case OPT_HEIGHT: name = "--height", ok = parse_int(value, 100, 32000, &o->height) == 0; break;
+    default: name = "--db-range", ok = parse_double(value, 10.0, 200.0, &o->db_range) == 0; break;
+    }
     return ok ? 0 : usage_error("bad value for option", name);
 }
 
-static int take_option(int argc, char **argv, int *i, options *o)
+static int take_option(int id, const char *v, options *o)
 {
-    static const char *const numeric[] = { "--fft", "--hop", "--width", "--height",
-                                           "--db-range" };
-    const char *v = NULL;
-    if (match_option(argc, argv, i, "-i", "--input", &v))
-        o->mix_path = v;
-    else if (match_option(argc, argv, i, "-s", "--stem", &v)) {
-        if (v && o->n_stems == MAX_STEMS)
+    switch (id) {
+    case 'i': o->mix_path = v; break;
+    case 's':
+        if (o->n_stems == MAX_STEMS)
             return usage_error("too many stems", NULL);
-        if (v)
-            o->stem_paths[o->n_stems++] = v;
-    } else if (match_option(argc, argv, i, "-o", "--output", &v))
-        o->output = v;
-    else if (match_option(argc, argv, i, NULL, "--report", &v))
-        o->report_path = v;
-    else if (match_option(argc, argv, i, NULL, "--names", &v))
-        o->names = v;
-    else if (match_option(argc, argv, i, NULL, "--title", &v))
-        o->title = v;
-    else if (match_option(argc, argv, i, NULL, "--layout", &v))
-        o->layout_path = v;
-    else {
-        for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++)
-            if (match_option(argc, argv, i, NULL, numeric[k], &v))
-                return v ? set_numeric_option(numeric[k], v, o)
-                         : usage_error("missing value for option", numeric[k]);
-        return usage_error("unknown option", argv[*i]);
+        o->stem_paths[o->n_stems++] = v;
+        break;
+    case 'o': o->output = v; break;
+    case OPT_REPORT: o->report_path = v; break;
+    case OPT_NAMES: o->names = v; break;
+    case OPT_TITLE: o->title = v; break;
+    case OPT_LAYOUT: o->layout_path = v; break;
+    default: return set_numeric_option(id, v, o);
     }
-    return v ? 0 : usage_error("missing value for option", argv[*i]);
+    return 0;
 }
 
-/* 0 to run, 1 to exit successfully (help), -1 on a usage error. */
+/* 0 to run, -1 on a usage error (--help and --version exit in cli_next). */
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -187,14 +163,17 @@ static int parse_args(int argc, char **argv, options *o)
     o->hop = 512;
     o->width = 1600;
     o->db_range = 80.0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            print_usage(stdout);
-            return 1;
-        }
-        if (take_option(argc, argv, &i, o) != 0)
+    cli_parser cp;
+    cli_begin(&cp, &PROGRAM_TEXT, argc, argv);
+    const char *v;
+    int id, first;
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE)
+        if (take_option(id, v, o) != 0) {
+            cli_end(&cp);
             return -1;
-    }
+        }
+    if (first < argc)
+        return usage_error("unexpected argument", argv[first]);
     if (!o->mix_path)
         return usage_error("no mixture given (-i MIX.wav)", NULL);
     if (o->n_stems == 0)
@@ -415,9 +394,8 @@ static int run(const options *o, inputs *in, char *err, size_t err_len)
 int main(int argc, char **argv)
 {
     options opts;
-    int parsed = parse_args(argc, argv, &opts);
-    if (parsed != 0)
-        return parsed > 0 ? EXIT_SUCCESS : EXIT_USAGE;
+    if (parse_args(argc, argv, &opts) != 0)
+        return EXIT_USAGE;
     static inputs in;
     char err[ERR_LEN] = "";
     int rc = run(&opts, &in, err, sizeof err);

@@ -14,6 +14,7 @@
 #include "camera_priors.h"
 #include "camsep_engine.h"
 #include "cli.h"
+#include "cli_options.h"
 #include "cli_window.h"
 #include "priors_csv.h"
 #include "process_associate.h"
@@ -23,99 +24,6 @@
 #include "y4m_source.h"
 
 static const char *const PROG = "camsep-process";
-
-static void usage(FILE *f)
-{
-    camsep_params d;
-    camsep_params_default(&d);
-    camsep_config cfg;
-    camsep_config_default(&cfg, 48000.0);
-    camsep_assoc_config ad;
-    camsep_assoc_config_default(&ad, 1, 1);
-    fprintf(f,
-            "usage: camsep-process -i MIX.wav -d P1.dict [-d P2.dict ...] -o OUTDIR [options]\n"
-            "Separates MIX.wav into one stem per dictionary (OUTDIR/stem1.wav ... in -d order,\n"
-            "plus OUTDIR/other.wav with --other), through exactly the real-time engine. Stems\n"
-            "are 32-bit float WAVs (RF64 past 4 GiB), latency-compensated: aligned with the mix,\n"
-            "same length. The mix is streamed: memory does not grow with its length; a progress\n"
-            "bar shows on stderr when it is a terminal (not with --quiet). A stem is complete or\n"
-            "absent: it is written as OUTDIR/.NAME.wav.partial and renamed at the end.\n"
-            "  -i, --input FILE          mixture (multi-channel files are averaged to mono; \"-\" reads\n"
-            "                            stdin)\n"
-            "  -d, --dict FILE           a player's dictionary (repeat, one per stem; at most 8 stems\n"
-            "                            in all, counting --other)\n"
-            "  -o, --output DIR          output directory (created if missing)\n"
-            "  --other FILE              generic dictionary for an extra 'other' stem\n"
-            "  --fft K                   analysis window and FFT size (default 2048)\n"
-            "  --latency L               delay of the stems in samples before compensation: the\n"
-            "                            window falls over its last L/2 (default the smaller of\n"
-            "                            1024 and K; L = K is the symmetric window). The\n"
-            "                            dictionaries must be trained for the same K and L\n"
-            "  --hop R                   hop (default L/2)\n"
-            "  --band-width W            solve the activations on frequency bands at least W times\n"
-            "                            their frequency wide, 0..0.5 (default %g; 0 = every bin)\n"
-            "  --block B                 host block size fed to the engine (default 256)\n"
-            "  --priors FILE.csv         priors: 'time' in seconds, then one column per player\n"
-            "                            in [0,1] (playing likelihood; also the motion channel)\n"
-            "  --video FILE.y4m          camera priors from a Y4M video (\"-\" reads stdin), analysed by\n"
-            "                            the capture code; video time 0 is audio time 0\n"
-            "  --box X,Y,W,H             a player's box in video pixels (one per -d, same order)\n"
-            "  --camera-latency S        the video shows events S seconds after the audio (default 0)\n"
-            "  --associate               find which --box goes with which -d before separating: an\n"
-            "                            audio-only pass, each box's motion correlated with each\n"
-            "                            stem's sound; prints the pairing, the correlations and\n"
-            "                            the confidence. A confident pairing is applied (the boxes are\n"
-            "                            reordered); a low-confidence one is not (a warning on stderr;\n"
-            "                            see --associate-fallback). Identical dictionaries are\n"
-            "                            interchangeable: their boxes keep the order given. The mix is\n"
-            "                            read twice (-i must be a file) and the camera's priors wait in\n"
-            "                            a temporary file in $TMPDIR (default /tmp; 336 bytes a frame)\n"
-            "  --associate-min-confidence C  confidence needed to apply a pairing (default %g)\n"
-            "  --associate-min-evidence S    seconds of music with motion needed (default %g)\n"
-            "  --associate-feature F     what is correlated: log-activation (default), activation,\n"
-            "                            onsets, or coverage (sound needs motion)\n"
-            "  --associate-motion M      a box's motion: its normalised, smoothed motion (channel,\n"
-            "                            default), its raw motion energy (energy) or its playing\n"
-            "                            likelihood (activity)\n"
-            "  --associate-audio A       a stem's sound: its share of the energy (share, default) or\n"
-            "                            its activations' sum (activation)\n"
-            "  --associate-bin S         time step of the comparison, seconds (default %g)\n"
-            "  --associate-max-lag S     camera latency error searched, +- S seconds (default %g)\n"
-            "  --associate-rule R        the noise a pairing's margin is measured against: the data's\n"
-            "                            own correlations shifted in time (surrogate, default) or\n"
-            "                            1/sqrt(seconds of evidence / 0.5 s) (evidence)\n"
-            "  --associate-absolute      correlate each box and stem as it is (default: relative to the\n"
-            "                            others at each instant)\n"
-            "  --associate-fallback M    when not confident: 'given' separates with the boxes as\n"
-            "                            given (default), 'audio' without the camera\n"
-            "  --associate-only          print the pairing and stop (no -o needed, nothing written)\n"
-            "  --motion-knee K           share of a player's usual motion read as fully playing,\n"
-            "                            %g..%g (default %g; 1 grades the prior by motion: calm stages)\n"
-            "  --iterations I            NMF updates per frame (default %d)\n"
-            "  --warm-start W            share of the last frame's activations in the start (default %g)\n"
-            "  --beta B                  beta-divergence (default 1 = KL)\n"
-            "  --mask-power P            soft-mask exponent (default 2)\n"
-            "  --activity-strength G     activity prior weight (default %g)\n"
-            "  --trust-memory S          weigh each player's prior by how well it followed their\n"
-            "                            sound over about S seconds, 0..600 (default %g; 0 = trust\n"
-            "                            priors fully)\n"
-            "  --regression-strength L   cross-modal regression weight (default %g)\n"
-            "  --regression-sparsity M   L1 weight on the regression matrix (default %g)\n"
-            "  --smoothness S            temporal smoothness weight (default %g)\n"
-            "  --gain LIST               comma-separated linear gains per stem (default 1)\n"
-            "  --report FILE.csv         per-frame activations, mask shares and priors\n"
-            "  --stem-names N            stem file names: index (stem1, stem2, ..., default), dict (each\n"
-            "                            dictionary's name, else its file name) or NAME,NAME,... per -d\n"
-            "  --stem-format F           auto (default: WAV, RF64 when a stem would pass WAV's 4 GiB),\n"
-            "                            wav, rf64 or w64 (Sony Wave64, OUTDIR/NAME.w64)\n"
-            "  --quiet                   print nothing on success\n"
-            "  -h, --help                this text\n",
-            (double)cfg.nmf_band_width, (double)ad.min_confidence, (double)ad.min_evidence_s,
-            ad.bin_s, ad.max_lag_s,
-            (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT,
-            d.iterations, d.warm_start, d.activity_strength, d.trust_memory_s, d.regression_strength, d.regression_sparsity,
-            d.smoothness);
-}
 
 #define MAX_DICTS CAMSEP_MAX_SOURCES
 
@@ -142,10 +50,20 @@ static void parse_gains(const char *list, camsep_params *p, int stems)
     int j = 0;
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         if (j >= stems)
-            cli_fail(PROG, "--gain: more values than stems (%d)", stems);
+            cli_usage_fail(PROG, "--gain: more values than stems (%d)", stems);
         p->gain[j++] = (float)cli_float(PROG, "--gain", tok, 0.0, 16.0);
     }
 }
+
+enum {
+    OPT_OTHER = CLI_ID_BASE, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BAND_WIDTH, OPT_BLOCK, OPT_PRIORS, OPT_VIDEO,
+    OPT_BOX, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
+    OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
+    OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
+    OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
+    OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT, OPT_QUIET,
+    OPT_STEM_NAMES, OPT_STEM_FORMAT,
+};
 
 static void parse(int argc, char **argv, process_options *o)
 {
@@ -158,62 +76,202 @@ static void parse(int argc, char **argv, process_options *o)
     camsep_assoc_config_default(&o->assoc, 1, 1);
     o->stem_names = "index";
     camsep_params *p = &o->params;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-#define VALUE cli_value(PROG, argc, argv, &i)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            exit(0);
-        } else if (!strcmp(a, "-i") || !strcmp(a, "--input")) {
-            o->input = VALUE;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            o->output = VALUE;
-        } else if (!strcmp(a, "-d") || !strcmp(a, "--dict")) {
+    const camsep_params d = o->params;
+    const camsep_assoc_config ad = o->assoc;
+    /* The defaults in the help are the engine's own. */
+    const cli_option options[] = {
+        {"input", 'i', "FILE", "mixture (multi-channel files are averaged to mono; \"-\" reads stdin)", 0, 0},
+        {"dict", 'd', "FILE", "a player's dictionary (repeat, one per stem; at most 8 stems in all, counting --other)",
+         0, 0},
+        {"output", 'o', "DIR", "output directory (created if missing)", 0, 0},
+        {"other", 0, "FILE", "generic dictionary for an extra 'other' stem", OPT_OTHER, 0},
+        {"fft", 0, "K", "analysis window and FFT size (default 2048)", OPT_FFT, 0},
+        {"latency", 0, "L",
+         "delay of the stems in samples before compensation: the window falls over its last L/2 (default the "
+         "smaller of 1024 and K; L = K is the symmetric window). The dictionaries must be trained for the same K "
+         "and L",
+         OPT_LATENCY, 0},
+        {"hop", 0, "R", "hop (default L/2)", OPT_HOP, 0},
+        {"band-width", 0, "W",
+         cli_text("solve the activations on frequency bands at least W times their frequency wide, 0..0.5 "
+                  "(default %g; 0 = every bin)",
+                  (double)defaults.nmf_band_width),
+         OPT_BAND_WIDTH, 0},
+        {"block", 0, "B", "host block size fed to the engine (default 256)", OPT_BLOCK, 0},
+        {"report", 0, "FILE.csv", "per-frame activations, mask shares and priors", OPT_REPORT, 0},
+        {"gain", 0, "LIST", "comma-separated linear gains per stem (default 1)", OPT_GAIN, 0},
+        {"stem-names", 0, "N",
+         "stem file names: index (stem1, stem2, ..., default), dict (each dictionary's name, else its file name) "
+         "or NAME,NAME,... per -d",
+         OPT_STEM_NAMES, 0},
+        {"stem-format", 0, "F",
+         "auto (default: WAV, RF64 when a stem would pass WAV's 4 GiB), wav, rf64 or w64 (Sony Wave64, "
+         "OUTDIR/NAME.w64)",
+         OPT_STEM_FORMAT, 0},
+        {"quiet", 0, NULL, "print nothing on success (no progress bar either)", OPT_QUIET, 0},
+        CLI_SECTION("Priors"),
+        {"priors", 0, "FILE.csv",
+         "priors: 'time' in seconds, then one column per player in [0,1] (playing likelihood; also the motion "
+         "channel)",
+         OPT_PRIORS, 0},
+        {"video", 0, "FILE.y4m",
+         "camera priors from a Y4M video (\"-\" reads stdin), analysed by the capture code; video time 0 is audio "
+         "time 0",
+         OPT_VIDEO, 0},
+        {"box", 0, "X,Y,W,H", "a player's box in video pixels (one per -d, same order)", OPT_BOX, 0},
+        {"camera-latency", 0, "S", "the video shows events S seconds after the audio (default 0)",
+         OPT_CAMERA_LATENCY, 0},
+        {"motion-knee", 0, "K",
+         cli_text("share of a player's usual motion read as fully playing, %g..%g (default %g; 1 grades the prior "
+                  "by motion: calm stages)",
+                  (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX,
+                  (double)CAMSEP_MOTION_KNEE_DEFAULT),
+         OPT_MOTION_KNEE, 0},
+        CLI_SECTION("Which box is which player (--associate)"),
+        {"associate", 0, NULL,
+         "find which --box goes with which -d before separating: an audio-only pass, each box's motion "
+         "correlated with each stem's sound; prints the pairing, the correlations and the confidence. A "
+         "confident pairing is applied (the boxes are reordered); a low-confidence one is not (a warning on "
+         "stderr; see --associate-fallback). Identical dictionaries are interchangeable: their boxes keep the "
+         "order given. The mix is read twice (-i must be a file) and the camera's priors wait in a temporary "
+         "file in $TMPDIR (default /tmp; 336 bytes a frame)",
+         OPT_ASSOCIATE, 0},
+        {"associate-min-confidence", 0, "C",
+         cli_text("confidence needed to apply a pairing (default %g)", (double)ad.min_confidence),
+         OPT_ASSOCIATE_MIN_CONFIDENCE, 0},
+        {"associate-min-evidence", 0, "S",
+         cli_text("seconds of music with motion needed (default %g)", (double)ad.min_evidence_s),
+         OPT_ASSOCIATE_MIN_EVIDENCE, 0},
+        {"associate-feature", 0, "F",
+         "what is correlated: log-activation (default), activation, onsets, or coverage (sound needs motion)",
+         OPT_ASSOCIATE_FEATURE, 0},
+        {"associate-motion", 0, "M",
+         "a box's motion: its normalised, smoothed motion (channel, default), its raw motion energy (energy) or "
+         "its playing likelihood (activity)",
+         OPT_ASSOCIATE_MOTION, 0},
+        {"associate-audio", 0, "A",
+         "a stem's sound: its share of the energy (share, default) or its activations' sum (activation)",
+         OPT_ASSOCIATE_AUDIO, 0},
+        {"associate-bin", 0, "S", cli_text("time step of the comparison, seconds (default %g)", ad.bin_s),
+         OPT_ASSOCIATE_BIN, 0},
+        {"associate-max-lag", 0, "S", cli_text("camera latency error searched, +- S seconds (default %g)",
+                                                ad.max_lag_s),
+         OPT_ASSOCIATE_MAX_LAG, 0},
+        {"associate-rule", 0, "R",
+         "the noise a pairing's margin is measured against: the data's own correlations shifted in time "
+         "(surrogate, default) or 1/sqrt(seconds of evidence / 0.5 s) (evidence)",
+         OPT_ASSOCIATE_RULE, 0},
+        {"associate-absolute", 0, NULL,
+         "correlate each box and stem as it is (default: relative to the others at each instant)",
+         OPT_ASSOCIATE_ABSOLUTE, 0},
+        {"associate-fallback", 0, "M",
+         "when not confident: 'given' separates with the boxes as given (default), 'audio' without the camera",
+         OPT_ASSOCIATE_FALLBACK, 0},
+        {"associate-only", 0, NULL, "print the pairing and stop (no -o needed, nothing written)",
+         OPT_ASSOCIATE_ONLY, 0},
+        CLI_SECTION("Engine"),
+        {"iterations", 0, "I", cli_text("NMF updates per frame (default %d)", d.iterations), OPT_ITERATIONS, 0},
+        {"warm-start", 0, "W", cli_text("share of the last frame's activations in the start (default %g)",
+                                         (double)d.warm_start),
+         OPT_WARM_START, 0},
+        {"beta", 0, "B", "beta-divergence (default 1 = KL)", OPT_BETA, 0},
+        {"mask-power", 0, "P", "soft-mask exponent (default 2)", OPT_MASK_POWER, 0},
+        {"activity-strength", 0, "G", cli_text("activity prior weight (default %g)", (double)d.activity_strength),
+         OPT_ACTIVITY_STRENGTH, 0},
+        {"trust-memory", 0, "S",
+         cli_text("weigh each player's prior by how well it followed their sound over about S seconds, 0..600 "
+                  "(default %g; 0 = trust priors fully)",
+                  (double)d.trust_memory_s),
+         OPT_TRUST_MEMORY, 0},
+        {"regression-strength", 0, "L",
+         cli_text("cross-modal regression weight (default %g)", (double)d.regression_strength),
+         OPT_REGRESSION_STRENGTH, 0},
+        {"regression-sparsity", 0, "M",
+         cli_text("L1 weight on the regression matrix (default %g)", (double)d.regression_sparsity),
+         OPT_REGRESSION_SPARSITY, 0},
+        {"smoothness", 0, "S", cli_text("temporal smoothness weight (default %g)", (double)d.smoothness),
+         OPT_SMOOTHNESS, 0},
+    };
+    const cli_program program = {
+        .name = PROG,
+        .purpose = "separate a recorded mix into one stem per player through the real-time engine",
+        .synopsis = "-i MIX.wav -d P1.dict [-d P2.dict ...] -o OUTDIR [options]\n"
+                    "-i MIX.wav -d P1.dict -d P2.dict --video STAGE.y4m --box X,Y,W,H --box X,Y,W,H -o OUTDIR",
+        .description =
+            "Separates MIX.wav into one stem per dictionary (OUTDIR/stem1.wav ... in -d order, plus "
+            "OUTDIR/other.wav with --other), through exactly the real-time engine the live hosts and the LV2 "
+            "plugin run. Stems are 32-bit float WAVs (RF64 past 4 GiB), latency-compensated: aligned with the mix, "
+            "same length, and identical for any --block.\n\n"
+            "The mix is streamed: memory does not grow with its length, and a progress bar shows on stderr when "
+            "it is a terminal (not with --quiet). A stem is complete or absent: it is written as "
+            "OUTDIR/.NAME.wav.partial and renamed at the end.\n\n"
+            "Priors say when each player plays: a CSV (--priors), or the motion in each player's box of a stage "
+            "video (--video, --box), analysed by the same capture code as camsep-capture. --associate finds "
+            "which box goes with which dictionary when the order is not known.",
+        .options = options,
+        .n_options = CLI_COUNT(options),
+        .examples = "Separate a duo with a dictionary per player and a report for camsep-plot:\n\n"
+                    "  camsep-process -i mix.wav -d violin.dict -d cello.dict -o stems/ \\\n"
+                    "                 --report stems/report.csv\n\n"
+                    "With an 'other' stem and camera priors from a video of the stage:\n\n"
+                    "  camsep-process -i mix.wav -d violin.dict -d cello.dict \\\n"
+                    "                 --other /usr/share/camsep/dictionaries/other.dict \\\n"
+                    "                 --video stage.y4m --box 40,60,120,300 --box 220,60,120,300 -o stems/",
+        .files = (const cli_item[]){
+            {"OUTDIR/stem1.wav ... OUTDIR/stemN.wav", "one stem per -d, in -d order (32-bit float WAV)"},
+            {"OUTDIR/other.wav", "what no player explains, with --other"},
+            {NULL, NULL},
+        },
+        .see_also = "camsep-train(1), camsep-plot(1), camsep-capture(1), camsep-jack(1)",
+    };
+    cli_parser cp;
+    cli_begin(&cp, &program, argc, argv);
+    const char *v;
+    int id, first;
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE) {
+        switch (id) {
+        case 'i': o->input = v; break;
+        case 'o': o->output = v; break;
+        case 'd':
             if (o->n_dicts == MAX_DICTS)
-                cli_fail(PROG, "at most %d dictionaries", MAX_DICTS);
-            o->dicts[o->n_dicts++] = VALUE;
-        } else if (!strcmp(a, "--other")) {
-            o->other = VALUE;
-        } else if (!strcmp(a, "--fft")) {
-            o->fft = cli_int(PROG, a, VALUE, 64, 16384);
-        } else if (!strcmp(a, "--latency")) {
-            o->latency = cli_int(PROG, a, VALUE, 2, 16384);
-        } else if (!strcmp(a, "--band-width")) {
-            o->band_width = cli_float(PROG, a, VALUE, 0.0, 0.5);
-        } else if (!strcmp(a, "--hop")) {
-            o->hop = cli_int(PROG, a, VALUE, 1, 8192);
-        } else if (!strcmp(a, "--block")) {
-            o->block = cli_int(PROG, a, VALUE, 1, 1 << 20);
-        } else if (!strcmp(a, "--priors")) {
-            o->priors = VALUE;
-        } else if (!strcmp(a, "--video")) {
-            o->video = VALUE;
-        } else if (!strcmp(a, "--box")) {
-            const char *v = VALUE;
+                cli_usage_fail(PROG, "at most %d dictionaries", MAX_DICTS);
+            o->dicts[o->n_dicts++] = v;
+            break;
+        case OPT_OTHER: o->other = v; break;
+        case OPT_FFT: o->fft = cli_int(PROG, "--fft", v, 64, 16384); break;
+        case OPT_LATENCY: o->latency = cli_int(PROG, "--latency", v, 2, 16384); break;
+        case OPT_BAND_WIDTH: o->band_width = cli_float(PROG, "--band-width", v, 0.0, 0.5); break;
+        case OPT_HOP: o->hop = cli_int(PROG, "--hop", v, 1, 8192); break;
+        case OPT_BLOCK: o->block = cli_int(PROG, "--block", v, 1, 1 << 20); break;
+        case OPT_PRIORS: o->priors = v; break;
+        case OPT_VIDEO: o->video = v; break;
+        case OPT_BOX:
             if (o->n_boxes == MAX_DICTS)
-                cli_fail(PROG, "at most %d boxes", MAX_DICTS);
+                cli_usage_fail(PROG, "at most %d boxes", MAX_DICTS);
             if (camsep_box_parse(v, &o->boxes[o->n_boxes++]))
-                cli_fail(PROG, "--box: '%s' is not X,Y,W,H with a positive width and height", v);
-        } else if (!strcmp(a, "--camera-latency")) {
-            o->camera_latency = cli_float(PROG, a, VALUE, -10.0, 10.0);
-        } else if (!strcmp(a, "--motion-knee")) {
-            o->motion_knee = cli_float(PROG, a, VALUE, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
-        } else if (!strcmp(a, "--associate")) {
-            o->associate = 1;
-        } else if (!strcmp(a, "--associate-only")) {
-            o->associate = o->associate_only = 1;
-        } else if (!strcmp(a, "--associate-min-confidence")) {
-            o->assoc.min_confidence = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
-        } else if (!strcmp(a, "--associate-min-evidence")) {
-            o->assoc.min_evidence_s = (float)cli_float(PROG, a, VALUE, 0.0, 3600.0);
-        } else if (!strcmp(a, "--associate-feature")) {
-            const char *v = VALUE;
+                cli_usage_fail(PROG, "--box: '%s' is not X,Y,W,H with a positive width and height", v);
+            break;
+        case OPT_CAMERA_LATENCY: o->camera_latency = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
+        case OPT_MOTION_KNEE:
+            o->motion_knee = cli_float(PROG, "--motion-knee", v, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
+            break;
+        case OPT_ASSOCIATE: o->associate = 1; break;
+        case OPT_ASSOCIATE_ONLY: o->associate = o->associate_only = 1; break;
+        case OPT_ASSOCIATE_MIN_CONFIDENCE:
+            o->assoc.min_confidence = (float)cli_float(PROG, "--associate-min-confidence", v, 0.0, 1000.0);
+            break;
+        case OPT_ASSOCIATE_MIN_EVIDENCE:
+            o->assoc.min_evidence_s = (float)cli_float(PROG, "--associate-min-evidence", v, 0.0, 3600.0);
+            break;
+        case OPT_ASSOCIATE_FEATURE: {
             int f = camsep_assoc_feature_parse(v);
             if (f < 0)
-                cli_fail(PROG, "--associate-feature: '%s' is not log-activation, activation, onsets or coverage", v);
+                cli_usage_fail(PROG, "--associate-feature: '%s' is not log-activation, activation, onsets or coverage",
+                               v);
             o->assoc.feature = (camsep_assoc_feature)f;
-        } else if (!strcmp(a, "--associate-motion")) {
-            const char *v = VALUE;
+            break;
+        }
+        case OPT_ASSOCIATE_MOTION:
             if (!strcmp(v, "energy"))
                 o->associate_motion = ASSOC_MOTION_ENERGY;
             else if (!strcmp(v, "channel"))
@@ -221,90 +279,80 @@ static void parse(int argc, char **argv, process_options *o)
             else if (!strcmp(v, "activity"))
                 o->associate_motion = ASSOC_MOTION_ACTIVITY;
             else
-                cli_fail(PROG, "--associate-motion: '%s' is not energy, channel or activity", v);
-        } else if (!strcmp(a, "--associate-audio")) {
-            const char *v = VALUE;
+                cli_usage_fail(PROG, "--associate-motion: '%s' is not energy, channel or activity", v);
+            break;
+        case OPT_ASSOCIATE_AUDIO:
             if (!strcmp(v, "share"))
                 o->associate_audio = ASSOC_AUDIO_SHARE;
             else if (!strcmp(v, "activation"))
                 o->associate_audio = ASSOC_AUDIO_ACTIVATION;
             else
-                cli_fail(PROG, "--associate-audio: '%s' is not share or activation", v);
-        } else if (!strcmp(a, "--associate-bin")) {
-            o->assoc.bin_s = cli_float(PROG, a, VALUE, 0.01, 2.0);
-        } else if (!strcmp(a, "--associate-max-lag")) {
-            o->assoc.max_lag_s = cli_float(PROG, a, VALUE, 0.0, 2.0);
-        } else if (!strcmp(a, "--associate-rule")) {
-            const char *v = VALUE;
+                cli_usage_fail(PROG, "--associate-audio: '%s' is not share or activation", v);
+            break;
+        case OPT_ASSOCIATE_BIN: o->assoc.bin_s = cli_float(PROG, "--associate-bin", v, 0.01, 2.0); break;
+        case OPT_ASSOCIATE_MAX_LAG: o->assoc.max_lag_s = cli_float(PROG, "--associate-max-lag", v, 0.0, 2.0); break;
+        case OPT_ASSOCIATE_RULE:
             if (!strcmp(v, "surrogate"))
                 o->assoc.rule = CAMSEP_ASSOC_RULE_SURROGATE;
             else if (!strcmp(v, "evidence"))
                 o->assoc.rule = CAMSEP_ASSOC_RULE_EVIDENCE;
             else
-                cli_fail(PROG, "--associate-rule: '%s' is not surrogate or evidence", v);
-        } else if (!strcmp(a, "--associate-absolute")) {
-            o->assoc.relative = 0;
-        } else if (!strcmp(a, "--associate-fallback")) {
-            const char *v = VALUE;
+                cli_usage_fail(PROG, "--associate-rule: '%s' is not surrogate or evidence", v);
+            break;
+        case OPT_ASSOCIATE_ABSOLUTE: o->assoc.relative = 0; break;
+        case OPT_ASSOCIATE_FALLBACK:
             if (strcmp(v, "given") && strcmp(v, "audio"))
-                cli_fail(PROG, "--associate-fallback: '%s' is not 'given' or 'audio'", v);
+                cli_usage_fail(PROG, "--associate-fallback: '%s' is not 'given' or 'audio'", v);
             o->associate_fallback_audio = !strcmp(v, "audio");
-        } else if (!strcmp(a, "--report")) {
-            o->report = VALUE;
-        } else if (!strcmp(a, "--iterations")) {
-            p->iterations = cli_int(PROG, a, VALUE, 1, 200);
-        } else if (!strcmp(a, "--warm-start")) {
-            p->warm_start = (float)cli_float(PROG, a, VALUE, 0.0, 1.0);
-        } else if (!strcmp(a, "--beta")) {
-            p->beta = (float)cli_float(PROG, a, VALUE, 0.0, 2.0);
-        } else if (!strcmp(a, "--mask-power")) {
-            p->mask_power = (float)cli_float(PROG, a, VALUE, 0.5, 4.0);
-        } else if (!strcmp(a, "--activity-strength")) {
-            p->activity_strength = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
-        } else if (!strcmp(a, "--trust-memory")) {
-            p->trust_memory_s = (float)cli_float(PROG, a, VALUE, 0.0, 600.0);
-        } else if (!strcmp(a, "--regression-strength")) {
-            p->regression_strength = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
-        } else if (!strcmp(a, "--regression-sparsity")) {
-            p->regression_sparsity = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
-        } else if (!strcmp(a, "--smoothness")) {
-            p->smoothness = (float)cli_float(PROG, a, VALUE, 0.0, 1000.0);
-        } else if (!strcmp(a, "--gain")) {
-            o->gains = VALUE;
-        } else if (!strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (!strcmp(a, "--stem-names")) { /* streaming output (issue 14) */
-            o->stem_names = VALUE;
-        } else if (!strcmp(a, "--stem-format")) {
-            const char *v = VALUE;
+            break;
+        case OPT_REPORT: o->report = v; break;
+        case OPT_ITERATIONS: p->iterations = cli_int(PROG, "--iterations", v, 1, 200); break;
+        case OPT_WARM_START: p->warm_start = (float)cli_float(PROG, "--warm-start", v, 0.0, 1.0); break;
+        case OPT_BETA: p->beta = (float)cli_float(PROG, "--beta", v, 0.0, 2.0); break;
+        case OPT_MASK_POWER: p->mask_power = (float)cli_float(PROG, "--mask-power", v, 0.5, 4.0); break;
+        case OPT_ACTIVITY_STRENGTH:
+            p->activity_strength = (float)cli_float(PROG, "--activity-strength", v, 0.0, 1000.0);
+            break;
+        case OPT_TRUST_MEMORY: p->trust_memory_s = (float)cli_float(PROG, "--trust-memory", v, 0.0, 600.0); break;
+        case OPT_REGRESSION_STRENGTH:
+            p->regression_strength = (float)cli_float(PROG, "--regression-strength", v, 0.0, 1000.0);
+            break;
+        case OPT_REGRESSION_SPARSITY:
+            p->regression_sparsity = (float)cli_float(PROG, "--regression-sparsity", v, 0.0, 1000.0);
+            break;
+        case OPT_SMOOTHNESS: p->smoothness = (float)cli_float(PROG, "--smoothness", v, 0.0, 1000.0); break;
+        case OPT_GAIN: o->gains = v; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_STEM_NAMES: o->stem_names = v; break;
+        case OPT_STEM_FORMAT:
             if ((o->stem_format = stem_format_parse(v)) < 0)
-                cli_fail(PROG, "--stem-format: '%s' is not auto, wav, rf64 or w64", v);
-        } else {
-            cli_fail(PROG, "unknown argument %s (see --help)", a);
+                cli_usage_fail(PROG, "--stem-format: '%s' is not auto, wav, rf64 or w64", v);
+            break;
         }
-#undef VALUE
     }
+    if (first < argc)
+        cli_usage_fail(PROG, "unexpected argument %s (see --help)", argv[first]);
     if (!o->input)
-        cli_fail(PROG, "no mixture: give -i MIX.wav (see --help)");
+        cli_usage_fail(PROG, "no mixture: give -i MIX.wav (see --help)");
     if (!o->n_dicts)
-        cli_fail(PROG, "no dictionary: give one -d FILE per player (see --help)");
+        cli_usage_fail(PROG, "no dictionary: give one -d FILE per player (see --help)");
     if (!o->output && !o->associate_only)
-        cli_fail(PROG, "no output directory: give -o DIR (see --help)");
+        cli_usage_fail(PROG, "no output directory: give -o DIR (see --help)");
     cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (o->n_dicts + (o->other ? 1 : 0) > CAMSEP_MAX_SOURCES)
-        cli_fail(PROG, "at most %d stems in all", CAMSEP_MAX_SOURCES);
+        cli_usage_fail(PROG, "at most %d stems in all", CAMSEP_MAX_SOURCES);
     if (o->gains)
         parse_gains(o->gains, p, o->n_dicts + (o->other ? 1 : 0));
     if (o->video && o->priors)
-        cli_fail(PROG, "--video and --priors both give priors; choose one");
+        cli_usage_fail(PROG, "--video and --priors both give priors; choose one");
     if (o->video && o->n_boxes != o->n_dicts)
-        cli_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries)", o->n_boxes, o->n_dicts);
+        cli_usage_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries)", o->n_boxes, o->n_dicts);
     if (!o->video && o->n_boxes)
-        cli_fail(PROG, "--box needs --video");
+        cli_usage_fail(PROG, "--box needs --video");
     if (!o->video && o->motion_knee > 0.0)
-        cli_fail(PROG, "--motion-knee needs --video");
+        cli_usage_fail(PROG, "--motion-knee needs --video");
     if (o->associate && !o->video)
-        cli_fail(PROG, "--associate needs --video and one --box per -d");
+        cli_usage_fail(PROG, "--associate needs --video and one --box per -d");
 }
 
 static camsep_dictionary *load_dict(const char *path)

@@ -12,6 +12,7 @@
 
 #include "audio_file.h"
 #include "cli.h"
+#include "cli_options.h"
 #include "cli_window.h"
 #include "dictionary.h"
 #include "nmf.h"
@@ -22,41 +23,65 @@
 
 static const char *const PROG = "camsep-train";
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: camsep-train -o OUT.dict [options] SOLO.wav...\n"
-            "       camsep-train --video STAGE.y4m --box [NAME=]X,Y,W,H... -o DIR [options] SOUNDCHECK.wav\n"
-            "Learns a dictionary of spectral atoms for one player (or instrument) from solo\n"
-            "recordings: multiplicative beta-NMF on the magnitude spectrogram, deterministic\n"
-            "for a given seed.\n"
-            "With --video, learns one dictionary per box from a sound check (each player a\n"
-            "little alone, then together) and its video: frames where the camera sees one\n"
-            "player move alone train that player, frames where several move refine all of\n"
-            "them together. Writes DIR/NAME.dict, or DIR/playerN.dict for a box without a\n"
-            "name (N in box order), only when every player could be learned.\n"
-            "  -o, --output FILE     dictionary to write (required; with --video a directory)\n"
-            "  --atoms K             atoms to learn (default 32)\n"
-            "  --iterations I        NMF iterations (default 200)\n"
-            "  --fft K               analysis window and FFT size (default 2048)\n"
-            "  --latency L           the latency the dictionary is for: the window falls over its last\n"
-            "                        L/2 samples (default the smaller of 1024 and K; L = K: symmetric)\n"
-            "  --hop R               hop (default L/2)\n"
-            "  --beta B              beta-divergence, 0 (IS) .. 1 (KL) .. 2 (Euclidean); default 1\n"
-            "  --seed S              random seed of the initialisation (default 1)\n"
-            "  --name NAME           instrument/player name stored in the file (default: first file's name)\n"
-            "  --silence-db D        frames quieter than D dB below the loudest are skipped (default 60)\n"
-            "  --quiet               no progress bar\n"
-            "sound check (--video):\n"
-            "  --video FILE.y4m      the stage during the sound check; video time 0 is audio time 0\n"
-            "  --box [NAME=]X,Y,W,H  a player's box in video pixels (one per player)\n"
-            "  --camera-latency S    the video shows events S seconds after the audio (default 0)\n"
-            "  --playing A           mean activity (over 1 s) at or above which a player plays (default 0.5)\n"
-            "  --resting A           mean activity at or below which a player rests (default 0.3)\n"
-            "  --min-alone S         seconds alone a player needs at least (default 3)\n"
-            "  --joint-iterations I  retrain each player with its share of the together part (default 0: alone only)\n"
-            "  -h, --help            this text\n");
-}
+enum {
+    OPT_ATOMS = CLI_ID_BASE, OPT_ITERATIONS, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BETA, OPT_SEED, OPT_NAME,
+    OPT_SILENCE_DB, OPT_QUIET, OPT_VIDEO, OPT_BOX, OPT_CAMERA_LATENCY, OPT_PLAYING, OPT_RESTING, OPT_MIN_ALONE,
+    OPT_JOINT_ITERATIONS,
+};
+
+static const cli_option OPTIONS[] = {
+    {"output", 'o', "FILE", "dictionary to write (required; with --video a directory)", 0, 0},
+    {"atoms", 0, "K", "atoms to learn (default 32)", OPT_ATOMS, 0},
+    {"iterations", 0, "I", "NMF iterations (default 200)", OPT_ITERATIONS, 0},
+    {"fft", 0, "K", "analysis window and FFT size (default 2048)", OPT_FFT, 0},
+    {"latency", 0, "L",
+     "the latency the dictionary is for: the window falls over its last L/2 samples (default the smaller of "
+     "1024 and K; L = K: symmetric)",
+     OPT_LATENCY, 0},
+    {"hop", 0, "R", "hop (default L/2)", OPT_HOP, 0},
+    {"beta", 0, "B", "beta-divergence, 0 (IS) .. 1 (KL) .. 2 (Euclidean); default 1", OPT_BETA, 0},
+    {"seed", 0, "S", "random seed of the initialisation (default 1)", OPT_SEED, 0},
+    {"name", 0, "NAME", "instrument/player name stored in the file (default: first file's name)", OPT_NAME, 0},
+    {"silence-db", 0, "D", "frames quieter than D dB below the loudest are skipped (default 60)", OPT_SILENCE_DB,
+     0},
+    {"quiet", 0, NULL, "no progress bar", OPT_QUIET, 0},
+    CLI_SECTION("Sound check (--video)"),
+    {"video", 0, "FILE.y4m", "the stage during the sound check; video time 0 is audio time 0", OPT_VIDEO, 0},
+    {"box", 0, "[NAME=]X,Y,W,H", "a player's box in video pixels (one per player)", OPT_BOX, 0},
+    {"camera-latency", 0, "S", "the video shows events S seconds after the audio (default 0)",
+     OPT_CAMERA_LATENCY, 0},
+    {"playing", 0, "A", "mean activity (over 1 s) at or above which a player plays (default 0.5)", OPT_PLAYING, 0},
+    {"resting", 0, "A", "mean activity at or below which a player rests (default 0.3)", OPT_RESTING, 0},
+    {"min-alone", 0, "S", "seconds alone a player needs at least (default 3)", OPT_MIN_ALONE, 0},
+    {"joint-iterations", 0, "I", "retrain each player with its share of the together part (default 0: alone only)",
+     OPT_JOINT_ITERATIONS, 0},
+};
+
+static const cli_program PROGRAM = {
+    .name = "camsep-train",
+    .purpose = "learn a player's spectral dictionary from solo recordings or a sound check",
+    .synopsis = "-o OUT.dict [options] SOLO.wav...\n"
+                "--video STAGE.y4m --box [NAME=]X,Y,W,H... -o DIR [options] SOUNDCHECK.wav",
+    .description =
+        "Learns a dictionary of spectral atoms for one player (or instrument) from solo recordings: "
+        "multiplicative beta-NMF on the magnitude spectrogram, deterministic for a given seed.\n\n"
+        "With --video, learns one dictionary per box from a sound check (each player a little alone, then "
+        "together) and its video: frames where the camera sees one player move alone train that player, frames "
+        "where several move refine all of them together. Writes DIR/NAME.dict, or DIR/playerN.dict for a box "
+        "without a name (N in box order), only when every player could be learned.\n\n"
+        "A dictionary is used at the window and latency it was learned for: camsep-process, camsep-jack, "
+        "camsep-portaudio and the LV2 plugin load it (docs/dictionary-format.md).",
+    .options = OPTIONS,
+    .n_options = CLI_COUNT(OPTIONS),
+    .examples = "Learn a violin from a solo recording:\n\n"
+                "  camsep-train -o violin.dict --atoms 32 --iterations 200 --seed 1 violin-solo.wav\n\n"
+                "The same for a 10 ms latency:\n\n"
+                "  camsep-train -o violin-10ms.dict --latency 512 --seed 1 violin-solo.wav\n\n"
+                "Every player of a sound check at once, the camera telling who plays when:\n\n"
+                "  camsep-train --video soundcheck.y4m --box violin=40,60,120,300 \\\n"
+                "               --box cello=220,60,120,300 -o dicts/ soundcheck.wav",
+    .see_also = "camsep-process(1), camsep-jack(1), camsep-capture(1)",
+};
 
 typedef struct train_options {
     const char *output, *name, *video;
@@ -90,12 +115,12 @@ static int valid_box_name(const char *name, size_t len)
 static void parse_box(train_options *o, const char *text)
 {
     if (o->n_boxes == CAMSEP_SOUNDCHECK_MAX_PLAYERS)
-        cli_fail(PROG, "more than %d --box", CAMSEP_SOUNDCHECK_MAX_PLAYERS);
+        cli_usage_fail(PROG, "more than %d --box", CAMSEP_SOUNDCHECK_MAX_PLAYERS);
     const char *eq = strchr(text, '=');
     char *name = o->box_names[o->n_boxes];
     if (eq) {
         if (!valid_box_name(text, (size_t)(eq - text)))
-            cli_fail(PROG, "--box %s: a name is 1..%d letters, digits, '-', '_' or '.', not starting with '.'",
+            cli_usage_fail(PROG, "--box %s: a name is 1..%d letters, digits, '-', '_' or '.', not starting with '.'",
                      text, CAMSEP_DICT_NAME_LEN - 1);
         memcpy(name, text, (size_t)(eq - text));
         name[eq - text] = '\0';
@@ -105,9 +130,9 @@ static void parse_box(train_options *o, const char *text)
     }
     for (int i = 0; i < o->n_boxes; i++)
         if (!strcmp(o->box_names[i], name))
-            cli_fail(PROG, "two boxes are named %s", name);
+            cli_usage_fail(PROG, "two boxes are named %s", name);
     if (camsep_box_parse(text, &o->boxes[o->n_boxes]))
-        cli_fail(PROG, "--box %s: expected X,Y,W,H in pixels, W and H positive", text);
+        cli_usage_fail(PROG, "--box %s: expected X,Y,W,H in pixels, W and H positive", text);
     o->n_boxes++;
 }
 
@@ -118,75 +143,58 @@ static void parse(int argc, char **argv, train_options *o)
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
     if (!o->inputs)
         cli_fail(PROG, "out of memory");
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            exit(0);
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            o->output = cli_value(PROG, argc, argv, &i);
-        } else if (!strcmp(a, "--atoms")) {
-            o->atoms = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 1, CAMSEP_DICT_MAX_ATOMS);
-        } else if (!strcmp(a, "--iterations")) {
-            o->iterations = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 1, 100000);
-        } else if (!strcmp(a, "--fft")) {
-            o->fft = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 64, 16384);
-        } else if (!strcmp(a, "--latency")) {
-            o->latency = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 2, 16384);
-        } else if (!strcmp(a, "--hop")) {
-            o->hop = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 1, 8192);
-        } else if (!strcmp(a, "--beta")) {
-            o->beta = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 2.0);
-        } else if (!strcmp(a, "--seed")) {
-            o->seed = (uint64_t)cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 0, 2147483647);
-        } else if (!strcmp(a, "--name")) {
-            o->name = cli_value(PROG, argc, argv, &i);
-        } else if (!strcmp(a, "--silence-db")) {
-            o->silence_db = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 200.0);
-        } else if (!strcmp(a, "--video")) {
-            o->video = cli_value(PROG, argc, argv, &i);
-        } else if (!strcmp(a, "--box")) {
-            parse_box(o, cli_value(PROG, argc, argv, &i));
-        } else if (!strcmp(a, "--camera-latency")) {
-            o->camera_latency = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), -10.0, 10.0);
-        } else if (!strcmp(a, "--playing")) {
-            o->sc.playing = (float)cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.01, 1.0);
-        } else if (!strcmp(a, "--resting")) {
-            o->sc.resting = (float)cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 0.99);
-        } else if (!strcmp(a, "--min-alone")) {
-            o->sc.min_alone_s = cli_float(PROG, a, cli_value(PROG, argc, argv, &i), 0.0, 3600.0);
-        } else if (!strcmp(a, "--joint-iterations")) {
-            o->sc.joint_iterations = cli_int(PROG, a, cli_value(PROG, argc, argv, &i), 0, 100000);
-        } else if (!strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            cli_fail(PROG, "unknown option %s (see --help)", a);
-        } else {
-            o->inputs[o->n_inputs++] = a;
+    cli_parser cp;
+    cli_begin(&cp, &PROGRAM, argc, argv);
+    const char *v;
+    int id, first;
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE) {
+        switch (id) {
+        case 'o': o->output = v; break;
+        case OPT_ATOMS: o->atoms = cli_int(PROG, "--atoms", v, 1, CAMSEP_DICT_MAX_ATOMS); break;
+        case OPT_ITERATIONS: o->iterations = cli_int(PROG, "--iterations", v, 1, 100000); break;
+        case OPT_FFT: o->fft = cli_int(PROG, "--fft", v, 64, 16384); break;
+        case OPT_LATENCY: o->latency = cli_int(PROG, "--latency", v, 2, 16384); break;
+        case OPT_HOP: o->hop = cli_int(PROG, "--hop", v, 1, 8192); break;
+        case OPT_BETA: o->beta = cli_float(PROG, "--beta", v, 0.0, 2.0); break;
+        case OPT_SEED: o->seed = (uint64_t)cli_int(PROG, "--seed", v, 0, 2147483647); break;
+        case OPT_NAME: o->name = v; break;
+        case OPT_SILENCE_DB: o->silence_db = cli_float(PROG, "--silence-db", v, 0.0, 200.0); break;
+        case OPT_VIDEO: o->video = v; break;
+        case OPT_BOX: parse_box(o, v); break;
+        case OPT_CAMERA_LATENCY: o->camera_latency = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
+        case OPT_PLAYING: o->sc.playing = (float)cli_float(PROG, "--playing", v, 0.01, 1.0); break;
+        case OPT_RESTING: o->sc.resting = (float)cli_float(PROG, "--resting", v, 0.0, 0.99); break;
+        case OPT_MIN_ALONE: o->sc.min_alone_s = cli_float(PROG, "--min-alone", v, 0.0, 3600.0); break;
+        case OPT_JOINT_ITERATIONS:
+            o->sc.joint_iterations = cli_int(PROG, "--joint-iterations", v, 0, 100000);
+            break;
+        case OPT_QUIET: o->quiet = 1; break;
         }
     }
+    for (int i = first; i < argc; i++)
+        o->inputs[o->n_inputs++] = argv[i];
     if (!o->output)
-        cli_fail(PROG, "no output file: give -o OUT.dict (see --help)");
+        cli_usage_fail(PROG, "no output file: give -o OUT.dict (see --help)");
     if (!o->n_inputs)
-        cli_fail(PROG, "no solo recording given (see --help)");
+        cli_usage_fail(PROG, "no solo recording given (see --help)");
     if (o->video) {
         if (!o->n_boxes)
-            cli_fail(PROG, "--video needs a --box per player");
+            cli_usage_fail(PROG, "--video needs a --box per player");
         if (o->n_inputs != 1)
-            cli_fail(PROG, "--video learns from one sound-check recording; %d given", o->n_inputs);
+            cli_usage_fail(PROG, "--video learns from one sound-check recording; %d given", o->n_inputs);
         if (o->name)
-            cli_fail(PROG, "--name does not apply to --video: name the boxes (--box NAME=X,Y,W,H)");
+            cli_usage_fail(PROG, "--name does not apply to --video: name the boxes (--box NAME=X,Y,W,H)");
         if (o->sc.resting >= o->sc.playing)
-            cli_fail(PROG, "--resting %g must be below --playing %g", o->sc.resting, o->sc.playing);
+            cli_usage_fail(PROG, "--resting %g must be below --playing %g", o->sc.resting, o->sc.playing);
     } else if (o->n_boxes) {
-        cli_fail(PROG, "--box needs --video");
+        cli_usage_fail(PROG, "--box needs --video");
     }
     cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
-        cli_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
+        cli_usage_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
     for (const char *c = o->name ? o->name : ""; *c; c++)
         if ((unsigned char)*c < 0x20)
-            cli_fail(PROG, "--name has a control character");
+            cli_usage_fail(PROG, "--name has a control character");
 }
 
 /* Magnitude frames of every input, loud enough to learn from, concatenated. */

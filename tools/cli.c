@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "cli.h"
 
+#include "cli_options.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -43,7 +45,7 @@ void cli_fail(const char *program, const char *fmt, ...)
 const char *cli_value(const char *program, int argc, char **argv, int *i)
 {
     if (*i + 1 >= argc)
-        cli_fail(program, "%s needs a value", argv[*i]);
+        cli_usage_fail(program, "%s needs a value", argv[*i]);
     return argv[++*i];
 }
 
@@ -51,7 +53,7 @@ int cli_int(const char *program, const char *option, const char *value, long lo,
 {
     long v;
     if (!cli_parse_int(value, lo, hi, &v))
-        cli_fail(program, "%s: '%s' is not a whole number within %ld..%ld", option, value, lo, hi);
+        cli_usage_fail(program, "%s: '%s' is not a whole number within %ld..%ld", option, value, lo, hi);
     return (int)v;
 }
 
@@ -59,7 +61,7 @@ double cli_float(const char *program, const char *option, const char *value, dou
 {
     double v;
     if (!cli_parse_float(value, lo, hi, &v))
-        cli_fail(program, "%s: '%s' is not a number within %g..%g", option, value, lo, hi);
+        cli_usage_fail(program, "%s: '%s' is not a number within %g..%g", option, value, lo, hi);
     return v;
 }
 

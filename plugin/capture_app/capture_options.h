@@ -8,12 +8,12 @@
 #include "box_file.h"
 #include "capture_runner.h"
 
-/* Exit statuses of camsep-capture. */
+/* Exit statuses of camsep-capture: those of every camsep program (cli_options.h). */
 enum {
     CAPTURE_EXIT_OK = 0,        /* end of the file, --duration/--frames reached, SIGINT/SIGTERM */
-    CAPTURE_EXIT_USAGE = 1,     /* bad command line or box file */
-    CAPTURE_EXIT_START = 2,     /* the source, the shared-memory ring or the OSC target cannot be opened */
-    CAPTURE_EXIT_FAILED = 3,    /* the source failed while running (malformed video data) */
+    CAPTURE_EXIT_USAGE = 2,     /* bad command line or box file */
+    CAPTURE_EXIT_START = 1,     /* the source, the shared-memory ring or the OSC target cannot be opened */
+    CAPTURE_EXIT_FAILED = 1,    /* the source failed while running (malformed video data) */
 };
 
 typedef struct capture_options {
@@ -37,7 +37,8 @@ typedef struct capture_options {
     int ui;                   /* --ui: the camera window */
 } capture_options;
 
-/* Parses argv; prints --help and exits 0, or exits CAPTURE_EXIT_USAGE with a
+/* Parses argv (getopt_long over one option table); prints --help, --version
+ * or the man page (--help-man) and exits 0, or exits CAPTURE_EXIT_USAGE with a
  * one-line message on an error. */
 void capture_options_parse(int argc, char **argv, capture_options *o);
 

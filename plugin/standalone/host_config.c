@@ -148,7 +148,7 @@ typedef struct opt {
     int repeat;        /* may be given more than once in one file section */
     const char *arg;   /* for the usage text */
     const char *help;
-    opt_setter set;
+    opt_setter set;    /* NULL: --config, or a query the program answers and exits (--osc-doc) */
 } opt;
 
 #define SETTER(fn) static int fn(parse_ctx *x, const char *v, char *err, size_t errlen)
@@ -341,11 +341,6 @@ SETTER(set_soundcheck) { return parse_double(v, 0, HOST_SC_MAX_SECONDS, &x->c->s
 SETTER(set_soundcheck_dir) { return set_path(x, x->c->soundcheck_dir, v, err, errlen); }
 SETTER(set_soundcheck_atoms) { return parse_int(v, 1, 64, &x->c->soundcheck_atoms, err, errlen); }
 SETTER(set_soundcheck_iterations) { return parse_int(v, 1, 5000, &x->c->soundcheck_iterations, err, errlen); }
-SETTER(set_osc_doc)
-{
-    (void)x, (void)v, (void)err, (void)errlen;
-    return 0; /* a query, handled in host_config_args */
-}
 SETTER(set_mute) { return parse_bool(v, &x->player->mute, err, errlen); }
 SETTER(set_solo) { return parse_bool(v, &x->player->solo, err, errlen); }
 
@@ -431,6 +426,9 @@ static const opt OPTIONS[] = {
      set_camera_fps},
     {"camera-control", 0, SCOPE_GLOBAL, HOST_ANY, 0, 1, "NAME=VALUE",
      "camera control set at every open, e.g. exposure_auto=1 (repeat; capture/README.md)", set_camera_control},
+    {"list-devices", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL,
+     "list the cameras (by-id paths, formats, best rates; camsep-portaudio: the audio devices first) and exit",
+     NULL},
     {"loop", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "loop a Y4M file (rehearsal)", set_loop},
     {"camera-latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "the camera shows events S s late (default 0)",
      set_camera_latency},
@@ -447,7 +445,7 @@ static const opt OPTIONS[] = {
     {"osc-feedback", 0, SCOPE_GLOBAL, HOST_ANY, 0, 1, "URL",
      "permanent OSC feedback target osc.udp://HOST:PORT/ (state and 10 Hz meters; repeat)", set_osc_feedback},
     {"osc-no-tcp", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "OSC over UDP only", set_osc_no_tcp},
-    {"osc-doc", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL, "print the OSC address space and exit", set_osc_doc},
+    {"osc-doc", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL, "print the OSC address space and exit", NULL},
     {"preset-dir", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "DIR",
      "OSC presets directory (default: SESSION.presets / CONFIG.presets)", set_preset_dir},
     {"soundcheck", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S",
@@ -475,6 +473,15 @@ static const opt OPTIONS[] = {
     {"period", 0, SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "FRAMES", "frames per callback (default 256)", set_period},
 };
 #define N_OPTIONS (int)(sizeof OPTIONS / sizeof OPTIONS[0])
+
+/* --help and the man page: a heading before the option it names. */
+static const struct {
+    const char *first, *title;
+} SECTIONS[] = {
+    {"config", "Settings and players"}, {"other", "The other stem"},  {"fft", "Engine"},
+    {"video", "Camera"},                {"status-interval", "Running"}, {"osc-port", "OSC control"},
+    {"soundcheck", "Sound check"},      {"name", "JACK (camsep-jack)"}, {"device", "Audio device (camsep-portaudio)"},
+};
 
 static const opt *find_opt(const char *name)
 {
@@ -522,7 +529,8 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
 {
     locale_guard lg = locale_enter();
     parse_ctx x = {c, NULL, 1};
-    unsigned long long seen = 0; /* options given in the current section */
+    unsigned char seen[N_OPTIONS]; /* options given in the current section */
+    memset(seen, 0, sizeof seen);
     int lineno = 0, rc = 0;
     const char *p = text;
     char line[4096], why[512];
@@ -558,7 +566,7 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
                 break;
             }
             x.player = &c->players[c->n_players - 1];
-            seen = 0;
+            memset(seen, 0, sizeof seen);
             continue;
         }
         char *eq = strchr(s, '=');
@@ -582,12 +590,11 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
                       lineno, key);
             break;
         }
-        unsigned long long bit = 1ull << (o - OPTIONS);
-        if ((seen & bit) && !o->repeat) {
+        if (seen[o - OPTIONS] && !o->repeat) {
             rc = fail(err, errlen, "%s:%d: '%s' is given twice", label, lineno, key);
             break;
         }
-        seen |= bit;
+        seen[o - OPTIONS] = 1;
         if (!*value) {
             rc = fail(err, errlen, "%s:%d: '%s' has no value", label, lineno, key);
             break;
@@ -661,76 +668,74 @@ int host_config_load(host_config *c, const char *path, char *err, size_t errlen)
 
 /* ---- command line ---- */
 
+size_t host_config_cli_options(int host, cli_option *out, size_t max)
+{
+    size_t n = 0;
+    for (int i = 0; i < N_OPTIONS && n < max; i++) {
+        const opt *o = &OPTIONS[i];
+        for (size_t k = 0; k < sizeof SECTIONS / sizeof SECTIONS[0] && n < max; k++)
+            if (!strcmp(SECTIONS[k].first, o->name))
+                out[n++] = (cli_option)CLI_SECTION(SECTIONS[k].title);
+        if (n == max)
+            break;
+        /* Every program knows the other's options, to say whose they are. */
+        out[n++] = (cli_option){o->name, o->short_name, o->flag ? NULL : o->arg, o->help, CLI_ID_BASE + i,
+                                (o->flag ? CLI_OPTIONAL_VALUE : 0u) | (o->hosts & host ? 0u : CLI_HIDDEN)};
+    }
+    return n;
+}
+
 int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen)
 {
     *query = NULL;
-    /* --config first, wherever it is. */
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-            return *query = "help", 1;
-        if (!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) {
-            if (i + 1 >= argc)
-                return fail(err, errlen, "%s needs a value", argv[i]);
-            if (host_config_load(c, argv[++i], err, errlen))
+    cli_option table[2 * N_OPTIONS];
+    const cli_program program = {.name = "camsep", .options = table,
+                                 .n_options = host_config_cli_options(c->host, table, 2 * N_OPTIONS)};
+    const int config_id = CLI_ID_BASE + (int)(find_opt("config") - OPTIONS);
+    cli_parser cp;
+    const char *v;
+    int id, first;
+    /* --config first, wherever it is; --help, --version and --help-man before anything. */
+    cli_begin(&cp, &program, argc, argv);
+    while ((id = cli_next_quiet(&cp, &v, &first, NULL, 0)) != CLI_DONE) {
+        if (id == 'h' || id == CLI_ID_VERSION || id == CLI_ID_HELP_MAN) {
+            cli_end(&cp);
+            *query = id == 'h' ? "help" : id == CLI_ID_VERSION ? "version" : "help-man";
+            return 1;
+        }
+        if (id == config_id) {
+            if (host_config_load(c, v, err, errlen)) {
+                cli_end(&cp);
                 return -1;
-            snprintf(c->config_path, sizeof c->config_path, "%s", argv[i]);
+            }
+            snprintf(c->config_path, sizeof c->config_path, "%s", v);
         }
     }
+    cli_end(&cp);
     locale_guard lg = locale_enter();
     parse_ctx x = {c, NULL, 0};
     int rc = 0;
     char why[512];
-    for (int i = 1; i < argc && !rc; i++) {
-        const char *a = argv[i], *inline_value = NULL;
-        const opt *o = NULL;
-        char name[64];
-        if (!strcmp(a, "--list-devices")) { /* cameras; camsep-portaudio: and audio devices */
-            *query = "list-devices";
-            continue;
-        }
-        if (!strcmp(a, "--osc-doc")) {
-            *query = "osc-doc";
-            continue;
-        }
-        if (!strcmp(a, "--version")) {
-            *query = "version";
-            continue;
-        }
-        if (a[0] == '-' && a[1] == '-') {
-            const char *eq = strchr(a + 2, '=');
-            size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-            if (n < sizeof name) {
-                memcpy(name, a + 2, n);
-                name[n] = 0;
-                o = find_opt(name);
-                inline_value = eq ? eq + 1 : NULL;
-            }
-        } else if (a[0] == '-' && a[1] && !a[2]) {
-            for (int k = 0; k < N_OPTIONS; k++)
-                if (OPTIONS[k].short_name == a[1])
-                    o = &OPTIONS[k];
-        }
-        if (!o) {
-            rc = fail(err, errlen, "unknown argument %s (see --help)", a);
+    cli_begin(&cp, &program, argc, argv);
+    while (!rc && (id = cli_next_quiet(&cp, &v, &first, why, sizeof why)) != CLI_DONE) {
+        if (id < CLI_ID_BASE || id >= CLI_ID_BASE + N_OPTIONS) {
+            rc = fail(err, errlen, "%s", why); /* the parser's one-line problem */
             break;
         }
+        const opt *o = &OPTIONS[id - CLI_ID_BASE];
         if (!(o->hosts & c->host)) {
             rc = fail(err, errlen, "--%s is an option of camsep-%s", o->name,
                       o->hosts == HOST_JACK ? "jack" : "portaudio");
             break;
         }
-        const char *v = inline_value;
-        if (!o->flag && !v) {
-            if (i + 1 >= argc) {
-                rc = fail(err, errlen, "%s needs a value", a);
-                break;
-            }
-            v = argv[++i];
+        if (id == config_id)
+            continue; /* read above */
+        if (!o->set) {
+            *query = o->name;
+            continue;
         }
         if (o->flag && !v)
             v = "true";
-        if (!strcmp(o->name, "config"))
-            continue; /* read above */
         if (o->scope == SCOPE_PLAYER && !x.player) {
             rc = fail(err, errlen, "--%s applies to the last --player: give --player NAME first", o->name);
             break;
@@ -738,6 +743,9 @@ int host_config_args(host_config *c, int argc, char **argv, const char **query, 
         if (o->set(&x, v, why, sizeof why))
             rc = fail(err, errlen, "--%s: %s", o->name, why);
     }
+    if (!rc && id == CLI_DONE && first < argc)
+        rc = fail(err, errlen, "unexpected argument %s", argv[first]);
+    cli_end(&cp);
     locale_leave(lg);
     if (rc)
         return -1;
@@ -1030,20 +1038,4 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
     free(out);
     free(in);
     return rc;
-}
-
-void host_config_usage(FILE *f, int host)
-{
-    for (int i = 0; i < N_OPTIONS; i++) {
-        const opt *o = &OPTIONS[i];
-        if (!(o->hosts & host))
-            continue;
-        char left[64];
-        if (o->short_name)
-            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
-                     o->arg ? o->arg : "");
-        else
-            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-        fprintf(f, "  %-28s %s\n", left, o->help);
-    }
 }

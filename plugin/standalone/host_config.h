@@ -29,6 +29,7 @@
 #include "camsep_engine.h"
 #include "camsep_video_types.h"
 #include "v4l2_controls.h"
+#include "cli_options.h"
 
 #define HOST_MAX_PLAYERS (CAMSEP_MAX_SOURCES - 1) /* one stem is kept for "other" */
 #define HOST_NAME_LEN 32
@@ -123,12 +124,13 @@ int host_config_load(host_config *c, const char *path, char *err, size_t errlen)
 /* The same from a string (label names it in messages). */
 int host_config_parse(host_config *c, const char *text, const char *label, char *err, size_t errlen);
 
-/* Command line. argv[0] is skipped. `--config FILE` is read first wherever it
- * appears, then the other options apply on top, in order. Player options
- * (--instrument, --dictionary, --box, --gain, --mute, --solo) apply to the
- * last --player. Returns 0; 1 when --help or a host-handled query was given
- * (*query names it: "help", "list-devices", "version", "osc-doc"); -1 with a one-line
- * reason in err. */
+/* Command line (getopt_long: `--opt VALUE`, `--opt=VALUE`, a switch also as
+ * `--mute=false`). argv[0] is skipped; argv may be permuted. `--config FILE`
+ * is read first wherever it appears, then the other options apply on top, in
+ * order. Player options (--instrument, --dictionary, --box, --gain, --mute,
+ * --solo) apply to the last --player. Returns 0; 1 when --help or a
+ * host-handled query was given (*query names it: "help", "help-man",
+ * "version", "list-devices", "osc-doc"); -1 with a one-line reason in err. */
 int host_config_args(host_config *c, int argc, char **argv, const char **query, char *err, size_t errlen);
 
 /* The engine window (fft, latency, hop, defaults filled in) the configuration
@@ -152,8 +154,11 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
 /* The same into a buffer; returns the length it needs (like snprintf). */
 size_t host_config_format(const host_config *c, char *buf, size_t size);
 
-/* The usage text of the shared options, for --help. */
-void host_config_usage(FILE *f, int host);
+/* The option table as command-line options of program `host` (for the
+ * parser, --help and the man page, cli_options.h): section headings, then
+ * each option with id CLI_ID_BASE + its index; the other program's options
+ * are there too, hidden. Returns the count written (at most max). */
+size_t host_config_cli_options(int host, cli_option *out, size_t max);
 
 /* 1 if s is a valid display name (label). */
 int host_label_valid(const char *s);

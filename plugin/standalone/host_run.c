@@ -44,12 +44,18 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void usage(const host_backend *b, FILE *f)
+/* --help (or the man page): the backend's text around the option table. */
+static void usage(const host_backend *b, FILE *f, int man)
 {
-    fprintf(f, "%s", b->summary);
-    host_config_usage(f, b->host);
-    fprintf(f, "  %-28s %s\n", "-h, --help", "this text");
-    fprintf(f, "%s", b->epilogue);
+    static cli_option table[256];
+    cli_program p = b->text;
+    p.name = b->program;
+    p.options = table;
+    p.n_options = host_config_cli_options(b->host, table, CLI_COUNT(table));
+    if (man)
+        cli_print_man(f, &p);
+    else
+        cli_print_help(f, &p);
 }
 
 /* ---- NSM ---- */
@@ -233,15 +239,15 @@ int host_main(const host_backend *b, int argc, char **argv)
     host_config_default(&g.cli, b->host);
     int r = host_config_args(&g.cli, argc, argv, &query, err, sizeof err);
     if (r < 0) {
-        fprintf(stderr, "%s: %s\n", b->program, err);
-        return 1;
+        fprintf(stderr, "%s: %s (see --help)\n", b->program, err);
+        return CLI_EXIT_USAGE;
     }
-    if (query && !strcmp(query, "help")) {
-        usage(b, stdout);
+    if (query && (!strcmp(query, "help") || !strcmp(query, "help-man"))) {
+        usage(b, stdout, !strcmp(query, "help-man"));
         return 0;
     }
     if (query && !strcmp(query, "version")) {
-        printf("%s %s\n", b->program, CAMSEP_VERSION);
+        printf("%s %s\n", b->program, cli_version());
         return 0;
     }
     if (query && !strcmp(query, "osc-doc")) {
@@ -270,7 +276,12 @@ int host_main(const host_backend *b, int argc, char **argv)
         while (!g_quit && !nsm_client_is_open(nsm))
             nsm_client_poll(nsm, 100);
     } else {
-        if (host_config_validate(&g.cli, err, sizeof err) || b->start(b->self, &g.cli, NULL, err, sizeof err)) {
+        if (host_config_validate(&g.cli, err, sizeof err)) {
+            fprintf(stderr, "%s: %s\n", b->program, err);
+            host_osc_free(osc);
+            return CLI_EXIT_USAGE;
+        }
+        if (b->start(b->self, &g.cli, NULL, err, sizeof err)) {
             fprintf(stderr, "%s: %s\n", b->program, err);
             b->stop(b->self);
             host_osc_free(osc);

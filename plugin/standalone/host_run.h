@@ -17,8 +17,9 @@
 typedef struct host_backend {
     const char *program;      /* "camsep-jack" */
     int host;                 /* HOST_JACK or HOST_PORTAUDIO */
-    const char *summary;      /* usage text before the option list */
-    const char *epilogue;     /* usage text after it */
+    /* --help and the man page: everything but the name and the options,
+     * which come from .program and the option table (host_config.c). */
+    cli_program text;
     /* A query such as "list-devices": prints and returns the exit status. */
     int (*query)(void *self, const char *what, const host_config *cfg);
     /* Opens the audio, creates the session at the audio's rate, starts the
@@ -34,7 +35,9 @@ typedef struct host_backend {
     void *self;
 } host_backend;
 
-/* The whole program; returns the exit status. */
+/* The whole program; returns the exit status: 0, 1 (runtime error: the
+ * audio, the camera, the session) or 2 (usage error: the command line, the
+ * config file, a configuration that does not hold together). */
 int host_main(const host_backend *b, int argc, char **argv);
 
 /* 1 once SIGINT or SIGTERM arrived. */

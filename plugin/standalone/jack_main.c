@@ -257,21 +257,60 @@ int main(int argc, char **argv)
     host_backend b = {
         .program = "camsep-jack",
         .host = HOST_JACK,
-        .summary =
-            "usage: camsep-jack --player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n"
-            "       camsep-jack --config FILE [options]\n"
-            "Separates the mix on port 'in' into one output port per player (and 'other'), live.\n"
-            "Every output lags the input by --latency (reported to JACK as latency). With\n"
-            "--video, the camera's motion in each player's box guides the separation.\n"
-            "The input is connected to the first physical capture port (unless --no-connect);\n"
-            "outputs are only connected by --connect. Runs under NSM when NSM_URL is set.\n\n",
-        .epilogue = "  --list-devices               list the cameras (by-id paths, formats, best rates;\n"
-                    "                               with --video DEVICE its sizes and controls) and exit\n"
-                    "\nConfig file: 'key = value' lines with the long option names, then one\n"
-                    "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
-                    "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n"
-                    "Example: camsep-jack --player violin --box 40,60,200,300 --player cello --box 300,60,200,300 \\\n"
-                    "           --other --video /dev/video0 --connect violin=system:playback_1\n",
+        .text =
+            {
+                .purpose = "separate a live mix into one JACK port per player, guided by a camera",
+                .synopsis = "--player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n--config FILE [options]\n"
+                            "--list-devices",
+                .description =
+                    "Separates the mix on port 'in' into one output port per player (and 'other'), live. Every "
+                    "output lags the input by --latency (reported to JACK as latency, so latency-compensating "
+                    "clients line the stems up). With --video, the camera's motion in each player's box guides "
+                    "the separation.\n\n"
+                    "The input is connected to the first physical capture port (unless --no-connect or --connect "
+                    "in=PORT); outputs are only connected by --connect. camsep-jack never starts a JACK server. "
+                    "SIGINT and SIGTERM end it cleanly; if the server goes away it exits 1 with the server's "
+                    "reason.\n\n"
+                    "Runs as an NSM client when NSM_URL is set. OSC control (--osc-port) and the window (--ui) "
+                    "edit the same settings.",
+                .notes = "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), "
+                         "then one [player NAME] section per player with instrument, dictionary, box, gain, mute, "
+                         "solo and label. --config is read first; the rest of the command line applies on top. "
+                         "Player options apply to the last --player. A switch such as --mute also takes a value: "
+                         "--mute=false (true, yes, on, 1; false, no, off, 0).",
+                .environment =
+                    (const cli_item[]){
+                        {"CAMSEP_DICT_DIR", "where bundled instruments are looked up first, then in "
+                                            "../share/camsep/dictionaries beside the program, then "
+                                            CAMSEP_DICT_INSTALL_DIR},
+                        {"NSM_URL", "the session manager to announce to (camsep-jack is then an NSM client)"},
+                        {"JACK_DEFAULT_SERVER", "the JACK server, unless --server is given"},
+                        {NULL, NULL},
+                    },
+                .files =
+                    (const cli_item[]){
+                        {CAMSEP_DICT_INSTALL_DIR "/", "the bundled instrument dictionaries (--player NAME=INSTRUMENT)"},
+                        {"~/.config/camsep/presets/", "OSC presets without a config file or session "
+                                                      "(XDG_CONFIG_HOME; --preset-dir)"},
+                        {"~/.config/camsep/soundcheck/", "sound-check dictionaries without a config file or "
+                                                         "session (--soundcheck-dir)"},
+                        {NULL, NULL},
+                    },
+                .examples = "Two players, an 'other' stem, a camera, the violin to the first playback port:\n\n"
+                            "  camsep-jack --player violin --box 40,60,200,300 \\\n"
+                            "              --player cello --box 300,60,200,300 --other \\\n"
+                            "              --video /dev/video0 --camera-latency 0.04 \\\n"
+                            "              --connect violin=system:playback_1\n\n"
+                            "A quartet from a config file on the server 'live', with OSC control and the window:\n\n"
+                            "  camsep-jack --config quartet.conf --server live --osc-port 7711 --ui\n\n"
+                            "A config file:\n\n"
+                            "  video = /dev/video0\n"
+                            "  other = true\n"
+                            "  [player violin]\n"
+                            "  instrument = violin\n"
+                            "  box = 40,60,200,300",
+                .see_also = "camsep-portaudio(1), camsep-capture(1), camsep-train(1), camsep-osc-doc(1), jackd(1)",
+            },
         .query = jack_query,
         .start = jack_start,
         .stop = jack_stop,

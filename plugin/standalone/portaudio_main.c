@@ -232,20 +232,46 @@ int main(int argc, char **argv)
     host_backend b = {
         .program = "camsep-portaudio",
         .host = HOST_PORTAUDIO,
-        .summary =
-            "usage: camsep-portaudio --player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n"
-            "       camsep-portaudio --config FILE [options]\n"
-            "       camsep-portaudio --list-devices\n"
-            "Separates one input channel of an audio device into one output channel per\n"
-            "player (then 'other'), live, through PortAudio (for machines without JACK). When\n"
-            "the output device has fewer channels than stems, the last stems are not played.\n"
-            "Every output lags the input by --latency plus the device's latency.\n\n",
-        .epilogue = "  --list-devices               list the audio devices and the cameras (by-id paths,\n"
-                    "                               formats, best rates; with --video DEVICE its sizes and\n"
-                    "                               controls) and exit\n"
-                    "\nConfig file: 'key = value' lines with the long option names, then one\n"
-                    "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
-                    "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n",
+        .text =
+            {
+                .purpose = "separate a live mix into one output channel per player through PortAudio",
+                .synopsis = "--player NAME[=INSTRUMENT] [--box X,Y,W,H] ... [options]\n--config FILE [options]\n"
+                            "--list-devices",
+                .description =
+                    "Separates one input channel of an audio device into one output channel per player (then "
+                    "'other'), live, through PortAudio (ALSA, PulseAudio or PipeWire, for machines without "
+                    "JACK). When the output device has fewer channels than stems, the last stems are not played "
+                    "and a warning names them. Every output lags the input by --latency plus the device's "
+                    "latency. With --video, the camera's motion in each player's box guides the separation.\n\n"
+                    "SIGINT and SIGTERM end it cleanly. Runs as an NSM client when NSM_URL is set.",
+                .notes = "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), "
+                         "then one [player NAME] section per player with instrument, dictionary, box, gain, mute, "
+                         "solo and label. --config is read first; the rest of the command line applies on top. "
+                         "Player options apply to the last --player. A switch such as --mute also takes a value: "
+                         "--mute=false (true, yes, on, 1; false, no, off, 0).",
+                .environment =
+                    (const cli_item[]){
+                        {"CAMSEP_DICT_DIR", "where bundled instruments are looked up first, then in "
+                                            "../share/camsep/dictionaries beside the program, then "
+                                            CAMSEP_DICT_INSTALL_DIR},
+                        {"NSM_URL", "the session manager to announce to (camsep-portaudio is then an NSM client)"},
+                        {NULL, NULL},
+                    },
+                .files =
+                    (const cli_item[]){
+                        {CAMSEP_DICT_INSTALL_DIR "/", "the bundled instrument dictionaries (--player NAME=INSTRUMENT)"},
+                        {"~/.config/camsep/presets/", "OSC presets without a config file or session "
+                                                      "(XDG_CONFIG_HOME; --preset-dir)"},
+                        {"~/.config/camsep/soundcheck/", "sound-check dictionaries without a config file or "
+                                                         "session (--soundcheck-dir)"},
+                        {NULL, NULL},
+                    },
+                .examples = "The audio devices and the cameras, then a quartet on a USB interface at 48 kHz:\n\n"
+                            "  camsep-portaudio --list-devices\n"
+                            "  camsep-portaudio --device \"USB Audio\" --rate 48000 --period 256 \\\n"
+                            "                   --config quartet.conf",
+                .see_also = "camsep-jack(1), camsep-capture(1), camsep-train(1), camsep-osc-doc(1)",
+            },
         .query = pa_query,
         .start = pa_start,
         .stop = pa_stop,
