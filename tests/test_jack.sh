@@ -105,15 +105,18 @@ retry_on_xruns() {
   echo "test_jack: $1 failed after $x xruns (attempt $3); running it again"
 }
 
-# 1. Ports, latency, separation. The input follows system:capture_1 by default.
+# 1. Ports, their metadata, latency, separation. The input follows the port
+# --input-match names (and nothing else: see 1b).
 run1() {
   "$J" "${HOP[@]}" --name camsep --player a=$tmp/a.dict --player b=$tmp/b.dict --other --status-interval 0.5 \
-    >"$tmp/run1.log" 2>&1 &
+    --input-match '^system:capture_1$' >"$tmp/run1.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:b || fail "no port camsep:b"
   for p in camsep:in camsep:a camsep:b camsep:other; do jack_lsp -s "$server" | grep -qx "$p" || fail "no port $p"; done
   jack_lsp -s "$server" -c camsep:in | grep -q system:capture_1 || fail "the input is not connected to system:capture_1"
+  grep -q "input from system:capture_1 (input-match" "$tmp/run1.log" || fail "the connection was not printed"
   jack_lsp -s "$server" -c camsep:a | grep -q '^ ' && fail "an output was connected without --connect"
+  check_metadata
   "$F" -s "$server" --latency system:capture_1 --latency camsep:a --latency camsep:in >"$tmp/latency.txt" || fail "feeder"
   cat "$tmp/latency.txt"
   read -r _ _ cap _ _ _ < <(grep '^system:capture_1 ' "$tmp/latency.txt")
@@ -160,11 +163,41 @@ assert s[0] > m[0] + 5 and s[1] > m[1] + 5, "live separation is poor"
 assert s[0] > o[0] - 3 and s[1] > o[1] - 3, "live separation much worse than offline"
 PY
 }
+# JACK metadata on the ports (jack_property): pretty names (the players'
+# names), the port group and the order.
+check_metadata() {
+  command -v jack_property >/dev/null || { echo "test_jack: jack_property not installed; metadata not checked"; return; }
+  local p want
+  for want in "in|mix in|mix|0" "a|a|stems|1" "b|b|stems|2" "other|other (no player)|stems|3"; do
+    IFS='|' read -r p name group order <<<"$want"
+    JACK_DEFAULT_SERVER=$server jack_property --port -l "camsep:$p" >"$tmp/meta.txt" 2>&1 || fail "jack_property camsep:$p"
+    grep -q "metadata/pretty-name value: $name type" "$tmp/meta.txt" || fail "camsep:$p pretty name: $(cat "$tmp/meta.txt")"
+    grep -q "metadata/port-group value: $group type" "$tmp/meta.txt" || fail "camsep:$p port group"
+    grep -q "metadata/order value: $order type" "$tmp/meta.txt" || fail "camsep:$p order"
+  done
+  echo "test_jack: port metadata ok (pretty names, port group, order)"
+}
 for attempt in 1 2 3; do
   run1
   check1 && break
   retry_on_xruns "separation" "$tmp/run1.log" "$attempt"
 done
+# The metadata goes with the client.
+if command -v jack_property >/dev/null; then
+  JACK_DEFAULT_SERVER=$server jack_property -l | grep -q "metadata/pretty-name value: other (no player)" &&
+    fail "the ports' metadata outlived camsep-jack"
+fi
+
+# 1b. Named nothing: the input stays unconnected (no guess that could take a
+# webcam's microphone) and the message lists the capture ports.
+"$J" --player a=$tmp/a.dict --status-interval 0 >"$tmp/run1b.log" 2>&1 &
+camsep_pid=$!
+wait_port camsep:a || fail "no port camsep:a (run 1b)"
+for _ in $(seq 50); do grep -q "input not connected" "$tmp/run1b.log" && break; sleep 0.1; done
+jack_lsp -s "$server" -c camsep:in | grep -q '^ ' && fail "the input was connected though nothing named a port"
+grep -q "input not connected: name its source with --connect in=PORT or --input-match REGEX (capture ports here: system:capture_1, system:capture_2)" \
+  "$tmp/run1b.log" || fail "no message on the unconnected input: $(cat "$tmp/run1b.log")"
+stop_camsep
 
 # 2. The same without "other": the live stems match camsep-process closely.
 run2() {
@@ -249,6 +282,7 @@ expect_error "cannot connect to the JACK server" --server "no-such-server-$$" --
 expect_error "connect: 'zz' is not in, a player or other" --player violin --connect zz=system:playback_1
 expect_error "connect violin=nowhere:port" --no-connect --player violin --connect violin=nowhere:port
 expect_error "is an option of camsep-portaudio" --player violin --device 0
+expect_error "is not a regular expression" --player violin --input-match '(capture'
 
 # 4. Camera priors from a Y4M stage video, looping, paced at its frame rate.
 if [ -x "$build/bench/camsep-scene" ]; then
