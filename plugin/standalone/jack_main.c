@@ -398,7 +398,8 @@ int main(int argc, char **argv)
                     "[player NAME] section per player with instrument/dictionary/box/gain/mute/solo.\n"
                     "Bundled instruments are looked up in $CAMSEP_DICT_DIR, then " CAMSEP_DICT_INSTALL_DIR ".\n"
                     "Example: camsep-jack --player violin --box 40,60,200,300 --player cello --box 300,60,200,300 \\\n"
-                    "           --other --video /dev/video0 --connect violin=system:playback_1\n",
+                    "           --other --video /dev/video0 --input-match '^system:capture_1$' \\\n"
+                    "           --connect violin=system:playback_1\n",
         .query = jack_query,
         .start = jack_start,
         .stop = jack_stop,
