@@ -9,7 +9,7 @@
  * ":optional-gui:" and say whether its window is shown after the open; the
  * server sends /nsm/client/show_optional_gui and expects gui_is_shown (or
  * gui_is_hidden, where no window can open), runs --gui-check while it is
- * shown, then sends hide_optional_gui and expects gui_is_hidden.
+ * shown, then sends hide_optional_gui and expects gui_is_hidden; twice.
  *
  *   nsm_test_server [-x CHECK] [--expect-open-error] [--gui shown|hidden [--gui-check CMD]]
  *                   PREFIX CLIENT_ID -- COMMAND [ARGS...]
@@ -228,6 +228,7 @@ int main(int argc, char **argv)
             printf("nsm_test_server: the client did not say whether its window is shown\n");
             return finish(child, 0);
         }
+        for (int round = 1; round <= 2; round++) { /* shown, hidden, and again */
         g_gui_seen = g_gui_messages;
         lo_send_from(g_client, s, LO_TT_IMMEDIATE, "/nsm/client/show_optional_gui", "");
         if (serve_until(s, got_gui, 10000) || g_gui != want) {
@@ -235,7 +236,7 @@ int main(int argc, char **argv)
                    g_gui == 1 ? "shown" : g_gui == 0 ? "hidden" : "not reported", gui);
             return finish(child, 0);
         }
-        printf("nsm_test_server: show_optional_gui -> %s\n", gui);
+        printf("nsm_test_server: show_optional_gui -> %s (round %d)\n", gui, round);
         if (gui_check) {
             int rc = system(gui_check);
             printf("nsm_test_server: gui check '%s': %d\n", gui_check, rc);
@@ -248,7 +249,8 @@ int main(int argc, char **argv)
             printf("nsm_test_server: hide_optional_gui: no gui_is_hidden\n");
             return finish(child, 0);
         }
-        printf("nsm_test_server: hide_optional_gui -> hidden\n");
+        printf("nsm_test_server: hide_optional_gui -> hidden (round %d)\n", round);
+        }
     }
     g_last_reply[0] = 0;
     lo_send_from(g_client, s, LO_TT_IMMEDIATE, "/nsm/client/save", "");

@@ -64,7 +64,7 @@ if command -v Xvfb >/dev/null; then
   command -v xwininfo >/dev/null && check="xwininfo -root -tree | grep -q 'camsep-jack: camsep_nsm5'"
   DISPLAY=":$(head -1 "$tmp/display")" "$S" --gui shown --gui-check "$check" "$tmp/session/camsep" camsep_nsm5 -- \
     "$J" --player violin --status-interval 0 >"$tmp/nsm5.log" 2>&1 || fail "optional GUI on Xvfb"
-  grep -q "show_optional_gui -> shown" "$tmp/nsm5.log" && grep -q "hide_optional_gui -> hidden" "$tmp/nsm5.log" ||
+  grep -q "show_optional_gui -> shown (round 2)" "$tmp/nsm5.log" && grep -q "hide_optional_gui -> hidden (round 2)" "$tmp/nsm5.log" ||
     fail "optional GUI on Xvfb"
   grep "gui check" "$tmp/nsm5.log"
 else

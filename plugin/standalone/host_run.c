@@ -72,9 +72,10 @@ static void open_window(nsm_glue *g, host_session *s, const char *jack_name)
         fprintf(stderr, "%s: --ui: %s; running without the window\n", g->b->program, err);
 }
 
+/* After the session was freed (host_ui_stop before that). */
 static void close_window(nsm_glue *g)
 {
-    host_ui_stop(g->ui); /* no window callback into the session from here on */
+    host_ui_stop(g->ui);
     host_ui_close(g->ui);
     g->ui = NULL;
 }
@@ -86,19 +87,22 @@ static int nsm_show_gui(void *user, int show)
     host_session *s = g->b->session(g->b->self);
     if (!show) {
         g->gui_wanted = 0;
-        close_window(g);
+        host_ui_hide(g->ui); /* the session runs on: hidden, not freed */
         return 0;
     }
     if (!s) {
         g->gui_wanted = 1; /* opened with the session */
         return 0;
     }
+    char err[512];
+    if (g->ui && host_ui_show(g->ui, err, sizeof err))
+        fprintf(stderr, "%s: the window: %s\n", g->b->program, err);
     if (!g->ui) {
         static host_config now; /* large; the main thread is the only caller */
         host_session_get_config(s, &now);
         open_window(g, s, now.jack_name);
     }
-    return g->ui != NULL;
+    return host_ui_shown(g->ui);
 }
 
 static int nsm_open(void *user, const char *path, const char *display_name, const char *client_id, char *msg,
@@ -359,7 +363,7 @@ int host_main(const host_backend *b, int argc, char **argv)
             if (rebuilt ? g.gui_wanted : (now.ui || g.gui_wanted))
                 open_window(&g, s, now.jack_name);
             if (nsm)
-                nsm_client_gui_shown(nsm, g.ui != NULL);
+                nsm_client_gui_shown(nsm, host_ui_shown(g.ui));
         }
         if (nsm)
             nsm_client_poll(nsm, 50);
@@ -381,7 +385,7 @@ int host_main(const host_backend *b, int argc, char **argv)
             host_session_get_config(s, &now);
             if (osc)
                 host_osc_detach(osc);
-            const int had_window = g.ui != NULL;
+            const int had_window = host_ui_shown(g.ui);
             host_ui_stop(g.ui);
             const int rc = b->rebuild(b->self, &now, err, sizeof err);
             close_window(&g);
@@ -402,7 +406,7 @@ int host_main(const host_backend *b, int argc, char **argv)
                 break; /* like SIGTERM */
             }
             /* Under NSM the window is optional: closing it hides it. */
-            close_window(&g);
+            host_ui_hide(g.ui);
             nsm_client_gui_shown(nsm, 0);
         }
         report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
