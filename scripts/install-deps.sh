@@ -12,6 +12,7 @@ PACKAGES=(
   libv4l-dev libturbojpeg0-dev strace         # camera capture (MJPEG decoded by libjpeg-turbo); the syscall-free check of the shm reader
   libjack-jackd2-dev portaudio19-dev lv2-dev liblo-dev  # hosts: JACK, PortAudio, LV2; OSC
   jackd2 jalv lilv-utils sordi liblo-tools    # host tests: jackd -d dummy, jalv, lv2apply/lv2info, Turtle, oscsend
+  pipewire pipewire-bin pipewire-jack wireplumber dbus-daemon  # camsep-jack on PipeWire's JACK (a private PipeWire)
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)

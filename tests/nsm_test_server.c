@@ -5,7 +5,14 @@
  * answered, sends /nsm/client/save, then ends the client with SIGTERM and
  * checks that it exits with status 0.
  *
- *   nsm_test_server [-x CHECK] [--expect-open-error] PREFIX CLIENT_ID -- COMMAND [ARGS...]
+ * With --gui shown|hidden (after CHECK): the client must announce
+ * ":optional-gui:" and say whether its window is shown after the open; the
+ * server sends /nsm/client/show_optional_gui and expects gui_is_shown (or
+ * gui_is_hidden, where no window can open), runs --gui-check while it is
+ * shown, then sends hide_optional_gui and expects gui_is_hidden; twice.
+ *
+ *   nsm_test_server [-x CHECK] [--expect-open-error] [--gui shown|hidden [--gui-check CMD]]
+ *                   PREFIX CLIENT_ID -- COMMAND [ARGS...]
  *
  * Prints each step; exit status 0 when every step went as expected. */
 #include <lo/lo.h>
@@ -33,6 +40,8 @@ static lo_address g_client;
 static lo_server g_server;
 static char g_last_reply[256], g_last_error[256];
 static int g_announced, g_error_code;
+static char g_caps[128];
+static int g_gui = -1, g_gui_messages; /* the client's last gui_is_shown (1) / gui_is_hidden (0) */
 
 static int on_announce(const char *path, const char *types, lo_arg **argv, int argc, lo_message m, void *user)
 {
@@ -43,6 +52,7 @@ static int on_announce(const char *path, const char *types, lo_arg **argv, int a
     }
     printf("nsm_test_server: announce from %s (capabilities '%s', executable %s, API %d.%d)\n", arg_s(argv[0]),
            arg_s(argv[1]), arg_s(argv[2]), arg_i(argv[3]), arg_i(argv[4]));
+    snprintf(g_caps, sizeof g_caps, "%s", arg_s(argv[1]));
     if (arg_i(argv[3]) != 1)
         return 0;
     lo_address src = lo_message_get_source(m);
@@ -78,6 +88,10 @@ static int on_other(const char *path, const char *types, lo_arg **argv, int argc
 {
     (void)types, (void)argv, (void)argc, (void)m, (void)user;
     printf("nsm_test_server: %s\n", path);
+    if (!strcmp(path, "/nsm/client/gui_is_shown") || !strcmp(path, "/nsm/client/gui_is_hidden")) {
+        g_gui = !strcmp(path, "/nsm/client/gui_is_shown");
+        g_gui_messages++;
+    }
     return 0;
 }
 
@@ -93,7 +107,9 @@ static int serve_until(lo_server s, int (*cond)(void), int timeout_ms)
 }
 
 static const char *g_want;
+static int g_gui_seen;
 static int got_announce(void) { return g_announced; }
+static int got_gui(void) { return g_gui_messages > g_gui_seen; }
 static int got_reply(void) { return !strcmp(g_last_reply, g_want) || !strcmp(g_last_error, g_want); }
 
 static void nap(void)
@@ -141,13 +157,17 @@ static int finish_child(pid_t child, int ok)
 
 int main(int argc, char **argv)
 {
-    const char *check = NULL;
+    const char *check = NULL, *gui = NULL, *gui_check = NULL;
     int expect_open_error = 0, i = 1;
     for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "-x") && i + 1 < argc)
             check = argv[++i];
         else if (!strcmp(argv[i], "--expect-open-error"))
             expect_open_error = 1;
+        else if (!strcmp(argv[i], "--gui") && i + 1 < argc)
+            gui = argv[++i];
+        else if (!strcmp(argv[i], "--gui-check") && i + 1 < argc)
+            gui_check = argv[++i];
     }
     if (argc - i < 4 || strcmp(argv[i + 2], "--")) {
         fprintf(stderr, "usage: nsm_test_server [-x CHECK] [--expect-open-error] PREFIX CLIENT_ID -- COMMAND...\n");
@@ -197,6 +217,40 @@ int main(int argc, char **argv)
         printf("nsm_test_server: check '%s': %d\n", check, rc);
         if (rc != 0)
             return finish(child, 0);
+    }
+    if (gui) {
+        const int want = !strcmp(gui, "shown");
+        if (!strstr(g_caps, ":optional-gui:")) {
+            printf("nsm_test_server: no :optional-gui: in '%s'\n", g_caps);
+            return finish(child, 0);
+        }
+        if (serve_until(s, got_gui, 5000)) { /* the state after the open */
+            printf("nsm_test_server: the client did not say whether its window is shown\n");
+            return finish(child, 0);
+        }
+        for (int round = 1; round <= 2; round++) { /* shown, hidden, and again */
+        g_gui_seen = g_gui_messages;
+        lo_send_from(g_client, s, LO_TT_IMMEDIATE, "/nsm/client/show_optional_gui", "");
+        if (serve_until(s, got_gui, 10000) || g_gui != want) {
+            printf("nsm_test_server: show_optional_gui: the window is %s, expected %s\n",
+                   g_gui == 1 ? "shown" : g_gui == 0 ? "hidden" : "not reported", gui);
+            return finish(child, 0);
+        }
+        printf("nsm_test_server: show_optional_gui -> %s (round %d)\n", gui, round);
+        if (gui_check) {
+            int rc = system(gui_check);
+            printf("nsm_test_server: gui check '%s': %d\n", gui_check, rc);
+            if (rc != 0)
+                return finish(child, 0);
+        }
+        g_gui_seen = g_gui_messages;
+        lo_send_from(g_client, s, LO_TT_IMMEDIATE, "/nsm/client/hide_optional_gui", "");
+        if (serve_until(s, got_gui, 10000) || g_gui != 0) {
+            printf("nsm_test_server: hide_optional_gui: no gui_is_hidden\n");
+            return finish(child, 0);
+        }
+        printf("nsm_test_server: hide_optional_gui -> hidden (round %d)\n", round);
+        }
     }
     g_last_reply[0] = 0;
     lo_send_from(g_client, s, LO_TT_IMMEDIATE, "/nsm/client/save", "");

@@ -304,6 +304,19 @@ int main(void)
     CHECK_MSG(dict, "%s", err);
     camsep_dictionary_free(dict);
     CHECK(!host_dict_load("p", "", "/nonexistent.dict", &window, err, sizeof err) && strstr(err, "player p:"));
+    /* input-match: a regular expression naming the input's port, checked when read, saved. */
+    host_config_default(&d, HOST_JACK);
+    CHECK_MSG(host_config_parse(&d, "input-match = ^USB Audio.*:capture_FL$\n[player a]\n", "m.conf", err, sizeof err) == 0,
+              "%s", err);
+    CHECK(!strcmp(d.input_match, "^USB Audio.*:capture_FL$"));
+    char saved[4096];
+    snprintf(saved, sizeof saved, "/tmp/test_host_config_%d.conf", (int)getpid());
+    CHECK_MSG(host_config_save(&d, saved, err, sizeof err) == 0, "%s", err);
+    host_config_default(&c, HOST_JACK);
+    CHECK_MSG(host_config_load(&c, saved, err, sizeof err) == 0, "%s", err);
+    CHECK(!strcmp(c.input_match, d.input_match));
+    unlink(saved);
+    expect_error("input-match = (capture\n", "is not a regular expression");
     printf("test_host_config: ok\n");
     return 0;
 }

@@ -42,6 +42,33 @@ lv2info urn:camsep:lv2:camsep-6p > "$tmp/info6"; grep -q "Wind quintet" "$tmp/in
 lv2info urn:camsep:lv2:camsep-3p > "$tmp/info3"; grep -q "Jazz trio" "$tmp/info3" || fail "lv2info: no jazz trio preset"
 echo "lv2ls/lv2info: 4 variants, presets listed"
 
+# Port groups (pg:): the input in "mix", each player's stem and controls in
+# playerN, the other stem's in "other", the stems as the mono groups' centre.
+/usr/bin/python3 - "$tmp/info4" <<'PY' || fail "port groups"
+import re, sys
+ports = re.split(r"\n\tPort \d+:\n", open(sys.argv[1]).read())[1:]
+seen = 0
+for p in ports:
+    sym = re.search(r"Symbol:\s+(\S+)", p).group(1)
+    g = re.search(r"Group:\s+urn:camsep:lv2:group:(\S+)", p)
+    m = re.match(r"(out|instrument|gain|mute|level|motion|dict)_(\w+)$", sym)
+    want = "mix" if sym == "in" else (None if not m else ("other" if m.group(2) == "other" else "player" + m.group(2)))
+    got = g.group(1) if g else None
+    assert got == want, (sym, got, want)
+    if sym.startswith("out_") or sym == "in":
+        assert "port-groups#center" in p, sym
+    seen += got is not None
+print(f"port groups: {seen} ports of camsep-4p in mix, player1..4 and other")
+PY
+# A release version by LV2's rule: minor > 0, minor and micro even.
+vers=$(sordi "$bundle/camsep.ttl" "file://$bundle/camsep.ttl" | sed -n 's/.*lv2core#\(minor\|micro\)Version> "\([0-9]*\)".*/\1 \2/p' | sort -u)
+[ "$(echo "$vers" | wc -l)" -eq 2 ] || fail "the variants' versions differ: $vers"
+while read -r what n; do
+  [ $((n % 2)) -eq 0 ] || fail "lv2:${what}Version $n is odd (a development version)"
+  [ "$what" != minor ] || [ "$n" -gt 0 ] || fail "lv2:minorVersion 0 (a development version)"
+done <<<"$vers"
+echo "version: $(echo "$vers" | paste -sd' ') (a release)"
+
 # A 1.5 s float WAV at 48 kHz: three harmonic voices coming and going.
 /usr/bin/python3 - "$tmp/mix.wav" <<'PY'
 import math, struct, sys

@@ -10,12 +10,15 @@
  *     camsep_preview_writer publishes there;
  *   - the sound check: a click on its button and the key 2 -> patch:Set of
  *     urn:camsep:lv2:soundcheck ("alone 1", "alone 2": no camera); its state
- *     on notify -> the button lights.
+ *     on notify -> the button lights;
+ *   - the host's ui:scaleFactor 2 (options feature): a window twice the size,
+ *     drawn twice as large (the level bar's height), clicks mapped back.
  * Exit 77 without Xvfb.
  */
 #define _POSIX_C_SOURCE 200809L
 /* the LV2 headers before Xlib's, whose `Bool` macro breaks forge.h */
 #include "lv2/atom/forge.h"
+#include "lv2/options/options.h"
 #include "lv2/patch/patch.h"
 #include "lv2/ui/ui.h"
 #include "lv2/urid/urid.h"
@@ -190,6 +193,53 @@ static void test_soundcheck(Window win, const lv2ui_layout *l, int W, int H)
     printf("sound check: button -> \"alone 1\", key 2 -> \"alone 2\", state shown, S -> \"stop\"\n");
 }
 
+/* A second instance with the host's scale factor 2. */
+static void test_scale(int W, int H, const lv2ui_layout *l)
+{
+    /* the whole screen: the part of the window that is grabbed must be on it */
+    const Window parent = XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 0, 0, 1024, 768, 0, 0, 0);
+    XMapWindow(dpy, parent);
+    XSync(dpy, False);
+    const float two = 2.0f;
+    const LV2_Options_Option options[] = {
+        {LV2_OPTIONS_INSTANCE, 0, map_uri(NULL, LV2_UI__scaleFactor), sizeof(float), map_uri(NULL, LV2_ATOM__Float),
+         &two},
+        {LV2_OPTIONS_INSTANCE, 0, 0, 0, 0, NULL},
+    };
+    LV2UI_Resize resize = {NULL, on_resize};
+    const LV2_Feature f_parent = {LV2_UI__parent, (void *)(uintptr_t)parent};
+    const LV2_Feature f_resize = {LV2_UI__resize, &resize};
+    const LV2_Feature f_map = {LV2_URID__map, &map};
+    const LV2_Feature f_options = {LV2_OPTIONS__options, (void *)options};
+    const LV2_Feature *features[] = {&f_parent, &f_resize, &f_map, &f_options, NULL};
+    LV2UI_Widget widget = NULL;
+    ui = desc->instantiate(desc, "urn:camsep:lv2:camsep-2p", "", on_write, NULL, &widget, features);
+    CHECK(ui && widget);
+    CHECK_MSG(resized_w == 2 * W && resized_h == 2 * H, "scale 2: %dx%d, layout %dx%d", resized_w, resized_h, W, H);
+    const Window win = (Window)(uintptr_t)widget;
+    const lv2ui_strip_rects r1 = lv2ui_layout_strip(l, 0), r2 = lv2ui_layout_strip(l, 1);
+    send_level(0, -12.0f);
+    run_idle(100);
+    const ui_rect bar2 = {2 * r1.level_bar.x, 2 * r1.level_bar.y, 2 * r1.level_bar.w, 2 * r1.level_bar.h};
+    CHECK(bar2.x + bar2.w <= 1024 && bar2.y + bar2.h <= 768);
+    XImage *im = grab(win, (int)(bar2.x + bar2.w), (int)(bar2.y + bar2.h));
+    const int h = bar_height(im, bar2);
+    XDestroyImage(im);
+    const double want = bar2.h * ui_meter_level_fraction(-12.0f);
+    printf("scale factor 2: window %dx%d (layout %dx%d), level bar %d px at -12 dB (want %.0f)\n", resized_w,
+           resized_h, W, H, h, want);
+    CHECK(fabs(h - want) <= 4.5);
+    const int before = writes;
+    click(win, 2 * (r2.mute.x + r2.mute.w / 2.0), 2 * (r2.mute.y + r2.mute.h / 2.0));
+    run_idle(100);
+    CHECK_MSG(writes == before + 1 && last_port == camsep_lv2_player_port_index(1, CAMSEP_PP_MUTE) && last_value == 1.0f,
+              "scale 2: writes %d port %u value %g", writes - before, last_port, (double)last_value);
+    printf("scale factor 2: a click on mute_2 at twice its layout position -> write_function(port %u, 1)\n", last_port);
+    desc->cleanup(ui);
+    ui = NULL;
+    XDestroyWindow(dpy, parent);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -298,6 +348,7 @@ int main(int argc, char **argv)
 
     desc->cleanup(ui);
     XDestroyWindow(dpy, parent);
+    test_scale(W, H, &l);
     XCloseDisplay(dpy);
     dlclose(lib);
     ui_release_font_caches(); /* the UI drew text with this process's cairo */

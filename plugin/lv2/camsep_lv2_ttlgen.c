@@ -13,12 +13,26 @@
 #include "camsep_lv2_catalog.h"
 #include "camsep_lv2_ports.h"
 
+/* The plugins' version. By LV2's rule (lv2core: lv2:minorVersion) an odd
+ * minor or micro version, or minor 0, marks a development build: a release
+ * has both even and minor > 0. The minor goes up for a compatible addition
+ * (a port), the micro for changes of metadata only (the port groups). */
+#define CAMSEP_LV2_MINOR_VERSION 2
+#define CAMSEP_LV2_MICRO_VERSION 2
+_Static_assert(CAMSEP_LV2_MINOR_VERSION > 0 && CAMSEP_LV2_MINOR_VERSION % 2 == 0 && CAMSEP_LV2_MICRO_VERSION % 2 == 0,
+               "a release version: even minor (> 0) and micro");
+
+/* Port groups (pg:), shared by the variants: the mix in, one per player
+ * (its stem and its controls) and "other". */
+#define CAMSEP_LV2_GROUP_PREFIX "urn:camsep:lv2:group:"
+
 #define PREFIXES                                                                     \
     "@prefix atom:  <http://lv2plug.in/ns/ext/atom#> .\n"                            \
     "@prefix doap:  <http://usefulinc.com/ns/doap#> .\n"                             \
     "@prefix foaf:  <http://xmlns.com/foaf/0.1/> .\n"                                \
     "@prefix lv2:   <http://lv2plug.in/ns/lv2core#> .\n"                             \
     "@prefix patch: <http://lv2plug.in/ns/ext/patch#> .\n"                           \
+    "@prefix pg:    <http://lv2plug.in/ns/ext/port-groups#> .\n"                     \
     "@prefix pprop: <http://lv2plug.in/ns/ext/port-props#> .\n"                      \
     "@prefix pset:  <http://lv2plug.in/ns/ext/presets#> .\n"                         \
     "@prefix rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"               \
@@ -84,7 +98,8 @@ static void scale_point(FILE *f, const char *label, int value, int *first)
     *first = 0;
 }
 
-static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
+/* group: the port's pg:group ("mix", "player1", "other"), or NULL. */
+static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index, const char *group)
 {
     const char *dir = d->direction == CAMSEP_LV2_DIR_OUT ? "lv2:OutputPort" : "lv2:InputPort";
     switch (d->kind) {
@@ -103,6 +118,11 @@ static void write_port(FILE *f, const camsep_lv2_port_desc *d, uint32_t index)
             d->name);
     if (d->designation)
         fprintf(f, "        lv2:designation <%s> ;\n", d->designation);
+    if (group) {
+        fprintf(f, "        pg:group <" CAMSEP_LV2_GROUP_PREFIX "%s> ;\n", group);
+        if (d->kind == CAMSEP_KIND_AUDIO && !d->designation)
+            fputs("        lv2:designation pg:center ;\n", f); /* the mono group's one channel */
+    }
     const char *props[10];
     int np = 0;
     if (d->props & CAMSEP_PROP_INTEGER)
@@ -157,7 +177,7 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
     fprintf(f, "    a lv2:Plugin , lv2:UtilityPlugin ;\n"
                "    doap:name \"%s\" ;\n"
                "    doap:license <https://spdx.org/licenses/GPL-3.0-or-later> ;\n"
-               "    lv2:minorVersion 2 ;\n    lv2:microVersion 0 ;\n"
+               "    lv2:minorVersion %d ;\n    lv2:microVersion %d ;\n"
                "    rdfs:comment \"Separates a live mono mix into one stem per player (online NMF with fixed "
                "instrument dictionaries), guided by camera priors from camsep-capture. A 2048-sample "
                "analysis window at 44.1/48 kHz with a latency of 1024 samples (21 ms) or, in the 10.7 ms "
@@ -165,8 +185,9 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
                "    lv2:optionalFeature lv2:hardRTCapable , lv2:isLive , urid:map , work:schedule , log:log ,\n"
                "        state:mapPath , state:freePath , state:makePath , state:threadSafeRestore ;\n"
                "    lv2:extensionData work:interface , state:interface ;\n"
-               "    ui:ui <%s> ;\n",
-            v->name, CAMSEP_LV2_UI_URI);
+               "    ui:ui <%s> ;\n"
+               "    pg:mainInput <" CAMSEP_LV2_GROUP_PREFIX "mix> ;\n",
+            v->name, CAMSEP_LV2_MINOR_VERSION, CAMSEP_LV2_MICRO_VERSION, CAMSEP_LV2_UI_URI);
     for (int j = 0; j < v->players; j++)
         fprintf(f, "%s<%s%d>", j ? " ,\n        " : "    patch:writable\n        ", CAMSEP_LV2__dictionary, j + 1);
     fprintf(f, " ,\n        <%s> ,\n        <%s> ;\n", CAMSEP_LV2__shm_name, CAMSEP_LV2__soundcheck);
@@ -178,7 +199,16 @@ static void write_plugin(FILE *f, const camsep_lv2_variant *v)
         camsep_lv2_port_desc d;
         camsep_lv2_port_describe(v->players, v->instrument, i, &d);
         fprintf(f, "%s", i ? " , [\n" : "    lv2:port [\n");
-        write_port(f, &d, i);
+        char group[24];
+        if (i == CAMSEP_PORT_INPUT)
+            snprintf(group, sizeof group, "mix");
+        else if (d.player >= 0)
+            snprintf(group, sizeof group, "player%d", d.player + 1);
+        else if (i >= camsep_lv2_other_port_index(v->players, 0) && i < camsep_lv2_other_port_index(v->players, CAMSEP_OP_COUNT))
+            snprintf(group, sizeof group, "other");
+        else
+            group[0] = 0;
+        write_port(f, &d, i, group[0] ? group : NULL);
         fputs("    ]", f);
     }
     fputs(" .\n\n", f);
@@ -191,7 +221,8 @@ static void write_ui(FILE *f)
     fprintf(f,
             "<%s>\n    a ui:X11UI ;\n"
             "    lv2:requiredFeature ui:idleInterface ;\n"
-            "    lv2:optionalFeature ui:parent , ui:resize , urid:map ;\n"
+            "    lv2:optionalFeature ui:parent , ui:resize , urid:map , opts:options , ui:noUserResize ;\n"
+            "    opts:supportedOption ui:scaleFactor ;\n"
             "    lv2:extensionData ui:idleInterface",
             CAMSEP_LV2_UI_URI);
     int first = 1;
@@ -235,6 +266,28 @@ static void write_soundcheck_parameters(FILE *f)
                 params[i].uri, params[i].label, params[i].comment, params[i].range);
 }
 
+/* Mono groups: the mix in, and per stem its output with its controls (hosts
+ * such as jalv show a group's controls together, under its label). */
+static void write_group(FILE *f, const char *symbol, const char *label, int input)
+{
+    fprintf(f,
+            "<" CAMSEP_LV2_GROUP_PREFIX "%s>\n    a pg:%s , pg:MonoGroup ;\n    lv2:symbol \"%s\" ;\n"
+            "    rdfs:label \"%s\" ;\n    pg:element [ lv2:index 0 ; lv2:designation pg:center ] .\n\n",
+            symbol, input ? "InputGroup" : "OutputGroup", symbol, label);
+}
+
+static void write_groups(FILE *f)
+{
+    char symbol[24], label[32];
+    write_group(f, "mix", "Mix", 1);
+    for (int j = 0; j < CAMSEP_LV2_MAX_PLAYERS; j++) {
+        snprintf(symbol, sizeof symbol, "player%d", j + 1);
+        snprintf(label, sizeof label, "Player %d", j + 1);
+        write_group(f, symbol, label, 0);
+    }
+    write_group(f, "other", "Other", 0);
+}
+
 static void write_plugins(const char *dir)
 {
     FILE *f = open_out(dir, "camsep.ttl");
@@ -253,6 +306,7 @@ static void write_plugins(const char *dir)
             "(default %s).\" ;\n    rdfs:range atom:String .\n\n",
             CAMSEP_LV2__shm_name, CAMSEP_LV2_DEFAULT_SHM_NAME);
     write_soundcheck_parameters(f);
+    write_groups(f);
     for (int v = 0; v < camsep_lv2_n_variants; v++)
         write_plugin(f, &camsep_lv2_variants[v]);
     write_ui(f);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,14 @@ SETTER(set_other_dict) { return set_path(x, x->c->other_dictionary, v, err, errl
 SETTER(set_video) { return set_string(x->c->video, sizeof x->c->video, v, err, errlen); }
 SETTER(set_name) { return valid_name(v) ? set_string(x->c->jack_name, sizeof x->c->jack_name, v, err, errlen)
                                         : fail(err, errlen, "'%s' is not a name of [A-Za-z0-9_.-]", v); }
+SETTER(set_input_match) /* host_config.h: a POSIX extended regex */
+{
+    regex_t re;
+    if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB))
+        return fail(err, errlen, "'%s' is not a regular expression", v);
+    regfree(&re);
+    return set_string(x->c->input_match, sizeof x->c->input_match, v, err, errlen);
+}
 SETTER(set_server) { return set_string(x->c->jack_server, sizeof x->c->jack_server, v, err, errlen); }
 SETTER(set_device) { return set_string(x->c->device, sizeof x->c->device, v, err, errlen); }
 SETTER(set_input_device) { return set_string(x->c->input_device, sizeof x->c->input_device, v, err, errlen); }
@@ -459,8 +468,10 @@ static const opt OPTIONS[] = {
     {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
     {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",
      set_server},
-    {"no-connect", 0, SCOPE_GLOBAL, HOST_JACK, 1, 0, NULL, "do not connect the input to the first capture port",
+    {"no-connect", 0, SCOPE_GLOBAL, HOST_JACK, 1, 0, NULL, "connect the input to nothing (not even input-match)",
      set_no_connect},
+    {"input-match", 0, SCOPE_GLOBAL, HOST_JACK, 0, 0, "REGEX",
+     "connect the input to the first output port whose full name matches (extended regex)", set_input_match},
     {"connect", 0, SCOPE_GLOBAL, HOST_JACK, 0, 1, "STEM=PORT", "connect in, a player or other to PORT (repeat)",
      set_connect},
     {"device", 'd', SCOPE_GLOBAL, HOST_PORTAUDIO, 0, 0, "NAME|INDEX", "audio device (default: the default)",
@@ -870,6 +881,8 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
     if (c->jack_server[0])
         out(&o, "server = %s\n", c->jack_server);
     out(&o, "no-connect = %s\n", tf(c->no_connect));
+    if (c->input_match[0])
+        out(&o, "input-match = %s\n", c->input_match);
     for (int i = 0; i < c->n_connect; i++)
         out(&o, "connect = %s=%s\n", c->connect[i].from, c->connect[i].port);
     out(&o, "# camsep-portaudio\n");

@@ -88,7 +88,8 @@ typedef struct host_config {
     /* camsep-jack */
     char jack_name[HOST_NAME_LEN];
     char jack_server[HOST_NAME_LEN];
-    int no_connect;                  /* do not connect the input to the first capture port */
+    int no_connect;                  /* connect the input to nothing (input_match ignored) */
+    char input_match[256];           /* "" = the input is connected only by connect in=PORT */
     int n_connect;
     host_connect connect[HOST_MAX_CONNECT];
     /* camsep-portaudio */

@@ -65,7 +65,51 @@ typedef struct nsm_glue {
     host_config cli;          /* the command line: the template of a new session */
     char path[HOST_PATH_LEN]; /* PATH.conf */
     char client_id[HOST_NAME_LEN]; /* the window's title */
+    host_ui *ui;              /* the window (--ui, or shown by the session manager) */
+    int gui_wanted;           /* NSM asked to show it before the session ran */
+    nsm_client *nsm;
 } nsm_glue;
+
+static void open_window(nsm_glue *g, host_session *s, const char *jack_name)
+{
+    char err[512];
+    const char *name = g->b->host == HOST_JACK ? (g->client_id[0] ? g->client_id : jack_name) : NULL;
+    if (!(g->ui = host_ui_open(s, g->b->program, name, err, sizeof err)))
+        fprintf(stderr, "%s: --ui: %s; running without the window\n", g->b->program, err);
+}
+
+/* After the session was freed (host_ui_stop before that). */
+static void close_window(nsm_glue *g)
+{
+    host_ui_stop(g->ui);
+    host_ui_close(g->ui);
+    g->ui = NULL;
+}
+
+/* NSM :optional-gui: the session manager shows or hides the window. */
+static int nsm_show_gui(void *user, int show)
+{
+    nsm_glue *g = user;
+    host_session *s = g->b->session(g->b->self);
+    if (!show) {
+        g->gui_wanted = 0;
+        host_ui_hide(g->ui); /* the session runs on: hidden, not freed */
+        return 0;
+    }
+    if (!s) {
+        g->gui_wanted = 1; /* opened with the session */
+        return 0;
+    }
+    char err[512];
+    if (g->ui && host_ui_show(g->ui, err, sizeof err))
+        fprintf(stderr, "%s: the window: %s\n", g->b->program, err);
+    if (!g->ui) {
+        static host_config now; /* large; the main thread is the only caller */
+        host_session_get_config(s, &now);
+        open_window(g, s, now.jack_name);
+    }
+    return host_ui_shown(g->ui);
+}
 
 static int nsm_open(void *user, const char *path, const char *display_name, const char *client_id, char *msg,
                     size_t size)
@@ -265,9 +309,9 @@ int host_main(const host_backend *b, int argc, char **argv)
     nsm_client *nsm = NULL;
     const char *url = getenv("NSM_URL");
     if (url && *url) {
-        nsm_callbacks cb = {nsm_open, nsm_save, &g};
+        nsm_callbacks cb = {nsm_open, nsm_save, &g, nsm_show_gui};
         const char *exe = strrchr(argv[0], '/');
-        nsm = nsm_client_new(url, "camsep", exe ? exe + 1 : argv[0], &cb, err, sizeof err);
+        nsm = g.nsm = nsm_client_new(url, "camsep", exe ? exe + 1 : argv[0], &cb, err, sizeof err);
         if (!nsm) {
             fprintf(stderr, "%s: %s\n", b->program, err);
             return 1;
@@ -289,10 +333,9 @@ int host_main(const host_backend *b, int argc, char **argv)
         }
     }
 
-    int status = 0, announced = 0;
+    int status = 0, announced = 0, rebuilt = 0;
     unsigned soundcheck_serial = 0;
     int association_state = -1;
-    host_ui *ui = NULL; /* --ui */
     int64_t t0 = host_now_ns(), next_status = t0;
     double interval = g.cli.status_interval;
     while (!g_quit) {
@@ -316,22 +359,22 @@ int host_main(const host_backend *b, int argc, char **argv)
             }
             host_sc_dir(&now, nsm ? session_path : NULL, dir, sizeof dir);
             host_session_set_soundcheck_dir(s, dir);
-            if (now.soundcheck_s > 0) {
+            if (now.soundcheck_s > 0 && !rebuilt) {
                 if (host_session_soundcheck_start(s, -1, now.soundcheck_s, err, sizeof err))
                     fprintf(stderr, "%s: soundcheck: %s\n", b->program, err);
                 else
                     printf("%s: sound check of %g s at start\n", b->program, now.soundcheck_s);
             }
-            t0 = host_now_ns();
-            next_status = t0 + (int64_t)(interval * 1e9);
+            if (!rebuilt)
+                t0 = host_now_ns();
+            next_status = host_now_ns() + (int64_t)(interval * 1e9);
             printf("%s: running, %d stems, latency %d samples (%.1f ms)\n", b->program, host_session_stems(s),
                    host_session_latency(s), 1000.0 * host_session_latency(s) / host_session_rate(s));
             fflush(stdout);
-            if (now.ui && !(ui = host_ui_open(s, b->program, b->host == HOST_JACK ? (g.client_id[0] ? g.client_id
-                                                                                                  : now.jack_name)
-                                                                                  : NULL,
-                                              err, sizeof err)))
-                fprintf(stderr, "%s: --ui: %s; running without the window\n", b->program, err);
+            if (rebuilt ? g.gui_wanted : (now.ui || g.gui_wanted))
+                open_window(&g, s, now.jack_name);
+            if (nsm)
+                nsm_client_gui_shown(nsm, host_ui_shown(g.ui));
         }
         if (nsm)
             nsm_client_poll(nsm, 50);
@@ -346,9 +389,36 @@ int host_main(const host_backend *b, int argc, char **argv)
             status = 1;
             break;
         }
-        if (host_ui_update(ui, b->xruns(b->self))) {
-            fprintf(stderr, "%s: the window was closed\n", b->program);
-            break; /* like SIGTERM */
+        if (b->rebuild_due && b->rebuild_due(b->self)) {
+            /* A new sample rate: a new session from this one's settings. The
+             * window and OSC let go of the old one first. */
+            static host_config now;
+            host_session_get_config(s, &now);
+            if (osc)
+                host_osc_detach(osc);
+            const int had_window = host_ui_shown(g.ui);
+            host_ui_stop(g.ui);
+            const int rc = b->rebuild(b->self, &now, err, sizeof err);
+            close_window(&g);
+            g.gui_wanted = had_window;
+            fprintf(stderr, "%s: %s\n", b->program, err);
+            if (rc < 0) {
+                status = 1;
+                break;
+            }
+            announced = 0;
+            rebuilt = 1;
+            association_state = -1;
+            continue;
+        }
+        if (host_ui_update(g.ui, b->xruns(b->self))) {
+            if (!nsm) {
+                fprintf(stderr, "%s: the window was closed\n", b->program);
+                break; /* like SIGTERM */
+            }
+            /* Under NSM the window is optional: closing it hides it. */
+            host_ui_hide(g.ui);
+            nsm_client_gui_shown(nsm, 0);
         }
         report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
         report_association(b, s, &association_state);
@@ -367,9 +437,10 @@ int host_main(const host_backend *b, int argc, char **argv)
         print_status(b, s, t0, "stopped: ");
     if (osc)
         host_osc_detach(osc);
-    host_ui_stop(ui); /* no window callback into the session from here on */
+    host_ui_stop(g.ui); /* no window callback into the session from here on */
     b->stop(b->self);
-    host_ui_close(ui);
+    host_ui_close(g.ui);
+    g.ui = NULL;
     host_osc_free(osc);
     nsm_client_free(nsm);
     return status;

@@ -32,6 +32,13 @@ typedef struct host_backend {
     uint64_t (*xruns)(void *self);
     /* 1 when the audio died (server gone, device error), with the reason. */
     int (*failed)(void *self, char *why, size_t size);
+    /* Optional (NULL: never): 1 when the audio needs a new session (its
+     * sample rate changed); the control loop then detaches the window and
+     * OSC and calls rebuild with the session's configuration, which frees
+     * the session and makes one at the new rate (the audio is silent
+     * meanwhile): 1 (msg: what changed) or -1 (msg: why not; the program ends). */
+    int (*rebuild_due)(void *self);
+    int (*rebuild)(void *self, const host_config *cfg, char *msg, size_t size);
     void *self;
 } host_backend;
 

@@ -3,6 +3,7 @@
 #include "host_ui.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 
 struct host_ui {
     host_session *s;
-    app_window *w;
+    app_window *w;           /* NULL while hidden (host_ui_hide) */
+    pthread_mutex_t frame_lock; /* w against the capture thread's frame hook */
+    char program[64], title[160];
     int n_players;
     host_frame_hook hook;
     host_config cfg; /* the session's, as last read by get_boxes (app_window serialises the callbacks) */
@@ -161,7 +164,16 @@ static void association_item(host_session *s, const host_config *cfg, char *out,
 static void on_frame(void *user, const camsep_frame *f)
 {
     host_ui *u = user;
-    app_window_push_frame(u->w, f);
+    pthread_mutex_lock(&u->frame_lock);
+    if (u->w)
+        app_window_push_frame(u->w, f);
+    pthread_mutex_unlock(&u->frame_lock);
+}
+
+static app_window *open_window(host_ui *u, char *err, size_t errlen)
+{
+    const app_window_host host = {set_box, get_boxes, get_label, u, on_key};
+    return app_window_open(u->program, u->title, u->n_players > 0 ? u->n_players : 1, &host, err, errlen);
 }
 
 /* ---- the API ---- */
@@ -176,17 +188,17 @@ host_ui *host_ui_open(host_session *s, const char *program, const char *name, ch
     u->s = s;
     host_session_get_config(s, &u->cfg);
     u->n_players = u->cfg.n_players < CAMSEP_MAX_SOURCES ? u->cfg.n_players : CAMSEP_MAX_SOURCES;
-    char title[160];
+    snprintf(u->program, sizeof u->program, "%s", program);
     if (name && *name)
-        snprintf(title, sizeof title, "%s: %s", program, name);
+        snprintf(u->title, sizeof u->title, "%s: %s", program, name);
     else
-        snprintf(title, sizeof title, "%s", program);
-    const app_window_host host = {set_box, get_boxes, get_label, u, on_key};
-    u->w = app_window_open(program, title, u->n_players > 0 ? u->n_players : 1, &host, err, errlen);
+        snprintf(u->title, sizeof u->title, "%s", program);
+    u->w = open_window(u, err, errlen);
     if (!u->w) {
         free(u);
         return NULL;
     }
+    pthread_mutex_init(&u->frame_lock, NULL);
     u->hook = (host_frame_hook){on_frame, u};
     host_session_set_frame_hook(s, &u->hook);
     host_ui_update(u, 0);
@@ -201,7 +213,7 @@ static const char *camera_state_name(int state)
 
 int host_ui_update(host_ui *u, uint64_t xruns)
 {
-    if (!u)
+    if (!u || !u->w)
         return 0;
     if (app_window_due(u->w)) {
         host_meters m;
@@ -247,10 +259,41 @@ void host_ui_stop(host_ui *u)
         app_window_stop(u->w);
 }
 
+int host_ui_shown(const host_ui *u) { return u && u->w; }
+
+void host_ui_hide(host_ui *u)
+{
+    if (!u || !u->w)
+        return;
+    app_window *w = u->w;
+    app_window_stop(w); /* no window callback into the session from here on */
+    pthread_mutex_lock(&u->frame_lock);
+    u->w = NULL; /* the frame hook stays, and does nothing */
+    pthread_mutex_unlock(&u->frame_lock);
+    app_window_close(w);
+}
+
+int host_ui_show(host_ui *u, char *err, size_t errlen)
+{
+    if (!u)
+        return -1;
+    if (u->w)
+        return 0;
+    app_window *w = open_window(u, err, errlen);
+    if (!w)
+        return -1;
+    pthread_mutex_lock(&u->frame_lock);
+    u->w = w;
+    pthread_mutex_unlock(&u->frame_lock);
+    host_ui_update(u, 0);
+    return 0;
+}
+
 void host_ui_close(host_ui *u)
 {
     if (!u)
         return;
     app_window_close(u->w);
+    pthread_mutex_destroy(&u->frame_lock);
     free(u);
 }

@@ -38,6 +38,14 @@ int host_ui_update(host_ui *u, uint64_t xruns);
  * from here on (waits for one in progress; the window stays until close).
  * NULL is ignored. */
 void host_ui_stop(host_ui *u);
+/* Control loop, while the session runs (NSM's optional GUI): closes the
+ * window but keeps what the session's frame hook points to (a hidden window
+ * ignores frames); host_ui_show opens it again. host_ui_stop and
+ * host_ui_close are still due with the session. shown: 1 while a window is
+ * open. NULL is ignored (show: -1). */
+void host_ui_hide(host_ui *u);
+int host_ui_show(host_ui *u, char *err, size_t errlen);
+int host_ui_shown(const host_ui *u);
 /* After the session is freed (its camera no longer calls the frame hook):
  * the window's thread closes the window (also after a lost display: Xlib is
  * closed by the thread that saw it die), then everything is freed. NULL is

@@ -24,6 +24,7 @@ struct nsm_client {
     lo_address manager;
     nsm_callbacks cb;
     int open, dirty;
+    int gui_sent;      /* -1 none yet, else the state last sent */
     char manager_name[128];
 };
 
@@ -58,6 +59,16 @@ static int on_save(const char *path, const char *types, lo_arg **argv, int argc,
     if (code == 0)
         c->dirty = 0;
     send_reply(c, "/nsm/client/save", code, msg[0] ? msg : (code ? "not saved" : "saved"));
+    return 0;
+}
+
+static int on_gui(const char *path, const char *types, lo_arg **argv, int argc, lo_message m, void *user)
+{
+    (void)types, (void)argv, (void)argc, (void)m;
+    nsm_client *c = user;
+    const int shown = c->cb.show_gui(c->cb.user, !strcmp(path, "/nsm/client/show_optional_gui"));
+    c->gui_sent = -1; /* always answer a request */
+    nsm_client_gui_shown(c, shown);
     return 0;
 }
 
@@ -115,11 +126,16 @@ nsm_client *nsm_client_new(const char *url, const char *app_name, const char *ex
     }
     lo_server_add_method(c->server, "/nsm/client/open", "sss", on_open, c);
     lo_server_add_method(c->server, "/nsm/client/save", "", on_save, c);
+    if (cb->show_gui) {
+        lo_server_add_method(c->server, "/nsm/client/show_optional_gui", "", on_gui, c);
+        lo_server_add_method(c->server, "/nsm/client/hide_optional_gui", "", on_gui, c);
+    }
+    c->gui_sent = -1;
     lo_server_add_method(c->server, "/reply", NULL, on_reply, c);
     lo_server_add_method(c->server, "/error", NULL, on_error, c);
     lo_server_add_method(c->server, NULL, NULL, on_ignore, c); /* session_is_loaded and anything else */
-    if (lo_send_from(c->manager, c->server, LO_TT_IMMEDIATE, "/nsm/server/announce", "sssiii", app_name, ":dirty:",
-                     executable, 1, 2, (int)getpid()) < 0) {
+    if (lo_send_from(c->manager, c->server, LO_TT_IMMEDIATE, "/nsm/server/announce", "sssiii", app_name,
+                     cb->show_gui ? ":dirty:optional-gui:" : ":dirty:", executable, 1, 2, (int)getpid()) < 0) {
         snprintf(err, errlen, "cannot reach the session manager at %s: %s", url,
                  lo_address_errstr(c->manager));
         nsm_client_free(c);
@@ -146,6 +162,15 @@ void nsm_client_set_dirty(nsm_client *c, int dirty)
     c->dirty = dirty;
     lo_send_from(c->manager, c->server, LO_TT_IMMEDIATE, dirty ? "/nsm/client/is_dirty" : "/nsm/client/is_clean",
                  "");
+}
+
+void nsm_client_gui_shown(nsm_client *c, int shown)
+{
+    if (!c->cb.show_gui || c->gui_sent == (shown != 0))
+        return;
+    c->gui_sent = shown != 0;
+    lo_send_from(c->manager, c->server, LO_TT_IMMEDIATE,
+                 shown ? "/nsm/client/gui_is_shown" : "/nsm/client/gui_is_hidden", "");
 }
 
 void nsm_client_free(nsm_client *c)

@@ -2,8 +2,12 @@
 /*
  * A minimal client of the NSM (New/Non Session Manager) API over liblo:
  * announce to $NSM_URL, then answer /nsm/client/open and /nsm/client/save by
- * calling the host back, and report dirty/clean (capability ":dirty:"). NSM
- * ends a client with SIGTERM, which the host handles like any other.
+ * calling the host back, and report dirty/clean (capability ":dirty:"). With
+ * a show_gui callback it also announces ":optional-gui:": the session manager
+ * shows and hides the window (/nsm/client/show_optional_gui,
+ * /nsm/client/hide_optional_gui) and is told where it stands
+ * (/nsm/client/gui_is_shown, /nsm/client/gui_is_hidden). NSM ends a client
+ * with SIGTERM, which the host handles like any other.
  *
  * Threading: everything runs on the thread that calls nsm_client_poll (the
  * host's main thread); the callbacks run inside it.
@@ -35,6 +39,9 @@ typedef struct nsm_callbacks {
                 size_t size);
     int (*save)(void *user, char *msg, size_t size);
     void *user;
+    /* Optional (NULL: no ":optional-gui:"): show (1) or hide (0) the window;
+     * returns 1 if it is shown afterwards, else 0. */
+    int (*show_gui)(void *user, int show);
 } nsm_callbacks;
 
 typedef struct nsm_client nsm_client;
@@ -50,6 +57,9 @@ int nsm_client_is_open(const nsm_client *c);
 const char *nsm_client_manager(const nsm_client *c);
 /* Tells the session manager the client has (or no longer has) unsaved changes. */
 void nsm_client_set_dirty(nsm_client *c, int dirty);
+/* Tells the session manager whether the window is shown (sent only when it
+ * differs from what was last sent; needs show_gui). */
+void nsm_client_gui_shown(nsm_client *c, int shown);
 void nsm_client_free(nsm_client *c);
 
 #endif

@@ -29,6 +29,7 @@
 #include "lv2/atom/atom.h"
 #include "lv2/atom/forge.h"
 #include "lv2/atom/util.h"
+#include "lv2/options/options.h"
 #include "lv2/patch/patch.h"
 #include "lv2/ui/ui.h"
 #include "lv2/urid/urid.h"
@@ -63,6 +64,7 @@ typedef struct camsep_lv2ui {
     lv2ui_x11 *x;
     cairo_surface_t *surface;
     int width, height;
+    double scale;        /* the host's ui:scaleFactor (1 without one): window pixels per layout unit */
     int dirty, asked_ring;
     double last_draw;
 } camsep_lv2ui;
@@ -198,6 +200,23 @@ static void on_atom(camsep_lv2ui *ui, const LV2_Atom *atom, uint32_t size)
     }
 }
 
+/* ui:scaleFactor from the host's options (LV2 ui.ttl), within 0.5..4; 1 if none. */
+static double host_scale(const LV2_Options_Option *opt, LV2_URID_Map *map)
+{
+    if (!opt || !map)
+        return 1.0;
+    const LV2_URID key = map->map(map->handle, LV2_UI__scaleFactor);
+    const LV2_URID t_float = map->map(map->handle, LV2_ATOM__Float);
+    for (; opt->key || opt->value; opt++)
+        if (opt->key == key && opt->type == t_float && opt->size == sizeof(float) && opt->value) {
+            float f;
+            memcpy(&f, opt->value, sizeof f);
+            if (isfinite(f) && f >= 0.5f && f <= 4.0f)
+                return f;
+        }
+    return 1.0;
+}
+
 static LV2UI_Handle instantiate(const LV2UI_Descriptor *descriptor, const char *plugin_uri, const char *bundle_path,
                                 LV2UI_Write_Function write_function, LV2UI_Controller controller,
                                 LV2UI_Widget *widget, const LV2_Feature *const *features)
@@ -216,7 +235,10 @@ static LV2UI_Handle instantiate(const LV2UI_Descriptor *descriptor, const char *
     ui->controller = controller;
     unsigned long parent = 0;
     LV2UI_Resize *resize = NULL;
+    const LV2_Options_Option *options = NULL;
     for (int i = 0; features && features[i]; i++) {
+        if (!strcmp(features[i]->URI, LV2_OPTIONS__options))
+            options = features[i]->data;
         if (!strcmp(features[i]->URI, LV2_UI__parent))
             parent = (unsigned long)(uintptr_t)features[i]->data;
         else if (!strcmp(features[i]->URI, LV2_UI__resize))
@@ -226,12 +248,16 @@ static LV2UI_Handle instantiate(const LV2UI_Descriptor *descriptor, const char *
     }
     if (ui->map)
         map_uris(ui);
+    ui->scale = host_scale(options, ui->map);
     lv2ui_model_init(&ui->model, v->players);
     lv2ui_layout_compute(&ui->layout, v->players);
     lv2ui_input_init(&ui->input, &ui->layout, &ui->model, write_control, ui);
     lv2ui_preview_init(&ui->preview, CAMSEP_LV2_DEFAULT_SHM_NAME);
     lv2ui_soundcheck_init(&ui->sc);
+    /* The layout is in units of one pixel at scale 1; the window is that times the scale. */
     lv2ui_layout_size(v->players, &ui->width, &ui->height);
+    ui->width = (int)ceil(ui->width * ui->scale);
+    ui->height = (int)ceil(ui->height * ui->scale);
     char err[256];
     ui->x = lv2ui_x11_open(parent, ui->width, ui->height, err, sizeof err);
     if (!ui->x) {
@@ -285,6 +311,7 @@ static void redraw(camsep_lv2ui *ui, double now)
     if (cairo_surface_status(ui->surface) != CAIRO_STATUS_SUCCESS)
         return;
     cairo_t *cr = cairo_create(ui->surface);
+    cairo_scale(cr, ui->scale, ui->scale);
     lv2ui_preview_view view;
     lv2ui_preview_get_view(&ui->preview, &view);
     lv2ui_draw(cr, &ui->layout, &ui->model, &view, now);
@@ -301,6 +328,8 @@ static int idle(LV2UI_Handle handle)
     ui_x11_event ev;
     int r, expose = 0;
     while ((r = lv2ui_x11_next_event(ui->x, &ev)) == 1) {
+        ev.x /= ui->scale; /* window pixels to layout units */
+        ev.y /= ui->scale;
         switch (ev.type) {
         case UI_EV_PRESS: {
             int strip;
