@@ -236,6 +236,39 @@ static void dispatch_match(const camsep_osc_entry *e, int player, const char *pa
     dispatch(c->o, c->peer, full, e, player, c->types, c->argv, c->argc);
 }
 
+/* A prior stream message to the host's stream callback (the arguments decoded). */
+static void stream(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
+                   int argc)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS];
+    const int n = argc < CAMSEP_OSC_STREAM_MAX_ARGS ? argc : CAMSEP_OSC_STREAM_MAX_ARGS;
+    for (int k = 0; k < n; k++) {
+        camsep_prior_rx_arg *a = &args[k];
+        memset(a, 0, sizeof *a);
+        a->type = types[k];
+        switch (types[k]) {
+        case 'f': a->number = argv[k]->f; break;
+        case 'd': a->number = argv[k]->d; break;
+        case 'i': a->number = argv[k]->i; break;
+        case 'h': a->number = (double)argv[k]->h; break;
+        case 't': a->timetag = ((uint64_t)argv[k]->t.sec << 32) | argv[k]->t.frac; break;
+        default: break;
+        }
+    }
+    char sender[96], why[256] = "";
+    snprintf(sender, sizeof sender, "%s:%s:%s", peer->proto == LO_TCP ? "tcp" : "udp", peer->host, peer->port);
+    camsep_osc_stream_msg m = {path + o->prefix_len, argc, args, sender,
+                               (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec};
+    if (o->host.stream(&m, why, sizeof why, o->host.user) == 0) {
+        CAMSEP_OSC_COUNT(o, applied);
+    } else {
+        CAMSEP_OSC_COUNT(o, rejected_range);
+        reply_error(o, peer, path, why[0] ? why : "refused");
+    }
+}
+
 static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
                   int argc)
 {
@@ -248,6 +281,10 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
     if (strncmp(path, o->prefix, o->prefix_len) != 0 || path[o->prefix_len] != '/') {
         CAMSEP_OSC_COUNT(o, rejected_unknown);
         reply_error(o, peer, path, "unknown address");
+        return 0;
+    }
+    if (o->host.stream && (!strcmp(path + o->prefix_len, "/priors") || !strcmp(path + o->prefix_len, "/players"))) {
+        stream(o, peer, path, types, argv, argc);
         return 0;
     }
     if (camsep_osc_is_pattern(path + o->prefix_len)) {

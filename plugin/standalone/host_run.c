@@ -339,6 +339,8 @@ int host_main(const host_backend *b, int argc, char **argv)
             fprintf(stderr, "%s: the window was closed\n", b->program);
             break; /* like SIGTERM */
         }
+        if (osc)
+            host_osc_tick(osc, host_now_ns());
         report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
         report_association(b, s, &association_state);
         if (nsm && host_session_take_dirty(s))
