@@ -160,8 +160,10 @@ def cmd_check(a):
     during = [m for t, m in rows if a.start <= t < a.kill and len(m) >= len(want)]
     good = [m for m in during if all(abs(m[j] - want[j]) < 0.02 for j in range(len(want)))]
     if len(during) < 10 or len(good) < 0.9 * len(during):
-        print("check: FAILED: %d of %d meter updates while sending show the sent priors %s" %
-              (len(good), len(during), want)); return 1
+        print("check: FAILED: %d of %d meter updates while sending show the sent priors %s; others: %s" %
+              (len(good), len(during), want, [(t, m) for t, m in rows if a.start <= t < a.kill and
+                                              not all(abs(m[j] - want[j]) < 0.02 for j in range(len(want)))][:8]))
+        return 1
     after = [(t, m) for t, m in rows if t >= a.kill]
     first = next((t for t, m in after if all(abs(x - 1.0) < 1e-3 for x in m)), None)
     if first is None:

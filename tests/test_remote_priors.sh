@@ -28,7 +28,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "test_remote_priors: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -8 "$f" >&2; done; exit 1; }
+fail() { echo "test_remote_priors: FAILED: $*" >&2; [ -n "${KEEP_LOGS:-}" ] && cp -r "$tmp" "$KEEP_LOGS"; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -8 "$f" >&2; done; exit 1; }
 now() { python3 -c 'import time; print("%.3f" % time.monotonic())'; }
 
 # Two namespaces and a veth pair, or loopback.
@@ -70,8 +70,8 @@ sender=$!; pids+=($sender)
 sleep 1
 t_from=$(now)
 sleep 4
+t_kill=$(now) # before the kill: the check's 0.5 s then include the time python takes to start
 kill -KILL "$sender"
-t_kill=$(now)
 frames_at_kill=$(sed -n 's/.* frames=\([0-9]*\) .*/\1/p' "$tmp/jack.log" | tail -1)
 sleep 3
 wait "$watch"
