@@ -161,6 +161,11 @@ typedef struct camsep_osc_stream_msg {
     int64_t receipt_ns;               /* CLOCK_MONOTONIC when the server took the message */
 } camsep_osc_stream_msg;
 
+/* any: decodes one OSC packet (a message, as received) into its address
+ * and the arguments a stream callback gets. 0, or -1 when it is not OSC. */
+int camsep_osc_decode_stream(const void *data, size_t len, char *path, size_t pathlen,
+                             camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS], int *argc);
+
 typedef struct camsep_osc_host {
     /* server thread: 0 if queued, -1 if the queue is full (nothing changes). */
     int (*submit)(const camsep_osc_command *cmd, void *user);

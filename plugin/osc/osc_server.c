@@ -236,13 +236,9 @@ static void dispatch_match(const camsep_osc_entry *e, int player, const char *pa
     dispatch(c->o, c->peer, full, e, player, c->types, c->argv, c->argc);
 }
 
-/* A prior stream message to the host's stream callback (the arguments decoded). */
-static void stream(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
-                   int argc)
+/* liblo's arguments as the prior receiver takes them (at most CAMSEP_OSC_STREAM_MAX_ARGS). */
+static void stream_args(const char *types, lo_arg **argv, int argc, camsep_prior_rx_arg *args)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS];
     const int n = argc < CAMSEP_OSC_STREAM_MAX_ARGS ? argc : CAMSEP_OSC_STREAM_MAX_ARGS;
     for (int k = 0; k < n; k++) {
         camsep_prior_rx_arg *a = &args[k];
@@ -257,6 +253,31 @@ static void stream(camsep_osc *o, const camsep_osc_peer *peer, const char *path,
         default: break;
         }
     }
+}
+
+int camsep_osc_decode_stream(const void *data, size_t len, char *path, size_t pathlen,
+                             camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS], int *argc)
+{
+    int result = 0;
+    lo_message m = lo_message_deserialise((void *)data, len, &result);
+    if (!m)
+        return -1;
+    const char *p = (const char *)data; /* the address is the packet's first string */
+    snprintf(path, pathlen, "%.*s", (int)strnlen(p, len), p);
+    *argc = lo_message_get_argc(m);
+    stream_args(lo_message_get_types(m), lo_message_get_argv(m), *argc, args);
+    lo_message_free(m);
+    return 0;
+}
+
+/* A prior stream message to the host's stream callback (the arguments decoded). */
+static void stream(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
+                   int argc)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS];
+    stream_args(types, argv, argc, args);
     char sender[96], why[256] = "";
     snprintf(sender, sizeof sender, "%s:%s:%s", peer->proto == LO_TCP ? "tcp" : "udp", peer->host, peer->port);
     camsep_osc_stream_msg m = {path + o->prefix_len, argc, args, sender,
