@@ -183,7 +183,7 @@ static camsep_osc *server(float rate_hz, float burst)
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
     cfg.state_poll_hz = 50.0f;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o != NULL, "%s", err);
@@ -1099,7 +1099,7 @@ static int serve(int argc, char **argv)
     cfg.port = "0";
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o, "%s", err);

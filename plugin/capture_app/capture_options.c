@@ -36,6 +36,9 @@ static void usage(void)
            "                         (plugin/osc/README.md)\n"
            "  --osc-no-tcp           the control server on UDP only\n"
            "  --osc-doc              print the OSC address space and exit\n"
+           "  --relay PORT           no camera: priors sent by camsep-capture --osc on other machines\n"
+           "                         to UDP/TCP PORT go into the shared-memory ring (for LV2 plugins)\n"
+           "  --players N            --relay: the number of players (else the boxes' count)\n"
            "  --camera-latency S     the camera shows events S seconds late: published times are\n"
            "                         capture time - S (default 0; set it here or in the host, not both)\n"
            "  --motion-knee K        share of a player's usual motion read as fully playing, 0.1..2\n"
@@ -127,6 +130,11 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             cli_int(PROG, a, o->osc_port, 0, 65535);
         } else if (!strcmp(a, "--osc-no-tcp")) {
             o->osc_no_tcp = 1;
+        } else if (!strcmp(a, "--relay")) {
+            o->relay_port = VALUE;
+            cli_int(PROG, a, o->relay_port, 0, 65535);
+        } else if (!strcmp(a, "--players")) {
+            o->relay_players = cli_int(PROG, a, VALUE, 1, CAMSEP_CAPTURE_MAX_BOXES);
         } else if (!strcmp(a, "--osc-doc")) {
             o->osc_doc = 1;
         } else if (!strcmp(a, "--camera-latency")) {
@@ -163,6 +171,15 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
         o->n_players = camsep_box_file_load(o->boxes_file, o->players, CAMSEP_CAPTURE_MAX_BOXES, err, sizeof err);
         if (o->n_players < 0)
             cli_fail(PROG, "%s", err);
+    }
+    if (o->relay_port) {
+        if (!o->relay_players)
+            o->relay_players = o->n_players;
+        if (!o->relay_players)
+            cli_fail(PROG, "--relay: give the number of players with --players N");
+        if (o->n_players && o->n_players != o->relay_players)
+            cli_fail(PROG, "--relay: --players %d but %d boxes", o->relay_players, o->n_players);
+        return;
     }
     if (!o->n_players)
         cli_fail(PROG, "no players: give --box [NAME=]X,Y,W,H per player, or --boxes FILE (see --help)");

@@ -80,8 +80,8 @@ static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
 
 static void emit(camsep_prior_rx *rx, int64_t t, camsep_prior_rx_out *out)
 {
-    if (t < rx->last_out_ns)
-        t = rx->last_out_ns; /* the engine takes priors in time order */
+    if (rx->last_out_ns != INT64_MIN && t <= rx->last_out_ns)
+        t = rx->last_out_ns + 1; /* priors go on in time order */
     rx->last_out_ns = t;
     out->time_ns = t;
     merge(rx, out);

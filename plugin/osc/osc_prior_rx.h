@@ -17,7 +17,7 @@
  *   newer time is a restarted sender.
  * - Several senders: each player's value is the mean of the live senders
  *   that know it (NaN: this sender does not); every accepted message gives
- *   one merged prior, no earlier than the previous one.
+ *   one merged prior, later than the previous one (at least by 1 ns).
  * - Silence: a sender not heard for silence_ns is dropped; when that
  *   changes the merged values, tick() gives a prior at the time of the tick
  *   (all NaN when nobody is left: neutral priors).
