@@ -51,4 +51,5 @@ awk '$2 != "0.100000001" || $3 != "0.899999976" { bad++ } END { exit bad ? 1 : 0
   fail "the ring's values are not the sent ones: $(head -3 "$tmp/ring.txt")"
 grep -q "relay: senders 0 received [0-9]* gaps [1-9][0-9]* late [0-9]* dups [1-9][0-9]* refused [1-9][0-9]* published" \
   "$tmp/relay.log" || fail "the relay's counters: $(tail -1 "$tmp/relay.log")"
+! grep -q "runtime error\|Sanitizer" "$tmp/relay.log" || fail "a sanitizer report"
 echo "test_capture_relay: ok"

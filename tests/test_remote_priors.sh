@@ -62,7 +62,7 @@ grep -q "running," "$tmp/jack.log" || fail "camsep-jack did not start"
 "${TX[@]}" python3 "$T" relay 127.0.0.1:$((port + 1)) "$RXIP:$port" --loss 0.05 --jitter 0.02 --dup 0.03 \
   --reorder 0.05 --seed 11 >"$tmp/relay.log" 2>&1 &
 relay=$!; pids+=($relay)
-"${RX[@]}" python3 "$T" watch "127.0.0.1:$port" --seconds 9 >"$tmp/watch.log" 2>&1 &
+"${RX[@]}" python3 "$T" watch "127.0.0.1:$port" --seconds 120 >"$tmp/watch.log" 2>&1 &
 watch=$!; pids+=($watch)
 sleep 0.5
 "${TX[@]}" python3 "$T" send "127.0.0.1:$((port + 1))" --players 2 --values 0.1,0.9 >"$tmp/send.log" 2>&1 &
@@ -74,7 +74,7 @@ t_kill=$(now) # before the kill: the check's 0.5 s then include the time python 
 kill -KILL "$sender"
 frames_at_kill=$(sed -n 's/.* frames=\([0-9]*\) .*/\1/p' "$tmp/jack.log" | tail -1)
 sleep 3
-wait "$watch"
+kill -TERM "$watch"; wait "$watch" 2>/dev/null
 kill -TERM "$relay"; wait "$relay" 2>/dev/null
 cat "$tmp/relay.log"
 python3 "$T" check "$tmp/watch.log" --expect 0.1,0.9 --from "$t_from" --kill "$t_kill" --within 0.5 ||
@@ -94,10 +94,11 @@ grep -q "remote priors: 0 senders (neutral priors)" "$tmp/jack.log" || fail "no 
 
 # A sender with another player count: an error reply, nothing changes.
 refused=$(val remote_refused)
-"${RX[@]}" python3 "$T" watch "127.0.0.1:$port" --seconds 1.5 >"$tmp/watch3.log" 2>&1 &
+"${RX[@]}" python3 "$T" watch "127.0.0.1:$port" --seconds 120 >"$tmp/watch3.log" 2>&1 &
 watch=$!; pids+=($watch)
 "${TX[@]}" python3 "$T" send "$RXIP:$port" --players 3 --values 0.2,0.2,0.2 --seconds 1 >"$tmp/send3.log" 2>&1
-wait "$watch"
+sleep 0.5
+kill -TERM "$watch"; wait "$watch" 2>/dev/null
 grep -q "reply /camsep/error /camsep/priors priors for 3 players, this host separates 2" "$tmp/send3.log" ||
   fail "no error reply for 3 players"
 grep -q "reply /camsep/error /camsep/players players: the sender has 3 players" "$tmp/send3.log" ||
@@ -111,4 +112,5 @@ line=$(grep "remote_priors=" "$tmp/jack.log" | tail -1)
 state=$("${RX[@]}" python3 "$T" query "127.0.0.1:$port" /camsep/status/remote_priors) || fail "no /status/remote_priors"
 echo "/status/remote_priors: $state"
 case "$state" in "waiting 0 "*) ;; *) fail "/status/remote_priors: $state" ;; esac
+! grep -q "runtime error\|Sanitizer" "$tmp/jack.log" || fail "a sanitizer report"
 echo "test_remote_priors: ok"

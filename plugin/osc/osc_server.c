@@ -245,11 +245,12 @@ static void stream_args(const char *types, lo_arg **argv, int argc, camsep_prior
         memset(a, 0, sizeof *a);
         a->type = types[k];
         switch (types[k]) {
-        case 'f': a->number = argv[k]->f; break;
-        case 'd': a->number = argv[k]->d; break;
-        case 'i': a->number = argv[k]->i; break;
-        case 'h': a->number = (double)argv[k]->h; break;
-        case 't': a->timetag = ((uint64_t)argv[k]->t.sec << 32) | argv[k]->t.frac; break;
+        /* liblo aligns arguments to 4 bytes only: copy, never dereference */
+        case 'f': { float v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
+        case 'd': { double v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
+        case 'i': { int32_t v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
+        case 'h': { int64_t v; memcpy(&v, argv[k], sizeof v); a->number = (double)v; } break;
+        case 't': { lo_timetag v; memcpy(&v, argv[k], sizeof v); a->timetag = ((uint64_t)v.sec << 32) | v.frac; } break;
         default: break;
         }
     }

@@ -88,7 +88,7 @@ int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *wh
             push(r, &out);
         rc = rc < 0 ? -1 : 0;
     }
-    if (rc && m->receipt_ns - r->last_refusal_line >= REFUSAL_LINE_NS) {
+    if (rc && (r->last_refusal_line == INT64_MIN || m->receipt_ns - r->last_refusal_line >= REFUSAL_LINE_NS)) {
         printf("%s: remote priors from %s refused: %s\n", r->program, m->sender, why);
         fflush(stdout);
         r->last_refusal_line = m->receipt_ns;
