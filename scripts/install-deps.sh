@@ -15,6 +15,7 @@ PACKAGES=(
   libx11-dev libxtst-dev libfontconfig-dev xvfb  # the window; its tests under Xvfb with XTest
   ardour                                      # the plugin in Ardour 7, headless (ardour7-lua)
   rt-tests                                    # cyclictest: the machine's wake-up latency (bench/xrun_jack.sh)
+  iproute2                                    # ip netns + veth: the remote priors test between two namespaces
 )
 
 missing=()
