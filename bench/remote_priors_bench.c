@@ -227,10 +227,8 @@ int main(int argc, char **argv)
             p->size = encode(&cp.items[k], o.n_dicts, event, o.capture_delay, (uint32_t)k, p->data, sizeof p->data);
         }
     }
-    qsort(pk, n_pk, sizeof *pk, by_arrival);
-    if (!o.remote) /* the local camera's priors keep their order: the arrival sort is stable for them */
-        for (size_t k = 0; k < n_pk; k++)
-            pk[k].event = (double)cp.items[k].time / rate;
+    if (o.remote) /* a local camera's priors arrive in their order */
+        qsort(pk, n_pk, sizeof *pk, by_arrival);
 
     camsep_prior_clock clock;
     camsep_prior_clock_init(&clock, rate);
