@@ -13,7 +13,7 @@ T="$(cd "$(dirname "$0")" && pwd)/remote_priors.py"
 tmp=$(mktemp -d)
 name="/camsep-relay-test-$$"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null; rm -f "/dev/shm$name" "/dev/shm$name-preview"; rm -rf "$tmp"; }
+cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null; rm -f "/dev/shm$name" "/dev/shm$name-preview" "/dev/shm$name-3"; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "test_capture_relay: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f" >&2; tail -6 "$f" >&2; done; exit 1; }
 port=$(( 30000 + ($$ % 20000) ))
@@ -51,5 +51,32 @@ awk '$2 != "0.100000001" || $3 != "0.899999976" { bad++ } END { exit bad ? 1 : 0
   fail "the ring's values are not the sent ones: $(head -3 "$tmp/ring.txt")"
 grep -q "relay: senders 0 received [0-9]* gaps [1-9][0-9]* late [0-9]* dups [1-9][0-9]* refused [1-9][0-9]* published" \
   "$tmp/relay.log" || fail "the relay's counters: $(tail -1 "$tmp/relay.log")"
-! grep -q "runtime error\|Sanitizer" "$tmp/relay.log" || fail "a sanitizer report"
+
+# The real sender: camsep-capture --osc with a 2-player stage video into the
+# relay (its priors reach the ring), and into a 3-player relay (refused; the
+# sender shows the receiver's reason).
+"$H" render "$tmp/duo.y4m" 160 120 60 30 >"$tmp/boxes.txt" || fail "render"
+name3="$name-3"
+"$C" --relay "$((port + 2))" --players 2 --shm "$name3" >"$tmp/relay2.log" 2>&1 &
+relay=$!; pids+=($relay)
+for _ in $(seq 100); do grep -q "relay: OSC priors on port" "$tmp/relay2.log" && break; sleep 0.1; done
+"$H" shm-read "$name3" --timeout 1 --max-seconds 30 >"$tmp/read2.log" 2>&1 &
+reader=$!; pids+=($reader)
+"$C" --source "$tmp/duo.y4m" --boxes "$tmp/boxes.txt" --no-shm --osc "127.0.0.1:$((port + 2))" \
+  >"$tmp/capture.log" 2>&1 || fail "camsep-capture --osc"
+sleep 0.5
+kill -TERM "$relay"; wait "$relay"
+wait "$reader" || fail "ring reader (real sender): $(cat "$tmp/read2.log")"
+[ "$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' "$tmp/read2.log")" -ge 40 ] || fail "real sender: $(cat "$tmp/read2.log")"
+"$C" --relay "$((port + 3))" --players 3 --shm "$name3" >"$tmp/relay3.log" 2>&1 &
+relay=$!; pids+=($relay)
+for _ in $(seq 100); do grep -q "relay: OSC priors on port" "$tmp/relay3.log" && break; sleep 0.1; done
+"$C" --source "$tmp/duo.y4m" --boxes "$tmp/boxes.txt" --no-shm --osc "127.0.0.1:$((port + 3))" \
+  --status-interval 0.5 >"$tmp/capture3.log" 2>&1 || fail "camsep-capture --osc (3 players)"
+kill -TERM "$relay"; wait "$relay"
+grep -q "the receiver refused /camsep/p[a-z]*: .*2 players, this host separates 3" "$tmp/capture3.log" ||
+  fail "the sender did not show the refusal"
+grep -q "refused [1-9]" "$tmp/relay3.log" || fail "the 3-player relay did not count the refusals"
+grep -q "published 0" "$tmp/relay3.log" || fail "the 3-player relay published something"
+! grep -q "runtime error\|Sanitizer" "$tmp"/relay*.log "$tmp"/capture*.log || fail "a sanitizer report"
 echo "test_capture_relay: ok"

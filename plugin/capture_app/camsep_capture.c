@@ -189,8 +189,8 @@ static void print_status(capture_app *a, const camsep_capture_status *st)
     if (a->osc) {
         capture_osc_stats os;
         capture_osc_get_stats(a->osc, &os);
-        snprintf(osc, sizeof osc, ", osc %llu sent %llu failed %llu dropped", (unsigned long long)os.sent,
-                 (unsigned long long)os.failed, (unsigned long long)os.dropped);
+        snprintf(osc, sizeof osc, ", osc %llu sent %llu failed %llu dropped %llu refused", (unsigned long long)os.sent,
+                 (unsigned long long)os.failed, (unsigned long long)os.dropped, (unsigned long long)os.refused);
     }
     fprintf(stderr, "%s: camera %s, %.2f fps, analysis %.2f ms (max %.2f), frames %llu priors %llu dropped %llu%s%s\n",
             PROG, state_name(st->state), st->fps, st->analysis_ms_mean, st->analysis_ms_max,
