@@ -40,7 +40,7 @@
 #define MAX_DICTS 8
 #define NTP_EPOCH_OFFSET_S 3900000000.0 /* the sender's wall clock (NTP seconds) at audio time 0 */
 #define RX_OFFSET_NS 1000000000000LL    /* the receiver's CLOCK_MONOTONIC at audio time 0 */
-#define TICK_S 0.05                      /* the host's control loop */
+#define TICK_S 0.05                     /* the host's control loop */
 
 typedef struct options {
     const char *input, *video, *output;
@@ -52,8 +52,8 @@ typedef struct options {
 } options;
 
 typedef struct packet {
-    double arrival;          /* seconds, audio clock */
-    double event;            /* the prior's true time */
+    double arrival; /* seconds, audio clock */
+    double event;   /* the prior's true time */
     size_t size;
     unsigned char data[160];
 } packet;
@@ -67,9 +67,10 @@ static double uniform(void) /* [0, 1) */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: %s -i MIX.wav -d A.dict [-d B.dict ...] --video STAGE.y4m --box X,Y,W,H [...] -o DIR\n"
-                    "       [--mode local|remote] [--loss P] [--jitter S] [--dup P] [--reorder P] [--seed N]\n"
-                    "       [--capture-delay S] [--net-delay S] [--block N] [--fft K] [--latency L] [--hop R]\n",
+    fprintf(stderr,
+            "usage: %s -i MIX.wav -d A.dict [-d B.dict ...] --video STAGE.y4m --box X,Y,W,H [...] -o DIR\n"
+            "       [--mode local|remote] [--loss P] [--jitter S] [--dup P] [--reorder P] [--seed N]\n"
+            "       [--capture-delay S] [--net-delay S] [--block N] [--fft K] [--latency L] [--hop R]\n",
             PROG);
     exit(2);
 }
@@ -184,8 +185,8 @@ int main(int argc, char **argv)
     camsep_engine *e = camsep_engine_create(&cfg, err, sizeof err);
     if (!e)
         cli_fail(PROG, "%s", err);
-    camsep_dictset *set = camsep_dictset_create(e, (const camsep_dictionary *const *)players, o.n_dicts, NULL, err,
-                                                sizeof err);
+    camsep_dictset *set =
+        camsep_dictset_create(e, (const camsep_dictionary *const *)players, o.n_dicts, NULL, err, sizeof err);
     camsep_params params;
     camsep_params_default(&params);
     if (!set || camsep_engine_post_dictset(e, set) || camsep_engine_post_params(e, &params))
@@ -195,8 +196,8 @@ int main(int argc, char **argv)
     camsep_frame_source *src = camsep_y4m_open(o.video, 0, err, sizeof err);
     if (!src)
         cli_fail(PROG, "%s", err);
-    camsep_video_priors *vp = camsep_video_priors_create(src->width, src->height, src->frame_rate, o.boxes,
-                                                         o.n_boxes, err, sizeof err);
+    camsep_video_priors *vp =
+        camsep_video_priors_create(src->width, src->height, src->frame_rate, o.boxes, o.n_boxes, err, sizeof err);
     camera_priors cp;
     if (!vp || camera_priors_read(src, vp, rate, 0.0, &cp, err, sizeof err))
         cli_fail(PROG, "%s: %s", o.video, err);
@@ -275,8 +276,8 @@ int main(int argc, char **argv)
                     strcmp(path, "/camsep/priors"))
                     cli_fail(PROG, "a message did not decode");
                 const int64_t receipt = RX_OFFSET_NS + (int64_t)llround(p->arrival * 1e9);
-                if (camsep_prior_rx_message(&rx, "udp:10.0.0.1:40000", args, nargs, receipt, &out, why,
-                                            sizeof why) == 1) {
+                if (camsep_prior_rx_message(&rx, "udp:10.0.0.1:40000", args, nargs, receipt, &out, why, sizeof why) ==
+                    1) {
                     q.n_sources = out.n_players;
                     memcpy(q.activity, out.activity, sizeof out.activity);
                     have = camsep_prior_clock_map(&clock, out.time_ns, 0.0, &q.time) == 0;
@@ -317,10 +318,9 @@ int main(int argc, char **argv)
            "rx_dups=%llu placement_ms_mean=%.3f placement_ms_max=%.3f engine_used=%llu engine_late=%llu "
            "push_fail=%zu\n",
            PROG, o.remote ? "remote" : "local", cp.n, o.remote ? cp.n - lost : cp.n, lost, dups, held,
-           (unsigned long long)rx.stats.received, (unsigned long long)rx.stats.gaps,
-           (unsigned long long)rx.stats.late, (unsigned long long)rx.stats.duplicates,
-           placed ? err_sum / (double)placed : 0.0, err_max, (unsigned long long)st.priors_used,
-           (unsigned long long)st.priors_late, push_fail);
+           (unsigned long long)rx.stats.received, (unsigned long long)rx.stats.gaps, (unsigned long long)rx.stats.late,
+           (unsigned long long)rx.stats.duplicates, placed ? err_sum / (double)placed : 0.0, err_max,
+           (unsigned long long)st.priors_used, (unsigned long long)st.priors_late, push_fail);
     free(in);
     free(pk);
     camera_priors_free(&cp);

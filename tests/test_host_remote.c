@@ -117,8 +117,8 @@ static void wait_meters(host_session *s, float want0, float want1, double limit_
         host_session_meters(s, &m);
         if (fabsf(m.motion[0] - want0) < 1e-3f && fabsf(m.motion[1] - want1) < 1e-3f)
             return;
-        CHECK_MSG(now_ns() - t0 < (int64_t)(limit_s * 1e9), "%s: motion %g %g after %.2f s", what,
-                  (double)m.motion[0], (double)m.motion[1], (double)(now_ns() - t0) * 1e-9);
+        CHECK_MSG(now_ns() - t0 < (int64_t)(limit_s * 1e9), "%s: motion %g %g after %.2f s", what, (double)m.motion[0],
+                  (double)m.motion[1], (double)(now_ns() - t0) * 1e-9);
         sleep_ns(5 * MS);
     }
 }
@@ -183,8 +183,11 @@ int main(void)
 
     /* a host with its own camera refuses remote priors (the camera is never started here) */
     host_config_default(&cfg, HOST_JACK);
-    CHECK_MSG(host_config_parse(&cfg, "video = /dev/null\n[player violin]\nbox = 0,0,10,10\n[player cello]\n"
-                                      "box = 10,0,10,10\n", "t", err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(host_config_parse(&cfg,
+                                "video = /dev/null\n[player violin]\nbox = 0,0,10,10\n[player cello]\n"
+                                "box = 10,0,10,10\n",
+                                "t", err, sizeof err) == 0,
+              "%s", err);
     host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
     CHECK_MSG(s, "%s", err);
     host_remote *r = host_remote_create(s, "test_host_remote");

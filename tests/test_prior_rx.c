@@ -35,8 +35,8 @@ static int make(camsep_prior_rx_arg *a, int64_t event_wall_ns, int64_t age_ns, u
 }
 
 /* Sends seq with the event at receiver time ev (ns), age 5 ms, network delay delay_ns. */
-static int deliver(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int64_t delay_ns, float a0,
-                   float a1, camsep_prior_rx_out *out)
+static int deliver(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int64_t delay_ns, float a0, float a1,
+                   camsep_prior_rx_out *out)
 {
     camsep_prior_rx_arg a[12];
     float act[2] = {a0, a1};
@@ -81,7 +81,7 @@ static void test_sequence(void)
     const int64_t newest = out.time_ns;
     CHECK(deliver(&rx, "udp:a:1", t + 33 * MS, 11, 40 * MS, 0.9f, 0.9f, &out) == 0); /* reordered: late */
     CHECK(rx.stats.late == 1 && rx.stats.duplicates == 0);
-    CHECK(deliver(&rx, "udp:a:1", t + 66 * MS, 12, 3 * MS, 0.5f, 0.5f, &out) == 0); /* twice */
+    CHECK(deliver(&rx, "udp:a:1", t + 66 * MS, 12, 3 * MS, 0.5f, 0.5f, &out) == 0);  /* twice */
     CHECK(deliver(&rx, "udp:a:1", t + 33 * MS, 11, 50 * MS, 0.9f, 0.9f, &out) == 0); /* the late one again */
     CHECK(rx.stats.duplicates == 2 && rx.stats.late == 1);
     CHECK(deliver(&rx, "udp:a:1", t + 99 * MS, 13, MS, 0.1f, 0.2f, &out) == 1);

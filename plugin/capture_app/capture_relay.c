@@ -132,13 +132,15 @@ void capture_relay_status(capture_relay *r, char *buf, size_t size)
     pthread_mutex_lock(&r->lock);
     const camsep_prior_rx_stats *x = &r->rx.stats;
     snprintf(buf, size, "senders %d received %llu gaps %llu late %llu dups %llu refused %llu published %llu",
-             x->senders, (unsigned long long)x->received, (unsigned long long)x->gaps,
-             (unsigned long long)x->late, (unsigned long long)x->duplicates, (unsigned long long)x->refused,
-             (unsigned long long)r->published);
+             x->senders, (unsigned long long)x->received, (unsigned long long)x->gaps, (unsigned long long)x->late,
+             (unsigned long long)x->duplicates, (unsigned long long)x->refused, (unsigned long long)r->published);
     pthread_mutex_unlock(&r->lock);
 }
 
-int capture_relay_port(const capture_relay *r) { return camsep_osc_port(r->osc); }
+int capture_relay_port(const capture_relay *r)
+{
+    return camsep_osc_port(r->osc);
+}
 
 void capture_relay_close(capture_relay *r)
 {

@@ -13,8 +13,9 @@
 void camsep_prior_rx_init(camsep_prior_rx *rx, int n_players, int64_t silence_ns)
 {
     memset(rx, 0, sizeof *rx);
-    rx->n_players = n_players < 1 ? 1 : n_players > CAMSEP_PRIOR_RX_MAX_PLAYERS ? CAMSEP_PRIOR_RX_MAX_PLAYERS
-                                                                                : n_players;
+    rx->n_players = n_players < 1                             ? 1
+                    : n_players > CAMSEP_PRIOR_RX_MAX_PLAYERS ? CAMSEP_PRIOR_RX_MAX_PLAYERS
+                                                              : n_players;
     rx->silence_ns = silence_ns > 0 ? silence_ns : CAMSEP_PRIOR_RX_DEFAULT_SILENCE_NS;
     rx->last_out_ns = INT64_MIN;
 }
@@ -30,7 +31,10 @@ static int refuse(camsep_prior_rx *rx, char *why, size_t whylen, const char *fmt
     return -1;
 }
 
-static int is_number(char t) { return t == 'f' || t == 'd' || t == 'i' || t == 'h'; }
+static int is_number(char t)
+{
+    return t == 'f' || t == 'd' || t == 'i' || t == 'h';
+}
 
 /* NTP 32.32 to nanoseconds since 1900; -1 for "immediately" (0 or 1) */
 static int64_t ntp_ns(uint64_t tt)
@@ -120,12 +124,16 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
 {
     if (argc < 4 || argv[0].type != 't' || !is_number(argv[1].type) || !is_number(argv[2].type) ||
         !is_number(argv[3].type))
-        return refuse(rx, why, whylen, "priors: expected time (t), age (f), sequence (i), camera_ok (i), then %d "
-                                     "activities (f)", rx->n_players);
+        return refuse(rx, why, whylen,
+                      "priors: expected time (t), age (f), sequence (i), camera_ok (i), then %d "
+                      "activities (f)",
+                      rx->n_players);
     const int n = argc - 4;
     if (n != rx->n_players)
-        return refuse(rx, why, whylen, "priors for %d players, this host separates %d: not used "
-                                     "(give camsep-capture one box per player)", n, rx->n_players);
+        return refuse(rx, why, whylen,
+                      "priors for %d players, this host separates %d: not used "
+                      "(give camsep-capture one box per player)",
+                      n, rx->n_players);
     for (int j = 0; j < n; j++)
         if (!is_number(argv[4 + j].type))
             return refuse(rx, why, whylen, "priors: activity %d is not a number", j + 1);
@@ -192,8 +200,10 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
 int camsep_prior_rx_players(camsep_prior_rx *rx, int argc, char *why, size_t whylen)
 {
     if (argc != rx->n_players)
-        return refuse(rx, why, whylen, "players: the sender has %d players, this host separates %d "
-                                     "(give camsep-capture one box per player)", argc, rx->n_players);
+        return refuse(rx, why, whylen,
+                      "players: the sender has %d players, this host separates %d "
+                      "(give camsep-capture one box per player)",
+                      argc, rx->n_players);
     return 0;
 }
 

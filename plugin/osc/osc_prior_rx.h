@@ -35,15 +35,15 @@
 
 #define CAMSEP_PRIOR_RX_MAX_PLAYERS 8
 #define CAMSEP_PRIOR_RX_SENDERS 8
-#define CAMSEP_PRIOR_RX_DELAY_WINDOW 64              /* messages: ~2 s at 30 fps */
-#define CAMSEP_PRIOR_RX_MAX_EXCESS_NS 250000000LL    /* jitter taken back at most */
+#define CAMSEP_PRIOR_RX_DELAY_WINDOW 64           /* messages: ~2 s at 30 fps */
+#define CAMSEP_PRIOR_RX_MAX_EXCESS_NS 250000000LL /* jitter taken back at most */
 #define CAMSEP_PRIOR_RX_DEFAULT_SILENCE_NS 250000000LL
 
 /* One argument of an OSC message, decoded (the types the format uses). */
 typedef struct camsep_prior_rx_arg {
-    char type;         /* 't', 'f', 'd', 'i', 'h', or another OSC tag (refused) */
-    double number;     /* f, d, i, h */
-    uint64_t timetag;  /* t: NTP 32.32 */
+    char type;        /* 't', 'f', 'd', 'i', 'h', or another OSC tag (refused) */
+    double number;    /* f, d, i, h */
+    uint64_t timetag; /* t: NTP 32.32 */
 } camsep_prior_rx_arg;
 
 /* A prior handed on: its event time on the receiver's CLOCK_MONOTONIC and
@@ -81,7 +81,7 @@ typedef struct camsep_prior_rx_sender {
 typedef struct camsep_prior_rx {
     int n_players;
     int64_t silence_ns;
-    int64_t last_out_ns;  /* time of the newest prior handed on (INT64_MIN: none) */
+    int64_t last_out_ns; /* time of the newest prior handed on (INT64_MIN: none) */
     camsep_prior_rx_sender senders[CAMSEP_PRIOR_RX_SENDERS];
     camsep_prior_rx_stats stats;
 } camsep_prior_rx;

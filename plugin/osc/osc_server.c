@@ -246,11 +246,31 @@ static void stream_args(const char *types, lo_arg **argv, int argc, camsep_prior
         a->type = types[k];
         switch (types[k]) {
         /* liblo aligns arguments to 4 bytes only: copy, never dereference */
-        case 'f': { float v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
-        case 'd': { double v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
-        case 'i': { int32_t v; memcpy(&v, argv[k], sizeof v); a->number = v; } break;
-        case 'h': { int64_t v; memcpy(&v, argv[k], sizeof v); a->number = (double)v; } break;
-        case 't': { lo_timetag v; memcpy(&v, argv[k], sizeof v); a->timetag = ((uint64_t)v.sec << 32) | v.frac; } break;
+        case 'f': {
+            float v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'd': {
+            double v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'i': {
+            int32_t v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'h': {
+            int64_t v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = (double)v;
+        } break;
+        case 't': {
+            lo_timetag v;
+            memcpy(&v, argv[k], sizeof v);
+            a->timetag = ((uint64_t)v.sec << 32) | v.frac;
+        } break;
         default: break;
         }
     }

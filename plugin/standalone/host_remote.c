@@ -75,15 +75,15 @@ int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *wh
     int rc;
     if (r->own_camera) {
         r->rx.stats.refused++;
-        snprintf(why, whylen, "this host reads its own camera (video in its configuration): remote priors are "
-                              "not used");
+        snprintf(why, whylen,
+                 "this host reads its own camera (video in its configuration): remote priors are "
+                 "not used");
         rc = -1;
     } else if (!strcmp(m->name, "/players")) {
         rc = camsep_prior_rx_players(&r->rx, m->argc, why, whylen);
     } else {
         camsep_prior_rx_out out;
-        rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why,
-                                     whylen);
+        rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why, whylen);
         if (rc == 1)
             push(r, &out);
         rc = rc < 0 ? -1 : 0;
