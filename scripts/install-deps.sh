@@ -19,6 +19,7 @@ PACKAGES=(
   time                                        # /usr/bin/time -v: peak memory (bench/process_long.py, test process_stream)
   lintian desktop-file-utils                  # the .deb's checks (tests/test_deb.sh)
   groff-base man-db gzip                      # man pages: compressed at build time, checked with groff -ww and man --warnings
+  iproute2                                    # ip netns + veth: the remote priors test between two namespaces
 )
 
 missing=()

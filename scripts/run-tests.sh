@@ -21,7 +21,7 @@ BUILD_DIR="$root/build-asan" BUILD_TYPE=Debug "$root/scripts/build.sh" \
 (cd "$root/build-asan" && ctest --output-on-failure -j "$jobs")
 
 echo "== build and test: thread sanitizer (lock-free hand-overs)"
-tsan_tests=(ring prior_clock capture_runner host_commands host_live shm_preview ui_frame_buffer osc)
+tsan_tests=(ring prior_clock capture_runner host_commands host_live shm_preview ui_frame_buffer osc host_remote)
 cmake -S "$root" -B "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAMSEP_SANITIZE=thread >/dev/null
 cmake --build "$root/build-tsan" -j "$jobs" --target "${tsan_tests[@]/#/test_}" >/dev/null
 (cd "$root/build-tsan" && ctest --output-on-failure -R "^($(IFS='|'; echo "${tsan_tests[*]}"))\$")

@@ -70,6 +70,9 @@ static void fake_reset(void)
     fstate.dsp_load = 0.25f;
     fstate.latency_s = 1024.0f / 48000.0f;
     fstate.latency_samples = 1024;
+    snprintf(fstate.remote_state, sizeof fstate.remote_state, "receiving");
+    const uint64_t remote[5] = {2, 1500, 12, 3, 1};
+    memcpy(fstate.remote, remote, sizeof remote);
     n_cmds = 0;
     queue_full = 0;
     pthread_mutex_unlock(&mu);
@@ -183,7 +186,7 @@ static camsep_osc *server(float rate_hz, float burst)
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
     cfg.state_poll_hz = 50.0f;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o != NULL, "%s", err);
@@ -197,7 +200,7 @@ typedef struct rmsg {
     char path[256];
     char types[16];
     float f[4];
-    int i[4];
+    int i[6];
     char s[2][300];
 } rmsg;
 
@@ -226,7 +229,7 @@ static int on_reply(const char *path, const char *types, lo_arg **argv, int argc
         const void *a = argv[k]; /* 4-byte aligned: read bytes, not the lo_arg union */
         if (types[k] == 'f' && nf < 4)
             memcpy(&r->f[nf++], a, sizeof(float));
-        else if (types[k] == 'i' && ni < 4)
+        else if (types[k] == 'i' && ni < 6)
             memcpy(&r->i[ni++], a, sizeof(int32_t));
         else if (types[k] == 's' && ns < 2)
             snprintf(r->s[ns++], sizeof r->s[0], "%s", (const char *)a);
@@ -569,6 +572,19 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     query(&c, "/camsep/status/dsp_load", E(CAMSEP_OSC_E_STATUS_DSP_LOAD), -1);
     query(&c, "/camsep/status/latency", E(CAMSEP_OSC_E_STATUS_LATENCY), -1);
     query(&c, "/camsep/status/camera_motion", E(CAMSEP_OSC_E_STATUS_CAMERA_MOTION), -1);
+    query(&c, "/camsep/status/remote_priors", E(CAMSEP_OSC_E_STATUS_REMOTE_PRIORS), -1);
+    {
+        rmsg r;
+        csend(&c, "/camsep/status/remote_priors", "");
+        CHECK(wait_for(&c, "/camsep/status/remote_priors", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "siiiii") && !strcmp(r.s[0], "receiving") && r.i[0] == 2 && r.i[1] == 1500 &&
+                      r.i[2] == 12 && r.i[3] == 3 && r.i[4] == 1,
+                  "remote_priors %s %s %d %d", r.types, r.s[0], r.i[0], r.i[4]);
+        /* a host without a stream callback: the prior stream is an unknown address */
+        csend(&c, "/camsep/priors", "");
+        CHECK(wait_for(&c, "/camsep/error", 2.0, &r) && strstr(r.s[1], "unknown address"));
+    }
+    seen[CAMSEP_OSC_E_STATUS_REMOTE_PRIORS] = 1;
     {
         rmsg r;
         csend(&c, "/camsep/status/camera_motion", "");
@@ -1099,7 +1115,7 @@ static int serve(int argc, char **argv)
     cfg.port = "0";
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o, "%s", err);

@@ -276,7 +276,7 @@ int main(int argc, char **argv)
     cfg.port = "0";
     cfg.rate_limit_hz = 1e9f;
     cfg.rate_burst = 1e9f;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o, "%s", err);

@@ -28,6 +28,7 @@
 #include "capture_clock.h"
 #include "capture_options.h"
 #include "capture_osc.h"
+#include "capture_relay.h"
 #include "app_window.h"
 #include "osc_control.h"
 #include "capture_runner.h"
@@ -181,8 +182,8 @@ static void print_status(capture_app *a, const camsep_capture_status *st)
     if (a->osc) {
         capture_osc_stats os;
         capture_osc_get_stats(a->osc, &os);
-        snprintf(osc, sizeof osc, ", osc %llu sent %llu failed %llu dropped", (unsigned long long)os.sent,
-                 (unsigned long long)os.failed, (unsigned long long)os.dropped);
+        snprintf(osc, sizeof osc, ", osc %llu sent %llu failed %llu dropped %llu refused", (unsigned long long)os.sent,
+                 (unsigned long long)os.failed, (unsigned long long)os.dropped, (unsigned long long)os.refused);
     }
     fprintf(stderr, "%s: camera %s, %.2f fps, analysis %.2f ms (max %.2f), frames %llu priors %llu dropped %llu%s%s\n",
             PROG, state_name(st->state), st->fps, st->analysis_ms_mean, st->analysis_ms_max,
@@ -408,7 +409,7 @@ static int ctl_start(capture_control *k, const capture_options *o, camsep_captur
     cfg.enable_tcp = !o->osc_no_tcp;
     cfg.camera_only = 1;
     cfg.program = PROG;
-    camsep_osc_host host = {ctl_submit, ctl_get_state, k};
+    camsep_osc_host host = {ctl_submit, ctl_get_state, k, NULL};
     char err[256];
     k->osc = camsep_osc_create(&cfg, &host, err, sizeof err);
     if (!k->osc || camsep_osc_start(k->osc)) {
@@ -458,6 +459,42 @@ static void ignore_signal(int sig)
     (void)sig; /* never runs: the signals are blocked and taken by sigtimedwait() */
 }
 
+/* --relay: OSC priors from other machines into the ring, until a signal or --duration. */
+static int run_relay(const capture_options *o, const sigset_t *sigs)
+{
+    char err[512], line[256];
+    capture_relay *r = capture_relay_open(o, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "%s: %s\n", PROG, err);
+        return CAPTURE_EXIT_START;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "%s: relay: OSC priors on port %d (UDP%s), prefix %s, %d players -> shm %s\n", PROG,
+                capture_relay_port(r), o->osc_no_tcp ? "" : " and TCP", o->osc_prefix, o->relay_players,
+                o->shm_name);
+    const int64_t t0 = camsep_monotonic_ns(), interval = (int64_t)llround(o->status_interval_s * 1e9);
+    int64_t next_status = t0 + interval;
+    for (;;) {
+        int sig = wait_signal(sigs, MAIN_TICK_NS);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        const int64_t now = camsep_monotonic_ns();
+        capture_relay_tick(r, now);
+        if (o->duration_s > 0 && (double)(now - t0) * 1e-9 >= o->duration_s)
+            break;
+        if (interval > 0 && now >= next_status) {
+            capture_relay_status(r, line, sizeof line);
+            fprintf(stderr, "%s: relay: %s\n", PROG, line);
+            next_status = now + interval;
+        }
+    }
+    capture_relay_status(r, line, sizeof line);
+    if (!o->quiet)
+        fprintf(stderr, "%s: relay: %s\n", PROG, line);
+    capture_relay_close(r);
+    return CAPTURE_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     capture_options opt;
@@ -487,6 +524,8 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* every thread made from here on inherits it */
     signal(SIGPIPE, SIG_IGN);                /* an OSC peer over TCP that went away */
+    if (opt.relay_port)
+        return run_relay(&opt, &sigs);
 
     static capture_app app;
     pthread_mutex_init(&app.pv_lock, NULL);

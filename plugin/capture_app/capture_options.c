@@ -17,7 +17,8 @@ static const char *const PROG = "camsep-capture";
 enum {
     OPT_SOURCE = CLI_ID_BASE, OPT_SIZE, OPT_FPS, OPT_CAMERA_CONTROL, OPT_PACE, OPT_NO_PACE, OPT_LOOP, OPT_BOX, OPT_BOXES, OPT_SHM,
     OPT_NO_SHM, OPT_OSC, OPT_OSC_PREFIX, OPT_OSC_PORT, OPT_OSC_NO_TCP, OPT_OSC_DOC, OPT_CAMERA_LATENCY,
-    OPT_MOTION_KNEE, OPT_STATUS_INTERVAL, OPT_DURATION, OPT_FRAMES, OPT_UI, OPT_LIST_DEVICES, OPT_QUIET,
+    OPT_MOTION_KNEE, OPT_STATUS_INTERVAL, OPT_DURATION, OPT_FRAMES, OPT_UI, OPT_LIST_DEVICES, OPT_QUIET, OPT_RELAY,
+    OPT_PLAYERS,
 };
 
 static const cli_option OPTIONS[] = {
@@ -61,6 +62,12 @@ static const cli_option OPTIONS[] = {
      "(docs/capture-osc.md)",
      OPT_OSC, 0},
     {"osc-prefix", 0, "PATH", "OSC address prefix (default /camsep)", OPT_OSC_PREFIX, 0},
+    CLI_SECTION("A remote camera (relay)"),
+    {"relay", 0, "PORT",
+     "no camera: priors sent by camsep-capture --osc on other machines to UDP/TCP PORT go into the shared-memory "
+     "ring (for LV2 plugins; docs/capture-osc.md)",
+     OPT_RELAY, 0},
+    {"players", 0, "N", "--relay: the number of players (else the boxes' count)", OPT_PLAYERS, 0},
     CLI_SECTION("Control and running"),
     {"osc-port", 0, "PORT",
      "OSC control server on UDP and TCP PORT (default off; 0 = any free port): boxes, names, camera latency, motion "
@@ -81,7 +88,8 @@ static const cli_option OPTIONS[] = {
 static const cli_program PROGRAM = {
     .name = "camsep-capture",
     .purpose = "publish each player's playing likelihood from a camera, for camsep plugins and hosts",
-    .synopsis = "[--source SPEC] (--box [NAME=]X,Y,W,H ... | --boxes FILE) [options]\n--list-devices",
+    .synopsis = "[--source SPEC] (--box [NAME=]X,Y,W,H ... | --boxes FILE) [options]\n"
+                "--relay PORT (--players N | --boxes FILE) [options]\n--list-devices",
     .description =
         "Reads a camera or a Y4M video, measures each player's motion in their box (dense optical flow) and "
         "publishes a playing likelihood per player and frame: in a shared-memory ring for camsep LV2 plugins on "
@@ -108,7 +116,9 @@ static const cli_program PROGRAM = {
                 "  violin  40  60  200 300\n"
                 "  cello   300 60  200 300\n\n"
                 "The priors to the audio machine over OSC as well, and a window to draw the boxes:\n\n"
-                "  camsep-capture --boxes stage.txt --osc rack.local:9000 --ui",
+                "  camsep-capture --boxes stage.txt --osc rack.local:9000 --ui\n\n"
+                "On the audio machine, priors from a camera on another machine into the ring, for a plugin:\n\n"
+                "  camsep-capture --relay 9000 --players 2",
     .see_also = "camsep-jack(1), camsep-portaudio(1), camsep-process(1), jalv(1)",
 };
 
@@ -181,6 +191,11 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
             cli_int(PROG, "--osc-port", o->osc_port, 0, 65535);
             break;
         case OPT_OSC_NO_TCP: o->osc_no_tcp = 1; break;
+        case OPT_RELAY:
+            o->relay_port = v;
+            cli_int(PROG, "--relay", o->relay_port, 0, 65535);
+            break;
+        case OPT_PLAYERS: o->relay_players = cli_int(PROG, "--players", v, 1, CAMSEP_CAPTURE_MAX_BOXES); break;
         case OPT_OSC_DOC: o->osc_doc = 1; break;
         case OPT_CAMERA_LATENCY: o->camera_latency_s = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
         case OPT_MOTION_KNEE:
@@ -211,6 +226,15 @@ void capture_options_parse(int argc, char **argv, capture_options *o)
         o->n_players = camsep_box_file_load(o->boxes_file, o->players, CAMSEP_CAPTURE_MAX_BOXES, err, sizeof err);
         if (o->n_players < 0)
             cli_usage_fail(PROG, "%s", err);
+    }
+    if (o->relay_port) {
+        if (!o->relay_players)
+            o->relay_players = o->n_players;
+        if (!o->relay_players)
+            cli_usage_fail(PROG, "--relay: give the number of players with --players N");
+        if (o->n_players && o->n_players != o->relay_players)
+            cli_usage_fail(PROG, "--relay: --players %d but %d boxes", o->relay_players, o->n_players);
+        return;
     }
     if (!o->n_players)
         cli_usage_fail(PROG, "no players: give --box [NAME=]X,Y,W,H per player, or --boxes FILE (see --help)");

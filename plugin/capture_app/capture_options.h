@@ -35,6 +35,8 @@ typedef struct capture_options {
     int list_devices;
     int quiet;
     int ui;                   /* --ui: the camera window */
+    const char *relay_port;   /* --relay PORT: OSC priors from other machines into the ring, no camera */
+    int relay_players;        /* --players N (or the boxes' count) */
 } capture_options;
 
 /* Parses argv (getopt_long over one option table); prints --help, --version

@@ -34,6 +34,8 @@ typedef struct osc_item {
 
 struct capture_osc {
     lo_address addr;
+    lo_server replies;      /* UDP: the socket the messages leave from, so that /error replies come back */
+    int64_t last_refusal_line;
     char priors_path[OSC_PREFIX_MAX + 16];
     char players_path[OSC_PREFIX_MAX + 16];
     char names[CAMSEP_MAX_SOURCES][OSC_NAME_MAX];
@@ -43,7 +45,7 @@ struct capture_osc {
     pthread_t thread;
     atomic_int stop;
     uint32_t next_sequence; /* capture thread */
-    atomic_uint_fast64_t sent, failed, dropped;
+    atomic_uint_fast64_t sent, failed, dropped, refused;
 };
 
 static int prefix_valid(const char *p)
@@ -150,6 +152,37 @@ static void count_send(capture_osc *o, int result)
     atomic_fetch_add_explicit(result < 0 ? &o->failed : &o->sent, 1, memory_order_relaxed);
 }
 
+static int send_message(capture_osc *o, const char *path, lo_message m)
+{
+    return o->replies ? lo_send_message_from(o->addr, o->replies, path, m) : lo_send_message(o->addr, path, m);
+}
+
+/* Sender thread: a receiver's PREFIX/error reply (e.g. another player count)
+ * is counted, and shown on stderr at most every 5 s. */
+static int on_reply(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg, void *user)
+{
+    (void)msg;
+    capture_osc *o = user;
+    const size_t n = strlen(path);
+    if (n < 6 || strcmp(path + n - 6, "/error") || argc < 2 || types[0] != 's' || types[1] != 's')
+        return 0;
+    atomic_fetch_add_explicit(&o->refused, 1, memory_order_relaxed);
+    const int64_t now = camsep_monotonic_ns();
+    if (o->last_refusal_line == INT64_MIN || now - o->last_refusal_line >= 5000000000LL) {
+        fprintf(stderr, "camsep-capture: --osc: the receiver refused %s: %s\n", (const char *)argv[0],
+                (const char *)argv[1]);
+        o->last_refusal_line = now;
+    }
+    return 0;
+}
+
+static void quiet_lo_error(int num, const char *msg, const char *where)
+{
+    (void)num;
+    (void)msg;
+    (void)where;
+}
+
 static void send_prior(capture_osc *o, const osc_item *it)
 {
     lo_message m = lo_message_new();
@@ -164,7 +197,7 @@ static void send_prior(capture_osc *o, const osc_item *it)
     lo_message_add_int32(m, it->camera_ok);
     for (int j = 0; j < it->n; j++)
         lo_message_add_float(m, it->activity[j]);
-    count_send(o, lo_send_message(o->addr, o->priors_path, m));
+    count_send(o, send_message(o, o->priors_path, m));
     lo_message_free(m);
 }
 
@@ -175,7 +208,7 @@ static void send_players(capture_osc *o)
         return;
     for (int j = 0; j < o->n_players; j++)
         lo_message_add_string(m, o->names[j]);
-    count_send(o, lo_send_message(o->addr, o->players_path, m));
+    count_send(o, send_message(o, o->players_path, m));
     lo_message_free(m);
 }
 
@@ -192,6 +225,8 @@ static void *sender_thread(void *arg)
         osc_item it;
         while (spsc_ring_pop(&o->queue, &it))
             send_prior(o, &it);
+        while (o->replies && lo_server_recv_noblock(o->replies, 0) > 0) {
+        }
         if (atomic_load_explicit(&o->stop, memory_order_acquire) && !spsc_ring_read_space(&o->queue))
             break;
         struct timespec until;
@@ -233,8 +268,14 @@ capture_osc *capture_osc_open(const char *target, const char *prefix, const char
         free(o);
         return NULL;
     }
+    o->last_refusal_line = INT64_MIN;
+    if (lo_address_get_protocol(o->addr) == LO_UDP && (o->replies = lo_server_new_with_proto(NULL, LO_UDP,
+                                                                                             quiet_lo_error)))
+        lo_server_add_method(o->replies, NULL, NULL, on_reply, o);
     if (spsc_ring_init(&o->queue, OSC_QUEUE, sizeof(osc_item))) {
         snprintf(err, errlen, "out of memory");
+        if (o->replies)
+            lo_server_free(o->replies);
         lo_address_free(o->addr);
         free(o);
         return NULL;
@@ -246,6 +287,8 @@ capture_osc *capture_osc_open(const char *target, const char *prefix, const char
         snprintf(err, errlen, "cannot start the OSC thread: %s", strerror(e));
         sem_destroy(&o->wake);
         spsc_ring_destroy(&o->queue);
+        if (o->replies)
+            lo_server_free(o->replies);
         lo_address_free(o->addr);
         free(o);
         return NULL;
@@ -275,6 +318,7 @@ void capture_osc_get_stats(capture_osc *o, capture_osc_stats *s)
     s->sent = atomic_load_explicit(&o->sent, memory_order_relaxed);
     s->failed = atomic_load_explicit(&o->failed, memory_order_relaxed);
     s->dropped = atomic_load_explicit(&o->dropped, memory_order_relaxed);
+    s->refused = atomic_load_explicit(&o->refused, memory_order_relaxed);
 }
 
 void capture_osc_close(capture_osc *o)
@@ -286,6 +330,8 @@ void capture_osc_close(capture_osc *o)
     pthread_join(o->thread, NULL);
     sem_destroy(&o->wake);
     spsc_ring_destroy(&o->queue);
+    if (o->replies)
+        lo_server_free(o->replies);
     lo_address_free(o->addr);
     free(o);
 }

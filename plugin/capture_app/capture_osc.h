@@ -24,6 +24,7 @@ typedef struct capture_osc_stats {
     uint64_t sent;    /* messages handed to the network */
     uint64_t failed;  /* sends liblo reported as failed (peer gone, no route) */
     uint64_t dropped; /* priors not sent because the sender was behind */
+    uint64_t refused; /* PREFIX/error replies from the receiver (UDP), e.g. another player count */
 } capture_osc_stats;
 
 /* target: "HOST:PORT" (UDP), "[IPV6]:PORT", or a liblo URL such as

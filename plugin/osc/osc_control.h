@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "osc_prior_rx.h"
+
 #define CAMSEP_OSC_MAX_PLAYERS 8  /* addressable players: /player/1 .. /player/8 */
 #define CAMSEP_OSC_NAME_MAX 64    /* names, instruments, presets: at most 63 bytes + NUL */
 #define CAMSEP_OSC_TEXT_MAX 256   /* dictionary paths: at most 255 bytes + NUL */
@@ -129,6 +131,8 @@ typedef struct camsep_osc_state {
     float camera_motion_u, camera_motion_v;/* the camera's own motion in its latest frame, camera
                                               pixels per frame (+u right, +v down); NaN: unknown */
     float dsp_load;                        /* share of the audio period, 0..1 (may exceed 1) */
+    char remote_state[CAMSEP_OSC_NAME_MAX];/* remote priors: "receiving", "waiting", "off: why" */
+    uint64_t remote[5];                    /* live senders, priors used, gaps, late + duplicates, refused */
     float latency_s;                       /* input to stems */
     int latency_samples;
     /* sound check */
@@ -145,12 +149,33 @@ typedef struct camsep_osc_state {
     float associate_evidence_s;            /* seconds of music with motion behind it */
 } camsep_osc_state;
 
+/* A message of a prior stream (docs/capture-osc.md: PREFIX/priors and
+ * PREFIX/players, as camsep-capture --osc sends them), for a host that
+ * receives priors. Strings of /players are not decoded (argc counts them). */
+#define CAMSEP_OSC_STREAM_MAX_ARGS 40
+typedef struct camsep_osc_stream_msg {
+    const char *name;                 /* "/priors" or "/players" (after the prefix) */
+    int argc;                         /* arguments; at most CAMSEP_OSC_STREAM_MAX_ARGS decoded */
+    const camsep_prior_rx_arg *argv;
+    const char *sender;               /* "udp:HOST:PORT" or "tcp:HOST:PORT" */
+    int64_t receipt_ns;               /* CLOCK_MONOTONIC when the server took the message */
+} camsep_osc_stream_msg;
+
+/* any: decodes one OSC packet (a message, as received) into its address
+ * and the arguments a stream callback gets. 0, or -1 when it is not OSC. */
+int camsep_osc_decode_stream(const void *data, size_t len, char *path, size_t pathlen,
+                             camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS], int *argc);
+
 typedef struct camsep_osc_host {
     /* server thread: 0 if queued, -1 if the queue is full (nothing changes). */
     int (*submit)(const camsep_osc_command *cmd, void *user);
     /* server thread: fill *out (it is zeroed before the call). */
     void (*get_state)(camsep_osc_state *out, void *user);
     void *user;
+    /* server thread, optional (NULL: these addresses are unknown): a prior
+     * stream message; 0, or -1 with the reason in why (the sender gets
+     * PREFIX/error with it). Not rate-limited beyond the sender's limit. */
+    int (*stream)(const camsep_osc_stream_msg *m, char *why, size_t whylen, void *user);
 } camsep_osc_host;
 
 typedef struct camsep_osc_config {

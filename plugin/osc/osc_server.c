@@ -236,6 +236,81 @@ static void dispatch_match(const camsep_osc_entry *e, int player, const char *pa
     dispatch(c->o, c->peer, full, e, player, c->types, c->argv, c->argc);
 }
 
+/* liblo's arguments as the prior receiver takes them (at most CAMSEP_OSC_STREAM_MAX_ARGS). */
+static void stream_args(const char *types, lo_arg **argv, int argc, camsep_prior_rx_arg *args)
+{
+    const int n = argc < CAMSEP_OSC_STREAM_MAX_ARGS ? argc : CAMSEP_OSC_STREAM_MAX_ARGS;
+    for (int k = 0; k < n; k++) {
+        camsep_prior_rx_arg *a = &args[k];
+        memset(a, 0, sizeof *a);
+        a->type = types[k];
+        switch (types[k]) {
+        /* liblo aligns arguments to 4 bytes only: copy, never dereference */
+        case 'f': {
+            float v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'd': {
+            double v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'i': {
+            int32_t v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = v;
+        } break;
+        case 'h': {
+            int64_t v;
+            memcpy(&v, argv[k], sizeof v);
+            a->number = (double)v;
+        } break;
+        case 't': {
+            lo_timetag v;
+            memcpy(&v, argv[k], sizeof v);
+            a->timetag = ((uint64_t)v.sec << 32) | v.frac;
+        } break;
+        default: break;
+        }
+    }
+}
+
+int camsep_osc_decode_stream(const void *data, size_t len, char *path, size_t pathlen,
+                             camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS], int *argc)
+{
+    int result = 0;
+    lo_message m = lo_message_deserialise((void *)data, len, &result);
+    if (!m)
+        return -1;
+    const char *p = (const char *)data; /* the address is the packet's first string */
+    snprintf(path, pathlen, "%.*s", (int)strnlen(p, len), p);
+    *argc = lo_message_get_argc(m);
+    stream_args(lo_message_get_types(m), lo_message_get_argv(m), *argc, args);
+    lo_message_free(m);
+    return 0;
+}
+
+/* A prior stream message to the host's stream callback (the arguments decoded). */
+static void stream(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
+                   int argc)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    camsep_prior_rx_arg args[CAMSEP_OSC_STREAM_MAX_ARGS];
+    stream_args(types, argv, argc, args);
+    char sender[96], why[256] = "";
+    snprintf(sender, sizeof sender, "%s:%s:%s", peer->proto == LO_TCP ? "tcp" : "udp", peer->host, peer->port);
+    camsep_osc_stream_msg m = {path + o->prefix_len, argc, args, sender,
+                               (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec};
+    if (o->host.stream(&m, why, sizeof why, o->host.user) == 0) {
+        CAMSEP_OSC_COUNT(o, applied);
+    } else {
+        CAMSEP_OSC_COUNT(o, rejected_range);
+        reply_error(o, peer, path, why[0] ? why : "refused");
+    }
+}
+
 static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, const char *types, lo_arg **argv,
                   int argc)
 {
@@ -248,6 +323,10 @@ static int handle(camsep_osc *o, const camsep_osc_peer *peer, const char *path, 
     if (strncmp(path, o->prefix, o->prefix_len) != 0 || path[o->prefix_len] != '/') {
         CAMSEP_OSC_COUNT(o, rejected_unknown);
         reply_error(o, peer, path, "unknown address");
+        return 0;
+    }
+    if (o->host.stream && (!strcmp(path + o->prefix_len, "/priors") || !strcmp(path + o->prefix_len, "/players"))) {
+        stream(o, peer, path, types, argv, argc);
         return 0;
     }
     if (camsep_osc_is_pattern(path + o->prefix_len)) {

@@ -96,6 +96,12 @@ static const camsep_osc_entry table[] = {
      "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
     {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
      "s, samples", 0, "Latency from input to stems, in seconds and samples (read-only).", ""},
+    {CAMSEP_OSC_E_STATUS_REMOTE_PRIORS, "/status/remote_priors", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-",
+     "siiiii", 0.0, 0.0, "state, senders, received, gaps, late, refused", 0,
+     "Priors received on this port from camsep-capture --osc (PREFIX/priors, docs/capture-osc.md): state "
+     "(\"receiving\", \"waiting\", \"off: ...\"), live senders, priors used, sequence numbers lost, priors "
+     "late or duplicated, messages refused (read-only).",
+     ""},
     {CAMSEP_OSC_E_SOUNDCHECK_START, "/soundcheck/start", SET | AUD, CAMSEP_OSC_ARGS_ACTION_PLAYER, "[i|f|h|d]", "-",
      1.0, CAMSEP_OSC_MAX_PLAYERS, "player", CAMSEP_OSC_CMD_SOUNDCHECK_START,
      "Start a sound check: record while the players play alone, then together; /soundcheck/stop learns a "
@@ -354,6 +360,12 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         v->f[0] = finite_or(st->camera_motion_u, NAN);
         v->f[1] = finite_or(st->camera_motion_v, NAN);
         return 0;
+    case CAMSEP_OSC_E_STATUS_REMOTE_PRIORS:
+        strcpy(v->types, "siiiii");
+        set_text(v, st->remote_state, sizeof st->remote_state);
+        for (int k = 0; k < 5; k++)
+            v->i[k] = st->remote[k] > (uint64_t)INT_MAX ? INT_MAX : (int)st->remote[k];
+        return 0;
     case CAMSEP_OSC_E_STATUS_DSP_LOAD:
         strcpy(v->types, "f");
         v->f[0] = finite_or(st->dsp_load, 0.0f);
@@ -406,7 +418,7 @@ int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b)
     for (int k = 0; k < 4; k++)
         if (a->f[k] != b->f[k] && !(isnan(a->f[k]) && isnan(b->f[k])))
             return 0;
-    return a->i[0] == b->i[0] && a->i[1] == b->i[1];
+    return !memcmp(a->i, b->i, sizeof a->i);
 }
 
 int camsep_osc_format_path(char *buf, size_t len, const char *prefix, const camsep_osc_entry *e, int player)

@@ -60,6 +60,7 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_STATUS_CAMERA_MOTION,
     CAMSEP_OSC_E_STATUS_DSP_LOAD,
     CAMSEP_OSC_E_STATUS_LATENCY,
+    CAMSEP_OSC_E_STATUS_REMOTE_PRIORS,
     CAMSEP_OSC_E_SOUNDCHECK_START,
     CAMSEP_OSC_E_SOUNDCHECK_STOP,
     CAMSEP_OSC_E_SOUNDCHECK_CANCEL,
@@ -107,7 +108,7 @@ const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player);
 typedef struct camsep_osc_value {
     char types[8];             /* OSC type tags, e.g. "f", "i", "ffff", "sf", "fff", "ssff" */
     float f[4];                /* 'f' arguments in order */
-    int i[2];                  /* 'i' arguments in order */
+    int i[6];                  /* 'i' arguments in order */
     char s[CAMSEP_OSC_TEXT_MAX]; /* the first 's' argument */
     char s2[CAMSEP_OSC_NAME_MAX * 2]; /* the second 's' argument (short) */
 } camsep_osc_value;

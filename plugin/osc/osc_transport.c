@@ -45,7 +45,7 @@ lo_message camsep_osc_value_message(const camsep_osc_value *v)
         if (*t == 'f')
             lo_message_add_float(m, v->f[nf < 3 ? nf++ : 3]);
         else if (*t == 'i')
-            lo_message_add_int32(m, v->i[ni < 1 ? ni++ : 1]);
+            lo_message_add_int32(m, v->i[ni < 5 ? ni++ : 5]);
         else if (*t == 's')
             lo_message_add_string(m, ns++ ? v->s2 : v->s);
     }

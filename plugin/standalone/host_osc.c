@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "host_preset.h"
+#include "host_remote.h"
 #include "osc_control.h"
 
 struct host_osc {
@@ -21,6 +22,8 @@ struct host_osc {
     int preset_index;                 /* last stored or recalled, 0 = none */
     char preset_name[CAMSEP_OSC_NAME_MAX];
     int host;
+    host_remote *remote;              /* priors from the network, while a session is attached */
+    char program[64];
 };
 
 static const char *const camera_names[] = {"running", "lost", "ended", "failed"};
@@ -247,8 +250,37 @@ static void get_state(camsep_osc_state *st, void *user)
     st->dsp_load = m.dsp_load;
     st->latency_samples = host_session_latency(s);
     st->latency_s = (float)(st->latency_samples / host_session_rate(s));
+    if (h->remote) {
+        host_remote_state(h->remote, st->remote_state, sizeof st->remote_state);
+        host_remote_status rs;
+        host_session_get_remote_status(s, &rs);
+        const uint64_t r[5] = {(uint64_t)rs.senders, rs.received, rs.gaps, rs.late + rs.duplicates, rs.refused};
+        memcpy(st->remote, r, sizeof r);
+    }
     soundcheck_state(s, st);
     association_state(s, st);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* OSC server thread: PREFIX/priors and PREFIX/players from camsep-capture --osc. */
+static int stream(const camsep_osc_stream_msg *m, char *why, size_t whylen, void *user)
+{
+    host_osc *h = user;
+    pthread_mutex_lock(&h->lock);
+    int rc = -1;
+    if (h->remote)
+        rc = host_remote_message(h->remote, m, why, whylen);
+    else
+        snprintf(why, whylen, "no session open yet");
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+void host_osc_tick(host_osc *h, int64_t now_ns)
+{
+    pthread_mutex_lock(&h->lock);
+    if (h->remote)
+        host_remote_tick(h->remote, now_ns);
     pthread_mutex_unlock(&h->lock);
 }
 
@@ -268,7 +300,8 @@ host_osc *host_osc_create(const host_config *cfg, const char *program, char *err
         oc.prefix = cfg->osc_prefix;
     oc.enable_tcp = !cfg->osc_no_tcp;
     oc.program = program;
-    camsep_osc_host cb = {submit, get_state, h};
+    snprintf(h->program, sizeof h->program, "%s", program ? program : "camsep");
+    camsep_osc_host cb = {submit, get_state, h, stream};
     char why[256];
     h->osc = camsep_osc_create(&oc, &cb, why, sizeof why);
     if (!h->osc) {
@@ -295,6 +328,8 @@ void host_osc_attach(host_osc *h, host_session *s, uint64_t (*xruns)(void *), vo
 {
     pthread_mutex_lock(&h->lock);
     h->session = s;
+    host_remote_free(h->remote);
+    h->remote = s ? host_remote_create(s, h->program) : NULL;
     h->xruns = xruns;
     h->xruns_self = xruns_self;
     snprintf(h->preset_dir, sizeof h->preset_dir, "%s", preset_dir ? preset_dir : "");
@@ -306,6 +341,8 @@ void host_osc_detach(host_osc *h)
 {
     pthread_mutex_lock(&h->lock);
     h->session = NULL;
+    host_remote_free(h->remote);
+    h->remote = NULL;
     pthread_mutex_unlock(&h->lock);
     camsep_osc_notify(h->osc);
 }
@@ -319,6 +356,7 @@ void host_osc_free(host_osc *h)
     if (!h)
         return;
     camsep_osc_free(h->osc);
+    host_remote_free(h->remote);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

@@ -44,6 +44,9 @@ void host_osc_detach(host_osc *h);
 /* Any thread: state changed elsewhere (NSM load, a UI): feedback now. */
 void host_osc_notify(host_osc *h);
 int host_osc_port(const host_osc *h);
+/* Control loop (every 50 ms or so): the network priors' silence check
+ * (host_remote.h). */
+void host_osc_tick(host_osc *h, int64_t now_ns);
 /* Main thread: stops the server, frees. NULL is ignored. */
 void host_osc_free(host_osc *h);
 

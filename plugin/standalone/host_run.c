@@ -420,6 +420,8 @@ int host_main(const host_backend *b, int argc, char **argv)
             host_ui_hide(g.ui);
             nsm_client_gui_shown(nsm, 0);
         }
+        if (osc)
+            host_osc_tick(osc, host_now_ns());
         report_soundcheck(b, s, nsm != NULL, &soundcheck_serial);
         report_association(b, s, &association_state);
         if (nsm && host_session_take_dirty(s))

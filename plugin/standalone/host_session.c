@@ -25,6 +25,7 @@ struct host_session {
     host_config cfg;               /* the control side's view, updated by commands */
     int dirty;
     int n_players, n_stems;
+    int own_camera;                /* the configuration has a video: no priors from the network */
     char stem_names[CAMSEP_MAX_SOURCES][HOST_NAME_LEN];
     double rate;
     camsep_engine *engine;
@@ -50,6 +51,7 @@ struct host_session {
     int tap_ready;
     host_soundcheck *soundcheck;
     char soundcheck_dir[HOST_PATH_LEN]; /* under lock */
+    host_remote_status remote;     /* priors from the network (host_remote.c), under lock */
 };
 
 static int adopt_dictionaries(void *user, int n, const int *players, camsep_dictionary *const *dicts,
@@ -85,6 +87,7 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
     s->cfg = *cfg;
     s->rate = sample_rate;
     s->n_players = cfg->n_players;
+    s->own_camera = cfg->video[0] != 0;
     s->n_stems = cfg->n_players + (cfg->other ? 1 : 0);
     for (int j = 0; j < cfg->n_players; j++)
         snprintf(s->stem_names[j], HOST_NAME_LEN, "%s", cfg->players[j].name);
@@ -231,6 +234,23 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
     return s;
 }
 
+/* The one way into the engine for every prior, the camera's (capture
+ * thread) or the network's (host_remote.c, serialised by its lock; never at
+ * the same time as a camera): onto the engine's clock, to the sound check
+ * and the box association, into the engine's ring. */
+static void feed_prior(host_session *s, camsep_prior *q, int64_t capture_ns)
+{
+    double latency = atomic_load_explicit(&s->camera_latency, memory_order_relaxed);
+    if (camsep_prior_clock_map(&s->clock, capture_ns, latency, &q->time)) {
+        atomic_fetch_add_explicit(&s->priors_unmapped, 1, memory_order_relaxed);
+        return; /* audio not running yet */
+    }
+    host_sc_tap_activity(&s->tap, q);
+    host_assoc_push_motion(&s->assoc, q);
+    if (camsep_engine_push_prior(s->engine, q) == 0)
+        atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
+}
+
 /* Capture thread: a camera prior onto the engine's clock and into its ring. */
 static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, int camera_ok)
 {
@@ -238,15 +258,34 @@ static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, 
     if (!camera_ok)
         return; /* the engine falls back to neutral priors after prior_timeout_s */
     camsep_prior q = *p;
-    double latency = atomic_load_explicit(&s->camera_latency, memory_order_relaxed);
-    if (camsep_prior_clock_map(&s->clock, capture_ns, latency, &q.time)) {
-        atomic_fetch_add_explicit(&s->priors_unmapped, 1, memory_order_relaxed);
-        return; /* audio not running yet */
-    }
-    host_sc_tap_activity(&s->tap, &q);
-    host_assoc_push_motion(&s->assoc, &q);
-    if (camsep_engine_push_prior(s->engine, &q) == 0)
-        atomic_fetch_add_explicit(&s->priors_pushed, 1, memory_order_relaxed);
+    feed_prior(s, &q, capture_ns);
+}
+
+int host_session_push_remote(host_session *s, const float *activity, int n, int64_t event_ns)
+{
+    if (s->own_camera || n != s->n_players)
+        return -1;
+    camsep_prior q;
+    memset(&q, 0, sizeof q);
+    q.n_sources = n;
+    for (int j = 0; j < n; j++)
+        q.activity[j] = activity[j];
+    feed_prior(s, &q, event_ns);
+    return 0;
+}
+
+void host_session_set_remote_status(host_session *s, const host_remote_status *r)
+{
+    pthread_mutex_lock(&s->lock);
+    s->remote = *r;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void host_session_get_remote_status(host_session *s, host_remote_status *r)
+{
+    pthread_mutex_lock(&s->lock);
+    *r = s->remote;
+    pthread_mutex_unlock(&s->lock);
 }
 
 /* Capture thread: every frame to the preview hook, if any. */
@@ -319,6 +358,8 @@ void host_session_free(host_session *s)
     free(s);
 }
 
+int host_session_has_own_camera(const host_session *s) { return s->own_camera; }
+int host_session_players(const host_session *s) { return s->n_players; }
 int host_session_latency(const host_session *s) { return camsep_engine_latency(s->engine); }
 int host_session_stems(const host_session *s) { return s->n_stems; }
 double host_session_rate(const host_session *s) { return s->rate; }
@@ -773,6 +814,9 @@ void host_session_status(host_session *s, host_status *st)
     st->priors_pushed = atomic_load(&s->priors_pushed);
     st->priors_unmapped = atomic_load(&s->priors_unmapped);
     st->bypassed = camsep_stem_output_bypassed(&s->dsp.out);
+    pthread_mutex_lock(&s->lock);
+    st->remote = s->remote;
+    pthread_mutex_unlock(&s->lock);
     /* Retired dictionary sets (after a run-time dictionary change) are freed here. */
     camsep_dictset *r;
     while ((r = camsep_engine_collect_retired(s->engine)))
@@ -802,6 +846,16 @@ void host_status_format(const host_status *st, double seconds, char *buf, size_t
                       (unsigned long long)st->camera_frames);
     else
         n += snprintf(buf + n, size - (size_t)n, " camera=none");
+    if (n < 0 || (size_t)n >= size)
+        return;
+    const host_remote_status *r = &st->remote;
+    if (r->enabled)
+        n += snprintf(buf + n, size - (size_t)n,
+                      " remote_senders=%d remote_priors=%llu remote_gaps=%llu remote_late=%llu remote_dups=%llu "
+                      "remote_refused=%llu",
+                      r->senders, (unsigned long long)r->received, (unsigned long long)r->gaps,
+                      (unsigned long long)r->late, (unsigned long long)r->duplicates,
+                      (unsigned long long)r->refused);
     if (n < 0 || (size_t)n >= size)
         return;
     snprintf(buf + n, size - (size_t)n, " priors_used=%llu priors_late=%llu priors_dropped=%llu nonfinite=%llu%s",

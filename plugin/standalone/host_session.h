@@ -37,6 +37,8 @@ int host_session_start_camera(host_session *s, char *err, size_t errlen);
 void host_session_free(host_session *s);
 
 int host_session_latency(const host_session *s);     /* samples */
+int host_session_players(const host_session *s);
+int host_session_has_own_camera(const host_session *s); /* the configuration has a video */
 int host_session_stems(const host_session *s);       /* players + other */
 const char *host_session_stem_name(const host_session *s, int stem);
 double host_session_rate(const host_session *s);
@@ -127,6 +129,23 @@ void host_session_get_config(host_session *s, host_config *out);
 /* Control: 1 if a command changed the configuration since the last call. */
 int host_session_take_dirty(host_session *s);
 
+/* Priors from the network (host_remote.c): what the status reports. */
+typedef struct host_remote_status {
+    int enabled;              /* 1: this host takes priors on its OSC port (no camera of its own) */
+    int senders;              /* live now */
+    uint64_t received, gaps, late, duplicates, refused;
+} host_remote_status;
+
+/* Any thread, one at a time, and never while the session has a camera
+ * (refused, -1): a prior from the network for all n players (n must be the
+ * session's; NaN = unknown), describing CLOCK_MONOTONIC time event_ns. It
+ * takes the camera's path into the engine (prior clock, camera latency,
+ * sound check, box association). 0 or -1. */
+int host_session_push_remote(host_session *s, const float *activity, int n, int64_t event_ns);
+/* Control: the network receiver's counters, for the status. */
+void host_session_set_remote_status(host_session *s, const host_remote_status *r);
+void host_session_get_remote_status(host_session *s, host_remote_status *r);
+
 typedef struct host_status {
     uint64_t frames;          /* samples processed */
     uint64_t xruns;           /* from the host */
@@ -136,6 +155,7 @@ typedef struct host_status {
     uint64_t camera_frames, priors_pushed, priors_unmapped;
     uint64_t priors_used, priors_late, priors_dropped, nonfinite;
     int bypassed;
+    host_remote_status remote;
 } host_status;
 
 /* Control: counters now (and the DSP load since the previous call). */

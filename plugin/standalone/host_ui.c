@@ -239,14 +239,30 @@ int host_ui_update(host_ui *u, uint64_t xruns)
         } else {
             st.camera = "none";
         }
+        /* priors from a camera on another machine (host_remote.c) */
+        host_remote_status rs;
+        host_session_get_remote_status(u->s, &rs);
+        char remote[96] = "";
+        if (rs.enabled) {
+            snprintf(remote, sizeof remote, "remote %d sender%s, gaps %llu late %llu", rs.senders,
+                     rs.senders == 1 ? "" : "s", (unsigned long long)rs.gaps,
+                     (unsigned long long)(rs.late + rs.duplicates));
+            if (rs.senders) {
+                st.camera = "remote";
+                st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
+                for (int j = 0; j < st.n_trust; j++)
+                    st.trust[j] = m.trust[j];
+            }
+        }
         st.dsp_load = m.dsp_load;
         st.xruns = (long long)xruns;
         st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
-        char soundcheck[256], players[200], extra[460];
+        char soundcheck[256], players[200], extra[560];
         soundcheck_item(u->s, u->n_players, soundcheck, sizeof soundcheck);
         host_session_get_config(u->s, &u->now);
         association_item(u->s, &u->now, players, sizeof players);
-        snprintf(extra, sizeof extra, "%s%s%s", players, players[0] ? " | " : "", soundcheck);
+        snprintf(extra, sizeof extra, "%s%s%s%s%s", remote, remote[0] ? " | " : "", players, players[0] ? " | " : "",
+                 soundcheck);
         st.extra = extra;
         app_window_show_info(u->w, motion, level, &st);
     }

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Receiving camsep-capture's OSC priors (docs/capture-osc.md): from the
+ * decoded PREFIX/priors messages of any number of senders to one stream of
+ * priors placed on the receiver's CLOCK_MONOTONIC, in time order.
+ *
+ * - Placement, per sender: by the message's age, at receipt - age, minus the
+ *   message's excess network delay: receipt - (time + age) is the offset
+ *   between the two machines' clocks plus the delay; its minimum over the
+ *   last CAMSEP_PRIOR_RX_DELAY_WINDOW messages is the offset plus the
+ *   smallest delay, and what a message has above it is jitter, taken back
+ *   (at most CAMSEP_PRIOR_RX_MAX_EXCESS_NS). No clock synchronisation is
+ *   needed; only the sender's wall clock must not step during the window.
+ * - Sequence numbers: gaps are counted; a message older than the newest of
+ *   its sender (reordered, or overtaken) is late and not used; a repeated
+ *   one is a duplicate and not used. A sequence number far behind with a
+ *   newer time is a restarted sender.
+ * - Several senders: each player's value is the mean of the live senders
+ *   that know it (NaN: this sender does not); every accepted message gives
+ *   one merged prior, later than the previous one (at least by 1 ns).
+ * - Silence: a sender not heard for silence_ns is dropped; when that
+ *   changes the merged values, tick() gives a prior at the time of the tick
+ *   (all NaN when nobody is left: neutral priors).
+ * - A message with another player count (or other types) is refused with a
+ *   reason for the sender; nothing changes.
+ *
+ * Plain C, no allocation, no lock, no system call; one thread at a time
+ * (the caller serialises message() and tick()).
+ */
+#ifndef CAMSEP_OSC_PRIOR_RX_H
+#define CAMSEP_OSC_PRIOR_RX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAMSEP_PRIOR_RX_MAX_PLAYERS 8
+#define CAMSEP_PRIOR_RX_SENDERS 8
+#define CAMSEP_PRIOR_RX_DELAY_WINDOW 64           /* messages: ~2 s at 30 fps */
+#define CAMSEP_PRIOR_RX_MAX_EXCESS_NS 250000000LL /* jitter taken back at most */
+#define CAMSEP_PRIOR_RX_DEFAULT_SILENCE_NS 250000000LL
+
+/* One argument of an OSC message, decoded (the types the format uses). */
+typedef struct camsep_prior_rx_arg {
+    char type;        /* 't', 'f', 'd', 'i', 'h', or another OSC tag (refused) */
+    double number;    /* f, d, i, h */
+    uint64_t timetag; /* t: NTP 32.32 */
+} camsep_prior_rx_arg;
+
+/* A prior handed on: its event time on the receiver's CLOCK_MONOTONIC and
+ * each player's playing likelihood (NaN = unknown: neutral). */
+typedef struct camsep_prior_rx_out {
+    int64_t time_ns;
+    int n_players;
+    float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
+} camsep_prior_rx_out;
+
+typedef struct camsep_prior_rx_stats {
+    uint64_t received;   /* messages accepted and used */
+    uint64_t gaps;       /* sequence numbers skipped (lost, or still to come out of order) */
+    uint64_t late;       /* messages older than their sender's newest: not used */
+    uint64_t duplicates; /* messages received twice: not used */
+    uint64_t refused;    /* wrong player count or types: nothing changed */
+    uint64_t silences;   /* senders dropped after silence_ns without a message */
+    uint64_t restarts;   /* senders whose sequence started again */
+    int senders;         /* live now */
+    double jitter_ms;    /* the last accepted message's excess delay, ms */
+} camsep_prior_rx_stats;
+
+typedef struct camsep_prior_rx_sender {
+    int used, live;
+    char key[96];
+    int64_t last_heard_ns;
+    uint32_t highest;     /* highest sequence number seen */
+    uint64_t seen;        /* bit k: highest - k seen */
+    uint64_t newest_time; /* NTP time of the newest message used */
+    int64_t delay[CAMSEP_PRIOR_RX_DELAY_WINDOW];
+    int n_delay, next_delay;
+    float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
+} camsep_prior_rx_sender;
+
+typedef struct camsep_prior_rx {
+    int n_players;
+    int64_t silence_ns;
+    int64_t last_out_ns; /* time of the newest prior handed on (INT64_MIN: none) */
+    camsep_prior_rx_sender senders[CAMSEP_PRIOR_RX_SENDERS];
+    camsep_prior_rx_stats stats;
+} camsep_prior_rx;
+
+/* Set-up: players this receiver serves (1..8); silence_ns <= 0: the default. */
+void camsep_prior_rx_init(camsep_prior_rx *rx, int n_players, int64_t silence_ns);
+
+/* A PREFIX/priors message from sender (any stable text naming it, e.g.
+ * "udp:10.0.0.2:40211"), taken at receipt_ns (CLOCK_MONOTONIC). Returns 1
+ * and fills *out with a prior to hand on; 0 when the message is not used
+ * (late, duplicate: counted); -1 with the reason in why when it is refused. */
+int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camsep_prior_rx_arg *argv, int argc,
+                            int64_t receipt_ns, camsep_prior_rx_out *out, char *why, size_t whylen);
+/* A PREFIX/players message (argc names): 0, or -1 with the reason when the
+ * count is not this receiver's. */
+int camsep_prior_rx_players(camsep_prior_rx *rx, int argc, char *why, size_t whylen);
+/* Drops senders silent since now_ns - silence_ns. Returns 1 and fills *out
+ * (at now_ns) when that changed the merged values, else 0. */
+int camsep_prior_rx_tick(camsep_prior_rx *rx, int64_t now_ns, camsep_prior_rx_out *out);
+
+#endif

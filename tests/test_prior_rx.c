@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The OSC prior receiver (plugin/osc/osc_prior_rx.h): placement by age with
+ * the jitter taken back, sequence gaps, late, reordered and duplicated
+ * messages, several senders, silence, restarts, refusals. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "osc_prior_rx.h"
+
+#define MS 1000000LL
+#define OFFSET_NS 3900000000000000000LL /* the sender's wall clock (NTP) minus the receiver's monotonic */
+
+/* A message as camsep-capture sends it: the event at sender wall time
+ * event_wall_ns, sent age_ns later. */
+static int make(camsep_prior_rx_arg *a, int64_t event_wall_ns, int64_t age_ns, uint32_t seq, int ok, int n,
+                const float *act)
+{
+    memset(a, 0, sizeof(camsep_prior_rx_arg) * (size_t)(4 + n));
+    uint64_t sec = (uint64_t)(event_wall_ns / 1000000000), ns = (uint64_t)(event_wall_ns % 1000000000);
+    a[0].type = 't';
+    a[0].timetag = (sec << 32) | ((ns << 32) / 1000000000u);
+    a[1].type = 'f';
+    a[1].number = (double)(float)((double)age_ns * 1e-9);
+    a[2].type = 'i';
+    a[2].number = seq;
+    a[3].type = 'i';
+    a[3].number = ok;
+    for (int j = 0; j < n; j++) {
+        a[4 + j].type = 'f';
+        a[4 + j].number = act[j];
+    }
+    return 4 + n;
+}
+
+/* Sends seq with the event at receiver time ev (ns), age 5 ms, network delay delay_ns. */
+static int deliver(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int64_t delay_ns, float a0, float a1,
+                   camsep_prior_rx_out *out)
+{
+    camsep_prior_rx_arg a[12];
+    float act[2] = {a0, a1};
+    int argc = make(a, ev + OFFSET_NS, 5 * MS, seq, 1, 2, act);
+    char why[256] = "";
+    return camsep_prior_rx_message(rx, who, a, argc, ev + 5 * MS + delay_ns, out, why, sizeof why);
+}
+
+static void test_placement_and_jitter(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 2, 0);
+    camsep_prior_rx_out out;
+    int64_t worst = 0;
+    uint32_t rnd = 1;
+    for (uint32_t k = 0; k < 200; k++) {
+        rnd = rnd * 1664525u + 1013904223u;
+        const int64_t delay = 1 * MS + (int64_t)(rnd >> 8) % (20 * MS); /* 1..21 ms */
+        const int64_t ev = 1000 * MS + (int64_t)k * 33 * MS;
+        CHECK(deliver(&rx, "udp:a:1", ev, k, delay, 0.25f, 0.75f, &out) == 1);
+        CHECK(out.n_players == 2 && out.activity[0] == 0.25f && out.activity[1] == 0.75f);
+        const int64_t err = out.time_ns - ev;
+        if (k >= 64 && llabs(err) > worst) /* after a window of messages */
+            worst = llabs(err);
+        /* by age alone a message lands up to its delay late; never earlier than the event */
+        CHECK(err >= -1 * MS && err <= 21 * MS);
+    }
+    /* the jitter is taken back: what remains is the smallest delay (1 ms) and the window's spread */
+    CHECK_MSG(worst <= 3 * MS, "worst placement error %.2f ms", (double)worst * 1e-6);
+    CHECK(rx.stats.received == 200 && rx.stats.gaps == 0 && rx.stats.late == 0 && rx.stats.senders == 1);
+}
+
+static void test_sequence(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 2, 0);
+    camsep_prior_rx_out out;
+    const int64_t t = 1000 * MS;
+    CHECK(deliver(&rx, "udp:a:1", t, 10, MS, 0.5f, 0.5f, &out) == 1);
+    CHECK(deliver(&rx, "udp:a:1", t + 66 * MS, 12, MS, 0.5f, 0.5f, &out) == 1); /* 11 lost so far */
+    CHECK(rx.stats.gaps == 1);
+    const int64_t newest = out.time_ns;
+    CHECK(deliver(&rx, "udp:a:1", t + 33 * MS, 11, 40 * MS, 0.9f, 0.9f, &out) == 0); /* reordered: late */
+    CHECK(rx.stats.late == 1 && rx.stats.duplicates == 0);
+    CHECK(deliver(&rx, "udp:a:1", t + 66 * MS, 12, 3 * MS, 0.5f, 0.5f, &out) == 0);  /* twice */
+    CHECK(deliver(&rx, "udp:a:1", t + 33 * MS, 11, 50 * MS, 0.9f, 0.9f, &out) == 0); /* the late one again */
+    CHECK(rx.stats.duplicates == 2 && rx.stats.late == 1);
+    CHECK(deliver(&rx, "udp:a:1", t + 99 * MS, 13, MS, 0.1f, 0.2f, &out) == 1);
+    CHECK(out.time_ns > newest && out.activity[0] == 0.1f);
+    /* a jump of 100: 99 lost */
+    CHECK(deliver(&rx, "udp:a:1", t + 200 * 33 * MS, 113, MS, 0.1f, 0.2f, &out) == 1);
+    CHECK(rx.stats.gaps == 100);
+    /* the sequence wraps at 2^31 */
+    camsep_prior_rx_init(&rx, 2, 0);
+    CHECK(deliver(&rx, "udp:a:1", t, 0x7ffffffeu, MS, 0.5f, 0.5f, &out) == 1);
+    CHECK(deliver(&rx, "udp:a:1", t + 33 * MS, 0x7fffffffu, MS, 0.5f, 0.5f, &out) == 1);
+    CHECK(deliver(&rx, "udp:a:1", t + 66 * MS, 0, MS, 0.5f, 0.5f, &out) == 1);
+    CHECK(rx.stats.gaps == 0 && rx.stats.late == 0);
+    /* a sender restarted under the same address: sequence from 0, newer time */
+    CHECK(deliver(&rx, "udp:a:1", t + 5000 * MS, 0, MS, 0.3f, 0.3f, &out) == 1);
+    CHECK(rx.stats.restarts == 1 && out.activity[0] == 0.3f);
+    CHECK(deliver(&rx, "udp:a:1", t + 5033 * MS, 1, MS, 0.3f, 0.3f, &out) == 1);
+}
+
+static void test_senders_and_silence(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 2, 250 * MS);
+    camsep_prior_rx_out out;
+    const int64_t t = 1000 * MS;
+    CHECK(deliver(&rx, "udp:a:1", t, 0, MS, 0.2f, NAN, &out) == 1);
+    CHECK(out.activity[0] == 0.2f && isnan(out.activity[1]));
+    CHECK(deliver(&rx, "udp:b:2", t + 10 * MS, 500, MS, 0.6f, 0.8f, &out) == 1);
+    CHECK(rx.stats.senders == 2);
+    CHECK(fabsf(out.activity[0] - 0.4f) < 1e-6f && out.activity[1] == 0.8f); /* mean of those who know */
+    /* b falls silent: after 250 ms the tick drops it; a alone remains */
+    CHECK(deliver(&rx, "udp:a:1", t + 200 * MS, 1, MS, 0.2f, NAN, &out) == 1);
+    CHECK(camsep_prior_rx_tick(&rx, t + 100 * MS, &out) == 0);
+    CHECK(camsep_prior_rx_tick(&rx, t + 300 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 1 && rx.stats.silences == 1);
+    CHECK(out.activity[0] == 0.2f && isnan(out.activity[1]) && out.time_ns == t + 300 * MS);
+    CHECK(out.time_ns > t + 200 * MS);
+    /* a silent too: neutral (all unknown) at the tick's time */
+    CHECK(camsep_prior_rx_tick(&rx, t + 500 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 0 && isnan(out.activity[0]) && isnan(out.activity[1]));
+    CHECK(camsep_prior_rx_tick(&rx, t + 600 * MS, &out) == 0);
+    /* the camera lost (camera_ok 0): unknown */
+    camsep_prior_rx_arg a[12];
+    float act[2] = {0.7f, 0.7f};
+    int argc = make(a, t + 700 * MS + OFFSET_NS, 5 * MS, 2, 0, 2, act);
+    char why[256];
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 706 * MS, &out, why, sizeof why) == 1);
+    CHECK(isnan(out.activity[0]) && isnan(out.activity[1]));
+    /* priors handed on never go back in time */
+    const int64_t before = out.time_ns;
+    CHECK(deliver(&rx, "udp:c:3", t + 100 * MS, 0, MS, 1.0f, 1.0f, &out) == 1);
+    CHECK(out.time_ns == before + 1);
+}
+
+static void test_refusals(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 2, 0);
+    camsep_prior_rx_out out;
+    memset(&out, 0x5a, sizeof out);
+    const camsep_prior_rx_out untouched = out;
+    camsep_prior_rx_arg a[12];
+    float act[3] = {0.1f, 0.2f, 0.3f};
+    char why[256] = "";
+    int argc = make(a, 1000 * MS + OFFSET_NS, 5 * MS, 0, 1, 3, act);
+    CHECK(camsep_prior_rx_message(&rx, "udp:x:9", a, argc, 1010 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "3 players") && strstr(why, "separates 2"), "%s", why);
+    CHECK(!memcmp(&out, &untouched, sizeof out) && rx.stats.refused == 1 && rx.stats.received == 0);
+    CHECK(rx.stats.senders == 0 && !rx.senders[0].used);
+    argc = make(a, 1000 * MS + OFFSET_NS, 5 * MS, 0, 1, 2, act);
+    a[1].type = 's';
+    CHECK(camsep_prior_rx_message(&rx, "udp:x:9", a, argc, 1010 * MS, &out, why, sizeof why) == -1);
+    a[1].type = 'f';
+    a[1].number = NAN;
+    CHECK(camsep_prior_rx_message(&rx, "udp:x:9", a, argc, 1010 * MS, &out, why, sizeof why) == -1);
+    CHECK(camsep_prior_rx_message(&rx, "udp:x:9", a, 2, 1010 * MS, &out, why, sizeof why) == -1);
+    CHECK(camsep_prior_rx_players(&rx, 3, why, sizeof why) == -1 && strstr(why, "3 players"));
+    CHECK(camsep_prior_rx_players(&rx, 2, why, sizeof why) == 0);
+    CHECK(rx.stats.refused == 4 + 1 && rx.stats.received == 0);
+    /* out-of-range activities are clamped, Inf is unknown */
+    argc = make(a, 1000 * MS + OFFSET_NS, 5 * MS, 0, 1, 2, act);
+    a[4].number = 7.0;
+    a[5].number = INFINITY;
+    CHECK(camsep_prior_rx_message(&rx, "udp:x:9", a, argc, 1010 * MS, &out, why, sizeof why) == 1);
+    CHECK(out.activity[0] == 1.0f && isnan(out.activity[1]));
+}
+
+int main(void)
+{
+    test_placement_and_jitter();
+    test_sequence();
+    test_senders_and_silence();
+    test_refusals();
+    printf("prior_rx: ok\n");
+    return 0;
+}
