@@ -507,7 +507,7 @@ static camsep_source_status v4l2_read(camsep_frame_source *base, camsep_frame *o
         size_t bytes = b.bytesused ? b.bytesused : s->fmt->kind == CONV_MJPEG ? 0 : s->buffers[b.index].length;
         if (bytes > s->buffers[b.index].length)
             bytes = s->buffers[b.index].length;
-        char why[160] = "";
+        char why[sizeof s->stats.last_corrupt] = "";
         if ((b.flags & V4L2_BUF_FLAG_ERROR) || bytes < s->min_bytes ||
             convert(s, s->buffers[b.index].start, bytes, why, sizeof why) != 0) {
             s->stats.corrupt++;
