@@ -1052,3 +1052,16 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
     free(in);
     return rc;
 }
+
+const char host_config_file_notes[] =
+    "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), then one "
+    "[player NAME] section per player with instrument, dictionary, box, gain, mute, solo and label. --config is "
+    "read first; the rest of the command line applies on top. Player options apply to the last --player. A "
+    "switch such as --mute also takes a value: --mute=false (true, yes, on, 1; false, no, off, 0).";
+
+const cli_item host_files[] = {
+    {CAMSEP_DICT_INSTALL_DIR "/", "the bundled instrument dictionaries (--player NAME=INSTRUMENT)"},
+    {"~/.config/camsep/presets/", "OSC presets without a config file or session (XDG_CONFIG_HOME; --preset-dir)"},
+    {"~/.config/camsep/soundcheck/", "sound-check dictionaries without a config file or session (--soundcheck-dir)"},
+    {NULL, NULL},
+};

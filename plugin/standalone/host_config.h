@@ -167,4 +167,11 @@ int host_label_valid(const char *s);
 /* The player index of a stem name ("other" = n_players when c->other), or -1. */
 int host_config_stem_index(const host_config *c, const char *name);
 
+/* What --help and the man pages of camsep-jack and camsep-portaudio say alike. */
+#define HOST_DICT_DIR_HELP                                                                                   \
+    "where bundled instruments are looked up first, then in " CAMSEP_DICT_RELATIVE_DIR " beside the program, " \
+    "then " CAMSEP_DICT_INSTALL_DIR
+extern const char host_config_file_notes[];
+extern const cli_item host_files[];
+
 #endif

@@ -403,29 +403,15 @@ int main(int argc, char **argv)
                     "it cleanly; if the server goes away it exits 1 with the server's reason.\n\n"
                     "Runs as an NSM client when NSM_URL is set. OSC control (--osc-port) and the window (--ui) "
                     "edit the same settings.",
-                .notes = "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), "
-                         "then one [player NAME] section per player with instrument, dictionary, box, gain, mute, "
-                         "solo and label. --config is read first; the rest of the command line applies on top. "
-                         "Player options apply to the last --player. A switch such as --mute also takes a value: "
-                         "--mute=false (true, yes, on, 1; false, no, off, 0).",
+                .notes = host_config_file_notes,
                 .environment =
                     (const cli_item[]){
-                        {"CAMSEP_DICT_DIR", "where bundled instruments are looked up first, then in "
-                                            "../share/camsep/dictionaries beside the program, then "
-                                            CAMSEP_DICT_INSTALL_DIR},
+                        {"CAMSEP_DICT_DIR", HOST_DICT_DIR_HELP},
                         {"NSM_URL", "the session manager to announce to (camsep-jack is then an NSM client)"},
                         {"JACK_DEFAULT_SERVER", "the JACK server, unless --server is given"},
                         {NULL, NULL},
                     },
-                .files =
-                    (const cli_item[]){
-                        {CAMSEP_DICT_INSTALL_DIR "/", "the bundled instrument dictionaries (--player NAME=INSTRUMENT)"},
-                        {"~/.config/camsep/presets/", "OSC presets without a config file or session "
-                                                      "(XDG_CONFIG_HOME; --preset-dir)"},
-                        {"~/.config/camsep/soundcheck/", "sound-check dictionaries without a config file or "
-                                                         "session (--soundcheck-dir)"},
-                        {NULL, NULL},
-                    },
+                .files = host_files,
                 .examples = "Two players, an 'other' stem, a camera, the violin to the first playback port:\n\n"
                             "  camsep-jack --player violin --box 40,60,200,300 \\\n"
                             "              --player cello --box 300,60,200,300 --other \\\n"

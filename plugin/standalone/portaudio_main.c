@@ -244,28 +244,14 @@ int main(int argc, char **argv)
                     "and a warning names them. Every output lags the input by --latency plus the device's "
                     "latency. With --video, the camera's motion in each player's box guides the separation.\n\n"
                     "SIGINT and SIGTERM end it cleanly. Runs as an NSM client when NSM_URL is set.",
-                .notes = "Config file: 'key = value' lines with the long option names (--fft 2048 is fft = 2048), "
-                         "then one [player NAME] section per player with instrument, dictionary, box, gain, mute, "
-                         "solo and label. --config is read first; the rest of the command line applies on top. "
-                         "Player options apply to the last --player. A switch such as --mute also takes a value: "
-                         "--mute=false (true, yes, on, 1; false, no, off, 0).",
+                .notes = host_config_file_notes,
                 .environment =
                     (const cli_item[]){
-                        {"CAMSEP_DICT_DIR", "where bundled instruments are looked up first, then in "
-                                            "../share/camsep/dictionaries beside the program, then "
-                                            CAMSEP_DICT_INSTALL_DIR},
+                        {"CAMSEP_DICT_DIR", HOST_DICT_DIR_HELP},
                         {"NSM_URL", "the session manager to announce to (camsep-portaudio is then an NSM client)"},
                         {NULL, NULL},
                     },
-                .files =
-                    (const cli_item[]){
-                        {CAMSEP_DICT_INSTALL_DIR "/", "the bundled instrument dictionaries (--player NAME=INSTRUMENT)"},
-                        {"~/.config/camsep/presets/", "OSC presets without a config file or session "
-                                                      "(XDG_CONFIG_HOME; --preset-dir)"},
-                        {"~/.config/camsep/soundcheck/", "sound-check dictionaries without a config file or "
-                                                         "session (--soundcheck-dir)"},
-                        {NULL, NULL},
-                    },
+                .files = host_files,
                 .examples = "The audio devices and the cameras, then a quartet on a USB interface at 48 kHz:\n\n"
                             "  camsep-portaudio --list-devices\n"
                             "  camsep-portaudio --device \"USB Audio\" --rate 48000 --period 256 \\\n"
