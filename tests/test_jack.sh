@@ -47,33 +47,7 @@ fi
 
 # Material: two synthetic instruments at 48 kHz (odd harmonics high, all
 # harmonics low), their mix, and activity curves for a stage video.
-"$py" - "$tmp" <<'PY' || fail "material"
-import sys, wave, numpy as np
-d = sys.argv[1]; rate = 48000; n = int(3.0 * rate)
-t = np.arange(n) / rate
-def voice(notes, odd):
-    x = np.zeros(n)
-    for k, f in enumerate(notes):
-        a, b = int(k * 0.375 * rate), int((k * 0.375 + 0.36) * rate)
-        env = np.zeros(n); env[a:b] = np.hanning(b - a) ** 0.3
-        for h in range(1, 12):
-            if (odd and h % 2 == 0) or h * f > rate / 2: continue
-            x += env * np.sin(2 * np.pi * h * f * t) / h
-    return 0.15 * x
-a = voice([330, 392, 440, 494, 523, 587, 659, 698], True)
-b = voice([110, 131, 147, 165, 98, 123, 82, 110], False)
-b[int(1.5 * rate):int(2.25 * rate)] = 0.0   # b rests for a while
-def write(name, x):
-    with wave.open(f"{d}/{name}", "wb") as w:
-        w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
-        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
-write("a.wav", a); write("b.wav", b); write("mix.wav", a + b)
-with open(f"{d}/activity.csv", "w") as f:
-    f.write("time,p1,p2\n")
-    for k in range(31):
-        tt = k * 0.1
-        f.write(f"{tt:.2f},0.9,{0.0 if 1.5 <= tt < 2.25 else 0.8}\n")
-PY
+"$py" "$(dirname "$0")/two_voices.py" "$tmp" 3.0 --rest 1.5 2.25 || fail "material"
 "$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
 "$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
 # The live feed starts on a JACK period boundary at an arbitrary period since

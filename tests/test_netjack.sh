@@ -53,27 +53,7 @@ in_stage() { ip netns exec "$stage" "$@"; }
 in_stage true 2>"$tmp/netns.err" || skip "cannot run a process in a network namespace: $(cat "$tmp/netns.err")"
 
 # Material: two synthetic voices at 48 kHz and their mix (as in test_jack.sh).
-"$py" - "$tmp" <<'PY' || fail "material"
-import sys, wave, numpy as np
-d = sys.argv[1]; rate = 48000; n = int(2.0 * rate)
-t = np.arange(n) / rate
-def voice(notes, odd):
-    x = np.zeros(n)
-    for k, f in enumerate(notes):
-        a, b = int(k * 0.375 * rate), int((k * 0.375 + 0.36) * rate)
-        env = np.zeros(n); env[a:b] = np.hanning(b - a) ** 0.3
-        for h in range(1, 12):
-            if (odd and h % 2 == 0) or h * f > rate / 2: continue
-            x += env * np.sin(2 * np.pi * h * f * t) / h
-    return 0.15 * x
-a = voice([330, 392, 440, 494, 523], True)
-b = voice([110, 131, 147, 98, 123], False)
-def write(name, x):
-    with wave.open(f"{d}/{name}", "wb") as w:
-        w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
-        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
-write("a.wav", a); write("b.wav", b); write("mix.wav", a + b)
-PY
+"$py" "$(dirname "$0")/two_voices.py" "$tmp" 2.0 || fail "material"
 "$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
 "$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
 
