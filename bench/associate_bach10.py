@@ -41,7 +41,6 @@ import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -187,20 +186,9 @@ def parse_association(text):
 def evaluate_mixture(job):
     """Worker: one mixture's stages, every condition and wrong box order."""
     mix, args, tools, dict_paths = job
-    load = qb.Loader(args.data)
-    sr, stems = scene_stems(mix, load)
+    sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed = vb.stage_mixture(mix, args, scene_stems, "db")
     J = stems.shape[0]
-    mixsig = stems.sum(axis=0)
     dur = len(mixsig) / sr
-    wdir = os.path.join(args.work, mix["name"])
-    shutil.rmtree(wdir, ignore_errors=True)
-    os.makedirs(wdir)
-    mix_path = os.path.join(wdir, "mix.wav")
-    qb.write_wav_float(mix_path, sr, mixsig)
-    times, P = qb.oracle_priors(stems, sr, -40.0, "db")
-    act_path = os.path.join(wdir, "activity.csv")
-    qb.write_priors_csv(act_path, times, P)
-    seed = zlib.crc32(mix["name"].encode()) % 1000000
     identical = len(set(mix["dicts"])) < len(mix["dicts"])
     base = ["-i", mix_path] + [x for p in mix["dicts"] for x in ("-d", dict_paths[p])] + [
         "--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--associate-only",

@@ -30,7 +30,6 @@ import multiprocessing  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -65,20 +64,9 @@ def remote_settings(args):
 
 def evaluate_mixture(job):
     mix, args, tools, dict_paths = job
-    load = qb.Loader(args.data)
-    sr, stems = qb.mixture_stems(mix, load)
+    sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed = vb.stage_mixture(mix, args, qb.mixture_stems, args.curve)
     J = stems.shape[0]
-    mixsig = stems.sum(axis=0)
     dur = len(mixsig) / sr
-    wdir = os.path.join(args.work, mix["name"])
-    shutil.rmtree(wdir, ignore_errors=True)
-    os.makedirs(wdir)
-    mix_path = os.path.join(wdir, "mix.wav")
-    qb.write_wav_float(mix_path, sr, mixsig)
-    times, P = qb.oracle_priors(stems, sr, -40.0, args.curve)
-    act_path = os.path.join(wdir, "activity.csv")
-    qb.write_priors_csv(act_path, times, P)
-    seed = zlib.crc32(mix["name"].encode()) % 1000000  # video_bach10's: the same stage
     vpath = os.path.join(wdir, "scene.y4m")
     boxes = vb.render(tools["scene"], act_path, J, vpath, args.size, args.fps, dur, [], seed)
     box_opts = [x for b in boxes for x in ("--box", b)]

@@ -210,24 +210,33 @@ def camera_diagnostics(report_csv, times, P, delay):
 
 # ---------------------------------------------------------------- one mixture
 
-def evaluate_mixture(job):
-    """Worker: one mixture, its references and every setting."""
-    mix, args, tools, dict_paths, rest = job
-    load = qb.Loader(args.data)
-    sr, stems = qb.mixture_stems(mix, load)
-    J = stems.shape[0]
+def stage_mixture(mix, args, stems_of, curve):
+    """A mixture's working directory (args.work/NAME, emptied), its mix as a
+    float WAV, its oracle activity curves as a CSV and the seed of its stage
+    video (the same stage in every benchmark that uses these scenes).
+    stems_of(mix, loader) gives (rate, stems). Returns (rate, stems, mix
+    signal, directory, mix path, activity times and matrix, activity CSV
+    path, seed)."""
+    sr, stems = stems_of(mix, qb.Loader(args.data))
     mixsig = stems.sum(axis=0)
-    dur = len(mixsig) / sr
     wdir = os.path.join(args.work, mix["name"])
     shutil.rmtree(wdir, ignore_errors=True)
     os.makedirs(wdir)
     mix_path = os.path.join(wdir, "mix.wav")
     qb.write_wav_float(mix_path, sr, mixsig)
-    times, P = qb.oracle_priors(stems, sr, -40.0, args.curve)
+    times, P = qb.oracle_priors(stems, sr, -40.0, curve)
     act_path = os.path.join(wdir, "activity.csv")
     qb.write_priors_csv(act_path, times, P)
-    log_path = os.path.join(wdir, "process.log")
     seed = zlib.crc32(mix["name"].encode()) % 1000000
+    return sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed
+
+def evaluate_mixture(job):
+    """Worker: one mixture, its references and every setting."""
+    mix, args, tools, dict_paths, rest = job
+    sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed = stage_mixture(mix, args, qb.mixture_stems, args.curve)
+    J = stems.shape[0]
+    dur = len(mixsig) / sr
+    log_path = os.path.join(wdir, "process.log")
     result = dict(name=mix["name"], group=mix["group"], duration_s=dur,
                   parts=["E%02d_S%d" % ep for ep in mix["parts"]], rows=[], notes=[], runs=[], camera={},
                   curve_mean=[float(x) for x in P.mean(axis=1)])
