@@ -271,39 +271,25 @@ static void parse(int argc, char **argv, process_options *o)
             o->assoc.feature = (camsep_assoc_feature)f;
             break;
         }
-        case OPT_ASSOCIATE_MOTION:
-            if (!strcmp(v, "energy"))
-                o->associate_motion = ASSOC_MOTION_ENERGY;
-            else if (!strcmp(v, "channel"))
-                o->associate_motion = ASSOC_MOTION_CHANNEL;
-            else if (!strcmp(v, "activity"))
-                o->associate_motion = ASSOC_MOTION_ACTIVITY;
-            else
-                cli_usage_fail(PROG, "--associate-motion: '%s' is not energy, channel or activity", v);
+        case OPT_ASSOCIATE_MOTION: /* in assoc_motion's order */
+            o->associate_motion =
+                (assoc_motion)cli_choice(PROG, "--associate-motion", v, (const char *const[]){"channel", "energy",
+                                                                                              "activity", NULL});
             break;
         case OPT_ASSOCIATE_AUDIO:
-            if (!strcmp(v, "share"))
-                o->associate_audio = ASSOC_AUDIO_SHARE;
-            else if (!strcmp(v, "activation"))
-                o->associate_audio = ASSOC_AUDIO_ACTIVATION;
-            else
-                cli_usage_fail(PROG, "--associate-audio: '%s' is not share or activation", v);
+            o->associate_audio =
+                (assoc_audio)cli_choice(PROG, "--associate-audio", v, (const char *const[]){"share", "activation", NULL});
             break;
         case OPT_ASSOCIATE_BIN: o->assoc.bin_s = cli_float(PROG, "--associate-bin", v, 0.01, 2.0); break;
         case OPT_ASSOCIATE_MAX_LAG: o->assoc.max_lag_s = cli_float(PROG, "--associate-max-lag", v, 0.0, 2.0); break;
-        case OPT_ASSOCIATE_RULE:
-            if (!strcmp(v, "surrogate"))
-                o->assoc.rule = CAMSEP_ASSOC_RULE_SURROGATE;
-            else if (!strcmp(v, "evidence"))
-                o->assoc.rule = CAMSEP_ASSOC_RULE_EVIDENCE;
-            else
-                cli_usage_fail(PROG, "--associate-rule: '%s' is not surrogate or evidence", v);
+        case OPT_ASSOCIATE_RULE: /* in camsep_assoc_rule's order */
+            o->assoc.rule = (camsep_assoc_rule)cli_choice(PROG, "--associate-rule", v,
+                                                          (const char *const[]){"surrogate", "evidence", NULL});
             break;
         case OPT_ASSOCIATE_ABSOLUTE: o->assoc.relative = 0; break;
         case OPT_ASSOCIATE_FALLBACK:
-            if (strcmp(v, "given") && strcmp(v, "audio"))
-                cli_usage_fail(PROG, "--associate-fallback: '%s' is not 'given' or 'audio'", v);
-            o->associate_fallback_audio = !strcmp(v, "audio");
+            o->associate_fallback_audio =
+                cli_choice(PROG, "--associate-fallback", v, (const char *const[]){"given", "audio", NULL});
             break;
         case OPT_REPORT: o->report = v; break;
         case OPT_ITERATIONS: p->iterations = cli_int(PROG, "--iterations", v, 1, 200); break;

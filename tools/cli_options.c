@@ -200,6 +200,20 @@ void cli_usage_fail(const char *program, const char *fmt, ...)
     exit(CLI_EXIT_USAGE);
 }
 
+int cli_choice(const char *program, const char *option, const char *value, const char *const *words)
+{
+    int n = 0;
+    for (; words[n]; n++)
+        if (!strcmp(value, words[n]))
+            return n;
+    char list[256] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                                words[i]);
+    cli_usage_fail(program, "%s: '%s' is not %s", option, value, list);
+}
+
 void cli_print_version(FILE *f, const cli_program *prog) { fprintf(f, "%s %s\n", prog->name, CAMSEP_VERSION); }
 
 /* ---- paragraphs ---- */

@@ -100,6 +100,10 @@ void cli_end(cli_parser *p);
 /* "PROGRAM: message" on stderr, exit status 2 (CLI_EXIT_USAGE). */
 _Noreturn void cli_usage_fail(const char *program, const char *fmt, ...);
 
+/* The index of value among the NULL-terminated words, or a usage error
+ * "OPTION: 'value' is not a, b or c". */
+int cli_choice(const char *program, const char *option, const char *value, const char *const *words);
+
 /* --help text; the man page (roff); "PROGRAM VERSION". */
 void cli_print_help(FILE *f, const cli_program *prog);
 void cli_print_man(FILE *f, const cli_program *prog);
