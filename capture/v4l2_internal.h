@@ -56,6 +56,12 @@ int cam_open_fd(const camsep_v4l2_device *d, const char *path, char *err, size_t
 int cam_check_caps(const camsep_v4l2_device *d, int fd, struct v4l2_capability *cap, char *err, size_t errlen);
 
 int cam_xioctl(const camsep_v4l2_device *d, int fd, unsigned long request, void *arg);
+/* The device's i-th capture format, frame size of a format, or frame interval
+ * of a format and size (-1 past the last). */
+int cam_enum_format(const camsep_v4l2_device *d, int fd, uint32_t i, struct v4l2_fmtdesc *f);
+int cam_enum_size(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t i, struct v4l2_frmsizeenum *fs);
+int cam_enum_interval(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t w, uint32_t h, uint32_t i,
+                      struct v4l2_frmivalenum *fi);
 void cam_fourcc_name(uint32_t f, char out[12]);
 void cam_format_rate(double fps, char *buf, size_t n);
 void cam_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

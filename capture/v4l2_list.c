@@ -51,12 +51,7 @@ static void rates_text(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uin
     line[0] = '\0';
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = w;
-        fi.height = h;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
+        if (cam_enum_interval(d, fd, fourcc, w, h, i, &fi) < 0)
             break;
         char r[16], r2[16];
         if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
@@ -84,10 +79,7 @@ static void list_sizes(const camsep_v4l2_device *d, int fd, uint32_t fourcc, FIL
     char rates[256];
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmsizeenum fs;
-        memset(&fs, 0, sizeof fs);
-        fs.index = i;
-        fs.pixel_format = fourcc;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0) {
+        if (cam_enum_size(d, fd, fourcc, i, &fs) < 0) {
             if (i == 0)
                 fprintf(out, "    (frame sizes not listed by the driver)\n");
             return;
@@ -145,10 +137,7 @@ int camsep_v4l2_list(const camsep_v4l2_device *dev, const char *path, FILE *out)
     }
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_fmtdesc f;
-        memset(&f, 0, sizeof f);
-        f.index = i;
-        f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FMT, &f) < 0)
+        if (cam_enum_format(d, fd, i, &f) < 0)
             break;
         char name[12];
         cam_fourcc_name(f.pixelformat, name);
@@ -224,12 +213,7 @@ static double top_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uin
     double best = 0;
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = w;
-        fi.height = h;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
+        if (cam_enum_interval(d, fd, fourcc, w, h, i, &fi) < 0)
             break;
         const struct v4l2_fract *iv = fi.type == V4L2_FRMIVAL_TYPE_DISCRETE ? &fi.discrete : &fi.stepwise.min;
         if (iv->numerator && iv->denominator && (double)iv->denominator / iv->numerator > best)
@@ -245,19 +229,13 @@ static void print_format_summary(const camsep_v4l2_device *d, int fd, FILE *out)
 {
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_fmtdesc f;
-        memset(&f, 0, sizeof f);
-        f.index = i;
-        f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FMT, &f) < 0)
+        if (cam_enum_format(d, fd, i, &f) < 0)
             break;
         char name[12], line[400] = "";
         cam_fourcc_name(f.pixelformat, name);
         for (uint32_t k = 0; k < MAX_ENUM; k++) {
             struct v4l2_frmsizeenum fs;
-            memset(&fs, 0, sizeof fs);
-            fs.index = k;
-            fs.pixel_format = f.pixelformat;
-            if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0)
+            if (cam_enum_size(d, fd, f.pixelformat, k, &fs) < 0)
                 break;
             uint32_t w = fs.type == V4L2_FRMSIZE_TYPE_DISCRETE ? fs.discrete.width : fs.stepwise.max_width;
             uint32_t h = fs.type == V4L2_FRMSIZE_TYPE_DISCRETE ? fs.discrete.height : fs.stepwise.max_height;

@@ -86,6 +86,33 @@ int cam_xioctl(const camsep_v4l2_device *d, int fd, unsigned long request, void 
     return r;
 }
 
+int cam_enum_format(const camsep_v4l2_device *d, int fd, uint32_t i, struct v4l2_fmtdesc *f)
+{
+    memset(f, 0, sizeof *f);
+    f->index = i;
+    f->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    return cam_xioctl(d, fd, VIDIOC_ENUM_FMT, f) < 0 ? -1 : 0;
+}
+
+int cam_enum_size(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t i, struct v4l2_frmsizeenum *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->index = i;
+    fs->pixel_format = fourcc;
+    return cam_xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, fs) < 0 ? -1 : 0;
+}
+
+int cam_enum_interval(const camsep_v4l2_device *d, int fd, uint32_t fourcc, uint32_t w, uint32_t h, uint32_t i,
+                      struct v4l2_frmivalenum *fi)
+{
+    memset(fi, 0, sizeof *fi);
+    fi->index = i;
+    fi->pixel_format = fourcc;
+    fi->width = w;
+    fi->height = h;
+    return cam_xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, fi) < 0 ? -1 : 0;
+}
+
 void cam_format_rate(double fps, char *buf, size_t n)
 {
     double r = (double)(long)(fps + 0.5);
@@ -165,12 +192,7 @@ static void choose_rate(const camsep_v4l2_device *d, int fd, uint32_t fourcc, co
     double best_fps = -1;
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmivalenum fi;
-        memset(&fi, 0, sizeof fi);
-        fi.index = i;
-        fi.pixel_format = fourcc;
-        fi.width = c->width;
-        fi.height = c->height;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) < 0)
+        if (cam_enum_interval(d, fd, fourcc, c->width, c->height, i, &fi) < 0)
             break;
         if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
             if (fi.discrete.numerator == 0 || fi.discrete.denominator == 0)
@@ -251,10 +273,7 @@ static void consider_format(const camsep_v4l2_device *d, int fd, const target *t
     int any = 0;
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_frmsizeenum fs;
-        memset(&fs, 0, sizeof fs);
-        fs.index = i;
-        fs.pixel_format = c->fmt->fourcc;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0)
+        if (cam_enum_size(d, fd, c->fmt->fourcc, i, &fs) < 0)
             break;
         uint32_t w, h;
         int last = 0;
@@ -326,10 +345,7 @@ int cam_negotiate(const camsep_v4l2_device *d, int fd, const camsep_v4l2_request
     int n_formats = 0;
     for (uint32_t i = 0; i < MAX_ENUM; i++) {
         struct v4l2_fmtdesc fd_desc;
-        memset(&fd_desc, 0, sizeof fd_desc);
-        fd_desc.index = i;
-        fd_desc.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        if (cam_xioctl(d, fd, VIDIOC_ENUM_FMT, &fd_desc) < 0)
+        if (cam_enum_format(d, fd, i, &fd_desc) < 0)
             break;
         n_formats++;
         char name[12];
