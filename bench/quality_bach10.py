@@ -89,6 +89,8 @@ def parse_args(argv):
     ap.add_argument("--test", default="5,6,7,8", help="test excerpts (default 5,6,7,8)")
     ap.add_argument("--atoms", type=int, default=32, help="atoms per player dictionary (default 32)")
     ap.add_argument("--train-iterations", type=int, default=200, help="camsep-train iterations (default 200)")
+    ap.add_argument("--train-transpose", type=int, default=0,
+                    help="camsep-train --transpose: also train on the frames moved up to S semitones (default 0)")
     ap.add_argument("--activity", default="0.1,0.3,1",
                     help="activity-prior strengths gamma to try, comma-separated ('none' to skip) "
                          "(default %(default)s)")
@@ -617,7 +619,7 @@ def train_one(job):
     tool, out, files, args, name = job
     cmd = [tool, "-o", out, "--atoms", str(args.atoms), "--iterations", str(args.train_iterations),
            "--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--name", name,
-           "--quiet"] + files
+           "--quiet"] + (["--transpose", str(args.train_transpose)] if getattr(args, "train_transpose", 0) else []) + files
     stamp = json.dumps(dict(cmd=cmd, inputs=[(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files + [tool]]))
     stamp_path = out + ".stamp"
     if not args.retrain and os.path.exists(out) and os.path.exists(stamp_path):

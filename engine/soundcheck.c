@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nmf.h"
+#include "spectral_shift.h"
 
 /* Iterations that find the together frames' activations over the
  * alone-trained atoms, and that settle a player's activations on its atoms
@@ -191,32 +192,12 @@ static float share_weight(float mask)
     return mask >= SHARE_CONFIDENT ? 1.0f : 0.0f;
 }
 
-/* Frames [0, count) of V (bins wide) again, transposed by `semitones`
- * (magnitudes resampled along frequency), appended at V + count * bins. */
-static void transpose_frames(const float *V, size_t count, int bins, double semitones, float *out)
-{
-    const double r = pow(2.0, semitones / 12.0);
-    for (size_t n = 0; n < count; n++) {
-        const float *src = V + n * (size_t)bins;
-        float *dst = out + n * (size_t)bins;
-        for (int f = 0; f < bins; f++) {
-            const double x = f / r;
-            const int i = (int)x;
-            const double w = x - i;
-            dst[f] = i + 1 < bins ? (float)((1.0 - w) * src[i] + w * src[i + 1]) : 0.0f;
-        }
-    }
-}
-
 /* A player's alone frames, and the same a semitone down and up: the atoms
  * then reach the neighbouring notes that the sound check did not play. */
 static size_t gather_transposed(const float *V, const uint32_t *cls, size_t frames, int bins, uint32_t want,
                                 float *V_out)
 {
-    const size_t m = gather_alone(V, cls, frames, bins, want, V_out);
-    transpose_frames(V_out, m, bins, -1.0, V_out + m * (size_t)bins);
-    transpose_frames(V_out, m, bins, +1.0, V_out + 2 * m * (size_t)bins);
-    return 3 * m;
+    return camsep_spectra_augment(V_out, gather_alone(V, cls, frames, bins, want, V_out), bins, 1);
 }
 
 static int several(uint32_t c)

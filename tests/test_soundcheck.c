@@ -13,6 +13,7 @@
 
 #include "nmf.h"
 #include "soundcheck.h"
+#include "spectral_shift.h"
 #include "test_support.h"
 
 #define BINS 129
@@ -306,8 +307,35 @@ static void weights_leave_values_out(void)
     CHECK_MSG(same < 1e-5 && differs > 1e-2, "same %g differs %g", same, differs);
 }
 
+/* A partial moves by the pitch ratio, its peak level kept (values are
+ * resampled along frequency); augmenting appends the
+ * frames a semitone down and up after the originals, which stay as they were. */
+static void transposition(void)
+{
+    float V[3 * BINS], out[BINS];
+    memset(V, 0, sizeof V);
+    V[40] = 1.0f;
+    camsep_spectra_transpose(V, 1, BINS, 12.0, out); /* an octave up */
+    CHECK_MSG(fabsf(out[80] - 1.0f) < 1e-6f && fabsf(out[79] - 0.5f) < 1e-6f && fabsf(out[81] - 0.5f) < 1e-6f &&
+                  out[78] == 0.0f && out[82] == 0.0f,
+              "%g %g %g", out[79], out[80], out[81]);
+    camsep_spectra_transpose(V, 1, BINS, -12.0, out);
+    CHECK_MSG(fabsf(out[20] - 1.0f) < 1e-6f, "%g", out[20]);
+    CHECK(camsep_spectra_augment(V, 1, BINS, 1) == 3);
+    CHECK(V[40] == 1.0f);
+    const double down = 40.0 / pow(2.0, 1.0 / 12.0), up = 40.0 * pow(2.0, 1.0 / 12.0);
+    double c_down = 0.0, c_up = 0.0, s_down = 0.0, s_up = 0.0;
+    for (int f = 0; f < BINS; f++) {
+        c_down += f * V[BINS + f], s_down += V[BINS + f];
+        c_up += f * V[2 * BINS + f], s_up += V[2 * BINS + f];
+    }
+    CHECK_MSG(fabs(c_down / s_down - down) < 0.6 && fabs(c_up / s_up - up) < 0.6, "centroids %g %g, want %g %g",
+              c_down / s_down, c_up / s_up, down, up);
+}
+
 int main(void)
 {
+    transposition();
     classify();
     learns_each_player();
     too_little_alone();

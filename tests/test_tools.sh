@@ -47,6 +47,8 @@ PY
 cmp -s "$tmp/a.dict" "$tmp/a2.dict" || fail "training is not deterministic"
 "$tools/camsep-train" --quiet -o "$tmp/a3.dict" --atoms 8 --iterations 40 --fft 512 --seed 9 "$tmp/a.wav"
 cmp -s "$tmp/a.dict" "$tmp/a3.dict" && fail "the seed changes nothing"
+"$tools/camsep-train" --quiet -o "$tmp/a4.dict" --atoms 8 --iterations 40 --fft 512 --transpose 1 "$tmp/a.wav"
+cmp -s "$tmp/a.dict" "$tmp/a4.dict" && fail "--transpose changes nothing"
 
 # Separation through different host block sizes writes identical files.
 for block in 1 64 1000 4096; do

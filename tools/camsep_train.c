@@ -18,6 +18,7 @@
 #include "nmf.h"
 #include "soundcheck.h"
 #include "soundcheck_video.h"
+#include "spectral_shift.h"
 #include "stft.h"
 #include "video_priors.h"
 
@@ -25,7 +26,7 @@ static const char *const PROG = "camsep-train";
 
 enum {
     OPT_ATOMS = CLI_ID_BASE, OPT_ITERATIONS, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BETA, OPT_SEED, OPT_NAME,
-    OPT_SILENCE_DB, OPT_QUIET, OPT_VIDEO, OPT_BOX, OPT_CAMERA_LATENCY, OPT_PLAYING, OPT_RESTING, OPT_MIN_ALONE,
+    OPT_SILENCE_DB, OPT_TRANSPOSE, OPT_QUIET, OPT_VIDEO, OPT_BOX, OPT_CAMERA_LATENCY, OPT_PLAYING, OPT_RESTING, OPT_MIN_ALONE,
     OPT_JOINT_ITERATIONS,
 };
 
@@ -44,6 +45,10 @@ static const cli_option OPTIONS[] = {
     {"name", 0, "NAME", "instrument/player name stored in the file (default: first file's name)", OPT_NAME, 0},
     {"silence-db", 0, "D", "frames quieter than D dB below the loudest are skipped (default 60)", OPT_SILENCE_DB,
      0},
+    {"transpose", 0, "S",
+     "also learn from every frame moved 1 .. S semitones down and up, so that the atoms reach notes a short "
+     "recording did not play (default 0; on minutes of solo material it costs quality)",
+     OPT_TRANSPOSE, 0},
     {"quiet", 0, NULL, "no progress bar", OPT_QUIET, 0},
     CLI_SECTION("Sound check (--video)"),
     {"video", 0, "FILE.y4m", "the stage during the sound check; video time 0 is audio time 0", OPT_VIDEO, 0},
@@ -85,7 +90,7 @@ static const cli_program PROGRAM = {
 
 typedef struct train_options {
     const char *output, *name, *video;
-    int atoms, iterations, fft, latency, hop;
+    int atoms, iterations, fft, latency, hop, transpose;
     double beta, silence_db;
     uint64_t seed;
     int quiet;
@@ -159,6 +164,7 @@ static void parse(int argc, char **argv, train_options *o)
         case OPT_SEED: o->seed = (uint64_t)cli_int(PROG, "--seed", v, 0, 2147483647); break;
         case OPT_NAME: o->name = v; break;
         case OPT_SILENCE_DB: o->silence_db = cli_float(PROG, "--silence-db", v, 0.0, 200.0); break;
+        case OPT_TRANSPOSE: o->transpose = cli_int(PROG, "--transpose", v, 0, 12); break;
         case OPT_VIDEO: o->video = v; break;
         case OPT_BOX: parse_box(o, v); break;
         case OPT_CAMERA_LATENCY: o->camera_latency = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
@@ -242,6 +248,13 @@ static float *load_frames(const train_options *o, double *rate, size_t *n_frames
             e += (double)all[n * bins + f] * all[n * bins + f];
         if (e > floor && e > 0.0)
             memmove(all + kept++ * bins, all + n * bins, sizeof(float) * (size_t)bins);
+    }
+    if (o->transpose) {
+        float *grown = realloc(all, sizeof(float) * kept * (size_t)(1 + 2 * o->transpose) * (size_t)bins);
+        if (!grown)
+            cli_fail(PROG, "out of memory");
+        all = grown;
+        kept = camsep_spectra_augment(all, kept, bins, o->transpose);
     }
     *n_frames = kept;
     return all;
