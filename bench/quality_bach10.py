@@ -336,6 +336,7 @@ def split_extra(extra):
     """Separates sweep options given on the command line (they become the base
     values) from the other pass-through options."""
     base = {k: "0" for k in SWEEP_KEYS}
+    base["--smoothness"] = None  # the engine's default unless given
     rest = []
     i = 0
     while i < len(extra):
@@ -538,7 +539,8 @@ def evaluate_mixture(job):
         opts.update(sopts)
         argl = ["--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop)]
         for k in SWEEP_KEYS:
-            argl += [k, opts[k]]
+            if opts[k] is not None:
+                argl += [k, opts[k]]
         argl += rest
         odir = os.path.join(wdir, "out-" + name.replace(" ", "_").replace("=", ""))
         shutil.rmtree(odir, ignore_errors=True)
@@ -775,7 +777,7 @@ def main(argv):
           "camsep-process %s %s" % (",".join("%02d" % e for e in args.train_ex),
                                     ",".join("%02d" % e for e in (args.test_ex[:1] if args.quick else args.test_ex)),
                                     " (quick)" if args.quick else "", args.fft, args.latency, args.hop, args.atoms,
-                                    " ".join("%s %s" % kv for kv in base.items()), " ".join(rest)))
+                                    " ".join("%s %s" % kv for kv in base.items() if kv[1] is not None), " ".join(rest)))
     sys.stdout.flush()
 
     # 1. dictionaries

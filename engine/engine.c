@@ -52,7 +52,7 @@ struct camsep_engine {
     float *mask_sum;           /* bins_padded */
 
     /* NMF state */
-    float *h, *h_prev, *l1, *reg_num;
+    float *h, *h_prev, *h_smooth, *l1, *reg_num;
     nmf_work work;
     bool h_valid;
     /* the same solve without priors, for the priors' trust */
@@ -115,7 +115,7 @@ void camsep_params_default(camsep_params *p)
     p->regression_strength = 0.0f;
     p->regression_sparsity = 0.01f;
     p->regression_memory_s = 10.0f;
-    p->smoothness = 0.0f;
+    p->smoothness = CAMSEP_DEFAULT_SMOOTHNESS;
     p->prior_timeout_s = 0.5f;
     p->trust_memory_s = 4.0f;
     p->gain_smoothing_s = 0.01f;
@@ -228,6 +228,7 @@ static int alloc_buffers(camsep_engine *e)
     e->mask_sum = alloc_floats(b, FP);
     e->h = alloc_floats(b, KP);
     e->h_prev = alloc_floats(b, KP);
+    e->h_smooth = alloc_floats(b, KP);
     e->l1 = alloc_floats(b, KP);
     e->h_audio = alloc_floats(b, KP);
     e->h_audio_prev = alloc_floats(b, KP);
@@ -239,7 +240,7 @@ static int alloc_buffers(camsep_engine *e)
     e->work.den = alloc_floats(b, KP);
     if (!e->in_hist || !e->out_hop || !e->ola || !e->spec || !e->stem_spec || !e->mag || !e->mag_bands ||
         !e->src_model ||
-        !e->mask_sum || !e->h || !e->h_prev || !e->l1 || !e->h_audio || !e->h_audio_prev || !e->reg_num ||
+        !e->mask_sum || !e->h || !e->h_prev || !e->h_smooth || !e->l1 || !e->h_audio || !e->h_audio_prev || !e->reg_num ||
         !e->work.y || !e->work.ratio ||
         !e->work.ypow || !e->work.num || !e->work.den)
         return -1;
@@ -311,7 +312,7 @@ void camsep_engine_free(camsep_engine *e)
     spsc_ring_destroy(&e->param_ring);
     spsc_ring_destroy(&e->report_ring);
     float *bufs[] = {e->in_hist, e->out_hop, e->ola, (float *)e->spec, (float *)e->stem_spec, e->mag, e->mag_bands,
-                     e->src_model, e->mask_sum, e->h, e->h_prev, e->l1, e->h_audio, e->h_audio_prev, e->reg_num, e->work.y,
+                     e->src_model, e->mask_sum, e->h, e->h_prev, e->h_smooth, e->l1, e->h_audio, e->h_audio_prev, e->reg_num, e->work.y,
                      e->work.ratio, e->work.ypow, e->work.num, e->work.den, e->reg_a, e->reg_hm,
                      e->reg_hh, e->reg_gram, e->reg_u};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
@@ -681,8 +682,19 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         t->l1 = e->l1;
     }
     if (p->smoothness > 0.0f) {
-        t->smooth_prev = e->h_prev;
-        t->smooth_weight = 2.0f * p->smoothness * (float)s->n_atoms / level;
+        /* Towards the previous frame's split, at this frame's level: what is
+         * smoothed is who plays what, never the loudness (a loud burst or the
+         * end of a note must not hold the activations up). */
+        double model = 0.0;
+        for (int k = 0; k < s->n_atoms; k++)
+            model += e->h_prev[k]; /* unit-L1 atoms: sum(W h) = sum(h) */
+        const float ratio = model > 0.0 ? (float)(level / model) : 0.0f;
+        for (int k = 0; k < s->n_atoms; k++)
+            e->h_smooth[k] = e->h_prev[k] * ratio;
+        if (ratio > 0.0f) {
+            t->smooth_prev = e->h_smooth;
+            t->smooth_weight = 2.0f * p->smoothness * (float)s->n_atoms / level;
+        }
     }
     if (p->regression_strength > 0.0f && e->reg_a && pv->motion_valid && !e->reg_fresh)
         regression_terms(e, s, pv, t);

@@ -28,6 +28,7 @@ int main(void)
     camsep_params_default(&p);
     p.iterations = 200;
     p.warm_start = 1.0f;
+    p.smoothness = 0.0f; /* the batch solution has no temporal term */
     camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, &p);
     char err[256];
     camsep_dictset *set = camsep_dictset_create(e, (const camsep_dictionary *const *)d, 2, NULL, err, sizeof err);
