@@ -253,7 +253,7 @@ def evaluate_mixture(job):
     add("IRM", qb.irm_estimates(stems, mixsig, args.fft, args.hop, args.latency))
 
     base = ["--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--activity-strength", args.activity_strength,
-            "--regression-strength", "0", "--smoothness", "0"] + rest
+            "--regression-strength", "0"] + rest
     # settings: (name, extra camsep-process options, priors csv, (times, P, delay) for diagnostics)
     settings = [("audio-only", [], None, None), ("true-act", [], act_path, None)]
     videos = {}

@@ -27,7 +27,7 @@
 #define CAMSEP_MAX_MOTION_CHANNELS 8 /* motion features per source (regression prior) */
 #define CAMSEP_DEFAULT_FFT 2048      /* analysis window K, samples */
 #define CAMSEP_DEFAULT_LATENCY 1024  /* L, samples: 21.3 ms at 48 kHz */
-#define CAMSEP_DEFAULT_SMOOTHNESS 0.03f /* temporal smoothness s (docs/engine.md, "Defaults") */
+#define CAMSEP_DEFAULT_SMOOTHNESS 0.015f /* temporal smoothness s (docs/engine.md, "Defaults") */
 #define CAMSEP_DEFAULT_NMF_BAND_WIDTH 0.015f /* bands of a quarter-semitone above bin 133 (3.1 kHz at K 2048, 48 kHz) */
 
 /* Fixed for the life of an engine instance. */

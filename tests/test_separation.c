@@ -137,7 +137,6 @@ static void same_instrument_with_priors(void)
     separate(d, &p, mix, n, truth, informed, 1);
     p.activity_strength = 0.0f;
     p.regression_strength = 4.0f;
-    p.smoothness = 0.0f; /* with the default 0.03 the regression prior's gain here halves (+1.0 dB) */
     separate(d, &p, mix, n, truth, regressed, 1);
     printf("same instrument: audio only %.2f / %.2f dB, activity prior %.2f / %.2f dB, regression prior %.2f / %.2f dB\n",
            blind[0], blind[1], informed[0], informed[1], regressed[0], regressed[1]);

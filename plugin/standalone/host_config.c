@@ -417,7 +417,7 @@ static const opt OPTIONS[] = {
      set_prior_strength},
     {"regression-strength", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "L", "cross-modal regression weight (default 0)",
      set_regression},
-    {"smoothness", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "temporal smoothness weight (default 0.03)", set_smoothness},
+    {"smoothness", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "temporal smoothness weight (default 0.015)", set_smoothness},
     {"prior-timeout", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "camera priors older than S are ignored (0.5)",
      set_prior_timeout},
     {"trust-memory", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S",
