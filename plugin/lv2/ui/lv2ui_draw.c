@@ -136,7 +136,7 @@ static void draw_preview(cairo_t *cr, const lv2ui_layout *l, const lv2ui_model *
         cairo_set_line_width(cr, 2.0);
         cairo_rectangle(cr, r.x, r.y, r.w, r.h);
         cairo_stroke(cr);
-        char num[8];
+        char num[12];
         snprintf(num, sizeof num, "%d", j + 1);
         text(cr, r.x + 3.0, r.y + 12.0, num);
     }
