@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "camsep_engine.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -240,9 +241,8 @@ static int alloc_buffers(camsep_engine *e)
     e->work.den = alloc_floats(b, KP);
     if (!e->in_hist || !e->out_hop || !e->ola || !e->spec || !e->stem_spec || !e->mag || !e->mag_bands ||
         !e->src_model ||
-        !e->mask_sum || !e->h || !e->h_prev || !e->h_smooth || !e->l1 || !e->h_audio || !e->h_audio_prev || !e->reg_num ||
-        !e->work.y || !e->work.ratio ||
-        !e->work.ypow || !e->work.num || !e->work.den)
+        !e->mask_sum || !e->h || !e->h_prev || !e->h_smooth || !e->l1 || !e->h_audio || !e->h_audio_prev ||
+        !e->reg_num || !e->work.y || !e->work.ratio || !e->work.ypow || !e->work.num || !e->work.den)
         return -1;
     if (c->motion_channels > 0) {
         const size_t C = (size_t)c->motion_channels, K = (size_t)c->max_atoms;
@@ -312,9 +312,9 @@ void camsep_engine_free(camsep_engine *e)
     spsc_ring_destroy(&e->param_ring);
     spsc_ring_destroy(&e->report_ring);
     float *bufs[] = {e->in_hist, e->out_hop, e->ola, (float *)e->spec, (float *)e->stem_spec, e->mag, e->mag_bands,
-                     e->src_model, e->mask_sum, e->h, e->h_prev, e->h_smooth, e->l1, e->h_audio, e->h_audio_prev, e->reg_num, e->work.y,
-                     e->work.ratio, e->work.ypow, e->work.num, e->work.den, e->reg_a, e->reg_hm,
-                     e->reg_hh, e->reg_gram, e->reg_u};
+                     e->src_model, e->mask_sum, e->h, e->h_prev, e->h_smooth, e->l1, e->h_audio, e->h_audio_prev,
+                     e->reg_num, e->work.y, e->work.ratio, e->work.ypow, e->work.num, e->work.den, e->reg_a,
+                     e->reg_hm, e->reg_hh, e->reg_gram, e->reg_u};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(e);
@@ -554,6 +554,18 @@ static void source_sums(const camsep_dictset *s, const float *h, float *out)
     }
 }
 
+/* The factor that brings activations prev to a frame of this level (unit-L1
+ * atoms: sum(W h) = sum(h)); 0 when prev is all zero or the factor would
+ * not be a finite float. */
+static float level_ratio(const float *prev, int K, float level)
+{
+    double model = 0.0;
+    for (int k = 0; k < K; k++)
+        model += prev[k];
+    const double r = model > 0.0 ? level / model : 0.0;
+    return r < FLT_MAX ? (float)r : 0.0f;
+}
+
 /* h from the previous frame's prev (when valid) and a flat start. */
 static void warm_start(const camsep_engine *e, const camsep_dictset *s, float level, const float *prev, bool valid,
                        float *h)
@@ -561,12 +573,9 @@ static void warm_start(const camsep_engine *e, const camsep_dictset *s, float le
     const int K = s->n_atoms;
     const float flat = level / (float)K, floor = 1e-6f * flat;
     float rho = valid ? e->params.warm_start : 0.0f;
-    double model = 0.0;
-    for (int k = 0; k < K; k++)
-        model += prev[k]; /* unit-L1 atoms: sum(W h) = sum(h) */
-    if (!(model > 0.0))
+    const float ratio = rho > 0.0f ? level_ratio(prev, K, level) : 0.0f;
+    if (!(ratio > 0.0f))
         rho = 0.0f;
-    const float ratio = rho > 0.0f ? (float)(level / model) : 0.0f;
     for (int k = 0; k < K; k++) {
         float v = (1.0f - rho) * flat + rho * prev[k] * ratio;
         h[k] = v > floor ? v : floor;
@@ -681,20 +690,15 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         }
         t->l1 = e->l1;
     }
-    if (p->smoothness > 0.0f) {
-        /* Towards the previous frame's split, at this frame's level: what is
-         * smoothed is who plays what, never the loudness (a loud burst or the
-         * end of a note must not hold the activations up). */
-        double model = 0.0;
-        for (int k = 0; k < s->n_atoms; k++)
-            model += e->h_prev[k]; /* unit-L1 atoms: sum(W h) = sum(h) */
-        const float ratio = model > 0.0 ? (float)(level / model) : 0.0f;
+    /* Towards the previous frame's split, at this frame's level: what is
+     * smoothed is who plays what, never the loudness (a loud burst or the end
+     * of a note must not hold the activations up). */
+    const float ratio = p->smoothness > 0.0f ? level_ratio(e->h_prev, s->n_atoms, level) : 0.0f;
+    if (ratio > 0.0f) {
         for (int k = 0; k < s->n_atoms; k++)
             e->h_smooth[k] = e->h_prev[k] * ratio;
-        if (ratio > 0.0f) {
-            t->smooth_prev = e->h_smooth;
-            t->smooth_weight = 2.0f * p->smoothness * (float)s->n_atoms / level;
-        }
+        t->smooth_prev = e->h_smooth;
+        t->smooth_weight = 2.0f * p->smoothness * (float)s->n_atoms / level;
     }
     if (p->regression_strength > 0.0f && e->reg_a && pv->motion_valid && !e->reg_fresh)
         regression_terms(e, s, pv, t);

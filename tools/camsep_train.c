@@ -26,8 +26,8 @@ static const char *const PROG = "camsep-train";
 
 enum {
     OPT_ATOMS = CLI_ID_BASE, OPT_ITERATIONS, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BETA, OPT_SEED, OPT_NAME,
-    OPT_SILENCE_DB, OPT_TRANSPOSE, OPT_QUIET, OPT_VIDEO, OPT_BOX, OPT_CAMERA_LATENCY, OPT_PLAYING, OPT_RESTING, OPT_MIN_ALONE,
-    OPT_JOINT_ITERATIONS,
+    OPT_SILENCE_DB, OPT_TRANSPOSE, OPT_QUIET, OPT_VIDEO, OPT_BOX, OPT_CAMERA_LATENCY, OPT_PLAYING, OPT_RESTING,
+    OPT_MIN_ALONE, OPT_JOINT_ITERATIONS,
 };
 
 static const cli_option OPTIONS[] = {
@@ -249,7 +249,7 @@ static float *load_frames(const train_options *o, double *rate, size_t *n_frames
         if (e > floor && e > 0.0)
             memmove(all + kept++ * bins, all + n * bins, sizeof(float) * (size_t)bins);
     }
-    if (o->transpose) {
+    if (o->transpose && kept) { /* nothing kept: main() says so */
         float *grown = realloc(all, sizeof(float) * kept * (size_t)(1 + 2 * o->transpose) * (size_t)bins);
         if (!grown)
             cli_fail(PROG, "out of memory");
