@@ -32,20 +32,20 @@
 
 /* ---- the fake host ---- */
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static camsep_osc_state fstate;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* over every fake state */
+static camsep_osc_state fstate; /* the main server's; the timed tests each have their own */
 static camsep_osc_command last_cmd;
 static int n_cmds;
 static int queue_full;
 static int print_cmds;
 
-static void fake_reset(void)
+/* The fake host's state at the start (each server has one: its user pointer). */
+static void fake_init(camsep_osc_state *st)
 {
-    pthread_mutex_lock(&mu);
-    memset(&fstate, 0, sizeof fstate);
-    fstate.n_players = 4;
+    memset(st, 0, sizeof *st);
+    st->n_players = 4;
     for (int p = 0; p < 4; p++) {
-        camsep_osc_player_state *ps = &fstate.players[p];
+        camsep_osc_player_state *ps = &st->players[p];
         snprintf(ps->name, sizeof ps->name, "player %d", p + 1);
         snprintf(ps->instrument, sizeof ps->instrument, "%s", p % 2 ? "cello" : "violin");
         ps->gain_db = -3.0f * (float)p;
@@ -56,23 +56,29 @@ static void fake_reset(void)
         ps->trust = 0.25f * (float)p + 0.125f;
         ps->agreement = 0.5f - 0.25f * (float)p;
     }
-    fstate.players[3].level_db = -INFINITY;
-    fstate.players[3].agreement = NAN; /* not known yet */
-    fstate.prior_strength = 0.3f;
-    fstate.mask_power = 2.0f;
-    fstate.camera_latency_s = 0.08f;
-    fstate.motion_knee = 0.5f;
-    fstate.xruns = 2;
-    snprintf(fstate.camera_state, sizeof fstate.camera_state, "running");
-    fstate.camera_fps = 30.0f;
-    fstate.camera_motion_u = 1.25f;
-    fstate.camera_motion_v = -0.5f;
-    fstate.dsp_load = 0.25f;
-    fstate.latency_s = 1024.0f / 48000.0f;
-    fstate.latency_samples = 1024;
-    snprintf(fstate.remote_state, sizeof fstate.remote_state, "receiving");
+    st->players[3].level_db = -INFINITY;
+    st->players[3].agreement = NAN; /* not known yet */
+    st->prior_strength = 0.3f;
+    st->mask_power = 2.0f;
+    st->camera_latency_s = 0.08f;
+    st->motion_knee = 0.5f;
+    st->xruns = 2;
+    snprintf(st->camera_state, sizeof st->camera_state, "running");
+    st->camera_fps = 30.0f;
+    st->camera_motion_u = 1.25f;
+    st->camera_motion_v = -0.5f;
+    st->dsp_load = 0.25f;
+    st->latency_s = 1024.0f / 48000.0f;
+    st->latency_samples = 1024;
+    snprintf(st->remote_state, sizeof st->remote_state, "receiving");
     const uint64_t remote[5] = {2, 1500, 12, 3, 1};
-    memcpy(fstate.remote, remote, sizeof remote);
+    memcpy(st->remote, remote, sizeof remote);
+}
+
+static void fake_reset(void)
+{
+    pthread_mutex_lock(&mu);
+    fake_init(&fstate);
     n_cmds = 0;
     queue_full = 0;
     pthread_mutex_unlock(&mu);
@@ -85,9 +91,9 @@ static void copy(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-static void apply(const camsep_osc_command *c)
+static void apply(camsep_osc_state *st, const camsep_osc_command *c)
 {
-    camsep_osc_player_state *p = c->player >= 0 ? &fstate.players[c->player] : NULL;
+    camsep_osc_player_state *p = c->player >= 0 ? &st->players[c->player] : NULL;
     switch (c->kind) {
     case CAMSEP_OSC_CMD_PLAYER_GAIN: p->gain_db = c->value; break;
     case CAMSEP_OSC_CMD_PLAYER_MUTE: p->mute = c->flag; break;
@@ -102,44 +108,44 @@ static void apply(const camsep_osc_command *c)
         p->instrument[0] = '\0';
         break;
     case CAMSEP_OSC_CMD_PLAYER_NAME: copy(p->name, sizeof p->name, c->text); break;
-    case CAMSEP_OSC_CMD_BYPASS: fstate.bypass = c->flag; break;
-    case CAMSEP_OSC_CMD_PRIOR_STRENGTH: fstate.prior_strength = c->value; break;
-    case CAMSEP_OSC_CMD_MASK_POWER: fstate.mask_power = c->value; break;
-    case CAMSEP_OSC_CMD_CAMERA_LATENCY: fstate.camera_latency_s = c->value; break;
-    case CAMSEP_OSC_CMD_MOTION_KNEE: fstate.motion_knee = c->value; break;
+    case CAMSEP_OSC_CMD_BYPASS: st->bypass = c->flag; break;
+    case CAMSEP_OSC_CMD_PRIOR_STRENGTH: st->prior_strength = c->value; break;
+    case CAMSEP_OSC_CMD_MASK_POWER: st->mask_power = c->value; break;
+    case CAMSEP_OSC_CMD_CAMERA_LATENCY: st->camera_latency_s = c->value; break;
+    case CAMSEP_OSC_CMD_MOTION_KNEE: st->motion_knee = c->value; break;
     case CAMSEP_OSC_CMD_PRESET_RECALL:
     case CAMSEP_OSC_CMD_PRESET_STORE:
-        fstate.preset_index = c->index;
-        copy(fstate.preset_name, sizeof fstate.preset_name, c->index ? "" : c->text);
+        st->preset_index = c->index;
+        copy(st->preset_name, sizeof st->preset_name, c->index ? "" : c->text);
         break;
     case CAMSEP_OSC_CMD_SOUNDCHECK_START:
-        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "recording");
-        fstate.soundcheck_player = c->index;
+        copy(st->soundcheck_state, sizeof st->soundcheck_state, "recording");
+        st->soundcheck_player = c->index;
         break;
     case CAMSEP_OSC_CMD_SOUNDCHECK_STOP:
-        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "learning");
+        copy(st->soundcheck_state, sizeof st->soundcheck_state, "learning");
         break;
     case CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL:
-        copy(fstate.soundcheck_state, sizeof fstate.soundcheck_state, "cancelled");
+        copy(st->soundcheck_state, sizeof st->soundcheck_state, "cancelled");
         break;
     case CAMSEP_OSC_CMD_ASSOCIATE_APPLY:
-        copy(fstate.associate_state, sizeof fstate.associate_state, c->flag ? "applied (forced)" : "applied");
+        copy(st->associate_state, sizeof st->associate_state, c->flag ? "applied (forced)" : "applied");
         break;
     }
 }
 
 static int fake_submit(const camsep_osc_command *c, void *user)
 {
-    (void)user;
+    camsep_osc_state *st = user;
     pthread_mutex_lock(&mu);
     if (queue_full) {
         pthread_mutex_unlock(&mu);
         return -1;
     }
-    CHECK(c->player >= -1 && c->player < fstate.n_players);
+    CHECK(c->player >= -1 && c->player < st->n_players);
     last_cmd = *c;
     n_cmds++;
-    apply(c);
+    apply(st, c);
     if (print_cmds) {
         printf("cmd %d player %d value %.4f flag %d index %d box %.3f %.3f %.3f %.3f text '%s'\n", (int)c->kind,
                c->player, (double)c->value, c->flag, c->index, (double)c->box.x, (double)c->box.y, (double)c->box.w,
@@ -152,9 +158,8 @@ static int fake_submit(const camsep_osc_command *c, void *user)
 
 static void fake_get_state(camsep_osc_state *out, void *user)
 {
-    (void)user;
     pthread_mutex_lock(&mu);
-    *out = fstate;
+    *out = *(const camsep_osc_state *)user;
     pthread_mutex_unlock(&mu);
 }
 
@@ -176,7 +181,7 @@ static camsep_osc_command get_last(void)
 
 static const char *const instruments[] = {"violin", "cello", "flute", "other"};
 
-static camsep_osc *server(float rate_hz, float burst)
+static camsep_osc *server(camsep_osc_state *st, float rate_hz, float burst)
 {
     camsep_osc_config cfg;
     camsep_osc_config_default(&cfg);
@@ -186,7 +191,7 @@ static camsep_osc *server(float rate_hz, float burst)
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
     cfg.state_poll_hz = 50.0f;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, st, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o != NULL, "%s", err);
@@ -302,6 +307,21 @@ static int count_path(const client *c, const char *path)
     return n;
 }
 
+/* Waits until the server has expired more than n subscriptions; 1, or 0 after timeout. */
+static int wait_expired(camsep_osc *o, client *c, uint64_t n, double timeout)
+{
+    double end = now_s() + timeout;
+    for (;;) {
+        camsep_osc_counters k;
+        camsep_osc_get_counters(o, &k);
+        if (k.subscriptions_expired > n)
+            return 1;
+        if (now_s() > end)
+            return 0;
+        lo_server_recv_noblock(c->srv, 5);
+    }
+}
+
 /* A message from types and values: f d (double), i (int), h (int64), s, T, F, N, b (size_t size). */
 static lo_message vmsg(const char *types, va_list ap)
 {
@@ -342,6 +362,14 @@ static void csend(client *c, const char *path, const char *types, ...)
     lo_message_free(m);
 }
 
+/* A query and its reply: what the server sent c before it has arrived (and is dropped). */
+static void sync_replies(client *c)
+{
+    rmsg r;
+    csend(c, "/camsep/status/latency", "");
+    CHECK_MSG(wait_for(c, "/camsep/status/latency", 2.0, &r), "no reply to a sync query");
+}
+
 static const char *P(const char *fmt, ...)
 {
     static char buf[4][256];
@@ -359,7 +387,7 @@ static void check_value(const rmsg *r, const camsep_osc_entry *e, int player)
 {
     camsep_osc_state st;
     camsep_osc_value v;
-    fake_get_state(&st, NULL);
+    fake_get_state(&st, &fstate);
     CHECK(camsep_osc_entry_value(e, &st, player, &v) == 0);
     CHECK_MSG(strcmp(r->types, v.types) == 0, "%s: types %s, expected %s", r->path, r->types, v.types);
     int nf = 0, ni = 0, ns = 0;
@@ -850,13 +878,13 @@ static void test_bundles(camsep_osc *o, int proto)
     CHECK(wait_for(&c, "/camsep/status/xruns", 2.0, &r));
     CHECK_MSG(cmds() == before + 6, "bundles: %d commands", cmds() - before);
     camsep_osc_state st;
-    fake_get_state(&st, NULL);
+    fake_get_state(&st, &fstate);
     CHECK(st.players[1].mute == 1 && st.players[1].gain_db == -9.0f && st.bypass == 1);
     set_ok(&c, "/camsep/bypass", "F");
     client_close(&c);
 }
 
-static void test_state_feedback(camsep_osc *o, int proto)
+static void test_state_feedback(camsep_osc *o, int proto, camsep_osc_state *st)
 {
     client c, d;
     client_open(&c, proto, camsep_osc_port(o));
@@ -864,6 +892,7 @@ static void test_state_feedback(camsep_osc *o, int proto)
     rmsg r;
     camsep_osc_counters a;
     /* subscribe: the whole state at once */
+    double t_sub = now_s();
     csend(&c, "/camsep/subscribe", "sf", "state", 2.0);
     pump(&c, 0.3);
     int n;
@@ -888,8 +917,8 @@ static void test_state_feedback(camsep_osc *o, int proto)
     CHECK(count_path(&c, "/camsep/player/1/gain") == 0); /* only what changed */
     /* a change on the host side */
     pthread_mutex_lock(&mu);
-    fstate.xruns++;
-    snprintf(fstate.camera_state, sizeof fstate.camera_state, "lost");
+    st->xruns++;
+    snprintf(st->camera_state, sizeof st->camera_state, "lost");
     pthread_mutex_unlock(&mu);
     camsep_osc_notify(o);
     CHECK(wait_for(&c, "/camsep/status/xruns", 2.0, &r));
@@ -900,8 +929,10 @@ static void test_state_feedback(camsep_osc *o, int proto)
     csend(&c, "/camsep/subscribe", "");
     CHECK(wait_for(&c, "/camsep/subscribe", 2.0, &r));
     CHECK(strcmp(r.s[0], "state") == 0 && r.f[1] > 0.0f && r.f[1] <= 2.0f);
-    /* expiry after the lease (2 s) */
-    pump(&c, 2.2);
+    /* expiry after the lease (2 s), not before */
+    camsep_osc_get_counters(o, &a);
+    CHECK_MSG(wait_expired(o, &c, a.subscriptions_expired, 3.0), "the state lease did not end");
+    CHECK_MSG(now_s() - t_sub >= 2.0, "the lease of 2 s ended after %.3f s", now_s() - t_sub);
     camsep_osc_get_counters(o, &a);
     CHECK(a.subscriptions == 0 && a.subscriptions_expired >= 1);
     c.n = 0;
@@ -942,27 +973,30 @@ static void test_meters(camsep_osc *o, int proto)
     CHECK(strcmp(r.types, "fff") == 0 && r.f[0] == -120.0f && fabsf(r.f[1] - 0.3f) < 1e-6f && r.f[2] == 5.0f);
     /* rate change on renewal; unsubscribe meters stops them */
     csend(&c, "/camsep/subscribe", "sdd", "meters", 5.0, 10.0);
-    pump(&c, 0.25);
-    c.n = 0;
+    sync_replies(&c);
     pump(&c, 1.0);
     n1 = count_path(&c, "/camsep/player/1/meters");
     CHECK_MSG(n1 >= 3 && n1 <= 7, "meters at 5 Hz: %d in 1 s", n1);
     csend(&c, "/camsep/unsubscribe", "s", "meters");
-    pump(&c, 0.2);
-    c.n = 0;
+    sync_replies(&c);
     pump(&c, 0.5);
     CHECK(count_path(&c, "/camsep/player/1/meters") == 0);
     /* a lease of 1 s, renewed every 0.5 s for 2 s, then left to expire */
     csend(&c, "/camsep/subscribe", "sff", "meters", 10.0, 1.0);
+    double t_renew = 0.0;
     for (int k = 0; k < 4; k++) {
         pump(&c, 0.5);
+        t_renew = now_s();
         csend(&c, "/camsep/subscribe", "sff", "meters", 10.0, 1.0);
     }
     c.n = 0;
     pump(&c, 0.5);
     CHECK_MSG(count_path(&c, "/camsep/player/1/meters") >= 3, "renewed meters stopped");
-    pump(&c, 1.0);
-    c.n = 0;
+    camsep_osc_counters k0;
+    camsep_osc_get_counters(o, &k0);
+    CHECK_MSG(wait_expired(o, &c, k0.subscriptions_expired, 2.0), "the meters lease did not end");
+    CHECK_MSG(now_s() - t_renew >= 1.0, "the lease of 1 s ended after %.3f s", now_s() - t_renew);
+    sync_replies(&c);
     pump(&c, 0.5);
     CHECK_MSG(count_path(&c, "/camsep/player/1/meters") == 0, "meters after the lease ended");
     client_close(&c);
@@ -1040,7 +1074,7 @@ static void test_doc_and_table(void)
 
 static void test_rate_limit_and_size(void)
 {
-    camsep_osc *o = server(50.0f, 20.0f);
+    camsep_osc *o = server(&fstate, 50.0f, 20.0f);
     client c;
     client_open(&c, LO_UDP, camsep_osc_port(o));
     int before = cmds();
@@ -1063,7 +1097,7 @@ static void test_rate_limit_and_size(void)
     camsep_osc_free(o);
 
     /* oversized packets: UDP dropped; TCP skipped, the connection lives on */
-    o = server(1000.0f, 1000.0f);
+    o = server(&fstate, 1000.0f, 1000.0f);
     for (int pi = 0; pi < 2; pi++) {
         int proto = pi ? LO_TCP : LO_UDP;
         client_open(&c, proto, camsep_osc_port(o));
@@ -1115,7 +1149,7 @@ static int serve(int argc, char **argv)
     cfg.port = "0";
     cfg.instruments = instruments;
     cfg.n_instruments = 4;
-    camsep_osc_host host = {fake_submit, fake_get_state, NULL, NULL};
+    camsep_osc_host host = {fake_submit, fake_get_state, &fstate, NULL};
     char err[256];
     camsep_osc *o = camsep_osc_create(&cfg, &host, err, sizeof err);
     CHECK_MSG(o, "%s", err);
@@ -1140,13 +1174,54 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
+/* Every message is counted once: received (and each further address a pattern
+ * reached) = applied + queries + rejected; and every reply went out. */
+static void check_counters(const camsep_osc_counters *c, camsep_osc_counters *sum)
+{
+    CHECK(c->received + c->pattern_extra == c->applied + c->queries + c->rejected_unknown + c->rejected_type +
+                                                c->rejected_range + c->rejected_rate + c->rejected_queue_full);
+    CHECK(c->send_failures == 0);
+    sum->received += c->received;
+    sum->applied += c->applied;
+    sum->queries += c->queries;
+    sum->rejected_unknown += c->rejected_unknown;
+    sum->rejected_type += c->rejected_type;
+    sum->rejected_range += c->rejected_range;
+    sum->rejected_rate += c->rejected_rate;
+    sum->rejected_queue_full += c->rejected_queue_full;
+    sum->feedback_sent += c->feedback_sent;
+}
+
+/* The tests that wait on the clock (leases, meter rates) take seconds each:
+ * they run at once, each with its own server and fake state. */
+typedef struct timed_test {
+    int proto, meters;
+    camsep_osc_state st;
+    camsep_osc_counters c;
+    pthread_t thread;
+} timed_test;
+
+static void *timed_main(void *arg)
+{
+    timed_test *t = arg;
+    fake_init(&t->st);
+    camsep_osc *o = server(&t->st, 1e6f, 1e6f);
+    if (t->meters)
+        test_meters(o, t->proto);
+    else
+        test_state_feedback(o, t->proto, &t->st);
+    camsep_osc_get_counters(o, &t->c);
+    camsep_osc_free(o);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "--serve") == 0)
         return serve(argc, argv);
     test_doc_and_table();
     fake_reset();
-    camsep_osc *o = server(1e6f, 1e6f);
+    camsep_osc *o = server(&fstate, 1e6f, 1e6f);
     char url[300];
     CHECK(camsep_osc_url(o, "tcp", url, sizeof url) == 0 && strstr(url, "osc.tcp://"));
     for (int pi = 0; pi < 2; pi++) {
@@ -1160,22 +1235,28 @@ int main(int argc, char **argv)
         printf("  %s: bundles\n", name);
         test_patterns(o, proto);
         printf("  %s: address patterns\n", name);
-        test_state_feedback(o, proto);
-        printf("  %s: state feedback, expiry, renewal\n", name);
-        test_meters(o, proto);
-        printf("  %s: meters at rate, renewal, expiry\n", name);
     }
-    camsep_osc_counters c;
+    camsep_osc_counters c, sum;
+    memset(&sum, 0, sizeof sum);
     camsep_osc_get_counters(o, &c);
-    CHECK(c.received + c.pattern_extra == c.applied + c.queries + c.rejected_unknown + c.rejected_type +
-                                             c.rejected_range + c.rejected_rate + c.rejected_queue_full);
-    CHECK(c.send_failures == 0);
-    printf("  counters: received %llu = applied %llu + queries %llu + rejected %llu; feedback %llu\n",
-           (unsigned long long)c.received, (unsigned long long)c.applied, (unsigned long long)c.queries,
-           (unsigned long long)(c.rejected_unknown + c.rejected_type + c.rejected_range + c.rejected_rate +
-                                c.rejected_queue_full),
-           (unsigned long long)c.feedback_sent);
+    check_counters(&c, &sum);
     camsep_osc_free(o);
+    timed_test timed[4];
+    for (int k = 0; k < 4; k++) {
+        timed[k] = (timed_test){.proto = k < 2 ? LO_UDP : LO_TCP, .meters = k % 2};
+        CHECK(pthread_create(&timed[k].thread, NULL, timed_main, &timed[k]) == 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        CHECK(pthread_join(timed[k].thread, NULL) == 0);
+        check_counters(&timed[k].c, &sum);
+        printf("  %s: %s\n", timed[k].proto == LO_UDP ? "udp" : "tcp",
+               timed[k].meters ? "meters at rate, renewal, expiry" : "state feedback, expiry, renewal");
+    }
+    printf("  counters: received %llu = applied %llu + queries %llu + rejected %llu; feedback %llu\n",
+           (unsigned long long)sum.received, (unsigned long long)sum.applied, (unsigned long long)sum.queries,
+           (unsigned long long)(sum.rejected_unknown + sum.rejected_type + sum.rejected_range + sum.rejected_rate +
+                                sum.rejected_queue_full),
+           (unsigned long long)sum.feedback_sent);
     test_rate_limit_and_size();
     printf("osc: all tests passed\n");
     return 0;

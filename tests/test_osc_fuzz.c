@@ -107,7 +107,8 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Waits until the server has handled everything sent so far. */
+/* Waits until the server has handled everything sent so far, then reads the
+ * replies that are there (late ones are read by the next barrier). */
 static void barrier(camsep_osc *o, client *c, uint64_t expect_total)
 {
     double end = now_s() + 10.0;
@@ -118,9 +119,22 @@ static void barrier(camsep_osc *o, client *c, uint64_t expect_total)
             break;
         CHECK_MSG(now_s() < end, "server handled %llu of %llu packets",
                   (unsigned long long)(k.received + k.rejected_malformed), (unsigned long long)expect_total);
-        lo_server_recv_noblock(c->srv, 5);
+        lo_server_recv_noblock(c->srv, 1);
     }
-    while (lo_server_recv_noblock(c->srv, 2) > 0) {
+    while (lo_server_recv_noblock(c->srv, 0) > 0) {
+    }
+}
+
+/* Reads replies on both clients until they hold n errors (or 10 s passed),
+ * then any that follow within 2 ms. */
+static void await_errors(client *u, client *t, long n)
+{
+    double end = now_s() + 10.0;
+    while (u->errors + t->errors < n && now_s() < end) {
+        lo_server_recv_noblock(u->srv, 1);
+        lo_server_recv_noblock(t->srv, 1);
+    }
+    while (lo_server_recv_noblock(u->srv, 2) + lo_server_recv_noblock(t->srv, 2) > 0) {
     }
 }
 
@@ -322,6 +336,7 @@ int main(int argc, char **argv)
     camsep_osc_counters k;
     camsep_osc_get_counters(o, &k);
     uint64_t rejected = k.rejected_unknown + k.rejected_type + k.rejected_range;
+    await_errors(&u, &t, (long)rejected);
     CHECK_MSG(submitted == 0 && k.applied == 0 && k.queries == 0, "invalid phase: %ld submitted", submitted);
     CHECK(state_equal(&before));
     CHECK_MSG(rejected + k.rejected_malformed == (uint64_t)sent + k.pattern_extra &&

@@ -521,9 +521,25 @@ static void tcp_bytes(camsep_osc *o, int i, const unsigned char *b, size_t n)
     }
 }
 
+/* A client that writes a message's length and its body in two send()s
+ * without TCP_NODELAY (liblo does) holds the body back (Nagle) until the
+ * length is acknowledged, and Linux delays that ACK up to 40 ms: every
+ * message would wait that long. Ask for the ACK now; the kernel turns quick
+ * ACKs off again by itself, so this is re-armed after every read. */
+static void tcp_ack_now(int fd)
+{
+#ifdef TCP_QUICKACK
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+    (void)fd;
+#endif
+}
+
 static void tcp_read(camsep_osc *o, int i)
 {
     unsigned char buf[4096];
+    int got = 0;
     for (int rounds = 0; rounds < 16; rounds++) {
         camsep_osc_tcp_conn *c = &o->conns[i];
         if (c->fd < 0 || c->slip == -2)
@@ -538,8 +554,11 @@ static void tcp_read(camsep_osc *o, int i)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 camsep_osc_conn_kill(c);
+            else if (got)
+                tcp_ack_now(c->fd);
             return;
         }
+        got = 1;
         tcp_bytes(o, i, buf, (size_t)r);
     }
 }
