@@ -27,6 +27,9 @@ struct scene {
     scene_texture *background, *occluder;
     player_state pl[SCENE_MAX_PLAYERS];
     float *canvas;
+    float *bg;      /* the background at offset (bg_x, bg_y), kept while the camera is still */
+    float bg_x, bg_y;
+    int bg_valid;
     float *zoomed;  /* the canvas after the zoom (NULL without one) */
     float *colgain;
 };
@@ -90,12 +93,19 @@ scene_texture *scene_texture_create(int w, int h, uint32_t seed, float detail)
             int iy = (int)floorf(gy);
             float ty = smooth01(gy - (float)iy);
             float *row = t->px + (size_t)y * w;
+            int last = -1; /* the lattice cell whose corners a-d hold (x >= 0: ix >= 0) */
+            float a = 0, b = 0, c = 0, d = 0;
             for (int x = 0; x < w; x++) {
                 float gx = (float)x / cell;
                 int ix = (int)floorf(gx);
                 float tx = smooth01(gx - (float)ix);
-                float a = lattice(os, ix, iy), b = lattice(os, ix + 1, iy);
-                float c = lattice(os, ix, iy + 1), d = lattice(os, ix + 1, iy + 1);
+                if (ix != last) {
+                    last = ix;
+                    a = lattice(os, ix, iy);
+                    b = lattice(os, ix + 1, iy);
+                    c = lattice(os, ix, iy + 1);
+                    d = lattice(os, ix + 1, iy + 1);
+                }
                 float top = a + tx * (b - a), bot = c + tx * (d - c);
                 row[x] += amp * (top + ty * (bot - top));
             }
@@ -237,10 +247,11 @@ scene *scene_create(const scene_config *cfg)
     s->occluder = scene_texture_create((int)cfg->occluder_w + 4, (int)cfg->occluder_h + 4, cfg->seed * 31u + 2u,
                                        detail);
     s->canvas = malloc((size_t)W * H * sizeof(float));
+    s->bg = malloc((size_t)W * H * sizeof(float));
     s->colgain = malloc((size_t)W * sizeof(float));
     if (cfg->zoom > 0 && cfg->zoom_period_s > 0)
         s->zoomed = malloc((size_t)W * H * sizeof(float));
-    int ok = s->background && s->occluder && s->canvas && s->colgain &&
+    int ok = s->background && s->occluder && s->canvas && s->bg && s->colgain &&
              (s->zoomed || !(cfg->zoom > 0 && cfg->zoom_period_s > 0));
     for (int j = 0; ok && j < cfg->n_players; j++) {
         const scene_player *p = &cfg->player[j];
@@ -328,6 +339,7 @@ void scene_free(scene *s)
         free(s->pl[j].gy);
     }
     free(s->canvas);
+    free(s->bg);
     free(s->zoomed);
     free(s->colgain);
     free(s);
@@ -423,8 +435,9 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
     const int fa = frame < 0 ? 0 : (frame >= F ? F - 1 : frame);
     float sx, sy;
     scene_shake(s, frame, &sx, &sy);
-    /* background: one sub-pixel offset for the whole frame */
-    {
+    /* background: one sub-pixel offset for the whole frame (interpolated
+     * again only when the camera has moved) */
+    if (!s->bg_valid || sx != s->bg_x || sy != s->bg_y) {
         const float bx = 0.5f - sx + (float)s->margin, by = 0.5f - sy + (float)s->margin;
         const int ix = (int)floorf(bx), iy = (int)floorf(by);
         const float fx = bx - (float)ix, fy = by - (float)iy;
@@ -434,7 +447,7 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
             r0 = r0 < 0 ? 0 : (r0 > bg->h - 1 ? bg->h - 1 : r0);
             r1 = r1 < 0 ? 0 : (r1 > bg->h - 1 ? bg->h - 1 : r1);
             const float *a = bg->px + (size_t)r0 * bg->w, *b = bg->px + (size_t)r1 * bg->w;
-            float *row = s->canvas + (size_t)y * W;
+            float *row = s->bg + (size_t)y * W;
             for (int x = 0; x < W; x++) {
                 int c0 = x + ix, c1 = c0 + 1;
                 c0 = c0 < 0 ? 0 : (c0 > bg->w - 1 ? bg->w - 1 : c0);
@@ -443,7 +456,11 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
                 row[x] = top + fy * (bot - top);
             }
         }
+        s->bg_x = sx;
+        s->bg_y = sy;
+        s->bg_valid = 1;
     }
+    memcpy(s->canvas, s->bg, (size_t)W * H * sizeof(float));
     /* players: body, then the arm on top */
     for (int j = 0; j < c->n_players; j++) {
         const scene_player *p = &c->player[j];
@@ -507,6 +524,7 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
         spot_cy = p->y + 0.5f * p->h + sy;
         spot_r = 0.6f * fmaxf(p->w, p->h);
     }
+    const float noise = c->noise; /* locals: the byte stores below may alias c */
     for (int y = 0; y < H; y++) {
         const float *row = stage + (size_t)y * W;
         uint8_t *out = luma + (size_t)y * stride;
@@ -520,11 +538,11 @@ void scene_render(scene *s, int frame, uint8_t *luma, int stride)
                     v *= 1.0f + (spot_gain - 1.0f) * e * e;
                 }
             }
-            if (c->noise > 0) {
+            if (noise > 0) {
                 uint32_t hsh = mix32(nseed ^ ((uint32_t)y * 0x9e3779b9u + (uint32_t)x));
                 /* sum of four uniform bytes: close to Gaussian, unit variance after scaling */
                 float u = (float)((hsh & 255u) + ((hsh >> 8) & 255u) + ((hsh >> 16) & 255u) + (hsh >> 24));
-                v += c->noise * (u - 510.0f) * (1.0f / 147.8f);
+                v += noise * (u - 510.0f) * (1.0f / 147.8f);
             }
             out[x] = to_u8(v);
         }

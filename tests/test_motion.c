@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "motion_energy.h"
 #include "optical_flow.h"
@@ -48,8 +49,21 @@ static double pearson(const float *a, const float *b, int n, int stride)
     return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0.0;
 }
 
-static float body_share = -1.0f; /* run_scene's camsep_motion_config.body_share; < 0: default */
-static int global_mode = -1;     /* ... and its global_motion; < 0: default */
+/* How run_scenes() varies one scene: each variant has a motion normaliser of
+ * its own (body_share and global_motion; < 0: the defaults), and may show the
+ * frames [alt_from, alt_to) of another scene, alt, that is the same outside
+ * them (an occluder crossing). What the variants share, the frames and the
+ * flow, is rendered and computed once: the flow depends only on the frame
+ * and the one before it. */
+typedef struct variant {
+    float body_share;
+    int global_mode;
+    const scene_config *alt;
+    int alt_from, alt_to;
+} variant;
+
+#define VARIANT_DEFAULT {-1.0f, -1, NULL, 0, 0}
+#define MAX_VARIANTS 2
 
 /* The outputs of one scene, per frame and player. */
 typedef struct run {
@@ -59,6 +73,7 @@ typedef struct run {
     float *p;         /* [frames][NP] */
     float *gu, *gv;   /* [frames] global motion */
     float *gate;      /* [frames] noise gate */
+    float *shx, *shy; /* [frames] the camera's own translation (scene_shake) */
     float floor_end[NP], ref_end[NP];
 } run;
 
@@ -70,70 +85,121 @@ static void run_free(run *r)
     free(r->gu);
     free(r->gv);
     free(r->gate);
+    free(r->shx);
+    free(r->shy);
 }
 
-static void run_scene(const scene_config *sc, run *r)
+/* One frame's flow into m, and m's outputs into frame i of r. */
+static void run_frame(camsep_motion *m, const camsep_flow *f, int i, run *r)
 {
+    int rc = camsep_motion_update(m, f, (int64_t)llround(i * 1e9 / FPS));
+    CHECK(rc == (i > 0 ? 1 : 0));
+    camsep_prior pr;
+    memset(&pr, 0, sizeof pr);
+    camsep_motion_fill_prior(m, &pr);
+    CHECK(pr.n_sources == NP && isnan(pr.activity[NP]));
+    for (int j = 0; j < NP; j++) {
+        const float *e = camsep_motion_energy(m, j), *c = camsep_motion_channels(m, j);
+        float pj = camsep_motion_activity(m, j);
+        CHECK(pj >= 0.0f && pj <= 1.0f && pr.activity[j] == pj);
+        float cm = 0;
+        for (int k = 0; k < CAMSEP_MOTION_CHANNELS; k++) {
+            CHECK(isfinite(e[k]) && e[k] >= 0.0f);
+            CHECK(isfinite(c[k]) && c[k] >= 0.0f && c[k] <= 2.0f && pr.motion[j][k] == c[k]);
+            if (k > 0)
+                cm = fmaxf(cm, e[k]);
+        }
+        r->energy[(size_t)i * NP + j] = e[0];
+        r->cell_max[(size_t)i * NP + j] = cm;
+        r->p[(size_t)i * NP + j] = pj;
+    }
+    camsep_motion_global(m, &r->gu[i], &r->gv[i]);
+    r->gate[i] = camsep_motion_gate(m);
+}
+
+/* The nv variants v of scene sc, into r[0..nv-1]. */
+static void run_scenes(const scene_config *sc, const variant *v, int nv, run *r)
+{
+    CHECK(nv >= 1 && nv <= MAX_VARIANTS);
     scene *s = scene_create(sc);
     camsep_flow_config fc;
     camsep_flow_config_default(&fc);
     fc.method = method;
     camsep_flow *f = camsep_flow_create(W, H, &fc);
-    camsep_motion_config mc;
-    camsep_motion_config_default(&mc);
-    if (body_share >= 0.0f)
-        mc.body_share = body_share;
-    if (global_mode >= 0)
-        mc.global_motion = (camsep_global_motion)global_mode;
-    camsep_motion *m = camsep_motion_create(W, H, &mc);
-    uint8_t *img = malloc(W * H);
-    CHECK(s && f && m && img);
+    uint8_t *img = malloc(W * H), *alt_img = malloc(W * H);
+    CHECK(s && f && img && alt_img);
     camsep_box boxes[NP];
     for (int j = 0; j < NP; j++)
         boxes[j] = (camsep_box){sc->player[j].x, sc->player[j].y, sc->player[j].w, sc->player[j].h};
-    CHECK(camsep_motion_set_boxes(m, boxes, NP) == 0 && camsep_motion_boxes(m) == NP);
-    r->frames = sc->frames;
-    r->energy = calloc((size_t)sc->frames * NP, sizeof(float));
-    r->cell_max = calloc((size_t)sc->frames * NP, sizeof(float));
-    r->p = calloc((size_t)sc->frames * NP, sizeof(float));
-    r->gu = calloc((size_t)sc->frames, sizeof(float));
-    r->gv = calloc((size_t)sc->frames, sizeof(float));
-    r->gate = calloc((size_t)sc->frames, sizeof(float));
+    camsep_motion *m[MAX_VARIANTS];
+    scene *as[MAX_VARIANTS] = {NULL};
+    camsep_flow *af[MAX_VARIANTS] = {NULL};
+    for (int k = 0; k < nv; k++) {
+        camsep_motion_config mc;
+        camsep_motion_config_default(&mc);
+        if (v[k].body_share >= 0.0f)
+            mc.body_share = v[k].body_share;
+        if (v[k].global_mode >= 0)
+            mc.global_motion = (camsep_global_motion)v[k].global_mode;
+        m[k] = camsep_motion_create(W, H, &mc);
+        CHECK(m[k] && camsep_motion_set_boxes(m[k], boxes, NP) == 0 && camsep_motion_boxes(m[k]) == NP);
+        if (v[k].alt) {
+            CHECK(v[k].alt_from >= 1 && v[k].alt_from < v[k].alt_to && v[k].alt_to < sc->frames);
+            as[k] = scene_create(v[k].alt);
+            af[k] = camsep_flow_create(W, H, &fc);
+            CHECK(as[k] && af[k]);
+        }
+        r[k].frames = sc->frames;
+        r[k].energy = calloc((size_t)sc->frames * NP, sizeof(float));
+        r[k].cell_max = calloc((size_t)sc->frames * NP, sizeof(float));
+        r[k].p = calloc((size_t)sc->frames * NP, sizeof(float));
+        r[k].gu = calloc((size_t)sc->frames, sizeof(float));
+        r[k].gv = calloc((size_t)sc->frames, sizeof(float));
+        r[k].gate = calloc((size_t)sc->frames, sizeof(float));
+        r[k].shx = calloc((size_t)sc->frames, sizeof(float));
+        r[k].shy = calloc((size_t)sc->frames, sizeof(float));
+    }
     for (int i = 0; i < sc->frames; i++) {
         scene_render(s, i, img, W);
         camsep_flow_compute(f, img, W);
-        int rc = camsep_motion_update(m, f, (int64_t)llround(i * 1e9 / FPS));
-        CHECK(rc == (i > 0 ? 1 : 0));
-        camsep_prior pr;
-        memset(&pr, 0, sizeof pr);
-        camsep_motion_fill_prior(m, &pr);
-        CHECK(pr.n_sources == NP && isnan(pr.activity[NP]));
-        for (int j = 0; j < NP; j++) {
-            const float *e = camsep_motion_energy(m, j), *c = camsep_motion_channels(m, j);
-            float pj = camsep_motion_activity(m, j);
-            CHECK(pj >= 0.0f && pj <= 1.0f && pr.activity[j] == pj);
-            float cm = 0;
-            for (int k = 0; k < CAMSEP_MOTION_CHANNELS; k++) {
-                CHECK(isfinite(e[k]) && e[k] >= 0.0f);
-                CHECK(isfinite(c[k]) && c[k] >= 0.0f && c[k] <= 2.0f && pr.motion[j][k] == c[k]);
-                if (k > 0)
-                    cm = fmaxf(cm, e[k]);
+        float sx, sy;
+        scene_shake(s, i, &sx, &sy);
+        for (int k = 0; k < nv; k++) {
+            r[k].shx[i] = sx;
+            r[k].shy[i] = sy;
+            const camsep_flow *fk = f;
+            /* the alternative's own flow: from the last shared frame before
+             * its frames to the first shared one after them */
+            if (as[k] && i >= v[k].alt_from - 1 && i <= v[k].alt_to) {
+                scene_render(as[k], i, alt_img, W);
+                if (i < v[k].alt_from || i == v[k].alt_to)
+                    CHECK_MSG(!memcmp(alt_img, img, W * H), "frame %d differs from the alternative's", i);
+                camsep_flow_compute(af[k], alt_img, W);
+                if (i >= v[k].alt_from)
+                    fk = af[k];
             }
-            r->energy[(size_t)i * NP + j] = e[0];
-            r->cell_max[(size_t)i * NP + j] = cm;
-            r->p[(size_t)i * NP + j] = pj;
+            run_frame(m[k], fk, i, &r[k]);
         }
-        camsep_motion_global(m, &r->gu[i], &r->gv[i]);
-        r->gate[i] = camsep_motion_gate(m);
     }
-    for (int j = 0; j < NP; j++) {
-        r->floor_end[j] = camsep_motion_floor(m, j, 0);
-        r->ref_end[j] = camsep_motion_reference(m, j, 0);
+    for (int k = 0; k < nv; k++) {
+        for (int j = 0; j < NP; j++) {
+            r[k].floor_end[j] = camsep_motion_floor(m[k], j, 0);
+            r[k].ref_end[j] = camsep_motion_reference(m[k], j, 0);
+        }
+        camsep_motion_free(m[k]);
+        scene_free(as[k]);
+        camsep_flow_free(af[k]);
     }
     scene_free(s);
     camsep_flow_free(f);
-    camsep_motion_free(m);
     free(img);
+    free(alt_img);
+}
+
+static void run_scene(const scene_config *sc, run *r)
+{
+    const variant v = VARIANT_DEFAULT;
+    run_scenes(sc, &v, 1, r);
 }
 
 static void stage(scene_config *sc, int frames)
@@ -224,10 +290,11 @@ static void sway(void)
     sc.sway_hz = 0.3f;
     sc.noise = 1.0f;
     double r_on = 0, r_off = 0;
+    const variant v[2] = {VARIANT_DEFAULT, {0.0f, -1, NULL, 0, 0}}; /* the body's motion removed, kept */
+    run rs[2];
+    run_scenes(&sc, v, 2, rs);
     for (int k = 0; k < 2; k++) {
-        body_share = k ? 0.0f : -1.0f;
-        run r;
-        run_scene(&sc, &r);
+        run r = rs[k];
         for (int j = 0; j < NP; j++) {
             float *a = malloc(sizeof(float) * F), *e = malloc(sizeof(float) * F);
             for (int i = 0; i < F; i++) {
@@ -241,7 +308,6 @@ static void sway(void)
         }
         run_free(&r);
     }
-    body_share = -1.0f;
     printf("%s sway 6 px: r(energy, activity) %.3f with the body's motion removed, %.3f without\n", mname, r_on,
            r_off);
     CHECK_MSG(r_on >= 0.8, "sway: r = %.3f", r_on);
@@ -270,10 +336,11 @@ static void zoom(void)
     sc.zoom = 0.2f;
     sc.zoom_period_s = 4.0f;
     double still[2], pmean[2], gate[2], rc[2];
+    const variant v[2] = {{-1.0f, CAMSEP_GLOBAL_SIMILARITY, NULL, 0, 0}, {-1.0f, CAMSEP_GLOBAL_MEDIAN, NULL, 0, 0}};
+    run rs[2];
+    run_scenes(&sc, v, 2, rs);
     for (int k = 0; k < 2; k++) {
-        global_mode = k ? CAMSEP_GLOBAL_MEDIAN : CAMSEP_GLOBAL_SIMILARITY;
-        run r;
-        run_scene(&sc, &r);
+        run r = rs[k];
         double eplay = 0, estill = 0, ps = 0, g = 0;
         int n = 0;
         for (int i = 1; i < F; i++)
@@ -301,7 +368,6 @@ static void zoom(void)
         pmean[k] = ps / n;
         run_free(&r);
     }
-    global_mode = -1;
     printf("%s zoom 20%%: the zoom fitted: gate %.3f px, r(energy, bowing) %.3f, still energy %.3f of playing, "
            "mean p still %.3f; a translation only: gate %.3f px, r %.3f\n",
            mname, gate[0], rc[0], still[0], pmean[0], gate[1], rc[1]);
@@ -356,92 +422,87 @@ typedef struct disturbance {
     float jitter, spot; /* per-frame random camera offset, px; one player's own light */
 } disturbance;
 
-static void disturbances(void)
+static const disturbance disturbance_rows[] = {
+    {"none", 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    {"shake 3 px", 3, 0, 0, 0, 0, 1, 0, 0, 0},
+    {"flicker 15% +-8", 0, 0.15f, 8, 0, 0, 1, 0, 0, 0},
+    {"fades to 20%", 0, 0, 0, 0.8f, 0, 1, 0, 0, 0},
+    {"wash 30%", 0, 0, 0, 0, 0.3f, 1, 0, 0, 0},
+    {"noise 3", 0, 0, 0, 0, 0, 3, 0, 0, 0},
+    {"fades, noise 3", 0, 0, 0, 0.8f, 0, 3, 0, 0, 0},
+    {"shake, flicker", 3, 0.15f, 8, 0, 0, 1, 0, 0, 0},
+    {"shake, wash", 3, 0, 0, 0, 0.3f, 1, 0, 0, 0},
+    {"jitter 2 px", 0, 0, 0, 0, 0, 1, 0, 2.0f, 0},
+    /* a spotlight's gain varies across the box, which contrast
+     * normalisation does not cancel exactly: single frames reach p 0.21
+     * (mean 0.024); judged like the extreme row */
+    {"spotlight 15%", 0, 0, 0, 0, 0, 1, 1, 0, 0.15f},
+    {"jitter, shake, spot", 3, 0.1f, 0, 0, 0, 2, 1, 2.0f, 0.15f},
+    {"all, fades to 30%", 3, 0.1f, 8, 0.7f, 0.3f, 2, 0, 0, 0},
+    /* everything at once in a 20 % light with noise 3: the flow is noisy
+     * (heavy tails) and single frames can reach the knee; only the mean is
+     * bounded */
+    {"extreme", 3, 0.15f, 8, 0.8f, 0.3f, 3, 1, 0, 0},
+};
+#define N_DISTURBANCES ((int)(sizeof disturbance_rows / sizeof disturbance_rows[0]))
+
+/* Row k of disturbance_rows. */
+static void disturbance_row(int k)
 {
     /* still from `play` on; judged after the 0.3 s release has run out (1.5 s) */
     const int F = (int)(14 * FPS), play = (int)(6 * FPS), settle = (int)(1.5 * FPS);
-    const disturbance d[] = {
-        {"none", 0, 0, 0, 0, 0, 1, 0, 0, 0},
-        {"shake 3 px", 3, 0, 0, 0, 0, 1, 0, 0, 0},
-        {"flicker 15% +-8", 0, 0.15f, 8, 0, 0, 1, 0, 0, 0},
-        {"fades to 20%", 0, 0, 0, 0.8f, 0, 1, 0, 0, 0},
-        {"wash 30%", 0, 0, 0, 0, 0.3f, 1, 0, 0, 0},
-        {"noise 3", 0, 0, 0, 0, 0, 3, 0, 0, 0},
-        {"fades, noise 3", 0, 0, 0, 0.8f, 0, 3, 0, 0, 0},
-        {"shake, flicker", 3, 0.15f, 8, 0, 0, 1, 0, 0, 0},
-        {"shake, wash", 3, 0, 0, 0, 0.3f, 1, 0, 0, 0},
-        {"jitter 2 px", 0, 0, 0, 0, 0, 1, 0, 2.0f, 0},
-        /* a spotlight's gain varies across the box, which contrast
-         * normalisation does not cancel exactly: single frames reach p 0.21
-         * (mean 0.024); judged like the extreme row */
-        {"spotlight 15%", 0, 0, 0, 0, 0, 1, 1, 0, 0.15f},
-        {"jitter, shake, spot", 3, 0.1f, 0, 0, 0, 2, 1, 2.0f, 0.15f},
-        {"all, fades to 30%", 3, 0.1f, 8, 0.7f, 0.3f, 2, 0, 0, 0},
-        /* everything at once in a 20 % light with noise 3: the flow is noisy
-         * (heavy tails) and single frames can reach the knee; only the mean is
-         * bounded */
-        {"extreme", 3, 0.15f, 8, 0.8f, 0.3f, 3, 1, 0, 0},
-    };
-
+    const disturbance *d = &disturbance_rows[k];
     float *act = malloc(sizeof(float) * F * NP);
-    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
-        scene_config sc;
-        stage(&sc, F);
-        for (int j = 0; j < NP; j++) {
-            float *aj = act + (size_t)j * F;
-            scene_activity_script(aj, F, FPS, 70u + (uint32_t)j);
-            for (int i = 0; i < F; i++)
-                aj[i] = i < play ? fmaxf(aj[i], 0.3f) : 0.0f; /* play, then keep still */
-            sc.player[j].activity = aj;
-        }
-        sc.shake_px = d[k].shake;
-        sc.flicker = d[k].flicker;
-        sc.offset = d[k].offset;
-        sc.fade_depth = d[k].fade;
-        sc.fade_period_s = 5.0f;
-        sc.wash = d[k].wash;
-        sc.noise = d[k].noise;
-        sc.jitter_px = d[k].jitter;
-        sc.spot = d[k].spot;
-        run r;
-        run_scene(&sc, &r);
-        double pmax = 0, psum = 0, eplay = 0, estill = 0;
-        int n = 0;
-        for (int i = 1; i < F; i++)
-            for (int j = 0; j < NP; j++) {
-                if (i < play) {
-                    eplay += r.energy[(size_t)i * NP + j] / ((play - 1) * NP);
-                } else if (i >= play + settle) {
-                    pmax = fmax(pmax, r.p[(size_t)i * NP + j]);
-                    psum += r.p[(size_t)i * NP + j];
-                    estill += r.energy[(size_t)i * NP + j];
-                    n++;
-                }
-            }
-        estill /= n;
-        /* the global motion against the shake applied between frames */
-        scene *s = scene_create(&sc);
-        double gerr = 0;
-        for (int i = 1; i < F; i++) {
-            float x0, y0, x1, y1;
-            scene_shake(s, i - 1, &x0, &y0);
-            scene_shake(s, i, &x1, &y1);
-            gerr += hypot(r.gu[i] - (x1 - x0), r.gv[i] - (y1 - y0)) / (F - 1);
-        }
-        scene_free(s);
-        printf("%s %-16s: still after playing: p max %.3f mean %.3f; energy still/playing %.3f; "
-               "global motion error %.3f px\n",
-               mname, d[k].name, pmax, psum / n, estill / eplay, gerr);
-        if (d[k].extreme) {
-            CHECK_MSG(psum / n <= 0.1, "%s raises the likelihood", d[k].name);
-        } else {
-            /* measured (both methods): p at most 0.08, mean at most 0.011; energy at most 0.05 of playing */
-            CHECK_MSG(pmax <= 0.15 && psum / n <= 0.02, "%s raises the likelihood", d[k].name);
-            CHECK_MSG(estill / eplay <= 0.1, "%s: still energy %.3f of playing", d[k].name, estill / eplay);
-        }
-        CHECK_MSG(gerr <= 0.25, "global motion off by %.3f px", gerr);
-        run_free(&r);
+    scene_config sc;
+    stage(&sc, F);
+    for (int j = 0; j < NP; j++) {
+        float *aj = act + (size_t)j * F;
+        scene_activity_script(aj, F, FPS, 70u + (uint32_t)j);
+        for (int i = 0; i < F; i++)
+            aj[i] = i < play ? fmaxf(aj[i], 0.3f) : 0.0f; /* play, then keep still */
+        sc.player[j].activity = aj;
     }
+    sc.shake_px = d->shake;
+    sc.flicker = d->flicker;
+    sc.offset = d->offset;
+    sc.fade_depth = d->fade;
+    sc.fade_period_s = 5.0f;
+    sc.wash = d->wash;
+    sc.noise = d->noise;
+    sc.jitter_px = d->jitter;
+    sc.spot = d->spot;
+    run r;
+    run_scene(&sc, &r);
+    double pmax = 0, psum = 0, eplay = 0, estill = 0;
+    int n = 0;
+    for (int i = 1; i < F; i++)
+        for (int j = 0; j < NP; j++) {
+            if (i < play) {
+                eplay += r.energy[(size_t)i * NP + j] / ((play - 1) * NP);
+            } else if (i >= play + settle) {
+                pmax = fmax(pmax, r.p[(size_t)i * NP + j]);
+                psum += r.p[(size_t)i * NP + j];
+                estill += r.energy[(size_t)i * NP + j];
+                n++;
+            }
+        }
+    estill /= n;
+    /* the global motion against the shake applied between frames */
+    double gerr = 0;
+    for (int i = 1; i < F; i++)
+        gerr += hypot(r.gu[i] - (r.shx[i] - r.shx[i - 1]), r.gv[i] - (r.shy[i] - r.shy[i - 1])) / (F - 1);
+    printf("%s %-16s: still after playing: p max %.3f mean %.3f; energy still/playing %.3f; "
+           "global motion error %.3f px\n",
+           mname, d->name, pmax, psum / n, estill / eplay, gerr);
+    if (d->extreme) {
+        CHECK_MSG(psum / n <= 0.1, "%s raises the likelihood", d->name);
+    } else {
+        /* measured (both methods): p at most 0.08, mean at most 0.011; energy at most 0.05 of playing */
+        CHECK_MSG(pmax <= 0.15 && psum / n <= 0.02, "%s raises the likelihood", d->name);
+        CHECK_MSG(estill / eplay <= 0.1, "%s: still energy %.3f of playing", d->name, estill / eplay);
+    }
+    CHECK_MSG(gerr <= 0.25, "global motion off by %.3f px", gerr);
+    run_free(&r);
     free(act);
 }
 
@@ -451,22 +512,21 @@ static void occlusion(void)
 {
     const int F = (int)(24 * FPS), start = (int)(12 * FPS), dur = (int)(2 * FPS);
     float *act = malloc(sizeof(float) * F * NP);
-    run r[2];
-    for (int k = 0; k < 2; k++) {
-        scene_config sc;
-        stage(&sc, F);
-        for (int j = 0; j < NP; j++) {
-            scene_activity_script(act + (size_t)j * F, F, FPS, 90u + (uint32_t)j);
-            sc.player[j].activity = act + (size_t)j * F;
-        }
-        sc.sway_px = 1.0f;
-        sc.noise = 2.0f;
-        if (k) {
-            sc.occluder_start = start;
-            sc.occluder_frames = dur;
-        }
-        run_scene(&sc, &r[k]);
+    scene_config sc, occluded;
+    stage(&sc, F);
+    for (int j = 0; j < NP; j++) {
+        scene_activity_script(act + (size_t)j * F, F, FPS, 90u + (uint32_t)j);
+        sc.player[j].activity = act + (size_t)j * F;
     }
+    sc.sway_px = 1.0f;
+    sc.noise = 2.0f;
+    occluded = sc;
+    occluded.occluder_start = start;
+    occluded.occluder_frames = dur;
+    /* without the occluder, and with it (only its frames rendered apart) */
+    const variant v[2] = {VARIANT_DEFAULT, {-1.0f, -1, &occluded, start, start + dur}};
+    run r[2];
+    run_scenes(&sc, v, 2, r);
     /* after the occluder has gone (and a release time), the outputs rejoin the unoccluded run */
     const int after = start + dur + (int)(1.0 * FPS);
     double worst = 0, during = 0;
@@ -714,14 +774,76 @@ static void no_allocation(void)
     free(img);
 }
 
-/* Optional argument: "dis" or "lk" runs that method's scenes alone, "common"
- * the checks that do not depend on the method (ctest runs the three in
- * parallel); none runs everything. */
+/* A method's scenes as parts that ctest can run side by side (see main):
+ * one case, or one row of disturbance_rows; cost: about the frames rendered
+ * and flowed, to balance the groups. */
+typedef struct part {
+    const char *name;
+    void (*run)(void); /* NULL: disturbance_row(row) */
+    int row, cost;
+} part;
+
+#define MAX_PARTS 32
+
+static int method_parts(part *p)
+{
+    int n = 0;
+    p[n++] = (part){"follows activity", follows_activity, 0, 720};
+    p[n++] = (part){"sway", sway, 0, 720};
+    p[n++] = (part){"never rests", never_rests, 0, 360};
+#ifdef CAMSEP_SANITIZED
+    /* sanitizer builds are slow: the scenes run in full for the default
+     * method (LK's code is also covered by test_flow) */
+    if (method != CAMSEP_FLOW_DIS)
+        return n;
+#endif
+    for (int k = 0; k < N_DISTURBANCES; k++)
+        p[n++] = (part){disturbance_rows[k].name, NULL, k, 420};
+    p[n++] = (part){"zoom", zoom, 0, 560}; /* 420 frames, each zoomed */
+    p[n++] = (part){"occlusion", occlusion, 0, 840};
+    return n;
+}
+
+/* group[i] of m for part i: the costliest parts first, each to the least
+ * loaded group (the same on every run). */
+static void assign_groups(const part *p, int n, int m, int *group)
+{
+    int cost[MAX_PARTS] = {0}, done[MAX_PARTS] = {0};
+    for (int step = 0; step < n; step++) {
+        int b = -1, g = 0;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && (b < 0 || p[i].cost > p[b].cost))
+                b = i;
+        for (int k = 1; k < m; k++)
+            if (cost[k] < cost[g])
+                g = k;
+        group[b] = g;
+        cost[g] += p[b].cost;
+        done[b] = 1;
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Arguments: "dis" or "lk" runs that method's scenes alone, "dis N/M" only
+ * group N (1..M) of M of them; "common" the checks that do not depend on
+ * the method. ctest runs these side by side; no argument runs everything. */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
-    if (only && strcmp(only, "dis") && strcmp(only, "lk") && strcmp(only, "common")) {
-        fprintf(stderr, "usage: test_motion [dis|lk|common]\n");
+    int gn = 1, gm = 1;
+    char extra;
+    if ((only && strcmp(only, "dis") && strcmp(only, "lk") && strcmp(only, "common")) ||
+        (argc > 2 && (!strcmp(only, "common") ||
+                      sscanf(argv[2], "%d/%d%c", &gn, &gm, &extra) != 2 || gm < 1 || gm > MAX_PARTS ||
+                      gn < 1 || gn > gm)) ||
+        argc > 3) {
+        fprintf(stderr, "usage: test_motion [dis|lk [N/M]|common]\n");
         return 2;
     }
     for (int k = 0; k < 2; k++) {
@@ -729,18 +851,20 @@ int main(int argc, char **argv)
         mname = k ? "lk" : "dis";
         if (only && strcmp(only, mname))
             continue;
-        follows_activity();
-        sway();
-        never_rests();
-#ifdef CAMSEP_SANITIZED
-        /* sanitizer builds are slow: the scenes run in full for the default
-         * method (LK's code is also covered by test_flow) */
-        if (method != CAMSEP_FLOW_DIS)
-            continue;
-#endif
-        disturbances();
-        zoom();
-        occlusion();
+        part p[MAX_PARTS];
+        int group[MAX_PARTS];
+        const int n = method_parts(p);
+        assign_groups(p, n, gm, group);
+        for (int i = 0; i < n; i++) {
+            if (group[i] != gn - 1)
+                continue;
+            const double t0 = now_s();
+            if (p[i].run)
+                p[i].run();
+            else
+                disturbance_row(p[i].row);
+            printf("%s %s: %.1f s\n", mname, p[i].name, now_s() - t0);
+        }
     }
     if (!only || !strcmp(only, "common")) {
         method = CAMSEP_FLOW_DIS;
@@ -753,6 +877,9 @@ int main(int argc, char **argv)
         printf("allocation check skipped (sanitized build)\n");
 #endif
     }
-    printf("test_motion%s%s: ok\n", only ? " " : "", only ? only : "");
+    if (argc > 2)
+        printf("test_motion %s %d/%d: ok\n", only, gn, gm);
+    else
+        printf("test_motion%s%s: ok\n", only ? " " : "", only ? only : "");
     return 0;
 }
