@@ -78,6 +78,8 @@ def parse_args(argv):
     ap.add_argument("--quick", action="store_true", help="one duo, one trio and the quartet; E05 and E06 only")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep-audio", action="store_true")
+    ap.add_argument("--transpose", type=int, default=None,
+                    help="camsep-train --video --transpose S for the sound-check rows (default: the tool's)")
     args = ap.parse_args(argv)
     args.jobs = max(1, min(2, args.jobs))
     args.permutation = False
@@ -188,7 +190,8 @@ def evaluate_group(job):
             result["timing"][kind] = result["timing"].get(kind, 0.0) + dt
             dicts[kind].append(out)
     box_args = [x for j, b in enumerate(boxes) for x in ("--box", "S%d=%s" % (players[j], b))]
-    for kind, extra in (("soundcheck", []), ("+together", ["--joint-iterations", "60"])):
+    shift = [] if args.transpose is None else ["--transpose", str(args.transpose)]
+    for kind, extra in (("soundcheck", shift), ("+together", shift + ["--joint-iterations", "60"])):
         odir = os.path.join(wdir, kind)
         cmd = train_cmd(tools["train"], args) + ["--video", video] + box_args + extra + ["-o", odir, sc_wav]
         cmd.remove("--quiet")

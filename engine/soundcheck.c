@@ -21,6 +21,7 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p)
     *p = (camsep_soundcheck_params){.atoms = 32,
                                     .iterations = 200,
                                     .joint_iterations = 0,
+                                    .transpose = 1,
                                     .beta = 1.0f,
                                     .seed = 1,
                                     .playing = 0.5f,
@@ -33,7 +34,8 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p)
 static int params_valid(const camsep_soundcheck_params *p)
 {
     return p && p->atoms >= 1 && p->atoms <= CAMSEP_DICT_MAX_ATOMS && p->iterations >= 1 &&
-           p->joint_iterations >= 0 && p->beta >= 0.0f && p->beta <= 2.0f && p->resting >= 0.0f &&
+           p->joint_iterations >= 0 && p->transpose >= 0 && p->transpose <= CAMSEP_SOUNDCHECK_MAX_TRANSPOSE &&
+           p->beta >= 0.0f && p->beta <= 2.0f && p->resting >= 0.0f &&
            p->playing > p->resting && p->playing <= 1.0f && p->hold_s >= 0.0 && p->min_alone_s >= 0.0 &&
            p->silence_db > 0.0;
 }
@@ -192,12 +194,13 @@ static float share_weight(float mask)
     return mask >= SHARE_CONFIDENT ? 1.0f : 0.0f;
 }
 
-/* A player's alone frames, and the same a semitone down and up: the atoms
- * then reach the neighbouring notes that the sound check did not play. */
+/* A player's alone frames, and the same moved up to `steps` semitones down
+ * and up: the atoms then reach the neighbouring notes that the sound check
+ * did not play. */
 static size_t gather_transposed(const float *V, const uint32_t *cls, size_t frames, int bins, uint32_t want,
-                                float *V_out)
+                                int steps, float *V_out)
 {
-    return camsep_spectra_augment(V_out, gather_alone(V, cls, frames, bins, want, V_out), bins, 1);
+    return camsep_spectra_augment(V_out, gather_alone(V, cls, frames, bins, want, V_out), bins, steps);
 }
 
 static int several(uint32_t c)
@@ -310,18 +313,28 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     const int K = p->atoms;
     const size_t per_player = (size_t)K * bins;
     uint64_t rng = p->seed;
-    /* room for a player's alone frames three times, or once plus the together frames */
-    float *Vp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins * 3);
-    float *Mp = malloc(sizeof(float) * (frames ? frames : 1) * (size_t)bins * 3);
+    /* room for the largest player's alone frames, transposed, plus the together frames */
+    size_t most_alone = 0, together = 0;
+    for (int j = 0; j < players; j++) {
+        size_t m = 0;
+        for (size_t n = 0; n < frames; n++)
+            m += cls[n] == 1u << j;
+        most_alone = m > most_alone ? m : most_alone;
+    }
+    for (size_t n = 0; n < frames; n++)
+        together += several(cls[n]);
+    const size_t room = most_alone * (size_t)(1 + 2 * p->transpose) + (p->joint_iterations ? together : 0);
+    float *Vp = malloc(sizeof(float) * (room ? room : 1) * (size_t)bins);
+    float *Mp = p->joint_iterations ? malloc(sizeof(float) * (room ? room : 1) * (size_t)bins) : NULL;
     float *model = malloc(sizeof(float) * 2 * (size_t)bins);
     float *Walone = malloc(sizeof(float) * (size_t)players * per_player);
     uint32_t *cls_together = malloc(sizeof(uint32_t) * (frames ? frames : 1));
     float *Vt = NULL, *H = NULL;
     int r = -1;
-    if (!Vp || !Mp || !model || !Walone || !cls_together)
+    if (!Vp || (p->joint_iterations && !Mp) || !model || !Walone || !cls_together)
         goto out;
     for (int j = 0; j < players; j++) {
-        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, Vp);
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, p->transpose, Vp);
         random_atoms(W + j * per_player, K, bins, &rng);
         if ((r = train_player(Vp, NULL, m, bins, K, 0, p->iterations, p->beta, &rng, W + j * per_player, lp)))
             goto out;
@@ -338,7 +351,7 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     lp->offset += EXPLAIN_ITERATIONS;
     memcpy(Walone, W, sizeof(float) * (size_t)players * per_player);
     for (int j = 0; j < players; j++) {
-        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, Vp);
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, p->transpose, Vp);
         for (size_t i = 0; i < m * (size_t)bins; i++)
             Mp[i] = 1.0f;
         m += together_shares(Vt, H, count, bins, players, K, Walone, j, cls_together, model, Vp + m * bins,

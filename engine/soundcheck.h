@@ -3,11 +3,12 @@
  * Dictionaries learned from a sound check: the mix's magnitude frames and,
  * for every frame, how much each player was seen to play (the camera's
  * activity, 0..1). Frames where one player plays alone train that player
- * (with the same frames a semitone down and up). Optionally, frames where
- * several play are then explained by those atoms, each frame's activations
- * restricted to the players who play, and each player is retrained on its
- * alone frames plus the bins of the together frames that its atoms clearly
- * dominate (the rest left out of the fit as missing data).
+ * (with the same frames moved 1 .. transpose semitones down and up).
+ * Optionally, frames where several play are then explained by those atoms,
+ * each frame's activations restricted to the players who play, and each
+ * player is retrained on its alone frames plus the bins of the together
+ * frames that its atoms clearly dominate (the rest left out of the fit as
+ * missing data).
  *
  * The engine knows nothing of cameras: the activity is any per-player
  * evidence of playing, aligned to the frames by the caller (camera latency
@@ -30,6 +31,9 @@ typedef struct camsep_soundcheck_params {
     int iterations;       /* training on each player's alone frames (default 200) */
     int joint_iterations; /* retraining with the together frames (default 0: alone only; it
                            * measured no gain, bench/SOUNDCHECK.md) */
+    int transpose;        /* the alone frames also moved 1 .. transpose semitones down and up,
+                           * 0 .. CAMSEP_SOUNDCHECK_MAX_TRANSPOSE (default 1; 2 is better when the
+                           * together part holds other music, worse when the same: SOUNDCHECK.md) */
     float beta;           /* beta-divergence (default 1, KL) */
     uint64_t seed;        /* initialisation (default 1) */
     float playing;        /* mean activity at or above which a player plays (default 0.5) */
@@ -52,6 +56,7 @@ typedef struct camsep_soundcheck_material {
  * players who play (bit p: player p; one bit: that player alone). */
 #define CAMSEP_SC_SKIP 0u
 #define CAMSEP_SOUNDCHECK_MAX_PLAYERS 16
+#define CAMSEP_SOUNDCHECK_MAX_TRANSPOSE 12
 
 /* Classifies the frames (class: frames entries, out) and sums the material
  * per player (material: players entries, out). V: frames x bins magnitudes,

@@ -333,12 +333,50 @@ static void transposition(void)
               c_down / s_down, c_up / s_up, down, up);
 }
 
+/* The alone frames moved up to `transpose` semitones: a note two semitones
+ * above the highest one player 0 played alone is explained by its own
+ * dictionary learned with transpose 2 much better than with transpose 0;
+ * a transposition beyond the limit is refused. */
+static void transpose_reaches_neighbours(void)
+{
+    stage s = make_stage(200, 150, 120);
+    camsep_soundcheck_params p = params();
+    p.joint_iterations = 0;
+    float top[BINS] = {0}, above[BINS];
+    note(0, 10, 1.0f, top);
+    camsep_spectra_transpose(top, 1, BINS, 2.0, above);
+    double err_by[2];
+    char err[256] = "";
+    for (int t = 0; t < 2; t++) {
+        camsep_dictionary *d[2];
+        make_dicts(d, 2);
+        p.transpose = t ? 2 : 0;
+        CHECK_MSG(camsep_soundcheck_learn(s.V, s.activity, s.frames, BINS, 2, FRAME_S, &p, d, NULL, NULL, NULL,
+                                          NULL, NULL, err, sizeof err) == CAMSEP_SOUNDCHECK_OK,
+                  "%s", err);
+        err_by[t] = fit_error(d[0], above);
+        camsep_dictionary_free(d[0]);
+        camsep_dictionary_free(d[1]);
+    }
+    CHECK_MSG(err_by[1] < 0.5 * err_by[0], "two semitones up: KL %g with transpose 2, %g without", err_by[1],
+              err_by[0]);
+    camsep_dictionary *d[2];
+    make_dicts(d, 2);
+    p.transpose = CAMSEP_SOUNDCHECK_MAX_TRANSPOSE + 1;
+    CHECK(camsep_soundcheck_learn(s.V, s.activity, s.frames, BINS, 2, FRAME_S, &p, d, NULL, NULL, NULL, NULL, NULL,
+                                  err, sizeof err) == CAMSEP_SOUNDCHECK_INVALID);
+    camsep_dictionary_free(d[0]);
+    camsep_dictionary_free(d[1]);
+    free_stage(&s);
+}
+
 int main(void)
 {
     transposition();
     classify();
     learns_each_player();
     too_little_alone();
+    transpose_reaches_neighbours();
     cancel_and_progress();
     weights_leave_values_out();
     printf("test_soundcheck: ok\n");

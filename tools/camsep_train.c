@@ -47,7 +47,8 @@ static const cli_option OPTIONS[] = {
      0},
     {"transpose", 0, "S",
      "also learn from every frame moved 1 .. S semitones down and up, so that the atoms reach notes a short "
-     "recording did not play (default 0; on minutes of solo material it costs quality)",
+     "recording did not play (default 0; with --video, the alone parts, default 1; on minutes of solo "
+     "material it costs quality)",
      OPT_TRANSPOSE, 0},
     {"quiet", 0, NULL, "no progress bar", OPT_QUIET, 0},
     CLI_SECTION("Sound check (--video)"),
@@ -143,7 +144,7 @@ static void parse_box(train_options *o, const char *text)
 
 static void parse(int argc, char **argv, train_options *o)
 {
-    *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60};
+    *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60, .transpose = -1};
     camsep_soundcheck_defaults(&o->sc);
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
     if (!o->inputs)
@@ -164,7 +165,9 @@ static void parse(int argc, char **argv, train_options *o)
         case OPT_SEED: o->seed = (uint64_t)cli_int(PROG, "--seed", v, 0, 2147483647); break;
         case OPT_NAME: o->name = v; break;
         case OPT_SILENCE_DB: o->silence_db = cli_float(PROG, "--silence-db", v, 0.0, 200.0); break;
-        case OPT_TRANSPOSE: o->transpose = cli_int(PROG, "--transpose", v, 0, 12); break;
+        case OPT_TRANSPOSE:
+            o->transpose = cli_int(PROG, "--transpose", v, 0, CAMSEP_SOUNDCHECK_MAX_TRANSPOSE);
+            break;
         case OPT_VIDEO: o->video = v; break;
         case OPT_BOX: parse_box(o, v); break;
         case OPT_CAMERA_LATENCY: o->camera_latency = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
@@ -192,9 +195,13 @@ static void parse(int argc, char **argv, train_options *o)
             cli_usage_fail(PROG, "--name does not apply to --video: name the boxes (--box NAME=X,Y,W,H)");
         if (o->sc.resting >= o->sc.playing)
             cli_usage_fail(PROG, "--resting %g must be below --playing %g", o->sc.resting, o->sc.playing);
+        if (o->transpose >= 0)
+            o->sc.transpose = o->transpose;
     } else if (o->n_boxes) {
         cli_usage_fail(PROG, "--box needs --video");
     }
+    if (o->transpose < 0)
+        o->transpose = 0;
     cli_window(PROG, &o->fft, &o->latency, &o->hop);
     if (strlen(o->name ? o->name : "") >= CAMSEP_DICT_NAME_LEN)
         cli_usage_fail(PROG, "--name is longer than %d bytes", CAMSEP_DICT_NAME_LEN - 1);
