@@ -126,12 +126,14 @@ int main(void)
 
     /* Sound check keys: read, checked, written back but for the one-off run. */
     host_config_default(&d, HOST_JACK);
+    CHECK(d.soundcheck_transpose == -1);
     CHECK_MSG(host_config_parse(&d, "soundcheck = 20\nsoundcheck-dir = sc\nsoundcheck-atoms = 16\n"
-                                    "soundcheck-iterations = 50\nvideo = x.y4m\n[player a]\nbox = 0,0,10,10\n",
+                                    "soundcheck-iterations = 50\nsoundcheck-transpose = 2\nvideo = x.y4m\n"
+                                    "[player a]\nbox = 0,0,10,10\n",
                                 "sc.conf", err, sizeof err) == 0,
               "%s", err);
     CHECK(d.soundcheck_s == 20.0 && !strcmp(d.soundcheck_dir, "sc") && d.soundcheck_atoms == 16 &&
-          d.soundcheck_iterations == 50);
+          d.soundcheck_iterations == 50 && d.soundcheck_transpose == 2);
     CHECK(host_config_validate(&d, err, sizeof err) == 0);
     d.video[0] = 0;
     CHECK(host_config_validate(&d, err, sizeof err) == -1 && strstr(err, "soundcheck") && strstr(err, "/soundcheck/start N"));
@@ -139,9 +141,11 @@ int main(void)
     text = malloc(n + 1);
     CHECK(text && host_config_format(&d, text, n + 1) == n);
     CHECK(!strstr(text, "soundcheck = ") && strstr(text, "soundcheck-dir = sc\n") &&
-          strstr(text, "soundcheck-atoms = 16\n") && strstr(text, "soundcheck-iterations = 50\n"));
+          strstr(text, "soundcheck-atoms = 16\n") && strstr(text, "soundcheck-iterations = 50\n") &&
+          strstr(text, "soundcheck-transpose = 2\n"));
     free(text);
     expect_error("soundcheck = 121\n", "t.conf:1:");
+    expect_error("soundcheck-transpose = 13\n", "t.conf:1:");
     expect_error("soundcheck-atoms = 0\n", "t.conf:1:");
     expect_error("soundcheck-atoms = 65\n", "t.conf:1:");
     expect_error("[player a]\nsoundcheck = 5\n", "global setting");

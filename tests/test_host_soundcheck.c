@@ -241,7 +241,7 @@ static void test_state_machine(const char *tmp)
     CHECK(host_sc_tap_init(&tap, RATE, 2.0) == 0);
     installed in = {0};
     host_sc_config cfg = {.tap = &tap, .rate = RATE, .fft = FFT, .fall = FALL, .hop = HOP, .n_players = 2,
-                          .atoms = 8, .iterations = 40, .install = {install, &in}};
+                          .atoms = 8, .iterations = 40, .transpose = -1, .install = {install, &in}};
     host_soundcheck *sc = host_soundcheck_create(&cfg);
     CHECK(sc);
     char err[512], dir[600];

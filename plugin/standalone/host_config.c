@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "soundcheck.h"
 #include "video_priors.h"
 
 /* ---- the C locale for numbers, whatever LC_NUMERIC the process has ---- */
@@ -350,6 +351,10 @@ SETTER(set_soundcheck) { return parse_double(v, 0, HOST_SC_MAX_SECONDS, &x->c->s
 SETTER(set_soundcheck_dir) { return set_path(x, x->c->soundcheck_dir, v, err, errlen); }
 SETTER(set_soundcheck_atoms) { return parse_int(v, 1, 64, &x->c->soundcheck_atoms, err, errlen); }
 SETTER(set_soundcheck_iterations) { return parse_int(v, 1, 5000, &x->c->soundcheck_iterations, err, errlen); }
+SETTER(set_soundcheck_transpose)
+{
+    return parse_int(v, 0, CAMSEP_SOUNDCHECK_MAX_TRANSPOSE, &x->c->soundcheck_transpose, err, errlen);
+}
 SETTER(set_mute) { return parse_bool(v, &x->player->mute, err, errlen); }
 SETTER(set_solo) { return parse_bool(v, &x->player->solo, err, errlen); }
 
@@ -465,6 +470,10 @@ static const opt OPTIONS[] = {
      set_soundcheck_atoms},
     {"soundcheck-iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N",
      "sound-check training iterations (default 200)", set_soundcheck_iterations},
+    {"soundcheck-transpose", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S",
+     "each player's alone part is also learned moved 1..S semitones down and up (default 1; 2 when the players "
+     "sound-check other music than they then play together)",
+     set_soundcheck_transpose},
     {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
     {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",
      set_server},
@@ -511,6 +520,7 @@ void host_config_default(host_config *c, int host)
     c->status_interval = 1.0;
     c->motion_knee = CAMSEP_MOTION_KNEE_DEFAULT;
     c->input_channel = 1;
+    c->soundcheck_transpose = -1;
     copy_str(c->jack_name, sizeof c->jack_name, "camsep");
 }
 
@@ -877,6 +887,8 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "soundcheck-atoms = %d\n", c->soundcheck_atoms);
     if (c->soundcheck_iterations)
         out(&o, "soundcheck-iterations = %d\n", c->soundcheck_iterations);
+    if (c->soundcheck_transpose >= 0)
+        out(&o, "soundcheck-transpose = %d\n", c->soundcheck_transpose);
     out(&o, "# camsep-jack\nname = %s\n", c->jack_name);
     if (c->jack_server[0])
         out(&o, "server = %s\n", c->jack_server);

@@ -111,6 +111,8 @@ typedef struct host_config {
     char soundcheck_dir[HOST_PATH_LEN]; /* "" = next to the session (host_soundcheck_files.h) */
     int soundcheck_atoms;            /* atoms a player, 0 = the learner's default (32) */
     int soundcheck_iterations;       /* 0 = the learner's default (200) */
+    int soundcheck_transpose;        /* semitones the alone parts are also moved down and up,
+                                        -1 = the learner's default (1) */
     /* where the config came from (relative dictionary paths resolve against it) */
     char base_dir[HOST_PATH_LEN];
     char config_path[HOST_PATH_LEN]; /* the --config file ("" = none); not written */

@@ -164,6 +164,7 @@ host_session *host_session_create(const host_config *cfg, double sample_rate, ch
                              .n_players = s->n_players,
                              .atoms = cfg->soundcheck_atoms,
                              .iterations = cfg->soundcheck_iterations,
+                             .transpose = cfg->soundcheck_transpose,
                              .install = {adopt_dictionaries, s}};
         ok = (s->soundcheck = host_soundcheck_create(&sc)) != NULL;
         if (!ok)

@@ -170,6 +170,8 @@ static void learn(host_soundcheck *sc, const camsep_sc_record *rec)
         p.iterations = c->iterations;
         p.joint_iterations = c->iterations < p.joint_iterations ? c->iterations : p.joint_iterations;
     }
+    if (c->transpose >= 0)
+        p.transpose = c->transpose;
     size_t frames = 0;
     const int bins = c->fft / 2 + 1;
     float *V = camsep_stft_magnitudes(rec->x, rec->n, c->fft, c->fall, c->hop, &frames);
