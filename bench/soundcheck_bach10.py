@@ -38,6 +38,7 @@ import video_bach10 as vb  # noqa: E402
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
 import multiprocessing  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
@@ -78,8 +79,8 @@ def parse_args(argv):
     ap.add_argument("--quick", action="store_true", help="one duo, one trio and the quartet; E05 and E06 only")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep-audio", action="store_true")
-    ap.add_argument("--transpose", type=int, default=None,
-                    help="camsep-train --video --transpose S for the sound-check rows (default: the tool's)")
+    ap.add_argument("--transpose", default=None,
+                    help="camsep-train --video --transpose S|auto for the sound-check rows (default: the tool's)")
     args = ap.parse_args(argv)
     args.jobs = max(1, min(2, args.jobs))
     args.permutation = False
@@ -202,7 +203,9 @@ def evaluate_group(job):
             continue
         result["timing"][kind] = dt
         if kind == "soundcheck":
-            result["material"] = [l.strip() for l in out.splitlines() if "alone" in l and "together" in l]
+            result["material"] = [l.strip() for l in out.splitlines() if "alone" in l and "together" in l
+                                  and "wrote" not in l]
+            result["transpose"] = ["%s:%s" % m for m in re.findall(r"/(\w+)\.dict \(alone part moved up to (\d+)", out)]
         dicts[kind] = [os.path.join(odir, "S%d.dict" % p) for p in players]
 
     # separation of the other excerpts
@@ -258,8 +261,11 @@ def report(results, out=sys.stdout):
     for res in results:
         s = [np.mean([r["sdr"] for r in res["rows"] if r["setting"] == k]) if any(
             r["setting"] == k for r in res["rows"]) else float("nan") for k in ("soundcheck", "isolated", "presets")]
-        out.write("  %-10s %-8s %6.2f %6.2f %6.2f   %s\n" % (res["name"], res["group"], s[0], s[1], s[2],
-                                                          "; ".join(" ".join(m.split()) for m in res.get("material", []))))
+        out.write("  %-10s %-8s %6.2f %6.2f %6.2f   %s   transposed %s   trained in %.0f s (isolated %.0f s)\n"
+                  % (res["name"], res["group"], s[0], s[1], s[2],
+                     "; ".join(" ".join(m.split()) for m in res.get("material", [])),
+                     " ".join(res.get("transpose", [])) or "?", res["timing"].get("soundcheck", float("nan")),
+                     res["timing"].get("isolated", float("nan"))))
         for n in res["notes"]:
             out.write("      note: %s\n" % n)
     out.write("\nTargets (issue 11), per group\n")

@@ -21,7 +21,7 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p)
     *p = (camsep_soundcheck_params){.atoms = 32,
                                     .iterations = 200,
                                     .joint_iterations = 0,
-                                    .transpose = 1,
+                                    .transpose = CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO,
                                     .beta = 1.0f,
                                     .seed = 1,
                                     .playing = 0.5f,
@@ -34,7 +34,8 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p)
 static int params_valid(const camsep_soundcheck_params *p)
 {
     return p && p->atoms >= 1 && p->atoms <= CAMSEP_DICT_MAX_ATOMS && p->iterations >= 1 &&
-           p->joint_iterations >= 0 && p->transpose >= 0 && p->transpose <= CAMSEP_SOUNDCHECK_MAX_TRANSPOSE &&
+           p->joint_iterations >= 0 && p->transpose >= CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO &&
+           p->transpose <= CAMSEP_SOUNDCHECK_MAX_TRANSPOSE &&
            p->beta >= 0.0f && p->beta <= 2.0f && p->resting >= 0.0f &&
            p->playing > p->resting && p->playing <= 1.0f && p->hold_s >= 0.0 && p->min_alone_s >= 0.0 &&
            p->silence_db > 0.0;
@@ -304,26 +305,183 @@ static size_t together_shares(const float *Vt, const float *H, size_t count, int
     return m;
 }
 
+/* Every player's atoms (W: players x K) from its alone frames moved up to
+ * steps[j] semitones (Vp: room for them). The random start is the seed's,
+ * whatever was trained before, so a setting learns the same atoms whether
+ * it was given or chosen. 0, 1 cancelled, -1 no memory. */
+static int learn_alone(const float *V, const uint32_t *cls, size_t frames, int bins, int players,
+                       const camsep_soundcheck_params *p, const int *steps, float *Vp, float *W, uint64_t *rng,
+                       learn_progress *lp)
+{
+    const size_t per_player = (size_t)p->atoms * bins;
+    *rng = p->seed;
+    for (int j = 0; j < players; j++) {
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, steps[j], Vp);
+        random_atoms(W + j * per_player, p->atoms, bins, rng);
+        int r = train_player(Vp, NULL, m, bins, p->atoms, 0, p->iterations, p->beta, rng, W + j * per_player, lp);
+        if (r)
+            return r;
+        lp->offset += p->iterations;
+    }
+    return 0;
+}
+
+/* How well the atoms W explain the together frames, each frame by the atoms
+ * of the players who play in it: the divergence per unit of magnitude
+ * (lower is better). Every call starts from the same activations. 0, 1
+ * cancelled, -1 no memory. */
+static int together_fit(const float *V, const uint32_t *cls, size_t frames, int bins, int players,
+                        const camsep_soundcheck_params *p, const float *W, double *fit, learn_progress *lp)
+{
+    uint64_t rng = p->seed ^ 0x9e3779b97f4a7c15ULL;
+    float *Vt = NULL, *H = NULL, *y = malloc(sizeof(float) * (size_t)bins);
+    size_t count = 0;
+    int r = y ? explain_together(V, cls, frames, bins, players, p, W, &rng, &Vt, &H, &count, lp) : -1;
+    if (r == 0) {
+        const int atoms = players * p->atoms;
+        double divergence = 0.0, mass = 0.0;
+        for (size_t n = 0; n < count; n++) {
+            const float *v = Vt + n * (size_t)bins, *h = H + n * (size_t)atoms;
+            memset(y, 0, sizeof(float) * (size_t)bins);
+            for (int a = 0; a < atoms; a++)
+                if (h[a] > 0.0f)
+                    for (int f = 0; f < bins; f++)
+                        y[f] += h[a] * W[(size_t)a * bins + f];
+            divergence += nmf_beta_divergence(v, y, bins, p->beta);
+            for (int f = 0; f < bins; f++)
+                mass += v[f];
+        }
+        *fit = mass > 0.0 ? divergence / mass : 0.0;
+        lp->offset += EXPLAIN_ITERATIONS;
+    }
+    free(Vt);
+    free(H);
+    free(y);
+    return r;
+}
+
+/* Player j's atoms from candidate choice[j] of Wc (candidates x players x K). */
+static void assemble(const float *Wc, int players, size_t per_player, const int *choice, float *W)
+{
+    for (int j = 0; j < players; j++)
+        memcpy(W + j * per_player, Wc + ((size_t)choice[j] * players + j) * per_player,
+               sizeof(float) * per_player);
+}
+
+/* Automatic transposition: every player learned at each candidate, then the
+ * candidate whose atoms best explain the together frames taken for all,
+ * then each player moved to another candidate where that explains them
+ * better still. A together part holding notes a player never played alone
+ * asks for wider atoms; one that repeats the alone parts asks for sharp
+ * ones (bench/SOUNDCHECK.md). steps (out): each player's choice. */
+static int choose_transposition(const float *V, const uint32_t *cls, size_t frames, int bins, int players,
+                                const camsep_soundcheck_params *p, float *Vp, float *W, int *steps, uint64_t *rng,
+                                learn_progress *lp)
+{
+    const size_t per_player = (size_t)p->atoms * bins;
+    float *Wc = malloc(sizeof(float) * CAMSEP_SOUNDCHECK_AUTO_CANDIDATES * (size_t)players * per_player);
+    int choice[CAMSEP_SOUNDCHECK_MAX_PLAYERS], r = -1;
+    uint64_t after_first = 0;
+    if (!Wc)
+        return -1;
+    for (int c = 0; c < CAMSEP_SOUNDCHECK_AUTO_CANDIDATES; c++) {
+        for (int j = 0; j < players; j++)
+            choice[j] = CAMSEP_SOUNDCHECK_AUTO_FIRST + c;
+        if ((r = learn_alone(V, cls, frames, bins, players, p, choice, Vp, Wc + (size_t)c * players * per_player,
+                             rng, lp)))
+            goto out;
+        if (c == 0)
+            after_first = *rng;
+    }
+    double best = INFINITY;
+    int uniform = 0;
+    for (int c = 0; c < CAMSEP_SOUNDCHECK_AUTO_CANDIDATES; c++) {
+        double fit;
+        if ((r = together_fit(V, cls, frames, bins, players, p, Wc + (size_t)c * players * per_player, &fit, lp)))
+            goto out;
+        if (fit < best)
+            best = fit, uniform = c;
+    }
+    for (int j = 0; j < players; j++)
+        choice[j] = uniform;
+    for (int j = 0; j < players && players > 1; j++)
+        for (int c = 0; c < CAMSEP_SOUNDCHECK_AUTO_CANDIDATES; c++) {
+            if (c == uniform)
+                continue;
+            const int kept = choice[j];
+            double fit;
+            choice[j] = c;
+            assemble(Wc, players, per_player, choice, W);
+            if ((r = together_fit(V, cls, frames, bins, players, p, W, &fit, lp)))
+                goto out;
+            if (fit < best)
+                best = fit;
+            else
+                choice[j] = kept;
+        }
+    assemble(Wc, players, per_player, choice, W);
+    for (int j = 0; j < players; j++)
+        steps[j] = CAMSEP_SOUNDCHECK_AUTO_FIRST + choice[j];
+    *rng = after_first;
+out:
+    free(Wc);
+    return r;
+}
+
+static size_t count_together(const uint32_t *cls, size_t frames)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < frames; i++)
+        n += several(cls[i]);
+    return n;
+}
+
+/* Whether the transposition is chosen by the together frames: asked for, and
+ * enough of them to judge by. */
+static int choosing(const camsep_soundcheck_params *p, const uint32_t *cls, size_t frames, double frame_s)
+{
+    return p->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO &&
+           (double)count_together(cls, frames) * frame_s >= CAMSEP_SOUNDCHECK_AUTO_MIN_TOGETHER_S &&
+           count_together(cls, frames) > (size_t)p->atoms;
+}
+
+/* Iterations the learning will run, for the progress. */
+static int learn_total(const camsep_soundcheck_params *p, int players, int choose)
+{
+    int total = players * p->iterations;
+    if (choose) {
+        const int C = CAMSEP_SOUNDCHECK_AUTO_CANDIDATES;
+        total = C * total + (C + (players > 1 ? players * (C - 1) : 0)) * EXPLAIN_ITERATIONS;
+    }
+    if (p->joint_iterations > 0)
+        total += EXPLAIN_ITERATIONS + players * (SETTLE_ITERATIONS + p->joint_iterations);
+    return total;
+}
+
 /* Each player from its alone frames; then, with joint iterations, again from
  * its alone frames plus its shares of the together frames, split by the
- * alone-trained atoms. W: players x K atoms. 0, 1 cancelled, -1 no memory. */
-static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bins, int players,
-                     const camsep_soundcheck_params *p, float *W, learn_progress *lp)
+ * alone-trained atoms. W: players x K atoms; steps (out): each player's
+ * transposition. 0, 1 cancelled, -1 no memory. */
+static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bins, int players, double frame_s,
+                     const camsep_soundcheck_params *p, float *W, int *steps, learn_progress *lp)
 {
     const int K = p->atoms;
     const size_t per_player = (size_t)K * bins;
+    const int choose = choosing(p, cls, frames, frame_s);
+    const int widest = choose ? CAMSEP_SOUNDCHECK_AUTO_FIRST + CAMSEP_SOUNDCHECK_AUTO_CANDIDATES - 1
+                              : (p->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO ? CAMSEP_SOUNDCHECK_AUTO_FIRST
+                                                                                  : p->transpose);
     uint64_t rng = p->seed;
     /* room for the largest player's alone frames, transposed, plus the together frames */
-    size_t most_alone = 0, together = 0;
+    size_t most_alone = 0;
+    const size_t together = count_together(cls, frames);
     for (int j = 0; j < players; j++) {
         size_t m = 0;
         for (size_t n = 0; n < frames; n++)
             m += cls[n] == 1u << j;
         most_alone = m > most_alone ? m : most_alone;
     }
-    for (size_t n = 0; n < frames; n++)
-        together += several(cls[n]);
-    const size_t room = most_alone * (size_t)(1 + 2 * p->transpose) + (p->joint_iterations ? together : 0);
+    const size_t room = most_alone * (size_t)(1 + 2 * widest) + (p->joint_iterations ? together : 0);
     float *Vp = malloc(sizeof(float) * (room ? room : 1) * (size_t)bins);
     float *Mp = p->joint_iterations ? malloc(sizeof(float) * (room ? room : 1) * (size_t)bins) : NULL;
     float *model = malloc(sizeof(float) * 2 * (size_t)bins);
@@ -333,12 +491,14 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     int r = -1;
     if (!Vp || (p->joint_iterations && !Mp) || !model || !Walone || !cls_together)
         goto out;
-    for (int j = 0; j < players; j++) {
-        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, p->transpose, Vp);
-        random_atoms(W + j * per_player, K, bins, &rng);
-        if ((r = train_player(Vp, NULL, m, bins, K, 0, p->iterations, p->beta, &rng, W + j * per_player, lp)))
+    if (choose) {
+        if ((r = choose_transposition(V, cls, frames, bins, players, p, Vp, W, steps, &rng, lp)))
             goto out;
-        lp->offset += p->iterations;
+    } else {
+        for (int j = 0; j < players; j++)
+            steps[j] = widest;
+        if ((r = learn_alone(V, cls, frames, bins, players, p, steps, Vp, W, &rng, lp)))
+            goto out;
     }
     if (p->joint_iterations == 0)
         goto out;
@@ -351,7 +511,7 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
     lp->offset += EXPLAIN_ITERATIONS;
     memcpy(Walone, W, sizeof(float) * (size_t)players * per_player);
     for (int j = 0; j < players; j++) {
-        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, p->transpose, Vp);
+        size_t m = gather_transposed(V, cls, frames, bins, 1u << j, steps[j], Vp);
         for (size_t i = 0; i < m * (size_t)bins; i++)
             Mp[i] = 1.0f;
         m += together_shares(Vt, H, count, bins, players, K, Walone, j, cls_together, model, Vp + m * bins,
@@ -419,10 +579,10 @@ int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames
                       material[j].alone_s, material[j].together_s, need);
             goto out;
         }
-    learn_progress lp = {progress, ctx, cancel, 0, players * p->iterations};
-    if (p->joint_iterations > 0)
-        lp.total += EXPLAIN_ITERATIONS + players * (SETTLE_ITERATIONS + p->joint_iterations);
-    int r = learn_all(V, cls, frames, bins, players, p, W, &lp);
+    learn_progress lp = {progress, ctx, cancel, 0,
+                         learn_total(p, players, choosing(p, cls, frames, frame_s))};
+    int steps[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
+    int r = learn_all(V, cls, frames, bins, players, frame_s, p, W, steps, &lp);
     if (r) {
         rc = r < 0 ? CAMSEP_SOUNDCHECK_NO_MEMORY : CAMSEP_SOUNDCHECK_CANCELLED;
         fail(err, errlen, rc, r < 0 ? "sound check: out of memory" : "sound check: cancelled");
@@ -448,6 +608,10 @@ int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames
         dicts[j]->atoms = learned[j]->atoms;
         dicts[j]->beta = p->beta;
         learned[j]->atoms = atoms;
+    }
+    for (int j = 0; j < players; j++) {
+        material[j].transpose = steps[j];
+        material[j].chosen = choosing(p, cls, frames, frame_s);
     }
     rc = CAMSEP_SOUNDCHECK_OK;
 out:

@@ -32,8 +32,10 @@ typedef struct camsep_soundcheck_params {
     int joint_iterations; /* retraining with the together frames (default 0: alone only; it
                            * measured no gain, bench/SOUNDCHECK.md) */
     int transpose;        /* the alone frames also moved 1 .. transpose semitones down and up,
-                           * 0 .. CAMSEP_SOUNDCHECK_MAX_TRANSPOSE (default 1; 2 is better when the
-                           * together part holds other music, worse when the same: SOUNDCHECK.md) */
+                           * 0 .. CAMSEP_SOUNDCHECK_MAX_TRANSPOSE, or CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO
+                           * (the default): each player's from the candidates, by the together
+                           * frames (2 is better when the together part holds other music than the
+                           * alone parts, 1 when the same: bench/SOUNDCHECK.md) */
     float beta;           /* beta-divergence (default 1, KL) */
     uint64_t seed;        /* initialisation (default 1) */
     float playing;        /* mean activity at or above which a player plays (default 0.5) */
@@ -49,6 +51,8 @@ void camsep_soundcheck_defaults(camsep_soundcheck_params *p);
  * where the player played with others. */
 typedef struct camsep_soundcheck_material {
     double alone_s, together_s;
+    int transpose; /* learn only: semitones the alone frames were moved, */
+    int chosen;    /* chosen by the together frames (1) or given (0) */
 } camsep_soundcheck_material;
 
 /* What each frame is: CAMSEP_SC_SKIP (silent, or a player neither clearly
@@ -57,6 +61,14 @@ typedef struct camsep_soundcheck_material {
 #define CAMSEP_SC_SKIP 0u
 #define CAMSEP_SOUNDCHECK_MAX_PLAYERS 16
 #define CAMSEP_SOUNDCHECK_MAX_TRANSPOSE 12
+/* The automatic transposition tries AUTO_FIRST .. AUTO_FIRST + AUTO_CANDIDATES
+ * - 1 semitones (training each player once per candidate), when there are at
+ * least AUTO_MIN_TOGETHER_S seconds of together frames (and more than the
+ * atoms); with fewer it uses AUTO_FIRST. */
+#define CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO (-1)
+#define CAMSEP_SOUNDCHECK_AUTO_FIRST 1
+#define CAMSEP_SOUNDCHECK_AUTO_CANDIDATES 2
+#define CAMSEP_SOUNDCHECK_AUTO_MIN_TOGETHER_S 2.0
 
 /* Classifies the frames (class: frames entries, out) and sums the material
  * per player (material: players entries, out). V: frames x bins magnitudes,
@@ -80,7 +92,7 @@ enum {
  * name too). Atoms come out of unit L1 norm, sorted by spectral centroid.
  * progress (may be NULL) is called with (done, total) iterations; cancel
  * (may be NULL) is polled once per iteration. material (may be NULL) gets
- * the survey. On error err says why (a player is named "player N", 1-based;
+ * the survey and each player's transposition. On error err says why (a player is named "player N", 1-based;
  * the caller may have better names) and dicts are left unchanged. */
 int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames, int bins, int players,
                             double frame_s, const camsep_soundcheck_params *p, camsep_dictionary **dicts,

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "host_config.h"
 #include "host_dicts.h"
+#include "soundcheck.h"
 
 static const char GOOD[] = "# a quartet\n"
                            "fft = 2048   # the analysis window\n"
@@ -146,6 +147,9 @@ int main(void)
     free(text);
     expect_error("soundcheck = 121\n", "t.conf:1:");
     expect_error("soundcheck-transpose = 13\n", "t.conf:1:");
+    expect_error("soundcheck-transpose = -1\n", "t.conf:1:");
+    CHECK(host_config_parse(&d, "soundcheck-transpose = auto\n", "a.conf", err, sizeof err) == 0 &&
+          d.soundcheck_transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO);
     expect_error("soundcheck-atoms = 0\n", "t.conf:1:");
     expect_error("soundcheck-atoms = 65\n", "t.conf:1:");
     expect_error("[player a]\nsoundcheck = 5\n", "global setting");

@@ -370,6 +370,86 @@ static void transpose_reaches_neighbours(void)
     free_stage(&s);
 }
 
+/* A sound check's dictionaries learned with the transposition given; the
+ * progress (may be NULL) must reach its total. */
+static void learn_at(const stage *s, int transpose, camsep_dictionary **d, camsep_soundcheck_material *m,
+                     cancel_after *c)
+{
+    camsep_soundcheck_params p = params();
+    p.joint_iterations = 0;
+    p.transpose = transpose;
+    char err[256] = "";
+    make_dicts(d, 2);
+    CHECK_MSG(camsep_soundcheck_learn(s->V, s->activity, s->frames, BINS, 2, FRAME_S, &p, d, m, c ? progress : NULL,
+                                      c, NULL, NULL, err, sizeof err) == CAMSEP_SOUNDCHECK_OK,
+              "%s", err);
+    CHECK(!c || (c->last == c->total && c->total > 0));
+}
+
+static int same_atoms(const camsep_dictionary *a, const camsep_dictionary *b)
+{
+    return memcmp(a->atoms, b->atoms, sizeof(float) * ATOMS * BINS) == 0;
+}
+
+/* The automatic transposition, per player, by the together frames: when
+ * they repeat what was played alone, the sharp atoms (1) explain them best;
+ * when player 0 plays two semitones above anything it played alone, its
+ * wider atoms (2) do, and player 1 keeps 1. The atoms are exactly those the
+ * chosen setting learns when given; with under 2 s of together frames it
+ * is 1. Choosing trains every player at both settings. */
+static void auto_transpose_follows_the_together_part(void)
+{
+    stage repeat = make_stage(200, 150, 250), higher = make_stage(200, 150, 250), few = make_stage(200, 150, 150);
+    for (size_t n = 350; n < higher.frames; n++) {
+        float top[BINS] = {0}, moved[BINS];
+        note(0, 10, 1.0f, top);
+        camsep_spectra_transpose(top, 1, BINS, 2.0, moved);
+        float *v = higher.V + n * BINS;
+        memset(v, 0, sizeof(float) * BINS);
+        for (int f = 0; f < BINS; f++)
+            v[f] = moved[f] + 1e-3f;
+        add_player(&higher, n, 1, n + 5);
+    }
+    camsep_dictionary *chosen[2], *one[2], *two[2];
+    camsep_soundcheck_material m[2], m_fixed[2];
+    learn_at(&repeat, CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO, chosen, m, NULL);
+    learn_at(&repeat, 1, one, m_fixed, NULL);
+    CHECK_MSG(m[0].transpose == 1 && m[1].transpose == 1, "repeated part: chose %d, %d", m[0].transpose,
+              m[1].transpose);
+    CHECK(m[0].chosen && m[1].chosen);
+    CHECK(m_fixed[0].transpose == 1 && m_fixed[1].transpose == 1 && !m_fixed[0].chosen);
+    CHECK(same_atoms(chosen[0], one[0]) && same_atoms(chosen[1], one[1]));
+    for (int j = 0; j < 2; j++) {
+        camsep_dictionary_free(chosen[j]);
+        camsep_dictionary_free(one[j]);
+    }
+    atomic_int never = 0;
+    cancel_after c = {&never, -1, 0, 0}, c_one = c;
+    learn_at(&higher, CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO, chosen, m, &c);
+    learn_at(&higher, 1, one, NULL, &c_one);
+    CHECK_MSG(c.total > 2 * c_one.total, "progress: %d iterations choosing, %d at 1", c.total, c_one.total);
+    learn_at(&higher, 2, two, NULL, NULL);
+    CHECK_MSG(m[0].transpose == 2 && m[1].transpose == 1, "higher part: chose %d, %d", m[0].transpose,
+              m[1].transpose);
+    CHECK(same_atoms(chosen[0], two[0]) && same_atoms(chosen[1], one[1]));
+    for (int j = 0; j < 2; j++) {
+        camsep_dictionary_free(chosen[j]);
+        camsep_dictionary_free(one[j]);
+        camsep_dictionary_free(two[j]);
+    }
+    learn_at(&few, CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO, chosen, m, NULL);
+    learn_at(&few, 1, one, NULL, NULL);
+    CHECK(m[0].transpose == 1 && m[1].transpose == 1 && !m[0].chosen && !m[1].chosen);
+    CHECK(same_atoms(chosen[0], one[0]) && same_atoms(chosen[1], one[1]));
+    for (int j = 0; j < 2; j++) {
+        camsep_dictionary_free(chosen[j]);
+        camsep_dictionary_free(one[j]);
+    }
+    free_stage(&repeat);
+    free_stage(&higher);
+    free_stage(&few);
+}
+
 int main(void)
 {
     transposition();
@@ -377,6 +457,7 @@ int main(void)
     learns_each_player();
     too_little_alone();
     transpose_reaches_neighbours();
+    auto_transpose_follows_the_together_part();
     cancel_and_progress();
     weights_leave_values_out();
     printf("test_soundcheck: ok\n");

@@ -64,6 +64,9 @@ train=(--atoms 8 --iterations 80 --fft 512 --min-alone 1.5 --video "$tmp/stage.y
 for n in A B; do
   [ -s "$tmp/named/$n.dict" ] || fail "no $n.dict"
   grep -Eq "^  $n +[0-9.]+ s alone +[0-9.]+ s together" "$tmp/named.log" || fail "no material line for $n"
+  # the transposition chosen by the together part (the default), one of its candidates
+  grep -Eq "wrote .*/$n\.dict \(alone part moved up to [12] semitones, chosen by the together part\)" "$tmp/named.log" ||
+    { cat "$tmp/named.log" >&2; fail "no transposition reported for $n"; }
 done
 "$py" - "$tmp/named.log" <<'PY' || fail "material report"
 import re, sys
@@ -122,6 +125,9 @@ expect_fail() {
   grep -q "^camsep-train: " "$tmp/out.log" || fail "$what: no program prefix"
 }
 expect_fail "box without video" --box "${box[0]}" -o "$tmp/x.dict" "$tmp/soundcheck.wav"
+expect_fail "automatic transposition without video" --transpose auto -o "$tmp/x.dict" "$tmp/soundcheck.wav"
+expect_fail "a transposition that is no number" "${train[@]}" --box "${box[0]}" --transpose autumn -o "$tmp/x" \
+  "$tmp/soundcheck.wav"
 expect_fail "video without box" --video "$tmp/stage.y4m" -o "$tmp/x" "$tmp/soundcheck.wav"
 expect_fail "a box name with a slash" "${train[@]}" --box "../A=${box[0]}" -o "$tmp/x" "$tmp/soundcheck.wav"
 expect_fail "two boxes of one name" "${train[@]}" --box "A=${box[0]}" --box "A=${box[1]}" -o "$tmp/x" \

@@ -47,8 +47,8 @@ static const cli_option OPTIONS[] = {
      0},
     {"transpose", 0, "S",
      "also learn from every frame moved 1 .. S semitones down and up, so that the atoms reach notes a short "
-     "recording did not play (default 0; with --video, the alone parts, default 1; on minutes of solo "
-     "material it costs quality)",
+     "recording did not play (default 0; on minutes of solo material it costs quality). With --video, the "
+     "alone parts; default auto: each player's S (1 or 2) chosen by how well it explains the together part",
      OPT_TRANSPOSE, 0},
     {"quiet", 0, NULL, "no progress bar", OPT_QUIET, 0},
     CLI_SECTION("Sound check (--video)"),
@@ -88,6 +88,9 @@ static const cli_program PROGRAM = {
                 "               --box cello=220,60,120,300 -o dicts/ soundcheck.wav",
     .see_also = "camsep-process(1), camsep-jack(1), camsep-capture(1)",
 };
+
+/* --transpose not given: 0 for solo recordings, the learner's default with --video */
+#define TRANSPOSE_NOT_GIVEN (-2)
 
 typedef struct train_options {
     const char *output, *name, *video;
@@ -144,7 +147,8 @@ static void parse_box(train_options *o, const char *text)
 
 static void parse(int argc, char **argv, train_options *o)
 {
-    *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60, .transpose = -1};
+    *o = (train_options){.atoms = 32, .iterations = 200, .beta = 1.0, .seed = 1, .silence_db = 60,
+                         .transpose = TRANSPOSE_NOT_GIVEN};
     camsep_soundcheck_defaults(&o->sc);
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
     if (!o->inputs)
@@ -166,7 +170,8 @@ static void parse(int argc, char **argv, train_options *o)
         case OPT_NAME: o->name = v; break;
         case OPT_SILENCE_DB: o->silence_db = cli_float(PROG, "--silence-db", v, 0.0, 200.0); break;
         case OPT_TRANSPOSE:
-            o->transpose = cli_int(PROG, "--transpose", v, 0, CAMSEP_SOUNDCHECK_MAX_TRANSPOSE);
+            o->transpose = strcmp(v, "auto") == 0 ? CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO
+                                                  : cli_int(PROG, "--transpose", v, 0, CAMSEP_SOUNDCHECK_MAX_TRANSPOSE);
             break;
         case OPT_VIDEO: o->video = v; break;
         case OPT_BOX: parse_box(o, v); break;
@@ -195,10 +200,12 @@ static void parse(int argc, char **argv, train_options *o)
             cli_usage_fail(PROG, "--name does not apply to --video: name the boxes (--box NAME=X,Y,W,H)");
         if (o->sc.resting >= o->sc.playing)
             cli_usage_fail(PROG, "--resting %g must be below --playing %g", o->sc.resting, o->sc.playing);
-        if (o->transpose >= 0)
+        if (o->transpose != TRANSPOSE_NOT_GIVEN)
             o->sc.transpose = o->transpose;
     } else if (o->n_boxes) {
         cli_usage_fail(PROG, "--box needs --video");
+    } else if (o->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO) {
+        cli_usage_fail(PROG, "--transpose auto needs --video: it chooses by the sound check's together part");
     }
     if (o->transpose < 0)
         o->transpose = 0;
@@ -355,8 +362,9 @@ static int train_soundcheck(train_options *o)
     }
     progress_bar bar = {.enabled = !o->quiet && isatty(STDERR_FILENO), .start = time(NULL)};
     int bad = -1;
+    camsep_soundcheck_material learned[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
     int rc = camsep_soundcheck_learn(V, activity, at.frames, o->fft / 2 + 1, o->n_boxes, frame_s, &o->sc, dicts,
-                                     NULL, show_progress, &bar, NULL, &bad, err, sizeof err);
+                                     learned, show_progress, &bar, NULL, &bad, err, sizeof err);
     free(V);
     free(activity);
     if (rc == CAMSEP_SOUNDCHECK_TOO_LITTLE)
@@ -384,7 +392,11 @@ static int train_soundcheck(train_options *o)
             cli_fail(PROG, "%s: %s", final[j], strerror(e));
         }
         if (!o->quiet)
-            fprintf(stderr, "%s: wrote %s\n", PROG, final[j]);
+            fprintf(stderr, "%s: wrote %s (alone part moved up to %d semitones%s)\n", PROG, final[j],
+                    learned[j].transpose,
+                    learned[j].chosen                                     ? ", chosen by the together part"
+                    : o->sc.transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO ? "; too little together to choose"
+                                                                          : "");
         camsep_dictionary_free(dicts[j]);
     }
     free(o->inputs);

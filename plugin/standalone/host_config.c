@@ -353,6 +353,10 @@ SETTER(set_soundcheck_atoms) { return parse_int(v, 1, 64, &x->c->soundcheck_atom
 SETTER(set_soundcheck_iterations) { return parse_int(v, 1, 5000, &x->c->soundcheck_iterations, err, errlen); }
 SETTER(set_soundcheck_transpose)
 {
+    if (strcmp(v, "auto") == 0) {
+        x->c->soundcheck_transpose = CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO;
+        return 0;
+    }
     return parse_int(v, 0, CAMSEP_SOUNDCHECK_MAX_TRANSPOSE, &x->c->soundcheck_transpose, err, errlen);
 }
 SETTER(set_mute) { return parse_bool(v, &x->player->mute, err, errlen); }
@@ -470,9 +474,9 @@ static const opt OPTIONS[] = {
      set_soundcheck_atoms},
     {"soundcheck-iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N",
      "sound-check training iterations (default 200)", set_soundcheck_iterations},
-    {"soundcheck-transpose", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S",
-     "each player's alone part is also learned moved 1..S semitones down and up (default 1; 2 when the players "
-     "sound-check other music than they then play together)",
+    {"soundcheck-transpose", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S|auto",
+     "each player's alone part is also learned moved 1..S semitones down and up (default auto: 1 or 2 per "
+     "player, whichever explains the together part better)",
      set_soundcheck_transpose},
     {"name", 'n', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK client name (default camsep)", set_name},
     {"server", 's', SCOPE_GLOBAL, HOST_JACK, 0, 0, "NAME", "JACK server name (default: $JACK_DEFAULT_SERVER)",

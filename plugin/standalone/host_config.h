@@ -112,7 +112,7 @@ typedef struct host_config {
     int soundcheck_atoms;            /* atoms a player, 0 = the learner's default (32) */
     int soundcheck_iterations;       /* 0 = the learner's default (200) */
     int soundcheck_transpose;        /* semitones the alone parts are also moved down and up,
-                                        -1 = the learner's default (1) */
+                                        -1 = auto, the learner's default */
     /* where the config came from (relative dictionary paths resolve against it) */
     char base_dir[HOST_PATH_LEN];
     char config_path[HOST_PATH_LEN]; /* the --config file ("" = none); not written */

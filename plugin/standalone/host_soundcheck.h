@@ -63,7 +63,7 @@ typedef struct host_sc_config {
     int fft, fall, hop;          /* the engine's analysis window */
     int n_players;
     int atoms, iterations;       /* 0: the learner's defaults */
-    int transpose;               /* semitones the alone parts are also moved; -1: the learner's default */
+    int transpose;               /* semitones the alone parts are also moved; -1: auto, the learner's default */
     double max_seconds;          /* 0: HOST_SC_MAX_SECONDS */
     host_sc_install install;
 } host_sc_config;
