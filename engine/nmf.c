@@ -238,16 +238,36 @@ static void train_update_h(train_state *s)
     }
 }
 
+/* The W update's numerators (and denominators) of every atom, a band of
+ * columns at a time: each band of R (and P) then comes from memory once and
+ * from the cache for the other atoms, where whole rows per atom read all of
+ * R once per atom (the frames of a long recording outgrow the cache). The
+ * kernel sums each column over the frames in the same order either way, so
+ * the results are the same to the bit. */
+enum { W_TERMS_BAND = 64 };
+
+static void train_w_terms(train_state *s)
+{
+    const int FP = s->bins_padded, whole = FP / W_TERMS_BAND * W_TERMS_BAND;
+    for (int c = 0; c < FP; c += W_TERMS_BAND) {
+        const int cols = c < whole ? W_TERMS_BAND : FP - whole;
+        for (int k = 0; k < s->atoms; k++) {
+            const float *hk = s->h_by_atom + (size_t)k * s->frames;
+            nmf_rows_combine(s->R + c, (int)s->frames, FP, hk, s->wnum + (size_t)k * FP + c, cols);
+            if (s->P)
+                nmf_rows_combine(s->P + c, (int)s->frames, FP, hk, s->wden + (size_t)k * FP + c, cols);
+        }
+    }
+}
+
 static void train_update_w(train_state *s)
 {
     const int FP = s->bins_padded, F = s->bins;
+    train_w_terms(s);
     for (int k = 0; k < s->atoms; k++) {
         const float *hk = s->h_by_atom + (size_t)k * s->frames;
         float *num = s->wnum + (size_t)k * FP, *den = s->wden + (size_t)k * FP;
-        nmf_rows_combine(s->R, (int)s->frames, FP, hk, num, FP);
-        if (s->P) {
-            nmf_rows_combine(s->P, (int)s->frames, FP, hk, den, FP);
-        } else {
+        if (!s->P) {
             double total = 0.0;
             for (size_t n = 0; n < s->frames; n++)
                 total += hk[n];
