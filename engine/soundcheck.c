@@ -444,9 +444,10 @@ static size_t count_together(const uint32_t *cls, size_t frames)
  * enough of them to judge by. */
 static int choosing(const camsep_soundcheck_params *p, const uint32_t *cls, size_t frames, double frame_s)
 {
-    return p->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO &&
-           (double)count_together(cls, frames) * frame_s >= CAMSEP_SOUNDCHECK_AUTO_MIN_TOGETHER_S &&
-           count_together(cls, frames) > (size_t)p->atoms;
+    if (p->transpose != CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO)
+        return 0;
+    const size_t together = count_together(cls, frames);
+    return (double)together * frame_s >= CAMSEP_SOUNDCHECK_AUTO_MIN_TOGETHER_S && together > (size_t)p->atoms;
 }
 
 /* Iterations the learning will run, for the progress. */
@@ -613,9 +614,10 @@ int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames
         dicts[j]->beta = p->beta;
         learned[j]->atoms = atoms;
     }
+    const int chosen = choosing(p, cls, frames, frame_s);
     for (int j = 0; j < players; j++) {
         material[j].transpose = steps[j];
-        material[j].chosen = choosing(p, cls, frames, frame_s);
+        material[j].chosen = chosen;
     }
     rc = CAMSEP_SOUNDCHECK_OK;
 out:
