@@ -213,6 +213,14 @@ static int several(uint32_t c)
     return c != CAMSEP_SC_SKIP && (c & (c - 1)) != 0;
 }
 
+static size_t count_together(const uint32_t *cls, size_t frames)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < frames; i++)
+        n += several(cls[i]);
+    return n;
+}
+
 /* The frames where several play, and their activations over the alone-trained
  * atoms of the players who play in each (the others held at 0): Vt (count x
  * bins) and H (count x players K), allocated here. 0, 1 cancelled, -1 no memory. */
@@ -221,9 +229,7 @@ static int explain_together(const float *V, const uint32_t *cls, size_t frames, 
                             float **H_out, size_t *count_out, learn_progress *lp)
 {
     const int K = p->atoms, atoms = players * K;
-    size_t count = 0;
-    for (size_t n = 0; n < frames; n++)
-        count += several(cls[n]);
+    const size_t count = count_together(cls, frames);
     float *Vt = malloc(sizeof(float) * (count ? count : 1) * (size_t)bins);
     float *H0 = calloc((count ? count : 1) * (size_t)atoms, sizeof(float));
     float *H = malloc(sizeof(float) * (count ? count : 1) * (size_t)atoms);
@@ -375,9 +381,9 @@ static void assemble(const float *Wc, int players, size_t per_player, const int 
 /* Automatic transposition: every player learned at each candidate, then the
  * candidate whose atoms best explain the together frames taken for all,
  * then each player moved to another candidate where that explains them
- * clearly better still. A together part holding notes a player never played alone
- * asks for wider atoms; one that repeats the alone parts asks for sharp
- * ones (bench/SOUNDCHECK.md). steps (out): each player's choice. */
+ * clearly better still. A together part holding notes a player never
+ * played alone asks for wider atoms; one that repeats the alone parts asks
+ * for sharp ones (bench/SOUNDCHECK.md). steps (out): each player's choice. */
 static int choose_transposition(const float *V, const uint32_t *cls, size_t frames, int bins, int players,
                                 const camsep_soundcheck_params *p, float *Vp, float *W, int *steps, uint64_t *rng,
                                 learn_progress *lp)
@@ -432,14 +438,6 @@ out:
     return r;
 }
 
-static size_t count_together(const uint32_t *cls, size_t frames)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < frames; i++)
-        n += several(cls[i]);
-    return n;
-}
-
 /* Whether the transposition is chosen by the together frames: asked for, and
  * enough of them to judge by. */
 static int choosing(const camsep_soundcheck_params *p, const uint32_t *cls, size_t frames, double frame_s)
@@ -465,17 +463,17 @@ static int learn_total(const camsep_soundcheck_params *p, int players, int choos
 
 /* Each player from its alone frames; then, with joint iterations, again from
  * its alone frames plus its shares of the together frames, split by the
- * alone-trained atoms. W: players x K atoms; steps (out): each player's
+ * alone-trained atoms. choose: the transposition is chosen (choosing()),
+ * else it is the given one (AUTO_FIRST for an automatic one with too few
+ * together frames). W: players x K atoms; steps (out): each player's
  * transposition. 0, 1 cancelled, -1 no memory. */
-static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bins, int players, double frame_s,
+static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bins, int players, int choose,
                      const camsep_soundcheck_params *p, float *W, int *steps, learn_progress *lp)
 {
     const int K = p->atoms;
     const size_t per_player = (size_t)K * bins;
-    const int choose = choosing(p, cls, frames, frame_s);
-    const int widest = choose ? CAMSEP_SOUNDCHECK_AUTO_FIRST + CAMSEP_SOUNDCHECK_AUTO_CANDIDATES - 1
-                              : (p->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO ? CAMSEP_SOUNDCHECK_AUTO_FIRST
-                                                                                  : p->transpose);
+    const int given = p->transpose == CAMSEP_SOUNDCHECK_TRANSPOSE_AUTO ? CAMSEP_SOUNDCHECK_AUTO_FIRST : p->transpose;
+    const int widest = choose ? CAMSEP_SOUNDCHECK_AUTO_FIRST + CAMSEP_SOUNDCHECK_AUTO_CANDIDATES - 1 : given;
     uint64_t rng = p->seed;
     /* room for the largest player's alone frames, transposed, plus the together frames */
     size_t most_alone = 0;
@@ -501,7 +499,7 @@ static int learn_all(const float *V, const uint32_t *cls, size_t frames, int bin
             goto out;
     } else {
         for (int j = 0; j < players; j++)
-            steps[j] = widest;
+            steps[j] = given;
         if ((r = learn_alone(V, cls, frames, bins, players, p, steps, Vp, W, &rng, lp)))
             goto out;
     }
@@ -584,10 +582,10 @@ int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames
                       material[j].alone_s, material[j].together_s, need);
             goto out;
         }
-    learn_progress lp = {progress, ctx, cancel, 0,
-                         learn_total(p, players, choosing(p, cls, frames, frame_s))};
+    const int choose = choosing(p, cls, frames, frame_s);
+    learn_progress lp = {progress, ctx, cancel, 0, learn_total(p, players, choose)};
     int steps[CAMSEP_SOUNDCHECK_MAX_PLAYERS];
-    int r = learn_all(V, cls, frames, bins, players, frame_s, p, W, steps, &lp);
+    int r = learn_all(V, cls, frames, bins, players, choose, p, W, steps, &lp);
     if (r) {
         rc = r < 0 ? CAMSEP_SOUNDCHECK_NO_MEMORY : CAMSEP_SOUNDCHECK_CANCELLED;
         fail(err, errlen, rc, r < 0 ? "sound check: out of memory" : "sound check: cancelled");
@@ -614,10 +612,9 @@ int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames
         dicts[j]->beta = p->beta;
         learned[j]->atoms = atoms;
     }
-    const int chosen = choosing(p, cls, frames, frame_s);
     for (int j = 0; j < players; j++) {
         material[j].transpose = steps[j];
-        material[j].chosen = chosen;
+        material[j].chosen = choose;
     }
     rc = CAMSEP_SOUNDCHECK_OK;
 out:

@@ -92,8 +92,9 @@ enum {
  * name too). Atoms come out of unit L1 norm, sorted by spectral centroid.
  * progress (may be NULL) is called with (done, total) iterations; cancel
  * (may be NULL) is polled once per iteration. material (may be NULL) gets
- * the survey and each player's transposition. On error err says why (a player is named "player N", 1-based;
- * the caller may have better names) and dicts are left unchanged. */
+ * the survey and each player's transposition. On error err says why (a
+ * player is named "player N", 1-based; the caller may have better names)
+ * and dicts are left unchanged. */
 int camsep_soundcheck_learn(const float *V, const float *activity, size_t frames, int bins, int players,
                             double frame_s, const camsep_soundcheck_params *p, camsep_dictionary **dicts,
                             camsep_soundcheck_material *material, void (*progress)(void *ctx, int done, int total),

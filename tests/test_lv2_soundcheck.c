@@ -449,7 +449,8 @@ static void test_camera(rig *r, const char *scratch, const char *shm)
     command(r, "stop");
     camsep_shm_writer_close(w);
     wait_for(r, "done");
-    CHECK_MSG(strstr(r->message, "learned player 1") && strstr(r->message, "together") && strstr(r->message, "semitones"),
+    CHECK_MSG(strstr(r->message, "learned player 1") && strstr(r->message, "together") &&
+                  strstr(r->message, "semitones"),
               "message %s", r->message);
     double centroid[PLAYERS];
     check_learned(r, scratch, centroid);

@@ -329,9 +329,9 @@ static void learn(camsep_lv2_sc *sc)
     }
     size_t used = (size_t)snprintf(msg, sizeof msg, "learned");
     for (int k = 0; k < n && used < sizeof msg; k++)
-        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s player %d (%.1f s alone, %.1f s together, ±%d semitones)",
-                                 k ? "," : "", players[k] + 1, material[k].alone_s, material[k].together_s,
-                                 material[k].transpose);
+        used += (size_t)snprintf(msg + used, sizeof msg - used,
+                                 "%s player %d (%.1f s alone, %.1f s together, ±%d semitones)", k ? "," : "",
+                                 players[k] + 1, material[k].alone_s, material[k].together_s, material[k].transpose);
     const uint64_t lost = atomic_load(&sc->dropped);
     if (lost && used < sizeof msg) /* the thread fell behind: those blocks were silence to the learner */
         snprintf(msg + used, sizeof msg - used, "; %.2f s of input lost (busy machine)",

@@ -236,9 +236,9 @@ static void learn(host_soundcheck *sc, const camsep_sc_record *rec)
     pthread_mutex_unlock(&sc->lock);
     size_t used = (size_t)snprintf(msg, sizeof msg, "learned");
     for (int k = 0; k < n && used < sizeof msg; k++)
-        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s %s (%.1f s alone, %.1f s together, ±%d semitones) -> %s",
-                                 k ? "," : "", labels[k], material[k].alone_s, material[k].together_s,
-                                 material[k].transpose, paths[k]);
+        used += (size_t)snprintf(msg + used, sizeof msg - used,
+                                 "%s %s (%.1f s alone, %.1f s together, ±%d semitones) -> %s", k ? "," : "", labels[k],
+                                 material[k].alone_s, material[k].together_s, material[k].transpose, paths[k]);
     finish(sc, HOST_SC_DONE, msg);
 out:
     for (int k = 0; k < n; k++)
