@@ -65,6 +65,10 @@ typedef struct camsep_params {
     float trust_memory_s;        /* activity priors are weighted by how well they have followed
                                     each source's sound over about this many seconds
                                     (prior_trust.h; default 4); 0 = believe them fully */
+    float split_strength;        /* 0..1: how far players with the same dictionary (whom the
+                                    audio cannot tell apart) have their activations split by
+                                    their motion, where it follows their sound (group_split.h;
+                                    default 1; needs the trust on); 0 = off */
     float gain_smoothing_s;      /* time constant of gain changes, seconds */
     float gain[CAMSEP_MAX_SOURCES]; /* linear output gain per stem (0 mutes) */
 } camsep_params;
@@ -93,6 +97,9 @@ typedef struct camsep_frame_report {
     float trust[CAMSEP_MAX_SOURCES];      /* weight the prior was given, 0..1 (1 with trust off) */
     float agreement[CAMSEP_MAX_SOURCES];  /* 1 - the prior's recent miss rate against the sound
                                              (prior_trust.h); NaN = no evidence yet */
+    float split[CAMSEP_MAX_SOURCES];      /* weight of the motion split within the source's group
+                                             of same-dictionary players, 0..1 (group_split.h;
+                                             0 without such a twin) */
     float objective;         /* beta-divergence of the fit after the last iteration */
 } camsep_frame_report;
 

@@ -17,6 +17,7 @@
 #include "nmf.h"
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
+#include "group_split.h"
 #include "prior_trust.h"
 #include "priors.h"
 #include "spsc_ring.h"
@@ -60,6 +61,8 @@ struct camsep_engine {
     float *h_audio, *h_audio_prev;
     bool h_audio_valid;
     prior_trust trust;
+    group_split split; /* same-instrument groups split by their motion */
+    float motion_now[CAMSEP_MAX_SOURCES];
     float objective;
 
     /* cross-modal regression (allocated only with motion channels) */
@@ -119,6 +122,7 @@ void camsep_params_default(camsep_params *p)
     p->smoothness = CAMSEP_DEFAULT_SMOOTHNESS;
     p->prior_timeout_s = 0.5f;
     p->trust_memory_s = 4.0f;
+    p->split_strength = 1.0f;
     p->gain_smoothing_s = 0.01f;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         p->gain[j] = 1.0f;
@@ -185,6 +189,8 @@ int camsep_params_validate(const camsep_params *p, char *err, size_t errlen)
         return set_error(err, errlen, "prior strengths must be within 0..1000"), -1;
     if (!in_range(p->trust_memory_s, 0.0f, 600.0f))
         return set_error(err, errlen, "the trust memory must be within 0..600 s"), -1;
+    if (!in_range(p->split_strength, 0.0f, 1.0f))
+        return set_error(err, errlen, "the split strength %g must be within 0..1", p->split_strength), -1;
     if (!in_range(p->regression_memory_s, 0.01f, 3600.0f) || !in_range(p->prior_timeout_s, 0.001f, 3600.0f) ||
         !in_range(p->gain_smoothing_s, 0.0f, 10.0f))
         return set_error(err, errlen, "time constants are out of range"), -1;
@@ -297,6 +303,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
                 spsc_ring_capacity(&e->report_ring) * sizeof(camsep_frame_report);
     prior_tracker_reset(&e->tracker);
     prior_trust_init(&e->trust, cfg->sample_rate / cfg->hop, e->params.trust_memory_s);
+    group_split_init(&e->split, cfg->sample_rate / cfg->hop);
     return e;
 }
 
@@ -491,8 +498,10 @@ static void reset_model_state(camsep_engine *e)
     e->h_audio_valid = false;
     memset(e->h_audio_prev, 0, sizeof(float) * (size_t)e->atoms_padded);
     prior_trust_init(&e->trust, e->cfg.sample_rate / e->hop, e->params.trust_memory_s);
-    if (e->active)
+    if (e->active) {
         prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
+        group_split_reset(&e->split, e->active->same_as, e->active->n_sources);
+    }
 }
 
 static void install_pending(camsep_engine *e)
@@ -582,6 +591,13 @@ static void warm_start(const camsep_engine *e, const camsep_dictset *s, float le
     }
 }
 
+/* Each source's graded motion (the prior's channel 0), -1 where there is none. */
+static void motion_level(const prior_values *pv, int n_sources, float *out)
+{
+    for (int j = 0; j < n_sources; j++)
+        out[j] = pv->motion_valid ? pv->motion[j][0] : -1.0f;
+}
+
 static bool trust_on(const camsep_engine *e)
 {
     return e->params.activity_strength > 0.0f && e->params.trust_memory_s > 0.0f;
@@ -599,6 +615,10 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
     e->h_audio_valid = true;
     source_sums(s, e->h_audio, audio);
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
+    motion_level(&e->prior_now, s->n_sources, e->motion_now);
+    /* not while the first window fills: its rising level is no player's */
+    if (e->time >= e->n)
+        group_split_update(&e->split, e->motion_now, e->prior_now.present, audio, e->params.split_strength);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their
@@ -788,6 +808,8 @@ static void analyse_frame(camsep_engine *e)
         build_terms(e, s, (float)level, &terms);
         nmf_bands_sum(s->band_start, s->bands, s->bands_padded, e->mag, e->mag_bands);
         nmf_solve_frame(s, e->mag_bands, e->h, e->params.iterations, e->params.beta, &terms, &e->work);
+        if (shadow)
+            group_split_apply(&e->split, s->atom_start, e->motion_now, e->h);
         nmf_model_by_source(s, e->h, e->src_model, e->work.y);
         rep.objective = (float)nmf_beta_divergence(e->mag, e->work.y, e->bins, e->params.beta);
         memcpy(e->h_prev, e->h, sizeof(float) * (size_t)s->n_atoms);
@@ -805,6 +827,7 @@ static void analyse_frame(camsep_engine *e)
     for (int j = 0; s && j < s->n_sources; j++) { /* silent frames too: the weight the prior has now */
         rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;
         rep.agreement[j] = e->trust.agreement[j];
+        rep.split[j] = trust_on(e) ? e->split.weight[j] : 0.0f;
     }
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {

@@ -55,6 +55,7 @@ static void fake_init(camsep_osc_state *st)
         ps->activation = 2.0f + (float)p;
         ps->trust = 0.25f * (float)p + 0.125f;
         ps->agreement = 0.5f - 0.25f * (float)p;
+        ps->split = p == 1 ? 2.0f : 0.3f * (float)p; /* out of range: clamped */
     }
     st->players[3].level_db = -INFINITY;
     st->players[3].agreement = NAN; /* not known yet */
@@ -551,6 +552,12 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
                       (p == 3 ? isnan(r.f[1]) : r.f[1] == 0.5f - 0.25f * (float)p),
                   "%s/trust: %s %g %g", base, r.types, (double)r.f[0], (double)r.f[1]);
         seen[CAMSEP_OSC_E_PLAYER_TRUST] = 1;
+        csend(&c, P("%s/split", base), "");
+        CHECK_MSG(wait_for(&c, P("%s/split", base), 2.0, &r), "no reply to %s/split", base);
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_SPLIT), p);
+        CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 1 ? 1.0f : 0.3f * (float)p), "%s/split: %s %g", base,
+                  r.types, (double)r.f[0]);
+        seen[CAMSEP_OSC_E_PLAYER_SPLIT] = 1;
     }
     /* globals */
     k = set_ok(&c, "/camsep/bypass", "T");

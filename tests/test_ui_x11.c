@@ -574,7 +574,7 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, NULL};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -627,7 +627,7 @@ static int test_threaded(void)
 static int test_status(void)
 {
     char line[256];
-    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, NULL};
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL};
     camsep_ui_format_status(&st, line, sizeof line);
     printf("status: %s\n", line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
@@ -642,8 +642,16 @@ static int test_status(void)
     camsep_ui_format_status(&st, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | DSP 12 % | xruns 0 | latency 21.3 ms"),
               "%s", line);
+    /* twins split by their motion: shown beside the trust */
+    st.split[0] = 0.75f;
+    st.split[1] = 0.75f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | DSP 12 % | "
+                            "xruns 0 | latency 21.3 ms"),
+              "%s", line);
+    st.split[0] = st.split[1] = 0.0f;
     /* neither: the line as before */
-    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, NULL};
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL};
     camsep_ui_format_status(&old, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
     /* a host's own item ends the line (the standalones' sound check) */

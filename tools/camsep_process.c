@@ -61,7 +61,7 @@ enum {
     OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
     OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
     OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
-    OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT, OPT_QUIET,
+    OPT_SPLIT_STRENGTH, OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT, OPT_QUIET,
     OPT_STEM_NAMES, OPT_STEM_FORMAT,
 };
 
@@ -183,6 +183,11 @@ static void parse(int argc, char **argv, process_options *o)
                   "(default %g; 0 = trust priors fully)",
                   (double)d.trust_memory_s),
          OPT_TRUST_MEMORY, 0},
+        {"split-strength", 0, "W",
+         cli_text("split players who share one dictionary by their motion, where it follows their sound, 0..1 "
+                  "(default %g; 0 = off)",
+                  (double)d.split_strength),
+         OPT_SPLIT_STRENGTH, 0},
         {"regression-strength", 0, "L",
          cli_text("cross-modal regression weight (default %g)", (double)d.regression_strength),
          OPT_REGRESSION_STRENGTH, 0},
@@ -300,6 +305,7 @@ static void parse(int argc, char **argv, process_options *o)
             p->activity_strength = (float)cli_float(PROG, "--activity-strength", v, 0.0, 1000.0);
             break;
         case OPT_TRUST_MEMORY: p->trust_memory_s = (float)cli_float(PROG, "--trust-memory", v, 0.0, 600.0); break;
+        case OPT_SPLIT_STRENGTH: p->split_strength = (float)cli_float(PROG, "--split-strength", v, 0.0, 1.0); break;
         case OPT_REGRESSION_STRENGTH:
             p->regression_strength = (float)cli_float(PROG, "--regression-strength", v, 0.0, 1000.0);
             break;
@@ -526,8 +532,8 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
-    const char *groups[] = {"act", "mask", "prior", "trust", "agreement"};
-    for (int g = 0; g < 5; g++)
+    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split"};
+    for (int g = 0; g < 6; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
     fputc('\n', f);
@@ -550,6 +556,8 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
             fprintf(f, ",%.6g", r.trust[j]);
         for (int j = 0; j < r.n_sources; j++)
             fprintf(f, ",%.6g", r.agreement[j]);
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%.6g", r.split[j]);
         fputc('\n', f);
     }
 }

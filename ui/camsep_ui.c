@@ -612,6 +612,16 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
                                    : snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, fmaxf(0.0f, t)));
             used += k > 0 ? (size_t)k : 0;
         }
+        int any_split = 0;
+        for (int j = 0; j < st->n_trust && j < CAMSEP_UI_MAX_PLAYERS; j++)
+            any_split = any_split || st->split[j] > 0.0f;
+        if (any_split) {
+            APPEND("split");
+            for (int j = 0; j < st->n_trust && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++) {
+                const int k = snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, st->split[j]));
+                used += k > 0 ? (size_t)k : 0;
+            }
+        }
     }
     if (st->dsp_load >= 0.0)
         APPEND("DSP %.0f %%", 100.0 * st->dsp_load);

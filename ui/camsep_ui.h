@@ -91,6 +91,9 @@ typedef struct camsep_ui_status {
     int n_trust;         /* players whose trust is shown, 0..CAMSEP_UI_MAX_PLAYERS (0: none) */
     float trust[CAMSEP_UI_MAX_PLAYERS]; /* the weight the engine gives each player's camera
                                            prior, 0..1 (NaN: "-") */
+    float split[CAMSEP_UI_MAX_PLAYERS]; /* how far each player's stem is split from a same-dictionary
+                                           twin's by motion, 0..1 (shown when any of the n_trust
+                                           players' is above 0) */
     const char *extra;   /* a host's own item, shown last (NULL or "": not shown), e.g. the sound check */
 } camsep_ui_status;
 

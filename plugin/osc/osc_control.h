@@ -109,6 +109,7 @@ typedef struct camsep_osc_player_state {
     /* why the camera is (not) listened to */
     float trust;           /* the weight the engine gives the player's camera prior, 0..1 */
     float agreement;       /* that prior's correlation with the player's sound, -1..1; NaN: unknown */
+    float split;           /* how far the stem is split from a same-dictionary twin's by motion, 0..1 */
     /* sound check: what it found for this player so far (seconds) */
     float soundcheck_alone_s, soundcheck_together_s;
 } camsep_osc_player_state;

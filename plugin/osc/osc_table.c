@@ -59,6 +59,12 @@ static const camsep_osc_entry table[] = {
      "prior_strength 0), and agreement, its correlation with the player's sound over the last seconds "
      "(NaN while unknown) (read-only).",
      ""},
+    {CAMSEP_OSC_E_PLAYER_SPLIT, "/player/N/split", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1",
+     0,
+     "How far player N's stem is split from a twin's (a player with the same dictionary, whom the audio "
+     "cannot tell apart) by their motion: 0 = not at all (no twin, or motion that does not follow the "
+     "sound), 1 = fully (read-only).",
+     ""},
     {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
      CAMSEP_OSC_CMD_BYPASS, "Bypass separation (1 = every stem passes the input, faded).", "0"},
     {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
@@ -319,6 +325,10 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         strcpy(v->types, "ff");
         v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->trust, 1.0f)));
         v->f[1] = isfinite(p->agreement) ? fminf(1.0f, fmaxf(-1.0f, p->agreement)) : NAN;
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_SPLIT:
+        strcpy(v->types, "f");
+        v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->split, 0.0f)));
         return 0;
     case CAMSEP_OSC_E_BYPASS:
         strcpy(v->types, "i");

@@ -240,6 +240,7 @@ static void get_state(camsep_osc_state *st, void *user)
         o->activation = m.activation[j];
         o->trust = m.trust[j];
         o->agreement = m.agreement[j];
+        o->split = m.split[j];
     }
     st->bypass = cfg.bypass;
     st->prior_strength = cfg.params.activity_strength;

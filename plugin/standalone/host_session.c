@@ -692,6 +692,7 @@ void host_session_meters(host_session *s, host_meters *m)
         m->activation[j] = s->reports ? s->last_report.activation[j] : 0.0f;
         m->trust[j] = s->reports ? s->last_report.trust[j] : 1.0f;
         m->agreement[j] = s->reports ? s->last_report.agreement[j] : NAN;
+        m->split[j] = s->reports ? s->last_report.split[j] : 0.0f;
     }
     m->frames = s->reports;
     pthread_mutex_unlock(&s->meter_lock);

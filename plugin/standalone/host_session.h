@@ -90,6 +90,8 @@ typedef struct host_meters {
                                              (1 with trust off, and before any report) */
     float agreement[CAMSEP_MAX_SOURCES];  /* that prior's correlation with the stem's sound over
                                              the last seconds, -1..1; NaN while unknown */
+    float split[CAMSEP_MAX_SOURCES];      /* how far the stem is split from a same-dictionary
+                                             twin's by motion, 0..1 (0 before any report) */
     int64_t frames;                       /* frame reports read so far */
     float dsp_load;                       /* share of the block time, ~0.3 s average */
 } host_meters;

@@ -223,7 +223,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, NULL};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
@@ -234,8 +234,10 @@ int host_ui_update(host_ui *u, uint64_t xruns)
                 st.camera_motion_px = magnitude;
             /* with a camera: the weight the engine gives each player's camera prior */
             st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
-            for (int j = 0; j < st.n_trust; j++)
+            for (int j = 0; j < st.n_trust; j++) {
                 st.trust[j] = m.trust[j];
+                st.split[j] = m.split[j];
+            }
         } else {
             st.camera = "none";
         }
@@ -250,8 +252,10 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             if (rs.senders) {
                 st.camera = "remote";
                 st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
-                for (int j = 0; j < st.n_trust; j++)
+                for (int j = 0; j < st.n_trust; j++) {
                     st.trust[j] = m.trust[j];
+                    st.split[j] = m.split[j];
+                }
             }
         }
         st.dsp_load = m.dsp_load;

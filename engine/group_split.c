@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "group_split.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Share of the full forgetting weight after which the evidence counts fully:
+ * about 0.5 memory of frames (as prior_trust's). */
+#define MATURE_SHARE 0.4
+/* The loudness in dB, floored LEVEL_FLOOR_DB under the group's held peak
+ * (released over PEAK_RELEASE_S): a near-silent frame (a rest, a note's
+ * tail) would otherwise weigh most in the correlation. */
+#define PEAK_RELEASE_S 10.0
+/* A camera's first moments (exposure settling, the motion statistics
+ * starting from nothing, frames repeated while a stream starts) are no
+ * evidence: the priors count from SETTLE_S after they have all arrived. */
+#define SETTLE_S 0.5
+#define LEVEL_FLOOR_DB (-40.0)
+
+void group_split_init(group_split *g, double frames_per_second)
+{
+    memset(g, 0, sizeof *g);
+    const double frames = GROUP_SPLIT_MEMORY_S * frames_per_second;
+    g->forget = frames > 1.0 ? exp(-1.0 / frames) : 0.0;
+    g->mature = MATURE_SHARE / (1.0 - g->forget);
+    g->peak_decay = exp(-1.0 / (PEAK_RELEASE_S * frames_per_second));
+    g->settle = (int)ceil(SETTLE_S * frames_per_second);
+    group_split_reset(g, NULL, 0);
+}
+
+void group_split_reset(group_split *g, const int *same_as, int n_sources)
+{
+    g->n = n_sources < 0 ? 0 : (n_sources > CAMSEP_MAX_SOURCES ? CAMSEP_MAX_SOURCES : n_sources);
+    memset(g->st, 0, sizeof g->st);
+    memset(g->members, 0, sizeof g->members);
+    memset(g->peak, 0, sizeof g->peak);
+    memset(g->seen, 0, sizeof g->seen);
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
+        int first = same_as && j < g->n ? same_as[j] : j;
+        g->group[j] = first >= 0 && first <= j ? first : j;
+        g->weight[j] = 0.0f;
+        g->correlation[j] = NAN;
+    }
+    for (int j = 0; j < g->n; j++)
+        g->members[g->group[j]]++;
+}
+
+static float smoothstep01(float z)
+{
+    z = z > 1.0f ? 1.0f : z > 0.0f ? z : 0.0f;
+    return z * z * (3.0f - 2.0f * z);
+}
+
+void group_split_update(group_split *g, const float *motion, const bool *present, const float *audio, float strength)
+{
+    for (int first = 0; first < g->n; first++) {
+        if (g->group[first] != first || g->members[first] < 2)
+            continue;
+        double x = 0.0, level = 0.0;
+        bool all = true;
+        for (int j = first; j < g->n; j++)
+            if (g->group[j] == first) {
+                all = all && present[j] && motion[j] >= 0.0f && isfinite(motion[j]);
+                x += motion[j];
+                level += audio[j] > 0.0f ? audio[j] : 0.0f;
+            }
+        if (!isfinite(level))
+            level = 0.0;
+        g->peak[first] = fmax(level, g->peak[first] * g->peak_decay);
+        g->seen[first] = all ? (g->seen[first] < g->settle ? g->seen[first] + 1 : g->settle) : 0;
+        double *s = g->st[first];
+        if (all && g->seen[first] >= g->settle && g->peak[first] > 0.0) {
+            /* the level in dB, floored LEVEL_FLOOR_DB under the held peak */
+            const double floor = g->peak[first] * pow(10.0, LEVEL_FLOOR_DB / 20.0);
+            const double y = 20.0 * log10(fmax(level, floor)) / -LEVEL_FLOOR_DB;
+            const double v[6] = {1.0, x, y, x * x, y * y, x * y};
+            for (int i = 0; i < 6; i++)
+                s[i] = g->forget * s[i] + v[i];
+        }
+        float r = NAN, w = 0.0f;
+        if (s[0] > 0.0) {
+            const double mx = s[1] / s[0], my = s[2] / s[0];
+            const double vx = s[3] / s[0] - mx * mx, vy = s[4] / s[0] - my * my;
+            r = vx > 1e-12 && vy > 1e-12 ? (float)((s[5] / s[0] - mx * my) / sqrt(vx * vy)) : 0.0f;
+            const double evidence = s[0] / g->mature;
+            if (all)
+                w = strength * smoothstep01((r - GROUP_SPLIT_CORR_LO) / (GROUP_SPLIT_CORR_HI - GROUP_SPLIT_CORR_LO)) *
+                    (float)(evidence < 1.0 ? evidence : 1.0);
+        }
+        for (int j = first; j < g->n; j++)
+            if (g->group[j] == first) {
+                g->correlation[j] = r;
+                g->weight[j] = w;
+            }
+    }
+}
+
+void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h)
+{
+    for (int first = 0; first < g->n; first++) {
+        const float w = g->weight[first];
+        if (g->group[first] != first || g->members[first] < 2 || !(w > 0.0f))
+            continue;
+        int member[CAMSEP_MAX_SOURCES], n = 0;
+        float share[CAMSEP_MAX_SOURCES], sum = 0.0f;
+        for (int j = first; j < g->n; j++)
+            if (g->group[j] == first) {
+                share[n] = powf(motion[j], GROUP_SPLIT_POWER);
+                sum += share[n];
+                member[n++] = j;
+            }
+        if (!(sum > 0.0f) || !isfinite(sum)) /* nobody moves: nothing to split by */
+            continue;
+        const int atoms = atom_start[first + 1] - atom_start[first];
+        for (int k = 0; k < atoms; k++) {
+            float total = 0.0f;
+            for (int i = 0; i < n; i++)
+                total += h[atom_start[member[i]] + k];
+            for (int i = 0; i < n; i++) {
+                float *x = &h[atom_start[member[i]] + k];
+                *x = (1.0f - w) * *x + w * (share[i] / sum) * total;
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Who of a group of same-instrument players plays what (audio thread).
+ *
+ * Players with the very same dictionary (two violins with one violin
+ * dictionary) are one source to the audio: the solve splits each atom's
+ * activation between them by nothing but its starting point and the activity
+ * prior's small tilt. Only the camera can say which of them is louder. Each
+ * frame, each member's share of every group atom is moved towards the
+ * member's share of the group's graded motion, pi_j = m_j^q / sum_i m_i^q
+ * (m: the box's normalised motion energy, the prior's motion channel 0):
+ *
+ *     h_jk <- (1 - w) h_jk + w pi_j sum_i h_ik      (i, j in the group)
+ *
+ * The group's total per atom is unchanged, so the model, and every source
+ * outside the group, is exactly what it was: the split only decides what the
+ * audio cannot.
+ *
+ * w = strength x gate x evidence. The gate is the correlation between the
+ * group's summed motion and the group's loudness (its activations in the
+ * solve without priors, prior_trust's shadow, in dB, floored 40 dB under
+ * their held peak), exponentially forgotten over GROUP_SPLIT_MEMORY_S,
+ * through a smoothstep from GROUP_SPLIT_CORR_LO to GROUP_SPLIT_CORR_HI:
+ * motion that rises and falls with the group's sound is let through, motion
+ * that does not (sway, flicker, jitter, an occluder, a busy stage) closes the
+ * gate. The priors' first half second after they arrive is not counted (a
+ * camera starting up), and no frames means evidence 0, no split: no
+ * reference is invented at a cold start. docs/engine.md has the rule and the
+ * figures behind its constants.
+ *
+ * Allocation-free; the state is plain data inside the engine.
+ */
+#ifndef CAMSEP_GROUP_SPLIT_H
+#define CAMSEP_GROUP_SPLIT_H
+
+#include <stdbool.h>
+
+#include "camsep_engine.h"
+
+#define GROUP_SPLIT_POWER 4.0f    /* q */
+#define GROUP_SPLIT_MEMORY_S 6.0  /* the correlation's forgetting time */
+#define GROUP_SPLIT_CORR_LO 0.35f /* gate 0 at or below */
+#define GROUP_SPLIT_CORR_HI 0.55f /* gate 1 at or above */
+
+typedef struct group_split {
+    double forget;                         /* per frame: exp(-hop / memory) */
+    double peak_decay;                     /* per frame: the level reference's release */
+    int settle;                            /* frames of priors to wait before they count */
+    double mature;                         /* forgetting weight at which the evidence counts fully */
+    int n;                                 /* sources */
+    int group[CAMSEP_MAX_SOURCES];         /* index of the group's first member */
+    int members[CAMSEP_MAX_SOURCES];       /* by group: how many */
+    double st[CAMSEP_MAX_SOURCES][6];      /* by group: forgetting sums of 1, x, y, x^2, y^2, xy */
+    double peak[CAMSEP_MAX_SOURCES];       /* by group: the level's held peak */
+    int seen[CAMSEP_MAX_SOURCES];          /* by group: frames since every member has had a prior */
+    float correlation[CAMSEP_MAX_SOURCES]; /* by source: its group's, NaN before any evidence */
+    float weight[CAMSEP_MAX_SOURCES];      /* by source: this frame's w (0: no twin, or no split) */
+} group_split;
+
+/* set-up or audio: frames_per_second of the analysis. Forgets everything. */
+void group_split_init(group_split *g, double frames_per_second);
+/* audio: forget the evidence (new dictionaries, reset). same_as[j] = the
+ * smallest index of a source with the same dictionary as j. */
+void group_split_reset(group_split *g, const int *same_as, int n_sources);
+/* audio: one frame with sound. motion[j]: source j's graded motion (>= 0),
+ * present[j]: a prior for j this frame, audio[j] >= 0: j's activation sum in
+ * the solve without priors. Updates the correlation and sets weight[]. */
+void group_split_update(group_split *g, const float *motion, const bool *present, const float *audio, float strength);
+/* audio: moves each group member's activations h[atom_start[j] ...] towards
+ * its share of the group's motion, by weight[]. */
+void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Players who share one dictionary, split by their motion (group_split.h).
+ * 1. The rule on its own: no split before any evidence; the split opens when
+ *    the group's motion follows the group's loudness and stays shut when it
+ *    does not; it keeps each atom's group total, moves the shares towards the
+ *    motion's and never touches a source without a twin.
+ * 2. Through the engine: two players of one instrument, both playing all the
+ *    time, louder and softer at different moments. Audio alone splits them
+ *    evenly; their graded motion as the prior lifts both stems' SDR, motion
+ *    unrelated to the sound costs next to nothing, and a duo of two different
+ *    dictionaries is unchanged to the bit. */
+#include <math.h>
+#include <string.h>
+
+#include "group_split.h"
+#include "test_support.h"
+
+#define RATE 16000.0
+#define FFT 1024
+#define HOP 256
+#define SECONDS 10.0
+#define FPS (RATE / HOP)
+#define PI 3.14159265358979323846
+
+/* xorshift: the test's own reproducible noise */
+static uint32_t next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (uint32_t)(*s >> 11);
+}
+
+/* How hard each player plays at time t, 0..1, on two unrelated cycles. */
+static double intensity(int player, double t)
+{
+    return player == 0 ? 0.5 + 0.5 * sin(2.0 * PI * t / 1.7) : 0.5 + 0.5 * sin(2.0 * PI * t / 2.9 + 1.0);
+}
+
+/* The loudness that intensity means: -30 dB at 0 to 0 dB at 1. */
+static double amplitude(int player, double t)
+{
+    return pow(10.0, -1.5 * (1.0 - intensity(player, t)));
+}
+
+static void rule_alone(void)
+{
+    group_split g;
+    group_split_init(&g, FPS);
+    const int same_as[3] = {0, 0, 2}; /* two twins and a third player */
+    group_split_reset(&g, same_as, 3);
+    const bool present[3] = {true, true, true};
+    uint64_t seed = 7;
+    float first_weight = -1.0f;
+    for (int f = 0; f < (int)(8.0 * FPS); f++) {
+        const double t = f / FPS;
+        const float motion[3] = {(float)intensity(0, t), (float)intensity(1, t), 0.5f};
+        const float audio[3] = {(float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
+                                (float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
+                                (float)(0.5 + 0.1 * (double)(next_random(&seed) % 100) / 100.0)};
+        group_split_update(&g, motion, present, audio, 1.0f);
+        if (f == 0)
+            first_weight = g.weight[0];
+        if (f < (int)(0.5 * FPS) - 1) /* a camera's first half second is not evidence */
+            CHECK(isnan(g.correlation[0]) && g.weight[0] == 0.0f);
+    }
+    printf("motion that follows the sound: correlation %.2f, weight %.2f (first frame %.2f)\n",
+           (double)g.correlation[0], (double)g.weight[0], (double)first_weight);
+    CHECK(first_weight == 0.0f); /* cold start: nothing invented */
+    CHECK(g.correlation[0] > 0.8f && g.weight[0] == 1.0f && g.weight[1] == 1.0f);
+    CHECK(g.weight[2] == 0.0f); /* no twin, nothing to split */
+
+    /* each atom's group total is kept; the shares move to the motion's */
+    const int atom_start[4] = {0, 3, 6, 9};
+    float h[9] = {1, 2, 3, 1, 2, 3, 5, 6, 7}, before[9];
+    memcpy(before, h, sizeof h);
+    const float motion[3] = {1.0f, 0.5f, 0.3f};
+    group_split_apply(&g, atom_start, motion, h);
+    const float share0 = 1.0f / (1.0f + powf(0.5f, GROUP_SPLIT_POWER));
+    for (int k = 0; k < 3; k++) {
+        CHECK(fabsf(h[k] + h[3 + k] - (before[k] + before[3 + k])) < 1e-5f);
+        CHECK(fabsf(h[k] / (h[k] + h[3 + k]) - share0) < 1e-5f);
+        CHECK(h[6 + k] == before[6 + k]);
+    }
+
+    /* a member without a prior this frame: no split */
+    const bool partial[3] = {true, false, true};
+    const float m[3] = {1.0f, 1.0f, 1.0f}, a[3] = {1.0f, 1.0f, 1.0f};
+    group_split_update(&g, m, partial, a, 1.0f);
+    CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
+
+    /* motion that does not follow the sound (every frame's own jitter) */
+    group_split_reset(&g, same_as, 3);
+    for (int f = 0; f < (int)(8.0 * FPS); f++) {
+        const double t = f / FPS;
+        const float motion2[3] = {(float)(next_random(&seed) % 1000) / 1000.0f,
+                                  (float)(next_random(&seed) % 1000) / 1000.0f, 0.5f};
+        const float audio[3] = {(float)amplitude(0, t), (float)amplitude(0, t), 1.0f};
+        group_split_update(&g, motion2, present, audio, 1.0f);
+    }
+    printf("motion that does not: correlation %.2f, weight %.2f\n", (double)g.correlation[0], (double)g.weight[0]);
+    CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
+}
+
+typedef enum { MOTION_FOLLOWS, MOTION_UNRELATED } motion_kind;
+
+static void push_motion(camsep_engine *e, motion_kind kind)
+{
+    for (int k = 0; k < (int)(SECONDS * 20.0); k++) { /* a 20 fps camera (the ring holds 256) */
+        const double t = k / 20.0;
+        camsep_prior pr = {.time = (int64_t)(t * RATE), .n_sources = 2};
+        for (int j = 0; j < 2; j++) {
+            pr.activity[j] = 1.0f; /* both play throughout */
+            pr.motion[j][0] = kind == MOTION_FOLLOWS ? (float)intensity(j, t)
+                                                     : (float)(0.5 + 0.5 * sin(2.0 * PI * t / (0.9 + 0.4 * j)));
+        }
+        CHECK(camsep_engine_push_prior(e, &pr) == 0);
+    }
+}
+
+static void separate(camsep_dictionary **d, float split, int with_motion, motion_kind kind, const float *mix, size_t n,
+                     const float *const *truth, double *sdr, float **keep)
+{
+    camsep_params p;
+    camsep_params_default(&p);
+    p.split_strength = split;
+    camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, &p);
+    if (with_motion)
+        push_motion(e, kind);
+    float **out = run_engine(e, mix, n, 256, 2);
+    const size_t lat = (size_t)camsep_engine_latency(e);
+    for (int j = 0; j < 2; j++) {
+        sdr[j] = sdr_db(truth[j], out[j] + lat, n - lat, (size_t)(3.0 * RATE));
+        if (keep)
+            memcpy(keep[j], out[j], n * sizeof(float));
+    }
+    free_stems(out, 2);
+    camsep_engine_free(e);
+}
+
+static void through_the_engine(void)
+{
+    const size_t n = (size_t)(SECONDS * RATE);
+    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.2, 51, NULL);
+    camsep_dictionary *shared = train_dictionary(a, n, RATE, FFT, 16, "violin");
+    camsep_dictionary *other = NULL;
+    memset(a, 0, n * sizeof(float));
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.25, 52, NULL);
+    synth_melody(b, n, RATE, TIMBRE_BRIGHT, 50, 74, 0.3, 53, NULL);
+    for (size_t i = 0; i < n; i++) {
+        const double t = (double)i / RATE;
+        a[i] *= (float)amplitude(0, t);
+        b[i] *= (float)amplitude(1, t);
+        mix[i] = a[i] + b[i];
+    }
+    const float *truth[2] = {a, b};
+    camsep_dictionary *twins[2] = {shared, shared};
+    double alone[2], follows[2], unrelated[2];
+    separate(twins, 0.0f, 1, MOTION_FOLLOWS, mix, n, truth, alone, NULL);
+    separate(twins, 1.0f, 1, MOTION_FOLLOWS, mix, n, truth, follows, NULL);
+    separate(twins, 1.0f, 1, MOTION_UNRELATED, mix, n, truth, unrelated, NULL);
+    printf("same instrument, SDR after 3 s: without the split %.2f / %.2f dB, motion that follows the sound "
+           "%.2f / %.2f dB, motion that does not %.2f / %.2f dB\n",
+           alone[0], alone[1], follows[0], follows[1], unrelated[0], unrelated[1]);
+    CHECK(follows[0] > alone[0] + 2.0 && follows[1] > alone[1] + 2.0);
+    CHECK(unrelated[0] > alone[0] - 0.2 && unrelated[1] > alone[1] - 0.2);
+
+    /* two different dictionaries: no group, the split changes nothing */
+    memset(b, 0, n * sizeof(float));
+    synth_melody(b, n, RATE, TIMBRE_DARK, 43, 64, 0.2, 54, NULL);
+    other = train_dictionary(b, n, RATE, FFT, 16, "cello");
+    camsep_dictionary *pair[2] = {shared, other};
+    float *off[2] = {alloc_signal(n), alloc_signal(n)}, *on[2] = {alloc_signal(n), alloc_signal(n)};
+    double s_off[2], s_on[2];
+    separate(pair, 0.0f, 1, MOTION_FOLLOWS, mix, n, truth, s_off, off);
+    separate(pair, 1.0f, 1, MOTION_FOLLOWS, mix, n, truth, s_on, on);
+    for (int j = 0; j < 2; j++) {
+        CHECK(memcmp(off[j], on[j], n * sizeof(float)) == 0);
+        free(off[j]);
+        free(on[j]);
+    }
+    camsep_dictionary_free(other);
+    camsep_dictionary_free(shared);
+    free(a);
+    free(b);
+    free(mix);
+}
+
+int main(void)
+{
+    rule_alone();
+    through_the_engine();
+    printf("group_split: the rule and the engine ok\n");
+    return 0;
+}
