@@ -14,10 +14,10 @@
 #endif
 
 #include "dictset.h"
+#include "group_split.h"
 #include "nmf.h"
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
-#include "group_split.h"
 #include "prior_trust.h"
 #include "priors.h"
 #include "spsc_ring.h"
