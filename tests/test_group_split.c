@@ -83,6 +83,33 @@ static void rule_alone(void)
         CHECK(h[6 + k] == before[6 + k]);
     }
 
+    /* three players of one instrument: each atom's total kept, shares m^q / sum m^q */
+    {
+        group_split t;
+        group_split_init(&t, FPS);
+        const int trio[3] = {0, 0, 0};
+        group_split_reset(&t, trio, 3);
+        for (int f = 0; f < (int)(8.0 * FPS); f++) {
+            const double tt = f / FPS;
+            const float m3[3] = {(float)intensity(0, tt), (float)intensity(1, tt), (float)intensity(0, tt + 0.5)};
+            const float level = (float)(amplitude(0, tt) + amplitude(1, tt) + amplitude(0, tt + 0.5));
+            const float a3[3] = {level / 3.0f, level / 3.0f, level / 3.0f};
+            group_split_update(&t, m3, present, a3, 0.5f);
+        }
+        CHECK(t.weight[0] == 0.5f && t.weight[1] == 0.5f && t.weight[2] == 0.5f); /* the strength caps it */
+        float h3[6] = {3, 6, 3, 6, 3, 6};
+        const int starts[4] = {0, 2, 4, 6};
+        const float m3[3] = {1.0f, 0.5f, 0.0f};
+        group_split_apply(&t, starts, m3, h3);
+        const float q = powf(0.5f, GROUP_SPLIT_POWER), pi0 = 1.0f / (1.0f + q);
+        for (int k = 0; k < 2; k++) {
+            const float total = h3[k] + h3[2 + k] + h3[4 + k], before3 = k ? 18.0f : 9.0f;
+            CHECK(fabsf(total - before3) < 1e-4f);
+            CHECK(fabsf(h3[k] - (0.5f * before3 / 3.0f + 0.5f * pi0 * before3)) < 1e-4f);
+            CHECK(fabsf(h3[4 + k] - 0.5f * before3 / 3.0f) < 1e-4f); /* still: only its unsplit half */
+        }
+    }
+
     /* a member without a prior this frame: no split */
     const bool partial[3] = {true, false, true};
     const float m[3] = {1.0f, 1.0f, 1.0f}, a[3] = {1.0f, 1.0f, 1.0f};
