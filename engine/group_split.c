@@ -5,17 +5,17 @@
 #include <string.h>
 
 /* Share of the full forgetting weight after which the evidence counts fully:
- * about 0.5 memory of frames (as prior_trust's). */
+ * 0.4 of the memory (2.4 s of counted frames), as prior_trust's. */
 #define MATURE_SHARE 0.4
 /* The loudness in dB, floored LEVEL_FLOOR_DB under the group's held peak
  * (released over PEAK_RELEASE_S): a near-silent frame (a rest, a note's
  * tail) would otherwise weigh most in the correlation. */
+#define LEVEL_FLOOR_DB (-40.0)
 #define PEAK_RELEASE_S 10.0
 /* A camera's first moments (exposure settling, the motion statistics
  * starting from nothing, frames repeated while a stream starts) are no
  * evidence: the priors count from SETTLE_S after they have all arrived. */
 #define SETTLE_S 0.5
-#define LEVEL_FLOOR_DB (-40.0)
 
 void group_split_init(group_split *g, double frames_per_second)
 {
