@@ -303,7 +303,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
                 spsc_ring_capacity(&e->report_ring) * sizeof(camsep_frame_report);
     prior_tracker_reset(&e->tracker);
     prior_trust_init(&e->trust, cfg->sample_rate / cfg->hop, e->params.trust_memory_s);
-    group_split_init(&e->split, cfg->sample_rate / cfg->hop);
+    group_split_init(&e->split, cfg->sample_rate / cfg->hop, e->n / e->hop);
     return e;
 }
 
@@ -616,9 +616,7 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
     source_sums(s, e->h_audio, audio);
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
     motion_level(&e->prior_now, s->n_sources, e->motion_now);
-    /* not while the first window fills: its rising level is no player's */
-    if (e->time >= e->n)
-        group_split_update(&e->split, e->motion_now, e->prior_now.present, audio, e->params.split_strength);
+    group_split_update(&e->split, e->motion_now, e->prior_now.present, audio, e->params.split_strength);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their

@@ -14,17 +14,20 @@
 #define PEAK_RELEASE_S 10.0
 /* A camera's first moments (exposure settling, the motion statistics
  * starting from nothing, frames repeated while a stream starts) are no
- * evidence: the priors count from SETTLE_S after they have all arrived. */
+ * evidence, nor is a stream's first analysis window, whose level rises as it
+ * fills: the priors count from SETTLE_S after they have all arrived, and not
+ * before the first window is full. */
 #define SETTLE_S 0.5
 
-void group_split_init(group_split *g, double frames_per_second)
+void group_split_init(group_split *g, double frames_per_second, int window_frames)
 {
     memset(g, 0, sizeof *g);
     const double frames = GROUP_SPLIT_MEMORY_S * frames_per_second;
     g->forget = frames > 1.0 ? exp(-1.0 / frames) : 0.0;
     g->mature = MATURE_SHARE / (1.0 - g->forget);
     g->peak_decay = exp(-1.0 / (PEAK_RELEASE_S * frames_per_second));
-    g->settle = (int)ceil(SETTLE_S * frames_per_second);
+    const int settle = (int)ceil(SETTLE_S * frames_per_second);
+    g->settle = settle > window_frames ? settle : window_frames;
     group_split_reset(g, NULL, 0);
 }
 

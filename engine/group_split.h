@@ -57,8 +57,10 @@ typedef struct group_split {
     float weight[CAMSEP_MAX_SOURCES];      /* by source: this frame's w (0: no twin, or no split) */
 } group_split;
 
-/* set-up or audio: frames_per_second of the analysis. Forgets everything. */
-void group_split_init(group_split *g, double frames_per_second);
+/* set-up or audio: frames_per_second of the analysis; window_frames: frames
+ * until the first analysis window is full (nothing is counted before).
+ * Forgets everything. */
+void group_split_init(group_split *g, double frames_per_second, int window_frames);
 /* audio: forget the evidence (new dictionaries, reset). same_as[j] = the
  * smallest index of a source with the same dictionary as j. */
 void group_split_reset(group_split *g, const int *same_as, int n_sources);

@@ -46,7 +46,7 @@ static double amplitude(int player, double t)
 static void rule_alone(void)
 {
     group_split g;
-    group_split_init(&g, FPS);
+    group_split_init(&g, FPS, FFT / HOP);
     const int same_as[3] = {0, 0, 2}; /* two twins and a third player */
     group_split_reset(&g, same_as, 3);
     const bool present[3] = {true, true, true};
@@ -86,7 +86,7 @@ static void rule_alone(void)
     /* three players of one instrument: each atom's total kept, shares m^q / sum m^q */
     {
         group_split t;
-        group_split_init(&t, FPS);
+        group_split_init(&t, FPS, FFT / HOP);
         const int trio[3] = {0, 0, 0};
         group_split_reset(&t, trio, 3);
         for (int f = 0; f < (int)(8.0 * FPS); f++) {
