@@ -105,6 +105,11 @@ void camsep_flow_config_default(camsep_flow_config *cfg)
     cfg->method = CAMSEP_FLOW_DIS;
     cfg->scale = 0;
     cfg->auto_width = 160;
+    /* A small camera's picture is not reduced: the split of same-instrument
+     * players follows each bow arm's speed, which a 160-pixel picture of a
+     * 320-pixel camera blurs (bench/VIDEO.md). Larger pictures are reduced
+     * to 160 as before, which keeps the HD cameras' path within its budget. */
+    cfg->full_width = 320;
     cfg->levels = 3;
     cfg->iterations = 0;
     cfg->window_radius = 2;
@@ -142,7 +147,8 @@ static int valid_config(const camsep_flow_config *c)
         return 0;
     if (c->scale != 0 && c->scale != 1 && c->scale != 2 && c->scale != 4 && c->scale != 8 && c->scale != 16)
         return 0;
-    if (c->scale == 0 && (c->auto_width < FLOW_MIN_SIZE || c->auto_width > 100000))
+    if (c->scale == 0 && (c->auto_width < FLOW_MIN_SIZE || c->auto_width > 100000 || c->full_width < 0 ||
+                          c->full_width > 100000))
         return 0;
     if (c->levels < 1 || c->levels > FLOW_MAX_LEVELS || c->iterations < 0 || c->iterations > 100)
         return 0;
@@ -172,7 +178,8 @@ camsep_flow *camsep_flow_create(int width, int height, const camsep_flow_config 
     int scale = c.scale;
     if (scale == 0) {
         scale = 1;
-        while (scale < 16 && width / (scale * 2) >= c.auto_width && height / (scale * 2) >= FLOW_MIN_SIZE)
+        while (width > c.full_width && scale < 16 && width / (scale * 2) >= c.auto_width &&
+               height / (scale * 2) >= FLOW_MIN_SIZE)
             scale *= 2;
     }
     if (width / scale < FLOW_MIN_SIZE || height / scale < FLOW_MIN_SIZE)

@@ -47,6 +47,7 @@ typedef struct camsep_flow_config {
     camsep_flow_method method;
     int scale;          /* input pixels per working pixel: 1, 2, 4, 8 or 16; 0 = auto */
     int auto_width;     /* scale 0: the largest power of two with working width >= this (160) */
+    int full_width;     /* scale 0: frames at most this wide are analysed at full size (320) */
     int levels;         /* pyramid levels including the working one, 1..6 (3); fewer if the
                            coarsest would be smaller than 8 pixels */
     int iterations;     /* per level: DIS Gauss-Newton steps per patch (12), or LK updates (3);

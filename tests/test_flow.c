@@ -213,7 +213,8 @@ static void configuration(void)
     camsep_flow_config_default(&c);
     c.method = (camsep_flow_method)7;
     CHECK(camsep_flow_create(640, 480, &c) == NULL);
-    /* auto scale: working width stays at or above auto_width */
+    /* auto scale: working width stays at or above auto_width; a frame at most
+     * full_width wide is not reduced */
     camsep_flow *f = camsep_flow_create(1280, 720, NULL);
     CHECK(f && camsep_flow_scale(f) == 8 && camsep_flow_width(f) == 160);
     uint8_t px[1280] = {0};
@@ -221,7 +222,21 @@ static void configuration(void)
     CHECK(camsep_flow_compute(f, NULL, 1280) == -1);
     CHECK(camsep_flow_allocated_bytes(f) > 0);
     camsep_flow_free(f);
+    f = camsep_flow_create(640, 480, NULL);
+    CHECK(f && camsep_flow_scale(f) == 4 && camsep_flow_width(f) == 160);
+    camsep_flow_free(f);
     f = camsep_flow_create(320, 240, NULL);
+    CHECK(f && camsep_flow_scale(f) == 1 && camsep_flow_width(f) == 320);
+    camsep_flow_free(f);
+    camsep_flow_config_default(&c);
+    c.full_width = 0;
+    f = camsep_flow_create(320, 240, &c);
+    CHECK(f && camsep_flow_scale(f) == 2);
+    camsep_flow_free(f);
+    c.full_width = -1;
+    CHECK(camsep_flow_create(320, 240, &c) == NULL);
+    camsep_flow_config_default(&c);
+    f = camsep_flow_create(336, 240, &c); /* wider than full_width: reduced */
     CHECK(f && camsep_flow_scale(f) == 2);
     camsep_flow_free(f);
     camsep_flow_free(NULL);
