@@ -21,8 +21,8 @@
 #include "check.h"
 #include "scene.h"
 
-#define W 320
-#define H 240
+#define W 640
+#define H 480
 
 static char dir[256];
 
