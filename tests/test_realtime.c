@@ -45,10 +45,11 @@ static void no_allocation(camsep_dictionary **d, const float *mix, size_t n, int
         pr.motion[1][0] = 0.3f;
         uint32_t len = blocks[round % 6];
         if (twins) { /* the level of the last window, as a camera that sees it */
+            const size_t from = pos > 512 ? pos - 512 : 0;
             double sum = 0.0;
-            for (size_t i = pos > 512 ? pos - 512 : 0; i < pos + len; i++)
+            for (size_t i = from; i < pos + len; i++)
                 sum += (double)mix[i] * mix[i];
-            const float rms = (float)sqrt(sum / (double)(pos + len - (pos > 512 ? pos - 512 : 0)));
+            const float rms = (float)sqrt(sum / (double)(pos + len - from));
             pr.motion[0][0] = 4.0f * rms;
             pr.motion[1][0] = 2.0f * rms;
         }
