@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sourced by the tests that need a private JACK server (bash).
+# Sourced by the tests that need a private JACK server (bash). Brings
+# stop_process (stop_process.sh) for their cleanup.
 #
 # start_jackd LOG [PERIOD]: starts `jackd -n $server -d dummy -r 48000
 # -p PERIOD` (default 256), waits until it serves clients and sets jackd_pid;
@@ -9,6 +10,8 @@
 # a moment, and a server that does not come up within 10 s is started once
 # more under a new name (the dead one's name stays registered): $server and
 # JACK_DEFAULT_SERVER follow.
+. "$(dirname "${BASH_SOURCE[0]}")/stop_process.sh"
+
 start_jackd() {
   local log=$1 period=${2:-256} attempt
   for attempt in 1 2; do

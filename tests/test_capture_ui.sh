@@ -20,12 +20,13 @@ C=$1 X=$2 H=$3 src=$4
 client="$src/tests/test_host_osc_client.py" py=/usr/bin/python3
 command -v Xvfb >/dev/null || { echo "test_capture_ui: Xvfb not installed; skipped"; exit 77; }
 [ -x "$py" ] || { echo "test_capture_ui: python3 not installed; skipped"; exit 77; }
+. "$(dirname "$0")/stop_process.sh"
 tmp=$(mktemp -d)
 shm="/camsep-uitest-$$-$RANDOM"
 xvfb_pid= cap_pid=
 cleanup() {
   [ -n "$cap_pid" ] && kill -KILL "$cap_pid" 2>/dev/null
-  [ -n "$xvfb_pid" ] && { kill -TERM "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; }
+  [ -n "$xvfb_pid" ] && stop_process 10 "$xvfb_pid"
   rm -f "/dev/shm${shm}" "/dev/shm${shm}.preview" 2>/dev/null
   rm -rf "$tmp"
 }

@@ -26,7 +26,7 @@ tmp=$(mktemp -d)
 installed=
 cleanup() {
   [ -n "$installed" ] && DEBIAN_FRONTEND=noninteractive apt-get purge -y camsep >/dev/null 2>&1
-  [ -n "${jackd_pid:-}" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  [ -n "${jackd_pid:-}" ] && stop_process 10 "$jackd_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -23,7 +23,7 @@ jackd_pid= pid= fpid=
 cleanup() {
   [ -n "$fpid" ] && kill -KILL "$fpid" 2>/dev/null
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  [ -n "$jackd_pid" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  [ -n "$jackd_pid" ] && stop_process 10 "$jackd_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

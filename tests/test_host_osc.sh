@@ -20,7 +20,7 @@ export JACK_NO_AUDIO_RESERVATION=1 JACK_DEFAULT_SERVER="$server" JACK_NO_START_S
 jackd_pid= pid=
 cleanup() {
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  [ -n "$jackd_pid" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  [ -n "$jackd_pid" ] && stop_process 10 "$jackd_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -27,8 +27,8 @@ export JACK_NO_AUDIO_RESERVATION=1 JACK_DEFAULT_SERVER="$server" JACK_NO_START_S
 xvfb_pid= jackd_pid= camsep_pid=
 cleanup() {
   [ -n "$camsep_pid" ] && kill -KILL "$camsep_pid" 2>/dev/null
-  [ -n "$jackd_pid" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
-  [ -n "$xvfb_pid" ] && { kill -TERM "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; }
+  [ -n "$jackd_pid" ] && stop_process 10 "$jackd_pid"
+  [ -n "$xvfb_pid" ] && stop_process 10 "$xvfb_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -20,9 +20,10 @@ done
 tmp=$(mktemp -d)
 export JACK_DEFAULT_SERVER="camsep-lv2-test-$$"
 export LV2_PATH=$(dirname "$bundle")
+. "$(dirname "$0")/stop_process.sh"
 jack_pid=
 cleanup() {
-  [ -n "$jack_pid" ] && kill "$jack_pid" 2> /dev/null && wait "$jack_pid" 2> /dev/null
+  [ -n "$jack_pid" ] && stop_process 10 "$jack_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

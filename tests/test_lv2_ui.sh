@@ -21,10 +21,12 @@ fi
 tmp=$(mktemp -d)
 export JACK_DEFAULT_SERVER="camsep-lv2ui-test-$$"
 export LV2_PATH=$(dirname "$bundle")
-pids=()
+. "$(dirname "$0")/stop_process.sh"
+xvfb_pid= jackd_pid= jalv_pid= feeder_pid=
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
+  stop_process 5 $feeder_pid $jalv_pid
+  stop_process 10 $jackd_pid
+  stop_process 5 $xvfb_pid
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -32,14 +34,14 @@ fail() { echo "test_lv2_ui: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "== 
 
 exec 3> "$tmp/displayfd"
 Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp > "$tmp/xvfb.log" 2>&1 &
-pids+=($!)
+xvfb_pid=$!
 exec 3>&-
 for _ in $(seq 100); do [ -s "$tmp/displayfd" ] && break; sleep 0.1; done
 [ -s "$tmp/displayfd" ] || fail "Xvfb did not start"
 export DISPLAY=":$(head -1 "$tmp/displayfd")"
 
 jackd --no-realtime -d dummy -r 48000 -p 256 > "$tmp/jackd.log" 2>&1 &
-pids+=($!)
+jackd_pid=$!
 jack_wait -w -t 10 > /dev/null 2>&1 || { echo "test_lv2_ui: SKIP: jackd did not start"; exit 77; }
 
 # A 440 Hz tone whose loudness steps every 0.25 s (so the meters keep moving).
@@ -57,11 +59,11 @@ PY
 
 name="camsep-ui-$$"
 jalv.gtk3 -n "$name" urn:camsep:lv2:camsep-2p > "$tmp/jalv.log" 2>&1 &
-pids+=($!)
+jalv_pid=$!
 for _ in $(seq 100); do jack_lsp 2> /dev/null | grep -q "^$name:in$" && break; sleep 0.1; done
 jack_lsp 2> /dev/null | grep -q "^$name:in$" || fail "jalv did not register $name:in"
 "$feeder" -i "$tmp/tone.wav" -t "$name:in" --loop 1 > "$tmp/feeder.log" 2>&1 &
-pids+=($!)
+feeder_pid=$!
 sleep 3
 grep -q "urn:camsep:lv2:ui" "$tmp/jalv.log" || fail "jalv did not select camsep's UI"
 grep -qi "not a camsep\|camsep UI:" "$tmp/jalv.log" && fail "the UI reported an error"

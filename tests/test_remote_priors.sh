@@ -23,7 +23,7 @@ netns=0 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
   wait "${pids[@]}" 2>/dev/null
-  [ -n "${jackd_pid:-}" ] && { kill -TERM "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  [ -n "${jackd_pid:-}" ] && stop_process 10 "$jackd_pid"
   if [ "$netns" = 1 ]; then ip netns del "$snd" 2>/dev/null; ip netns del "$rcv" 2>/dev/null; fi
   rm -rf "$tmp"
 }
