@@ -27,10 +27,11 @@ rack_ip=10.213.0.1 stage_ip=10.213.0.2
 # slave server named with 24 characters; 18 work.
 srv_r=cnjrack$$ srv_s=cnjstage$$
 export JACK_NO_AUDIO_RESERVATION=1 JACK_NO_START_SERVER=1
+. "$(dirname "$0")/stop_process.sh"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  local i # newest first: camsep, then the stage's server, then the rack's
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_process 10 "${pids[i]}"; done
   ip netns del "$stage" 2>/dev/null
   ip netns del "$rack" 2>/dev/null # the veth pair goes with it
   rm -rf "$tmp"
@@ -57,10 +58,12 @@ in_stage true 2>"$tmp/netns.err" || skip "cannot run a process in a network name
 "$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
 "$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
 
-# The rack: dummy master at 256-frame periods with the net manager listening
-# on its veth address. The hop divides the period, so a feed that starts on
-# any period boundary lands on camsep's frame grid (test_jack.sh).
-ip netns exec "$rack" jackd -n "$srv_r" -d dummy -r 48000 -p 256 >"$tmp/rack-jackd.log" 2>&1 &
+# The rack: dummy master at 1024-frame periods (test_jack.sh says why not
+# 256) with the net manager listening on its veth address. The hop divides
+# the period, so a feed that starts on any period boundary lands on camsep's
+# frame grid (test_jack.sh).
+period=1024
+ip netns exec "$rack" jackd -n "$srv_r" -d dummy -r 48000 -p "$period" >"$tmp/rack-jackd.log" 2>&1 &
 pids+=($!)
 sleep 0.3
 up=
@@ -168,7 +171,6 @@ done
 # both feeds and records, a loop in JACK's graph: one of its directions waits
 # a period, locally as over the network (test_jack.sh allows it too).
 read -r lag_local lag_net <"$tmp/lags.txt"
-period=256
 camsep_lat=$(sed -n 's/.*running, .* latency \([0-9]*\) samples.*/\1/p' "$tmp/camsep-net.log" | head -1)
 [ "$lag_local" = "${camsep_lat:-x}" ] || [ "$lag_local" = "$((camsep_lat + period))" ] ||
   fail "the local lag ($lag_local) is not camsep's reported latency ($camsep_lat), or a period more"

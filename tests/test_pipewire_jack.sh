@@ -3,9 +3,10 @@
 # camsep-jack on PipeWire's JACK (pw-jack), with a PipeWire the test starts
 # itself and nothing of the machine's: a private XDG_RUNTIME_DIR (socket
 # pipewire-0 in it), a private D-Bus session bus (WirePlumber needs one),
-# PipeWire's dummy driver at 48 kHz with a 256-frame quantum, a null source
-# named like a webcam's microphone, and WirePlumber with its ALSA, V4L2,
-# libcamera and Bluetooth monitors off (no real hardware). Then:
+# PipeWire's dummy driver at 48 kHz with a 1024-frame quantum (test_jack.sh
+# says why), a null source named like a webcam's microphone, and WirePlumber
+# with its ALSA, V4L2, libcamera and Bluetooth monitors off (no real
+# hardware). Then:
 #   - with nothing named, camsep:in stays unconnected although a "webcam
 #     microphone" source exists (PipeWire's session manager does not link it
 #     either); with --input-match it connects to what is named;
@@ -25,12 +26,13 @@ done
 pwlib=$(sed -n "s|^LD_LIBRARY_PATH='\(.*\)'.*|\1|p" "$(command -v pw-jack)" | sed "s|\${LIB}|lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)|")
 [ -e "$pwlib/libjack.so.0" ] || skip "PipeWire's libjack not found (pw-jack's library path: '$pwlib')"
 
+. "$here/stop_process.sh"
 tmp=$(mktemp -d)
 pw_pid= wp_pid= bus_pid= camsep_pid=
 cleanup() {
   [ -n "$camsep_pid" ] && kill -KILL "$camsep_pid" 2>/dev/null
-  [ -n "$wp_pid" ] && { kill -TERM "$wp_pid" 2>/dev/null; wait "$wp_pid" 2>/dev/null; }
-  [ -n "$pw_pid" ] && { kill -TERM "$pw_pid" 2>/dev/null; wait "$pw_pid" 2>/dev/null; }
+  [ -n "$wp_pid" ] && stop_process 10 "$wp_pid"
+  [ -n "$pw_pid" ] && stop_process 10 "$pw_pid"
   [ -n "$bus_pid" ] && kill -TERM "$bus_pid" 2>/dev/null
   rm -rf "$tmp"
 }
@@ -48,9 +50,9 @@ cat >"$XDG_CONFIG_HOME/pipewire/pipewire.conf.d/camsep-test.conf" <<'CONF'
 context.properties = {
     default.clock.rate = 48000
     default.clock.allowed-rates = [ 44100 48000 ]
-    default.clock.quantum = 256
-    default.clock.min-quantum = 256
-    default.clock.max-quantum = 256
+    default.clock.quantum = 1024
+    default.clock.min-quantum = 1024
+    default.clock.max-quantum = 1024
 }
 context.objects = [
     { factory = adapter
@@ -115,7 +117,7 @@ jack_lsp -s "$server" -c camsep:in | grep -q "^ *Webcam mic:.*FR$" || fail "cams
 kill -TERM "$camsep_pid"; wait "$camsep_pid" || fail "camsep-jack did not end cleanly"; camsep_pid=
 
 # test_jack.sh's sample-exact comparisons and the rate change, on this PipeWire.
-CAMSEP_TEST_JACK_SERVER=$server CAMSEP_TEST_SET_RATE="pw-metadata -n settings 0 clock.force-rate" \
+CAMSEP_TEST_JACK_SERVER=$server CAMSEP_TEST_JACK_PERIOD=1024 CAMSEP_TEST_SET_RATE="pw-metadata -n settings 0 clock.force-rate" \
   bash "$here/test_jack.sh" "$@"
 rc=$?
 [ "$rc" -eq 0 ] || { echo "test_pipewire_jack: test_jack.sh on PipeWire: status $rc" >&2; exit "$rc"; }
