@@ -17,6 +17,8 @@
 #define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
+#define OCCLUSION_REWIND_S 0.3f /* on detection, a box's outputs and statistics go back this far ... */
+#define PAST_FRAMES 24           /* ... as far as this many updates reach (0.3 s up to 80 fps) */
 #define BODY_SAMPLES 4096        /* moving flow vectors sampled per box for its body motion */
 
 /* One channel's normaliser. */
@@ -40,6 +42,12 @@ typedef struct box_state {
     float hang;            /* seconds the occlusion is kept after the coverage falls */
     float channel[CAMSEP_MOTION_CHANNELS];
     float p;               /* smoothed likelihood */
+    struct {
+        tracker tr[CAMSEP_MOTION_CHANNELS];
+        float channel[CAMSEP_MOTION_CHANNELS];
+        float p, dt;
+    } past[PAST_FRAMES];   /* the state before each recent update, the newest at past_i - 1 */
+    int past_n, past_i;
 } box_state;
 
 struct camsep_motion {
@@ -710,6 +718,39 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
     return b->occluded;
 }
 
+/* The box's state before this update, for rewind_box. */
+static void remember(box_state *b, float dt)
+{
+    memcpy(b->past[b->past_i].tr, b->tr, sizeof b->tr);
+    memcpy(b->past[b->past_i].channel, b->channel, sizeof b->channel);
+    b->past[b->past_i].p = b->p;
+    b->past[b->past_i].dt = dt;
+    b->past_i = (b->past_i + 1) % PAST_FRAMES;
+    b->past_n += b->past_n < PAST_FRAMES;
+}
+
+/* An occluder is recognised only once it covers enough of the box, and the
+ * frames while it came in were taken for the player's motion: held, their
+ * spike would read as the player playing hard for the whole crossing (and
+ * shut the split of same-instrument players, whose correlation it wrecks).
+ * So the box goes back to its state OCCLUSION_REWIND_S before. */
+static void rewind_box(box_state *b)
+{
+    float back = 0.0f;
+    int k = 0, i = b->past_i;
+    while (k < b->past_n && back < OCCLUSION_REWIND_S) {
+        i = (i + PAST_FRAMES - 1) % PAST_FRAMES;
+        back += b->past[i].dt;
+        k++;
+    }
+    if (k == 0)
+        return;
+    memcpy(b->tr, b->past[i].tr, sizeof b->tr);
+    memcpy(b->channel, b->past[i].channel, sizeof b->channel);
+    b->p = b->past[i].p;
+    b->past_n = 0;
+}
+
 int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t timestamp_ns)
 {
     if (!m || !flow || camsep_flow_input_width(flow) != m->width || camsep_flow_input_height(flow) != m->height)
@@ -742,8 +783,13 @@ int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t time
         box_state *b = &m->b[j];
         body_motion(m, b, u, v, wt, s);
         box_energy(m, b, u, v, wt, s, ratio);
-        if (occlusion(m, b, dt))
+        const int was_occluded = b->occluded;
+        if (occlusion(m, b, dt)) {
+            if (!was_occluded)
+                rewind_box(b);
             continue; /* held */
+        }
+        remember(b, dt);
         normalise_box(m, b, dt);
     }
     return 1;
