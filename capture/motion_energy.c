@@ -17,8 +17,8 @@
 #define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
-#define OCCLUSION_REWIND_S 0.3f /* on detection, a box's outputs and statistics go back this far ... */
-#define PAST_FRAMES 24           /* ... as far as this many updates reach (0.3 s up to 80 fps) */
+#define OCCLUSION_REWIND_S 0.2f /* on detection, a box's outputs and statistics go back this far ... */
+#define PAST_FRAMES 16           /* ... as far as this many updates reach (0.2 s up to 80 fps) */
 #define BODY_SAMPLES 4096        /* moving flow vectors sampled per box for its body motion */
 
 /* One channel's normaliser. */

@@ -31,7 +31,7 @@
  *     something is passing in front: the box's outputs and statistics are
  *     held until it has gone (and 0.2 s more), so that a passer-by neither
  *     plays nor teaches the normaliser a reference no musician reaches.
- *     They are held as they were 0.3 s before it was recognised: the frames
+ *     They are held as they were 0.2 s before it was recognised: the frames
  *     it took to cover enough of the box count as the player's motion, and
  *     that spike, held, would read as hard playing for the whole crossing;
  *  5. per box and channel an adaptive normaliser: a slowly forgetting
