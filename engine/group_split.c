@@ -18,6 +18,12 @@
  * fills: the priors count from SETTLE_S after they have all arrived, and not
  * before the first window is full. */
 #define SETTLE_S 0.5
+/* A few frames of motion far outside what the group has shown (an occluder
+ * coming in before the capture recognises it, a flash) would outweigh
+ * seconds of evidence in the correlation: once a quarter of the evidence is
+ * in, the motion counts at most CLIP_SD standard deviations from its mean. */
+#define CLIP_SD 3.0
+#define CLIP_AFTER 0.25
 
 void group_split_init(group_split *g, double frames_per_second, int window_frames)
 {
@@ -76,6 +82,11 @@ void group_split_update(group_split *g, const float *motion, const bool *present
             /* the level in dB, floored LEVEL_FLOOR_DB under the held peak */
             const double floor = g->peak[first] * pow(10.0, LEVEL_FLOOR_DB / 20.0);
             const double y = 20.0 * log10(fmax(level, floor)) / -LEVEL_FLOOR_DB;
+            if (s[0] >= CLIP_AFTER * g->mature) {
+                const double mean = s[1] / s[0], var = s[3] / s[0] - mean * mean;
+                if (var > 0.0)
+                    x = fmin(fmax(x, mean - CLIP_SD * sqrt(var)), mean + CLIP_SD * sqrt(var));
+            }
             const double v[6] = {1.0, x, y, x * x, y * y, x * y};
             for (int i = 0; i < 6; i++)
                 s[i] = g->forget * s[i] + v[i];

@@ -23,10 +23,12 @@
  * through a smoothstep from GROUP_SPLIT_CORR_LO to GROUP_SPLIT_CORR_HI:
  * motion that rises and falls with the group's sound is let through, motion
  * that does not (sway, flicker, jitter, an occluder, a busy stage) closes the
- * gate. The priors' first half second after they arrive is not counted (a
- * camera starting up), and no frames means evidence 0, no split: no
- * reference is invented at a cold start. docs/engine.md has the rule and the
- * figures behind its constants.
+ * gate. Once a quarter of the evidence is in, the motion counts at most 3
+ * standard deviations from its mean, so that a few wild frames cannot shut
+ * a gate that seconds of evidence opened. The priors' first half second
+ * after they arrive is not counted (a camera starting up), and no frames
+ * means evidence 0, no split: no reference is invented at a cold start.
+ * docs/engine.md has the rule and the figures behind its constants.
  *
  * Allocation-free; the state is plain data inside the engine.
  */
