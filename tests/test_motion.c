@@ -553,7 +553,7 @@ static void occlusion(void)
     int occluded_frames = 0;
     double held_over = 0.0;
     for (int j = 0; j < NP; j++) {
-        double before = 0.0; /* the largest channel 0 of the run without it, from 0.5 s before the occluder */
+        double before = 0.0; /* the run without it: its largest channel 0 from 0.5 s before the occluder to frame i */
         for (int i = start - (int)(0.5 * FPS); i < start + dur; i++) {
             before = fmax(before, r[0].chan0[(size_t)i * NP + j]);
             if (r[1].occluded[(size_t)i * NP + j]) {
