@@ -20,7 +20,10 @@ stop_process() {
   done
   for p in "$@"; do
     [ -n "$p" ] || continue
-    kill -0 "$p" 2>/dev/null && { echo "stop_process: pid $p ($(ps -o comm= -p "$p" 2>/dev/null)) ignored SIGTERM for ${seconds} s: SIGKILL" >&2; kill -KILL "$p" 2>/dev/null; }
+    if kill -0 "$p" 2>/dev/null; then
+      echo "stop_process: pid $p ($(ps -o comm= -p "$p" 2>/dev/null)) ignored SIGTERM for ${seconds} s: SIGKILL" >&2
+      kill -KILL "$p" 2>/dev/null
+    fi
     wait "$p" 2>/dev/null
   done
   return 0

@@ -49,7 +49,8 @@ fail() { echo "test_jack: FAILED: $*" >&2; for f in "$tmp"/*.log; do echo "--- $
 
 . "$(dirname "$0")/jackd_start.sh"
 if [ -n "$own_server" ]; then
-  start_jackd "$tmp/jackd.log" "$period" || skip_no_jackd test_jack "$tmp/jackd.log"
+  start_jackd "$tmp/jackd.log" "$period" ||
+    skip_no_jackd test_jack "$tmp/jackd.log"
 fi
 
 # Material: two synthetic instruments at 48 kHz (odd harmonics high, all
