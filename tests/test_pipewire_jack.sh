@@ -46,13 +46,14 @@ export XDG_RUNTIME_DIR="$tmp/run" PIPEWIRE_RUNTIME_DIR="$tmp/run" XDG_CONFIG_HOM
 unset PIPEWIRE_REMOTE PIPEWIRE_QUANTUM PIPEWIRE_LATENCY JACK_DEFAULT_SERVER DISPLAY WAYLAND_DISPLAY
 mkdir -p "$XDG_CONFIG_HOME/pipewire/pipewire.conf.d" "$XDG_CONFIG_HOME/wireplumber/main.lua.d" \
   "$XDG_CONFIG_HOME/wireplumber/bluetooth.lua.d"
-cat >"$XDG_CONFIG_HOME/pipewire/pipewire.conf.d/camsep-test.conf" <<'CONF'
+quantum=1024
+cat >"$XDG_CONFIG_HOME/pipewire/pipewire.conf.d/camsep-test.conf" <<CONF
 context.properties = {
     default.clock.rate = 48000
     default.clock.allowed-rates = [ 44100 48000 ]
-    default.clock.quantum = 1024
-    default.clock.min-quantum = 1024
-    default.clock.max-quantum = 1024
+    default.clock.quantum = $quantum
+    default.clock.min-quantum = $quantum
+    default.clock.max-quantum = $quantum
 }
 context.objects = [
     { factory = adapter
@@ -117,8 +118,8 @@ jack_lsp -s "$server" -c camsep:in | grep -q "^ *Webcam mic:.*FR$" || fail "cams
 kill -TERM "$camsep_pid"; wait "$camsep_pid" || fail "camsep-jack did not end cleanly"; camsep_pid=
 
 # test_jack.sh's sample-exact comparisons and the rate change, on this PipeWire.
-CAMSEP_TEST_JACK_SERVER=$server CAMSEP_TEST_JACK_PERIOD=1024 CAMSEP_TEST_SET_RATE="pw-metadata -n settings 0 clock.force-rate" \
-  bash "$here/test_jack.sh" "$@"
+CAMSEP_TEST_JACK_SERVER=$server CAMSEP_TEST_JACK_PERIOD=$quantum \
+  CAMSEP_TEST_SET_RATE="pw-metadata -n settings 0 clock.force-rate" bash "$here/test_jack.sh" "$@"
 rc=$?
 [ "$rc" -eq 0 ] || { echo "test_pipewire_jack: test_jack.sh on PipeWire: status $rc" >&2; exit "$rc"; }
 echo "test_pipewire_jack: ok"
