@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "box_finder.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Nothing is proposed unless the busiest cells move at least this much, in
+ * input pixels per frame at 480 lines: a still stage with sensor noise of
+ * 4 grey levels and a camera jittering by 2 pixels reaches 0.4, players
+ * bowing 2.5 (camsep-scene, 320x240, scaled). */
+#define MIN_MOTION 0.6f
+/* A player's box spans the cells around its busiest ones that move at all:
+ * above this share of the busiest cells' level (and twice the median cell). */
+#define LOW_SHARE 0.02f
+
+/* Each cell's motion per frame is counted in a histogram of log2 bins,
+ * HIST_PER_OCTAVE to an octave from HIST_LOWEST input pixels per frame up;
+ * bin 0 is everything below. A cell's level is the value its motion reaches
+ * in LEVEL_SHARE of the frames: a player who plays a third of a sound check
+ * is busy there, and something crossing the stage, over a cell for a few
+ * frames, or a single bump of the camera is not. */
+#define HIST_BINS 40
+#define HIST_PER_OCTAVE 2
+#define HIST_LOWEST (1.0f / 256.0f)
+#define LEVEL_SHARE 0.25
+
+static int hist_bin(float v)
+{
+    if (!(v > HIST_LOWEST))
+        return 0;
+    const int b = 1 + (int)(HIST_PER_OCTAVE * log2f(v / HIST_LOWEST));
+    return b < HIST_BINS ? b : HIST_BINS - 1;
+}
+
+static float cell_level(const uint32_t *hist)
+{
+    uint64_t total = 0;
+    for (int b = 0; b < HIST_BINS; b++)
+        total += hist[b];
+    if (total == 0)
+        return 0.0f;
+    const double want = LEVEL_SHARE * (double)total;
+    uint64_t above = 0;
+    for (int b = HIST_BINS - 1; b > 0; b--) {
+        above += hist[b];
+        if ((double)above >= want)
+            return HIST_LOWEST * exp2f((float)(b - 1) / HIST_PER_OCTAVE);
+    }
+    return 0.0f;
+}
+
+struct camsep_box_finder {
+    camsep_box_finder_config cfg;
+    int input_w, input_h, cols, rows;
+    long frames;
+    uint32_t *hist;     /* cols x rows x HIST_BINS: each frame's cell mean, log-binned */
+    float *scratch;     /* working pixels: medians */
+    float *cell_sum;    /* cols x rows, this frame */
+    int *cell_count;
+    /* proposal */
+    float *mean;        /* cols x rows */
+    unsigned char *busy, *closed, *tmp;
+    int *label, *stack;
+};
+
+void camsep_box_finder_config_default(camsep_box_finder_config *cfg)
+{
+    *cfg = (camsep_box_finder_config){.columns = 48, .noise_gate = 2.0f, .threshold = 0.2f, .min_cells = 3};
+}
+
+camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, const camsep_box_finder_config *cfg)
+{
+    camsep_box_finder_config def;
+    camsep_box_finder_config_default(&def);
+    if (!cfg)
+        cfg = &def;
+    if (input_width < 8 || input_height < 8 || cfg->columns < 4 || cfg->columns > input_width ||
+        !(cfg->noise_gate >= 0.0f) || !(cfg->threshold > 0.0f && cfg->threshold < 1.0f) || cfg->min_cells < 1)
+        return NULL;
+    camsep_box_finder *bf = calloc(1, sizeof *bf);
+    if (!bf)
+        return NULL;
+    bf->cfg = *cfg;
+    bf->input_w = input_width;
+    bf->input_h = input_height;
+    bf->cols = cfg->columns;
+    bf->rows = (int)lround((double)cfg->columns * input_height / input_width);
+    if (bf->rows < 2)
+        bf->rows = 2;
+    const size_t cells = (size_t)bf->cols * bf->rows;
+    bf->hist = calloc(cells * HIST_BINS, sizeof *bf->hist);
+    bf->scratch = malloc(sizeof(float) * (size_t)input_width * input_height);
+    bf->cell_sum = malloc(sizeof(float) * cells);
+    bf->cell_count = malloc(sizeof(int) * cells);
+    bf->mean = malloc(sizeof(float) * cells);
+    bf->busy = malloc(cells);
+    bf->closed = malloc(cells);
+    bf->tmp = malloc(cells);
+    bf->label = malloc(sizeof(int) * cells);
+    bf->stack = malloc(sizeof(int) * cells);
+    if (!bf->hist || !bf->scratch || !bf->cell_sum || !bf->cell_count || !bf->mean || !bf->busy || !bf->closed || !bf->tmp ||
+        !bf->label || !bf->stack) {
+        camsep_box_finder_free(bf);
+        return NULL;
+    }
+    return bf;
+}
+
+void camsep_box_finder_free(camsep_box_finder *bf)
+{
+    if (!bf)
+        return;
+    free(bf->hist);
+    free(bf->scratch);
+    free(bf->cell_sum);
+    free(bf->cell_count);
+    free(bf->mean);
+    free(bf->busy);
+    free(bf->closed);
+    free(bf->tmp);
+    free(bf->label);
+    free(bf->stack);
+    free(bf);
+}
+
+long camsep_box_finder_frames(const camsep_box_finder *bf)
+{
+    return bf->frames;
+}
+
+/* The k-th smallest of x[0..n) (x is reordered; Hoare's selection). */
+static float select_kth(float *x, size_t n, size_t k)
+{
+    long lo = 0, hi = (long)n - 1;
+    while (lo < hi) {
+        const float pivot = x[lo + (hi - lo) / 2];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot)
+                i++;
+            while (x[j] > pivot)
+                j--;
+            if (i <= j) {
+                const float t = x[i];
+                x[i++] = x[j];
+                x[j--] = t;
+            }
+        }
+        if ((long)k <= j)
+            hi = j;
+        else if ((long)k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return x[k];
+}
+
+static float median_of(float *x, size_t n)
+{
+    return select_kth(x, n, n / 2);
+}
+
+int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow)
+{
+    if (camsep_flow_input_width(flow) != bf->input_w || camsep_flow_input_height(flow) != bf->input_h)
+        return -1;
+    if (!camsep_flow_valid(flow))
+        return 0;
+    const float *u = camsep_flow_u(flow), *v = camsep_flow_v(flow), *wt = camsep_flow_weight(flow);
+    const int W = camsep_flow_width(flow), H = camsep_flow_height(flow), stride = camsep_flow_stride(flow);
+    const float scale = (float)camsep_flow_scale(flow);
+    size_t n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (wt[(size_t)y * stride + x] > 0.0f)
+                bf->scratch[n++] = u[(size_t)y * stride + x];
+    if (n < 16)
+        return 0;
+    const float mu = median_of(bf->scratch, n);
+    n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (wt[(size_t)y * stride + x] > 0.0f)
+                bf->scratch[n++] = v[(size_t)y * stride + x];
+    const float mv = median_of(bf->scratch, n);
+    n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const size_t i = (size_t)y * stride + x;
+            if (wt[i] > 0.0f)
+                bf->scratch[n++] = hypotf(u[i] - mu, v[i] - mv);
+        }
+    const float gate = bf->cfg.noise_gate * median_of(bf->scratch, n);
+    const size_t cells = (size_t)bf->cols * bf->rows;
+    memset(bf->cell_sum, 0, sizeof(float) * cells);
+    memset(bf->cell_count, 0, sizeof(int) * cells);
+    for (int y = 0; y < H; y++) {
+        const int row = (int)((long)y * bf->rows / H);
+        for (int x = 0; x < W; x++) {
+            const size_t i = (size_t)y * stride + x;
+            if (!(wt[i] > 0.0f))
+                continue;
+            const size_t c = (size_t)row * bf->cols + (size_t)((long)x * bf->cols / W);
+            const float r = hypotf(u[i] - mu, v[i] - mv) - gate;
+            bf->cell_sum[c] += r > 0.0f ? r * scale : 0.0f;
+            bf->cell_count[c]++;
+        }
+    }
+    for (size_t c = 0; c < cells; c++)
+        if (bf->cell_count[c] > 0)
+            bf->hist[c * HIST_BINS + hist_bin(bf->cell_sum[c] / (float)bf->cell_count[c])]++;
+    bf->frames++;
+    return 1;
+}
+
+/* Closing by one cell: dilate, then erode. */
+static void close_cells(const unsigned char *in, unsigned char *tmp, unsigned char *out, int cols, int rows)
+{
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < cols; x++) {
+            unsigned char any = 0;
+            for (int dy = -1; dy <= 1 && !any; dy++)
+                for (int dx = -1; dx <= 1 && !any; dx++) {
+                    const int yy = y + dy, xx = x + dx;
+                    any = yy >= 0 && yy < rows && xx >= 0 && xx < cols && in[yy * cols + xx];
+                }
+            tmp[y * cols + x] = any;
+        }
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < cols; x++) {
+            unsigned char all = 1;
+            for (int dy = -1; dy <= 1 && all; dy++)
+                for (int dx = -1; dx <= 1 && all; dx++) {
+                    const int yy = y + dy, xx = x + dx;
+                    if (yy >= 0 && yy < rows && xx >= 0 && xx < cols)
+                        all = tmp[yy * cols + xx];
+                }
+            out[y * cols + x] = all || in[y * cols + x];
+        }
+}
+
+typedef struct group {
+    int id, x0, y0, x1, y1, cells;
+    double motion;
+} group;
+
+static int by_motion(const void *a, const void *b)
+{
+    const double d = ((const group *)b)->motion - ((const group *)a)->motion;
+    return (d > 0) - (d < 0);
+}
+
+static int by_left(const void *a, const void *b)
+{
+    return ((const group *)a)->x0 - ((const group *)b)->x0;
+}
+
+int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *boxes, float *confidence)
+{
+    if (max_boxes < 1 || bf->frames < 1)
+        return 0;
+    if (max_boxes > CAMSEP_BOX_FINDER_MAX)
+        max_boxes = CAMSEP_BOX_FINDER_MAX;
+    const int cols = bf->cols, rows = bf->rows;
+    const size_t cells = (size_t)cols * rows;
+    for (size_t c = 0; c < cells; c++)
+        bf->mean[c] = bf->scratch[c] = cell_level(bf->hist + c * HIST_BINS);
+    const float median = median_of(bf->scratch, cells);
+    const size_t top = cells / 50 > 0 ? cells / 50 : 1;
+    double top_sum = 0.0;
+    select_kth(bf->scratch, cells, cells - top);
+    for (size_t c = cells - top; c < cells; c++)
+        top_sum += bf->scratch[c];
+    const float busiest = (float)(top_sum / (double)top);
+    if (!(busiest >= MIN_MOTION * (float)bf->input_h / 480.0f))
+        return 0;
+    const float threshold = fmaxf(bf->cfg.threshold * busiest, 4.0f * median);
+    for (size_t c = 0; c < cells; c++)
+        bf->busy[c] = bf->mean[c] > threshold;
+    close_cells(bf->busy, bf->tmp, bf->closed, cols, rows);
+    for (size_t c = 0; c < cells; c++)
+        bf->label[c] = -1;
+    group found[CAMSEP_BOX_FINDER_MAX * 4];
+    int n = 0, n_labels = 0;
+    for (size_t start = 0; start < cells; start++) {
+        if (!bf->closed[start] || bf->label[start] >= 0)
+            continue;
+        group g = {n_labels, cols, rows, -1, -1, 0, 0.0};
+        int sp = 0;
+        bf->stack[sp++] = (int)start;
+        bf->label[start] = n_labels;
+        while (sp > 0) {
+            const int c = bf->stack[--sp], x = c % cols, y = c / cols;
+            g.x0 = x < g.x0 ? x : g.x0;
+            g.y0 = y < g.y0 ? y : g.y0;
+            g.x1 = x > g.x1 ? x : g.x1;
+            g.y1 = y > g.y1 ? y : g.y1;
+            g.cells += bf->busy[c];
+            g.motion += bf->busy[c] ? bf->mean[c] : 0.0;
+            const int next[4][2] = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
+            for (int k = 0; k < 4; k++) {
+                const int xx = next[k][0], yy = next[k][1];
+                if (xx < 0 || xx >= cols || yy < 0 || yy >= rows)
+                    continue;
+                const int cc = yy * cols + xx;
+                if (bf->closed[cc] && bf->label[cc] < 0) {
+                    bf->label[cc] = n_labels;
+                    bf->stack[sp++] = cc;
+                }
+            }
+        }
+        n_labels++;
+        if (g.cells < bf->cfg.min_cells)
+            continue;
+        if (n < (int)(sizeof found / sizeof found[0]))
+            found[n++] = g;
+        else if (g.motion > found[n - 1].motion) {
+            qsort(found, (size_t)n, sizeof *found, by_motion);
+            if (g.motion > found[n - 1].motion)
+                found[n - 1] = g;
+        }
+    }
+    qsort(found, (size_t)n, sizeof *found, by_motion);
+    if (n > max_boxes)
+        n = max_boxes;
+    qsort(found, (size_t)n, sizeof *found, by_left);
+    double total = 0.0;
+    for (int i = 0; i < n; i++)
+        total += found[i].motion;
+    /* What moves most is the bow arm or the hands; the box is the player:
+     * each group grows over the cells that move at all (the body's sway,
+     * the head), breadth first from every group at once so that a cell goes
+     * to the nearest player. */
+    for (size_t c = 0; c < cells; c++) {
+        int k = -1;
+        for (int i = 0; i < n && bf->label[c] >= 0; i++)
+            if (found[i].id == bf->label[c])
+                k = i;
+        bf->label[c] = k;
+    }
+    const float low = fmaxf(LOW_SHARE * busiest, 2.0f * median);
+    size_t head = 0, tail = 0;
+    for (size_t c = 0; c < cells; c++)
+        if (bf->label[c] >= 0)
+            bf->stack[tail++] = (int)c;
+    while (head < tail) {
+        const int c = bf->stack[head++], x = c % cols, y = c / cols;
+        const int next[4][2] = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
+        for (int k = 0; k < 4; k++) {
+            const int xx = next[k][0], yy = next[k][1];
+            if (xx < 0 || xx >= cols || yy < 0 || yy >= rows)
+                continue;
+            const int cc = yy * cols + xx;
+            if (bf->label[cc] < 0 && bf->mean[cc] > low) {
+                bf->label[cc] = bf->label[c];
+                bf->stack[tail++] = cc;
+            }
+        }
+    }
+    int bx0[CAMSEP_BOX_FINDER_MAX], by0[CAMSEP_BOX_FINDER_MAX], bx1[CAMSEP_BOX_FINDER_MAX],
+        by1[CAMSEP_BOX_FINDER_MAX];
+    for (int i = 0; i < n; i++)
+        bx0[i] = cols, by0[i] = rows, bx1[i] = by1[i] = -1;
+    for (size_t c = 0; c < cells; c++) {
+        const int i = bf->label[c], x = (int)(c % (size_t)cols), y = (int)(c / (size_t)cols);
+        if (i < 0)
+            continue;
+        bx0[i] = x < bx0[i] ? x : bx0[i];
+        by0[i] = y < by0[i] ? y : by0[i];
+        bx1[i] = x > bx1[i] ? x : bx1[i];
+        by1[i] = y > by1[i] ? y : by1[i];
+    }
+    const float cw = (float)bf->input_w / cols, ch = (float)bf->input_h / rows;
+    for (int i = 0; i < n; i++) {
+        const float left = fmaxf(0.0f, bx0[i] * cw), top_edge = fmaxf(0.0f, by0[i] * ch);
+        const float right = fminf((float)bf->input_w, (bx1[i] + 1) * cw);
+        const float bottom = fminf((float)bf->input_h, (by1[i] + 1) * ch);
+        boxes[i] = (camsep_box){left, top_edge, right - left, bottom - top_edge};
+        if (confidence)
+            confidence[i] = total > 0.0 ? (float)(found[i].motion / total) : 0.0f;
+    }
+    return n;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Players found in the picture: boxes proposed where the picture moves
+ * against the camera, for the engineer to accept (issue 11's "boxes
+ * themselves"). Fed one optical flow field per frame, for a sound check or
+ * the first seconds of a song:
+ *  1. the camera's own motion this frame (the median flow over the reliable
+ *     pixels: shake, jitter, a slow pan) is subtracted, and what is left
+ *     under noise_gate x the median residual (the flow's own error this
+ *     frame) is not motion;
+ *  2. per cell of a grid over the picture (columns x rows), the mean of what
+ *     is left over its reliable pixels, averaged over the frames: where
+ *     somebody plays, bows, strums or sways, the cells stay busy;
+ *  3. proposal: the cells above `threshold` x the busiest cells' level (the
+ *     mean of the top 2 %) and above 4 x the picture's median cell, closed
+ *     by one cell (an arm and a body a cell apart are one player), in
+ *     connected groups. The busiest `max_boxes` groups are kept, left to
+ *     right; each one's bounding box grown by half its size on every side
+ *     (what moves is an arm, the box is the player, and the capture tells an
+ *     arm from the body's sway by the share of the box that moves with it),
+ *     but not past the middle of the gap to its neighbour, is a player.
+ * A group's confidence is its share of the motion in all proposed groups.
+ *
+ * What it cannot know: two players whose motion touches in the picture
+ * are one box, and a player who never moved is not found; the proposal is
+ * offered, never applied by itself.
+ *
+ * Threading: one thread owns it (propose uses its scratch space too);
+ * create/free allocate, add and propose do not.
+ */
+#ifndef CAMSEP_BOX_FINDER_H
+#define CAMSEP_BOX_FINDER_H
+
+#include <stddef.h>
+
+#include "camsep_video_types.h"
+#include "optical_flow.h"
+
+#define CAMSEP_BOX_FINDER_MAX 16
+
+typedef struct camsep_box_finder_config {
+    int columns;      /* grid columns (48); rows follow the picture's aspect */
+    float noise_gate; /* residual flow under this x its median is noise (2) */
+    float threshold;  /* a cell is busy from this share of the busiest cells' level (0.2) */
+    int min_cells;    /* smaller groups are not players (3) */
+} camsep_box_finder_config;
+
+typedef struct camsep_box_finder camsep_box_finder;
+
+void camsep_box_finder_config_default(camsep_box_finder_config *cfg);
+/* For flows of input_width x input_height pictures (cfg may be NULL: the
+ * defaults). NULL when invalid or out of memory. */
+camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, const camsep_box_finder_config *cfg);
+void camsep_box_finder_free(camsep_box_finder *bf);
+/* One frame's flow in. 1 when counted, 0 when the flow is not valid yet
+ * (the first frame), -1 when its picture is not the size given at create. */
+int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow);
+/* Frames counted so far. */
+long camsep_box_finder_frames(const camsep_box_finder *bf);
+/* Up to max_boxes (<= CAMSEP_BOX_FINDER_MAX) boxes in input pixels, left to
+ * right, and each one's confidence (may be NULL). Returns how many (0 when
+ * nothing moved, or no frame was counted). */
+int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *boxes, float *confidence);
+
+#endif
