@@ -242,6 +242,22 @@ static void close_cells(const unsigned char *in, unsigned char *tmp, unsigned ch
         }
 }
 
+/* Cell c's neighbours left, right, above and below that are in the grid. */
+static int neighbours(int c, int cols, int rows, int next[4])
+{
+    const int x = c % cols, y = c / cols;
+    int n = 0;
+    if (x > 0)
+        next[n++] = c - 1;
+    if (x + 1 < cols)
+        next[n++] = c + 1;
+    if (y > 0)
+        next[n++] = c - cols;
+    if (y + 1 < rows)
+        next[n++] = c + cols;
+    return n;
+}
+
 typedef struct group {
     int id, x0, y0, x1, y1, cells;
     double motion;
@@ -300,12 +316,10 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
             g.y1 = y > g.y1 ? y : g.y1;
             g.cells += bf->busy[c];
             g.motion += bf->busy[c] ? bf->mean[c] : 0.0;
-            const int next[4][2] = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
-            for (int k = 0; k < 4; k++) {
-                const int xx = next[k][0], yy = next[k][1];
-                if (xx < 0 || xx >= cols || yy < 0 || yy >= rows)
-                    continue;
-                const int cc = yy * cols + xx;
+            int next[4];
+            const int count = neighbours(c, cols, rows, next);
+            for (int k = 0; k < count; k++) {
+                const int cc = next[k];
                 if (bf->closed[cc] && bf->label[cc] < 0) {
                     bf->label[cc] = n_labels;
                     bf->stack[sp++] = cc;
@@ -347,13 +361,11 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
         if (bf->label[c] >= 0)
             bf->stack[tail++] = (int)c;
     while (head < tail) {
-        const int c = bf->stack[head++], x = c % cols, y = c / cols;
-        const int next[4][2] = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
-        for (int k = 0; k < 4; k++) {
-            const int xx = next[k][0], yy = next[k][1];
-            if (xx < 0 || xx >= cols || yy < 0 || yy >= rows)
-                continue;
-            const int cc = yy * cols + xx;
+        const int c = bf->stack[head++];
+        int next[4];
+        const int count = neighbours(c, cols, rows, next);
+        for (int k = 0; k < count; k++) {
+            const int cc = next[k];
             if (bf->label[cc] < 0 && bf->mean[cc] > low) {
                 bf->label[cc] = bf->label[c];
                 bf->stack[tail++] = cc;
