@@ -57,6 +57,7 @@ for p in "$@"; do
     camsep-capture) opt=--motion-knee bad=9 ;;
     camsep-jack | camsep-portaudio) opt=--iterations bad=0 ;;
     camsep-osc-doc) opt=--prefix bad=nope ;;
+    camsep-find-boxes) opt=--players bad=0 ;;
     *) fail "$name: no probe for a bad value"; opt= ;;
   esac
   if [ -n "$opt" ]; then
@@ -72,6 +73,7 @@ for p in "$@"; do
     camsep-process) run 1 "$wav" "$p" --input="$wav" --dict="$tmp/none.dict" --output="$tmp/out" ;;
     camsep-plot) run 1 "$wav" "$p" --input="$wav" --stem="$wav" --output="$tmp/x.png" ;;
     camsep-capture) run 1 "cannot open" "$p" --source="$tmp/missing.y4m" --box=1,2,3,4 --no-shm ;;
+    camsep-find-boxes) run 1 "missing.y4m" "$p" --players=2 "$tmp/missing.y4m" ;;
     camsep-jack) run 1 "cannot connect to the JACK server" "$p" --server="no-such-server-$$" --player=violin \
                    --status-interval=0 ;;
   esac

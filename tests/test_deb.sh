@@ -53,7 +53,7 @@ fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log"; fail "apt-get install"; }
 installed=1
 dpkg -L camsep >"$tmp/files.txt" || fail "dpkg -L camsep"
-for f in /usr/bin/camsep-train /usr/bin/camsep-process /usr/bin/camsep-plot /usr/bin/camsep-capture \
+for f in /usr/bin/camsep-train /usr/bin/camsep-process /usr/bin/camsep-find-boxes /usr/bin/camsep-plot /usr/bin/camsep-capture \
   /usr/bin/camsep-jack /usr/bin/camsep-portaudio /usr/lib/lv2/camsep.lv2/manifest.ttl /usr/lib/lv2/camsep.lv2/camsep.so \
   /usr/share/camsep/dictionaries/violin.dict /usr/share/camsep/dictionaries/latency-512/violin.dict \
   /usr/share/applications/camsep-jack.desktop /usr/share/doc/camsep/copyright /usr/share/doc/camsep/changelog.Debian.gz; do

@@ -10,58 +10,69 @@
 
 #include "box_finder.h"
 #include "cli.h"
+#include "cli_options.h"
 #include "optical_flow.h"
 #include "y4m_source.h"
 
 #define PROG "camsep-find-boxes"
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: %s [--players N] [--seconds S] [--threshold T] STAGE.y4m\n"
-            "Finds the players in a stage video (Y4M file, or - for standard input) by where\n"
-            "the picture moves against the camera, and prints one --box option per player,\n"
-            "left to right, with its share of the motion.\n\n"
-            "  --players N    at most N boxes, the busiest (default 8); fewer found is a warning\n"
-            "  --seconds S    look at the first S seconds only (default: the whole video)\n"
-            "  --threshold T  a grid cell is busy from T x the busiest cells' motion (default 0.2)\n"
-            "  -h, --help     this text\n",
-            PROG);
-}
+enum { OPT_PLAYERS = CLI_ID_BASE, OPT_SECONDS, OPT_THRESHOLD };
+
+static const cli_option OPTIONS[] = {
+    {"players", 0, "N", "at most N boxes, the busiest (1..16, default 8); fewer found than asked for is a warning",
+     OPT_PLAYERS, 0},
+    {"seconds", 0, "S", "look at the first S seconds of the video only (default: all of it)", OPT_SECONDS, 0},
+    {"threshold", 0, "T", "a grid cell is busy from T times the busiest cells' motion (0.01..0.99, default 0.2)",
+     OPT_THRESHOLD, 0},
+};
+
+static const cli_program PROGRAM = {
+    .name = PROG,
+    .purpose = "propose the players' boxes from where a stage video moves",
+    .synopsis = "[--players N] [--seconds S] [--threshold T] STAGE.y4m",
+    .description =
+        "Finds the players in a stage video (a Y4M file, or - for standard input) by where the picture moves "
+        "against the camera: the camera's own motion is removed frame by frame, and the parts of the picture "
+        "that keep moving (a bow arm, hands, a swaying body) are players. Prints one --box option per player, "
+        "left to right, with its share of the motion, for camsep-process, camsep-train or a boxes file. "
+        "Nothing is applied by itself: check the boxes in the picture. Two players whose motion touches are "
+        "one box; a player who did not move is not found.",
+    .options = OPTIONS,
+    .n_options = CLI_COUNT(OPTIONS),
+    .exit_status = "1 also when nothing in the video moved against the camera (no box is printed).",
+    .examples = "Boxes for a sound check's video, then the separation with them:\n\n"
+                "  camsep-find-boxes --players 3 soundcheck.y4m > boxes.txt\n"
+                "  camsep-process -i mix.wav -d a.dict -d b.dict -d c.dict -o stems/ \\\n"
+                "                 --video stage.y4m $(cut -f1 boxes.txt) --associate",
+    .see_also = "camsep-process(1), camsep-train(1), camsep-capture(1)",
+};
 
 int main(int argc, char **argv)
 {
     int players = 8, asked = 0;
     double seconds = 0.0;
-    const char *path = NULL;
     camsep_box_finder_config cfg;
     camsep_box_finder_config_default(&cfg);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--players")) {
-            players = cli_int(PROG, "--players", cli_value(PROG, argc, argv, &i), 1, CAMSEP_BOX_FINDER_MAX);
+    cli_parser cp;
+    cli_begin(&cp, &PROGRAM, argc, argv);
+    const char *v;
+    int id, first;
+    while ((id = cli_next(&cp, &v, &first)) != CLI_DONE) {
+        switch (id) {
+        case OPT_PLAYERS:
+            players = cli_int(PROG, "--players", v, 1, CAMSEP_BOX_FINDER_MAX);
             asked = 1;
-        } else if (!strcmp(argv[i], "--seconds")) {
-            seconds = cli_float(PROG, "--seconds", cli_value(PROG, argc, argv, &i), 0.1, 1e6);
-        } else if (!strcmp(argv[i], "--threshold")) {
-            cfg.threshold = (float)cli_float(PROG, "--threshold", cli_value(PROG, argc, argv, &i), 0.01, 0.99);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "%s: unknown option %s\n", PROG, argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (path) {
-            fprintf(stderr, "%s: one video only (%s and %s)\n", PROG, path, argv[i]);
-            return 2;
-        } else {
-            path = argv[i];
+            break;
+        case OPT_SECONDS: seconds = cli_float(PROG, "--seconds", v, 0.1, 1e6); break;
+        case OPT_THRESHOLD: cfg.threshold = (float)cli_float(PROG, "--threshold", v, 0.01, 0.99); break;
+        default: break;
         }
     }
-    if (!path) {
-        usage(stderr);
-        return 2;
-    }
+    if (argc - first > 1)
+        cli_usage_fail(PROG, "one video only (%d given)", argc - first);
+    const char *path = first < argc ? argv[first] : NULL;
+    if (!path)
+        cli_usage_fail(PROG, "no video given (see --help)");
     char err[512];
     camsep_frame_source *src = camsep_y4m_open(path, 0, err, sizeof err);
     if (!src)
