@@ -64,7 +64,15 @@ CONDITIONS = [
     ("cam-late0.2", [], 0.2),
     ("cam-late0.5", [], 0.5),
     ("cam-all-late0.1", ALL, 0.1),
+    ("cam-found", [], 0.0),
+    ("cam-all-found", ALL, 0.0),
 ]
+# Rows whose boxes are not the scene's but camsep-find-boxes' proposal from the
+# video itself (--players J, left to right, as the scene places the players in
+# stem order): the camera's worth on a stage nobody drew boxes on. When fewer
+# than J players are found, the engineer would draw them by hand: the row is
+# then audio-only (no video) and says so in its notes.
+FOUND = ("cam-found", "cam-all-found")
 QUICK_CONDITIONS = ("cam", "cam-sway", "cam-all", "cam-late0.1", "cam-all-late0.1")
 
 
@@ -172,6 +180,8 @@ def find_tools(build, prog):
     tools = dict(train=qb.find_tool(build, "camsep-train"), process=qb.find_tool(build, "camsep-process"))
     scene = os.path.join(build, "bench", "camsep-scene")
     tools["scene"] = scene if os.path.isfile(scene) and os.access(scene, os.X_OK) else None
+    finder = os.path.join(build, "tools", "camsep-find-boxes")
+    tools["find"] = finder if os.path.isfile(finder) and os.access(finder, os.X_OK) else None
     missing = [n for n, p in tools.items() if not p]
     if missing:
         sys.stderr.write("%s: camsep-%s not built in %s (build with: cmake -S %s -B %s -DCMAKE_BUILD_TYPE=Release "
@@ -188,6 +198,25 @@ def render(tool, act_csv, players, out, size, fps, duration, opts, seed):
     if r.returncode != 0:
         raise RuntimeError("camsep-scene failed: %s: %s" % (" ".join(cmd), r.stdout.strip()))
     return [b.strip() for b in r.stdout.split() if b.strip()]
+
+
+def find_boxes(tool, video, players):
+    """camsep-find-boxes' proposal for the video: up to `players` boxes "X,Y,W,H", left to right."""
+    if tool is None:
+        raise RuntimeError("camsep-find-boxes is not built (cmake --build build --target camsep-find-boxes)")
+    r = subprocess.run([tool, "--players", str(players), video], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    return [line.split()[1] for line in r.stdout.splitlines() if line.startswith("--box ")]
+
+
+def boxes_inside(found, drawn):
+    """Per found box: whether its centre lies in the drawn box of the same rank."""
+    out = []
+    for f, d in zip(found, drawn):
+        x, y, w, h = map(float, f.split(","))
+        dx, dy, dw, dh = map(float, d.split(","))
+        out.append(dx <= x + w / 2 <= dx + dw and dy <= y + h / 2 <= dy + dh)
+    return out
 
 
 def camera_diagnostics(report_csv, times, P, delay):
@@ -272,6 +301,16 @@ def evaluate_mixture(job):
             y4m_delay(vpath, dpath, frames)
             vpath = dpath
         t_render += time.monotonic() - t0
+        if name in FOUND:
+            found = find_boxes(tools["find"], vpath, J)
+            result["camera"].setdefault("found_boxes", {})[name] = dict(found=found, drawn=boxes,
+                                                                        inside=boxes_inside(found, boxes))
+            if len(found) < J:
+                result["notes"].append("%s: camsep-find-boxes found %d of %d players: audio only"
+                                       % (name, len(found), J))
+                settings.append((name, [], None, None))
+                continue
+            boxes = found
         opts = ["--video", vpath, "--camera-latency", "0"] + [x for b in boxes for x in ("--box", b)] + knee
         settings.append((name, opts, None, delay))
     if args.hires:

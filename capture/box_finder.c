@@ -14,6 +14,12 @@
 /* A player's box spans the cells around its busiest ones that move at all:
  * above this share of the busiest cells' level (and twice the median cell). */
 #define LOW_SHARE 0.02f
+/* ... and is at least this many times as tall as it is wide, about the
+ * moving part's middle. A box around a bow arm alone is wrong for the
+ * capture: what moves is then most of the box, and is taken for the body's
+ * sway (motion_energy.h, step 3). On Bach10's calm stages such strips cost
+ * same-instrument duos up to 10 dB (bench/VIDEO.md). */
+#define MIN_ASPECT 1.3f
 
 /* Each cell's motion per frame is counted in a histogram of log2 bins,
  * HIST_PER_OCTAVE to an octave from HIST_LOWEST input pixels per frame up;
@@ -387,9 +393,16 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
     }
     const float cw = (float)bf->input_w / cols, ch = (float)bf->input_h / rows;
     for (int i = 0; i < n; i++) {
-        const float left = fmaxf(0.0f, bx0[i] * cw), top_edge = fmaxf(0.0f, by0[i] * ch);
-        const float right = fminf((float)bf->input_w, (bx1[i] + 1) * cw);
-        const float bottom = fminf((float)bf->input_h, (by1[i] + 1) * ch);
+        const float left = fmaxf(0.0f, bx0[i] * cw), right = fminf((float)bf->input_w, (bx1[i] + 1) * cw);
+        float top_edge = by0[i] * ch, bottom = (by1[i] + 1) * ch;
+        const float tall = MIN_ASPECT * (right - left);
+        if (bottom - top_edge < tall) {
+            const float centre = 0.5f * (top_edge + bottom);
+            top_edge = centre - 0.5f * tall;
+            bottom = centre + 0.5f * tall;
+        }
+        top_edge = fmaxf(0.0f, top_edge);
+        bottom = fminf((float)bf->input_h, bottom);
         boxes[i] = (camsep_box){left, top_edge, right - left, bottom - top_edge};
         if (confidence)
             confidence[i] = total > 0.0 ? (float)(found[i].motion / total) : 0.0f;

@@ -9,16 +9,20 @@
  *     under noise_gate x the median residual (the flow's own error this
  *     frame) is not motion;
  *  2. per cell of a grid over the picture (columns x rows), the mean of what
- *     is left over its reliable pixels, averaged over the frames: where
- *     somebody plays, bows, strums or sways, the cells stay busy;
- *  3. proposal: the cells above `threshold` x the busiest cells' level (the
- *     mean of the top 2 %) and above 4 x the picture's median cell, closed
- *     by one cell (an arm and a body a cell apart are one player), in
- *     connected groups. The busiest `max_boxes` groups are kept, left to
- *     right; each one's bounding box grown by half its size on every side
- *     (what moves is an arm, the box is the player, and the capture tells an
- *     arm from the body's sway by the share of the box that moves with it),
- *     but not past the middle of the gap to its neighbour, is a player.
+ *     is left over its reliable pixels, counted per frame in a log
+ *     histogram; the cell's level is what it reaches in a quarter of the
+ *     frames: a player who plays a third of a sound check is busy there, an
+ *     occluder crossing the stage or a bump of the camera is not;
+ *  3. proposal: nothing when the busiest cells (the mean of the top 2 %)
+ *     move less than 0.6 input pixel per frame at 480 lines; else the cells
+ *     above `threshold` x that level and above 4 x the picture's median
+ *     cell, closed by one cell, in connected groups. The busiest
+ *     `max_boxes` groups are kept, left to right. Each grows, breadth first
+ *     and all at once so that a cell goes to the nearest, over the cells
+ *     around it that move at all (a swaying body, a head); its bounding box,
+ *     made at least 1.3 times as tall as it is wide about its middle, is a
+ *     player's box. What moves most is a bow arm; a box around the arm
+ *     alone would have the capture take the arm for the body's sway.
  * A group's confidence is its share of the motion in all proposed groups.
  *
  * What it cannot know: two players whose motion touches in the picture
