@@ -20,6 +20,10 @@
  * sway (motion_energy.h, step 3). On Bach10's calm stages such strips cost
  * same-instrument duos up to 10 dB (bench/VIDEO.md). */
 #define MIN_ASPECT 1.3f
+/* ... and at most this many times as tall as wide (a strummed or plucked
+ * instrument moves in a column), as far as the middle of the gap to a
+ * neighbour allows. */
+#define MAX_ASPECT 2.0f
 
 /* Each cell's motion per frame is counted in a histogram of log2 bins,
  * HIST_PER_OCTAVE to an octave from HIST_LOWEST input pixels per frame up;
@@ -393,14 +397,25 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
     }
     const float cw = (float)bf->input_w / cols, ch = (float)bf->input_h / rows;
     for (int i = 0; i < n; i++) {
-        const float left = fmaxf(0.0f, bx0[i] * cw), right = fminf((float)bf->input_w, (bx1[i] + 1) * cw);
+        float left = bx0[i] * cw, right = (bx1[i] + 1) * cw;
         float top_edge = by0[i] * ch, bottom = (by1[i] + 1) * ch;
-        const float tall = MIN_ASPECT * (right - left);
+        const float tall = MIN_ASPECT * (right - left), wide = (bottom - top_edge) / MAX_ASPECT;
         if (bottom - top_edge < tall) {
             const float centre = 0.5f * (top_edge + bottom);
             top_edge = centre - 0.5f * tall;
             bottom = centre + 0.5f * tall;
+        } else if (right - left < wide) {
+            const float centre = 0.5f * (left + right);
+            left = centre - 0.5f * wide;
+            right = centre + 0.5f * wide;
+            /* not past the middle of the gap to a neighbour */
+            if (i > 0)
+                left = fmaxf(left, 0.5f * ((bx1[i - 1] + 1) * cw + bx0[i] * cw));
+            if (i + 1 < n)
+                right = fminf(right, 0.5f * ((bx1[i] + 1) * cw + bx0[i + 1] * cw));
         }
+        left = fmaxf(0.0f, left);
+        right = fminf((float)bf->input_w, right);
         top_edge = fmaxf(0.0f, top_edge);
         bottom = fminf((float)bf->input_h, bottom);
         boxes[i] = (camsep_box){left, top_edge, right - left, bottom - top_edge};

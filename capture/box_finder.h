@@ -20,9 +20,10 @@
  *     `max_boxes` groups are kept, left to right. Each grows, breadth first
  *     and all at once so that a cell goes to the nearest, over the cells
  *     around it that move at all (a swaying body, a head); its bounding box,
- *     made at least 1.3 times as tall as it is wide about its middle, is a
- *     player's box. What moves most is a bow arm; a box around the arm
- *     alone would have the capture take the arm for the body's sway.
+ *     made at least 1.3 and at most 2 times as tall as it is wide about its
+ *     middle (not past the middle of the gap to a neighbour), is a player's
+ *     box. What moves most is a bow arm or a strumming hand; a box around
+ *     that alone has the capture take it for the body's sway.
  * A group's confidence is its share of the motion in all proposed groups.
  *
  * What it cannot know: two players whose motion touches in the picture
