@@ -19,7 +19,7 @@ d = sys.argv[1]
 def write(name, curves):
     with open("%s/%s" % (d, name), "w") as f:
         f.write("time," + ",".join("p%d" % (j + 1) for j in range(len(curves))) + "\n")
-        for i in range(401):
+        for i in range(301):
             t = i * 0.01
             f.write("%.2f," % t + ",".join("%.3f" % c(t) for c in curves) + "\n")
 write("three.csv", [lambda t: 0.5 + 0.5 * math.sin(2 * t), lambda t: 0.6 + 0.4 * math.sin(3 * t + 1),
@@ -71,7 +71,8 @@ grep -q "warning: 2 of 3 players found" "$tmp/gap.err" || fail "gap: $(cat "$tmp
 # nothing moves but the camera and the sensor: an error, no box
 for noisy in "--noise 0" "--noise 4 --jitter 2"; do
     # shellcheck disable=SC2086
-    "$S" -a "$tmp/still.csv" -p 2 -o "$tmp/still.y4m" --size 320x240 --sway 0 --gesture 0 $noisy > /dev/null
+    "$S" -a "$tmp/still.csv" -p 2 -o "$tmp/still.y4m" --size 320x240 --duration 1.5 --sway 0 --gesture 0 $noisy \
+        > /dev/null
     if "$F" "$tmp/still.y4m" > "$tmp/still.found" 2> "$tmp/still.err"; then fail "still ($noisy) gave boxes"; fi
     grep -q "nothing moved" "$tmp/still.err" || fail "still ($noisy): $(cat "$tmp/still.err")"
     [ ! -s "$tmp/still.found" ] || fail "still ($noisy): printed $(cat "$tmp/still.found")"
