@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "select_kth.h"
+
 /* Nothing is proposed unless the busiest cells move at least this much, in
  * input pixels per frame at 480 lines: a still stage with sensor noise of
  * 4 grey levels and a camera jittering by 2 pixels reaches 0.4, players
@@ -110,8 +112,8 @@ camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, c
     bf->tmp = malloc(cells);
     bf->label = malloc(sizeof(int) * cells);
     bf->stack = malloc(sizeof(int) * cells);
-    if (!bf->hist || !bf->scratch || !bf->cell_sum || !bf->cell_count || !bf->mean || !bf->busy || !bf->closed || !bf->tmp ||
-        !bf->label || !bf->stack) {
+    if (!bf->hist || !bf->scratch || !bf->cell_sum || !bf->cell_count || !bf->mean || !bf->busy || !bf->closed ||
+        !bf->tmp || !bf->label || !bf->stack) {
         camsep_box_finder_free(bf);
         return NULL;
     }
@@ -135,42 +137,20 @@ void camsep_box_finder_free(camsep_box_finder *bf)
     free(bf);
 }
 
-long camsep_box_finder_frames(const camsep_box_finder *bf)
-{
-    return bf->frames;
-}
-
-/* The k-th smallest of x[0..n) (x is reordered; Hoare's selection). */
-static float select_kth(float *x, size_t n, size_t k)
-{
-    long lo = 0, hi = (long)n - 1;
-    while (lo < hi) {
-        const float pivot = x[lo + (hi - lo) / 2];
-        long i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < pivot)
-                i++;
-            while (x[j] > pivot)
-                j--;
-            if (i <= j) {
-                const float t = x[i];
-                x[i++] = x[j];
-                x[j--] = t;
-            }
-        }
-        if ((long)k <= j)
-            hi = j;
-        else if ((long)k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return x[k];
-}
-
 static float median_of(float *x, size_t n)
 {
-    return select_kth(x, n, n / 2);
+    return camsep_select_kth(x, (int)n, (int)(n / 2));
+}
+
+/* The values of plane at the reliable working pixels, into out; how many. */
+static size_t reliable(const float *plane, const float *wt, int W, int H, int stride, float *out)
+{
+    size_t n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (wt[(size_t)y * stride + x] > 0.0f)
+                out[n++] = plane[(size_t)y * stride + x];
+    return n;
 }
 
 int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow)
@@ -182,20 +162,11 @@ int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow)
     const float *u = camsep_flow_u(flow), *v = camsep_flow_v(flow), *wt = camsep_flow_weight(flow);
     const int W = camsep_flow_width(flow), H = camsep_flow_height(flow), stride = camsep_flow_stride(flow);
     const float scale = (float)camsep_flow_scale(flow);
-    size_t n = 0;
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-            if (wt[(size_t)y * stride + x] > 0.0f)
-                bf->scratch[n++] = u[(size_t)y * stride + x];
+    size_t n = reliable(u, wt, W, H, stride, bf->scratch);
     if (n < 16)
         return 0;
     const float mu = median_of(bf->scratch, n);
-    n = 0;
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-            if (wt[(size_t)y * stride + x] > 0.0f)
-                bf->scratch[n++] = v[(size_t)y * stride + x];
-    const float mv = median_of(bf->scratch, n);
+    const float mv = median_of(bf->scratch, reliable(v, wt, W, H, stride, bf->scratch));
     n = 0;
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++) {
@@ -269,7 +240,7 @@ static int neighbours(int c, int cols, int rows, int next[4])
 }
 
 typedef struct group {
-    int id, x0, y0, x1, y1, cells;
+    int id, x0, cells; /* its label, leftmost column, busy cells */
     double motion;
 } group;
 
@@ -297,7 +268,7 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
     const float median = median_of(bf->scratch, cells);
     const size_t top = cells / 50 > 0 ? cells / 50 : 1;
     double top_sum = 0.0;
-    select_kth(bf->scratch, cells, cells - top);
+    camsep_select_kth(bf->scratch, (int)cells, (int)(cells - top));
     for (size_t c = cells - top; c < cells; c++)
         top_sum += bf->scratch[c];
     const float busiest = (float)(top_sum / (double)top);
@@ -314,16 +285,13 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
     for (size_t start = 0; start < cells; start++) {
         if (!bf->closed[start] || bf->label[start] >= 0)
             continue;
-        group g = {n_labels, cols, rows, -1, -1, 0, 0.0};
+        group g = {n_labels, cols, 0, 0.0};
         int sp = 0;
         bf->stack[sp++] = (int)start;
         bf->label[start] = n_labels;
         while (sp > 0) {
-            const int c = bf->stack[--sp], x = c % cols, y = c / cols;
+            const int c = bf->stack[--sp], x = c % cols;
             g.x0 = x < g.x0 ? x : g.x0;
-            g.y0 = y < g.y0 ? y : g.y0;
-            g.x1 = x > g.x1 ? x : g.x1;
-            g.y1 = y > g.y1 ? y : g.y1;
             g.cells += bf->busy[c];
             g.motion += bf->busy[c] ? bf->mean[c] : 0.0;
             int next[4];
@@ -339,13 +307,16 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
         n_labels++;
         if (g.cells < bf->cfg.min_cells)
             continue;
-        if (n < (int)(sizeof found / sizeof found[0]))
+        if (n < (int)(sizeof found / sizeof found[0])) {
             found[n++] = g;
-        else if (g.motion > found[n - 1].motion) {
-            qsort(found, (size_t)n, sizeof *found, by_motion);
-            if (g.motion > found[n - 1].motion)
-                found[n - 1] = g;
+            continue;
         }
+        int least = 0; /* full: the busier group stays */
+        for (int i = 1; i < n; i++)
+            if (found[i].motion < found[least].motion)
+                least = i;
+        if (g.motion > found[least].motion)
+            found[least] = g;
     }
     qsort(found, (size_t)n, sizeof *found, by_motion);
     if (n > max_boxes)

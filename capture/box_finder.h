@@ -60,8 +60,6 @@ void camsep_box_finder_free(camsep_box_finder *bf);
 /* One frame's flow in. 1 when counted, 0 when the flow is not valid yet
  * (the first frame), -1 when its picture is not the size given at create. */
 int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow);
-/* Frames counted so far. */
-long camsep_box_finder_frames(const camsep_box_finder *bf);
 /* Up to max_boxes (<= CAMSEP_BOX_FINDER_MAX) boxes in input pixels, left to
  * right, and each one's confidence (may be NULL). Returns how many (0 when
  * nothing moved, or no frame was counted). */

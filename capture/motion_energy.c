@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "select_kth.h"
+
 #define HIST_PER_OCTAVE 8
 #define HIST_LO (-12)            /* log2 of the smallest energy told apart, px per frame */
 #define HIST_HI 10               /* ... and of the largest */
@@ -335,39 +337,6 @@ int camsep_motion_update_energies(camsep_motion *m, const float (*energy)[CAMSEP
 
 /* ---- energies from the flow ---- */
 
-/* k-th smallest of a[0..n) (reorders a). */
-static float select_kth(float *a, int n, int k)
-{
-    int lo = 0, hi = n - 1;
-    while (hi > lo) {
-        int mid = lo + (hi - lo) / 2;
-        /* median of three as the pivot */
-        float x = a[lo], y = a[mid], z = a[hi];
-        float pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i <= j) {
-                float t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return a[k];
-    }
-    return a[k];
-}
-
 static int inside_any(const camsep_motion *m, int x, int y)
 {
     for (int j = 0; j < m->n; j++) {
@@ -437,7 +406,7 @@ static void fit_similarity(camsep_motion *m, int n)
          * enough), selected in the body buffer, free until body_motion() */
         const int nm = n < BODY_SAMPLES ? n : BODY_SAMPLES;
         memcpy(m->bu_s, m->tu, (size_t)nm * sizeof(float));
-        const float k = 1.5f * fmaxf(select_kth(m->bu_s, nm, nm / 2), 1e-3f);
+        const float k = 1.5f * fmaxf(camsep_select_kth(m->bu_s, nm, nm / 2), 1e-3f);
         double a[4][4] = {{0}}, b[4] = {0};
         for (int i = 0; i < n; i++) {
             const double w = m->tu[i] > k ? k / m->tu[i] : 1.0, x = m->sx[i], y = m->sy[i];
@@ -522,9 +491,9 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
     float gu = 0.0f, gv = 0.0f;
     if (compensate) {
         memcpy(m->tu, m->su, (size_t)n * sizeof(float));
-        gu = select_kth(m->tu, n, n / 2);
+        gu = camsep_select_kth(m->tu, n, n / 2);
         memcpy(m->tu, m->sv, (size_t)n * sizeof(float));
-        gv = select_kth(m->tu, n, n / 2);
+        gv = camsep_select_kth(m->tu, n, n / 2);
         if (!isfinite(gu) || !isfinite(gv))
             gu = gv = 0.0f;
     }
@@ -540,7 +509,7 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
     if (m->cfg.noise_gate > 0.0f) {
         /* the residuals again for the still energy below: select on the copy in su */
         memcpy(m->su, m->tu, (size_t)n * sizeof(float));
-        float g = m->cfg.noise_gate * select_kth(m->su, n, n / 2);
+        float g = m->cfg.noise_gate * camsep_select_kth(m->su, n, n / 2);
         m->gate = isfinite(g) ? g : 0.0f;
     }
     /* the energy a still box would show: the mean gated residual, each sample
@@ -550,7 +519,7 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
         float cap = m->gate;
         if (!(cap > 0.0f)) {
             memcpy(m->su, m->tu, (size_t)n * sizeof(float));
-            cap = select_kth(m->su, n, n / 2);
+            cap = camsep_select_kth(m->su, n, n / 2);
         }
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
@@ -617,9 +586,9 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
         return;
     memcpy(m->tu, m->bu_s, (size_t)(n < GLOBAL_SAMPLES ? n : GLOBAL_SAMPLES) * sizeof(float));
     const int nn = n < GLOBAL_SAMPLES ? n : GLOBAL_SAMPLES;
-    const float mu = select_kth(m->tu, nn, nn / 2);
+    const float mu = camsep_select_kth(m->tu, nn, nn / 2);
     memcpy(m->tu, m->bv_s, (size_t)nn * sizeof(float));
-    const float mv = select_kth(m->tu, nn, nn / 2);
+    const float mv = camsep_select_kth(m->tu, nn, nn / 2);
     if (!isfinite(mu) || !isfinite(mv))
         return;
     const float tol2 = fmaxf(0.25f * (mu * mu + mv * mv), gate * gate);

@@ -5,8 +5,6 @@
  * engineer to check and paste. Nothing is applied by itself.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "box_finder.h"
 #include "cli.h"
