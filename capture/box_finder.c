@@ -75,11 +75,15 @@ struct camsep_box_finder {
     float *mean;        /* cols x rows */
     unsigned char *busy, *closed, *tmp;
     int *label, *stack;
+    /* per label (cells + CAMSEP_BOX_FINDER_MAX: splits add labels) */
+    int *label_cells, *label_x0;
+    double *label_motion;
+    int *column_busy; /* columns */
 };
 
 void camsep_box_finder_config_default(camsep_box_finder_config *cfg)
 {
-    *cfg = (camsep_box_finder_config){.columns = 48, .noise_gate = 2.0f, .threshold = 0.2f, .min_cells = 3};
+    *cfg = (camsep_box_finder_config){.columns = 48, .noise_gate = 2.0f, .threshold = 0.2f, .min_cells = 3, .split_to_count = 0};
 }
 
 camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, const camsep_box_finder_config *cfg)
@@ -112,8 +116,13 @@ camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, c
     bf->tmp = malloc(cells);
     bf->label = malloc(sizeof(int) * cells);
     bf->stack = malloc(sizeof(int) * cells);
+    bf->label_cells = malloc(sizeof(int) * (cells + CAMSEP_BOX_FINDER_MAX));
+    bf->label_x0 = malloc(sizeof(int) * (cells + CAMSEP_BOX_FINDER_MAX));
+    bf->label_motion = malloc(sizeof(double) * (cells + CAMSEP_BOX_FINDER_MAX));
+    bf->column_busy = malloc(sizeof(int) * (size_t)bf->cols);
     if (!bf->hist || !bf->scratch || !bf->cell_sum || !bf->cell_count || !bf->mean || !bf->busy || !bf->closed ||
-        !bf->tmp || !bf->label || !bf->stack) {
+        !bf->tmp || !bf->label || !bf->stack || !bf->label_cells || !bf->label_x0 || !bf->label_motion ||
+        !bf->column_busy) {
         camsep_box_finder_free(bf);
         return NULL;
     }
@@ -134,6 +143,10 @@ void camsep_box_finder_free(camsep_box_finder *bf)
     free(bf->tmp);
     free(bf->label);
     free(bf->stack);
+    free(bf->label_cells);
+    free(bf->label_x0);
+    free(bf->label_motion);
+    free(bf->column_busy);
     free(bf);
 }
 
@@ -255,6 +268,86 @@ static int by_left(const void *a, const void *b)
     return ((const group *)a)->x0 - ((const group *)b)->x0;
 }
 
+/* Each label's busy cells, their motion and its leftmost column. */
+static void count_labels(camsep_box_finder *bf, int n_labels)
+{
+    for (int l = 0; l < n_labels; l++) {
+        bf->label_cells[l] = 0;
+        bf->label_x0[l] = bf->cols;
+        bf->label_motion[l] = 0.0;
+    }
+    const size_t cells = (size_t)bf->cols * bf->rows;
+    for (size_t c = 0; c < cells; c++) {
+        const int l = bf->label[c], x = (int)(c % (size_t)bf->cols);
+        if (l < 0)
+            continue;
+        bf->label_x0[l] = x < bf->label_x0[l] ? x : bf->label_x0[l];
+        if (bf->busy[c]) {
+            bf->label_cells[l]++;
+            bf->label_motion[l] += bf->mean[c];
+        }
+    }
+}
+
+static int players_found(const camsep_box_finder *bf, int n_labels)
+{
+    int n = 0;
+    for (int l = 0; l < n_labels; l++)
+        n += bf->label_cells[l] >= bf->cfg.min_cells;
+    return n;
+}
+
+/* Fewer groups than the players the engineer counted: the closing may have
+ * joined two neighbours across a still column (their arms come within two
+ * cells of each other on a wide picture). The group whose busy cells fall
+ * into two column ranges with a column of no busy cell between them, each
+ * range a player's worth (min_cells), and most evenly, is split there: the
+ * right range becomes label n_labels, the joining cells none. 0 when no
+ * group can be split. */
+static int split_joined(camsep_box_finder *bf, int n_labels)
+{
+    const int cols = bf->cols, rows = bf->rows;
+    int best_label = -1, best_gap0 = 0, best_gap1 = 0, best_smaller = 0;
+    for (int l = 0; l < n_labels; l++) {
+        if (bf->label_cells[l] < 2 * bf->cfg.min_cells)
+            continue;
+        for (int x = 0; x < cols; x++)
+            bf->column_busy[x] = 0;
+        for (int y = 0; y < rows; y++)
+            for (int x = 0; x < cols; x++)
+                bf->column_busy[x] += bf->label[y * cols + x] == l && bf->busy[y * cols + x];
+        int left = 0;
+        for (int x = 0; x < cols;) {
+            if (bf->column_busy[x] > 0) {
+                left += bf->column_busy[x++];
+                continue;
+            }
+            int end = x;
+            while (end < cols && bf->column_busy[end] == 0)
+                end++;
+            const int right = bf->label_cells[l] - left;
+            const int smaller = left < right ? left : right;
+            if (left > 0 && right > 0 && smaller >= bf->cfg.min_cells && smaller > best_smaller) {
+                best_label = l;
+                best_gap0 = x;
+                best_gap1 = end;
+                best_smaller = smaller;
+            }
+            x = end;
+        }
+    }
+    if (best_label < 0)
+        return 0;
+    const size_t cells = (size_t)cols * rows;
+    for (size_t c = 0; c < cells; c++) {
+        const int x = (int)(c % (size_t)cols);
+        if (bf->label[c] != best_label || x < best_gap0)
+            continue;
+        bf->label[c] = x < best_gap1 ? -1 : n_labels;
+    }
+    return 1;
+}
+
 int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *boxes, float *confidence)
 {
     if (max_boxes < 1 || bf->frames < 1)
@@ -280,20 +373,15 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
     close_cells(bf->busy, bf->tmp, bf->closed, cols, rows);
     for (size_t c = 0; c < cells; c++)
         bf->label[c] = -1;
-    group found[CAMSEP_BOX_FINDER_MAX * 4];
-    int n = 0, n_labels = 0;
+    int n_labels = 0;
     for (size_t start = 0; start < cells; start++) {
         if (!bf->closed[start] || bf->label[start] >= 0)
             continue;
-        group g = {n_labels, cols, 0, 0.0};
         int sp = 0;
         bf->stack[sp++] = (int)start;
         bf->label[start] = n_labels;
         while (sp > 0) {
-            const int c = bf->stack[--sp], x = c % cols;
-            g.x0 = x < g.x0 ? x : g.x0;
-            g.cells += bf->busy[c];
-            g.motion += bf->busy[c] ? bf->mean[c] : 0.0;
+            const int c = bf->stack[--sp];
             int next[4];
             const int count = neighbours(c, cols, rows, next);
             for (int k = 0; k < count; k++) {
@@ -305,6 +393,18 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
             }
         }
         n_labels++;
+    }
+    count_labels(bf, n_labels);
+    if (bf->cfg.split_to_count)
+        while (n_labels < (int)cells + CAMSEP_BOX_FINDER_MAX && players_found(bf, n_labels) < max_boxes &&
+               split_joined(bf, n_labels)) {
+            n_labels++;
+            count_labels(bf, n_labels);
+        }
+    group found[CAMSEP_BOX_FINDER_MAX * 4];
+    int n = 0;
+    for (int l = 0; l < n_labels; l++) {
+        const group g = {l, bf->label_x0[l], bf->label_cells[l], bf->label_motion[l]};
         if (g.cells < bf->cfg.min_cells)
             continue;
         if (n < (int)(sizeof found / sizeof found[0])) {

@@ -16,8 +16,11 @@
  *  3. proposal: nothing when the busiest cells (the mean of the top 2 %)
  *     move less than 0.6 input pixel per frame at 480 lines; else the cells
  *     above `threshold` x that level and above 4 x the picture's median
- *     cell, closed by one cell, in connected groups. The busiest
- *     `max_boxes` groups are kept, left to right. Each grows, breadth first
+ *     cell, closed by one cell, in connected groups (with split_to_count,
+ *     while fewer than max_boxes, a group is split where its busy cells
+ *     leave a column empty: the closing joins neighbours whose arms come
+ *     within two cells). The busiest `max_boxes` groups are kept, left to
+ *     right. Each grows, breadth first
  *     and all at once so that a cell goes to the nearest, over the cells
  *     around it that move at all (a swaying body, a head); its bounding box,
  *     made at least 1.3 and at most 2 times as tall as it is wide about its
@@ -48,6 +51,10 @@ typedef struct camsep_box_finder_config {
     float noise_gate; /* residual flow under this x its median is noise (2) */
     float threshold;  /* a cell is busy from this share of the busiest cells' level (0.2) */
     int min_cells;    /* smaller groups are not players (3) */
+    /* max_boxes is the number of players on the stage, not only a limit:
+     * when fewer groups are found, groups joined across a column with no
+     * busy cell are split there (0: off) */
+    int split_to_count;
 } camsep_box_finder_config;
 
 typedef struct camsep_box_finder camsep_box_finder;

@@ -17,7 +17,10 @@
 enum { OPT_PLAYERS = CLI_ID_BASE, OPT_SECONDS, OPT_THRESHOLD };
 
 static const cli_option OPTIONS[] = {
-    {"players", 0, "N", "at most N boxes, the busiest (1..16, default 8); fewer found than asked for is a warning",
+    {"players", 0, "N",
+     "the number of players (1..16; default: at most 8, the busiest): at most N boxes, and when fewer groups "
+     "are found, one whose motion joins two neighbours across a still column is split there; fewer found "
+     "than N is a warning",
      OPT_PLAYERS, 0},
     {"seconds", 0, "S", "look at the first S seconds of the video only (default: all of it)", OPT_SECONDS, 0},
     {"threshold", 0, "T", "a grid cell is busy from T times the busiest cells' motion (0.01..0.99, default 0.2)",
@@ -66,6 +69,7 @@ int main(int argc, char **argv)
         default: break;
         }
     }
+    cfg.split_to_count = asked; /* the engineer counted the players */
     if (argc - first > 1)
         cli_usage_fail(PROG, "one video only (%d given)", argc - first);
     const char *path = first < argc ? argv[first] : NULL;
