@@ -150,6 +150,23 @@ void camsep_box_finder_free(camsep_box_finder *bf)
     free(bf);
 }
 
+void camsep_box_finder_set_split(camsep_box_finder *bf, int split_to_count)
+{
+    bf->cfg.split_to_count = split_to_count != 0;
+}
+
+void camsep_box_finder_reset(camsep_box_finder *bf)
+{
+    memset(bf->hist, 0, sizeof *bf->hist * (size_t)bf->cols * bf->rows * HIST_BINS);
+    bf->frames = 0;
+}
+
+void camsep_box_finder_size(const camsep_box_finder *bf, int *input_width, int *input_height)
+{
+    *input_width = bf->input_w;
+    *input_height = bf->input_h;
+}
+
 static float median_of(float *x, size_t n)
 {
     return camsep_select_kth(x, (int)n, (int)(n / 2));

@@ -64,6 +64,12 @@ void camsep_box_finder_config_default(camsep_box_finder_config *cfg);
  * defaults). NULL when invalid or out of memory. */
 camsep_box_finder *camsep_box_finder_create(int input_width, int input_height, const camsep_box_finder_config *cfg);
 void camsep_box_finder_free(camsep_box_finder *bf);
+/* split_to_count (config) from now on. */
+void camsep_box_finder_set_split(camsep_box_finder *bf, int split_to_count);
+/* Forget every frame counted (no allocation). */
+void camsep_box_finder_reset(camsep_box_finder *bf);
+/* The picture size it was made for. */
+void camsep_box_finder_size(const camsep_box_finder *bf, int *input_width, int *input_height);
 /* One frame's flow in. 1 when counted, 0 when the flow is not valid yet
  * (the first frame), -1 when its picture is not the size given at create. */
 int camsep_box_finder_add(camsep_box_finder *bf, const camsep_flow *flow);

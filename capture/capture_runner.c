@@ -9,6 +9,12 @@
  *   - status, capture -> control: a sequence lock over atomic words (as in
  *     shm_ring.c). The capture thread never waits; a reader retries the rare
  *     copy that overlaps a write.
+ *   - looking for players: the box finder and its proposal belong to one
+ *     side at a time (find_phase). The control side makes the finder (it
+ *     allocates) and posts it; the capture side takes it, counts frames into
+ *     it and hands it back with the proposal. A new request while the
+ *     capture side holds it bumps a generation the capture side sees, and a
+ *     cancel is a flag it acknowledges, so neither side waits.
  * The source is read with a timeout of READ_TIMEOUT_MS so that a stop request
  * is seen promptly whatever the source does.
  */
@@ -25,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "box_finder.h"
 #include "capture_clock.h"
 #include "v4l2_source.h"
 #include "video_priors.h"
@@ -61,6 +68,8 @@ typedef union status_image {
 
 typedef enum source_kind { SOURCE_CAMERA, SOURCE_Y4M_FILE, SOURCE_Y4M_STREAM } source_kind;
 
+enum { FIND_CONTROL = 0, FIND_POSTED = 1, FIND_CAPTURE = 2 }; /* who holds the finder */
+
 struct camsep_capture_runner {
     camsep_capture_source_spec spec;
     char path[PATH_LEN];
@@ -77,6 +86,19 @@ struct camsep_capture_runner {
     _Atomic int frame_width, frame_height; /* for set_boxes on the control thread */
     _Atomic float knee;    /* set_knee; the capture thread applies it */
     float knee_applied;    /* capture thread: the knee r->vp uses */
+
+    /* looking for players */
+    camsep_box_finder *finder;      /* made by the control side */
+    camsep_capture_proposal proposal; /* written by whoever holds the finder */
+    atomic_int find_phase;
+    atomic_uint find_generation;    /* bumped by every request */
+    atomic_int find_cancel;
+    atomic_int thread_done;         /* the capture thread has ended: nobody takes a request */
+    _Atomic int find_players;
+    _Atomic float find_seconds;
+    _Atomic float find_progress;    /* capture side, while it holds the finder */
+    unsigned find_taken;            /* capture side: the generation it counts for */
+    long find_counted, find_wanted; /* capture side */
 
     atomic_uint_fast64_t status_seq; /* odd while the capture thread writes the status */
     _Atomic uint64_t status_word[STATUS_WORDS];
@@ -405,6 +427,118 @@ static void update_rates(camsep_capture_runner *r, int64_t now)
     r->window_analysis_sum = r->window_analysis_max = 0.0;
 }
 
+/* ---- looking for players (capture side) ---- */
+
+static void find_begin(camsep_capture_runner *r)
+{
+    r->find_taken = atomic_load_explicit(&r->find_generation, memory_order_acquire);
+    const double rate = r->src->frame_rate > 0.0 ? r->src->frame_rate : 30.0;
+    const double seconds = atomic_load_explicit(&r->find_seconds, memory_order_relaxed);
+    r->find_wanted = (long)ceil(seconds * rate);
+    r->find_counted = 0;
+    camsep_box_finder_reset(r->finder);
+    atomic_store_explicit(&r->find_progress, 0.0f, memory_order_relaxed);
+}
+
+/* Proposes from what was counted and hands the finder back. */
+static void find_finish(camsep_capture_runner *r, const char *why_short)
+{
+    camsep_capture_proposal *p = &r->proposal;
+    memset(p, 0, sizeof *p);
+    p->players = atomic_load_explicit(&r->find_players, memory_order_relaxed);
+    camsep_box_finder_size(r->finder, &p->width, &p->height);
+    const double rate = r->src->frame_rate > 0.0 ? r->src->frame_rate : 30.0;
+    p->seconds = (double)r->find_counted / rate;
+    p->progress = 1.0f;
+    camsep_box boxes[CAMSEP_BOX_FINDER_MAX];
+    float confidence[CAMSEP_BOX_FINDER_MAX];
+    const int max = p->players > 0 ? p->players : CAMSEP_CAPTURE_MAX_BOXES;
+    camsep_box_finder_set_split(r->finder, p->players > 0); /* a count given is the engineer's */
+    const int n = camsep_box_finder_propose(r->finder, max, boxes, confidence);
+    if (n > 0) {
+        p->state = CAMSEP_FIND_READY;
+        p->n = n;
+        memcpy(p->box, boxes, (size_t)n * sizeof *boxes);
+        memcpy(p->confidence, confidence, (size_t)n * sizeof *confidence);
+        if (p->players > 0 && n < p->players)
+            snprintf(p->message, sizeof p->message,
+                     "%d of %d players found in %.1f s%s: one who did not move, or neighbours whose motion "
+                     "touches",
+                     n, p->players, p->seconds, why_short);
+        else
+            snprintf(p->message, sizeof p->message, "%d player%s found in %.1f s%s", n, n == 1 ? "" : "s",
+                     p->seconds, why_short);
+    } else {
+        p->state = CAMSEP_FIND_NOTHING;
+        snprintf(p->message, sizeof p->message, "nothing moved against the camera in %.1f s%s", p->seconds,
+                 why_short);
+    }
+    atomic_store_explicit(&r->find_phase, FIND_CONTROL, memory_order_release);
+}
+
+static void find_fail(camsep_capture_runner *r, camsep_capture_find_state state, const char *msg)
+{
+    camsep_capture_proposal *p = &r->proposal;
+    memset(p, 0, sizeof *p);
+    p->state = state;
+    p->players = atomic_load_explicit(&r->find_players, memory_order_relaxed);
+    snprintf(p->message, sizeof p->message, "%s", msg);
+    atomic_store_explicit(&r->find_phase, FIND_CONTROL, memory_order_release);
+}
+
+/* Before each frame: take a posted finder, start over on a new request,
+ * acknowledge a cancel. 1 when this side holds the finder afterwards. */
+static int find_poll(camsep_capture_runner *r)
+{
+    const int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
+    if (phase == FIND_CONTROL)
+        return 0;
+    if (phase == FIND_POSTED) {
+        atomic_store_explicit(&r->find_phase, FIND_CAPTURE, memory_order_relaxed);
+        find_begin(r);
+    }
+    if (atomic_exchange_explicit(&r->find_cancel, 0, memory_order_acq_rel)) {
+        find_fail(r, CAMSEP_FIND_IDLE, "cancelled");
+        return 0;
+    }
+    if (atomic_load_explicit(&r->find_generation, memory_order_acquire) != r->find_taken)
+        find_begin(r);
+    return 1;
+}
+
+/* After an analysed frame: its flow into the finder. */
+static void find_frame(camsep_capture_runner *r)
+{
+    if (!find_poll(r))
+        return;
+    const int got = camsep_box_finder_add(r->finder, camsep_video_priors_flow(r->vp));
+    if (got < 0) {
+        int w, h;
+        camsep_box_finder_size(r->finder, &w, &h);
+        char msg[160];
+        snprintf(msg, sizeof msg, "the frame size changed from %dx%d while looking; ask again", w, h);
+        find_fail(r, CAMSEP_FIND_FAILED, msg);
+        return;
+    }
+    r->find_counted += got;
+    atomic_store_explicit(&r->find_progress,
+                          r->find_wanted > 0 ? fminf(1.0f, (float)r->find_counted / (float)r->find_wanted) : 1.0f,
+                          memory_order_relaxed);
+    if (r->find_counted >= r->find_wanted)
+        find_finish(r, "");
+}
+
+/* The video ended (or the thread stops) while looking: what was seen. */
+static void find_at_end(camsep_capture_runner *r, const char *why_short)
+{
+    if (!find_poll(r))
+        return;
+    if (r->find_counted > 0)
+        find_finish(r, why_short);
+    else
+        find_fail(r, CAMSEP_FIND_FAILED, "the video ended before a frame was analysed");
+}
+
 static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_t now)
 {
     camsep_capture_status *st = &r->status.st;
@@ -449,6 +583,8 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
             r->sink.prior(r->sink.user, &p, capture_ns, 1);
             st->priors++;
         }
+        if (got >= 0)
+            find_frame(r);
     } else {
         become_lost(r, now, NULL); /* frames come, but the boxes do not fit them */
     }
@@ -494,6 +630,7 @@ static void *capture_thread(void *arg)
         } else if (s == CAMSEP_SOURCE_END) {
             if (!r->can_loop) {
                 st->state = CAMSEP_CAPTURE_ENDED;
+                find_at_end(r, " (the video ended)");
                 break;
             }
             if (restart_file(r)) {
@@ -513,6 +650,8 @@ static void *capture_thread(void *arg)
         status_publish(r);
     }
     st->fps = 0.0;
+    find_at_end(r, " (the capture stopped)");
+    atomic_store_explicit(&r->thread_done, 1, memory_order_release);
     status_publish(r);
     return NULL;
 }
@@ -569,6 +708,14 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
     atomic_init(&r->status_seq, 0);
     for (size_t i = 0; i < STATUS_WORDS; i++)
         atomic_init(&r->status_word[i], r->status.word[i]);
+    atomic_init(&r->find_phase, FIND_CONTROL);
+    atomic_init(&r->find_generation, 0u);
+    atomic_init(&r->find_cancel, 0);
+    atomic_init(&r->thread_done, 0);
+    atomic_init(&r->find_players, 0);
+    atomic_init(&r->find_seconds, 0.0f);
+    atomic_init(&r->find_progress, 0.0f);
+    r->proposal.state = CAMSEP_FIND_IDLE;
     r->start_ns = camsep_monotonic_ns();
     r->last_frame_ns = r->window_start_ns = r->start_ns;
     int e = pthread_create(&r->thread, NULL, capture_thread, r);
@@ -602,12 +749,99 @@ int camsep_capture_runner_set_knee(camsep_capture_runner *r, float knee)
     return 0;
 }
 
+int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, double seconds, char *err,
+                                       size_t errlen)
+{
+    if (!r || players < 0 || players > CAMSEP_CAPTURE_MAX_BOXES || !(seconds >= 0.5 && seconds <= 120.0)) {
+        snprintf(err, errlen, "looking for players: 0 (not known) to %d players over 0.5 to 120 s",
+                 CAMSEP_CAPTURE_MAX_BOXES);
+        return -1;
+    }
+    if (atomic_load_explicit(&r->thread_done, memory_order_acquire)) {
+        snprintf(err, errlen, "looking for players: the video has ended");
+        return -1;
+    }
+    atomic_store_explicit(&r->find_players, players, memory_order_relaxed);
+    atomic_store_explicit(&r->find_seconds, (float)seconds, memory_order_relaxed);
+    if (atomic_load_explicit(&r->find_phase, memory_order_acquire) != FIND_CONTROL) {
+        atomic_store_explicit(&r->find_cancel, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&r->find_generation, 1u, memory_order_acq_rel); /* start over */
+        /* the capture side may have handed the finder back meanwhile */
+        if (atomic_load_explicit(&r->find_phase, memory_order_acquire) != FIND_CONTROL)
+            return 0;
+    }
+    const int w = atomic_load_explicit(&r->frame_width, memory_order_relaxed);
+    const int h = atomic_load_explicit(&r->frame_height, memory_order_relaxed);
+    int fw = 0, fh = 0;
+    if (r->finder)
+        camsep_box_finder_size(r->finder, &fw, &fh);
+    if (!r->finder || fw != w || fh != h) {
+        camsep_box_finder_free(r->finder);
+        camsep_box_finder_config cfg;
+        camsep_box_finder_config_default(&cfg);
+        if (cfg.columns > w)
+            cfg.columns = w;
+        r->finder = camsep_box_finder_create(w, h, &cfg);
+        if (!r->finder) {
+            snprintf(err, errlen, "looking for players: cannot analyse %dx%d pictures (or out of memory)", w, h);
+            return -1;
+        }
+    }
+    atomic_store_explicit(&r->find_cancel, 0, memory_order_relaxed);
+    atomic_fetch_add_explicit(&r->find_generation, 1u, memory_order_acq_rel);
+    memset(&r->proposal, 0, sizeof r->proposal);
+    r->proposal.state = CAMSEP_FIND_LOOKING;
+    atomic_store_explicit(&r->find_progress, 0.0f, memory_order_relaxed);
+    atomic_store_explicit(&r->find_phase, FIND_POSTED, memory_order_release);
+    return 0;
+}
+
+void camsep_capture_runner_cancel_find(camsep_capture_runner *r)
+{
+    if (!r)
+        return;
+    int posted = FIND_POSTED;
+    if (atomic_compare_exchange_strong_explicit(&r->find_phase, &posted, FIND_CONTROL, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        memset(&r->proposal, 0, sizeof r->proposal);
+        snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
+        return;
+    }
+    if (posted == FIND_CAPTURE) {
+        atomic_store_explicit(&r->find_cancel, 1, memory_order_release);
+    } else {
+        memset(&r->proposal, 0, sizeof r->proposal); /* a proposal is dropped */
+        snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
+    }
+}
+
+void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture_proposal *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!r)
+        return;
+    if (atomic_load_explicit(&r->find_phase, memory_order_acquire) == FIND_CONTROL) {
+        *out = r->proposal;
+        return;
+    }
+    if (atomic_load_explicit(&r->thread_done, memory_order_acquire)) { /* posted as it ended */
+        out->state = CAMSEP_FIND_FAILED;
+        snprintf(out->message, sizeof out->message, "the video has ended");
+        return;
+    }
+    out->state = atomic_load_explicit(&r->find_cancel, memory_order_relaxed) ? CAMSEP_FIND_IDLE : CAMSEP_FIND_LOOKING;
+    out->progress = atomic_load_explicit(&r->find_progress, memory_order_relaxed);
+    out->players = atomic_load_explicit(&r->find_players, memory_order_relaxed);
+    snprintf(out->message, sizeof out->message, "looking for players: %.0f %%", 100.0 * out->progress);
+}
+
 void camsep_capture_runner_stop(camsep_capture_runner *r)
 {
     if (!r)
         return;
     atomic_store_explicit(&r->stop, 1, memory_order_relaxed);
     pthread_join(r->thread, NULL);
+    camsep_box_finder_free(r->finder);
     camsep_video_priors_free(r->vp);
     camsep_frame_source_close(r->src);
     free(r);

@@ -107,6 +107,40 @@ int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *
 int camsep_capture_runner_set_knee(camsep_capture_runner *r, float knee);
 /* Control: a consistent copy of the status. */
 void camsep_capture_runner_get_status(camsep_capture_runner *r, camsep_capture_status *st);
+/* Players found in the picture (box_finder.h): boxes proposed from where the
+ * picture moves against the camera over the next seconds, for the engineer to
+ * accept. Nothing is applied by the runner. */
+typedef enum camsep_capture_find_state {
+    CAMSEP_FIND_IDLE = 0,    /* never asked, or cancelled */
+    CAMSEP_FIND_LOOKING = 1, /* counting frames (progress) */
+    CAMSEP_FIND_READY = 2,   /* n >= 1 boxes proposed */
+    CAMSEP_FIND_NOTHING = 3, /* nothing moved against the camera: no box */
+    CAMSEP_FIND_FAILED = 4,  /* the frame size changed while looking */
+} camsep_capture_find_state;
+
+typedef struct camsep_capture_proposal {
+    camsep_capture_find_state state;
+    float progress; /* 0..1: frames counted of those asked for (1 when done) */
+    int players;    /* asked for (0: not said; at most CAMSEP_CAPTURE_MAX_BOXES boxes then) */
+    int n;          /* boxes proposed (READY) */
+    camsep_box box[CAMSEP_CAPTURE_MAX_BOXES];   /* frame pixels, left to right */
+    float confidence[CAMSEP_CAPTURE_MAX_BOXES]; /* each box's share of the motion */
+    int width, height;                          /* the frame size they are in */
+    double seconds;                             /* of video looked at */
+    char message[160]; /* one line for a status: what was found, or why not */
+} camsep_capture_proposal;
+
+/* Control: look for `players` players (1..CAMSEP_CAPTURE_MAX_BOXES, or 0
+ * when not known) over the next `seconds` (0.5..120) of analysed frames.
+ * Asked again while looking, it starts over. 0, or -1 with the reason in
+ * err (bad arguments, no frame size yet, out of memory). If the video ends
+ * first, what was seen is proposed. */
+int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, double seconds, char *err,
+                                       size_t errlen);
+/* Control: stop looking (the state becomes IDLE; a proposal is dropped). */
+void camsep_capture_runner_cancel_find(camsep_capture_runner *r);
+/* Control: the state of the search and, when READY, the proposal. */
+void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture_proposal *out);
 /* Set-up: stops the thread, closes the source, frees. NULL is ignored. */
 void camsep_capture_runner_stop(camsep_capture_runner *r);
 

@@ -99,6 +99,11 @@ int camsep_video_priors_global(const camsep_video_priors *vp, float *u, float *v
     return 1;
 }
 
+const camsep_flow *camsep_video_priors_flow(const camsep_video_priors *vp)
+{
+    return vp->flow;
+}
+
 void camsep_video_priors_reset(camsep_video_priors *vp)
 {
     camsep_flow_reset(vp->flow);

@@ -44,6 +44,9 @@ int camsep_video_priors_global(const camsep_video_priors *vp, float *u, float *v
  * the box mean: input pixels per frame, before normalisation and smoothing),
  * or NaN when box is not one of the boxes. */
 float camsep_video_priors_energy(const camsep_video_priors *vp, int box);
+/* capture thread: the latest frame's optical flow (valid until the next
+ * frame or reset; camsep_flow_valid() says whether it holds one). */
+const camsep_flow *camsep_video_priors_flow(const camsep_video_priors *vp);
 /* capture thread: forget the previous frame (after a camera gap or reopen). */
 void camsep_video_priors_reset(camsep_video_priors *vp);
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp);

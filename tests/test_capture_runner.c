@@ -3,7 +3,7 @@
  * priors per frame with capture times, activity following the scripted
  * player, box changes, the camera's own motion in the status (a still and a
  * jittering camera), a silent FIFO (lost, back, prompt stop), malformed
- * input, looping. */
+ * input, looping, looking for the players in the picture. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
@@ -571,6 +571,138 @@ static void test_loop(void)
     collector_free(&c);
 }
 
+/* Two players who each play throughout (still_video: nobody moves at all). */
+#define FW 320
+#define FH 240
+
+static void write_players_video(const char *path, int frames, int still, camsep_box boxes[2])
+{
+    float *act = malloc(2 * (size_t)frames * sizeof *act);
+    uint8_t *luma = malloc((size_t)FW * FH);
+    CHECK(act && luma);
+    for (int k = 0; k < 2 * frames; k++)
+        act[k] = still ? 0.0f : 0.6f + 0.4f * sinf(0.1f * (float)k);
+    scene_config sc;
+    scene_config_default(&sc, FW, FH, 2);
+    sc.frames = frames;
+    sc.player[0].activity = act;
+    sc.player[1].activity = act + frames;
+    if (still)
+        sc.sway_px = sc.gesture_px = 0.0f;
+    scene *s = scene_create(&sc);
+    CHECK(s);
+    for (int j = 0; j < 2; j++)
+        boxes[j] = (camsep_box){sc.player[j].x, sc.player[j].y, sc.player[j].w, sc.player[j].h};
+    scene_y4m *y = scene_y4m_open(path, FW, FH, sc.fps, 0);
+    CHECK(y);
+    for (int k = 0; k < frames; k++) {
+        scene_render(s, k, luma, FW);
+        CHECK(scene_y4m_write(y, luma, FW) == 0);
+    }
+    CHECK(scene_y4m_close(y) == 0);
+    scene_free(s);
+    free(luma);
+    free(act);
+}
+
+static int wait_find(camsep_capture_runner *r, camsep_capture_find_state want, camsep_capture_proposal *p)
+{
+    int64_t end = camsep_monotonic_ns() + 20000000000LL;
+    do {
+        camsep_capture_runner_get_proposal(r, p);
+        if (p->state == want)
+            return 1;
+        sleep_ms(5);
+    } while (camsep_monotonic_ns() < end);
+    return 0;
+}
+
+static void check_proposal_inside(const camsep_capture_proposal *p, const camsep_box truth[2])
+{
+    CHECK_MSG(p->n == 2, "%d boxes: %s", p->n, p->message);
+    CHECK(p->width == FW && p->height == FH);
+    float share = 0.0f;
+    for (int j = 0; j < 2; j++) {
+        const camsep_box *b = &p->box[j], *t = &truth[j];
+        const float cx = b->x + 0.5f * b->w, cy = b->y + 0.5f * b->h;
+        CHECK_MSG(cx >= t->x && cx <= t->x + t->w && cy >= t->y && cy <= t->y + t->h,
+                  "box %d (%.0f,%.0f %.0fx%.0f): centre outside the player's (%.0f,%.0f %.0fx%.0f)", j, b->x, b->y,
+                  b->w, b->h, t->x, t->y, t->w, t->h);
+        share += p->confidence[j];
+    }
+    CHECK_MSG(fabsf(share - 1.0f) < 1e-3f, "shares sum to %g", share);
+}
+
+static void test_find_players(void)
+{
+    char path[300], short_path[300], still_path[300];
+    path_in_dir(path, sizeof path, "players.y4m");
+    path_in_dir(short_path, sizeof short_path, "players_short.y4m");
+    path_in_dir(still_path, sizeof still_path, "still.y4m");
+    camsep_box truth[2], dummy[2];
+    write_players_video(path, 60, 0, truth);
+    write_players_video(short_path, 30, 0, dummy);
+    write_players_video(still_path, 30, 1, dummy);
+    collector c;
+    collector_init(&c, 16);
+    camsep_capture_sink sink = {.prior = collect_prior, .user = &c};
+    char err[256] = "";
+
+    /* a looping file: two players found over 1.5 s of it */
+    camsep_capture_source_spec spec = file_spec(path, 0, 1);
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, truth, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_proposal p;
+    camsep_capture_runner_get_proposal(r, &p);
+    CHECK(p.state == CAMSEP_FIND_IDLE && p.n == 0);
+    CHECK(camsep_capture_runner_find_players(r, 9, 2.0, err, sizeof err) == -1 && strstr(err, "players"));
+    CHECK(camsep_capture_runner_find_players(r, 2, 0.1, err, sizeof err) == -1);
+    CHECK(camsep_capture_runner_find_players(r, 2, NAN, err, sizeof err) == -1);
+    CHECK_MSG(camsep_capture_runner_find_players(r, 2, 1.5, err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(wait_find(r, CAMSEP_FIND_READY, &p), "state %d: %s", (int)p.state, p.message);
+    check_proposal_inside(&p, truth);
+    CHECK_MSG(fabs(p.seconds - 1.5) < 0.05 && p.progress == 1.0f && p.players == 2, "%.2f s", p.seconds);
+    CHECK_MSG(strstr(p.message, "2 players found"), "%s", p.message);
+    printf("find players: %s; boxes %.0f,%.0f,%.0f,%.0f and %.0f,%.0f,%.0f,%.0f (shares %.2f %.2f)\n", p.message,
+           p.box[0].x, p.box[0].y, p.box[0].w, p.box[0].h, p.box[1].x, p.box[1].y, p.box[1].w, p.box[1].h,
+           p.confidence[0], p.confidence[1]);
+    /* not told how many: the same two */
+    CHECK(camsep_capture_runner_find_players(r, 0, 1.0, err, sizeof err) == 0);
+    CHECK(wait_find(r, CAMSEP_FIND_READY, &p));
+    check_proposal_inside(&p, truth);
+    CHECK(p.players == 0);
+    /* asked, asked again at once (starts over), then cancelled: idle, no proposal */
+    CHECK(camsep_capture_runner_find_players(r, 2, 60.0, err, sizeof err) == 0);
+    CHECK(camsep_capture_runner_find_players(r, 2, 60.0, err, sizeof err) == 0);
+    camsep_capture_runner_get_proposal(r, &p);
+    CHECK(p.state == CAMSEP_FIND_LOOKING && p.progress < 1.0f && p.n == 0);
+    camsep_capture_runner_cancel_find(r);
+    CHECK(wait_find(r, CAMSEP_FIND_IDLE, &p));
+    CHECK(p.n == 0);
+    camsep_capture_runner_stop(r);
+
+    /* a file shorter than asked for: what was seen, said so */
+    spec = file_spec(short_path, 1, 0); /* paced, so that the request comes before its end */
+    r = camsep_capture_runner_start(&spec, truth, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    CHECK(camsep_capture_runner_find_players(r, 2, 30.0, err, sizeof err) == 0);
+    CHECK_MSG(wait_find(r, CAMSEP_FIND_READY, &p), "state %d: %s", (int)p.state, p.message);
+    check_proposal_inside(&p, truth);
+    CHECK_MSG(strstr(p.message, "the video ended") && p.seconds < 1.1, "%s (%.2f s)", p.message, p.seconds);
+    CHECK(camsep_capture_runner_find_players(r, 2, 2.0, err, sizeof err) == -1 && strstr(err, "ended"));
+    camsep_capture_runner_stop(r);
+
+    /* nobody moves: no box, and why */
+    spec = file_spec(still_path, 0, 1);
+    r = camsep_capture_runner_start(&spec, truth, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    CHECK(camsep_capture_runner_find_players(r, 2, 0.5, err, sizeof err) == 0);
+    CHECK_MSG(wait_find(r, CAMSEP_FIND_NOTHING, &p), "state %d: %s", (int)p.state, p.message);
+    CHECK(p.n == 0 && strstr(p.message, "nothing moved"));
+    camsep_capture_runner_stop(r);
+    collector_free(&c);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -584,6 +716,7 @@ int main(void)
     test_knee();
     test_fifo_lost_and_stop();
     test_loop();
+    test_find_players();
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
