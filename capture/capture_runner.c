@@ -835,6 +835,31 @@ void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture
     snprintf(out->message, sizeof out->message, "looking for players: %.0f %%", 100.0 * out->progress);
 }
 
+int camsep_capture_proposal_boxes(const camsep_capture_proposal *p, int n_players, int force, int width, int height,
+                                  camsep_box *boxes, char *err, size_t errlen)
+{
+    static const char *const state[] = {"nobody was looked for", "still looking", "", "nothing moved",
+                                        "the search failed"};
+    if (p->state != CAMSEP_FIND_READY) {
+        snprintf(err, errlen, "no players found to use: %s",
+                 (int)p->state >= 0 && (int)p->state < 5 ? state[p->state] : "unknown state");
+        return -1;
+    }
+    if (p->width != width || p->height != height) {
+        snprintf(err, errlen, "the players were found in %dx%d pictures, the camera's are now %dx%d; look again",
+                 p->width, p->height, width, height);
+        return -1;
+    }
+    if (p->n > n_players || (p->n < n_players && !force)) {
+        snprintf(err, errlen, "%d boxes found for %d players%s", p->n, n_players,
+                 p->n < n_players ? " (\"force\" gives them to the first players)" : "");
+        return -1;
+    }
+    for (int j = 0; j < p->n; j++)
+        boxes[j] = p->box[j];
+    return 0;
+}
+
 void camsep_capture_runner_stop(camsep_capture_runner *r)
 {
     if (!r)

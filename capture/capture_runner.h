@@ -141,6 +141,14 @@ int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, do
 void camsep_capture_runner_cancel_find(camsep_capture_runner *r);
 /* Control: the state of the search and, when READY, the proposal. */
 void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture_proposal *out);
+/* Any thread, pure: the proposal as the boxes of n_players players, left to
+ * right to players 1, 2, ... in `boxes` (in: the boxes in use; out: the new
+ * ones). Refused (-1, reason in err, boxes unchanged) unless it is READY and
+ * found exactly n_players, or `force` is set: then the found boxes go to the
+ * first players and the others keep theirs. The proposal's frame size must
+ * be the current one (width x height). */
+int camsep_capture_proposal_boxes(const camsep_capture_proposal *p, int n_players, int force, int width, int height,
+                                  camsep_box *boxes, char *err, size_t errlen);
 /* Set-up: stops the thread, closes the source, frees. NULL is ignored. */
 void camsep_capture_runner_stop(camsep_capture_runner *r);
 

@@ -13,6 +13,8 @@
 #  - a name set over OSC relabels the player's box;
 #  - key s starts a sound check, key x cancels it; key a (accept the
 #    players' proposal) is refused with its reason when there is none;
+#  - key f looks for the players in the picture; b / B (use the boxes found)
+#    are refused with the reason before a search and while it looks;
 #  - the window's close button ends camsep-jack with status 0, like SIGTERM.
 # Skips (77) without Xvfb or jackd.
 # Usage: test_host_ui.sh CAMSEP_JACK TEST_HOST_UI_X
@@ -126,6 +128,18 @@ grep -q "sound check: cancelled: " "$tmp/jack.log" || fail "key x did not cancel
 "$X" click-key "$title" 2 300 20 a >/dev/null || fail "key a"
 for _ in $(seq 50); do grep -q "ui: players: " "$tmp/jack.log" && break; sleep 0.1; done
 grep -Eq "ui: players: (nothing to apply|no proposal|refused)" "$tmp/jack.log" || fail "key a: no refusal in the window"
+
+# Players found in the picture: b before any search is refused with its
+# reason; f starts looking (over 10 s); B while it looks is refused.
+"$X" click-key "$title" 2 300 20 b >/dev/null || fail "key b"
+for _ in $(seq 50); do grep -q "ui: players: no players found to use" "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "ui: players: no players found to use: nobody was looked for" "$tmp/jack.log" || fail "key b: no refusal"
+"$X" click-key "$title" 2 300 20 f >/dev/null || fail "key f"
+for _ in $(seq 50); do grep -q "ui: players: looking for 2 over 10 s" "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "ui: players: looking for 2 over 10 s" "$tmp/jack.log" || fail "key f did not start looking"
+"$X" click-key "$title" 2 300 20 B >/dev/null || fail "key B"
+for _ in $(seq 50); do grep -q "ui: players: no players found to use: still looking" "$tmp/jack.log" && break; sleep 0.1; done
+grep -q "ui: players: no players found to use: still looking" "$tmp/jack.log" || fail "key B while looking"
 
 # The close button ends it like SIGTERM: status 0 and the final status line.
 "$X" close "$title" >/dev/null || fail "close"

@@ -2,7 +2,9 @@
 /* Drawing without X, on a cairo image surface: the picture lands where the
  * layout says (a known pattern's grey levels at their scaled positions), the
  * boxes at their places in their player's colour, tinted by the prior, with a
- * label; the meters are as high as their values; the luma conversion. */
+ * label; the meters are as high as their values; the luma conversion; boxes
+ * found in the picture dashed in the colour of the player each would become,
+ * with a label along their bottom. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -270,12 +272,95 @@ static void test_drawing(void)
     cairo_surface_destroy(image);
 }
 
+/* The fraction of points along a frame-pixel segment whose colour is near rgb. */
+static double edge_share(cairo_surface_t *s, const ui_layout *l, double fx0, double fy0, double fx1, double fy1,
+                         const double rgb[3])
+{
+    int on = 0, all = 0;
+    for (double t = 0.0; t <= 1.0; t += 0.01, all++) {
+        double wx, wy, p[3];
+        ui_layout_frame_to_window(l, fx0 + t * (fx1 - fx0), fy0 + t * (fy1 - fy0), &wx, &wy);
+        pixel(s, wx, wy, p);
+        on += close_to(p, rgb, 2.0 / 255.0);
+    }
+    return (double)on / all;
+}
+
+static void test_found_boxes(void)
+{
+    for (int y = 0; y < FH; y++)
+        for (int x = 0; x < FW; x++)
+            frame[y][x] = (uint8_t)grey_at(x, y);
+    cairo_surface_t *image = NULL;
+    CHECK(ui_image_from_luma(&image, &frame[0][0], FW, FH, FW) == 0);
+    ui_box_edit edit;
+    ui_box_edit_init(&edit, 2);
+    ui_box_edit_set_frame_size(&edit, FW, FH);
+    const camsep_box boxes[2] = {{10, 10, 40, 30}, {0, 0, 0, 0}};
+    ui_box_edit_set_host(&edit, boxes, 2, 0.0);
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    ui_layout_compute(&v.layout, WW, WH, FW, FH, 2);
+    v.image = image;
+    v.edit = &edit;
+    v.n_players = 2;
+    const char *names[2] = {"Anna", "Ben"};
+    for (int j = 0; j < 2; j++) {
+        v.name[j] = names[j];
+        v.motion[j] = NAN;
+        v.level_db[j] = NAN;
+        v.peak_db[j] = -INFINITY;
+    }
+    /* player 1's box stays where it is; two found boxes to the right */
+    v.n_found = 2;
+    v.found[0] = (camsep_box){90, 8, 30, 40};
+    v.found[1] = (camsep_box){125, 8, 30, 40};
+    v.found_share[0] = 0.4f;
+    v.found_share[1] = 0.6f;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WW, WH);
+    for (int pass = 0; pass < 2; pass++) {
+        cairo_t *cr = cairo_create(s);
+        ui_draw(cr, &v);
+        cairo_destroy(cr);
+        cairo_surface_flush(s);
+        double c0[3], c1[3];
+        ui_player_colour(0, c0);
+        ui_player_colour(1, c1);
+        const double left0 = edge_share(s, &v.layout, 90, 10, 90, 36, c0);
+        const double left1 = edge_share(s, &v.layout, 125, 10, 125, 36, c1);
+        const double top0 = edge_share(s, &v.layout, 92, 8, 118, 8, c0);
+        if (pass == 0) {
+            /* dashed: part of each edge in the colour of the player it would become, part the picture */
+            CHECK_MSG(left0 > 0.2 && left0 < 0.8 && left1 > 0.2 && left1 < 0.8 && top0 > 0.2 && top0 < 0.8,
+                      "dashed edges: %.2f %.2f %.2f", left0, left1, top0);
+            /* the label strip along the bottom, inside the box: not the picture's grey */
+            int label = 0;
+            for (double fx = 91; fx < 119; fx += 0.5) {
+                double wx, wy, p[3];
+                ui_layout_frame_to_window(&v.layout, fx, 46, &wx, &wy);
+                pixel(s, wx, wy - 3.0, p);
+                const double g = 160 / 255.0, grey[3] = {g, g, g};
+                label += !close_to(p, grey, 0.05);
+            }
+            CHECK_MSG(label > 30, "found label pixels %d", label);
+            /* player 1's own box is drawn as before: solid */
+            CHECK(edge_share(s, &v.layout, 10, 12, 10, 38, c0) > 0.95);
+            v.n_found = 0; /* hidden: the picture again */
+        } else {
+            CHECK_MSG(left0 == 0.0 && left1 == 0.0 && top0 == 0.0, "hidden: %.2f %.2f %.2f", left0, left1, top0);
+        }
+    }
+    cairo_surface_destroy(s);
+    cairo_surface_destroy(image);
+}
+
 int main(void)
 {
     test_layout();
     test_image_conversion();
     test_meter_maths();
     test_drawing();
+    test_found_boxes();
     ui_release_font_caches();
     return 0;
 }

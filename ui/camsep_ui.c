@@ -43,6 +43,9 @@ struct camsep_ui {
     int host_n, boxes_new;
     char host_name[CAMSEP_UI_MAX_PLAYERS][NAME_LEN], host_instrument[CAMSEP_UI_MAX_PLAYERS][NAME_LEN];
     int labels_new;
+    camsep_box found[CAMSEP_UI_MAX_PLAYERS];
+    float found_share[CAMSEP_UI_MAX_PLAYERS];
+    int found_n;
     float motion[CAMSEP_UI_MAX_PLAYERS], level[CAMSEP_UI_MAX_PLAYERS];
     float level_max[CAMSEP_UI_MAX_PLAYERS]; /* highest level since the UI last looked (NaN: none) */
     char status[STATUS_LEN];
@@ -60,6 +63,9 @@ struct camsep_ui {
     ui_peak peak[CAMSEP_UI_MAX_PLAYERS];
     float shown_motion[CAMSEP_UI_MAX_PLAYERS], shown_level[CAMSEP_UI_MAX_PLAYERS];
     char shown_status[STATUS_LEN];
+    camsep_box shown_found[CAMSEP_UI_MAX_PLAYERS];
+    float shown_found_share[CAMSEP_UI_MAX_PLAYERS];
+    int shown_found_n;
     int dirty;
     double last_draw;
     atomic_uint_fast64_t frames_shown, redraws;
@@ -306,6 +312,14 @@ static void absorb(camsep_ui *ui, double t)
         ui->level_max[j] = NAN;
     }
     memcpy(ui->shown_status, ui->status, STATUS_LEN);
+    if (ui->shown_found_n != ui->found_n ||
+        memcmp(ui->shown_found, ui->found, sizeof ui->found) != 0 ||
+        memcmp(ui->shown_found_share, ui->found_share, sizeof ui->found_share) != 0) {
+        ui->shown_found_n = ui->found_n;
+        memcpy(ui->shown_found, ui->found, sizeof ui->found);
+        memcpy(ui->shown_found_share, ui->found_share, sizeof ui->found_share);
+        ui->dirty = 1;
+    }
     pthread_mutex_unlock(&ui->lock);
 
     if (n_boxes >= 0) {
@@ -336,6 +350,11 @@ static void build_view(camsep_ui *ui, ui_view *v, int width, int height)
         v->peak_db[j] = ui->peak[j].db;
     }
     v->status = ui->shown_status;
+    v->n_found = ui->shown_found_n;
+    for (int j = 0; j < ui->shown_found_n; j++) {
+        v->found[j] = ui->shown_found[j];
+        v->found_share[j] = ui->shown_found_share[j];
+    }
 }
 
 static void take_frame(camsep_ui *ui)
@@ -534,6 +553,23 @@ int camsep_ui_set_boxes(camsep_ui *ui, const camsep_box *boxes, int n)
         ui->host_box[j] = j < n ? boxes[j] : (camsep_box){0.0f, 0.0f, 0.0f, 0.0f};
     ui->host_n = n;
     ui->boxes_new = 1;
+    pthread_mutex_unlock(&ui->lock);
+    wake(ui);
+    return 0;
+}
+
+int camsep_ui_set_found(camsep_ui *ui, const camsep_box *boxes, const float *share, int n)
+{
+    if (n < 0 || n > CAMSEP_UI_MAX_PLAYERS || (n > 0 && !boxes))
+        return -1;
+    pthread_mutex_lock(&ui->lock);
+    memset(ui->found, 0, sizeof ui->found);
+    memset(ui->found_share, 0, sizeof ui->found_share);
+    for (int j = 0; j < n; j++) {
+        ui->found[j] = boxes[j];
+        ui->found_share[j] = share ? share[j] : NAN;
+    }
+    ui->found_n = n;
     pthread_mutex_unlock(&ui->lock);
     wake(ui);
     return 0;

@@ -133,6 +133,11 @@ void camsep_ui_set_status(camsep_ui *ui, const char *text); /* copied, one line 
  * and instrument changes while the window is open. -1 if player is invalid. */
 int camsep_ui_set_player_label(camsep_ui *ui, int player, const char *name, const char *instrument);
 void camsep_ui_set_status_info(camsep_ui *ui, const camsep_ui_status *st);
+/* Boxes found in the picture (capture_runner.h's proposal), shown dashed in
+ * the colour of the player each would become (the j-th from the left player
+ * j+1) with its share of the motion, over the players' boxes, until the host
+ * sets n = 0. Frame pixels; share may be NULL. -1 if n is invalid. */
+int camsep_ui_set_found(camsep_ui *ui, const camsep_box *boxes, const float *share, int n);
 void camsep_ui_get_stats(camsep_ui *ui, camsep_ui_stats *st);
 
 /* The status line camsep_ui_set_status_info shows, e.g.

@@ -161,6 +161,30 @@ static void draw_pending_box(cairo_t *cr, const ui_view *v)
     }
 }
 
+/* A box found in the picture: dashed, in the colour of the player it would
+ * become, labelled with that player's number and its share of the motion. */
+static void draw_found_box(cairo_t *cr, const ui_view *v, int j)
+{
+    const ui_rect r = box_rect(&v->layout, &v->found[j]);
+    double c[3];
+    ui_player_colour(j, c);
+    const double dash[2] = {3.0, 3.0};
+    cairo_save(cr);
+    set_rgb(cr, c);
+    cairo_set_line_width(cr, UI_BOX_LINE);
+    cairo_set_dash(cr, dash, 2, 0.0);
+    cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    char text[64];
+    if (isnan(v->found_share[j]))
+        snprintf(text, sizeof text, "found %d", j + 1);
+    else
+        snprintf(text, sizeof text, "found %d \xc2\xb7 %.0f %%", j + 1, 100.0 * v->found_share[j]);
+    const ui_rect below = {r.x, r.y + r.h - UI_LABEL_HEIGHT, r.w, UI_LABEL_HEIGHT};
+    draw_label(cr, below, c, text);
+}
+
 static void draw_boxes(cairo_t *cr, const ui_view *v)
 {
     if (!v->image || v->layout.scale <= 0.0 || !v->edit)
@@ -178,6 +202,8 @@ static void draw_boxes(cairo_t *cr, const ui_view *v)
     if (v->edit->selected >= 0)
         draw_player_box(cr, v, v->edit->selected);
     draw_pending_box(cr, v);
+    for (int j = 0; j < v->n_found && j < UI_MAX_PLAYERS; j++)
+        draw_found_box(cr, v, j);
     cairo_restore(cr);
 }
 

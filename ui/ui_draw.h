@@ -30,6 +30,9 @@ typedef struct ui_view {
     float level_db[UI_MAX_PLAYERS];         /* output level, NaN unknown */
     float peak_db[UI_MAX_PLAYERS];          /* held peak, -inf none */
     const char *status;        /* host's status line (may be NULL) */
+    int n_found;               /* boxes found in the picture, shown dashed (0: none) */
+    camsep_box found[UI_MAX_PLAYERS];
+    float found_share[UI_MAX_PLAYERS]; /* each one's share of the motion (NaN: not shown) */
 } ui_view;
 
 void ui_draw(cairo_t *cr, const ui_view *v);

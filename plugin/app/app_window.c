@@ -199,6 +199,12 @@ void app_window_show_info(app_window *w, const float *motion, const float *level
     app_window_show(w, motion, level_db, line);
 }
 
+void app_window_show_found(app_window *w, const camsep_box *boxes, const float *share, int n)
+{
+    if (w)
+        camsep_ui_set_found(w->ui, boxes, share, n < CAMSEP_UI_MAX_PLAYERS ? n : CAMSEP_UI_MAX_PLAYERS);
+}
+
 int app_window_closed(app_window *w)
 {
     return w ? atomic_load(&w->closed) : 0;
@@ -254,6 +260,14 @@ void app_window_show(app_window *w, const float *motion, const float *level_db, 
     (void)motion;
     (void)level_db;
     (void)status;
+}
+
+void app_window_show_found(app_window *w, const camsep_box *boxes, const float *share, int n)
+{
+    (void)w;
+    (void)boxes;
+    (void)share;
+    (void)n;
 }
 
 void app_window_show_info(app_window *w, const float *motion, const float *level_db, const camsep_ui_status *st)

@@ -68,6 +68,10 @@ int app_window_due(app_window *w);
 void app_window_show(app_window *w, const float *motion, const float *level_db, const char *status);
 /* The same with the status line in the library's standard form. */
 void app_window_show_info(app_window *w, const float *motion, const float *level_db, const camsep_ui_status *st);
+/* Control loop: boxes found in the picture (the capture runner's proposal,
+ * frame pixels, left to right), shown dashed over the players' boxes; n = 0
+ * hides them. share (each one's share of the motion) may be NULL. */
+void app_window_show_found(app_window *w, const camsep_box *boxes, const float *share, int n);
 /* Control loop: 1 once the window's close button was pressed. */
 int app_window_closed(app_window *w);
 /* Before the program's control state goes away: no host callback from here

@@ -741,6 +741,58 @@ int host_session_associate_apply(host_session *s, int force, char *err, size_t e
     return 0;
 }
 
+int host_session_find_players(host_session *s, int players, double seconds, char *err, size_t errlen)
+{
+    if (!s->runner)
+        return fail(err, errlen, "looking for players: no camera of this program's own (--video)");
+    pthread_mutex_lock(&s->lock); /* one control thread at a time */
+    const int rc = camsep_capture_runner_find_players(s->runner, players, seconds, err, errlen);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+void host_session_find_cancel(host_session *s)
+{
+    if (!s->runner)
+        return;
+    pthread_mutex_lock(&s->lock);
+    camsep_capture_runner_cancel_find(s->runner);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int host_session_found_players(host_session *s, camsep_capture_proposal *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!s->runner)
+        return -1;
+    pthread_mutex_lock(&s->lock);
+    camsep_capture_runner_get_proposal(s->runner, p);
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+int host_session_found_apply(host_session *s, int force, char *err, size_t errlen)
+{
+    camsep_capture_proposal p;
+    if (host_session_found_players(s, &p))
+        return fail(err, errlen, "no camera of this program's own (--video)");
+    int state, w, h;
+    double fps;
+    host_session_camera(s, &state, &fps, &w, &h);
+    host_config now;
+    host_session_get_config(s, &now);
+    camsep_box boxes[CAMSEP_MAX_SOURCES];
+    boxes_of(&now, boxes);
+    if (camsep_capture_proposal_boxes(&p, s->n_players, force, w, h, boxes, err, errlen))
+        return -1;
+    for (int j = 0; j < p.n; j++) {
+        host_command c = {.type = HOST_CMD_BOX, .stem = j, .box = boxes[j]};
+        if (host_session_command(s, &c, err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
 /* The capture runner's status; -1 without a camera. */
 static int capture_status(host_session *s, camsep_capture_status *cs)
 {

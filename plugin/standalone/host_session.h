@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "camsep_video_types.h"
+#include "capture_runner.h"
 #include "host_commands.h"
 #include "host_config.h"
 #include "host_assoc.h"
@@ -107,6 +108,18 @@ void host_session_association(host_session *s, host_assoc_view *v);
  * there is none, when the boxes are in that order already, or when it is
  * low confidence unless force. 0, or -1 with the reason. */
 int host_session_associate_apply(host_session *s, int force, char *err, size_t errlen);
+/* Control: players found in the picture (capture_runner.h) by the own
+ * camera: look for `players` (0: not known) over the next `seconds`; asked
+ * again, it starts over. 0, or -1 with the reason (no own camera, ...). */
+int host_session_find_players(host_session *s, int players, double seconds, char *err, size_t errlen);
+void host_session_find_cancel(host_session *s);
+/* Control: where the search stands and its proposal; -1 without an own camera. */
+int host_session_found_players(host_session *s, camsep_capture_proposal *p);
+/* Control: the proposal as the players' boxes, left to right to players 1,
+ * 2, ... (one HOST_CMD_BOX each, as the window and OSC do); with force also
+ * when fewer were found than there are players (camsep_capture_proposal_boxes).
+ * 0, or -1 with the reason. */
+int host_session_found_apply(host_session *s, int force, char *err, size_t errlen);
 /* Control: the camera's state and frame size; 0 when there is a camera
  * (*w, *h > 0 once its first frame size is known), -1 when there is none. */
 int host_session_camera(host_session *s, int *state, double *fps, int *w, int *h);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_found.h"
 #include "app_window.h"
 
 struct host_ui {
@@ -66,12 +67,24 @@ static void get_label(void *user, int player, char *name, char *instrument)
 
 /* The window's sound-check keys: s starts one (the camera says who plays)
  * or, while one records, stops it and learns; x cancels it. a accepts the
- * players' proposal (the boxes exchanged), under OSC's rules. */
+ * players' proposal (the boxes exchanged), under OSC's rules. f looks for
+ * the players in the picture, b / B use the boxes found (app_found.h). */
 static void on_key(void *user, int ch, char *msg, size_t msglen)
 {
     host_ui *u = user;
     char err[512] = "";
     host_sc_status st;
+    if (ch == 'f' || ch == 'b' || ch == 'B') {
+        const int rc = ch == 'f' ? host_session_find_players(u->s, u->n_players, APP_FOUND_SECONDS, err, sizeof err)
+                                 : host_session_found_apply(u->s, ch == 'B', err, sizeof err);
+        if (rc)
+            snprintf(msg, msglen, "players: %s", err);
+        else if (ch == 'f')
+            snprintf(msg, msglen, "players: looking for %d over %.0f s", u->n_players, APP_FOUND_SECONDS);
+        else
+            snprintf(msg, msglen, "players: the boxes found are in use");
+        return;
+    }
     if (ch == 'a') {
         if (host_session_associate_apply(u->s, 0, err, sizeof err))
             snprintf(msg, msglen, "players: %s", err);
@@ -261,12 +274,20 @@ int host_ui_update(host_ui *u, uint64_t xruns)
         st.dsp_load = m.dsp_load;
         st.xruns = (long long)xruns;
         st.latency_ms = 1000.0 * host_session_latency(u->s) / host_session_rate(u->s);
-        char soundcheck[256], players[200], extra[560];
+        char soundcheck[256], players[200], found_item[200] = "", extra[780];
         soundcheck_item(u->s, u->n_players, soundcheck, sizeof soundcheck);
         host_session_get_config(u->s, &u->now);
         association_item(u->s, &u->now, players, sizeof players);
-        snprintf(extra, sizeof extra, "%s%s%s%s%s", remote, remote[0] ? " | " : "", players, players[0] ? " | " : "",
-                 soundcheck);
+        camsep_capture_proposal found;
+        if (host_session_found_players(u->s, &found) == 0) { /* an own camera */
+            camsep_box boxes[CAMSEP_MAX_SOURCES];
+            for (int j = 0; j < u->n_players; j++)
+                boxes[j] = u->now.players[j].box;
+            app_found_item(&found, boxes, u->n_players, found_item, sizeof found_item);
+            app_window_show_found(u->w, found.box, found.confidence, app_found_shown(&found, boxes, u->n_players));
+        }
+        snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s", remote, remote[0] ? " | " : "", players,
+                 players[0] ? " | " : "", found_item, found_item[0] ? " | " : "", soundcheck);
         st.extra = extra;
         app_window_show_info(u->w, motion, level, &st);
     }

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "app_found.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static int same_box(const camsep_box *a, const camsep_box *b)
+{
+    return fabsf(a->x - b->x) < 0.5f && fabsf(a->y - b->y) < 0.5f && fabsf(a->w - b->w) < 0.5f &&
+           fabsf(a->h - b->h) < 0.5f;
+}
+
+int app_found_in_use(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players)
+{
+    if (p->state != CAMSEP_FIND_READY || p->n < 1 || p->n > n_players)
+        return 0;
+    for (int j = 0; j < p->n; j++)
+        if (!same_box(&p->box[j], &boxes[j]))
+            return 0;
+    return 1;
+}
+
+int app_found_shown(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players)
+{
+    return p->state == CAMSEP_FIND_READY && !app_found_in_use(p, boxes, n_players) ? p->n : 0;
+}
+
+void app_found_item(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players, char *out,
+                    size_t size)
+{
+    switch (p->state) {
+    case CAMSEP_FIND_LOOKING:
+        snprintf(out, size, "FINDING PLAYERS %.0f %% [f: again]", 100.0 * p->progress);
+        break;
+    case CAMSEP_FIND_READY:
+        if (app_found_in_use(p, boxes, n_players))
+            snprintf(out, size, "boxes found in the picture in use [f: find again]");
+        else if (p->n == n_players)
+            snprintf(out, size, "found %d players (dashed) [b: use them, f: look again]", p->n);
+        else if (p->n < n_players)
+            snprintf(out, size, "found %d of %d players (dashed) [B: use them for players 1-%d, f: look again]", p->n,
+                     n_players, p->n);
+        else
+            snprintf(out, size, "found %d players for %d [f: look again]", p->n, n_players);
+        break;
+    case CAMSEP_FIND_NOTHING: snprintf(out, size, "no players found: %.80s [f: look again]", p->message); break;
+    case CAMSEP_FIND_FAILED: snprintf(out, size, "finding players failed: %.80s [f: again]", p->message); break;
+    default: snprintf(out, size, "[f: find players]"); break;
+    }
+}
