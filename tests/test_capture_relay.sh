@@ -5,7 +5,8 @@
 # shared-memory ring an LV2 plugin reads. Checks: the ring carries the sent
 # values in time order; the sender gone -> a "camera lost" record (neutral
 # priors) while the relay stays alive; a sender with 3 players gets an error
-# reply and nothing goes into the ring; SIGTERM closes the ring.
+# reply and nothing goes into the ring; /players/found says there is no
+# camera to look in; SIGTERM closes the ring.
 # Usage: test_capture_relay.sh CAMSEP_CAPTURE CAPTURE_TEST_HELPER
 set -uo pipefail
 C="$1" H="$2"
@@ -36,6 +37,11 @@ sleep 0.6
 python3 "$T" send "127.0.0.1:$port" --players 3 --seconds 0.3 >"$tmp/send3.log" 2>&1
 grep -q "reply /camsep/error /camsep/priors priors for 3 players, this host separates 2" "$tmp/send3.log" ||
   fail "no error reply for 3 players"
+# no camera here: nobody to look for in a picture
+printf '%s\n' 'expect udp /camsep/players/found sfis idle 0 0 "camsep-capture --relay has no camera"' \
+  'error tcp /camsep/players/find 2i 1.5f' 'errtext "--relay has no camera"' >"$tmp/found.txt"
+python3 "$(dirname "$T")/test_host_osc_client.py" "$port" "$tmp/found.txt" >"$tmp/found.log" 2>&1 ||
+  fail "/players/found in the relay: $(cat "$tmp/found.log")"
 kill -TERM "$lossy"; wait "$lossy"
 kill -TERM "$relay"; rc=0; wait "$relay" || rc=$?
 [ "$rc" -eq 0 ] || fail "exit status $rc"

@@ -6,7 +6,9 @@
 # motion: the motion known with a camera, NaN without), a mute silences its
 # JACK port, an instrument change and a preset store/change/recall, meters
 # moving for a subscriber, bad messages answered with /camsep/error,
-# --osc-doc = the library's.
+# --osc-doc = the library's; the players found in the picture (camsep-jack:
+# violin's box found where it is and applied; camsep-portaudio without
+# --video: refused, and said why).
 # Usage: test_host_osc.sh STANDALONE_DIR SCENE_DIR OSC_DOC SOURCE_DIR JACK_FEEDER
 set -uo pipefail
 plugdir=$1 bench=$2 oscdoc=$3 src=$4 feeder=$5
@@ -171,6 +173,40 @@ sys.exit(0 if v > 0.01 and c < 1e-4 else 1)
 PY
 grep -E "player/1/meters .*level=-?[0-9.]+\.\.-?([0-9]|[1-9][0-9])\." "$tmp/meters.log" >/dev/null ||
   fail "violin's level meter did not move"
+
+# the players found in the picture: the violin (left, playing) found in its
+# box and applied ("force": the cello hardly moves, it may not be found)
+cat >"$tmp/find.txt" <<'S'
+expect udp /camsep/players/found sfis idle 0 0 *
+error udp /camsep/players/found/apply
+errtext "nobody was looked for"
+error udp /camsep/players/find 2i 200f
+errtext "out of range 0.5..120"
+udp /camsep/players/find 2i 1.5f
+until 15 udp /camsep/players/found sfis ready 1 * *
+expect udp /camsep/player/1/found fffff 0..1 0..1 0..1 0..1 0..1
+udp /camsep/players/found/apply s:force
+expect udp /camsep/player/1/box ffff
+udp /camsep/players/find
+expect tcp /camsep/players/found sfis looking * 0 *
+tcp /camsep/players/find/cancel
+until 3 udp /camsep/players/found sfis idle 0 0 *
+S
+"$py" "$client" "$PORT" "$tmp/find.txt" >"$tmp/client-find.log" 2>&1 || fail "OSC script (camsep-jack, players found)"
+"$py" - "$tmp/client-find.log" "${B[0]}" <<'PY' || fail "camsep-jack: the violin's box found"
+import ast, re, sys
+got = {}
+for l in open(sys.argv[1]):
+    m = re.match(r"ok +line \d+: (?:expect|until \S+) (?:udp|tcp) (\S+) .*-> (\[.*\])$", l)
+    if m: got.setdefault(m[1], ast.literal_eval(m[2]))
+x, y, w, h, share = got["/camsep/player/1/found"]
+tx, ty, tw, th = [float(v) for v in sys.argv[2].split(",")]
+tx, ty, tw, th = tx / 320, ty / 240, tw / 320, th / 240
+assert tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th and share > 0, "found %s, violin %s" % (got["/camsep/player/1/found"], (tx, ty, tw, th))
+assert all(abs(p - q) < 1e-5 for p, q in zip(got["/camsep/player/1/box"], (x, y, w, h))), "applied %s" % got["/camsep/player/1/box"]
+ready = [v for v in open(sys.argv[1]) if "until 15" in v][0].split("-> ")[1].strip()
+print("test_host_osc: camsep-jack found the violin at %.3f,%.3f,%.3f,%.3f (share %.2f): %s" % (x, y, w, h, share, ready))
+PY
 stop
 
 # 2. camsep-portaudio (ALSA null device): the basic set
@@ -201,6 +237,16 @@ expect tcp /camsep/player/2/trust ff 0..1 *
 error udp /camsep/player/1/box 0.1f 0.1f 0.2f 0.2f
 errtext "no camera"
 expect udp /camsep/status/latency fi 0.021333 1024
+expect udp /camsep/players/found sfis idle 0 0 "no camera of this program's own (--video)"
+expect tcp /camsep/player/1/found fffff 0 0 0 0 0
+error udp /camsep/players/find 2i 1.5f
+errtext "no camera of this program's own (--video)"
+error tcp /camsep/players/find
+errtext "--video"
+error udp /camsep/players/find/cancel
+errtext "--video"
+error udp /camsep/players/found/apply s:force
+errtext "--video"
 S
   "$py" "$client" "$PORT" "$tmp/pa.txt" >"$tmp/client-pa.log" 2>&1 || fail "OSC script (camsep-portaudio)"
   "$plugdir/camsep-portaudio" --osc-doc | cmp -s - "$tmp/doc2.txt" || fail "camsep-portaudio --osc-doc"

@@ -132,6 +132,26 @@ static void apply(camsep_osc_state *st, const camsep_osc_command *c)
     case CAMSEP_OSC_CMD_ASSOCIATE_APPLY:
         copy(st->associate_state, sizeof st->associate_state, c->flag ? "applied (forced)" : "applied");
         break;
+    case CAMSEP_OSC_CMD_PLAYERS_FIND:
+        copy(st->found_state, sizeof st->found_state, "looking");
+        st->found_progress = 0.0f;
+        st->found_n = 0;
+        snprintf(st->found_message, sizeof st->found_message, "looking for %d players over %g s", c->index,
+                 (double)c->value);
+        for (int j = 0; j < CAMSEP_OSC_MAX_PLAYERS; j++) {
+            st->players[j].found_box = (camsep_osc_box){0};
+            st->players[j].found_share = 0.0f;
+        }
+        break;
+    case CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL:
+        copy(st->found_state, sizeof st->found_state, "idle");
+        copy(st->found_message, sizeof st->found_message, "cancelled");
+        st->found_n = 0;
+        break;
+    case CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY:
+        for (int j = 0; j < st->found_n && j < st->n_players; j++)
+            st->players[j].box = st->players[j].found_box;
+        break;
     }
 }
 
@@ -205,7 +225,7 @@ static camsep_osc *server(camsep_osc_state *st, float rate_hz, float burst)
 typedef struct rmsg {
     char path[256];
     char types[16];
-    float f[4];
+    float f[8];
     int i[6];
     char s[2][300];
 } rmsg;
@@ -233,7 +253,7 @@ static int on_reply(const char *path, const char *types, lo_arg **argv, int argc
     int nf = 0, ni = 0, ns = 0;
     for (int k = 0; k < argc && k < 15; k++) {
         const void *a = argv[k]; /* 4-byte aligned: read bytes, not the lo_arg union */
-        if (types[k] == 'f' && nf < 4)
+        if (types[k] == 'f' && nf < 8)
             memcpy(&r->f[nf++], a, sizeof(float));
         else if (types[k] == 'i' && ni < 6)
             memcpy(&r->i[ni++], a, sizeof(int32_t));
@@ -689,6 +709,79 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     CHECK(k.kind == CAMSEP_OSC_CMD_ASSOCIATE_APPLY && k.flag == 1);
     query(&c, "/camsep/associate", E(CAMSEP_OSC_E_ASSOCIATE), -1);
     seen[CAMSEP_OSC_E_ASSOCIATE] = seen[CAMSEP_OSC_E_ASSOCIATE_APPLY] = 1;
+    /* players found in the picture: /players/find [N] [S] is an action (done
+     * without arguments: the program's number over 10 s) */
+    k = set_ok(&c, "/camsep/players/find", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_PLAYERS_FIND && k.player == -1 && k.index == 0 && k.value == 10.0f);
+    k = set_ok(&c, "/camsep/players/find", "i", 3);
+    CHECK(k.kind == CAMSEP_OSC_CMD_PLAYERS_FIND && k.index == 3 && k.value == 10.0f);
+    k = set_ok(&c, "/camsep/players/find", "if", 2, 1.5);
+    CHECK(k.index == 2 && k.value == 1.5f);
+    k = set_ok(&c, "/camsep/players/find", "fd", 8.0, 120.0); /* the ranges' own ends pass */
+    CHECK(k.index == 8 && k.value == 120.0f);
+    k = set_ok(&c, "/camsep/players/find", "hf", (int64_t)1, 0.5);
+    CHECK(k.index == 1 && k.value == 0.5f);
+    k = set_ok(&c, "/camsep/players/find", "di", 4.0, 30);
+    CHECK(k.index == 4 && k.value == 30.0f);
+    {
+        rmsg r;
+        csend(&c, "/camsep/players/found", "");
+        CHECK(wait_for(&c, "/camsep/players/found", 2.0, &r));
+        check_value(&r, E(CAMSEP_OSC_E_PLAYERS_FOUND), -1);
+        CHECK_MSG(!strcmp(r.types, "sfis") && !strcmp(r.s[0], "looking") && r.f[0] == 0.0f && r.i[0] == 0 &&
+                      !strcmp(r.s[1], "looking for 4 players over 30 s"),
+                  "players/found %s %s %g %d %s", r.types, r.s[0], (double)r.f[0], r.i[0], r.s[1]);
+        /* the host found two: their boxes per player, left to right; none for 3 and 4 */
+        pthread_mutex_lock(&mu);
+        copy(fstate.found_state, sizeof fstate.found_state, "ready");
+        fstate.found_progress = 1.0f;
+        fstate.found_n = 2;
+        copy(fstate.found_message, sizeof fstate.found_message, "2 players found in 1.5 s");
+        fstate.players[0].found_box = (camsep_osc_box){0.125f, 0.25f, 0.25f, 0.5f};
+        fstate.players[0].found_share = 0.625f;
+        fstate.players[1].found_box = (camsep_osc_box){0.5f, 0.125f, 0.25f, 0.75f};
+        fstate.players[1].found_share = 0.375f;
+        pthread_mutex_unlock(&mu);
+        csend(&c, "/camsep/players/found", "");
+        CHECK(wait_for(&c, "/camsep/players/found", 2.0, &r));
+        CHECK_MSG(!strcmp(r.s[0], "ready") && r.f[0] == 1.0f && r.i[0] == 2 &&
+                      !strcmp(r.s[1], "2 players found in 1.5 s"),
+                  "players/found %s %g %d %s", r.s[0], (double)r.f[0], r.i[0], r.s[1]);
+        csend(&c, "/camsep/player/2/found", "");
+        CHECK(wait_for(&c, "/camsep/player/2/found", 2.0, &r));
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_FOUND), 1);
+        CHECK_MSG(!strcmp(r.types, "fffff") && r.f[0] == 0.5f && r.f[1] == 0.125f && r.f[2] == 0.25f &&
+                      r.f[3] == 0.75f && r.f[4] == 0.375f,
+                  "player/2/found %s %g %g %g %g %g", r.types, (double)r.f[0], (double)r.f[1], (double)r.f[2],
+                  (double)r.f[3], (double)r.f[4]);
+        csend(&c, "/camsep/player/3/found", "");
+        CHECK(wait_for(&c, "/camsep/player/3/found", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "fffff") && r.f[0] == 0.0f && r.f[1] == 0.0f && r.f[2] == 0.0f &&
+                      r.f[3] == 0.0f && r.f[4] == 0.0f,
+                  "player/3/found: not all zero");
+    }
+    query(&c, "/camsep/player/1/found", E(CAMSEP_OSC_E_PLAYER_FOUND), 0);
+    k = set_ok(&c, "/camsep/players/found/apply", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY && k.player == -1 && k.flag == 0);
+    k = set_ok(&c, "/camsep/players/found/apply", "s", "force");
+    CHECK(k.kind == CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY && k.flag == 1);
+    {
+        rmsg r;
+        csend(&c, "/camsep/player/2/box", "");
+        CHECK(wait_for(&c, "/camsep/player/2/box", 2.0, &r));
+        CHECK_MSG(r.f[0] == 0.5f && r.f[1] == 0.125f && r.f[2] == 0.25f && r.f[3] == 0.75f, "applied box %g %g",
+                  (double)r.f[0], (double)r.f[1]);
+    }
+    k = set_ok(&c, "/camsep/players/find/cancel", "");
+    CHECK(k.kind == CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL && k.player == -1);
+    {
+        rmsg r;
+        csend(&c, "/camsep/players/found", "");
+        CHECK(wait_for(&c, "/camsep/players/found", 2.0, &r));
+        CHECK_MSG(!strcmp(r.s[0], "idle") && r.i[0] == 0, "players/found after cancel: %s %d", r.s[0], r.i[0]);
+    }
+    seen[CAMSEP_OSC_E_PLAYERS_FIND] = seen[CAMSEP_OSC_E_PLAYERS_FIND_CANCEL] = 1;
+    seen[CAMSEP_OSC_E_PLAYERS_FOUND] = seen[CAMSEP_OSC_E_PLAYER_FOUND] = seen[CAMSEP_OSC_E_PLAYERS_FOUND_APPLY] = 1;
 
     /* every query-able table entry, every player, generically */
     int n;
@@ -787,6 +880,30 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(range, "associate apply word", "/camsep/associate/apply", "s", "now");
     REJ(type, "associate apply number", "/camsep/associate/apply", "i", 1);
     REJ(type, "associate read-only", "/camsep/associate", "s", "apply");
+    REJ(range, "find players 9", "/camsep/players/find", "i", 9);
+    REJ(range, "find players 0", "/camsep/players/find", "i", 0);
+    REJ(range, "find players -1", "/camsep/players/find", "h", (int64_t)-1);
+    REJ(range, "find players 1.5", "/camsep/players/find", "f", 1.5);
+    REJ(range, "find players NaN", "/camsep/players/find", "f", (double)NAN);
+    REJ(range, "find seconds 0.4", "/camsep/players/find", "if", 2, 0.4);
+    REJ(range, "find seconds 121", "/camsep/players/find", "ii", 2, 121);
+    REJ(range, "find seconds Inf", "/camsep/players/find", "id", 2, (double)INFINITY);
+    REJ(range, "find seconds NaN", "/camsep/players/find", "if", 2, (double)NAN);
+    REJ(type, "find players string", "/camsep/players/find", "s", "two");
+    REJ(type, "find seconds string", "/camsep/players/find", "is", 2, "long");
+    REJ(type, "find nil", "/camsep/players/find", "N");
+    REJ(type, "find 3 arguments", "/camsep/players/find", "iff", 2, 1.0, 1.0);
+    REJ(type, "find cancel with an argument", "/camsep/players/find/cancel", "i", 1);
+    REJ(range, "found apply word", "/camsep/players/found/apply", "s", "now");
+    REJ(type, "found apply number", "/camsep/players/found/apply", "i", 1);
+    REJ(type, "found apply 2 arguments", "/camsep/players/found/apply", "ss", "force", "force");
+    REJ(type, "found read-only", "/camsep/players/found", "s", "ready");
+    REJ(type, "player found read-only", "/camsep/player/1/found", "ffff", 0.1, 0.1, 0.2, 0.2);
+    REJ(unknown, "no player 5 found", "/camsep/player/5/found", "");
+    REJ(unknown, "players alone", "/camsep/players", "");
+    REJ(unknown, "players N found", "/camsep/players/1/found", "");
+    REJ(unknown, "player found without N", "/camsep/player/found", "");
+    REJ(unknown, "players find trailing /", "/camsep/players/find/", "i", 2);
     REJ(type, "subscribe meters no rate", "/camsep/subscribe", "s", "meters");
     REJ(range, "subscribe rate", "/camsep/subscribe", "sff", "meters", 100.0, 10.0);
     REJ(range, "subscribe lease", "/camsep/subscribe", "sf", "state", 0.5);
@@ -852,9 +969,22 @@ static void test_patterns(camsep_osc *o, int proto)
         CHECK_MSG(!strcmp(r.s[0], P("/camsep/player/%d/gain", j)), "error %d names %s", j, r.s[0]);
     }
     CHECK(cmds() == before);
+    /* /players/... is not /player/N/...: a pattern reaches the query, never
+     * the actions (find, cancel, apply) */
+    csend(&c, "/camsep/players/*", "");
+    CHECK(wait_for(&c, "/camsep/players/found", 2.0, &r));
+    check_value(&r, E(CAMSEP_OSC_E_PLAYERS_FOUND), -1);
+    csend(&c, "/camsep/player/*/found", "");
+    for (int j = 1; j <= 4; j++)
+        CHECK_MSG(wait_for(&c, P("/camsep/player/%d/found", j), 2.0, &r), "no reply for player %d's found", j);
+    csend(&c, "/camsep/players/fin?", "i", 2);
+    CHECK(wait_for(&c, "/camsep/error", 2.0, &r) && strstr(r.s[1], "matches no address"));
+    csend(&c, "/camsep/players/found/*", "s", "force");
+    CHECK(wait_for(&c, "/camsep/error", 2.0, &r) && strstr(r.s[1], "matches no address"));
+    CHECK(cmds() == before);
     camsep_osc_get_counters(o, &b);
-    CHECK(b.received - a.received == 7);
-    CHECK_MSG(b.pattern_extra - a.pattern_extra == 3 + 1 + 0 + 1 + 3, "pattern_extra %llu",
+    CHECK(b.received - a.received == 11);
+    CHECK_MSG(b.pattern_extra - a.pattern_extra == 3 + 1 + 0 + 1 + 3 + 0 + 3, "pattern_extra %llu",
               (unsigned long long)(b.pattern_extra - a.pattern_extra));
     client_close(&c);
 }
@@ -1032,6 +1162,7 @@ static void test_doc_and_table(void)
             rows++;
         CHECK_MSG(rows == n, "doc has %d address rows, table %d", rows, n);
         CHECK(strstr(buf, "-60..12 dB") && strstr(buf, "0.5..4 p")); /* C locale numbers */
+        CHECK(strstr(buf, "1..8 players, 0.5..120 s"));                 /* /players/find's two ranges */
         free(buf);
     }
     /* the dispatcher accepts exactly the table's incoming addresses */
@@ -1068,6 +1199,28 @@ static void test_doc_and_table(void)
             incoming += (t[i].flags & CAMSEP_OSC_F_PLAYER) ? CAMSEP_OSC_MAX_PLAYERS : 1;
     CHECK_MSG(accepted == incoming, "dispatcher accepts %d of %d paths tried, table has %d", accepted, tried,
               incoming);
+    /* /players/... (global) and /player/N/... (per player) do not collide */
+    {
+        int pl;
+        const camsep_osc_entry *e = camsep_osc_lookup("/players/found", &pl);
+        CHECK(e && e->id == CAMSEP_OSC_E_PLAYERS_FOUND && pl == -1);
+        e = camsep_osc_lookup("/players/find", &pl);
+        CHECK(e && e->id == CAMSEP_OSC_E_PLAYERS_FIND && pl == -1 && camsep_osc_entry_is_action(e));
+        e = camsep_osc_lookup("/players/find/cancel", &pl);
+        CHECK(e && e->id == CAMSEP_OSC_E_PLAYERS_FIND_CANCEL && pl == -1 && camsep_osc_entry_is_action(e));
+        e = camsep_osc_lookup("/players/found/apply", &pl);
+        CHECK(e && e->id == CAMSEP_OSC_E_PLAYERS_FOUND_APPLY && pl == -1 && camsep_osc_entry_is_action(e));
+        e = camsep_osc_lookup("/player/2/found", &pl);
+        CHECK(e && e->id == CAMSEP_OSC_E_PLAYER_FOUND && pl == 1 && !camsep_osc_entry_is_action(e));
+        static const char *const none[] = {"/players",         "/players/",        "/players/2/found",
+                                           "/player/found",    "/player/2/find",   "/player/2/found/apply",
+                                           "/players/found/2", "/playersfound",    "/player/s/found"};
+        for (size_t k = 0; k < sizeof none / sizeof none[0]; k++)
+            CHECK_MSG(!camsep_osc_lookup(none[k], &pl), "%s is an address", none[k]);
+        /* none of them is audio-only: camsep-capture serves them */
+        for (camsep_osc_entry_id id = CAMSEP_OSC_E_PLAYERS_FIND; id <= CAMSEP_OSC_E_PLAYERS_FOUND_APPLY; id++)
+            CHECK(!(E(id)->flags & CAMSEP_OSC_F_AUDIO));
+    }
     /* taper */
     for (int k = 0; k <= 100; k++) {
         float nn = (float)k / 100.0f;

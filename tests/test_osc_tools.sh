@@ -40,6 +40,8 @@ oscsend localhost "$port" /camsep/preset/recall i 3
 oscsend localhost "$port" /camsep/mask_power d 1.5
 oscsend osc.tcp://localhost:"$port" /camsep/bypass T || fail "oscsend over TCP"
 oscsend osc.tcp://localhost:"$port" /camsep/player/2/solo i 1
+oscsend localhost "$port" /camsep/players/find if 3 5     # as plugin/osc/README.md shows it
+oscsend localhost "$port" /camsep/players/find if 3 0.2   # rejected: under 0.5 s
 oscsend localhost "$port" /camsep/player/2/gain f 99     # rejected: out of range
 oscsend localhost "$port" /camsep/nothing/here i 1        # rejected: unknown
 sleep 0.5
@@ -55,7 +57,8 @@ grep -q "^cmd 12 player -1 .* index 3 " "$s" || fail "preset"
 grep -q "^cmd 10 player -1 value 1.5000 " "$s" || fail "mask_power"
 grep -q "^cmd 8 player -1 .* flag 1 " "$s" || fail "bypass over TCP"
 grep -q "^cmd 3 player 1 .* flag 1 " "$s" || fail "solo over TCP"
-[ "$(grep -c '^cmd ' "$s")" = 10 ] || fail "expected 10 commands"
+grep -q "^cmd 19 player -1 value 5.0000 .* index 3 " "$s" || fail "players/find"
+[ "$(grep -c '^cmd ' "$s")" = 11 ] || fail "expected 11 commands"
 
 d=$dir/dump.out
 grep -q '/camsep/player/1/mute i 1' "$d" || fail "feedback mute"
@@ -68,5 +71,5 @@ grep -q '/camsep/status/camera sf "running"' "$d" || fail "feedback dump"
 # the doc tool
 "$doc" | grep -q '^/camsep/player/N/gain ' || fail "camsep-osc-doc"
 "$doc" --markdown --prefix /stage | grep -q '^| `/stage/player/N/mute` |' || fail "camsep-osc-doc --markdown --prefix"
-echo "osc tools: oscsend (UDP, TCP) -> 10 commands, 2 rejected; oscdump got the feedback"
+echo "osc tools: oscsend (UDP, TCP) -> 11 commands, 3 rejected; oscdump got the feedback"
 exit 0

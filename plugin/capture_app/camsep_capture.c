@@ -280,6 +280,33 @@ static int ctl_apply_box(capture_control *k, int player, const camsep_box *box, 
     return 0;
 }
 
+/* Under k->lock: players found in the picture (capture_runner.h), for OSC
+ * and the window alike. */
+static int ctl_find_players(capture_control *k, int players, double seconds, char *err, size_t errlen)
+{
+    return camsep_capture_runner_find_players(k->runner, players, seconds, err, errlen);
+}
+
+/* Under k->lock: the proposal as the players' boxes, left to right. */
+static int ctl_found_apply(capture_control *k, int force, char *err, size_t errlen)
+{
+    camsep_capture_proposal p;
+    camsep_capture_runner_get_proposal(k->runner, &p);
+    camsep_capture_status st;
+    camsep_capture_runner_get_status(k->runner, &st);
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    memcpy(boxes, k->boxes, sizeof boxes);
+    if (camsep_capture_proposal_boxes(&p, k->n, force, st.width, st.height, boxes, err, errlen))
+        return -1;
+    if (camsep_capture_runner_set_boxes(k->runner, boxes, k->n)) {
+        snprintf(err, errlen, "the boxes found do not fit the camera's frame");
+        return -1;
+    }
+    memcpy(k->boxes, boxes, sizeof boxes);
+    ctl_boxes_changed(k);
+    return 0;
+}
+
 /* OSC server thread. The audio addresses never get here (camera_only). */
 static int ctl_submit(const camsep_osc_command *c, void *user)
 {
@@ -320,6 +347,20 @@ static int ctl_submit(const camsep_osc_command *c, void *user)
         k->latency_s = c->value;
         atomic_store(&k->app->latency_ns, (int64_t)llround((double)c->value * 1e9));
         break;
+    case CAMSEP_OSC_CMD_PLAYERS_FIND:
+    case CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY: {
+        char err[256];
+        if (c->kind == CAMSEP_OSC_CMD_PLAYERS_FIND
+                ? ctl_find_players(k, c->index ? c->index : k->n, (double)c->value, err, sizeof err)
+                : ctl_found_apply(k, c->flag, err, sizeof err)) {
+            camsep_osc_refuse(k->osc, err);
+            rc = -1;
+        }
+        break;
+    }
+    case CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL:
+        camsep_capture_runner_cancel_find(k->runner);
+        break;
     default:
         camsep_osc_refuse(k->osc, "not available in camsep-capture");
         rc = -1;
@@ -332,10 +373,24 @@ static int ctl_submit(const camsep_osc_command *c, void *user)
 static void ctl_get_state(camsep_osc_state *st, void *user)
 {
     static const char *const names[] = {"running", "lost", "ended", "failed"};
+    static const char *const find_names[] = {"idle", "looking", "ready", "nothing moved", "failed"};
     capture_control *k = user;
     pthread_mutex_lock(&k->lock);
     camsep_capture_status cs;
     camsep_capture_runner_get_status(k->runner, &cs);
+    camsep_capture_proposal fp;
+    camsep_capture_runner_get_proposal(k->runner, &fp);
+    snprintf(st->found_state, sizeof st->found_state, "%s",
+             (int)fp.state >= 0 && (int)fp.state < 5 ? find_names[fp.state] : "failed");
+    st->found_progress = floorf(fp.progress * 100.0f) / 100.0f; /* feedback a hundredth at a time */
+    st->found_n = fp.state == CAMSEP_FIND_READY ? fp.n : 0;
+    snprintf(st->found_message, sizeof st->found_message, "%s", fp.message);
+    for (int j = 0; j < st->found_n && j < CAMSEP_OSC_MAX_PLAYERS && fp.width > 0 && fp.height > 0; j++) {
+        const camsep_box *b = &fp.box[j];
+        st->players[j].found_box = (camsep_osc_box){b->x / (float)fp.width, b->y / (float)fp.height,
+                                                    b->w / (float)fp.width, b->h / (float)fp.height};
+        st->players[j].found_share = fp.confidence[j];
+    }
     st->n_players = k->n;
     for (int j = 0; j < k->n; j++) {
         camsep_osc_player_state *p = &st->players[j];

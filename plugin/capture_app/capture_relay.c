@@ -78,6 +78,8 @@ static void relay_state(camsep_osc_state *st, void *user)
     memcpy(st->remote, v, sizeof v);
     pthread_mutex_unlock(&r->lock);
     st->camera_motion_u = st->camera_motion_v = NAN;
+    snprintf(st->found_state, sizeof st->found_state, "idle"); /* /players/found: nobody to look for here */
+    snprintf(st->found_message, sizeof st->found_message, "camsep-capture --relay has no camera");
 }
 
 capture_relay *capture_relay_open(const capture_options *o, char *err, size_t errlen)

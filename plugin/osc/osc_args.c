@@ -267,6 +267,27 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
             return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "player: a whole number expected");
         cmd->index = (int)x;
         return CAMSEP_OSC_ARG_OK;
+    case CAMSEP_OSC_ARGS_ACTION_FIND:
+        cmd->value = (float)CAMSEP_OSC_FIND_SECONDS_DEFAULT;
+        if (argc == 0)
+            return CAMSEP_OSC_ARG_OK; /* index 0: the program's number of players */
+        if (argc > 2)
+            return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len,
+                        "expected [players] [seconds], got %d arguments", argc);
+        r = number_in(types[0], argv[0], e->min, e->max, "players", &x, reason, reason_len);
+        if (r)
+            return r;
+        if (x != floor(x))
+            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "players: a whole number expected");
+        cmd->index = (int)x;
+        if (argc == 2) {
+            r = number_in(types[1], argv[1], CAMSEP_OSC_FIND_SECONDS_MIN, CAMSEP_OSC_FIND_SECONDS_MAX, "seconds", &x,
+                          reason, reason_len);
+            if (r)
+                return r;
+            cmd->value = (float)x;
+        }
+        return CAMSEP_OSC_ARG_OK;
     case CAMSEP_OSC_ARGS_ACTION_FORCE: {
         if (argc == 0)
             return CAMSEP_OSC_ARG_OK; /* flag 0 */

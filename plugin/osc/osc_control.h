@@ -53,6 +53,9 @@
 #define CAMSEP_OSC_MOTION_KNEE_MIN 0.1 /* = capture/motion_energy.h's CAMSEP_MOTION_KNEE_MIN..MAX */
 #define CAMSEP_OSC_MOTION_KNEE_MAX 2.0
 #define CAMSEP_OSC_PRESET_MAX 999
+#define CAMSEP_OSC_FIND_SECONDS_MIN 0.5 /* /players/find: = capture_runner.h's 0.5..120 s */
+#define CAMSEP_OSC_FIND_SECONDS_MAX 120.0
+#define CAMSEP_OSC_FIND_SECONDS_DEFAULT 10.0
 
 /* A player's box in normalised frame coordinates: 0..1 from the left/top
  * edge; w, h > 0, x + w <= 1, y + h <= 1. (capture/ works in pixels: multiply
@@ -80,17 +83,22 @@ typedef enum camsep_osc_kind {
     CAMSEP_OSC_CMD_SOUNDCHECK_STOP,   /* no value: end the recording and learn */
     CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL, /* no value: drop the sound check */
     CAMSEP_OSC_CMD_ASSOCIATE_APPLY,   /* flag: 1 = "force" (apply a low-confidence proposal too) */
+    CAMSEP_OSC_CMD_PLAYERS_FIND,      /* index: players to look for, 1..8 (0: the program's own number);
+                                         value: seconds, 0.5..120 */
+    CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL, /* no value: stop looking */
+    CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY, /* flag: 1 = "force" (fewer found than there are players) */
 } camsep_osc_kind;
-#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_ASSOCIATE_APPLY /* the last kind: move it with a new one */
+#define CAMSEP_OSC_CMD_LAST CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY /* the last kind: move it with a new one */
 
 /* One validated command. Plain data (no pointers): copy it by value into a
  * queue. Fields not used by the kind are zero. */
 typedef struct camsep_osc_command {
     camsep_osc_kind kind;
     int player;                      /* 0-based player index; -1 for global commands */
-    float value;                     /* gains (dB), strengths, mask power, latency (s) */
-    int flag;                        /* mute, solo, bypass, associate force: 0 or 1 */
-    int index;                       /* preset number 1..999 (0: by name, see text); sound check player */
+    float value;                     /* gains (dB), strengths, mask power, latency (s), find seconds */
+    int flag;                        /* mute, solo, bypass, associate and found force: 0 or 1 */
+    int index;                       /* preset number 1..999 (0: by name, see text); sound check player;
+                                        players to find (0: the program's own number) */
     camsep_osc_box box;
     char text[CAMSEP_OSC_TEXT_MAX];  /* NUL-terminated; instrument, path, name, preset name */
 } camsep_osc_command;
@@ -112,6 +120,11 @@ typedef struct camsep_osc_player_state {
     float split;           /* how far the stem is split from a same-dictionary twin's by motion, 0..1 */
     /* sound check: what it found for this player so far (seconds) */
     float soundcheck_alone_s, soundcheck_together_s;
+    /* players found in the picture: the box found for this player (the
+     * N-th from the left), normalised to the frame it was found in, and its
+     * share of the motion; all zero when none was found for N */
+    camsep_osc_box found_box;
+    float found_share;
 } camsep_osc_player_state;
 
 /* What queries and feedback report; the host fills it in get_state(). */
@@ -148,6 +161,11 @@ typedef struct camsep_osc_state {
                                                       "low confidence: why", "waiting: why", "off: why" */
     float associate_confidence;            /* the proposal's confidence (0: none) */
     float associate_evidence_s;            /* seconds of music with motion behind it */
+    /* players found in the picture (/players/find): the search and its proposal */
+    char found_state[16];                  /* "idle", "looking", "ready", "nothing moved", "failed" */
+    float found_progress;                  /* 0..1 */
+    int found_n;                           /* boxes found (ready); per player: players[].found_box */
+    char found_message[CAMSEP_OSC_TEXT_MAX]; /* one line: what was found, or why not */
 } camsep_osc_state;
 
 /* A message of a prior stream (docs/capture-osc.md: PREFIX/priors and

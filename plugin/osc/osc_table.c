@@ -154,6 +154,33 @@ static const camsep_osc_entry table[] = {
      "Refused with the reason when there is none, when the boxes are already in order, or when it is low "
      "confidence, unless \"force\" is given.",
      "\"force\""},
+    {CAMSEP_OSC_E_PLAYERS_FIND, "/players/find", SET, CAMSEP_OSC_ARGS_ACTION_FIND, "[i|f|h|d] [f|i|h|d]", "-", 1.0,
+     CAMSEP_OSC_MAX_PLAYERS, "players", CAMSEP_OSC_CMD_PLAYERS_FIND,
+     "Look for N players (a whole number; default: the program's number of players) in the camera's "
+     "picture, from where it moves against the camera over the next S seconds (default 10): /players/found "
+     "follows the search, /player/N/found gives the boxes, /players/found/apply uses them. Asked again while "
+     "looking, it starts over. Needs the program's own camera (camsep-jack, camsep-portaudio: --video).",
+     "2 5"},
+    {CAMSEP_OSC_E_PLAYERS_FIND_CANCEL, "/players/find/cancel", SET, CAMSEP_OSC_ARGS_ACTION, "-", "-", 0.0, 0.0, "",
+     CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL,
+     "Stop looking for the players; what was found is dropped (/players/found: \"idle\").", ""},
+    {CAMSEP_OSC_E_PLAYERS_FOUND, "/players/found", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sfis", 0.0, 0.0,
+     "state, 0..1, count, text", 0,
+     "The search for the players: its state (\"idle\", \"looking\", \"ready\", \"nothing moved\", "
+     "\"failed\"), its progress 0..1, the number of boxes found (/player/N/found) and one line saying what was "
+     "found or why not (read-only).",
+     ""},
+    {CAMSEP_OSC_E_PLAYER_FOUND, "/player/N/found", QRY | PLR, CAMSEP_OSC_ARGS_NONE, "-", "fffff", 0.0, 0.0,
+     "frame 0..1, 0..1", 0,
+     "The box found for player N (the N-th from the left): x y w h normalised to the frame as /player/N/box, "
+     "and its share of the motion; all 0 when none was found for N (read-only).",
+     ""},
+    {CAMSEP_OSC_E_PLAYERS_FOUND_APPLY, "/players/found/apply", SET, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0,
+     0.0, "\"force\"", CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY,
+     "The boxes found become the players' boxes, left to right to players 1, 2, ... Refused with the reason "
+     "when the search is not ready, when it found another number of boxes than there are players (\"force\": "
+     "fewer found go to the first players), or when the camera's frame size changed since.",
+     "\"force\""},
     {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
      "Hz, s", 0,
      "Feedback to the sender's address (UDP: its host and port; TCP: its connection). \"state\" [lease]: "
@@ -192,7 +219,7 @@ const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id)
 int camsep_osc_entry_is_action(const camsep_osc_entry *e)
 {
     return e->args == CAMSEP_OSC_ARGS_ACTION || e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER ||
-           e->args == CAMSEP_OSC_ARGS_ACTION_FORCE;
+           e->args == CAMSEP_OSC_ARGS_ACTION_FORCE || e->args == CAMSEP_OSC_ARGS_ACTION_FIND;
 }
 
 const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player)
@@ -404,11 +431,29 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
     case CAMSEP_OSC_E_ASSOCIATE:
         strcpy(v->types, "ssff");
         set_text(v, st->associate_pairing, sizeof st->associate_pairing);
-        snprintf(v->s2, sizeof v->s2, "%.*s", (int)sizeof v->s2 - 1, st->associate_state);
+        snprintf(v->s2, sizeof v->s2, "%.*s", (int)sizeof st->associate_state - 1, st->associate_state);
         v->f[0] = finite_or(st->associate_confidence, 0.0f);
         v->f[1] = finite_or(st->associate_evidence_s, 0.0f);
         return 0;
+    case CAMSEP_OSC_E_PLAYERS_FOUND:
+        strcpy(v->types, "sfis");
+        set_text(v, st->found_state, sizeof st->found_state);
+        v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(st->found_progress, 0.0f)));
+        v->i[0] = st->found_n < 0 ? 0 : st->found_n;
+        snprintf(v->s2, sizeof v->s2, "%.*s", (int)sizeof st->found_message - 1, st->found_message);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_FOUND:
+        strcpy(v->types, "fffff");
+        v->f[0] = finite_or(p->found_box.x, 0.0f);
+        v->f[1] = finite_or(p->found_box.y, 0.0f);
+        v->f[2] = finite_or(p->found_box.w, 0.0f);
+        v->f[3] = finite_or(p->found_box.h, 0.0f);
+        v->f[4] = fminf(1.0f, fmaxf(0.0f, finite_or(p->found_share, 0.0f)));
+        return 0;
     case CAMSEP_OSC_E_ASSOCIATE_APPLY:
+    case CAMSEP_OSC_E_PLAYERS_FIND:
+    case CAMSEP_OSC_E_PLAYERS_FIND_CANCEL:
+    case CAMSEP_OSC_E_PLAYERS_FOUND_APPLY:
     case CAMSEP_OSC_E_SOUNDCHECK_START:
     case CAMSEP_OSC_E_SOUNDCHECK_STOP:
     case CAMSEP_OSC_E_SOUNDCHECK_CANCEL:
@@ -425,7 +470,7 @@ int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b)
 {
     if (strcmp(a->types, b->types) != 0 || strcmp(a->s, b->s) != 0 || strcmp(a->s2, b->s2) != 0)
         return 0;
-    for (int k = 0; k < 4; k++)
+    for (size_t k = 0; k < sizeof a->f / sizeof a->f[0]; k++)
         if (a->f[k] != b->f[k] && !(isnan(a->f[k]) && isnan(b->f[k])))
             return 0;
     return !memcmp(a->i, b->i, sizeof a->i);
@@ -499,6 +544,15 @@ static const char *direction(const camsep_osc_entry *e)
 
 static void range_text(const camsep_osc_entry *e, char *buf, size_t len)
 {
+    if (e->args == CAMSEP_OSC_ARGS_ACTION_FIND) {
+        char lo[32], hi[32], slo[32], shi[32];
+        camsep_osc_fmt_num(lo, sizeof lo, e->min);
+        camsep_osc_fmt_num(hi, sizeof hi, e->max);
+        camsep_osc_fmt_num(slo, sizeof slo, CAMSEP_OSC_FIND_SECONDS_MIN);
+        camsep_osc_fmt_num(shi, sizeof shi, CAMSEP_OSC_FIND_SECONDS_MAX);
+        snprintf(buf, len, "%s..%s %s, %s..%s s", lo, hi, e->units, slo, shi);
+        return;
+    }
     if (e->args == CAMSEP_OSC_ARGS_NUMBER || e->args == CAMSEP_OSC_ARGS_BOX || e->args == CAMSEP_OSC_ARGS_PRESET ||
         e->args == CAMSEP_OSC_ARGS_ACTION_PLAYER) {
         char lo[32], hi[32];
@@ -550,7 +604,7 @@ void camsep_osc_print_doc_prefix(FILE *f, int markdown, const char *prefix)
     }
     for (int i = 0; i < n; i++) {
         const camsep_osc_entry *e = &t[i];
-        char range[96], path[160];
+        char range[192], path[160];
         range_text(e, range, sizeof range);
         snprintf(path, sizeof path, "%s%s", prefix, e->path);
         if (markdown) {

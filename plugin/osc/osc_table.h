@@ -26,6 +26,8 @@ typedef enum camsep_osc_argspec {
     CAMSEP_OSC_ARGS_ACTION,       /* no argument: an action (not a query) */
     CAMSEP_OSC_ARGS_ACTION_PLAYER,/* an action with an optional player number 1..8 */
     CAMSEP_OSC_ARGS_ACTION_FORCE, /* an action with an optional "force" */
+    CAMSEP_OSC_ARGS_ACTION_FIND,  /* an action with an optional integer [min, max] (players), then
+                                     optionally seconds (CAMSEP_OSC_FIND_SECONDS_MIN..MAX) */
 } camsep_osc_argspec;
 
 /* Entry flags */
@@ -70,6 +72,11 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_PLAYER_SOUNDCHECK,
     CAMSEP_OSC_E_ASSOCIATE,
     CAMSEP_OSC_E_ASSOCIATE_APPLY,
+    CAMSEP_OSC_E_PLAYERS_FIND,
+    CAMSEP_OSC_E_PLAYERS_FIND_CANCEL,
+    CAMSEP_OSC_E_PLAYERS_FOUND,
+    CAMSEP_OSC_E_PLAYER_FOUND,
+    CAMSEP_OSC_E_PLAYERS_FOUND_APPLY,
     CAMSEP_OSC_E_SUBSCRIBE,
     CAMSEP_OSC_E_UNSUBSCRIBE,
     CAMSEP_OSC_E_ERROR,
@@ -95,7 +102,8 @@ const camsep_osc_entry *camsep_osc_table(int *n);
 const camsep_osc_entry *camsep_osc_entry_by_id(camsep_osc_entry_id id);
 
 /* 1 if a message without arguments is the entry's command, not a query
- * (actions such as /soundcheck/stop, /associate/apply). Patterns never reach actions. */
+ * (actions such as /soundcheck/stop, /associate/apply, /players/find).
+ * Patterns never reach actions. */
 int camsep_osc_entry_is_action(const camsep_osc_entry *e);
 
 /* Dispatcher lookup: path is the address after the prefix. On success the
@@ -104,14 +112,14 @@ int camsep_osc_entry_is_action(const camsep_osc_entry *e);
  * 1..CAMSEP_OSC_MAX_PLAYERS, leading zeros, signs, trailing '/', patterns). */
 const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player);
 
-/* An entry's current value as an OSC reply: up to 4 numbers, or one or two
- * strings followed by numbers. */
+/* An entry's current value as an OSC reply: up to 5 floats and 6 ints, and
+ * up to two strings, in any order. */
 typedef struct camsep_osc_value {
-    char types[8];             /* OSC type tags, e.g. "f", "i", "ffff", "sf", "fff", "ssff" */
-    float f[4];                /* 'f' arguments in order */
+    char types[8];             /* OSC type tags, e.g. "f", "i", "ffff", "sf", "fff", "ssff", "sfis", "fffff" */
+    float f[5];                /* 'f' arguments in order */
     int i[6];                  /* 'i' arguments in order */
     char s[CAMSEP_OSC_TEXT_MAX]; /* the first 's' argument */
-    char s2[CAMSEP_OSC_NAME_MAX * 2]; /* the second 's' argument (short) */
+    char s2[CAMSEP_OSC_TEXT_MAX]; /* the second 's' argument */
 } camsep_osc_value;
 
 /* Fills v from a state snapshot; 0, or -1 if the entry has no value (write

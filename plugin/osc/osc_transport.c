@@ -37,15 +37,16 @@ int camsep_osc_peer_equal(const camsep_osc_peer *a, const camsep_osc_peer *b)
 
 lo_message camsep_osc_value_message(const camsep_osc_value *v)
 {
+    enum { N_F = sizeof v->f / sizeof v->f[0], N_I = sizeof v->i / sizeof v->i[0] };
     lo_message m = lo_message_new();
     int nf = 0, ni = 0, ns = 0;
     if (!m)
         return NULL;
     for (const char *t = v->types; *t; t++) {
         if (*t == 'f')
-            lo_message_add_float(m, v->f[nf < 3 ? nf++ : 3]);
+            lo_message_add_float(m, v->f[nf < N_F - 1 ? nf++ : N_F - 1]);
         else if (*t == 'i')
-            lo_message_add_int32(m, v->i[ni < 5 ? ni++ : 5]);
+            lo_message_add_int32(m, v->i[ni < N_I - 1 ? ni++ : N_I - 1]);
         else if (*t == 's')
             lo_message_add_string(m, ns++ ? v->s2 : v->s);
     }

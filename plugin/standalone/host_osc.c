@@ -27,6 +27,8 @@ struct host_osc {
 };
 
 static const char *const camera_names[] = {"running", "lost", "ended", "failed"};
+static const char *const find_names[] = {"idle", "looking", "ready", "nothing moved", "failed"};
+static const char no_own_camera[] = "no camera of this program's own (--video)";
 
 static int refuse(host_osc *h, const char *reason)
 {
@@ -140,6 +142,24 @@ static int submit(const camsep_osc_command *c, void *user)
         rc = host_session_associate_apply(s, c->flag, why, sizeof why);
         hc.type = 0;
         break;
+    case CAMSEP_OSC_CMD_PLAYERS_FIND:
+        rc = host_session_find_players(s, c->index ? c->index : host_session_players(s), (double)c->value, why,
+                                       sizeof why);
+        hc.type = 0;
+        break;
+    case CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL: {
+        camsep_capture_proposal p;
+        if (host_session_found_players(s, &p) != 0)
+            rc = -1, snprintf(why, sizeof why, "looking for players: %s", no_own_camera);
+        else
+            host_session_find_cancel(s);
+        hc.type = 0;
+        break;
+    }
+    case CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY:
+        rc = host_session_found_apply(s, c->flag, why, sizeof why);
+        hc.type = 0;
+        break;
     default: rc = -1, snprintf(why, sizeof why, "not supported by this host"); break;
     }
     if (!rc && hc.type)
@@ -182,6 +202,29 @@ static void association_state(host_session *s, camsep_osc_state *st)
     st->associate_evidence_s = quantise(v.evidence_s, 1.0);
 }
 
+/* The search for the players in the own camera's picture and its boxes,
+ * normalised to the frame they were found in; the progress in hundredths. */
+static void found_state(host_session *s, camsep_osc_state *st)
+{
+    camsep_capture_proposal p;
+    if (host_session_found_players(s, &p) != 0) {
+        snprintf(st->found_state, sizeof st->found_state, "idle");
+        snprintf(st->found_message, sizeof st->found_message, "%s", no_own_camera);
+        return;
+    }
+    snprintf(st->found_state, sizeof st->found_state, "%s",
+             (int)p.state >= 0 && (int)p.state < 5 ? find_names[p.state] : "failed");
+    st->found_progress = quantise(p.progress, 0.01);
+    st->found_n = p.state == CAMSEP_FIND_READY ? p.n : 0;
+    snprintf(st->found_message, sizeof st->found_message, "%s", p.message);
+    for (int j = 0; j < st->found_n && j < CAMSEP_OSC_MAX_PLAYERS && p.width > 0 && p.height > 0; j++) {
+        const camsep_box *b = &p.box[j];
+        st->players[j].found_box = (camsep_osc_box){b->x / (float)p.width, b->y / (float)p.height,
+                                                    b->w / (float)p.width, b->h / (float)p.height};
+        st->players[j].found_share = p.confidence[j];
+    }
+}
+
 /* OSC server thread: never waits for the audio thread. */
 static void get_state(camsep_osc_state *st, void *user)
 {
@@ -191,6 +234,7 @@ static void get_state(camsep_osc_state *st, void *user)
     st->preset_index = h->preset_index;
     snprintf(st->preset_name, sizeof st->preset_name, "%s", h->preset_name);
     snprintf(st->camera_state, sizeof st->camera_state, "%s", s ? "off" : "stopped");
+    snprintf(st->found_state, sizeof st->found_state, "idle");
     if (!s) {
         pthread_mutex_unlock(&h->lock);
         return;
@@ -260,6 +304,7 @@ static void get_state(camsep_osc_state *st, void *user)
     }
     soundcheck_state(s, st);
     association_state(s, st);
+    found_state(s, st);
     pthread_mutex_unlock(&h->lock);
 }
 
