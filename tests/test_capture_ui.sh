@@ -10,6 +10,8 @@
 #    box; a box set over OSC shows in the window, and a name set over OSC
 #    relabels its box;
 #  - Delete on a box is refused (every player keeps a box);
+#  - key f looks for the players; with one found for two, b is refused and B
+#    gives it to player 1 (its box is then the one /player/1/found reports);
 #  - the window's close button ends camsep-capture with status 0, like SIGTERM;
 #  - the display going away leaves it running (priors still published), and
 #    SIGTERM still ends it with 0.
@@ -97,6 +99,33 @@ for _ in $(seq 30); do grep -q "keeps its box" "$tmp/cap.log" && break; sleep 0.
 grep "keeps its box" "$tmp/cap.log" || fail "removing a box was not refused"
 "$X" click-key "$title" 2 300 20 Escape >/dev/null || fail "Escape"
 "$X" picture "$title" 2 180,70,100,100 20,120,80,60 || fail "a box is gone after Delete"
+
+# Players found in the picture: key f starts a look of 10 s; a short one
+# asked over OSC replaces it; only player 2's patch moves, so one box is
+# found for two players: b is refused, B gives it to player 1.
+"$X" click-key "$title" 2 300 20 f >/dev/null || fail "key f"
+for _ in $(seq 50); do grep -q "ui: players: looking for 2 over 10 s" "$tmp/cap.log" && break; sleep 0.1; done
+grep -q "ui: players: looking for 2 over 10 s" "$tmp/cap.log" || fail "key f did not start looking"
+cat >"$tmp/s.txt" <<'S'
+udp /camsep/players/find 2i 1.5f
+until 15 udp /camsep/players/found sfis ready 1 1 *
+expect udp /camsep/player/1/found fffff 0..1 0..1 0..1 0..1 1
+S
+"$py" "$client" "$PORT" "$tmp/s.txt" >"$tmp/found.log" 2>&1 || fail "OSC find: $(cat "$tmp/found.log")"
+found=$(grep "player/1/found" "$tmp/found.log" | grep -o '\[.*\]' | tr -d '[],') # x y w h share
+read -r fx fy fw fh _ <<<"$found"
+[ -n "$fh" ] || fail "no found box in: $(cat "$tmp/found.log")"
+echo "test_capture_ui: found $fx $fy $fw $fh (normalised)"
+"$X" click-key "$title" 2 300 20 b >/dev/null || fail "key b"
+for _ in $(seq 50); do grep -q "ui: players: 1 boxes found for 2 players" "$tmp/cap.log" && break; sleep 0.1; done
+grep -q "ui: players: 1 boxes found for 2 players" "$tmp/cap.log" || fail "key b was not refused"
+"$X" click-key "$title" 2 300 20 B >/dev/null || fail "key B"
+for _ in $(seq 50); do grep -q "ui: players: the boxes found are in use" "$tmp/cap.log" && break; sleep 0.1; done
+grep -q "ui: players: the boxes found are in use" "$tmp/cap.log" || fail "key B did not apply the box found"
+echo "expect udp /camsep/player/1/box ffff $fx $fy $fw $fh" >"$tmp/s.txt"
+"$py" "$client" "$PORT" "$tmp/s.txt" >>"$tmp/found.log" 2>&1 || fail "player 1's box is not the one found: $(cat "$tmp/found.log")"
+# the found box is on player 2's moving patch (190..300 x 70..170 of 320x240)
+awk -v x="$fx" -v w="$fw" 'BEGIN { c = 320 * (x + w / 2); exit !(c > 190 && c < 300) }' || fail "found box centre off the patch"
 
 # The close button ends it like SIGTERM: status 0 and the final status line.
 "$X" close "$title" >/dev/null || fail "close"

@@ -10,7 +10,7 @@
  *   test_host_ui_x picture TITLE NP X,Y,W,H...   the quadrants and each box's left edge
  *   test_host_ui_x motion TITLE NP P             the filled share of player P's motion bar
  *   test_host_ui_x drag TITLE NP FX0 FY0 FX1 FY1 (frame pixels)
- *   test_host_ui_x click-key TITLE NP FX FY KEYSYM  click at a frame point, then a key
+ *   test_host_ui_x click-key TITLE NP FX FY KEYSYM  click at a frame point, then a key (A..Z with Shift)
  *   test_host_ui_x label TITLE NP P X,Y,W,H wide|narrow  whether player P's label strip
  *                                                reaches the right end of its box
  *   test_host_ui_x close TITLE
@@ -333,8 +333,14 @@ static int cmd_click_key(win *x, double fx, double fy, const char *keysym)
     const KeyCode kc = sym == NoSymbol ? 0 : XKeysymToKeycode(x->d, sym);
     if (!kc)
         die("no such key");
+    /* an upper-case letter is typed with Shift held */
+    const KeyCode shift = keysym[0] >= 'A' && keysym[0] <= 'Z' && !keysym[1] ? XKeysymToKeycode(x->d, XK_Shift_L) : 0;
+    if (shift)
+        XTestFakeKeyEvent(x->d, shift, True, 0);
     XTestFakeKeyEvent(x->d, kc, True, 0);
     XTestFakeKeyEvent(x->d, kc, False, 0);
+    if (shift)
+        XTestFakeKeyEvent(x->d, shift, False, 0);
     XSync(x->d, False);
     sleep_ms(100);
     printf("click-key: ok\n");

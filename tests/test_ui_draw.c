@@ -329,6 +329,8 @@ static void test_found_boxes(void)
         const double left0 = edge_share(s, &v.layout, 90, 10, 90, 36, c0);
         const double left1 = edge_share(s, &v.layout, 125, 10, 125, 36, c1);
         const double top0 = edge_share(s, &v.layout, 92, 8, 118, 8, c0);
+        if (pass == 0 && getenv("UI_TEST_FOUND_PNG"))
+            cairo_surface_write_to_png(s, getenv("UI_TEST_FOUND_PNG"));
         if (pass == 0) {
             /* dashed: part of each edge in the colour of the player it would become, part the picture */
             CHECK_MSG(left0 > 0.2 && left0 < 0.8 && left1 > 0.2 && left1 < 0.8 && top0 > 0.2 && top0 < 0.8,

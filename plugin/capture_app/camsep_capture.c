@@ -29,6 +29,7 @@
 #include "capture_options.h"
 #include "capture_osc.h"
 #include "capture_relay.h"
+#include "app_found.h"
 #include "app_window.h"
 #include "osc_control.h"
 #include "capture_runner.h"
@@ -442,6 +443,29 @@ static void ui_get_label(void *user, int player, char *name, char *instrument)
     instrument[0] = '\0';
 }
 
+/* The window's UI thread: f looks for the players, b / B use the boxes found
+ * (app_found.h). */
+static void ui_key(void *user, int ch, char *msg, size_t msglen)
+{
+    capture_control *k = user;
+    char err[256];
+    if (ch != 'f' && ch != 'b' && ch != 'B')
+        return;
+    pthread_mutex_lock(&k->lock);
+    int rc;
+    if (ch == 'f')
+        rc = ctl_find_players(k, k->n, APP_FOUND_SECONDS, err, sizeof err);
+    else
+        rc = ctl_found_apply(k, ch == 'B', err, sizeof err);
+    pthread_mutex_unlock(&k->lock);
+    if (rc)
+        snprintf(msg, msglen, "players: %s", err);
+    else if (ch == 'f')
+        snprintf(msg, msglen, "players: looking for %d over %.0f s", k->n, APP_FOUND_SECONDS);
+    else
+        snprintf(msg, msglen, "players: the boxes found are in use");
+}
+
 static int ctl_start(capture_control *k, const capture_options *o, camsep_capture_runner *r, capture_app *app)
 {
     pthread_mutex_init(&k->lock, NULL);
@@ -486,10 +510,19 @@ static void ctl_stop(capture_control *k)
 
 /* Main loop, outside ctl.lock: meters and status into the window. 1 once its
  * close button was pressed. */
-static int update_window(app_window *ui, capture_app *a, const camsep_capture_status *st, int n)
+static int update_window(app_window *ui, capture_app *a, capture_control *ctl, const camsep_capture_status *st, int n)
 {
     if (!app_window_due(ui))
         return app_window_closed(ui);
+    camsep_capture_proposal found;
+    camsep_box boxes[CAMSEP_CAPTURE_MAX_BOXES];
+    pthread_mutex_lock(&ctl->lock);
+    camsep_capture_runner_get_proposal(ctl->runner, &found);
+    memcpy(boxes, ctl->boxes, sizeof boxes);
+    pthread_mutex_unlock(&ctl->lock);
+    char found_item[200];
+    app_found_item(&found, boxes, n, found_item, sizeof found_item);
+    app_window_show_found(ui, found.box, found.confidence, app_found_shown(&found, boxes, n));
     float motion[CAMSEP_CAPTURE_MAX_BOXES];
     for (int j = 0; j < n; j++) {
         uint32_t u = atomic_load_explicit(&a->motion_bits[j], memory_order_relaxed);
@@ -497,14 +530,16 @@ static int update_window(app_window *ui, capture_app *a, const camsep_capture_st
         if (st->state != CAMSEP_CAPTURE_RUNNING)
             motion[j] = NAN;
     }
-    char line[256];
+    char line[400];
     int k = snprintf(line, sizeof line, "camera %s %.1f fps | analysis %.2f ms", state_name(st->state), st->fps,
                      st->analysis_ms_mean);
     if (isfinite(st->global_magnitude) && k > 0 && (size_t)k < sizeof line)
         k += snprintf(line + k, sizeof line - (size_t)k, " | cam motion %.1f px", (double)st->global_magnitude);
     if (a->shm && k > 0 && (size_t)k < sizeof line)
-        snprintf(line + k, sizeof line - (size_t)k, " | published %lld",
-                 (long long)atomic_load_explicit(&a->records, memory_order_relaxed));
+        k += snprintf(line + k, sizeof line - (size_t)k, " | published %lld",
+                      (long long)atomic_load_explicit(&a->records, memory_order_relaxed));
+    if (k > 0 && (size_t)k < sizeof line)
+        snprintf(line + k, sizeof line - (size_t)k, " | %s", found_item);
     app_window_show(ui, motion, NULL, line);
     return app_window_closed(ui);
 }
@@ -669,7 +704,7 @@ int main(int argc, char **argv)
 
     app_window *ui = NULL;
     if (opt.ui) {
-        const app_window_host host = {ui_set_box, ui_get_boxes, ui_get_label, &ctl, NULL};
+        const app_window_host host = {ui_set_box, ui_get_boxes, ui_get_label, &ctl, ui_key};
         ui = app_window_open(PROG, PROG, opt.n_players, &host, err, sizeof err);
         if (!ui) /* not fatal: the priors matter, the window is a convenience */
             fprintf(stderr, "%s: no window: %s\n", PROG, err);
@@ -710,7 +745,7 @@ int main(int argc, char **argv)
             status = CAPTURE_EXIT_FAILED;
             break;
         }
-        if (ui && update_window(ui, &app, &st, opt.n_players)) {
+        if (ui && update_window(ui, &app, &ctl, &st, opt.n_players)) {
             if (!opt.quiet)
                 fprintf(stderr, "%s: the window was closed\n", PROG);
             break;
