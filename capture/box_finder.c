@@ -510,5 +510,22 @@ int camsep_box_finder_propose(camsep_box_finder *bf, int max_boxes, camsep_box *
         if (confidence)
             confidence[i] = total > 0.0 ? (float)(found[i].motion / total) : 0.0f;
     }
+    /* Neighbours do not share picture: grown over a swaying body or widened
+     * to their shape, two boxes can overlap, and a box over part of its
+     * neighbour takes that neighbour's arm for its own player's motion. The
+     * overlap is cut at its middle. */
+    for (int i = 0; i + 1 < n; i++) {
+        camsep_box *a = &boxes[i], *b = &boxes[i + 1];
+        const float overlap_x = a->x + a->w - b->x;
+        const int overlap_y = a->y < b->y + b->h && b->y < a->y + a->h;
+        if (overlap_x <= 0.0f || !overlap_y)
+            continue;
+        const float cut = b->x + 0.5f * overlap_x;
+        if (cut - a->x < 1.0f || b->x + b->w - cut < 1.0f)
+            continue; /* one inside the other: left as found */
+        a->w = cut - a->x;
+        b->w = b->x + b->w - cut;
+        b->x = cut;
+    }
     return n;
 }

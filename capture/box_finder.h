@@ -27,6 +27,7 @@
  *     middle (not past the middle of the gap to a neighbour), is a player's
  *     box. What moves most is a bow arm or a strumming hand; a box around
  *     that alone has the capture take it for the body's sway.
+ * Boxes that overlap a neighbour are cut at the middle of the overlap.
  * A group's confidence is its share of the motion in all proposed groups.
  *
  * What it cannot know: two players whose motion touches in the picture

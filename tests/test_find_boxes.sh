@@ -34,7 +34,7 @@ PY
 
 # check TRUTH FOUND EXPECTED_INDICES: one proposal per expected player, in
 # order, each with its centre in that player's box and at least 60 % of its
-# area inside it.
+# area inside it, and no two overlapping.
 check() {
     "$py" - "$1" "$2" "$3" <<'PY' || fail "$(cat "$2")"
 import sys
@@ -48,6 +48,8 @@ for (x, y, w, h), j in zip(found, want):
     assert tx <= cx <= tx + tw and ty <= cy <= ty + th, "box %s: centre outside player %d's %s" % ((x, y, w, h), j + 1, truth[j])
     ix = max(0.0, min(x + w, tx + tw) - max(x, tx)); iy = max(0.0, min(y + h, ty + th) - max(y, ty))
     assert ix * iy >= 0.6 * w * h, "box %s: only %.0f %% inside player %d's" % ((x, y, w, h), 100 * ix * iy / (w * h), j + 1)
+for a, b in zip(found, found[1:]):
+    assert a[0] + a[2] <= b[0] + 1e-3 or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1], "boxes %s and %s overlap" % (a, b)
 PY
 }
 
@@ -76,7 +78,7 @@ grep -q "warning: 2 of 3 players found" "$tmp/gap.err" || fail "gap: $(cat "$tmp
 # grid cells of each other and their motion joins; told that there are four,
 # the finder splits the joined group at its still column. With a player who
 # never moves, the count is not made up by splitting someone else.
-"$S" -a "$tmp/four.csv" -p 4 -o "$tmp/wide.y4m" --size 1280x720 --duration 2 > "$tmp/wide.truth"
+"$S" -a "$tmp/four.csv" -p 4 -o "$tmp/wide.y4m" --size 1280x720 --duration 2 --seed 2 > "$tmp/wide.truth"
 "$F" --players 4 "$tmp/wide.y4m" > "$tmp/wide.found" 2> "$tmp/wide.err" || fail "wide: $(cat "$tmp/wide.err")"
 check "$tmp/wide.truth" "$tmp/wide.found" 0,1,2,3
 "$S" -a "$tmp/four_one_still.csv" -p 4 -o "$tmp/wide_gap.y4m" --size 1280x720 --duration 2 --sway 0 --gesture 0 \
