@@ -25,6 +25,22 @@ int app_found_shown(const camsep_capture_proposal *p, const camsep_box *boxes, i
     return p->state == CAMSEP_FIND_READY && !app_found_in_use(p, boxes, n_players) ? p->n : 0;
 }
 
+void app_found_osc_state(const camsep_capture_proposal *p, camsep_osc_state *st)
+{
+    static const char *const names[] = {"idle", "looking", "ready", "nothing moved", "failed"};
+    snprintf(st->found_state, sizeof st->found_state, "%s",
+             (int)p->state >= 0 && (int)p->state < 5 ? names[p->state] : "failed");
+    st->found_progress = floorf(p->progress * 100.0f) / 100.0f; /* feedback a hundredth at a time */
+    st->found_n = p->state == CAMSEP_FIND_READY ? p->n : 0;
+    snprintf(st->found_message, sizeof st->found_message, "%s", p->message);
+    for (int j = 0; j < st->found_n && j < CAMSEP_OSC_MAX_PLAYERS && p->width > 0 && p->height > 0; j++) {
+        const camsep_box *b = &p->box[j];
+        st->players[j].found_box = (camsep_osc_box){b->x / (float)p->width, b->y / (float)p->height,
+                                                    b->w / (float)p->width, b->h / (float)p->height};
+        st->players[j].found_share = p->confidence[j];
+    }
+}
+
 void app_found_item(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players, char *out,
                     size_t size)
 {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "capture_runner.h"
+#include "osc_control.h"
 
 #define APP_FOUND_SECONDS 10.0 /* what the f key looks at */
 
@@ -30,5 +31,10 @@ void app_found_item(const camsep_capture_proposal *p, const camsep_box *boxes, i
 /* How many of the proposal's boxes the window shows dashed: the proposal's
  * when it is READY and not in use yet, else 0. */
 int app_found_shown(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players);
+
+/* The search and its boxes into an OSC state (/players/found,
+ * /player/N/found): the state's name, the progress in hundredths, the boxes
+ * normalised to the frame they were found in. */
+void app_found_osc_state(const camsep_capture_proposal *p, camsep_osc_state *st);
 
 #endif

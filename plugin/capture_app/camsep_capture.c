@@ -374,24 +374,13 @@ static int ctl_submit(const camsep_osc_command *c, void *user)
 static void ctl_get_state(camsep_osc_state *st, void *user)
 {
     static const char *const names[] = {"running", "lost", "ended", "failed"};
-    static const char *const find_names[] = {"idle", "looking", "ready", "nothing moved", "failed"};
     capture_control *k = user;
     pthread_mutex_lock(&k->lock);
     camsep_capture_status cs;
     camsep_capture_runner_get_status(k->runner, &cs);
     camsep_capture_proposal fp;
     camsep_capture_runner_get_proposal(k->runner, &fp);
-    snprintf(st->found_state, sizeof st->found_state, "%s",
-             (int)fp.state >= 0 && (int)fp.state < 5 ? find_names[fp.state] : "failed");
-    st->found_progress = floorf(fp.progress * 100.0f) / 100.0f; /* feedback a hundredth at a time */
-    st->found_n = fp.state == CAMSEP_FIND_READY ? fp.n : 0;
-    snprintf(st->found_message, sizeof st->found_message, "%s", fp.message);
-    for (int j = 0; j < st->found_n && j < CAMSEP_OSC_MAX_PLAYERS && fp.width > 0 && fp.height > 0; j++) {
-        const camsep_box *b = &fp.box[j];
-        st->players[j].found_box = (camsep_osc_box){b->x / (float)fp.width, b->y / (float)fp.height,
-                                                    b->w / (float)fp.width, b->h / (float)fp.height};
-        st->players[j].found_share = fp.confidence[j];
-    }
+    app_found_osc_state(&fp, st);
     st->n_players = k->n;
     for (int j = 0; j < k->n; j++) {
         camsep_osc_player_state *p = &st->players[j];

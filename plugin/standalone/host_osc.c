@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_found.h"
 #include "host_preset.h"
 #include "host_remote.h"
 #include "osc_control.h"
@@ -27,7 +28,6 @@ struct host_osc {
 };
 
 static const char *const camera_names[] = {"running", "lost", "ended", "failed"};
-static const char *const find_names[] = {"idle", "looking", "ready", "nothing moved", "failed"};
 static const char no_own_camera[] = "no camera of this program's own (--video)";
 
 static int refuse(host_osc *h, const char *reason)
@@ -212,17 +212,7 @@ static void found_state(host_session *s, camsep_osc_state *st)
         snprintf(st->found_message, sizeof st->found_message, "%s", no_own_camera);
         return;
     }
-    snprintf(st->found_state, sizeof st->found_state, "%s",
-             (int)p.state >= 0 && (int)p.state < 5 ? find_names[p.state] : "failed");
-    st->found_progress = quantise(p.progress, 0.01);
-    st->found_n = p.state == CAMSEP_FIND_READY ? p.n : 0;
-    snprintf(st->found_message, sizeof st->found_message, "%s", p.message);
-    for (int j = 0; j < st->found_n && j < CAMSEP_OSC_MAX_PLAYERS && p.width > 0 && p.height > 0; j++) {
-        const camsep_box *b = &p.box[j];
-        st->players[j].found_box = (camsep_osc_box){b->x / (float)p.width, b->y / (float)p.height,
-                                                    b->w / (float)p.width, b->h / (float)p.height};
-        st->players[j].found_share = p.confidence[j];
-    }
+    app_found_osc_state(&p, st);
 }
 
 /* OSC server thread: never waits for the audio thread. */
