@@ -124,13 +124,20 @@ static void test_meter_maths(void)
     CHECK(isinf(ui_peak_update(&p, NAN, 10.0)));    /* fell off the scale */
 }
 
-static void test_drawing(void)
+/* The picture of four grey quadrants as a cairo image. */
+static cairo_surface_t *quadrant_image(void)
 {
     for (int y = 0; y < FH; y++)
         for (int x = 0; x < FW; x++)
             frame[y][x] = (uint8_t)grey_at(x, y);
     cairo_surface_t *image = NULL;
     CHECK(ui_image_from_luma(&image, &frame[0][0], FW, FH, FW) == 0);
+    return image;
+}
+
+static void test_drawing(void)
+{
+    cairo_surface_t *image = quadrant_image();
 
     ui_box_edit edit;
     ui_box_edit_init(&edit, 3);
@@ -288,11 +295,7 @@ static double edge_share(cairo_surface_t *s, const ui_layout *l, double fx0, dou
 
 static void test_found_boxes(void)
 {
-    for (int y = 0; y < FH; y++)
-        for (int x = 0; x < FW; x++)
-            frame[y][x] = (uint8_t)grey_at(x, y);
-    cairo_surface_t *image = NULL;
-    CHECK(ui_image_from_luma(&image, &frame[0][0], FW, FH, FW) == 0);
+    cairo_surface_t *image = quadrant_image();
     ui_box_edit edit;
     ui_box_edit_init(&edit, 2);
     ui_box_edit_set_frame_size(&edit, FW, FH);
