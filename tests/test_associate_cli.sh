@@ -111,6 +111,32 @@ grep -q "^association: low confidence (too little music with motion)" "$tmp/out.
   --box "$b1" --associate-only >"$tmp/out.txt"
 grep -q "^association: pairing 1,2 (the only one possible)" "$tmp/out.txt" || fail "identical dictionaries"
 
+# No boxes given: --find-boxes finds them (left to right: a's, then b's) and,
+# with the dictionaries given the other way round, --associate pairs them 2,1;
+# the stems are those of the right order within a few hundredths of the
+# mixture's energy (the boxes found are not the drawn ones to the pixel).
+"$P" -i "$tmp/mix.wav" -d "$tmp/b.dict" -d "$tmp/a.dict" --fft 512 --activity-strength 1 --video "$tmp/stage.y4m" \
+  --find-boxes 8 -o "$tmp/found" --associate >"$tmp/out.txt" 2>"$tmp/err.txt"
+cat "$tmp/err.txt"
+grep -q "players found in the first 8.0 s of .*stage.y4m: --box [0-9,]* --box [0-9,]* (left to right; --associate" \
+  "$tmp/err.txt" || fail "--find-boxes did not say what it found"
+grep -q "^association: pairing 2,1" "$tmp/out.txt" || fail "found boxes not paired 2,1: $(cat "$tmp/out.txt")"
+grep -q "^association: applied (boxes reordered)" "$tmp/out.txt" || fail "the pairing of the found boxes not applied"
+"$py" - "$tmp" <<'PY' || fail "the found boxes' stems are not the drawn boxes' (see above)"
+import sys
+import numpy as np
+d = sys.argv[1]
+def stem(path):  # camsep-process writes mono 32-bit float WAV
+    b = open(path, "rb").read()
+    k = b.index(b"data", 12)
+    return np.frombuffer(b[k + 8:k + 8 + int.from_bytes(b[k + 4:k + 8], "little")], "<f4").astype(float)
+for found, drawn in (("stem1", "stem2"), ("stem2", "stem1")):  # -d b a against -d a b
+    x, y = stem(f"{d}/found/{found}.wav"), stem(f"{d}/right/{drawn}.wav")
+    diff = 10 * np.log10(np.sum((x - y) ** 2) / np.sum(y ** 2))
+    print(f"found boxes' {found} against the drawn boxes' {drawn}: difference {diff:.1f} dB")
+    assert diff < -10.0, diff
+PY
+
 # Errors: one line, no output directory.
 expect_error() { # expect_error PATTERN COMMAND...
   local pattern=$1; shift
@@ -128,6 +154,15 @@ expect_error "--associate-feature: 'loud' is not" "$P" "${X[@]}" --video "$tmp/s
 expect_error "--associate-fallback: 'none' is not" "$P" "${X[@]}" --associate-fallback none
 expect_error "--associate-min-confidence" "$P" "${X[@]}" --associate-min-confidence -1
 expect_error "--associate-motion: 'x' is not" "$P" "${X[@]}" --associate-motion x
+expect_error "--find-boxes needs --video with a file" "$P" "${X[@]}" --find-boxes 5
+expect_error "--find-boxes needs --video with a file" "$P" "${X[@]}" --video - --find-boxes 5
+expect_error "give it or --box, not both" "$P" "${X[@]}" --video "$tmp/stage.y4m" --box "$b1" --box "$b2" \
+  --find-boxes 5
+"$py" -c "print('time,p1,p2'); print('0,0,0'); print('1,0,0')" >"$tmp/still.csv"
+"$S" -a "$tmp/still.csv" -p 2 -o "$tmp/still.y4m" --size 192x144 --fps 25 --duration 1 --sway 0 --gesture 0 \
+  >/dev/null
+expect_error "0 players found for 2 dictionaries in the first 1.0 s" "$P" "${X[@]}" --video "$tmp/still.y4m" \
+  --find-boxes 5
 "$P" --help >"$tmp/help.txt"
 grep -q -- "--associate  " "$tmp/help.txt" || fail "--help does not describe --associate"
 echo "test_associate_cli: ok"

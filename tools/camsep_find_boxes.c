@@ -6,11 +6,9 @@
  */
 #include <stdio.h>
 
-#include "box_finder.h"
 #include "cli.h"
 #include "cli_options.h"
-#include "optical_flow.h"
-#include "y4m_source.h"
+#include "video_boxes.h"
 
 #define PROG "camsep-find-boxes"
 
@@ -52,8 +50,7 @@ int main(int argc, char **argv)
 {
     int players = 8, asked = 0;
     double seconds = 0.0;
-    camsep_box_finder_config cfg;
-    camsep_box_finder_config_default(&cfg);
+    float threshold = 0.0f; /* the finder's default */
     cli_parser cp;
     cli_begin(&cp, &PROGRAM, argc, argv);
     const char *v;
@@ -65,59 +62,30 @@ int main(int argc, char **argv)
             asked = 1;
             break;
         case OPT_SECONDS: seconds = cli_float(PROG, "--seconds", v, 0.1, 1e6); break;
-        case OPT_THRESHOLD: cfg.threshold = (float)cli_float(PROG, "--threshold", v, 0.01, 0.99); break;
+        case OPT_THRESHOLD: threshold = (float)cli_float(PROG, "--threshold", v, 0.01, 0.99); break;
         default: break;
         }
     }
-    cfg.split_to_count = asked; /* the engineer counted the players */
     if (argc - first > 1)
         cli_usage_fail(PROG, "one video only (%d given)", argc - first);
     const char *path = first < argc ? argv[first] : NULL;
     if (!path)
         cli_usage_fail(PROG, "no video given (see --help)");
     char err[512];
-    camsep_frame_source *src = camsep_y4m_open(path, 0, err, sizeof err);
-    if (!src)
+    video_boxes found;
+    if (video_boxes_find(path, players, asked, seconds, threshold, &found, err, sizeof err))
         cli_fail(PROG, "%s", err);
-    camsep_flow *flow = camsep_flow_create(src->width, src->height, NULL);
-    if (cfg.columns > src->width)
-        cfg.columns = src->width;
-    camsep_box_finder *bf = flow ? camsep_box_finder_create(src->width, src->height, &cfg) : NULL;
-    if (!bf)
-        cli_fail(PROG, "%s: %dx%d: cannot analyse pictures of this size (or out of memory)", path, src->width,
-                 src->height);
-    const double rate = src->frame_rate > 0.0 ? src->frame_rate : 30.0;
-    long read = 0;
-    for (;;) {
-        if (seconds > 0.0 && (double)read >= seconds * rate)
-            break;
-        camsep_frame frame;
-        const camsep_source_status st = camsep_frame_source_read(src, &frame, 1000, err, sizeof err);
-        if (st == CAMSEP_SOURCE_END)
-            break;
-        if (st != CAMSEP_SOURCE_OK)
-            cli_fail(PROG, "%s: frame %ld: %s", path, read + 1, st == CAMSEP_SOURCE_AGAIN ? "no frame" : err);
-        read++;
-        if (camsep_flow_compute(flow, frame.luma, frame.stride) < 0)
-            cli_fail(PROG, "%s: frame %ld: the picture changed size", path, read);
-        camsep_box_finder_add(bf, flow);
-    }
-    camsep_box boxes[CAMSEP_BOX_FINDER_MAX];
-    float confidence[CAMSEP_BOX_FINDER_MAX];
-    const int n = camsep_box_finder_propose(bf, players, boxes, confidence);
-    fprintf(stderr, "%s: %s, %ld frames (%.1f s), %d player%s found\n", PROG, path, read, read / rate, n,
+    const int n = found.n;
+    fprintf(stderr, "%s: %s, %ld frames (%.1f s), %d player%s found\n", PROG, path, found.frames, found.seconds, n,
             n == 1 ? "" : "s");
     for (int i = 0; i < n; i++)
-        printf("--box %.0f,%.0f,%.0f,%.0f\t# motion share %.2f\n", boxes[i].x, boxes[i].y, boxes[i].w, boxes[i].h,
-               confidence[i]);
+        printf("--box %.0f,%.0f,%.0f,%.0f\t# motion share %.2f\n", found.box[i].x, found.box[i].y, found.box[i].w,
+               found.box[i].h, found.share[i]);
     if (asked && n > 0 && n < players)
         fprintf(stderr,
                 "%s: warning: %d of %d players found: one who did not move, or neighbours whose motion touches "
                 "(one box); check them in the picture\n",
                 PROG, n, players);
-    camsep_box_finder_free(bf);
-    camsep_flow_free(flow);
-    camsep_frame_source_close(src);
     if (n == 0)
         cli_fail(PROG, "%s: nothing moved against the camera; let the players play, or give the boxes by hand",
                  path);

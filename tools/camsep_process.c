@@ -20,6 +20,7 @@
 #include "process_associate.h"
 #include "progress.h"
 #include "stem_files.h"
+#include "video_boxes.h"
 #include "video_priors.h"
 #include "y4m_source.h"
 
@@ -32,6 +33,7 @@ typedef struct process_options {
     const char *dicts[MAX_DICTS];
     camsep_box boxes[MAX_DICTS];
     int n_dicts, n_boxes, fft, latency, hop, block, quiet;
+    double find_boxes_s; /* > 0: --find-boxes */
     double band_width;
     double camera_latency, motion_knee; /* knee 0: not given */
     int associate, associate_only, associate_fallback_audio;
@@ -57,7 +59,7 @@ static void parse_gains(const char *list, camsep_params *p, int stems)
 
 enum {
     OPT_OTHER = CLI_ID_BASE, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BAND_WIDTH, OPT_BLOCK, OPT_PRIORS, OPT_VIDEO,
-    OPT_BOX, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
+    OPT_BOX, OPT_FIND_BOXES, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
     OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
     OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
     OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
@@ -119,6 +121,11 @@ static void parse(int argc, char **argv, process_options *o)
          "time 0",
          OPT_VIDEO, 0},
         {"box", 0, "X,Y,W,H", "a player's box in video pixels (one per -d, same order)", OPT_BOX, 0},
+        {"find-boxes", 0, "S",
+         "instead of --box: the players' boxes found where the first S seconds of the video move against the "
+         "camera (as camsep-find-boxes), one per -d, left to right; with --associate the pairing then orders "
+         "them. The video must be a file",
+         OPT_FIND_BOXES, 0},
         {"camera-latency", 0, "S", "the video shows events S seconds after the audio (default 0)",
          OPT_CAMERA_LATENCY, 0},
         {"motion-knee", 0, "K",
@@ -256,6 +263,7 @@ static void parse(int argc, char **argv, process_options *o)
             if (camsep_box_parse(v, &o->boxes[o->n_boxes++]))
                 cli_usage_fail(PROG, "--box: '%s' is not X,Y,W,H with a positive width and height", v);
             break;
+        case OPT_FIND_BOXES: o->find_boxes_s = cli_float(PROG, "--find-boxes", v, 0.5, 1e6); break;
         case OPT_CAMERA_LATENCY: o->camera_latency = cli_float(PROG, "--camera-latency", v, -10.0, 10.0); break;
         case OPT_MOTION_KNEE:
             o->motion_knee = cli_float(PROG, "--motion-knee", v, CAMSEP_MOTION_KNEE_MIN, CAMSEP_MOTION_KNEE_MAX);
@@ -337,14 +345,19 @@ static void parse(int argc, char **argv, process_options *o)
         parse_gains(o->gains, p, o->n_dicts + (o->other ? 1 : 0));
     if (o->video && o->priors)
         cli_usage_fail(PROG, "--video and --priors both give priors; choose one");
-    if (o->video && o->n_boxes != o->n_dicts)
-        cli_usage_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries)", o->n_boxes, o->n_dicts);
+    if (o->find_boxes_s > 0.0 && (!o->video || !strcmp(o->video, "-")))
+        cli_usage_fail(PROG, "--find-boxes needs --video with a file (the video is read twice)");
+    if (o->find_boxes_s > 0.0 && o->n_boxes)
+        cli_usage_fail(PROG, "--find-boxes finds the boxes: give it or --box, not both");
+    if (o->video && o->n_boxes != o->n_dicts && !(o->find_boxes_s > 0.0))
+        cli_usage_fail(PROG, "--video needs one --box per -d, or --find-boxes (%d boxes for %d dictionaries)",
+                       o->n_boxes, o->n_dicts);
     if (!o->video && o->n_boxes)
         cli_usage_fail(PROG, "--box needs --video");
     if (!o->video && o->motion_knee > 0.0)
         cli_usage_fail(PROG, "--motion-knee needs --video");
     if (o->associate && !o->video)
-        cli_usage_fail(PROG, "--associate needs --video and one --box per -d");
+        cli_usage_fail(PROG, "--associate needs --video and one --box per -d (or --find-boxes)");
 }
 
 static camsep_dictionary *load_dict(const char *path)
@@ -419,6 +432,29 @@ static void feed_priors(camsep_engine *e, prior_feed *pf, int64_t until)
             return; /* not due yet, or the ring is full: the rest goes in with the next block */
         pf->has_pending = 0;
     }
+}
+
+/* --find-boxes: one box per dictionary from the first seconds of the video,
+ * left to right, into o->boxes; an error when fewer players are found. */
+static void find_boxes(process_options *o)
+{
+    char err[512];
+    video_boxes found;
+    if (video_boxes_find(o->video, o->n_dicts, 1, o->find_boxes_s, 0.0f, &found, err, sizeof err))
+        cli_fail(PROG, "--find-boxes: %s", err);
+    if (found.n < o->n_dicts)
+        cli_fail(PROG,
+                 "--find-boxes: %d player%s found for %d dictionaries in the first %.1f s of %s (one who did not "
+                 "move, or neighbours whose motion touches); give the boxes with --box",
+                 found.n, found.n == 1 ? "" : "s", o->n_dicts, found.seconds, o->video);
+    o->n_boxes = found.n;
+    memcpy(o->boxes, found.box, (size_t)found.n * sizeof found.box[0]);
+    if (o->quiet)
+        return;
+    fprintf(stderr, "%s: players found in the first %.1f s of %s:", PROG, found.seconds, o->video);
+    for (int i = 0; i < found.n; i++)
+        fprintf(stderr, " --box %.0f,%.0f,%.0f,%.0f", found.box[i].x, found.box[i].y, found.box[i].w, found.box[i].h);
+    fprintf(stderr, "%s\n", o->associate ? " (left to right; --associate pairs them)" : " (left to right, in -d order)");
 }
 
 /* Camera priors from a video, computed frame by frame by the capture code and
@@ -639,6 +675,8 @@ int main(int argc, char **argv)
     if (o.priors)
         open_priors(&pf, o.priors, o.n_dicts, rate);
     video_feed vf = {0};
+    if (o.find_boxes_s > 0.0)
+        find_boxes(&o);
     if (o.video)
         open_video(&vf, &o, rate, err, sizeof err);
     camera_spool camera = {0};
