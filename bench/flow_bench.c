@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "box_finder.h"
 #include "motion_energy.h"
 #include "optical_flow.h"
 #include "scene.h"
@@ -44,6 +45,7 @@ typedef struct variant {
     int stride;     /* DIS patch stride, 0 = default */
     int radius;     /* LK window radius, 0 = default */
     int baseline;   /* force the baseline (non-AVX2) code */
+    int find;       /* also look for the players (box_finder.h), as the capture does while asked */
 } variant;
 
 typedef struct result {
@@ -52,6 +54,7 @@ typedef struct result {
     float *energy;   /* frames x PLAYERS: plain energy (as flow_opencv.py computes it) */
     float *pipeline; /* frames x PLAYERS: camsep_motion's channel 0 (camsep rows only) */
     int scale;
+    int found, found_inside; /* :find rows: players found, and of them centred in their own box */
 } result;
 
 static double thread_ms(void)
@@ -181,9 +184,13 @@ static int run_ours(const variant *v, const uint8_t *frames, int n, int w, int h
     camsep_flow_force_baseline(v->baseline);
     camsep_flow *f = camsep_flow_create(w, h, &fc);
     camsep_motion *m = camsep_motion_create(w, h, NULL);
-    if (!f || !m) {
+    camsep_box_finder *bf = v->find ? camsep_box_finder_create(w, h, NULL) : NULL;
+    if (bf)
+        camsep_box_finder_set_split(bf, 1); /* the count is known, as when the engineer gives it */
+    if (!f || !m || (v->find && !bf)) {
         camsep_flow_free(f);
         camsep_motion_free(m);
+        camsep_box_finder_free(bf);
         return -1;
     }
     camsep_box boxes[PLAYERS];
@@ -197,11 +204,15 @@ static int run_ours(const variant *v, const uint8_t *frames, int n, int w, int h
     for (int r = 0; r < repeats; r++) {
         camsep_flow_reset(f);
         camsep_motion_reset(m);
+        if (bf)
+            camsep_box_finder_reset(bf);
         for (int i = 0; i < n; i++) {
             const int64_t ts = (int64_t)llround(i * 1e9 / sc->fps);
             double t0 = thread_ms();
             camsep_flow_compute(f, frames + (size_t)i * w * h, w);
             camsep_motion_update(m, f, ts);
+            if (bf)
+                camsep_box_finder_add(bf, f);
             t[(size_t)i * repeats + r] = thread_ms() - t0;
             if (r == 0) {
                 for (int j = 0; j < PLAYERS; j++)
@@ -220,6 +231,24 @@ static int run_ours(const variant *v, const uint8_t *frames, int n, int w, int h
     out->ms_median = median(per, n - 1);
     out->scale = camsep_flow_scale(f);
     snprintf(out->name, sizeof out->name, "camsep %.31s", v->name);
+    if (bf) { /* what the looking found: the measured work must be the real one */
+        camsep_box found[CAMSEP_BOX_FINDER_MAX];
+        out->found = camsep_box_finder_propose(bf, PLAYERS, found, NULL);
+        out->found_inside = 0;
+        int taken[PLAYERS] = {0}; /* each player's box counts for one found box */
+        for (int k = 0; k < out->found; k++) {
+            const float cx = found[k].x + 0.5f * found[k].w, cy = found[k].y + 0.5f * found[k].h;
+            for (int j = 0; j < PLAYERS; j++) {
+                const scene_player *pl = &sc->player[j];
+                if (!taken[j] && cx >= pl->x && cx <= pl->x + pl->w && cy >= pl->y && cy <= pl->y + pl->h) {
+                    taken[j] = 1;
+                    out->found_inside++;
+                    break;
+                }
+            }
+        }
+    }
+    camsep_box_finder_free(bf);
     free(t);
     free(per);
     free(su);
@@ -352,6 +381,8 @@ int main(int argc, char **argv)
                     v->radius = atoi(opt + 3);
                 else if (!strncmp(opt, ":base", 5))
                     v->baseline = 1;
+                else if (!strncmp(opt, ":find", 5))
+                    v->find = 1;
             }
             char *colon = strchr(tok, ':');
             if (colon)
@@ -496,6 +527,12 @@ int main(int argc, char **argv)
             printf("%-10s %-22s %6s %9.3f %9.3f %8s %12s %10.3f %10s\n", tok, r->name, scs, r->ms_median,
                    r->ms_mean, ratio, rfs, rt, rps);
         }
+        for (int k = 1; k < ours; k++) /* against the first camsep row, measured in the same process */
+            if (strstr(res[k].name, ":find"))
+                printf("  %s: looking for the players costs %.3f ms/frame more than %s (x%.2f); %d of %d found, "
+                       "%d centred in their own box\n",
+                       res[k].name, res[k].ms_median - res[0].ms_median, res[0].name,
+                       res[k].ms_median / res[0].ms_median, res[k].found, PLAYERS, res[k].found_inside);
         printf("\n");
         for (int k = 0; k < nres; k++) {
             free(res[k].energy);
