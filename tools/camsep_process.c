@@ -350,7 +350,7 @@ static void parse(int argc, char **argv, process_options *o)
     if (o->find_boxes_s > 0.0 && o->n_boxes)
         cli_usage_fail(PROG, "--find-boxes finds the boxes: give it or --box, not both");
     if (o->video && o->n_boxes != o->n_dicts && !(o->find_boxes_s > 0.0))
-        cli_usage_fail(PROG, "--video needs one --box per -d, or --find-boxes (%d boxes for %d dictionaries)",
+        cli_usage_fail(PROG, "--video needs one --box per -d (%d boxes for %d dictionaries), or --find-boxes",
                        o->n_boxes, o->n_dicts);
     if (!o->video && o->n_boxes)
         cli_usage_fail(PROG, "--box needs --video");
