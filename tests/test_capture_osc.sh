@@ -99,6 +99,8 @@ errtext "out of range 0.5..120"
 error udp /camsep/players/find 1.5f
 errtext "whole number"
 error udp /camsep/players/find s:two
+error udp /camsep/players/find 3i 1.5f
+errtext "looking for 3 players: there are 2"
 udp /camsep/players/find 2i 1.5f
 expect udp /camsep/players/found sfis looking 0..1 0 *
 until 15 udp /camsep/players/found sfis ready 1 2 *

@@ -182,6 +182,8 @@ error udp /camsep/players/found/apply
 errtext "nobody was looked for"
 error udp /camsep/players/find 2i 200f
 errtext "out of range 0.5..120"
+error udp /camsep/players/find 3i 1.5f
+errtext "looking for 3 players: there are 2"
 udp /camsep/players/find 2i 1.5f
 until 15 udp /camsep/players/found sfis ready 1 * *
 expect udp /camsep/player/1/found fffff 0..1 0..1 0..1 0..1 0..1
