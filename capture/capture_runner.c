@@ -10,11 +10,13 @@
  *     shm_ring.c). The capture thread never waits; a reader retries the rare
  *     copy that overlaps a write.
  *   - looking for players: the box finder and its proposal belong to one
- *     side at a time (find_phase). The control side makes the finder (it
- *     allocates) and posts it; the capture side takes it, counts frames into
- *     it and hands it back with the proposal. A new request while the
- *     capture side holds it bumps a generation the capture side sees, and a
- *     cancel is a flag it acknowledges, so neither side waits.
+ *     side at a time, as one phase word changed by compare-and-swap. The
+ *     control side makes the finder (it allocates) and posts it; the capture
+ *     side takes it, counts frames into it and hands it back with the
+ *     proposal. While the capture side holds it, the control side can turn
+ *     the phase into "start over" or "cancel"; the capture side's hand-back
+ *     then fails and it obeys instead, so a request made as a search ends is
+ *     never lost, and neither side waits.
  * The source is read with a timeout of READ_TIMEOUT_MS so that a stop request
  * is seen promptly whatever the source does.
  */
@@ -68,7 +70,10 @@ typedef union status_image {
 
 typedef enum source_kind { SOURCE_CAMERA, SOURCE_Y4M_FILE, SOURCE_Y4M_STREAM } source_kind;
 
-enum { FIND_CONTROL = 0, FIND_POSTED = 1, FIND_CAPTURE = 2 }; /* who holds the finder */
+/* Who holds the finder: the control side (CONTROL), or the capture side,
+ * which takes a POSTED one, counts in CAPTURE, begins again on RESTART and
+ * gives it back on CANCEL (the control side's two requests). */
+enum { FIND_CONTROL = 0, FIND_POSTED, FIND_CAPTURE, FIND_RESTART, FIND_CANCEL };
 
 struct camsep_capture_runner {
     camsep_capture_source_spec spec;
@@ -91,13 +96,10 @@ struct camsep_capture_runner {
     camsep_box_finder *finder;      /* made by the control side */
     camsep_capture_proposal proposal; /* written by whoever holds the finder */
     atomic_int find_phase;
-    atomic_uint find_generation;    /* bumped by every request */
-    atomic_int find_cancel;
     atomic_int thread_done;         /* the capture thread has ended: nobody takes a request */
     _Atomic int find_players;
     _Atomic float find_seconds;
     _Atomic float find_progress;    /* capture side, while it holds the finder */
-    unsigned find_taken;            /* capture side: the generation it counts for */
     long find_counted, find_wanted; /* capture side */
 
     atomic_uint_fast64_t status_seq; /* odd while the capture thread writes the status */
@@ -431,13 +433,24 @@ static void update_rates(camsep_capture_runner *r, int64_t now)
 
 static void find_begin(camsep_capture_runner *r)
 {
-    r->find_taken = atomic_load_explicit(&r->find_generation, memory_order_acquire);
     const double rate = r->src->frame_rate > 0.0 ? r->src->frame_rate : 30.0;
     const double seconds = atomic_load_explicit(&r->find_seconds, memory_order_relaxed);
     r->find_wanted = (long)ceil(seconds * rate);
     r->find_counted = 0;
     camsep_box_finder_reset(r->finder);
     atomic_store_explicit(&r->find_progress, 0.0f, memory_order_relaxed);
+}
+
+static int find_poll(camsep_capture_runner *r);
+
+/* The proposal is written: the finder goes back, unless the control side
+ * asked to start over or to cancel meanwhile (then that is done). */
+static void find_hand_back(camsep_capture_runner *r)
+{
+    int expected = FIND_CAPTURE;
+    if (!atomic_compare_exchange_strong_explicit(&r->find_phase, &expected, FIND_CONTROL, memory_order_acq_rel,
+                                                 memory_order_acquire))
+        find_poll(r);
 }
 
 /* Proposes from what was counted and hands the finder back. */
@@ -473,7 +486,7 @@ static void find_finish(camsep_capture_runner *r, const char *why_short)
         snprintf(p->message, sizeof p->message, "nothing moved against the camera in %.1f s%s", p->seconds,
                  why_short);
     }
-    atomic_store_explicit(&r->find_phase, FIND_CONTROL, memory_order_release);
+    find_hand_back(r);
 }
 
 static void find_fail(camsep_capture_runner *r, camsep_capture_find_state state, const char *msg)
@@ -483,27 +496,35 @@ static void find_fail(camsep_capture_runner *r, camsep_capture_find_state state,
     p->state = state;
     p->players = atomic_load_explicit(&r->find_players, memory_order_relaxed);
     snprintf(p->message, sizeof p->message, "%s", msg);
-    atomic_store_explicit(&r->find_phase, FIND_CONTROL, memory_order_release);
+    find_hand_back(r);
 }
 
-/* Before each frame: take a posted finder, start over on a new request,
- * acknowledge a cancel. 1 when this side holds the finder afterwards. */
+/* Before each frame: take a posted finder, begin again when asked, give it
+ * back when cancelled. 1 when this side holds the finder afterwards. */
 static int find_poll(camsep_capture_runner *r)
 {
-    const int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
-    if (phase == FIND_CONTROL)
-        return 0;
-    if (phase == FIND_POSTED) {
-        atomic_store_explicit(&r->find_phase, FIND_CAPTURE, memory_order_relaxed);
-        find_begin(r);
+    for (;;) {
+        int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
+        switch (phase) {
+        case FIND_CAPTURE: return 1;
+        case FIND_POSTED:
+        case FIND_RESTART:
+            if (atomic_compare_exchange_strong_explicit(&r->find_phase, &phase, FIND_CAPTURE, memory_order_acq_rel,
+                                                        memory_order_acquire)) {
+                find_begin(r);
+                return 1;
+            }
+            break; /* the control side changed it meanwhile: look again */
+        case FIND_CANCEL:
+            memset(&r->proposal, 0, sizeof r->proposal);
+            snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
+            if (atomic_compare_exchange_strong_explicit(&r->find_phase, &phase, FIND_CONTROL, memory_order_acq_rel,
+                                                        memory_order_acquire))
+                return 0;
+            break;
+        default: return 0; /* FIND_CONTROL */
+        }
     }
-    if (atomic_exchange_explicit(&r->find_cancel, 0, memory_order_acq_rel)) {
-        find_fail(r, CAMSEP_FIND_IDLE, "cancelled");
-        return 0;
-    }
-    if (atomic_load_explicit(&r->find_generation, memory_order_acquire) != r->find_taken)
-        find_begin(r);
-    return 1;
 }
 
 /* After an analysed frame: its flow into the finder. */
@@ -709,8 +730,6 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
     for (size_t i = 0; i < STATUS_WORDS; i++)
         atomic_init(&r->status_word[i], r->status.word[i]);
     atomic_init(&r->find_phase, FIND_CONTROL);
-    atomic_init(&r->find_generation, 0u);
-    atomic_init(&r->find_cancel, 0);
     atomic_init(&r->thread_done, 0);
     atomic_init(&r->find_players, 0);
     atomic_init(&r->find_seconds, 0.0f);
@@ -763,11 +782,13 @@ int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, do
     }
     atomic_store_explicit(&r->find_players, players, memory_order_relaxed);
     atomic_store_explicit(&r->find_seconds, (float)seconds, memory_order_relaxed);
-    if (atomic_load_explicit(&r->find_phase, memory_order_acquire) != FIND_CONTROL) {
-        atomic_store_explicit(&r->find_cancel, 0, memory_order_relaxed);
-        atomic_fetch_add_explicit(&r->find_generation, 1u, memory_order_acq_rel); /* start over */
-        /* the capture side may have handed the finder back meanwhile */
-        if (atomic_load_explicit(&r->find_phase, memory_order_acquire) != FIND_CONTROL)
+    for (;;) { /* the capture side holds it: start over (it reads the request when it begins) */
+        int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
+        if (phase == FIND_CONTROL)
+            break;
+        atomic_store_explicit(&r->find_progress, 0.0f, memory_order_relaxed);
+        if (atomic_compare_exchange_strong_explicit(&r->find_phase, &phase, FIND_RESTART, memory_order_acq_rel,
+                                                    memory_order_acquire))
             return 0;
     }
     const int w = atomic_load_explicit(&r->frame_width, memory_order_relaxed);
@@ -787,8 +808,6 @@ int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, do
             return -1;
         }
     }
-    atomic_store_explicit(&r->find_cancel, 0, memory_order_relaxed);
-    atomic_fetch_add_explicit(&r->find_generation, 1u, memory_order_acq_rel);
     memset(&r->proposal, 0, sizeof r->proposal);
     r->proposal.state = CAMSEP_FIND_LOOKING;
     atomic_store_explicit(&r->find_progress, 0.0f, memory_order_relaxed);
@@ -800,18 +819,21 @@ void camsep_capture_runner_cancel_find(camsep_capture_runner *r)
 {
     if (!r)
         return;
-    int posted = FIND_POSTED;
-    if (atomic_compare_exchange_strong_explicit(&r->find_phase, &posted, FIND_CONTROL, memory_order_acq_rel,
-                                                memory_order_acquire)) {
-        memset(&r->proposal, 0, sizeof r->proposal);
-        snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
+    for (;;) {
+        int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
+        if (phase == FIND_CANCEL)
+            return;
+        /* not taken yet: take it back; held by the capture side: ask it */
+        const int to = phase == FIND_POSTED ? FIND_CONTROL : FIND_CANCEL;
+        if (phase != FIND_CONTROL &&
+            !atomic_compare_exchange_strong_explicit(&r->find_phase, &phase, to, memory_order_acq_rel,
+                                                     memory_order_acquire))
+            continue;
+        if (phase == FIND_CONTROL || to == FIND_CONTROL) { /* a proposal is dropped */
+            memset(&r->proposal, 0, sizeof r->proposal);
+            snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
+        }
         return;
-    }
-    if (posted == FIND_CAPTURE) {
-        atomic_store_explicit(&r->find_cancel, 1, memory_order_release);
-    } else {
-        memset(&r->proposal, 0, sizeof r->proposal); /* a proposal is dropped */
-        snprintf(r->proposal.message, sizeof r->proposal.message, "cancelled");
     }
 }
 
@@ -820,7 +842,8 @@ void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture
     memset(out, 0, sizeof *out);
     if (!r)
         return;
-    if (atomic_load_explicit(&r->find_phase, memory_order_acquire) == FIND_CONTROL) {
+    const int phase = atomic_load_explicit(&r->find_phase, memory_order_acquire);
+    if (phase == FIND_CONTROL) {
         *out = r->proposal;
         return;
     }
@@ -829,7 +852,7 @@ void camsep_capture_runner_get_proposal(camsep_capture_runner *r, camsep_capture
         snprintf(out->message, sizeof out->message, "the video has ended");
         return;
     }
-    out->state = atomic_load_explicit(&r->find_cancel, memory_order_relaxed) ? CAMSEP_FIND_IDLE : CAMSEP_FIND_LOOKING;
+    out->state = phase == FIND_CANCEL ? CAMSEP_FIND_IDLE : CAMSEP_FIND_LOOKING;
     out->progress = atomic_load_explicit(&r->find_progress, memory_order_relaxed);
     out->players = atomic_load_explicit(&r->find_players, memory_order_relaxed);
     snprintf(out->message, sizeof out->message, "looking for players: %.0f %%", 100.0 * out->progress);

@@ -679,6 +679,24 @@ static void test_find_players(void)
     camsep_capture_runner_cancel_find(r);
     CHECK(wait_find(r, CAMSEP_FIND_IDLE, &p));
     CHECK(p.n == 0);
+    /* a request, and another at any moment of it (some as it ends): the
+     * second is always the one answered; a cancel at any moment ends idle */
+    uint32_t seed = 12345u;
+    for (int i = 0; i < 20; i++) {
+        CHECK(camsep_capture_runner_find_players(r, 2, 0.5, err, sizeof err) == 0);
+        seed = seed * 1664525u + 1013904223u;
+        sleep_ms((int)(seed >> 24) % 60);
+        if (i % 2) {
+            camsep_capture_runner_cancel_find(r);
+            CHECK_MSG(wait_find(r, CAMSEP_FIND_IDLE, &p) && p.n == 0, "request %d: state %d after a cancel", i,
+                      (int)p.state);
+            continue;
+        }
+        CHECK(camsep_capture_runner_find_players(r, 1, 0.5, err, sizeof err) == 0);
+        CHECK_MSG(wait_find(r, CAMSEP_FIND_READY, &p), "request %d: state %d: %s", i, (int)p.state, p.message);
+        CHECK_MSG(p.players == 1 && p.n == 1, "request %d: the second request (1 player) not answered: %d players, "
+                  "%d boxes", i, p.players, p.n);
+    }
     camsep_capture_runner_stop(r);
 
     /* a file shorter than asked for: what was seen, said so */
