@@ -89,6 +89,7 @@ struct camsep_capture_runner {
     box_mailbox mailbox;
     box_set boxes; /* capture thread: the boxes in use */
     _Atomic int frame_width, frame_height; /* for set_boxes on the control thread */
+    _Atomic int n_boxes;   /* the boxes last given (start, set_boxes): find_players' limit */
     _Atomic float knee;    /* set_knee; the capture thread applies it */
     float knee_applied;    /* capture thread: the knee r->vp uses */
 
@@ -730,6 +731,7 @@ camsep_capture_runner *camsep_capture_runner_start(const camsep_capture_source_s
     for (size_t i = 0; i < STATUS_WORDS; i++)
         atomic_init(&r->status_word[i], r->status.word[i]);
     atomic_init(&r->find_phase, FIND_CONTROL);
+    atomic_init(&r->n_boxes, n_boxes);
     atomic_init(&r->thread_done, 0);
     atomic_init(&r->find_players, 0);
     atomic_init(&r->find_seconds, 0.0f);
@@ -757,6 +759,7 @@ int camsep_capture_runner_set_boxes(camsep_capture_runner *r, const camsep_box *
     if (!boxes_valid(boxes, n_boxes, w, h))
         return -1;
     mailbox_post(&r->mailbox, boxes, n_boxes);
+    atomic_store_explicit(&r->n_boxes, n_boxes, memory_order_relaxed);
     return 0;
 }
 
@@ -774,6 +777,11 @@ int camsep_capture_runner_find_players(camsep_capture_runner *r, int players, do
     if (!r || players < 0 || players > CAMSEP_CAPTURE_MAX_BOXES || !(seconds >= 0.5 && seconds <= 120.0)) {
         snprintf(err, errlen, "looking for players: 0 (not known) to %d players over 0.5 to 120 s",
                  CAMSEP_CAPTURE_MAX_BOXES);
+        return -1;
+    }
+    const int n_boxes = atomic_load_explicit(&r->n_boxes, memory_order_relaxed);
+    if (players > n_boxes) { /* more boxes than players could never be applied */
+        snprintf(err, errlen, "looking for %d players: there are %d", players, n_boxes);
         return -1;
     }
     if (atomic_load_explicit(&r->thread_done, memory_order_acquire)) {

@@ -130,8 +130,8 @@ typedef struct camsep_capture_proposal {
     char message[160]; /* one line for a status: what was found, or why not */
 } camsep_capture_proposal;
 
-/* Control: look for `players` players (1..CAMSEP_CAPTURE_MAX_BOXES, or 0
- * when not known) over the next `seconds` (0.5..120) of analysed frames.
+/* Control: look for `players` players (1 to the number of boxes, or 0 when
+ * not known) over the next `seconds` (0.5..120) of analysed frames.
  * Asked again while looking, it starts over. 0, or -1 with the reason in
  * err (bad arguments, no frame size yet, out of memory). If the video ends
  * first, what was seen is proposed. */

@@ -21,7 +21,7 @@
 #include "capture_runner.h"
 #include "osc_control.h"
 
-#define APP_FOUND_SECONDS 10.0 /* what the f key looks at */
+#define APP_FOUND_SECONDS CAMSEP_OSC_FIND_SECONDS_DEFAULT /* what the f key looks at, as /players/find */
 
 /* 1 when the proposal's boxes are the first of `boxes` already (applied). */
 int app_found_in_use(const camsep_capture_proposal *p, const camsep_box *boxes, int n_players);

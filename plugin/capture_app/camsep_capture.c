@@ -285,10 +285,6 @@ static int ctl_apply_box(capture_control *k, int player, const camsep_box *box, 
  * and the window alike. */
 static int ctl_find_players(capture_control *k, int players, double seconds, char *err, size_t errlen)
 {
-    if (players > k->n) { /* more boxes than players could never be applied */
-        snprintf(err, errlen, "looking for %d players: there are %d", players, k->n);
-        return -1;
-    }
     return camsep_capture_runner_find_players(k->runner, players, seconds, err, errlen);
 }
 

@@ -147,15 +147,10 @@ static int submit(const camsep_osc_command *c, void *user)
                                        sizeof why);
         hc.type = 0;
         break;
-    case CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL: {
-        camsep_capture_proposal p;
-        if (host_session_found_players(s, &p) != 0)
-            rc = -1, snprintf(why, sizeof why, "looking for players: %s", no_own_camera);
-        else
-            host_session_find_cancel(s);
+    case CAMSEP_OSC_CMD_PLAYERS_FIND_CANCEL:
+        rc = host_session_find_cancel(s, why, sizeof why);
         hc.type = 0;
         break;
-    }
     case CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY:
         rc = host_session_found_apply(s, c->flag, why, sizeof why);
         hc.type = 0;

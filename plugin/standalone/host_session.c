@@ -745,23 +745,20 @@ int host_session_find_players(host_session *s, int players, double seconds, char
 {
     if (!s->runner)
         return fail(err, errlen, "looking for players: no camera of this program's own (--video)");
-    if (players > s->n_players) { /* more boxes than players could never be applied */
-        snprintf(err, errlen, "looking for %d players: there are %d", players, s->n_players);
-        return -1;
-    }
     pthread_mutex_lock(&s->lock); /* one control thread at a time */
     const int rc = camsep_capture_runner_find_players(s->runner, players, seconds, err, errlen);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
-void host_session_find_cancel(host_session *s)
+int host_session_find_cancel(host_session *s, char *err, size_t errlen)
 {
     if (!s->runner)
-        return;
+        return fail(err, errlen, "looking for players: no camera of this program's own (--video)");
     pthread_mutex_lock(&s->lock);
     camsep_capture_runner_cancel_find(s->runner);
     pthread_mutex_unlock(&s->lock);
+    return 0;
 }
 
 int host_session_found_players(host_session *s, camsep_capture_proposal *p)

@@ -112,7 +112,7 @@ int host_session_associate_apply(host_session *s, int force, char *err, size_t e
  * camera: look for `players` (0: not known) over the next `seconds`; asked
  * again, it starts over. 0, or -1 with the reason (no own camera, ...). */
 int host_session_find_players(host_session *s, int players, double seconds, char *err, size_t errlen);
-void host_session_find_cancel(host_session *s);
+int host_session_find_cancel(host_session *s, char *err, size_t errlen);
 /* Control: where the search stands and its proposal; -1 without an own camera. */
 int host_session_found_players(host_session *s, camsep_capture_proposal *p);
 /* Control: the proposal as the players' boxes, left to right to players 1,
