@@ -139,6 +139,20 @@ static int number_in(char type, const lo_arg *a, double lo, double hi, const cha
     return CAMSEP_OSC_ARG_OK;
 }
 
+/* number_in, and a whole number (presets, players). */
+static int whole_in(char type, const lo_arg *a, double lo, double hi, const char *what, int *out, char *reason,
+                    size_t len)
+{
+    double x;
+    const int r = number_in(type, a, lo, hi, what, &x, reason, len);
+    if (r)
+        return r;
+    if (x != floor(x))
+        return fail(CAMSEP_OSC_ARG_RANGE, reason, len, "%s: a whole number expected", what);
+    *out = (int)x;
+    return CAMSEP_OSC_ARG_OK;
+}
+
 static int copy_text(char *dst, size_t cap, const char *src)
 {
     size_t n = strnlen(src, cap);
@@ -242,13 +256,7 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
             copy_text(cmd->text, sizeof cmd->text, s);
             return CAMSEP_OSC_ARG_OK;
         }
-        r = number_in(types[0], argv[0], e->min, e->max, "preset", &x, reason, reason_len);
-        if (r)
-            return r;
-        if (x != floor(x))
-            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "preset: a whole number expected");
-        cmd->index = (int)x;
-        return CAMSEP_OSC_ARG_OK;
+        return whole_in(types[0], argv[0], e->min, e->max, "preset", &cmd->index, reason, reason_len);
     }
     case CAMSEP_OSC_ARGS_ACTION:
         if (argc != 0)
@@ -260,13 +268,7 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
         if (argc != 1)
             return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len, "expected no argument or a player, got %d arguments",
                         argc);
-        r = number_in(types[0], argv[0], e->min, e->max, "player", &x, reason, reason_len);
-        if (r)
-            return r;
-        if (x != floor(x))
-            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "player: a whole number expected");
-        cmd->index = (int)x;
-        return CAMSEP_OSC_ARG_OK;
+        return whole_in(types[0], argv[0], e->min, e->max, "player", &cmd->index, reason, reason_len);
     case CAMSEP_OSC_ARGS_ACTION_FIND:
         cmd->value = (float)CAMSEP_OSC_FIND_SECONDS_DEFAULT;
         if (argc == 0)
@@ -274,12 +276,9 @@ int camsep_osc_parse_command(const camsep_osc_entry *e, int player, const char *
         if (argc > 2)
             return fail(CAMSEP_OSC_ARG_TYPE, reason, reason_len,
                         "expected [players] [seconds], got %d arguments", argc);
-        r = number_in(types[0], argv[0], e->min, e->max, "players", &x, reason, reason_len);
+        r = whole_in(types[0], argv[0], e->min, e->max, "players", &cmd->index, reason, reason_len);
         if (r)
             return r;
-        if (x != floor(x))
-            return fail(CAMSEP_OSC_ARG_RANGE, reason, reason_len, "players: a whole number expected");
-        cmd->index = (int)x;
         if (argc == 2) {
             r = number_in(types[1], argv[1], CAMSEP_OSC_FIND_SECONDS_MIN, CAMSEP_OSC_FIND_SECONDS_MAX, "seconds", &x,
                           reason, reason_len);
