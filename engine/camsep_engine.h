@@ -69,6 +69,10 @@ typedef struct camsep_params {
                                     audio cannot tell apart) have their activations split by
                                     their motion, where it follows their sound (group_split.h;
                                     default 1; needs the trust on); 0 = off */
+    float rest_gate;             /* 0..1: how deep a player the camera sees resting is gated, its
+                                    share of the sound going to the others, while the camera
+                                    is measured in time with the audio (rest_gate.h; default 1;
+                                    needs the trust on); 0 = off */
     float gain_smoothing_s;      /* time constant of gain changes, seconds */
     float gain[CAMSEP_MAX_SOURCES]; /* linear output gain per stem (0 mutes) */
 } camsep_params;
@@ -100,6 +104,11 @@ typedef struct camsep_frame_report {
     float split[CAMSEP_MAX_SOURCES];      /* weight of the motion split within the source's group
                                              of same-dictionary players, 0..1 (group_split.h;
                                              0 without such a twin) */
+    float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the source's share, 1 = open
+                                             (rest_gate.h) */
+    float camera_offset;     /* the camera's measured offset against the audio, seconds (> 0:
+                                later than its latency setting says); NaN: not measured yet */
+    float camera_offset_corr;/* how clearly: the correlation at that offset, NaN: not yet */
     float objective;         /* beta-divergence of the fit after the last iteration */
 } camsep_frame_report;
 

@@ -19,6 +19,7 @@
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
 #include "prior_trust.h"
+#include "rest_gate.h"
 #include "priors.h"
 #include "spsc_ring.h"
 #include "stft.h"
@@ -62,6 +63,7 @@ struct camsep_engine {
     bool h_audio_valid;
     prior_trust trust;
     group_split split; /* same-instrument groups split by their motion */
+    rest_gate gate;    /* resting players' stems gated, while the camera is in time */
     float motion_now[CAMSEP_MAX_SOURCES];
     float objective;
 
@@ -123,6 +125,7 @@ void camsep_params_default(camsep_params *p)
     p->prior_timeout_s = 0.5f;
     p->trust_memory_s = 4.0f;
     p->split_strength = 1.0f;
+    p->rest_gate = 1.0f;
     p->gain_smoothing_s = 0.01f;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         p->gain[j] = 1.0f;
@@ -191,6 +194,8 @@ int camsep_params_validate(const camsep_params *p, char *err, size_t errlen)
         return set_error(err, errlen, "the trust memory must be within 0..600 s"), -1;
     if (!in_range(p->split_strength, 0.0f, 1.0f))
         return set_error(err, errlen, "the split strength %g must be within 0..1", p->split_strength), -1;
+    if (!in_range(p->rest_gate, 0.0f, 1.0f))
+        return set_error(err, errlen, "the rest gate %g must be within 0..1", p->rest_gate), -1;
     if (!in_range(p->regression_memory_s, 0.01f, 3600.0f) || !in_range(p->prior_timeout_s, 0.001f, 3600.0f) ||
         !in_range(p->gain_smoothing_s, 0.0f, 10.0f))
         return set_error(err, errlen, "time constants are out of range"), -1;
@@ -304,6 +309,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
     prior_tracker_reset(&e->tracker);
     prior_trust_init(&e->trust, cfg->sample_rate / cfg->hop, e->params.trust_memory_s);
     group_split_init(&e->split, cfg->sample_rate / cfg->hop, e->n / e->hop);
+    rest_gate_init(&e->gate, cfg->sample_rate / cfg->hop);
     return e;
 }
 
@@ -501,6 +507,7 @@ static void reset_model_state(camsep_engine *e)
     if (e->active) {
         prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
         group_split_reset(&e->split, e->active->same_as, e->active->n_sources);
+        rest_gate_reset(&e->gate, e->active->n_sources);
     }
 }
 
@@ -617,6 +624,7 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
     motion_level(&e->prior_now, s->n_sources, e->motion_now);
     group_split_update(&e->split, e->motion_now, e->prior_now.present, audio, e->params.split_strength);
+    rest_gate_update(&e->gate, e->prior_now.activity, e->prior_now.present, audio);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their
@@ -723,8 +731,11 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
 }
 
 /* Soft masks m_j = S_j^p / sum_i S_i^p from the per-source models in
- * src_model, computed on S_j / y (all <= 1: no overflow), in place. */
-static void compute_masks(camsep_engine *e, const camsep_dictset *s)
+ * src_model, computed on S_j / y (all <= 1: no overflow), in place. With
+ * `gated` (the shadow solve ran), each S_j^p is first scaled by the rest
+ * gate's gain: a gated player's share goes to the others in proportion to
+ * theirs (rest_gate.h). */
+static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
 {
     const int FP = e->bins_padded, J = s->n_sources;
     const float p = e->params.mask_power;
@@ -734,6 +745,16 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s)
     for (int j = 0; j < J; j++) {
         m[j] = e->src_model + (size_t)j * FP;
         nmf_mask_power(m[j], e->work.y, e->mask_sum, FP, p);
+    }
+    if (gated && rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->params.rest_gate)) {
+        memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
+        for (int j = 0; j < J; j++) {
+            const float g = e->gate.gain[j];
+            for (int f = 0; f < FP; f++) {
+                m[j][f] *= g;
+                e->mask_sum[f] += m[j][f];
+            }
+        }
     }
     nmf_mask_normalise(m, J, e->mask_sum, FP);
 }
@@ -813,7 +834,7 @@ static void analyse_frame(camsep_engine *e)
         memcpy(e->h_prev, e->h, sizeof(float) * (size_t)s->n_atoms);
         if (e->reg_a && e->params.regression_strength > 0.0f && e->prior_now.motion_valid)
             regression_learn(e, s, &e->prior_now);
-        compute_masks(e, s);
+        compute_masks(e, s, shadow);
         synthesise_stems(e, s, power, &rep);
         source_sums(s, e->h, rep.activation);
         /* without a shadow solve the activations are prior-free only when no prior entered the solve */
@@ -826,7 +847,10 @@ static void analyse_frame(camsep_engine *e)
         rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;
         rep.agreement[j] = e->trust.agreement[j];
         rep.split[j] = trust_on(e) ? e->split.weight[j] : 0.0f;
+        rep.gate[j] = e->gate.gain[j];
     }
+    rep.camera_offset = e->gate.offset_s;
+    rep.camera_offset_corr = e->gate.offset_corr;
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {
         float *ola = e->ola + (size_t)j * e->span;

@@ -63,7 +63,7 @@ enum {
     OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
     OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
     OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
-    OPT_SPLIT_STRENGTH, OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT,
+    OPT_SPLIT_STRENGTH, OPT_REST_GATE, OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT,
     OPT_QUIET, OPT_STEM_NAMES, OPT_STEM_FORMAT,
 };
 
@@ -195,6 +195,11 @@ static void parse(int argc, char **argv, process_options *o)
                   "(default %g; 0 = off)",
                   (double)d.split_strength),
          OPT_SPLIT_STRENGTH, 0},
+        {"rest-gate", 0, "D",
+         cli_text("gate the stem of a player the camera sees resting, while the camera is measured in time "
+                  "with the sound, 0..1 (default %g; 0 = off)",
+                  (double)d.rest_gate),
+         OPT_REST_GATE, 0},
         {"regression-strength", 0, "L",
          cli_text("cross-modal regression weight (default %g)", (double)d.regression_strength),
          OPT_REGRESSION_STRENGTH, 0},
@@ -314,6 +319,7 @@ static void parse(int argc, char **argv, process_options *o)
             break;
         case OPT_TRUST_MEMORY: p->trust_memory_s = (float)cli_float(PROG, "--trust-memory", v, 0.0, 600.0); break;
         case OPT_SPLIT_STRENGTH: p->split_strength = (float)cli_float(PROG, "--split-strength", v, 0.0, 1.0); break;
+        case OPT_REST_GATE: p->rest_gate = (float)cli_float(PROG, "--rest-gate", v, 0.0, 1.0); break;
         case OPT_REGRESSION_STRENGTH:
             p->regression_strength = (float)cli_float(PROG, "--regression-strength", v, 0.0, 1000.0);
             break;
@@ -568,11 +574,11 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
-    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split"};
-    for (int g = 0; g < 6; g++)
+    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate"};
+    for (int g = 0; g < 7; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
-    fputc('\n', f);
+    fprintf(f, ",camera_offset_s,camera_offset_corr\n");
 }
 
 static void drain_reports(camsep_engine *e, FILE *f, double rate)
@@ -594,7 +600,9 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
             fprintf(f, ",%.6g", r.agreement[j]);
         for (int j = 0; j < r.n_sources; j++)
             fprintf(f, ",%.6g", r.split[j]);
-        fputc('\n', f);
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%.6g", r.gate[j]);
+        fprintf(f, ",%.6g,%.6g\n", r.camera_offset, r.camera_offset_corr);
     }
 }
 

@@ -167,6 +167,7 @@ SETTER(set_smoothness) { return parse_float(v, 0, 1000, &x->c->params.smoothness
 SETTER(set_prior_timeout) { return parse_float(v, 0.01, 60, &x->c->params.prior_timeout_s, err, errlen); }
 SETTER(set_trust_memory) { return parse_float(v, 0, 600, &x->c->params.trust_memory_s, err, errlen); }
 SETTER(set_split_strength) { return parse_float(v, 0, 1, &x->c->params.split_strength, err, errlen); }
+SETTER(set_rest_gate) { return parse_float(v, 0, 1, &x->c->params.rest_gate, err, errlen); }
 SETTER(set_gain_smoothing) { return parse_float(v, 0, 1, &x->c->params.gain_smoothing_s, err, errlen); }
 SETTER(set_bypass) { return parse_bool(v, &x->c->bypass, err, errlen); }
 SETTER(set_other) { return parse_bool(v, &x->c->other, err, errlen); }
@@ -438,6 +439,10 @@ static const opt OPTIONS[] = {
      "split players who share one dictionary by their motion, where it follows their sound, 0..1 (default 1; "
      "0 = off)",
      set_split_strength},
+    {"rest-gate", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "D",
+     "gate the stem of a player the camera sees resting, while the camera is measured in time with the sound, "
+     "0..1 (default 1; 0 = off)",
+     set_rest_gate},
     {"gain-smoothing", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "gain change time constant (default 0.01)",
      set_gain_smoothing},
     {"bypass", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "start bypassed (the delayed mix, split evenly)", set_bypass},
@@ -861,9 +866,9 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
     out(&o, "iterations = %d\nwarm-start = %.9g\nmask-power = %.9g\nprior-strength = %.9g\n", p->iterations,
         (double)p->warm_start, (double)p->mask_power, (double)p->activity_strength);
     out(&o, "regression-strength = %.9g\nsmoothness = %.9g\nprior-timeout = %.9g\ntrust-memory = %.9g\n"
-            "split-strength = %.9g\ngain-smoothing = %.9g\n",
+            "split-strength = %.9g\nrest-gate = %.9g\ngain-smoothing = %.9g\n",
         (double)p->regression_strength, (double)p->smoothness, (double)p->prior_timeout_s,
-        (double)p->trust_memory_s, (double)p->split_strength, (double)p->gain_smoothing_s);
+        (double)p->trust_memory_s, (double)p->split_strength, (double)p->rest_gate, (double)p->gain_smoothing_s);
     out(&o, "bypass = %s\nother = %s\n", tf(c->bypass), tf(c->other));
     if (c->other_dictionary[0])
         out(&o, "other-dictionary = %s\n", c->other_dictionary);

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The camera's rest gate (rest_gate.h).
+ * 1. The rule on its own: the camera's offset against the audio is measured
+ *    from the rises of the prior and of the sound (in time, late, early);
+ *    before it is measured, only a player the camera has seen play is gated;
+ *    a late or early camera, a missing prior and depth 0 gate nothing.
+ * 2. Through the engine: a player who rests half the time. With the camera
+ *    in time, far less of the others' sound leaks into the resting player's
+ *    stem than without the gate, and the stems still sum to the input; with
+ *    the camera 0.15 s late, the gate measures it and stands aside. */
+#include <math.h>
+#include <string.h>
+
+#include "rest_gate.h"
+#include "test_support.h"
+
+#define RATE 16000.0
+#define FFT 1024
+#define HOP 256
+#define SECONDS 12.0
+#define FPS (RATE / HOP)
+
+static uint32_t next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (uint32_t)(*s >> 11);
+}
+
+/* Whether a player plays at frame f: notes of 0.5-1.5 s and rests of
+ * 0.3-0.8 s, from the player's own seed. */
+static void playing_pattern(int *on, int frames, uint64_t seed)
+{
+    int f = 0, state = 1;
+    while (f < frames) {
+        const double s = state ? 0.5 + (next_random(&seed) % 1000) / 1000.0 : 0.3 + (next_random(&seed) % 500) / 1000.0;
+        for (int k = 0; k < (int)(s * FPS) && f < frames; k++)
+            on[f++] = state;
+        state = !state;
+    }
+}
+
+/* Feeds `frames` frames of three players whose priors are their playing
+ * patterns shifted by `shift` frames (> 0: the camera shows them late);
+ * player `still` (if >= 0) plays but never moves (its prior stays 0.05). */
+static void feed(rest_gate *g, int frames, int shift, int present_from, int still)
+{
+    enum { P = 3, MAXF = 2000 };
+    static int on[P][MAXF];
+    for (int j = 0; j < P; j++)
+        playing_pattern(on[j], MAXF, 100u + (uint64_t)j);
+    uint64_t noise = 9;
+    for (int f = 0; f < frames; f++) {
+        float p[P], audio[P];
+        bool present[P];
+        for (int j = 0; j < P; j++) {
+            const int fc = f - shift < 0 ? 0 : f - shift;
+            p[j] = on[j][fc] && j != still ? 0.9f : 0.05f;
+            present[j] = f >= present_from;
+            /* the solve without priors hears a resting player 25 dB down (leakage), with some noise */
+            audio[j] = (on[j][f] ? 1.0f : 0.056f) * (0.8f + 0.4f * (float)(next_random(&noise) % 1000) / 1000.0f);
+        }
+        rest_gate_update(g, p, present, audio);
+    }
+}
+
+static void rule_alone(void)
+{
+    rest_gate g;
+    rest_gate_init(&g, FPS);
+    rest_gate_reset(&g, 3);
+    const bool present[3] = {true, true, true};
+    const float resting[3] = {0.0f, 0.0f, 0.0f};
+    CHECK(isnan(g.offset_s) && isnan(g.timely));
+    /* cold start: nobody seen playing, nothing gated */
+    CHECK(!rest_gate_gains(&g, resting, present, 1.0f));
+    for (int j = 0; j < 3; j++)
+        CHECK(g.gain[j] == 1.0f);
+
+    /* in time (the prior's rises with the sound's) */
+    feed(&g, (int)(10.0 * FPS), 0, 0, -1);
+    const float in_time = g.offset_s, timely = g.timely;
+    CHECK(rest_gate_gains(&g, resting, present, 1.0f));
+    const float gated = g.gain[0];
+    const float half[3] = {0.5f, 1.0f, 0.4f};
+    rest_gate_gains(&g, half, present, 1.0f);
+    const float g_half = g.gain[0], g_playing = g.gain[1], g_closed = g.gain[2];
+    CHECK(!rest_gate_gains(&g, resting, present, 0.0f));
+    printf("in time: offset %+.3f s (correlation %.2f), timely %.2f; gain at p 0 / 0.4 / 0.5 / 1: %.4f / %.4f / "
+           "%.2f / %.2f\n",
+           (double)in_time, (double)g.offset_corr, (double)timely, (double)gated, (double)g_closed, (double)g_half,
+           (double)g_playing);
+    CHECK(fabsf(in_time - (0.0f - REST_GATE_TIMELY_CENTRE_S)) <= 1.01f / (float)FPS);
+    CHECK(g.offset_corr > 0.5f && timely == 1.0f);
+    CHECK(gated == REST_GATE_FLOOR && g_closed == REST_GATE_FLOOR && fabsf(g_half - 0.5f) < 1e-6f &&
+          g_playing == 1.0f);
+
+    /* 0.1 s late, and 0.1 s early: measured, and no gate */
+    const int shifts[2] = {(int)lround(0.1 * FPS), -(int)lround(0.1 * FPS)};
+    for (int k = 0; k < 2; k++) {
+        rest_gate_reset(&g, 3);
+        feed(&g, (int)(10.0 * FPS), shifts[k], 0, -1);
+        const float expect = (float)(shifts[k] / FPS) - REST_GATE_TIMELY_CENTRE_S;
+        const bool any = rest_gate_gains(&g, resting, present, 1.0f);
+        printf("camera %+d frames: offset %+.3f s (expected %+.3f), timely %.2f, gated %d\n", shifts[k],
+               (double)g.offset_s, (double)expect, (double)g.timely, any);
+        CHECK(fabsf(g.offset_s - expect) <= 1.01f / (float)FPS);
+        CHECK(g.timely == 0.0f && !any);
+    }
+
+    /* before the offset is measured: only players seen playing */
+    rest_gate_reset(&g, 3);
+    feed(&g, 3, 0, 0, -1);
+    CHECK(isnan(g.timely));
+    const float mixed[3] = {0.0f, 0.0f, 0.0f};
+    rest_gate_gains(&g, mixed, present, 1.0f);
+    int seen = 0;
+    for (int j = 0; j < 3; j++) {
+        seen += (g.since_playing[j] <= g.seen_frames);
+        CHECK(g.gain[j] == ((g.since_playing[j] <= g.seen_frames) ? REST_GATE_FLOOR : 1.0f));
+    }
+    CHECK(seen == 3); /* every pattern starts playing */
+    rest_gate_reset(&g, 3);
+    CHECK(!rest_gate_gains(&g, mixed, present, 1.0f));
+
+    /* a player who plays standing still: never gated, the others are */
+    rest_gate_reset(&g, 3);
+    feed(&g, 3, 0, 0, 1);
+    rest_gate_gains(&g, resting, present, 1.0f);
+    CHECK(g.since_playing[1] > g.seen_frames && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR);
+    feed(&g, (int)(10.0 * FPS), 0, 0, 1);
+    rest_gate_gains(&g, resting, present, 1.0f);
+    printf("one player still: offset %+.3f s, correlations %.2f / %.2f / %.2f, gains %.3f / %.3f / %.3f\n",
+           (double)g.offset_s, (double)g.follows[0], (double)g.follows[1], (double)g.follows[2], (double)g.gain[0],
+           (double)g.gain[1], (double)g.gain[2]);
+    CHECK(g.timely == 1.0f && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
+
+    /* no prior: nothing measured, nothing gated */
+    rest_gate_reset(&g, 3);
+    feed(&g, (int)(10.0 * FPS), 0, 1 << 30, -1);
+    const bool none[3] = {false, false, false};
+    CHECK(isnan(g.offset_s) && !rest_gate_gains(&g, resting, none, 1.0f));
+}
+
+/* The second player rests 1 s of every 2.5 s (from 1 s on). */
+static int second_plays(double t)
+{
+    return t < 1.0 || fmod(t - 1.0, 2.5) >= 1.0;
+}
+
+/* late_s < 0: the second player is seen standing still throughout (it plays unseen) */
+static void push_priors(camsep_engine *e, double late_s)
+{
+    for (int k = 0; k < (int)(SECONDS * 20.0); k++) { /* a 20 fps camera */
+        const double t = k / 20.0;
+        camsep_prior pr = {.time = (int64_t)(t * RATE), .n_sources = 2};
+        pr.activity[0] = 1.0f;
+        pr.activity[1] = late_s >= 0.0 && second_plays(t - late_s) ? 1.0f : 0.0f;
+        CHECK(camsep_engine_push_prior(e, &pr) == 0);
+    }
+}
+
+typedef struct outcome {
+    double leak_db; /* the second stem's energy in its rests, re the mixture's there, from 3 s on */
+    double sdr[2];
+    double sum_error;
+    float offset, gated_share; /* the last report's offset; the share of frames with the second gated */
+} outcome;
+
+static outcome separate(camsep_dictionary **d, float depth, double late_s, const float *mix, size_t n,
+                        const float *const *truth)
+{
+    camsep_params p;
+    camsep_params_default(&p);
+    p.rest_gate = depth;
+    camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, &p);
+    push_priors(e, late_s);
+    float **out = run_engine(e, mix, n, 256, 2);
+    const size_t lat = (size_t)camsep_engine_latency(e);
+    outcome o = {.offset = NAN};
+    double leak = 0.0, there = 0.0;
+    for (size_t i = (size_t)(3.0 * RATE); i < n; i++) {
+        o.sum_error = fmax(o.sum_error, fabs((double)out[0][i + lat] + out[1][i + lat] - mix[i]));
+        if (!second_plays((double)i / RATE) && !second_plays((double)i / RATE - 0.1)) {
+            leak += (double)out[1][i + lat] * out[1][i + lat];
+            there += (double)mix[i] * mix[i];
+        }
+    }
+    o.leak_db = 10.0 * log10(leak / there + 1e-30);
+    for (int j = 0; j < 2; j++)
+        o.sdr[j] = sdr_db(truth[j], out[j] + lat, n - lat, (size_t)(3.0 * RATE));
+    camsep_frame_report r;
+    int frames = 0, gated = 0;
+    while (camsep_engine_read_report(e, &r) == 0) {
+        o.offset = r.camera_offset;
+        frames++;
+        gated += r.gate[1] < 0.5f;
+    }
+    o.gated_share = frames ? (float)gated / (float)frames : 0.0f;
+    free_stems(out, 2);
+    camsep_engine_free(e);
+    return o;
+}
+
+static void through_the_engine(void)
+{
+    const size_t n = (size_t)(SECONDS * RATE);
+    float *a = alloc_signal(n), *b = alloc_signal(n), *mix = alloc_signal(n);
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 55, 79, 0.25, 61, NULL);
+    camsep_dictionary *bright = train_dictionary(a, n, RATE, FFT, 16, "flute");
+    synth_melody(b, n, RATE, TIMBRE_ODD_HARMONICS, 50, 74, 0.25, 62, NULL);
+    camsep_dictionary *dark = train_dictionary(b, n, RATE, FFT, 16, "clarinet");
+    memset(a, 0, n * sizeof(float));
+    memset(b, 0, n * sizeof(float));
+    synth_melody(a, n, RATE, TIMBRE_BRIGHT, 55, 79, 0.3, 63, NULL);
+    synth_melody(b, n, RATE, TIMBRE_ODD_HARMONICS, 50, 74, 0.3, 64, NULL);
+    /* the rests written in, with 5 ms ramps: each ends where the camera sees the player start */
+    for (size_t i = 0; i < n; i++) {
+        const double t = (double)i / RATE, ramp = 0.005;
+        double env = 0.0;
+        for (int k = -1; k <= 1; k++)
+            env = fmax(env, second_plays(t + k * ramp) ? 1.0 - fabs((double)k) * 0.5 : 0.0);
+        b[i] *= (float)(second_plays(t) ? env : 0.0);
+        mix[i] = a[i] + b[i];
+    }
+    const float *truth[2] = {a, b};
+    camsep_dictionary *d[2] = {bright, dark};
+    const outcome off = separate(d, 0.0f, 0.0, mix, n, truth), on = separate(d, 1.0f, 0.0, mix, n, truth);
+    const outcome late_off = separate(d, 0.0f, 0.15, mix, n, truth), late_on = separate(d, 1.0f, 0.15, mix, n, truth);
+    const outcome still_off = separate(d, 0.0f, -1.0, mix, n, truth), still_on = separate(d, 1.0f, -1.0, mix, n, truth);
+    printf("in time: leakage into the resting player %.1f dB without the gate, %.1f dB with it (gated in %.0f %% "
+           "of frames); SDR %.2f / %.2f -> %.2f / %.2f dB; offset %+.3f s; stems sum to the input within %.1e\n",
+           off.leak_db, on.leak_db, 100.0 * on.gated_share, off.sdr[0], off.sdr[1], on.sdr[0], on.sdr[1],
+           (double)on.offset, on.sum_error);
+    printf("0.15 s late: offset %+.3f s, gated in %.0f %% of frames; SDR %.2f / %.2f dB without the gate, "
+           "%.2f / %.2f with it\n",
+           (double)late_on.offset, 100.0 * late_on.gated_share, late_off.sdr[0], late_off.sdr[1], late_on.sdr[0],
+           late_on.sdr[1]);
+    printf("the second player unseen (still): gated in %.0f %% of frames; SDR %.2f / %.2f dB without the gate, "
+           "%.2f / %.2f with it\n",
+           100.0 * still_on.gated_share, still_off.sdr[0], still_off.sdr[1], still_on.sdr[0], still_on.sdr[1]);
+    CHECK(on.leak_db < off.leak_db - 6.0);
+    CHECK(still_on.sdr[0] > still_off.sdr[0] - 0.1 && still_on.sdr[1] > still_off.sdr[1] - 0.1);
+    CHECK(still_on.gated_share < 0.02f);
+    CHECK(on.sdr[0] > off.sdr[0] - 0.1 && on.sdr[1] > off.sdr[1] - 0.1);
+    CHECK(on.sum_error < 1e-4 && off.sum_error < 1e-4);
+    CHECK(fabsf(on.offset) <= REST_GATE_TIMELY_S);
+    CHECK(late_on.offset > 0.1f && late_on.offset < 0.2f && late_on.gated_share < 0.02f);
+    CHECK(late_on.sdr[0] > late_off.sdr[0] - 0.1 && late_on.sdr[1] > late_off.sdr[1] - 0.1);
+    camsep_dictionary_free(bright);
+    camsep_dictionary_free(dark);
+    free(a);
+    free(b);
+    free(mix);
+}
+
+int main(void)
+{
+    rule_alone();
+    through_the_engine();
+    printf("rest_gate: the rule and the engine ok\n");
+    return 0;
+}
