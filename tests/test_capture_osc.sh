@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # camsep-capture --osc-port: boxes (normalised), names, camera latency,
 # status and the camera's own motion over UDP and TCP; the audio-only
-# addresses (prior trust among them) are refused with
+# addresses (prior trust, rest gate and camera offset among them) are refused with
 # "not available in camsep-capture"; --osc-doc is the library's. Then the
 # players found in the picture of a stage by camsep-scene (/players/find,
 # /players/found, /player/N/found, /players/found/apply, /players/find/cancel):
@@ -43,6 +43,10 @@ error udp /camsep/motion_knee 0i
 expect udp /camsep/status/camera sf running *
 expect tcp /camsep/status/camera_motion ff finite finite
 error udp /camsep/player/1/trust
+errtext "not available in camsep-capture"
+error tcp /camsep/player/1/gate
+errtext "not available in camsep-capture"
+error udp /camsep/camera/offset
 errtext "not available in camsep-capture"
 error udp /camsep/player/1/gain -6f
 errtext "not available in camsep-capture"

@@ -123,8 +123,9 @@ static void meter_release(host_session *s)
 }
 
 /* The meters carry the engine's trust in each player's camera prior: the
- * last report's, 1 and NaN before any; and the split by motion, 0 without a
- * camera. */
+ * last report's, 1 and NaN before any; the split by motion, 0 without a
+ * camera; the rest gate, open (1) before any report and without a camera,
+ * and the camera's offset, NaN (not measured) then. */
 static void trust_meters(void)
 {
     host_config cfg;
@@ -138,9 +139,11 @@ static void trust_meters(void)
     host_session_meters(s, &m);
     CHECK(m.frames == 0 && m.n_stems == 3);
     for (int j = 0; j < 3; j++)
-        CHECK_MSG(m.trust[j] == 1.0f && isnan(m.agreement[j]) && m.split[j] == 0.0f,
-                  "stem %d before any report: trust %g, agreement %g, split %g", j, (double)m.trust[j],
-                  (double)m.agreement[j], (double)m.split[j]);
+        CHECK_MSG(m.trust[j] == 1.0f && isnan(m.agreement[j]) && m.split[j] == 0.0f && m.gate[j] == 1.0f,
+                  "stem %d before any report: trust %g, agreement %g, split %g, gate %g", j, (double)m.trust[j],
+                  (double)m.agreement[j], (double)m.split[j], (double)m.gate[j]);
+    CHECK_MSG(isnan(m.camera_offset) && isnan(m.camera_offset_corr), "camera offset before any report: %g %g",
+              (double)m.camera_offset, (double)m.camera_offset_corr);
     float mu, mv, mm;
     CHECK(host_session_camera_motion(s, &mu, &mv, &mm) == -1 && isnan(mu) && isnan(mv) && isnan(mm));
     /* Trust on (prior strength 0.3) but no camera: a prior that has shown nothing is not
@@ -151,9 +154,12 @@ static void trust_meters(void)
     host_session_meters(s, &m);
     CHECK(m.frames > 0);
     for (int j = 0; j < 2; j++)
-        CHECK_MSG(m.trust[j] >= 0.0f && m.trust[j] < 0.5f && isnan(m.agreement[j]) && m.split[j] == 0.0f,
-                  "player %d without a camera: trust %g, agreement %g, split %g", j, (double)m.trust[j],
-                  (double)m.agreement[j], (double)m.split[j]);
+        CHECK_MSG(m.trust[j] >= 0.0f && m.trust[j] < 0.5f && isnan(m.agreement[j]) && m.split[j] == 0.0f &&
+                      m.gate[j] == 1.0f,
+                  "player %d without a camera: trust %g, agreement %g, split %g, gate %g", j, (double)m.trust[j],
+                  (double)m.agreement[j], (double)m.split[j], (double)m.gate[j]);
+    CHECK_MSG(isnan(m.camera_offset) && isnan(m.camera_offset_corr), "camera offset without a camera: %g %g",
+              (double)m.camera_offset, (double)m.camera_offset_corr);
     /* Prior strength 0: trust is off, every prior weighs 1 (from the engine's next frames). */
     host_command c = {.type = HOST_CMD_PRIOR_STRENGTH, .stem = -1, .value = 0.0f};
     CHECK(host_session_command(s, &c, err, sizeof err) == 0);

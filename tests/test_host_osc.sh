@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # OSC control of camsep-jack (under a private jackd -d dummy, with a Y4M stage
 # video) and camsep-portaudio (ALSA's null device): every documented address
-# over UDP and TCP (set then query; the read-only prior trust and camera
-# motion: the motion known with a camera, NaN without), a mute silences its
-# JACK port, an instrument change and a preset store/change/recall, meters
-# moving for a subscriber, bad messages answered with /camsep/error,
-# --osc-doc = the library's; the players found in the picture (camsep-jack:
-# violin's box found where it is and applied; camsep-portaudio without
-# --video: refused, and said why).
+# over UDP and TCP (set then query; the read-only prior trust, rest gate,
+# camera motion and camera offset: the motion known with a camera, NaN
+# without; without a camera the gate open and the offset NaN), a mute
+# silences its JACK port, an instrument change and a preset
+# store/change/recall, meters moving for a subscriber, bad messages answered
+# with /camsep/error, --osc-doc = the library's; the players found in the
+# picture (camsep-jack: violin's box found where it is and applied;
+# camsep-portaudio without --video: refused, and said why).
 # Usage: test_host_osc.sh STANDALONE_DIR SCENE_DIR OSC_DOC SOURCE_DIR JACK_FEEDER
 set -uo pipefail
 plugdir=$1 bench=$2 oscdoc=$3 src=$4 feeder=$5
@@ -110,6 +111,11 @@ expect udp /camsep/status/camera_motion ff finite finite
 expect tcp /camsep/player/1/trust ff 0..1 *
 expect udp /camsep/player/2/trust ff 0..1 *
 error udp /camsep/player/3/trust
+expect tcp /camsep/player/1/gate f 0..1
+expect udp /camsep/player/2/gate f 0..1
+error udp /camsep/player/3/gate
+expect tcp /camsep/camera/offset ff * *
+error udp /camsep/camera/offset 0f 1f
 error udp /camsep/status/camera_motion 1f 1f
 expect udp /camsep/subscribe * 
 # presets: store, change, recall restores
@@ -236,6 +242,8 @@ expect udp /camsep/player/1/gain f -6
 expect udp /camsep/status/camera sf off 0
 expect udp /camsep/status/camera_motion ff nan nan
 expect tcp /camsep/player/2/trust ff 0..1 *
+expect udp /camsep/player/2/gate f 1
+expect tcp /camsep/camera/offset ff nan nan
 error udp /camsep/player/1/box 0.1f 0.1f 0.2f 0.2f
 errtext "no camera"
 expect udp /camsep/status/latency fi 0.021333 1024

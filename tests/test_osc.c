@@ -56,9 +56,11 @@ static void fake_init(camsep_osc_state *st)
         ps->trust = 0.25f * (float)p + 0.125f;
         ps->agreement = 0.5f - 0.25f * (float)p;
         ps->split = p == 1 ? 2.0f : 0.3f * (float)p; /* out of range: clamped */
+        ps->gate = p == 2 ? 0.001f : p == 1 ? 1.5f : 1.0f; /* 1.5: clamped to 1 */
     }
     st->players[3].level_db = -INFINITY;
     st->players[3].agreement = NAN; /* not known yet */
+    st->players[3].gate = NAN;      /* unknown: open */
     st->prior_strength = 0.3f;
     st->mask_power = 2.0f;
     st->camera_latency_s = 0.08f;
@@ -68,6 +70,8 @@ static void fake_init(camsep_osc_state *st)
     st->camera_fps = 30.0f;
     st->camera_motion_u = 1.25f;
     st->camera_motion_v = -0.5f;
+    st->camera_offset_s = 0.04f;
+    st->camera_offset_corr = 0.625f;
     st->dsp_load = 0.25f;
     st->latency_s = 1024.0f / 48000.0f;
     st->latency_samples = 1024;
@@ -578,6 +582,13 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
         CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 1 ? 1.0f : 0.3f * (float)p), "%s/split: %s %g", base,
                   r.types, (double)r.f[0]);
         seen[CAMSEP_OSC_E_PLAYER_SPLIT] = 1;
+        /* the rest gate's gain: read-only, 0..1, 1 (open) when unknown */
+        csend(&c, P("%s/gate", base), "");
+        CHECK_MSG(wait_for(&c, P("%s/gate", base), 2.0, &r), "no reply to %s/gate", base);
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_GATE), p);
+        CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 2 ? 0.001f : 1.0f), "%s/gate: %s %g", base, r.types,
+                  (double)r.f[0]);
+        seen[CAMSEP_OSC_E_PLAYER_GATE] = 1;
     }
     /* globals */
     k = set_ok(&c, "/camsep/bypass", "T");
@@ -621,6 +632,35 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     seen[CAMSEP_OSC_E_BYPASS] = seen[CAMSEP_OSC_E_PRIOR_STRENGTH] = seen[CAMSEP_OSC_E_MASK_POWER] = 1;
     seen[CAMSEP_OSC_E_CAMERA_LATENCY] = seen[CAMSEP_OSC_E_PRESET_RECALL] = seen[CAMSEP_OSC_E_PRESET_STORE] = 1;
     seen[CAMSEP_OSC_E_MOTION_KNEE] = 1;
+    /* the camera's measured offset: seconds and correlation; NaN NaN until measured (as trust's agreement) */
+    {
+        rmsg r;
+        csend(&c, "/camsep/camera/offset", "");
+        CHECK(wait_for(&c, "/camsep/camera/offset", 2.0, &r));
+        check_value(&r, E(CAMSEP_OSC_E_CAMERA_OFFSET), -1);
+        CHECK_MSG(!strcmp(r.types, "ff") && r.f[0] == 0.04f && r.f[1] == 0.625f, "camera/offset %s %g %g", r.types,
+                  (double)r.f[0], (double)r.f[1]);
+        pthread_mutex_lock(&mu);
+        fstate.camera_offset_s = -0.125f;
+        fstate.camera_offset_corr = 1.5f; /* clamped */
+        pthread_mutex_unlock(&mu);
+        csend(&c, "/camsep/camera/offset", "");
+        CHECK(wait_for(&c, "/camsep/camera/offset", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "ff") && r.f[0] == -0.125f && r.f[1] == 1.0f, "camera/offset %s %g %g", r.types,
+                  (double)r.f[0], (double)r.f[1]);
+        pthread_mutex_lock(&mu);
+        fstate.camera_offset_s = fstate.camera_offset_corr = NAN;
+        pthread_mutex_unlock(&mu);
+        csend(&c, "/camsep/camera/offset", "");
+        CHECK(wait_for(&c, "/camsep/camera/offset", 2.0, &r));
+        CHECK_MSG(!strcmp(r.types, "ff") && isnan(r.f[0]) && isnan(r.f[1]), "camera/offset %s %g %g", r.types,
+                  (double)r.f[0], (double)r.f[1]);
+        pthread_mutex_lock(&mu);
+        fstate.camera_offset_s = 0.04f;
+        fstate.camera_offset_corr = 0.625f;
+        pthread_mutex_unlock(&mu);
+    }
+    seen[CAMSEP_OSC_E_CAMERA_OFFSET] = 1;
     /* status */
     query(&c, "/camsep/status/xruns", E(CAMSEP_OSC_E_STATUS_XRUNS), -1);
     query(&c, "/camsep/status/camera", E(CAMSEP_OSC_E_STATUS_CAMERA), -1);
@@ -864,6 +904,10 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(type, "read-only", "/camsep/status/camera_motion", "ff", 0.0, 0.0);
     REJ(type, "read-only", "/camsep/player/2/trust", "f", 1.0);
     REJ(unknown, "no player 5 trust", "/camsep/player/5/trust", "");
+    REJ(type, "read-only", "/camsep/player/1/gate", "f", 1.0);
+    REJ(unknown, "no player 5 gate", "/camsep/player/5/gate", "");
+    REJ(type, "read-only", "/camsep/camera/offset", "ff", 0.0, 1.0);
+    REJ(unknown, "no /camera", "/camsep/camera", "");
     REJ(unknown, "unknown", "/camsep/player/1/volume", "f", 0.0);
     REJ(unknown, "no player 5", "/camsep/player/5/gain", "f", 0.0);
     REJ(unknown, "no player 9", "/camsep/player/9/gain", "f", 0.0);

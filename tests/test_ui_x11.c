@@ -16,7 +16,8 @@
  *                camsep_ui_close() from this thread returns (it used to hang
  *                in XFreeGC: Xlib is now closed by the UI thread)
  *   status       camsep_ui_format_status: the status line's parts, the
- *                camera's own motion and each player's prior trust (no X)
+ *                camera's own motion, each player's prior trust, split and
+ *                rest gate, and the camera's measured offset (no X)
  * usage: test_ui_x11 TEST PATH/TO/camsep-ui-demo
  */
 #define _POSIX_C_SOURCE 200809L
@@ -574,7 +575,7 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL, 0, {0}, NAN};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -623,11 +624,11 @@ static int test_threaded(void)
     return 0;
 }
 
-/* The status line: what is not known is left out; trust per player in player order. */
+/* The status line: what is not known is left out; trust (split, gate) per player in player order. */
 static int test_status(void)
 {
     char line[256];
-    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL};
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL, 0, {0}, NAN};
     camsep_ui_format_status(&st, line, sizeof line);
     printf("status: %s\n", line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
@@ -649,9 +650,38 @@ static int test_status(void)
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | DSP 12 % | "
                             "xruns 0 | latency 21.3 ms"),
               "%s", line);
+    /* the rest gate: every player open, the camera's offset not measured yet: neither item */
+    st.n_gate = 2;
+    st.gate[0] = st.gate[1] = 1.0f;
+    st.camera_offset_s = NAN;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strstr(line, "gate") && !strstr(line, "cam offset"), "%s", line);
+    /* a player gated (0.001 shows as 0.00), the offset measured: after trust and split */
+    st.gate[1] = 0.001f;
+    st.camera_offset_s = 0.04;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | gate 1.00 0.00 | "
+                            "cam offset +40 ms | DSP 12 % | xruns 0 | latency 21.3 ms"),
+              "%s", line);
+    /* every gate open again: the offset alone; early cameras signed, rounded to whole ms */
+    st.gate[1] = 1.0f;
+    st.camera_offset_s = -0.0124;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(strstr(line, "| cam offset -12 ms |") && !strstr(line, "gate"), "%s", line);
+    st.camera_offset_s = -0.0004;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(strstr(line, "| cam offset +0 ms |"), "%s", line);
+    /* no gate given (n_gate 0, as a status written without these fields): neither, whatever they hold */
+    st.n_gate = 0;
+    st.gate[1] = 0.001f;
+    st.camera_offset_s = 0.04;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strstr(line, "gate") && !strstr(line, "cam offset"), "%s", line);
+    st.gate[1] = 1.0f;
+    st.camera_offset_s = NAN;
     st.split[0] = st.split[1] = 0.0f;
     /* neither: the line as before */
-    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL};
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN};
     camsep_ui_format_status(&old, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
     /* a host's own item ends the line (the standalones' sound check) */

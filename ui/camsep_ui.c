@@ -659,6 +659,22 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
             }
         }
     }
+    if (st->n_gate > 0) {
+        int any_gated = 0;
+        for (int j = 0; j < st->n_gate && j < CAMSEP_UI_MAX_PLAYERS; j++)
+            any_gated = any_gated || st->gate[j] < 1.0f;
+        if (any_gated) {
+            APPEND("gate");
+            for (int j = 0; j < st->n_gate && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++) {
+                const float g = fminf(1.0f, fmaxf(0.0f, st->gate[j]));
+                const int k = isnan(st->gate[j]) ? snprintf(out + used, outlen - used, " -")
+                                                 : snprintf(out + used, outlen - used, " %.2f", (double)g);
+                used += k > 0 ? (size_t)k : 0;
+            }
+        }
+        if (isfinite(st->camera_offset_s)) /* whole ms, signed; -0.4 ms is +0 */
+            APPEND("cam offset %+ld ms", lround(fmin(1e6, fmax(-1e6, 1000.0 * st->camera_offset_s))));
+    }
     if (st->dsp_load >= 0.0)
         APPEND("DSP %.0f %%", 100.0 * st->dsp_load);
     if (st->xruns >= 0)

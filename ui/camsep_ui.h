@@ -95,6 +95,16 @@ typedef struct camsep_ui_status {
                                            twin's by motion, 0..1 (shown when any of the n_trust
                                            players' is above 0) */
     const char *extra;   /* a host's own item, shown last (NULL or "": not shown), e.g. the sound check */
+    /* the rest gate, shown after trust and split (these fields come last, so that a status
+     * written without them, zeros, shows neither item) */
+    int n_gate;          /* players whose gate is given, 0..CAMSEP_UI_MAX_PLAYERS (0: no gate and no
+                            camera offset shown) */
+    float gate[CAMSEP_UI_MAX_PLAYERS]; /* the rest gate's gain on each player's share, 1 = open ..
+                                          0.001 = gated (shown when any of the n_gate players' is
+                                          below 1) */
+    double camera_offset_s; /* the camera's measured offset against the audio, seconds (> 0: later
+                               than its latency setting says), shown rounded to ms with n_gate > 0;
+                               NaN: not measured yet, not shown */
 } camsep_ui_status;
 
 typedef struct camsep_ui_stats {
@@ -141,7 +151,8 @@ int camsep_ui_set_found(camsep_ui *ui, const camsep_box *boxes, const float *sha
 void camsep_ui_get_stats(camsep_ui *ui, camsep_ui_stats *st);
 
 /* The status line camsep_ui_set_status_info shows, e.g.
- * "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | latency 21.3 ms". */
+ * "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | gate 1.00 0.00 | cam offset +40 ms |
+ * DSP 12 % | xruns 0 | latency 21.3 ms". */
 void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outlen);
 
 #endif

@@ -118,6 +118,7 @@ typedef struct camsep_osc_player_state {
     float trust;           /* the weight the engine gives the player's camera prior, 0..1 */
     float agreement;       /* that prior's correlation with the player's sound, -1..1; NaN: unknown */
     float split;           /* how far the stem is split from a same-dictionary twin's by motion, 0..1 */
+    float gate;            /* the rest gate's gain on the player's share, 0..1 (1 = open) */
     /* sound check: what it found for this player so far (seconds) */
     float soundcheck_alone_s, soundcheck_together_s;
     /* players found in the picture: the box found for this player (the
@@ -144,6 +145,9 @@ typedef struct camsep_osc_state {
     float camera_fps;
     float camera_motion_u, camera_motion_v;/* the camera's own motion in its latest frame, camera
                                               pixels per frame (+u right, +v down); NaN: unknown */
+    float camera_offset_s;                 /* the camera's measured offset against the audio, s
+                                              (> 0: later than its latency setting); NaN: not yet */
+    float camera_offset_corr;              /* how clearly: the correlation there, -1..1; NaN: not yet */
     float dsp_load;                        /* share of the audio period, 0..1 (may exceed 1) */
     char remote_state[CAMSEP_OSC_NAME_MAX];/* remote priors: "receiving", "waiting", "off: why" */
     uint64_t remote[5];                    /* live senders, priors used, gaps, late + duplicates, refused */
@@ -213,9 +217,9 @@ typedef struct camsep_osc_config {
     const char *const *instruments;
     int n_instruments;
     /* A camera-only host (camsep-capture): 1 refuses the audio addresses
-     * (gain, mute, solo, instrument, dictionary, trust, bypass, prior_strength,
-     * mask_power, presets, status/xruns, dsp_load, latency, the sound check,
-     * associate) with
+     * (gain, mute, solo, instrument, dictionary, trust, split, gate, bypass,
+     * prior_strength, mask_power, camera/offset, presets, status/xruns,
+     * dsp_load, latency, the sound check, associate) with
      * "not available in PROGRAM" and leaves them out of feedback (0, default:
      * every address). */
     int camera_only;

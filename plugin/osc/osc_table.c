@@ -65,6 +65,11 @@ static const camsep_osc_entry table[] = {
      "cannot tell apart) by their motion: 0 = not at all (no twin, or motion that does not follow the "
      "sound), 1 = fully (read-only).",
      ""},
+    {CAMSEP_OSC_E_PLAYER_GATE, "/player/N/gate", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
+     "The rest gate on player N: the share of the player's sound kept in their stem while the camera sees "
+     "them resting and is in time with the audio (/camera/offset); 1 = all (open: playing, or the camera "
+     "not in time), down to 0.001 = gated; the rest goes to the players who play (read-only).",
+     ""},
     {CAMSEP_OSC_E_BYPASS, "/bypass", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0, 1.0, "0/1",
      CAMSEP_OSC_CMD_BYPASS, "Bypass separation (1 = every stem passes the input, faded).", "0"},
     {CAMSEP_OSC_E_PRIOR_STRENGTH, "/prior_strength", SET | QRY | STA | AUD, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
@@ -76,6 +81,14 @@ static const camsep_osc_entry table[] = {
     {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
      "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
+    {CAMSEP_OSC_E_CAMERA_OFFSET, "/camera/offset", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
+     "s, -1..1", 0,
+     "The camera's offset against the audio, measured from the players' motion and their sound: seconds "
+     "(> 0: the camera is later than /camera_latency says, < 0: earlier) and how clearly (a correlation, "
+     "-1..1); NaN NaN until measured. It tells how far the camera-latency setting is off. A late camera "
+     "(positive) turns the rest gate (/player/N/gate) off, and so does an early one: the gate acts only "
+     "while the offset is within a few hundredths of a second (read-only).",
+     ""},
     {CAMSEP_OSC_E_MOTION_KNEE, "/motion_knee", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f",
      CAMSEP_OSC_MOTION_KNEE_MIN, CAMSEP_OSC_MOTION_KNEE_MAX, "share", CAMSEP_OSC_CMD_MOTION_KNEE,
      "Share of a player's usual motion that the camera reads as fully playing. 0.5 (default): who plays, "
@@ -357,6 +370,10 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         strcpy(v->types, "f");
         v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->split, 0.0f)));
         return 0;
+    case CAMSEP_OSC_E_PLAYER_GATE:
+        strcpy(v->types, "f");
+        v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->gate, 1.0f)));
+        return 0;
     case CAMSEP_OSC_E_BYPASS:
         strcpy(v->types, "i");
         v->i[0] = st->bypass != 0;
@@ -372,6 +389,11 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
     case CAMSEP_OSC_E_CAMERA_LATENCY:
         strcpy(v->types, "f");
         v->f[0] = finite_or(st->camera_latency_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_CAMERA_OFFSET:
+        strcpy(v->types, "ff");
+        v->f[0] = finite_or(st->camera_offset_s, NAN);
+        v->f[1] = isfinite(st->camera_offset_corr) ? fminf(1.0f, fmaxf(-1.0f, st->camera_offset_corr)) : NAN;
         return 0;
     case CAMSEP_OSC_E_MOTION_KNEE:
         strcpy(v->types, "f");

@@ -51,10 +51,12 @@ typedef enum camsep_osc_entry_id {
     CAMSEP_OSC_E_PLAYER_METERS,
     CAMSEP_OSC_E_PLAYER_TRUST,
     CAMSEP_OSC_E_PLAYER_SPLIT,
+    CAMSEP_OSC_E_PLAYER_GATE,
     CAMSEP_OSC_E_BYPASS,
     CAMSEP_OSC_E_PRIOR_STRENGTH,
     CAMSEP_OSC_E_MASK_POWER,
     CAMSEP_OSC_E_CAMERA_LATENCY,
+    CAMSEP_OSC_E_CAMERA_OFFSET,
     CAMSEP_OSC_E_MOTION_KNEE,
     CAMSEP_OSC_E_PRESET_RECALL,
     CAMSEP_OSC_E_PRESET_STORE,
@@ -125,7 +127,7 @@ typedef struct camsep_osc_value {
 /* Fills v from a state snapshot; 0, or -1 if the entry has no value (write
  * only, subscriptions, errors). Numbers are finite (levels floored at -120),
  * but for what the state itself does not know: the agreement of
- * /player/N/trust and /status/camera_motion are NaN then. */
+ * /player/N/trust, /status/camera_motion and /camera/offset are NaN then. */
 int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st, int player,
                            camsep_osc_value *v);
 int camsep_osc_value_equal(const camsep_osc_value *a, const camsep_osc_value *b); /* NaN equals NaN */

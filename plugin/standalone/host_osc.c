@@ -220,6 +220,7 @@ static void get_state(camsep_osc_state *st, void *user)
     snprintf(st->preset_name, sizeof st->preset_name, "%s", h->preset_name);
     snprintf(st->camera_state, sizeof st->camera_state, "%s", s ? "off" : "stopped");
     snprintf(st->found_state, sizeof st->found_state, "idle");
+    st->camera_offset_s = st->camera_offset_corr = NAN; /* not measured (no session yet) */
     if (!s) {
         pthread_mutex_unlock(&h->lock);
         return;
@@ -270,7 +271,10 @@ static void get_state(camsep_osc_state *st, void *user)
         o->trust = m.trust[j];
         o->agreement = m.agreement[j];
         o->split = m.split[j];
+        o->gate = m.gate[j];
     }
+    st->camera_offset_s = m.camera_offset; /* NaN: not measured yet */
+    st->camera_offset_corr = m.camera_offset_corr;
     st->bypass = cfg.bypass;
     st->prior_strength = cfg.params.activity_strength;
     st->mask_power = cfg.params.mask_power;

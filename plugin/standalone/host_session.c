@@ -693,7 +693,10 @@ void host_session_meters(host_session *s, host_meters *m)
         m->trust[j] = s->reports ? s->last_report.trust[j] : 1.0f;
         m->agreement[j] = s->reports ? s->last_report.agreement[j] : NAN;
         m->split[j] = s->reports ? s->last_report.split[j] : 0.0f;
+        m->gate[j] = s->reports ? s->last_report.gate[j] : 1.0f;
     }
+    m->camera_offset = s->reports ? s->last_report.camera_offset : NAN;
+    m->camera_offset_corr = s->reports ? s->last_report.camera_offset_corr : NAN;
     m->frames = s->reports;
     pthread_mutex_unlock(&s->meter_lock);
     host_dsp_read_levels(&s->dsp, m->level);

@@ -93,6 +93,13 @@ typedef struct host_meters {
                                              the last seconds, -1..1; NaN while unknown */
     float split[CAMSEP_MAX_SOURCES];      /* how far the stem is split from a same-dictionary
                                              twin's by motion, 0..1 (0 before any report) */
+    float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the stem's share, 1 = open ..
+                                             0.001 = gated (1 before any report) */
+    float camera_offset;                  /* the camera's measured offset against the audio, s
+                                             (> 0: later than its latency setting says); NaN:
+                                             not measured yet, and before any report */
+    float camera_offset_corr;             /* how clearly: the correlation at that offset, -1..1;
+                                             NaN: not yet */
     int64_t frames;                       /* frame reports read so far */
     float dsp_load;                       /* share of the block time, ~0.3 s average */
 } host_meters;

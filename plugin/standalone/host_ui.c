@@ -236,7 +236,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
@@ -245,12 +245,16 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             float gu, gv, magnitude;
             if (host_session_camera_motion(u->s, &gu, &gv, &magnitude) == 0)
                 st.camera_motion_px = magnitude;
-            /* with a camera: the weight the engine gives each player's camera prior */
+            /* with a camera: the weight the engine gives each player's camera prior, the rest
+             * gate and the camera's offset it is measured by */
             st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
+            st.n_gate = st.n_trust;
             for (int j = 0; j < st.n_trust; j++) {
                 st.trust[j] = m.trust[j];
                 st.split[j] = m.split[j];
+                st.gate[j] = m.gate[j];
             }
+            st.camera_offset_s = m.camera_offset; /* NaN: not measured yet */
         } else {
             st.camera = "none";
         }
@@ -265,10 +269,13 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             if (rs.senders) {
                 st.camera = "remote";
                 st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
+                st.n_gate = st.n_trust;
                 for (int j = 0; j < st.n_trust; j++) {
                     st.trust[j] = m.trust[j];
                     st.split[j] = m.split[j];
+                    st.gate[j] = m.gate[j];
                 }
+                st.camera_offset_s = m.camera_offset;
             }
         }
         st.dsp_load = m.dsp_load;
