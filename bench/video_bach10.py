@@ -109,6 +109,8 @@ def parse_args(argv):
                          % ",".join(c[0] for c in CONDITIONS))
     ap.add_argument("--quick", action="store_true",
                     help="9 mixtures (E05, E05+E06) and conditions %s only" % ",".join(QUICK_CONDITIONS))
+    ap.add_argument("--groups", default="all",
+                    help="comma-separated mixture groups to run (default all: %s)" % ",".join(qb.GROUP_ORDER))
     ap.add_argument("--jobs", type=int, default=2, help="parallel workers, at most 2 (default 2)")
     ap.add_argument("--retrain", action="store_true", help="train even when OUT/dicts has the dictionaries")
     ap.add_argument("--keep-audio", action="store_true", help="keep mixtures, videos and stems in OUT/work")
@@ -132,6 +134,11 @@ def parse_args(argv):
         args.cond = [c for c in CONDITIONS if c[0] in QUICK_CONDITIONS]
     else:
         args.cond = list(CONDITIONS)
+    if args.groups != "all":
+        args.groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+        bad = [g for g in args.groups if g not in qb.GROUP_ORDER]
+        if bad:
+            ap.error("unknown group(s) %s; known: %s" % (",".join(bad), ",".join(qb.GROUP_ORDER)))
     if args.hires.lower() == "none" or args.hires == args.size:
         args.hires = None
     return args
@@ -149,6 +156,8 @@ def build_mixtures(args):
         keep = ("E05_S1S2", "E05_S2S4", "E05_S1S2S4", "E05_S1S2S3S4", "E05_S1S2S3S4_rests",
                 "E05+E06_S1", "E05+E06_S2", "E05+E06_S3", "E05+E06_S4")
         mixes = [m for m in mixes if m["name"] in keep]
+    if args.groups != "all":
+        mixes = [m for m in mixes if m["group"] in args.groups]
     return mixes
 
 
