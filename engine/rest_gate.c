@@ -78,14 +78,19 @@ static float correlation(const rest_gate *g, int j, int k)
 static void estimate(rest_gate *g)
 {
     const int L = 2 * g->lags + 1;
-    float best = -2.0f;
+    float best = -2.0f, best_score = -1e9f;
     int best_k = -1;
     for (int k = 0; k < L; k++) {
         float sum = 0.0f;
         for (int j = 0; j < g->n; j++)
             sum += correlation(g, j, k);
         sum /= (float)(g->n > 0 ? g->n : 1);
-        if (sum > best) {
+        /* a camera is more likely set about right than far off: a distant peak
+         * must stand out (music's own rhythm makes secondary peaks) */
+        const float away = fabsf((float)((k - g->lags) / g->rate) - REST_GATE_TIMELY_CENTRE_S);
+        const float score = sum - REST_GATE_LAG_PENALTY * away;
+        if (score > best_score) {
+            best_score = score;
             best = sum;
             best_k = k;
         }

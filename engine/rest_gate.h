@@ -47,6 +47,7 @@
 #define REST_GATE_MAX_LAG_S 0.28 /* offsets searched: within +- this */
 #define REST_GATE_MEMORY_S 3.0   /* the correlations' forgetting time */
 #define REST_GATE_MIN_CORR 0.15f /* a peak correlation under this measures nothing */
+#define REST_GATE_LAG_PENALTY 1.0f /* per second away from in time, taken off a lag's correlation */
 /* Only a player the camera has seen play (p >= P_OPEN) within this time is
  * gated: one who plays standing still (a singer, a box that lost its
  * player) never is. */
