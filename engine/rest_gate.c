@@ -8,9 +8,9 @@
  * measured: 0.2 of the memory (0.6 s of estimator frames, after the ring's
  * first fill of 2 x MAX_LAG_S). */
 #define MATURE_SHARE 0.2
-/* The level in dB, floored LEVEL_FLOOR_DB under its held peak (released over
+/* The level in dB, floored LEVEL_FLOOR under its held peak (released over
  * PEAK_RELEASE_S), as the trust and the split read it. */
-#define LEVEL_FLOOR_DB (-40.0f)
+#define LEVEL_FLOOR 0.01f /* -40 dB */
 #define PEAK_RELEASE_S 10.0
 
 static int clampi(int x, int lo, int hi)
@@ -48,14 +48,12 @@ void rest_gate_reset(rest_gate *g, int n_sources)
     memset(g->sp, 0, sizeof g->sp);
     memset(g->spp, 0, sizeof g->spp);
     memset(g->sap, 0, sizeof g->sap);
-    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
-        g->since_playing[j] = g->seen_frames + 1; /* never */
     g->offset_s = NAN;
     g->offset_corr = NAN;
     g->timely = NAN;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
+        g->since_playing[j] = g->seen_frames + 1; /* never */
         g->gain[j] = 1.0f;
-        g->follows[j] = NAN;
     }
 }
 
@@ -73,8 +71,7 @@ static float correlation(const rest_gate *g, int j, int k)
     return va > 1e-9 && vp > 1e-9 ? (float)((g->sap[j][k] / g->w - ma * mp) / sqrt(va * vp)) : 0.0f;
 }
 
-/* The lag (estimator frames) where the sources' correlations, averaged, peak,
- * and each source's own correlation there. */
+/* The lag (estimator frames) where the sources' correlations, averaged, peak. */
 static void estimate(rest_gate *g)
 {
     const int L = 2 * g->lags + 1;
@@ -95,8 +92,6 @@ static void estimate(rest_gate *g)
             best_k = k;
         }
     }
-    for (int j = 0; j < g->n; j++)
-        g->follows[j] = best_k < 0 || g->w < g->mature ? NAN : correlation(g, j, best_k);
     /* against where a camera set right is measured: a late camera reads > 0 */
     const float offset = (float)((best_k - g->lags) / g->rate) - REST_GATE_TIMELY_CENTRE_S;
     if (best_k < 0 || g->w < g->mature || best < REST_GATE_MIN_CORR) {
@@ -135,7 +130,7 @@ void rest_gate_update(rest_gate *g, const float *p, const bool *present, const f
     for (int j = 0; j < g->n; j++) {
         const float a = audio[j] > 0.0f && isfinite(audio[j]) ? audio[j] : 0.0f;
         g->peak[j] = a > g->peak[j] * (float)g->peak_decay ? a : g->peak[j] * (float)g->peak_decay;
-        const float floor = g->peak[j] * powf(10.0f, LEVEL_FLOOR_DB / 20.0f);
+        const float floor = g->peak[j] * LEVEL_FLOOR;
         g->level[j][t] = g->peak[j] > 0.0f ? 20.0f * log10f(a > floor ? a : floor) : 0.0f;
         g->prior[j][t] = p[j];
         const float da = g->level[j][t] - g->level[j][before], dp = p[j] - g->prior[j][before];

@@ -90,7 +90,6 @@ typedef struct rest_gate {
                          set right is measured (> 0: late, < 0: early); NaN: not measured yet */
     float offset_corr;/* the correlation at that offset, NaN: not yet */
     float timely;     /* 0..1: how far the gate may act by the offset; NaN: not measured yet */
-    float follows[CAMSEP_MAX_SOURCES]; /* each source's correlation at that offset, NaN: not yet */
     float gain[CAMSEP_MAX_SOURCES]; /* this frame's gate per source: 1 open .. REST_GATE_FLOOR */
 } rest_gate;
 

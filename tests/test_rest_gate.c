@@ -131,8 +131,7 @@ static void rule_alone(void)
     CHECK(g.since_playing[1] > g.seen_frames && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR);
     feed(&g, (int)(10.0 * FPS), 0, 0, 1);
     rest_gate_gains(&g, resting, present, 1.0f);
-    printf("one player still: offset %+.3f s, correlations %.2f / %.2f / %.2f, gains %.3f / %.3f / %.3f\n",
-           (double)g.offset_s, (double)g.follows[0], (double)g.follows[1], (double)g.follows[2], (double)g.gain[0],
+    printf("one player still: offset %+.3f s, gains %.3f / %.3f / %.3f\n", (double)g.offset_s, (double)g.gain[0],
            (double)g.gain[1], (double)g.gain[2]);
     CHECK(g.timely == 1.0f && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
 
