@@ -224,6 +224,21 @@ static const char *camera_state_name(int state)
     return state >= 0 && state < 4 ? names[state] : "unknown";
 }
 
+/* With a camera (own or remote): the weight the engine gives each player's
+ * camera prior, the split, the rest gate and the camera's offset it is
+ * measured by (NaN: not measured yet). */
+static void camera_items(camsep_ui_status *st, const host_meters *m, int n_players)
+{
+    st->n_trust = n_players < CAMSEP_UI_MAX_PLAYERS ? n_players : CAMSEP_UI_MAX_PLAYERS;
+    st->n_gate = st->n_trust;
+    for (int j = 0; j < st->n_trust; j++) {
+        st->trust[j] = m->trust[j];
+        st->split[j] = m->split[j];
+        st->gate[j] = m->gate[j];
+    }
+    st->camera_offset_s = m->camera_offset;
+}
+
 int host_ui_update(host_ui *u, uint64_t xruns)
 {
     if (!u || !u->w)
@@ -245,16 +260,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             float gu, gv, magnitude;
             if (host_session_camera_motion(u->s, &gu, &gv, &magnitude) == 0)
                 st.camera_motion_px = magnitude;
-            /* with a camera: the weight the engine gives each player's camera prior, the rest
-             * gate and the camera's offset it is measured by */
-            st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
-            st.n_gate = st.n_trust;
-            for (int j = 0; j < st.n_trust; j++) {
-                st.trust[j] = m.trust[j];
-                st.split[j] = m.split[j];
-                st.gate[j] = m.gate[j];
-            }
-            st.camera_offset_s = m.camera_offset; /* NaN: not measured yet */
+            camera_items(&st, &m, u->n_players);
         } else {
             st.camera = "none";
         }
@@ -268,14 +274,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
                      (unsigned long long)(rs.late + rs.duplicates));
             if (rs.senders) {
                 st.camera = "remote";
-                st.n_trust = u->n_players < CAMSEP_UI_MAX_PLAYERS ? u->n_players : CAMSEP_UI_MAX_PLAYERS;
-                st.n_gate = st.n_trust;
-                for (int j = 0; j < st.n_trust; j++) {
-                    st.trust[j] = m.trust[j];
-                    st.split[j] = m.split[j];
-                    st.gate[j] = m.gate[j];
-                }
-                st.camera_offset_s = m.camera_offset;
+                camera_items(&st, &m, u->n_players);
             }
         }
         st.dsp_load = m.dsp_load;
