@@ -954,15 +954,16 @@ static void test_pacing(void)
         check_frame(&f, 4, 4, k);
         ts[k] = f.timestamp_ns;
         CHECK(ts[k] >= before && ts[k] <= after); /* CLOCK_MONOTONIC at delivery */
-        if (k > 0) {
-            int64_t d = ts[k] - ts[k - 1];
-            if (d < 10000000 || d > 60000000) {
-                fprintf(stderr, "paced frames %d and %d are %.3f ms apart\n", k - 1, k, d / 1e6);
-                exit(1);
-            }
+        /* Never early against the schedule (frame k at k x 20 ms). A frame that came
+         * late but within one interval keeps the schedule's phase, so the next one may
+         * follow it closely: the gap between two frames says nothing on a loaded machine. */
+        int64_t since_first = ts[k] - ts[0];
+        if (since_first < (int64_t)k * 20000000 - 1000000 || since_first > (int64_t)k * 20000000 + 1000000000) {
+            fprintf(stderr, "paced frame %d came %.3f ms after frame 0 (due at %d ms)\n", k, since_first / 1e6,
+                    k * 20);
+            exit(1);
         }
     }
-    CHECK(ts[4] - ts[0] >= 80000000);
     CHECK(camsep_frame_source_read(src, &f, -1, err, sizeof err) == CAMSEP_SOURCE_END);
     camsep_frame_source_close(src);
     bytes_free(&b);
