@@ -820,11 +820,14 @@ float camsep_motion_gate(const camsep_motion *m)
 void camsep_motion_fill_prior(const camsep_motion *m, camsep_prior *p)
 {
     p->n_sources = m->n;
+    p->held = 0;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
         for (int c = 0; c < CAMSEP_MAX_MOTION_CHANNELS; c++)
             p->motion[j][c] = 0.0f;
         if (j < m->n) {
             p->activity[j] = m->b[j].p;
+            if (m->b[j].occluded || !m->b[j].seen[0])
+                p->held |= 1u << j;
             for (int c = 0; c < CAMSEP_MOTION_CHANNELS; c++)
                 p->motion[j][c] = m->b[j].channel[c];
         } else {

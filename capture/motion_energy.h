@@ -45,7 +45,8 @@
  *     and the normalised channels clamp(x_c, 0, 2), each smoothed with a fast
  *     attack and a slow release (musicians' motion pauses at bow changes).
  * The result fills a camsep_prior: activity[j] = p_j, motion[j][c] for
- * c < 5 (the other motion channels 0).
+ * c < 5 (the other motion channels 0), and held's bit j while box j's
+ * outputs are held (occluded, or not seen in this frame).
  *
  * Threading: one capture thread owns a camsep_motion; create/free allocate,
  * every other call is real-time safe (no allocation, locks or I/O).

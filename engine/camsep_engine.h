@@ -81,9 +81,13 @@ typedef struct camsep_params {
 typedef struct camsep_prior {
     int64_t time;            /* engine input clock, in samples: 0 = first sample processed */
     int n_sources;           /* entries used below */
+    uint32_t held;           /* bit j set: the camera cannot see player j now (something passes
+                                in front, too dark): activity[j] and motion[j] are the last it
+                                saw, not an observation. 0 (every player seen) when unsure. */
     float activity[CAMSEP_MAX_SOURCES]; /* playing likelihood in [0,1]; NaN = unknown */
     float motion[CAMSEP_MAX_SOURCES][CAMSEP_MAX_MOTION_CHANNELS]; /* >= 0, regression prior */
 } camsep_prior;
+_Static_assert(CAMSEP_MAX_SOURCES <= 32, "camsep_prior.held has a bit per source");
 
 /* What one analysis frame did: meters for hosts, data for plots. */
 typedef struct camsep_frame_report {

@@ -747,7 +747,8 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
         nmf_mask_power(m[j], e->work.y, e->mask_sum, FP, p);
     }
     /* not gated (no shadow solve this frame): every gain 1, which the report then says */
-    if (rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, gated ? e->params.rest_gate : 0.0f)) {
+    if (rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
+                        gated ? e->params.rest_gate : 0.0f)) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
         for (int j = 0; j < J; j++) {
             const float g = e->gate.gain[j];

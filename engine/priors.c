@@ -21,6 +21,7 @@ static void set_neutral(prior_values *out)
         out->activity[j] = 1.0f;
     memset(out->motion, 0, sizeof out->motion);
     memset(out->present, 0, sizeof out->present);
+    memset(out->held, 0, sizeof out->held);
     out->motion_valid = false;
     out->any_present = false;
 }
@@ -66,6 +67,7 @@ void prior_tracker_at(prior_tracker *t, spsc_ring *ring, int64_t time, int64_t t
         out->activity[j] = clamp01(mix(clamp01(a), clamp01(b), w));
         out->present[j] = true;
         out->any_present = true;
+        out->held[j] = ((t->prev.held | next.held) >> j) & 1u;
         for (int c = 0; c < channels; c++) {
             float ma = t->prev.motion[j][c], mb = next.motion[j][c];
             float m = isfinite(ma) && isfinite(mb) ? mix(ma, mb, w) : 0.0f;

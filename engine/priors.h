@@ -29,6 +29,7 @@ typedef struct prior_values {
     float motion[CAMSEP_MAX_SOURCES][CAMSEP_MAX_MOTION_CHANNELS];
     bool motion_valid;                                         /* false: no regression term */
     bool present[CAMSEP_MAX_SOURCES];                          /* a prior (not neutral) for j */
+    bool held[CAMSEP_MAX_SOURCES]; /* j's prior is a held value (camsep_prior.held) on either side */
     bool any_present;
 } prior_values;
 

@@ -159,12 +159,12 @@ void rest_gate_update(rest_gate *g, const float *p, const bool *present, const f
     estimate(g);
 }
 
-bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, float depth)
+bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth)
 {
     bool any = false;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
         g->gain[j] = 1.0f;
-        if (j >= g->n || !(depth > 0.0f) || !present[j] || !isfinite(p[j]))
+        if (j >= g->n || !(depth > 0.0f) || !present[j] || held[j] || !isfinite(p[j]))
             continue;
         const float rest = smoothstep01((REST_GATE_P_OPEN - p[j]) / (REST_GATE_P_OPEN - REST_GATE_P_CLOSED));
         /* players the camera has seen play lately, while it is in time (before the

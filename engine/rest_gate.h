@@ -23,6 +23,10 @@
  * while that offset is within REST_GATE_TIMELY_S of where a correct setting
  * puts it, and shuts off smoothly beyond.
  *
+ * A player the camera cannot see now (something passes in front, too dark:
+ * camsep_prior.held) is not gated: the held prior is the last sight, and
+ * a player may start to play behind a passer-by.
+ *
  * Only a player the camera has seen play (p at or above REST_GATE_P_OPEN)
  * within the last REST_GATE_SEEN_S is gated: a camera starting up or showing a
  * still picture, or a player who plays standing still (a singer, a box that
@@ -102,7 +106,8 @@ void rest_gate_reset(rest_gate *g, int n_sources);
  * solve without priors. Updates the offset estimate. */
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio);
 /* audio: this frame's gains into gain[] (depth 0..1: 0 leaves every gain 1);
- * returns whether any source is gated. */
-bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, float depth);
+ * held[j]: the camera cannot see j now (camsep_prior.held), so its prior is
+ * no sight of a rest and j is not gated. Returns whether any source is gated. */
+bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth);
 
 #endif

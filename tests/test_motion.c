@@ -119,7 +119,10 @@ static void run_frame(camsep_motion *m, const camsep_flow *f, int i, run *r)
         r->p[(size_t)i * NP + j] = pj;
         r->chan0[(size_t)i * NP + j] = c[0];
         r->occluded[(size_t)i * NP + j] = camsep_motion_occluded(m, j);
+        if (camsep_motion_occluded(m, j)) /* its outputs held: the prior says so */
+            CHECK((pr.held >> j) & 1u);
     }
+    CHECK((pr.held >> NP) == 0);
     camsep_motion_global(m, &r->gu[i], &r->gv[i]);
     r->gate[i] = camsep_motion_gate(m);
 }

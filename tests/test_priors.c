@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Prior alignment: interpolation between timestamps, neutral before the first
- * prior and after the camera goes quiet, NaN as "unknown", late arrivals. */
+ * prior and after the camera goes quiet, NaN as "unknown", late arrivals,
+ * held values (the camera cannot see a player). */
 #include <math.h>
 
 #include "priors.h"
@@ -54,6 +55,22 @@ int main(void)
     prior_tracker_at(&t, &r, 1500, 1000, 2, 1, &v);
     CHECK(t.late == 1);
     CHECK(t.used == 5);
+
+    /* held (the camera cannot see the player): on either side of the frame */
+    camsep_prior h = {.time = 1600, .n_sources = 2, .held = 1u << 1};
+    h.activity[0] = h.activity[1] = 0.4f;
+    CHECK(spsc_ring_push(&r, &h));
+    h.time = 1700;
+    h.held = 0;
+    CHECK(spsc_ring_push(&r, &h));
+    prior_tracker_at(&t, &r, 1550, 1000, 2, 1, &v); /* between a seen prior and a held one */
+    CHECK(!v.held[0] && v.held[1] && v.present[1]);
+    prior_tracker_at(&t, &r, 1650, 1000, 2, 1, &v); /* between the held one and a seen one */
+    CHECK(!v.held[0] && v.held[1]);
+    prior_tracker_at(&t, &r, 1700, 1000, 2, 1, &v);
+    CHECK(!v.held[0] && !v.held[1]);
+    prior_tracker_at(&t, &r, 3000, 1000, 2, 1, &v); /* neutral: nothing held */
+    CHECK(!v.present[1] && !v.held[1]);
     spsc_ring_destroy(&r);
     printf("priors: alignment ok\n");
     return 0;

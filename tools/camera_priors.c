@@ -80,7 +80,9 @@ static void permute_one(camsep_prior *p, float energy[CAMSEP_MAX_SOURCES], const
     const camsep_prior in = *p;
     float e[CAMSEP_MAX_SOURCES];
     memcpy(e, energy, sizeof e);
+    p->held = 0;
     for (int i = 0; i < n_boxes; i++) {
+        p->held |= ((in.held >> i) & 1u) << stem_of_box[i];
         p->activity[stem_of_box[i]] = in.activity[i];
         memcpy(p->motion[stem_of_box[i]], in.motion[i], sizeof in.motion[i]);
         energy[stem_of_box[i]] = e[i];
