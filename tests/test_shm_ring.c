@@ -176,6 +176,7 @@ static void make_payload(uint64_t seq, int64_t ts, camsep_shm_record *r)
     for (int i = 0; i < CAMSEP_SHM_MAX_PLAYERS; i++)
         for (int k = 0; k < CAMSEP_SHM_MAX_MOTION; k++)
             r->motion[i][k] = (float)(splitmix(&x) >> 40) * (1.0f / 1024.0f);
+    r->held = (uint32_t)splitmix(&x) & ((1u << r->n_players) - 1u);
     r->motion[CAMSEP_SHM_MAX_PLAYERS - 1][CAMSEP_SHM_MAX_MOTION - 1] = checksum(r, seq);
 }
 
@@ -186,7 +187,7 @@ static int record_ok(const camsep_shm_record *rec)
     make_payload(rec->sequence, rec->timestamp_ns, &e);
     float sum = rec->motion[CAMSEP_SHM_MAX_PLAYERS - 1][CAMSEP_SHM_MAX_MOTION - 1];
     return sum == checksum(rec, rec->sequence) && rec->n_players == e.n_players && rec->status == e.status &&
-           memcmp(rec->activity, e.activity, sizeof e.activity) == 0 &&
+           rec->held == e.held && memcmp(rec->activity, e.activity, sizeof e.activity) == 0 &&
            memcmp(rec->motion, e.motion, sizeof e.motion) == 0;
 }
 
@@ -353,6 +354,24 @@ static void test_round_trip(void)
     CHECK(np == 2 && mc == 0);
     CHECK(camsep_shm_reader_poll(r, camsep_monotonic_ns(), &got) == CAMSEP_SHM_RECORD);
     CHECK(got.sequence == 0 && got.generation == 1 && record_ok(&got));
+
+    /* the held mask, bit j for player j, as published; publish clears the
+     * bits from n_players on (and the reserved word) */
+    const struct {
+        int32_t n_players;
+        uint32_t held, want;
+    } held_cases[] = {{2, 2u, 2u}, {3, 5u, 5u}, {CAMSEP_SHM_MAX_PLAYERS, 0x81u, 0x81u}, {2, 0xffu, 3u}, {0, 1u, 0u}};
+    for (size_t i = 0; i < sizeof held_cases / sizeof held_cases[0]; i++) {
+        memset(&rec, 0, sizeof rec);
+        rec.n_players = held_cases[i].n_players;
+        rec.status = CAMSEP_SHM_CAMERA_OK;
+        rec.held = held_cases[i].held;
+        rec.reserved = 0xdeadbeefu;
+        camsep_shm_writer_publish(w, &rec);
+        CHECK(camsep_shm_reader_poll(r, camsep_monotonic_ns(), &got) == CAMSEP_SHM_RECORD);
+        CHECK_MSG(got.held == held_cases[i].want && got.reserved == 0, "held 0x%x of %d players read as 0x%x",
+                  (unsigned)held_cases[i].held, (int)held_cases[i].n_players, (unsigned)got.held);
+    }
     camsep_shm_reader_close(r);
     camsep_shm_writer_close(w);
     camsep_shm_reader_close(NULL);
@@ -845,6 +864,11 @@ static void test_hostile(void)
     put_u32(bad, 4, 99);
     put_segment(name, bad, size);
     expect_rejected(name, "layout version 99", -1);
+    memcpy(bad, img, size); /* a segment of the version before the held mask */
+    put_u32(bad, 4, 1);
+    put_u32(bad, 16, 320);
+    put_segment(name, bad, size);
+    expect_rejected(name, "layout version 1, this build reads version 2", -1);
     /* a writer replaces a dead writer's segment of another layout */
     camsep_shm_reader *r = NULL;
     w = camsep_shm_writer_create(name, 2, 1, err, sizeof err);
@@ -893,24 +917,28 @@ static void test_hostile(void)
         for (int k = 0; k < 100; k++)
             if (camsep_shm_reader_poll(r, camsep_monotonic_ns(), &got) == CAMSEP_SHM_RECORD)
                 CHECK(got.n_players >= 0 && got.n_players <= CAMSEP_SHM_MAX_PLAYERS &&
-                      (got.status == CAMSEP_SHM_CAMERA_OK || got.status == CAMSEP_SHM_CAMERA_LOST));
+                      (got.status == CAMSEP_SHM_CAMERA_OK || got.status == CAMSEP_SHM_CAMERA_LOST) &&
+                      (got.held >> got.n_players) == 0);
         camsep_shm_reader_close(r);
     }
 
-    /* forged, well-formed slots: one with n_players out of range is dropped,
-     * the next one is delivered */
+    /* forged, well-formed slots: one with n_players out of range and one
+     * holding a player beyond its n_players are dropped, the next one is
+     * delivered */
     memcpy(bad, img, size);
     put_u32(bad, 88, 1);                               /* state: live */
     put_u64(bad, 64, 1);                               /* generation */
     put_u64(bad, 72, (uint64_t)camsep_monotonic_ns()); /* heartbeat */
     put_u64(bad, 80, 1);                               /* head: record 0 is the newest */
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < 3; s++) {
         camsep_shm_record rec;
         make_payload((uint64_t)s, 0, &rec);
         rec.sequence = (uint64_t)s;
         rec.generation = 1;
         if (s == 0)
             rec.n_players = 99;
+        if (s == 1)
+            rec.held |= 1u << rec.n_players;
         unsigned char *slot = bad + 128 + 384 * (size_t)s;
         put_u64(slot, 0, 2); /* stable */
         memcpy(slot + 8, &rec, sizeof rec);
@@ -928,8 +956,12 @@ static void test_hostile(void)
     CHECK(m != MAP_FAILED);
     close(fd);
     put_u64(m, 80, 2);
+    CHECK(camsep_shm_reader_poll(r, camsep_monotonic_ns(), &got) == CAMSEP_SHM_EMPTY);
+    camsep_shm_reader_get_stats(r, &rs);
+    CHECK(rs.rejected == 2 && rs.records == 0);
+    put_u64(m, 80, 3);
     CHECK(camsep_shm_reader_poll(r, camsep_monotonic_ns(), &got) == CAMSEP_SHM_RECORD);
-    CHECK(got.sequence == 1 && record_ok(&got));
+    CHECK(got.sequence == 2 && record_ok(&got));
     munmap(m, size);
     camsep_shm_reader_close(r);
 

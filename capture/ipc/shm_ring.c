@@ -2,17 +2,17 @@
 /*
  * Named POSIX shared-memory prior ring (see shm_ring.h, docs/shm-ring.md).
  *
- * Memory layout, layout version 1 (native byte order and alignment; the
+ * Memory layout, layout version 2 (native byte order and alignment; the
  * magic read in the wrong byte order does not match, so a foreign-endian
  * segment is rejected). 24 704 bytes:
  *
  *   offset  size  field                 written
  *   ------  ----  --------------------  ------------------------------------
  *        0     4  magic "CSPR"          last at creation (release); 0 = not ready
- *        4     4  version (1)           at creation, before magic
+ *        4     4  version (2)           at creation, before magic
  *        8     4  header_size (128)     at creation
  *       12     4  slot_size (384)       at creation
- *       16     4  record_size (320)     at creation
+ *       16     4  record_size (328)     at creation
  *       20     4  n_slots (64)          at creation
  *       24     8  total_size (24 704)   at creation
  *       32     4  max_players (8)       at creation
@@ -28,8 +28,11 @@
  *      104    24  reserved (0)
  *      128        slots[64], 384 bytes each:
  *                   0    8  seq   even = stable, odd = being written
- *                   8  320  the camsep_shm_record, as 40 64-bit words
- *                 328   56  padding
+ *                   8  328  the camsep_shm_record, as 41 64-bit words
+ *                 336   48  padding
+ *
+ * Version 2 added the record's held mask (and a reserved word) after status;
+ * version 1 records were 320 bytes, activity at 32.
  *
  * The static fields (offsets 0..63) never change after the magic is stored;
  * everything from offset 64 on is a lock-free atomic, written by the single
@@ -67,7 +70,7 @@
 #include <unistd.h>
 
 #define SHM_MAGIC 0x52505343u /* "CSPR" in little-endian memory order */
-#define SHM_VERSION 1u
+#define SHM_VERSION 2u
 #define SHM_WORDS (sizeof(camsep_shm_record) / sizeof(uint64_t))
 #define SHM_SLOT_SIZE 384u
 #define SHM_HEADER_SIZE 128u
@@ -118,11 +121,12 @@ typedef struct shm_slot {
 } shm_slot;
 
 /* The layout is shared between processes (possibly different builds): pin it. */
-_Static_assert(sizeof(camsep_shm_record) == 320, "record layout");
+_Static_assert(sizeof(camsep_shm_record) == 328, "record layout");
 _Static_assert(sizeof(camsep_shm_record) % sizeof(uint64_t) == 0, "record is whole words");
-_Static_assert(offsetof(camsep_shm_record, n_players) == 24 && offsetof(camsep_shm_record, activity) == 32 &&
-                   offsetof(camsep_shm_record, motion) == 64,
+_Static_assert(offsetof(camsep_shm_record, n_players) == 24 && offsetof(camsep_shm_record, held) == 32 &&
+                   offsetof(camsep_shm_record, activity) == 40 && offsetof(camsep_shm_record, motion) == 72,
                "record layout");
+_Static_assert(CAMSEP_SHM_MAX_PLAYERS < 32, "held has a bit per player");
 _Static_assert(sizeof(shm_header) == SHM_HEADER_SIZE, "header layout");
 _Static_assert(offsetof(shm_header, total_size) == 24 && offsetof(shm_header, generation) == 64 &&
                    offsetof(shm_header, heartbeat_ns) == 72 && offsetof(shm_header, head) == 80 &&
@@ -199,6 +203,12 @@ int camsep_shm_name_valid(const char *name, char *err, size_t errlen)
         }
     }
     return 0;
+}
+
+/* The held bits a record of n players (0..CAMSEP_SHM_MAX_PLAYERS) may have. */
+static uint32_t players_mask(int32_t n)
+{
+    return ((uint32_t)1 << n) - 1u;
 }
 
 /* ---------------------------------------------------------------- writer */
@@ -395,6 +405,8 @@ void camsep_shm_writer_publish(camsep_shm_writer *w, const camsep_shm_record *re
         r.n_players = CAMSEP_SHM_MAX_PLAYERS;
     if (r.status != CAMSEP_SHM_CAMERA_OK)
         r.status = CAMSEP_SHM_CAMERA_LOST;
+    r.held &= players_mask(r.n_players);
+    r.reserved = 0;
     uint64_t words[SHM_WORDS];
     memcpy(words, &r, sizeof words);
 
@@ -635,7 +647,8 @@ camsep_shm_poll_result camsep_shm_reader_poll(camsep_shm_reader *r, int64_t now_
         }
         r->next++;
         if (rec.n_players < 0 || rec.n_players > CAMSEP_SHM_MAX_PLAYERS ||
-            (rec.status != CAMSEP_SHM_CAMERA_OK && rec.status != CAMSEP_SHM_CAMERA_LOST)) {
+            (rec.status != CAMSEP_SHM_CAMERA_OK && rec.status != CAMSEP_SHM_CAMERA_LOST) ||
+            (rec.held & ~players_mask(rec.n_players))) {
             r->stats.rejected++;
             continue;
         }

@@ -55,13 +55,16 @@ enum {
 
 /* One prior, as published. Same meaning as camsep_prior, except the clock:
  * timestamp_ns is the CLOCK_MONOTONIC capture time of the frame, which the
- * host maps to its own sample clock. 320 bytes, no padding. */
+ * host maps to its own sample clock. 328 bytes, no padding. */
 typedef struct camsep_shm_record {
     int64_t timestamp_ns;   /* CLOCK_MONOTONIC ns at capture of the frame */
     uint64_t sequence;      /* assigned by publish: 0, 1, 2, ... over the life of the segment */
     uint64_t generation;    /* assigned by publish: the writer's generation (1 for the first) */
     int32_t n_players;      /* entries used below, 0..CAMSEP_SHM_MAX_PLAYERS */
     int32_t status;         /* CAMSEP_SHM_CAMERA_OK or CAMSEP_SHM_CAMERA_LOST */
+    uint32_t held;          /* bit j: the camera cannot see player j now (as camsep_prior.held);
+                               only bits below n_players */
+    uint32_t reserved;      /* 0 */
     float activity[CAMSEP_SHM_MAX_PLAYERS];  /* playing likelihood in [0,1]; NaN = unknown */
     float motion[CAMSEP_SHM_MAX_PLAYERS][CAMSEP_SHM_MAX_MOTION]; /* >= 0, regression prior */
 } camsep_shm_record;
@@ -80,7 +83,7 @@ typedef struct camsep_shm_reader_stats {
     uint64_t skipped;   /* records lost because the reader fell behind by a whole ring */
     uint64_t retries;   /* slot reads repeated because the writer was inside the slot */
     uint64_t resyncs;   /* writer generations followed (the first one included) */
-    uint64_t rejected;  /* records dropped as malformed (n_players or status out of range) */
+    uint64_t rejected;  /* records dropped as malformed (n_players, status or held out of range) */
 } camsep_shm_reader_stats;
 
 typedef struct camsep_shm_writer camsep_shm_writer;
@@ -100,7 +103,8 @@ int camsep_shm_name_valid(const char *name, char *err, size_t errlen);
 camsep_shm_writer *camsep_shm_writer_create(const char *name, int n_players, int motion_channels, char *err,
                                             size_t errlen);
 /* Writer thread, lock-free: copies rec (its sequence and generation are
- * ignored and assigned), publishes it and stamps the heartbeat. */
+ * ignored and assigned; held bits from n_players on and reserved are
+ * cleared), publishes it and stamps the heartbeat. */
 void camsep_shm_writer_publish(camsep_shm_writer *w, const camsep_shm_record *rec);
 /* Writer thread, lock-free: stamps the heartbeat with now_ns (CLOCK_MONOTONIC);
  * call it at least a few times per reader timeout while nothing is published. */

@@ -74,6 +74,7 @@ static void publish(capture_app *a, const camsep_prior *p, int64_t event_ns, int
         rec.timestamp_ns = event_ns;
         rec.n_players = p->n_sources;
         rec.status = camera_ok ? CAMSEP_SHM_CAMERA_OK : CAMSEP_SHM_CAMERA_LOST;
+        rec.held = p->held;
         memcpy(rec.activity, p->activity, sizeof rec.activity);
         memcpy(rec.motion, p->motion, sizeof rec.motion);
         camsep_shm_writer_publish(a->shm, &rec);

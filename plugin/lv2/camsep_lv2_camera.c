@@ -39,6 +39,7 @@ static void push_record(camsep_lv2 *self, const camsep_shm_record *rec, double l
             continue;
         const float a = rec->activity[j];
         pr.activity[s] = isnan(a) ? a : a < 0.0f ? 0.0f : a > 1.0f ? 1.0f : a;
+        pr.held |= ((rec->held >> j) & 1u) << s;
         for (int c = 0; c < CAMSEP_MAX_MOTION_CHANNELS; c++)
             pr.motion[s][c] = isfinite(rec->motion[j][c]) && rec->motion[j][c] > 0.0f ? rec->motion[j][c] : 0.0f;
     }
