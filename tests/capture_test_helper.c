@@ -170,7 +170,7 @@ static int shm_read(int argc, char **argv)
                     fprintf(out, "%llu", (unsigned long long)rec.sequence);
                     for (int j = 0; j < rec.n_players; j++)
                         fprintf(out, " %.9g", rec.activity[j]);
-                    fputc('\n', out);
+                    fprintf(out, " held=%u\n", (unsigned)rec.held);
                 }
             } else {
                 lost++;
@@ -199,6 +199,7 @@ typedef struct osc_state {
     int n, players_msgs, bad, n_players;
     int capacity;
     float (*activity)[CAMSEP_MAX_SOURCES];
+    uint32_t *held;
     double max_age, max_clock_error;
     char names[256];
 } osc_state;
@@ -230,13 +231,18 @@ static int on_priors(const char *path, const char *types, lo_arg **argv, int arg
     (void)path;
     (void)msg;
     osc_state *s = user;
-    if (argc < 5 || strncmp(types, "tfii", 4) || (int)strlen(types) != argc) {
+    /* time, age, sequence, camera_ok, the activities, the held mask */
+    if (argc < 6 || strncmp(types, "tfii", 4) || (int)strlen(types) != argc || types[argc - 1] != 'i') {
         s->bad++;
         return 0;
     }
-    for (int i = 4; i < argc; i++)
+    const int n = argc - 5;
+    for (int i = 4; i < 4 + n; i++)
         if (types[i] != 'f')
             s->bad++;
+    const uint32_t held = (uint32_t)arg_i(argv[argc - 1]);
+    if (held >> n)
+        s->bad++;
     /* the capture time: from the timetag (wall clock) and from the age */
     lo_timetag tt;
     memcpy(&tt, (const void *)argv[0], sizeof tt);
@@ -252,10 +258,12 @@ static int on_priors(const char *path, const char *types, lo_arg **argv, int arg
         s->max_age = fabs(age);
     if (arg_i(argv[2]) != s->n || arg_i(argv[3]) != 1)
         s->bad++;
-    s->n_players = argc - 4;
-    if (s->n < s->capacity)
-        for (int j = 0; j < argc - 4 && j < CAMSEP_MAX_SOURCES; j++)
+    s->n_players = n;
+    if (s->n < s->capacity) {
+        for (int j = 0; j < n && j < CAMSEP_MAX_SOURCES; j++)
             s->activity[s->n][j] = arg_f(argv[4 + j]);
+        s->held[s->n] = held;
+    }
     s->n++;
     return 0;
 }
@@ -279,8 +287,9 @@ static int on_players(const char *path, const char *types, lo_arg **argv, int ar
     return 0;
 }
 
-/* The priors camsep-capture must have sent: the same analysis on the same file. */
-static int expected_priors(const char *video, const char *boxes_file, float (*out)[CAMSEP_MAX_SOURCES], int max)
+/* The priors camsep-capture must have sent (activities, held masks): the same analysis on the same file. */
+static int expected_priors(const char *video, const char *boxes_file, float (*out)[CAMSEP_MAX_SOURCES], uint32_t *held,
+                           int max)
 {
     char err[256];
     camsep_named_box nb[CAMSEP_MAX_SOURCES];
@@ -301,6 +310,7 @@ static int expected_priors(const char *video, const char *boxes_file, float (*ou
         if (camsep_video_priors_frame(vp, &f, &p) == 1) {
             for (int j = 0; j < n; j++)
                 out[count][j] = p.activity[j];
+            held[count] = p.held;
             count++;
         }
     }
@@ -333,7 +343,8 @@ static int osc_recv(int argc, char **argv)
     static osc_state s;
     s.capacity = want > 0 ? want : 1;
     s.activity = calloc((size_t)s.capacity, sizeof *s.activity);
-    CHECK(s.activity);
+    s.held = calloc((size_t)s.capacity, sizeof *s.held);
+    CHECK(s.activity && s.held);
     lo_server srv = lo_server_new_with_proto(NULL, tcp ? LO_TCP : LO_UDP, NULL);
     CHECK(srv);
     char path[128];
@@ -360,24 +371,31 @@ static int osc_recv(int argc, char **argv)
     lo_server_free(srv);
 
     double max_diff = 0.0;
+    int held_diff = 0;
     if (video && boxes && s.n) {
         float (*ref)[CAMSEP_MAX_SOURCES] = calloc((size_t)s.capacity, sizeof *ref);
-        CHECK(ref);
-        int n = expected_priors(video, boxes, ref, s.capacity);
+        uint32_t *ref_held = calloc((size_t)s.capacity, sizeof *ref_held);
+        CHECK(ref && ref_held);
+        int n = expected_priors(video, boxes, ref, ref_held, s.capacity);
         int m = n < s.n ? n : s.n;
-        for (int i = 0; i < m && i < s.capacity; i++)
+        for (int i = 0; i < m && i < s.capacity; i++) {
             for (int j = 0; j < s.n_players; j++) {
                 double d = fabs((double)ref[i][j] - s.activity[i][j]);
                 if (!(d <= max_diff))
                     max_diff = isnan(d) ? INFINITY : d;
             }
+            held_diff += ref_held[i] != s.held[i];
+        }
         free(ref);
+        free(ref_held);
     }
     printf("messages=%d players=%d names=%s players_msgs=%d bad=%d max_abs_age_ms=%.2f clock_error_ms=%.3f "
-           "max_diff=%.3g\n",
-           s.n, s.n_players, s.names, s.players_msgs, s.bad, s.max_age * 1e3, s.max_clock_error * 1e3, max_diff);
-    int fail = s.bad || (want && s.n != want) || !s.players_msgs || max_diff > 1e-6;
+           "max_diff=%.3g held_diff=%d\n",
+           s.n, s.n_players, s.names, s.players_msgs, s.bad, s.max_age * 1e3, s.max_clock_error * 1e3, max_diff,
+           held_diff);
+    int fail = s.bad || (want && s.n != want) || !s.players_msgs || max_diff > 1e-6 || held_diff;
     free(s.activity);
+    free(s.held);
     return fail;
 }
 

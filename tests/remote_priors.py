@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Test helpers for priors over OSC (docs/capture-osc.md); no third-party modules.
 
-  remote_priors.py send HOST:PORT --players N [--values a,b,..] [--fps 30] [--seconds S] [--prefix P]
-        PREFIX/players and PREFIX/priors as camsep-capture --osc sends them; prints every
-        reply it gets ("reply ADDR ARGS") and the count sent at the end.
+  remote_priors.py send HOST:PORT --players N [--values a,b,..] [--held MASK] [--fps 30] [--seconds S] [--prefix P]
+        PREFIX/players and PREFIX/priors as camsep-capture --osc sends them (with the held
+        mask when --held is given, as an older sender without); prints every reply it gets
+        ("reply ADDR ARGS") and the count sent at the end.
   remote_priors.py relay LISTEN_HOST:PORT TARGET_HOST:PORT [--loss P] [--jitter S] [--dup P] [--reorder P]
                   [--seed N]
         a UDP relay that loses, delays (uniformly 0..S) and duplicates packets, and holds a
@@ -66,7 +67,8 @@ def cmd_send(a):
         event = time.time() - 0.005  # the frame was captured 5 ms ago
         sec = int(event) + NTP_UNIX
         frac = int((event - int(event)) * 2**32) & 0xffffffff
-        u.sendto(enc(a.prefix + "/priors", [("t", sec, frac), 0.005, seq, 1] + values), dst)
+        held = [] if a.held is None else [a.held]
+        u.sendto(enc(a.prefix + "/priors", [("t", sec, frac), 0.005, seq, 1] + values + held), dst)
         seq += 1
         deadline = t0 + seq * period
         while True:
@@ -180,7 +182,7 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send"); s.add_argument("target"); s.add_argument("--players", type=int, default=2)
-    s.add_argument("--values"); s.add_argument("--fps", type=float, default=30.0)
+    s.add_argument("--values"); s.add_argument("--held", type=int); s.add_argument("--fps", type=float, default=30.0)
     s.add_argument("--seconds", type=float, default=0.0); s.add_argument("--prefix", default="/camsep")
     r = sub.add_parser("relay"); r.add_argument("listen"); r.add_argument("target")
     r.add_argument("--loss", type=float, default=0.0); r.add_argument("--jitter", type=float, default=0.0)

@@ -3,10 +3,10 @@
 # camsep-capture --relay: OSC priors (as camsep-capture --osc sends them, here
 # through a relay that loses 5 %, delays 0..20 ms and duplicates 3 %) into the
 # shared-memory ring an LV2 plugin reads. Checks: the ring carries the sent
-# values in time order; the sender gone -> a "camera lost" record (neutral
-# priors) while the relay stays alive; a sender with 3 players gets an error
-# reply and nothing goes into the ring; /players/found says there is no
-# camera to look in; SIGTERM closes the ring.
+# values and held mask in time order; the sender gone -> a "camera lost"
+# record (neutral priors) while the relay stays alive; a sender with 3 players
+# gets an error reply and nothing goes into the ring; /players/found says
+# there is no camera to look in; SIGTERM closes the ring.
 # Usage: test_capture_relay.sh CAMSEP_CAPTURE CAPTURE_TEST_HELPER
 set -uo pipefail
 C="$1" H="$2"
@@ -30,7 +30,7 @@ python3 "$T" relay "127.0.0.1:$((port + 1))" "127.0.0.1:$port" --loss 0.05 --jit
   >"$tmp/lossy.log" 2>&1 &
 lossy=$!; pids+=($lossy)
 sleep 0.3
-python3 "$T" send "127.0.0.1:$((port + 1))" --players 2 --values 0.1,0.9 --seconds 2 >"$tmp/send.log" 2>&1 ||
+python3 "$T" send "127.0.0.1:$((port + 1))" --players 2 --values 0.1,0.9 --held 2 --seconds 2 >"$tmp/send.log" 2>&1 ||
   fail "sender"
 sleep 0.6
 # another player count: refused with a reason, nothing published
@@ -53,7 +53,8 @@ kv() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$tmp/read.log"; }
 [ "$(kv lost)" -ge 1 ] || fail "no camera-lost record after the sender stopped"
 [ "$(kv players)" -eq 2 ] || fail "players=$(kv players)"
 [ "$(kv stale)" -eq 1 ] || fail "the ring did not go stale at SIGTERM"
-awk '$2 != "0.100000001" || $3 != "0.899999976" { bad++ } END { exit bad ? 1 : 0 }' "$tmp/ring.txt" ||
+awk '$2 != "0.100000001" || $3 != "0.899999976" || $4 != "held=2" { bad++ } END { exit bad ? 1 : 0 }' \
+  "$tmp/ring.txt" ||
   fail "the ring's values are not the sent ones: $(head -3 "$tmp/ring.txt")"
 grep -q "relay: senders 0 received [0-9]* gaps [1-9][0-9]* late [0-9]* dups [1-9][0-9]* refused [1-9][0-9]* published" \
   "$tmp/relay.log" || fail "the relay's counters: $(tail -1 "$tmp/relay.log")"

@@ -5,6 +5,9 @@
  * senders, and the control loop's silence tick. The engine uses the priors,
  * the audio thread allocates nothing, the priors fall back to neutral within
  * 0.5 s once the senders stop, a host with a camera of its own refuses them.
+ * Then, on a clock of the test's own, the held mask reaches the engine: a
+ * remote player seen playing and then resting is gated, the same player held
+ * (the remote camera cannot see them) is not, as with a camera of its own.
  * Also run under ThreadSanitizer (scripts/run-tests.sh). */
 #include <math.h>
 #include <pthread.h>
@@ -64,11 +67,12 @@ static void *audio_thread(void *arg)
     return NULL;
 }
 
-/* A PREFIX/priors message as the OSC server decodes it: event at t_ns (sender wall = t_ns + 1e18). */
-static int message(host_remote *r, const char *sender, uint32_t seq, int64_t t_ns, float a0, float a1, char *why,
-                   size_t whylen)
+/* A PREFIX/priors message as the OSC server decodes it: event at t_ns (sender wall = t_ns + 1e18);
+ * held >= 0: with that held mask. */
+static int message_held(host_remote *r, const char *sender, uint32_t seq, int64_t t_ns, float a0, float a1, int held,
+                        char *why, size_t whylen)
 {
-    camsep_prior_rx_arg a[6];
+    camsep_prior_rx_arg a[7];
     memset(a, 0, sizeof a);
     const uint64_t wall = (uint64_t)(t_ns + 1000000000000000000LL);
     a[0].type = 't';
@@ -82,8 +86,64 @@ static int message(host_remote *r, const char *sender, uint32_t seq, int64_t t_n
     a[4].type = a[5].type = 'f';
     a[4].number = a0;
     a[5].number = a1;
-    camsep_osc_stream_msg m = {"/priors", 6, a, sender, t_ns + 4 * MS};
+    a[6].type = 'i';
+    a[6].number = held;
+    camsep_osc_stream_msg m = {"/priors", held >= 0 ? 7 : 6, a, sender, t_ns + 4 * MS};
     return host_remote_message(r, &m, why, whylen);
+}
+
+static int message(host_remote *r, const char *sender, uint32_t seq, int64_t t_ns, float a0, float a1, char *why,
+                   size_t whylen)
+{
+    return message_held(r, sender, seq, t_ns, a0, a1, -1, why, whylen);
+}
+
+/* Both players play for 1.5 s, then the cello rests (0.1) for 1.5 s, held
+ * from then on when hold is set; the audio runs on the test's clock, the
+ * priors arrive 4 ms after their events at 30 a second. Returns the cello's
+ * rest gate, its smallest over the last 0.5 s. */
+static float cello_gate_at_rest(int hold)
+{
+    host_config cfg;
+    host_config_default(&cfg, HOST_JACK);
+    char err[1024];
+    CHECK(host_config_parse(&cfg, "other = true\n[player violin]\n[player cello]\n", "t", err, sizeof err) == 0);
+    host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
+    CHECK_MSG(s, "%s", err);
+    host_remote *r = host_remote_create(s, "test_host_remote");
+    CHECK(r);
+    static float in[BLOCK], out[3][BLOCK];
+    float *outs[3] = {out[0], out[1], out[2]};
+    const int64_t t0 = 1000000 * MS, end = t0 + 3000 * MS, rest = t0 + 1500 * MS;
+    int64_t next_prior = t0;
+    uint32_t seq = 0;
+    float gate = 1.0f;
+    for (int64_t pos = 0;; pos += BLOCK) {
+        const int64_t now = t0 + (int64_t)((double)pos * 1e9 / RATE);
+        if (now >= end)
+            break;
+        while (next_prior <= now) {
+            const int resting = next_prior >= rest;
+            char why[256];
+            CHECK_MSG(message_held(r, "udp:10.0.0.9:9000", seq++, next_prior - 4 * MS, 1.0f, resting ? 0.1f : 1.0f,
+                                   hold && resting ? 2 : 0, why, sizeof why) == 0,
+                      "%s", why);
+            next_prior += 33 * MS;
+        }
+        for (int i = 0; i < BLOCK; i++)
+            in[i] = 0.1f * sinf(0.05f * (float)(pos + i)) + 0.05f * sinf(0.011f * (float)(pos + i));
+        host_session_process(s, in, outs, BLOCK, now);
+        host_meters m;
+        host_session_meters(s, &m); /* drained every block: the last report is recent */
+        if (now >= end - 500 * MS && m.gate[1] < gate)
+            gate = m.gate[1];
+    }
+    host_status st;
+    host_session_status(s, &st);
+    CHECK(st.priors_used >= 60 && st.remote.refused == 0);
+    host_remote_free(r);
+    host_session_free(s);
+    return gate;
 }
 
 static void *send_thread(void *arg)
@@ -197,6 +257,12 @@ int main(void)
     CHECK(!strncmp(state, "off:", 4));
     host_remote_free(r);
     host_session_free(s);
+
+    const float seen_resting = cello_gate_at_rest(0), held_resting = cello_gate_at_rest(1);
+    printf("host_remote: the resting cello's rest gate %.3f, %.3f when held\n", (double)seen_resting,
+           (double)held_resting);
+    CHECK_MSG(seen_resting < 0.1f, "a remote player seen resting is not gated (%g)", (double)seen_resting);
+    CHECK_MSG(held_resting == 1.0f, "a remote player held is gated (%g)", (double)held_resting);
     printf("host_remote: ok\n");
     return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The OSC prior receiver (plugin/osc/osc_prior_rx.h): placement by age with
  * the jitter taken back, sequence gaps, late, reordered and duplicated
- * messages, several senders, silence, restarts, refusals. */
+ * messages, several senders, silence, restarts, refusals, the held mask. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -169,12 +169,92 @@ static void test_refusals(void)
     CHECK(out.activity[0] == 1.0f && isnan(out.activity[1]));
 }
 
+/* Appends the held mask (a trailing int32) to a message of argc arguments. */
+static int with_held(camsep_prior_rx_arg *a, int argc, double held)
+{
+    memset(&a[argc], 0, sizeof a[argc]);
+    a[argc].type = 'i';
+    a[argc].number = held;
+    return argc + 1;
+}
+
+static int held_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
+                        double held, camsep_prior_rx_out *out, char *why, size_t whylen)
+{
+    camsep_prior_rx_arg a[12];
+    int argc = with_held(a, make(a, ev + OFFSET_NS, 5 * MS, seq, ok, 3, act), held);
+    return camsep_prior_rx_message(rx, who, a, argc, ev + 6 * MS, out, why, whylen);
+}
+
+static void test_held(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 3, 250 * MS);
+    camsep_prior_rx_out out;
+    const int64_t t = 1000 * MS;
+    const float act[3] = {0.1f, 0.5f, 0.9f};
+    char why[256] = "";
+    /* with the mask: it; without (an older sender): nobody held */
+    CHECK(held_message(&rx, "udp:a:1", t, 0, 1, act, 5, &out, why, sizeof why) == 1);
+    CHECK(out.held == 5u && out.n_players == 3 && out.activity[0] == 0.1f && out.activity[2] == 0.9f);
+    camsep_prior_rx_arg a[12];
+    int argc = make(a, t + 33 * MS + OFFSET_NS, 5 * MS, 1, 1, 3, act);
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 39 * MS, &out, why, sizeof why) == 1);
+    CHECK(out.held == 0u && out.activity[1] == 0.5f);
+    CHECK(held_message(&rx, "udp:a:1", t + 66 * MS, 2, 1, act, 7, &out, why, sizeof why) == 1);
+    CHECK(out.held == 7u);
+    /* the camera lost: nothing is held (nothing is known) */
+    CHECK(held_message(&rx, "udp:a:1", t + 99 * MS, 3, 0, act, 7, &out, why, sizeof why) == 1);
+    CHECK(out.held == 0u && isnan(out.activity[0]));
+
+    /* refused, nothing changes: a bit for a player beyond the three, a
+     * negative mask, a trailing argument that is not an int32, and a
+     * two-player sender's message with its mask (not a third activity) */
+    const uint64_t refused = rx.stats.refused, received = rx.stats.received;
+    memset(&out, 0x5a, sizeof out);
+    const camsep_prior_rx_out untouched = out;
+    CHECK(held_message(&rx, "udp:a:1", t + 132 * MS, 4, 1, act, 8, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "held mask 8") && strstr(why, "3 players"), "%s", why);
+    CHECK(held_message(&rx, "udp:a:1", t + 132 * MS, 4, 1, act, -1, &out, why, sizeof why) == -1);
+    argc = with_held(a, make(a, t + 132 * MS + OFFSET_NS, 5 * MS, 4, 1, 3, act), 1);
+    a[argc - 1].type = 's';
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 138 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "held mask is an int32"), "%s", why);
+    a[argc - 1].type = 'f';
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 138 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "4 players"), "%s", why);
+    argc = with_held(a, make(a, t + 132 * MS + OFFSET_NS, 5 * MS, 4, 1, 2, act), 1);
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 138 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "2 players"), "%s", why);
+    CHECK(!memcmp(&out, &untouched, sizeof out));
+    CHECK(rx.stats.refused == refused + 5 && rx.stats.received == received);
+    CHECK(held_message(&rx, "udp:a:1", t + 132 * MS, 4, 1, act, 2, &out, why, sizeof why) == 1 && out.held == 2u);
+
+    /* two senders: a player is held only where every live sender that knows it holds it */
+    camsep_prior_rx_init(&rx, 3, 250 * MS);
+    const float all[3] = {0.2f, 0.4f, 0.6f}, not_first[3] = {NAN, 0.4f, 0.6f};
+    CHECK(held_message(&rx, "udp:a:1", t, 0, 1, all, 3, &out, why, sizeof why) == 1 && out.held == 3u);
+    CHECK(held_message(&rx, "udp:b:2", t + 10 * MS, 0, 1, all, 6, &out, why, sizeof why) == 1);
+    CHECK_MSG(out.held == 2u, "held 0x%x", (unsigned)out.held); /* both hold player 2 only */
+    CHECK(held_message(&rx, "udp:b:2", t + 43 * MS, 1, 1, not_first, 6, &out, why, sizeof why) == 1);
+    CHECK_MSG(out.held == 3u, "held 0x%x", (unsigned)out.held); /* b does not know player 1: a's word */
+    CHECK(held_message(&rx, "udp:b:2", t + 76 * MS, 2, 1, all, 0, &out, why, sizeof why) == 1 && out.held == 0u);
+    /* b falls silent: a's mask alone */
+    CHECK(held_message(&rx, "udp:a:1", t + 200 * MS, 1, 1, all, 3, &out, why, sizeof why) == 1 && out.held == 0u);
+    CHECK(camsep_prior_rx_tick(&rx, t + 350 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 1 && out.held == 3u);
+    /* nobody left: neutral, nothing held */
+    CHECK(camsep_prior_rx_tick(&rx, t + 500 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 0 && out.held == 0u && isnan(out.activity[0]));
+}
+
 int main(void)
 {
     test_placement_and_jitter();
     test_sequence();
     test_senders_and_silence();
     test_refusals();
+    test_held();
     printf("prior_rx: ok\n");
     return 0;
 }

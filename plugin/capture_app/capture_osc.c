@@ -29,6 +29,7 @@ typedef struct osc_item {
     uint32_t sequence;
     int32_t camera_ok;
     int32_t n;
+    uint32_t held;
     float activity[CAMSEP_MAX_SOURCES];
 } osc_item;
 
@@ -197,6 +198,7 @@ static void send_prior(capture_osc *o, const osc_item *it)
     lo_message_add_int32(m, it->camera_ok);
     for (int j = 0; j < it->n; j++)
         lo_message_add_float(m, it->activity[j]);
+    lo_message_add_int32(m, (int32_t)it->held);
     count_send(o, send_message(o, o->priors_path, m));
     lo_message_free(m);
 }
@@ -304,8 +306,11 @@ void capture_osc_push(capture_osc *o, const camsep_prior *p, int64_t event_ns, i
     it.sequence = o->next_sequence++;
     it.camera_ok = camera_ok ? 1 : 0;
     it.n = o->n_players; /* a fixed type tag: players the prior lacks are unknown (NaN) */
-    for (int j = 0; j < it.n; j++)
+    for (int j = 0; j < it.n; j++) {
         it.activity[j] = j < p->n_sources ? p->activity[j] : NAN;
+        if (camera_ok && j < p->n_sources)
+            it.held |= p->held & (1u << j);
+    }
     if (!spsc_ring_push(&o->queue, &it)) {
         atomic_fetch_add_explicit(&o->dropped, 1, memory_order_relaxed);
         return;

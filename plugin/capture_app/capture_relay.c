@@ -29,6 +29,7 @@ static void publish_locked(capture_relay *r, const camsep_prior_rx_out *out)
     memset(&rec, 0, sizeof rec);
     rec.timestamp_ns = out->time_ns;
     rec.n_players = out->n_players;
+    rec.held = out->held;
     int known = 0;
     for (int j = 0; j < out->n_players; j++) {
         rec.activity[j] = out->activity[j];

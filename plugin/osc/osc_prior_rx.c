@@ -65,20 +65,25 @@ static camsep_prior_rx_sender *find_sender(camsep_prior_rx *rx, const char *key,
     return victim;
 }
 
+/* The mean of the live senders that know a player; held when all of them hold it. */
 static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
 {
     out->n_players = rx->n_players;
+    out->held = 0;
     for (int j = 0; j < rx->n_players; j++) {
         double sum = 0.0;
-        int n = 0;
+        int n = 0, held = 0;
         for (int i = 0; i < CAMSEP_PRIOR_RX_SENDERS; i++) {
             const camsep_prior_rx_sender *s = &rx->senders[i];
             if (s->used && s->live && !isnan(s->activity[j])) {
                 sum += s->activity[j];
                 n++;
+                held += (s->held >> j) & 1u;
             }
         }
         out->activity[j] = n ? (float)(sum / n) : NAN;
+        if (n && held == n)
+            out->held |= 1u << j;
     }
 }
 
@@ -128,7 +133,12 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
                       "priors: expected time (t), age (f), sequence (i), camera_ok (i), then %d "
                       "activities (f)",
                       rx->n_players);
-    const int n = argc - 4;
+    /* The activities are floats: a trailing int32 is the held mask. */
+    const int has_held = argc > 4 && argv[argc - 1].type == 'i';
+    const int n = argc - 4 - has_held;
+    if (n == rx->n_players + 1 && !is_number(argv[argc - 1].type))
+        return refuse(rx, why, whylen, "priors: after the %d activities, the held mask is an int32 (i), not '%c'",
+                      rx->n_players, argv[argc - 1].type);
     if (n != rx->n_players)
         return refuse(rx, why, whylen,
                       "priors for %d players, this host separates %d: not used "
@@ -141,6 +151,9 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
     const double seq_d = argv[2].number;
     if (!isfinite(age) || fabs(age) > 3600.0 || !(seq_d >= 0.0 && seq_d < (double)SEQ_MOD))
         return refuse(rx, why, whylen, "priors: age or sequence out of range");
+    const double held_d = has_held ? argv[argc - 1].number : 0.0;
+    if (!(held_d >= 0.0 && held_d < (double)(1u << n)))
+        return refuse(rx, why, whylen, "priors: held mask %.0f has a bit beyond the %d players", held_d, n);
 
     camsep_prior_rx_sender *s = find_sender(rx, sender, receipt_ns);
     if (!s)
@@ -185,6 +198,7 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
         double a = argv[4 + j].number;
         s->activity[j] = isfinite(a) ? (float)(a < 0.0 ? 0.0 : a > 1.0 ? 1.0 : a) : NAN;
     }
+    s->held = (uint32_t)held_d;
     if (!(argv[3].number != 0.0))
         for (int j = 0; j < n; j++)
             s->activity[j] = NAN; /* the camera is lost: unknown */

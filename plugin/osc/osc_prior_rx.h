@@ -15,14 +15,19 @@
  *   its sender (reordered, or overtaken) is late and not used; a repeated
  *   one is a duplicate and not used. A sequence number far behind with a
  *   newer time is a restarted sender.
+ * - Held mask: an optional int32 after the activities, bit j set when the
+ *   sender's camera cannot see player j now (camsep_prior.held); without
+ *   it, nothing is held.
  * - Several senders: each player's value is the mean of the live senders
- *   that know it (NaN: this sender does not); every accepted message gives
- *   one merged prior, later than the previous one (at least by 1 ns).
+ *   that know it (NaN: this sender does not), and the player is held only
+ *   when every one of them holds it; every accepted message gives one
+ *   merged prior, later than the previous one (at least by 1 ns).
  * - Silence: a sender not heard for silence_ns is dropped; when that
  *   changes the merged values, tick() gives a prior at the time of the tick
  *   (all NaN when nobody is left: neutral priors).
- * - A message with another player count (or other types) is refused with a
- *   reason for the sender; nothing changes.
+ * - A message with another player count (or other types, or a held mask
+ *   with bits from the player count on) is refused with a reason for the
+ *   sender; nothing changes.
  *
  * Plain C, no allocation, no lock, no system call; one thread at a time
  * (the caller serialises message() and tick()).
@@ -46,11 +51,14 @@ typedef struct camsep_prior_rx_arg {
     uint64_t timetag; /* t: NTP 32.32 */
 } camsep_prior_rx_arg;
 
-/* A prior handed on: its event time on the receiver's CLOCK_MONOTONIC and
- * each player's playing likelihood (NaN = unknown: neutral). */
+/* A prior handed on: its event time on the receiver's CLOCK_MONOTONIC,
+ * each player's playing likelihood (NaN = unknown: neutral) and the players
+ * the camera cannot see now (bit j: activity[j] is the last it saw, as
+ * camsep_prior.held). */
 typedef struct camsep_prior_rx_out {
     int64_t time_ns;
     int n_players;
+    uint32_t held;
     float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
 } camsep_prior_rx_out;
 
@@ -59,7 +67,7 @@ typedef struct camsep_prior_rx_stats {
     uint64_t gaps;       /* sequence numbers skipped (lost, or still to come out of order) */
     uint64_t late;       /* messages older than their sender's newest: not used */
     uint64_t duplicates; /* messages received twice: not used */
-    uint64_t refused;    /* wrong player count or types: nothing changed */
+    uint64_t refused;    /* wrong player count, types or held mask: nothing changed */
     uint64_t silences;   /* senders dropped after silence_ns without a message */
     uint64_t restarts;   /* senders whose sequence started again */
     int senders;         /* live now */
@@ -76,6 +84,7 @@ typedef struct camsep_prior_rx_sender {
     int64_t delay[CAMSEP_PRIOR_RX_DELAY_WINDOW];
     int n_delay, next_delay;
     float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
+    uint32_t held; /* of its newest message used */
 } camsep_prior_rx_sender;
 
 typedef struct camsep_prior_rx {

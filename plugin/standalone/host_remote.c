@@ -66,7 +66,7 @@ static void publish_locked(host_remote *r)
 
 static void push(host_remote *r, const camsep_prior_rx_out *out)
 {
-    host_session_push_remote(r->session, out->activity, out->n_players, out->time_ns);
+    host_session_push_remote(r->session, out->activity, out->held, out->n_players, out->time_ns);
 }
 
 int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *why, size_t whylen)
