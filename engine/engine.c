@@ -27,6 +27,10 @@
 #define PARAM_RING_CAPACITY 16
 #define INPUT_LIMIT 1.0e4f   /* |x| beyond this is clamped: keeps the spectrum finite */
 #define SILENCE 1.0e-20f     /* frame magnitude sum below which nothing is analysed */
+/* A held prior (the camera cannot see the player: camsep_prior.held) is the
+ * last sight, and the player may have started to play since: its activity
+ * weighs as at least this (bench/VIDEO.md, "held priors"). */
+#define HELD_ACTIVITY_MIN 0.9f
 
 struct camsep_engine {
     camsep_config cfg;
@@ -712,7 +716,8 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         const bool weigh = trust_on(e);
         for (int k = 0; k < s->n_atoms; k++) {
             const int j = source_of_atom(s, k);
-            e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - pv->activity[j]);
+            const float a = pv->held[j] && pv->activity[j] < HELD_ACTIVITY_MIN ? HELD_ACTIVITY_MIN : pv->activity[j];
+            e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - a);
         }
         t->l1 = e->l1;
     }

@@ -9,7 +9,8 @@
  *    stem than without the gate, and the stems still sum to the input; with
  *    the camera 0.15 s late, the gate measures it and stands aside; a
  *    player who starts to play behind a passer-by (the camera holds the
- *    rest it saw last, and says so) keeps the notes. */
+ *    rest it saw last, and says so) keeps the notes: not gated, and the
+ *    held rest weighs little in the activity prior. */
 #include <math.h>
 #include <string.h>
 
@@ -195,12 +196,18 @@ typedef struct outcome {
     float offset, gated_share; /* the last report's offset; the share of frames with the second gated */
 } outcome;
 
-static outcome separate(camsep_dictionary **d, float depth, double late_s, scene sc, const float *mix, size_t n,
-                        const float *const *truth)
+/* believed: the trust off and the prior at full strength, so that what the
+ * activity prior itself does shows (the rest gate needs the trust: off too) */
+static outcome separate_with(camsep_dictionary **d, float depth, bool believed, double late_s, scene sc,
+                             const float *mix, size_t n, const float *const *truth)
 {
     camsep_params p;
     camsep_params_default(&p);
     p.rest_gate = depth;
+    if (believed) {
+        p.trust_memory_s = 0.0f;
+        p.activity_strength = 1.0f;
+    }
     camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, &p);
     push_priors(e, late_s, sc);
     float **out = run_engine(e, mix, n, 256, 2);
@@ -230,6 +237,12 @@ static outcome separate(camsep_dictionary **d, float depth, double late_s, scene
     free_stems(out, 2);
     camsep_engine_free(e);
     return o;
+}
+
+static outcome separate(camsep_dictionary **d, float depth, double late_s, scene sc, const float *mix, size_t n,
+                        const float *const *truth)
+{
+    return separate_with(d, depth, false, late_s, sc, mix, n, truth);
 }
 
 static void through_the_engine(void)
@@ -263,6 +276,7 @@ static void through_the_engine(void)
                   still_on = separate(d, 1.0f, 0.0, SCENE_STILL, mix, n, truth);
     const outcome hidden_off = separate(d, 0.0f, 0.0, SCENE_HIDDEN, mix, n, truth),
                   hidden_on = separate(d, 1.0f, 0.0, SCENE_HIDDEN, mix, n, truth),
+                  unsaid_off = separate(d, 0.0f, 0.0, SCENE_HIDDEN_UNSAID, mix, n, truth),
                   unsaid_on = separate(d, 1.0f, 0.0, SCENE_HIDDEN_UNSAID, mix, n, truth);
     printf("in time: leakage into the resting player %.1f dB without the gate, %.1f dB with it (gated in %.0f %% "
            "of frames); SDR %.2f / %.2f -> %.2f / %.2f dB; offset %+.3f s; stems sum to the input within %.1e\n",
@@ -275,9 +289,15 @@ static void through_the_engine(void)
     printf("the second player unseen (still): gated in %.0f %% of frames; SDR %.2f / %.2f dB without the gate, "
            "%.2f / %.2f with it\n",
            100.0 * still_on.gated_share, still_off.sdr[0], still_off.sdr[1], still_on.sdr[0], still_on.sdr[1]);
-    printf("starting to play behind a passer-by: SDR of the entrance %.2f dB without the gate, %.2f with it (%.2f had the camera not "
-           "said it holds)\n",
-           hidden_off.sdr_hidden, hidden_on.sdr_hidden, unsaid_on.sdr_hidden);
+    printf("starting to play behind a passer-by: SDR of the entrance %.2f dB without the gate, %.2f with it; had the camera "
+           "not said it holds: %.2f / %.2f\n",
+           hidden_off.sdr_hidden, hidden_on.sdr_hidden, unsaid_off.sdr_hidden, unsaid_on.sdr_hidden);
+    /* the activity prior itself, believed: a held rest weighs as p >= 0.9 */
+    const outcome held_believed = separate_with(d, 0.0f, true, 0.0, SCENE_HIDDEN, mix, n, truth),
+                  unsaid_believed = separate_with(d, 0.0f, true, 0.0, SCENE_HIDDEN_UNSAID, mix, n, truth);
+    printf("the same with the prior believed (no trust, strength 1): %.2f dB held, %.2f not said\n",
+           held_believed.sdr_hidden, unsaid_believed.sdr_hidden);
+    CHECK(held_believed.sdr_hidden > unsaid_believed.sdr_hidden + 0.3);
     CHECK(hidden_on.sdr_hidden > hidden_off.sdr_hidden - 0.1);
     CHECK(unsaid_on.sdr_hidden < hidden_off.sdr_hidden - 0.5); /* the scene tests what it says */
     CHECK(on.leak_db < off.leak_db - 6.0);
