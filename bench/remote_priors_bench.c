@@ -147,6 +147,7 @@ static size_t encode(const camsep_prior *p, int n, double event_s, double age_s,
     lo_message_add_int32(m, 1);
     for (int j = 0; j < n; j++)
         lo_message_add_float(m, p->activity[j]);
+    lo_message_add_int32(m, (int32_t)(p->held & ((1u << n) - 1u)));
     size_t size = cap;
     if (!lo_message_serialise(m, "/camsep/priors", buf, &size) || size > cap)
         cli_fail(PROG, "cannot encode a message");
@@ -258,6 +259,7 @@ int main(int argc, char **argv)
                 camsep_prior_rx_out out;
                 if (o.remote && camsep_prior_rx_tick(&rx, RX_OFFSET_NS + (int64_t)llround(next_tick * 1e9), &out)) {
                     q.n_sources = out.n_players;
+                    q.held = out.held;
                     memcpy(q.activity, out.activity, sizeof out.activity);
                     have = camsep_prior_clock_map(&clock, out.time_ns, 0.0, &q.time) == 0;
                 }
@@ -279,6 +281,7 @@ int main(int argc, char **argv)
                 if (camsep_prior_rx_message(&rx, "udp:10.0.0.1:40000", args, nargs, receipt, &out, why, sizeof why) ==
                     1) {
                     q.n_sources = out.n_players;
+                    q.held = out.held;
                     memcpy(q.activity, out.activity, sizeof out.activity);
                     have = camsep_prior_clock_map(&clock, out.time_ns, 0.0, &q.time) == 0;
                     event = p->event;
