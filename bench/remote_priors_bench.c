@@ -8,7 +8,8 @@
  *   --mode local   a camera in the host: a prior goes in capture-delay after
  *                  its frame (the camera's own path in camsep-jack);
  *   --mode remote  camsep-capture --osc on another machine: each prior is an
- *                  OSC message (liblo, the format of docs/capture-osc.md) sent
+ *                  OSC message (liblo, the format of docs/capture-osc.md:
+ *                  activities, held mask, motion block) sent
  *                  capture-delay after its frame, through a seeded channel
  *                  that loses, delays (net-delay + 0..jitter), duplicates and
  *                  holds back (reorder) messages; at its arrival it is decoded
@@ -30,6 +31,7 @@
 #include "camera_priors.h"
 #include "camsep_engine.h"
 #include "cli.h"
+#include "motion_energy.h"
 #include "osc_control.h"
 #include "osc_prior_rx.h"
 #include "prior_clock.h"
@@ -55,7 +57,7 @@ typedef struct packet {
     double arrival; /* seconds, audio clock */
     double event;   /* the prior's true time */
     size_t size;
-    unsigned char data[160];
+    unsigned char data[512];
 } packet;
 
 static uint64_t rng_state;
@@ -134,6 +136,14 @@ static void parse(int argc, char **argv, options *o)
         cli_fail(PROG, "-i, -o, --video, and one --box per -d are required (--help)");
 }
 
+/* The motion channels camsep-capture --osc sends for n players (capture_osc.c:
+ * the capture's, or fewer so that a message has at most 40 arguments). */
+static int channels_sent(int n)
+{
+    const int fit = (40 - 6) / n - 1;
+    return fit < CAMSEP_MOTION_CHANNELS ? fit : CAMSEP_MOTION_CHANNELS;
+}
+
 /* The message camsep-capture --osc sends for prior p (capture_osc.c's fields). */
 static size_t encode(const camsep_prior *p, int n, double event_s, double age_s, uint32_t seq, unsigned char *buf,
                      size_t cap)
@@ -148,11 +158,27 @@ static size_t encode(const camsep_prior *p, int n, double event_s, double age_s,
     for (int j = 0; j < n; j++)
         lo_message_add_float(m, p->activity[j]);
     lo_message_add_int32(m, (int32_t)(p->held & ((1u << n) - 1u)));
+    const int channels = channels_sent(n);
+    lo_message_add_int32(m, channels);
+    for (int j = 0; j < n; j++)
+        for (int c = 0; c < channels; c++)
+            lo_message_add_float(m, p->motion[j][c]);
     size_t size = cap;
     if (!lo_message_serialise(m, "/camsep/priors", buf, &size) || size > cap)
         cli_fail(PROG, "cannot encode a message");
     lo_message_free(m);
     return size;
+}
+
+/* A prior the receiver handed on, for the engine (its time still on the receiver's clock). */
+static void from_rx(const camsep_prior_rx_out *out, camsep_prior *q)
+{
+    q->n_sources = out->n_players;
+    q->held = out->held;
+    memcpy(q->activity, out->activity, sizeof out->activity);
+    for (int j = 0; j < out->n_players; j++)
+        for (int c = 0; c < out->motion_channels; c++)
+            q->motion[j][c] = out->motion[j][c];
 }
 
 static int by_arrival(const void *a, const void *b)
@@ -258,9 +284,7 @@ int main(int argc, char **argv)
             if (tick_first) {
                 camsep_prior_rx_out out;
                 if (o.remote && camsep_prior_rx_tick(&rx, RX_OFFSET_NS + (int64_t)llround(next_tick * 1e9), &out)) {
-                    q.n_sources = out.n_players;
-                    q.held = out.held;
-                    memcpy(q.activity, out.activity, sizeof out.activity);
+                    from_rx(&out, &q);
                     have = camsep_prior_clock_map(&clock, out.time_ns, 0.0, &q.time) == 0;
                 }
                 next_tick += TICK_S;
@@ -275,14 +299,15 @@ int main(int argc, char **argv)
                 int nargs = 0;
                 camsep_prior_rx_out out;
                 if (camsep_osc_decode_stream(p->data, p->size, path, sizeof path, args, &nargs) ||
-                    strcmp(path, "/camsep/priors"))
+                    strcmp(path, "/camsep/priors") || nargs > CAMSEP_OSC_STREAM_MAX_ARGS)
                     cli_fail(PROG, "a message did not decode");
                 const int64_t receipt = RX_OFFSET_NS + (int64_t)llround(p->arrival * 1e9);
-                if (camsep_prior_rx_message(&rx, "udp:10.0.0.1:40000", args, nargs, receipt, &out, why, sizeof why) ==
-                    1) {
-                    q.n_sources = out.n_players;
-                    q.held = out.held;
-                    memcpy(q.activity, out.activity, sizeof out.activity);
+                const int rc =
+                    camsep_prior_rx_message(&rx, "udp:10.0.0.1:40000", args, nargs, receipt, &out, why, sizeof why);
+                if (rc < 0)
+                    cli_fail(PROG, "the receiver refused a message: %s", why);
+                if (rc == 1) {
+                    from_rx(&out, &q);
                     have = camsep_prior_clock_map(&clock, out.time_ns, 0.0, &q.time) == 0;
                     event = p->event;
                 }

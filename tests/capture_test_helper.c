@@ -7,7 +7,11 @@
  *   fifo-writer FIFO W H FRAMES FPS QUIET_S the same scene into a FIFO at FPS, then
  *                                           QUIET_S seconds of silence, then the end
  *   shm-read NAME [options]                 reads the ring until it goes stale
+ *                                           (--dump FILE: each record's activities,
+ *                                           held mask and motion channel 0)
  *   osc-recv [options]                      receives PREFIX/priors messages
+ *                                           (--channels C: the motion channels
+ *                                           expected, default the capture's)
  * Every mode checks what it sees and prints key=value lines; the exit status
  * is 0 when the checks pass.
  */
@@ -22,6 +26,7 @@
 #include "box_file.h"
 #include "capture_clock.h"
 #include "check.h"
+#include "motion_energy.h"
 #include "scene.h"
 #include "shm_ring.h"
 #include "video_priors.h"
@@ -170,7 +175,10 @@ static int shm_read(int argc, char **argv)
                     fprintf(out, "%llu", (unsigned long long)rec.sequence);
                     for (int j = 0; j < rec.n_players; j++)
                         fprintf(out, " %.9g", rec.activity[j]);
-                    fprintf(out, " held=%u\n", (unsigned)rec.held);
+                    fprintf(out, " held=%u motion0=", (unsigned)rec.held);
+                    for (int j = 0; j < rec.n_players; j++)
+                        fprintf(out, "%s%.9g", j ? "," : "", rec.motion[j][0]);
+                    fputc('\n', out);
                 }
             } else {
                 lost++;
@@ -195,11 +203,18 @@ static int shm_read(int argc, char **argv)
 
 /* ---- OSC ---- */
 
+/* One PREFIX/priors message's values, or what the analysis here gives for its frame. */
+typedef struct osc_prior {
+    float activity[CAMSEP_MAX_SOURCES];
+    uint32_t held;
+    int channels;
+    float motion[CAMSEP_MAX_SOURCES][CAMSEP_MOTION_CHANNELS];
+} osc_prior;
+
 typedef struct osc_state {
     int n, players_msgs, bad, n_players;
     int capacity;
-    float (*activity)[CAMSEP_MAX_SOURCES];
-    uint32_t *held;
+    osc_prior *priors;
     double max_age, max_clock_error;
     char names[256];
 } osc_state;
@@ -226,23 +241,46 @@ static int32_t arg_i(lo_arg *a)
     return v;
 }
 
+/* time, age, sequence, camera_ok, n activities (f), the held mask (i), the
+ * motion block: channels C (i), n x C values (f); at most 40 arguments (what
+ * camsep receivers decode). The values into *p; the player count, or -1
+ * when the types are not these. */
+static int read_priors(const char *types, lo_arg **argv, int argc, osc_prior *p)
+{
+    int k = 4;
+    while (k < argc && types[k] == 'f')
+        k++;
+    const int n = k - 4;
+    if (argc < 6 || argc > 40 || strncmp(types, "tfii", 4) || (int)strlen(types) != argc || n < 1 ||
+        n > CAMSEP_MAX_SOURCES || k + 2 > argc || types[k] != 'i' || types[k + 1] != 'i')
+        return -1;
+    p->held = (uint32_t)arg_i(argv[k]);
+    p->channels = arg_i(argv[k + 1]);
+    if (p->held >> n || p->channels < 1 || p->channels > CAMSEP_MOTION_CHANNELS || argc != k + 2 + n * p->channels)
+        return -1;
+    for (int i = k + 2; i < argc; i++)
+        if (types[i] != 'f')
+            return -1;
+    for (int j = 0; j < n; j++) {
+        p->activity[j] = arg_f(argv[4 + j]);
+        for (int c = 0; c < p->channels; c++)
+            p->motion[j][c] = arg_f(argv[k + 2 + j * p->channels + c]);
+    }
+    return n;
+}
+
 static int on_priors(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg, void *user)
 {
     (void)path;
     (void)msg;
     osc_state *s = user;
-    /* time, age, sequence, camera_ok, the activities, the held mask */
-    if (argc < 6 || strncmp(types, "tfii", 4) || (int)strlen(types) != argc || types[argc - 1] != 'i') {
+    osc_prior p;
+    memset(&p, 0, sizeof p);
+    const int n = read_priors(types, argv, argc, &p);
+    if (n < 0) {
         s->bad++;
         return 0;
     }
-    const int n = argc - 5;
-    for (int i = 4; i < 4 + n; i++)
-        if (types[i] != 'f')
-            s->bad++;
-    const uint32_t held = (uint32_t)arg_i(argv[argc - 1]);
-    if (held >> n)
-        s->bad++;
     /* the capture time: from the timetag (wall clock) and from the age */
     lo_timetag tt;
     memcpy(&tt, (const void *)argv[0], sizeof tt);
@@ -259,11 +297,8 @@ static int on_priors(const char *path, const char *types, lo_arg **argv, int arg
     if (arg_i(argv[2]) != s->n || arg_i(argv[3]) != 1)
         s->bad++;
     s->n_players = n;
-    if (s->n < s->capacity) {
-        for (int j = 0; j < n && j < CAMSEP_MAX_SOURCES; j++)
-            s->activity[s->n][j] = arg_f(argv[4 + j]);
-        s->held[s->n] = held;
-    }
+    if (s->n < s->capacity)
+        s->priors[s->n] = p;
     s->n++;
     return 0;
 }
@@ -287,9 +322,9 @@ static int on_players(const char *path, const char *types, lo_arg **argv, int ar
     return 0;
 }
 
-/* The priors camsep-capture must have sent (activities, held masks): the same analysis on the same file. */
-static int expected_priors(const char *video, const char *boxes_file, float (*out)[CAMSEP_MAX_SOURCES], uint32_t *held,
-                           int max)
+/* The priors camsep-capture must have sent (activities, held masks, motion):
+ * the same analysis on the same file. */
+static int expected_priors(const char *video, const char *boxes_file, int channels, osc_prior *out, int max)
 {
     char err[256];
     camsep_named_box nb[CAMSEP_MAX_SOURCES];
@@ -308,10 +343,14 @@ static int expected_priors(const char *video, const char *boxes_file, float (*ou
     while (count < max && camsep_frame_source_read(src, &f, -1, err, sizeof err) == CAMSEP_SOURCE_OK) {
         camsep_prior p;
         if (camsep_video_priors_frame(vp, &f, &p) == 1) {
-            for (int j = 0; j < n; j++)
-                out[count][j] = p.activity[j];
-            held[count] = p.held;
-            count++;
+            osc_prior *o = &out[count++];
+            o->held = p.held;
+            o->channels = channels;
+            for (int j = 0; j < n; j++) {
+                o->activity[j] = p.activity[j];
+                for (int c = 0; c < CAMSEP_MOTION_CHANNELS; c++)
+                    o->motion[j][c] = p.motion[j][c];
+            }
         }
     }
     camsep_video_priors_free(vp);
@@ -321,7 +360,7 @@ static int expected_priors(const char *video, const char *boxes_file, float (*ou
 
 static int osc_recv(int argc, char **argv)
 {
-    int want = 0, tcp = 0;
+    int want = 0, tcp = 0, channels = CAMSEP_MOTION_CHANNELS;
     double timeout_s = 20.0;
     const char *ready = NULL, *video = NULL, *boxes = NULL, *prefix = "/camsep";
     for (int i = 2; i < argc; i++) {
@@ -339,12 +378,13 @@ static int osc_recv(int argc, char **argv)
             boxes = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--prefix"))
             prefix = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--channels"))
+            channels = atoi(argv[++i]);
     }
     static osc_state s;
     s.capacity = want > 0 ? want : 1;
-    s.activity = calloc((size_t)s.capacity, sizeof *s.activity);
-    s.held = calloc((size_t)s.capacity, sizeof *s.held);
-    CHECK(s.activity && s.held);
+    s.priors = calloc((size_t)s.capacity, sizeof *s.priors);
+    CHECK(s.priors);
     lo_server srv = lo_server_new_with_proto(NULL, tcp ? LO_TCP : LO_UDP, NULL);
     CHECK(srv);
     char path[128];
@@ -370,32 +410,37 @@ static int osc_recv(int argc, char **argv)
         lo_server_recv_noblock(srv, 20);
     lo_server_free(srv);
 
-    double max_diff = 0.0;
-    int held_diff = 0;
+    double max_diff = 0.0, motion_diff = 0.0;
+    int held_diff = 0, channels_diff = 0;
     if (video && boxes && s.n) {
-        float (*ref)[CAMSEP_MAX_SOURCES] = calloc((size_t)s.capacity, sizeof *ref);
-        uint32_t *ref_held = calloc((size_t)s.capacity, sizeof *ref_held);
-        CHECK(ref && ref_held);
-        int n = expected_priors(video, boxes, ref, ref_held, s.capacity);
+        osc_prior *ref = calloc((size_t)s.capacity, sizeof *ref);
+        CHECK(ref);
+        int n = expected_priors(video, boxes, channels, ref, s.capacity);
         int m = n < s.n ? n : s.n;
         for (int i = 0; i < m && i < s.capacity; i++) {
+            const osc_prior *a = &ref[i], *b = &s.priors[i];
             for (int j = 0; j < s.n_players; j++) {
-                double d = fabs((double)ref[i][j] - s.activity[i][j]);
+                double d = fabs((double)a->activity[j] - b->activity[j]);
                 if (!(d <= max_diff))
                     max_diff = isnan(d) ? INFINITY : d;
+                for (int c = 0; c < a->channels && c < b->channels; c++) {
+                    d = fabs((double)a->motion[j][c] - b->motion[j][c]);
+                    if (!(d <= motion_diff))
+                        motion_diff = isnan(d) ? INFINITY : d;
+                }
             }
-            held_diff += ref_held[i] != s.held[i];
+            held_diff += a->held != b->held;
+            channels_diff += a->channels != b->channels;
         }
         free(ref);
-        free(ref_held);
     }
     printf("messages=%d players=%d names=%s players_msgs=%d bad=%d max_abs_age_ms=%.2f clock_error_ms=%.3f "
-           "max_diff=%.3g held_diff=%d\n",
+           "max_diff=%.3g held_diff=%d channels=%d channels_diff=%d motion_diff=%.3g\n",
            s.n, s.n_players, s.names, s.players_msgs, s.bad, s.max_age * 1e3, s.max_clock_error * 1e3, max_diff,
-           held_diff);
-    int fail = s.bad || (want && s.n != want) || !s.players_msgs || max_diff > 1e-6 || held_diff;
-    free(s.activity);
-    free(s.held);
+           held_diff, s.n ? s.priors[0].channels : 0, channels_diff, motion_diff);
+    int fail = s.bad || (want && s.n != want) || !s.players_msgs || max_diff > 1e-6 || held_diff || channels_diff ||
+               motion_diff > 1e-6;
+    free(s.priors);
     return fail;
 }
 

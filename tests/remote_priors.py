@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Test helpers for priors over OSC (docs/capture-osc.md); no third-party modules.
 
-  remote_priors.py send HOST:PORT --players N [--values a,b,..] [--held MASK] [--fps 30] [--seconds S] [--prefix P]
-        PREFIX/players and PREFIX/priors as camsep-capture --osc sends them (with the held
-        mask when --held is given, as an older sender without); prints every reply it gets
-        ("reply ADDR ARGS") and the count sent at the end.
+  remote_priors.py send HOST:PORT --players N [--values a,b,..] [--held MASK] [--motion m1,m2,..] [--channels C]
+                  [--fps 30] [--seconds S] [--prefix P]
+        PREFIX/players and PREFIX/priors as camsep-capture --osc sends them: with the held
+        mask when --held or --motion is given, and with --motion a motion block of C (5)
+        channels per player, each of player j's the value m_j (as an older sender without
+        them); prints every reply it gets ("reply ADDR ARGS") and the count sent at the end.
   remote_priors.py relay LISTEN_HOST:PORT TARGET_HOST:PORT [--loss P] [--jitter S] [--dup P] [--reorder P]
                   [--seed N]
         a UDP relay that loses, delays (uniformly 0..S) and duplicates packets, and holds a
@@ -61,14 +63,17 @@ def cmd_send(a):
     u.bind(("0.0.0.0", 0))
     values = [float(v) for v in a.values.split(",")] if a.values else [0.5] * a.players
     values = (values * a.players)[:a.players]
+    tail = [] if a.held is None and a.motion is None else [a.held or 0]
+    if a.motion is not None:
+        motion = ([float(v) for v in a.motion.split(",")] * a.players)[:a.players]
+        tail += [a.channels] + [m for m in motion for _ in range(a.channels)]
     u.sendto(enc(a.prefix + "/players", ["p%d" % (j + 1) for j in range(a.players)]), dst)
     t0 = time.monotonic(); seq = 0; period = 1.0 / a.fps
     while a.seconds <= 0 or time.monotonic() - t0 < a.seconds:
         event = time.time() - 0.005  # the frame was captured 5 ms ago
         sec = int(event) + NTP_UNIX
         frac = int((event - int(event)) * 2**32) & 0xffffffff
-        held = [] if a.held is None else [a.held]
-        u.sendto(enc(a.prefix + "/priors", [("t", sec, frac), 0.005, seq, 1] + values + held), dst)
+        u.sendto(enc(a.prefix + "/priors", [("t", sec, frac), 0.005, seq, 1] + values + tail), dst)
         seq += 1
         deadline = t0 + seq * period
         while True:
@@ -182,7 +187,8 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send"); s.add_argument("target"); s.add_argument("--players", type=int, default=2)
-    s.add_argument("--values"); s.add_argument("--held", type=int); s.add_argument("--fps", type=float, default=30.0)
+    s.add_argument("--values"); s.add_argument("--held", type=int); s.add_argument("--motion")
+    s.add_argument("--channels", type=int, default=5); s.add_argument("--fps", type=float, default=30.0)
     s.add_argument("--seconds", type=float, default=0.0); s.add_argument("--prefix", default="/camsep")
     r = sub.add_parser("relay"); r.add_argument("listen"); r.add_argument("target")
     r.add_argument("--loss", type=float, default=0.0); r.add_argument("--jitter", type=float, default=0.0)

@@ -4,7 +4,8 @@
 # shared-memory ring (a reader in another process), heartbeats and
 # CAMERA_LOST records while a FIFO is silent, the ring going stale at once on
 # SIGTERM, SIGINT while the source is still opening, OSC over UDP and TCP
-# (count and values against the same analysis done here), --duration.
+# (count and values, held masks and motion included, against the same
+# analysis done here), --duration.
 # usage: test_camsep_capture.sh CAMSEP_CAPTURE CAPTURE_TEST_HELPER
 set -u
 CAP=$1
@@ -127,27 +128,38 @@ wait $CPID || fail "exit $? after SIGINT while opening"
 [ -e /dev/shm${NAME}c ] && fail "the ring was left behind"
 ok "SIGINT while opening: exit 0, ring removed"
 
-# ---- OSC over UDP and TCP: count and values ----
-osc_run() { # PROTO URL_PREFIX FRAMES
+# ---- OSC over UDP and TCP: count and values (with the motion block) ----
+# OSC_BOXES, OSC_NAMES, OSC_CHANNELS: the box file, the names and the motion
+# channels expected (fewer with more than 5 players: at most 40 arguments)
+OSC_BOXES="$T/boxes.txt" OSC_NAMES=p1,p2 OSC_CHANNELS=5
+osc_run() { # PROTO URL_PREFIX FRAMES [URL_SUFFIX]
     rm -f "$T/port"
     tcp=""
     [ "$1" = tcp ] && tcp=--tcp
-    "$HELPER" osc-recv $tcp --count $(($3 - 1)) --ready "$T/port" --video "$T/duo.y4m" --boxes "$T/boxes.txt" \
-        --timeout 20 >"$T/osc.txt" &
+    players=$(echo "$OSC_NAMES" | tr , '\n' | wc -l)
+    "$HELPER" osc-recv $tcp --count $(($3 - 1)) --ready "$T/port" --video "$T/duo.y4m" --boxes "$OSC_BOXES" \
+        --channels "$OSC_CHANNELS" --timeout 20 >"$T/osc.txt" &
     OPID=$!
     PIDS="$PIDS $OPID"
     i=0
     while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
     port=$(cat "$T/port") || fail "no OSC receiver"
-    "$CAP" $V --no-pace --frames "$3" --boxes "$T/boxes.txt" --no-shm --osc "$2$port${4:-}" --quiet ||
+    "$CAP" $V --no-pace --frames "$3" --boxes "$OSC_BOXES" --no-shm --osc "$2$port${4:-}" --quiet ||
         fail "camsep-capture --osc exited $?"
     wait $OPID || { cat "$T/osc.txt"; fail "OSC receiver ($1)"; }
     cat "$T/osc.txt"
-    grep -q "messages=$(($3 - 1)) players=2 names=p1,p2" "$T/osc.txt" || fail "OSC messages ($1)"
-    ok "osc $1: $(($3 - 1)) messages, values equal to the analysis here"
+    grep -q "messages=$(($3 - 1)) players=$players names=$OSC_NAMES" "$T/osc.txt" || fail "OSC messages ($1)"
+    grep -q "held_diff=0 channels=$OSC_CHANNELS channels_diff=0 motion_diff=" "$T/osc.txt" ||
+        fail "OSC motion block ($1)"
+    ok "osc $1: $(($3 - 1)) messages, $players players, values (activities, held masks, $OSC_CHANNELS motion channels) equal to the analysis here"
 }
 osc_run udp 127.0.0.1: 40
 osc_run tcp osc.tcp://127.0.0.1: 25 /
+# eight players: 3 motion channels each, 38 arguments
+awk 'BEGIN { for (j = 0; j < 8; j++) printf "p%d %d %d 80 120\n", j + 1, (j % 4) * 80, int(j / 4) * 120 }' \
+    >"$T/boxes8.txt"
+OSC_BOXES="$T/boxes8.txt" OSC_NAMES=p1,p2,p3,p4,p5,p6,p7,p8 OSC_CHANNELS=3
+osc_run udp 127.0.0.1: 20
 
 # ---- --duration and status lines ----
 start=$(date +%s.%N)

@@ -3,7 +3,7 @@
 # camsep-capture --relay: OSC priors (as camsep-capture --osc sends them, here
 # through a relay that loses 5 %, delays 0..20 ms and duplicates 3 %) into the
 # shared-memory ring an LV2 plugin reads. Checks: the ring carries the sent
-# values and held mask in time order; the sender gone -> a "camera lost"
+# values, held mask and motion in time order; the sender gone -> a "camera lost"
 # record (neutral priors) while the relay stays alive; a sender with 3 players
 # gets an error reply and nothing goes into the ring; /players/found says
 # there is no camera to look in; SIGTERM closes the ring.
@@ -30,7 +30,8 @@ python3 "$T" relay "127.0.0.1:$((port + 1))" "127.0.0.1:$port" --loss 0.05 --jit
   >"$tmp/lossy.log" 2>&1 &
 lossy=$!; pids+=($lossy)
 sleep 0.3
-python3 "$T" send "127.0.0.1:$((port + 1))" --players 2 --values 0.1,0.9 --held 2 --seconds 2 >"$tmp/send.log" 2>&1 ||
+python3 "$T" send "127.0.0.1:$((port + 1))" --players 2 --values 0.1,0.9 --held 2 --motion 0.25,1.5 --seconds 2 \
+  >"$tmp/send.log" 2>&1 ||
   fail "sender"
 sleep 0.6
 # another player count: refused with a reason, nothing published
@@ -53,8 +54,8 @@ kv() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$tmp/read.log"; }
 [ "$(kv lost)" -ge 1 ] || fail "no camera-lost record after the sender stopped"
 [ "$(kv players)" -eq 2 ] || fail "players=$(kv players)"
 [ "$(kv stale)" -eq 1 ] || fail "the ring did not go stale at SIGTERM"
-awk '$2 != "0.100000001" || $3 != "0.899999976" || $4 != "held=2" { bad++ } END { exit bad ? 1 : 0 }' \
-  "$tmp/ring.txt" ||
+awk '$2 != "0.100000001" || $3 != "0.899999976" || $4 != "held=2" || $5 != "motion0=0.25,1.5" { bad++ }
+     END { exit bad ? 1 : 0 }' "$tmp/ring.txt" ||
   fail "the ring's values are not the sent ones: $(head -3 "$tmp/ring.txt")"
 grep -q "relay: senders 0 received [0-9]* gaps [1-9][0-9]* late [0-9]* dups [1-9][0-9]* refused [1-9][0-9]* published" \
   "$tmp/relay.log" || fail "the relay's counters: $(tail -1 "$tmp/relay.log")"
@@ -67,7 +68,7 @@ name3="$name-3"
 "$C" --relay "$((port + 2))" --players 2 --shm "$name3" >"$tmp/relay2.log" 2>&1 &
 relay=$!; pids+=($relay)
 for _ in $(seq 100); do grep -q "relay: OSC priors on port" "$tmp/relay2.log" && break; sleep 0.1; done
-"$H" shm-read "$name3" --timeout 1 --max-seconds 30 >"$tmp/read2.log" 2>&1 &
+"$H" shm-read "$name3" --timeout 1 --max-seconds 30 --dump "$tmp/ring2.txt" >"$tmp/read2.log" 2>&1 &
 reader=$!; pids+=($reader)
 "$C" --source "$tmp/duo.y4m" --boxes "$tmp/boxes.txt" --no-shm --osc "127.0.0.1:$((port + 2))" \
   >"$tmp/capture.log" 2>&1 || fail "camsep-capture --osc"
@@ -75,6 +76,10 @@ sleep 0.5
 kill -TERM "$relay"; wait "$relay"
 wait "$reader" || fail "ring reader (real sender): $(cat "$tmp/read2.log")"
 [ "$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' "$tmp/read2.log")" -ge 40 ] || fail "real sender: $(cat "$tmp/read2.log")"
+# its motion reaches the ring too (the players move in the scene)
+awk '{ sub("motion0=", "", $NF); n = split($NF, m, ","); for (i = 1; i <= n; i++) if (m[i] > 0) { moving++; break } }
+     END { exit moving >= 10 ? 0 : 1 }' "$tmp/ring2.txt" ||
+  fail "no motion from the real sender in the ring: $(sed -n '20,22p' "$tmp/ring2.txt")"
 "$C" --relay "$((port + 3))" --players 3 --shm "$name3" >"$tmp/relay3.log" 2>&1 &
 relay=$!; pids+=($relay)
 for _ in $(seq 100); do grep -q "relay: OSC priors on port" "$tmp/relay3.log" && break; sleep 0.1; done

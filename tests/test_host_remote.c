@@ -4,10 +4,13 @@
  * time, an "OSC server" thread handing in PREFIX/priors messages of two
  * senders, and the control loop's silence tick. The engine uses the priors,
  * the audio thread allocates nothing, the priors fall back to neutral within
- * 0.5 s once the senders stop, a host with a camera of its own refuses them.
- * Then, on a clock of the test's own, the held mask reaches the engine: a
+ * 0.5 s once the senders stop, another player count or more arguments than
+ * the OSC server decodes are refused, a host with a camera of its own
+ * refuses them. Then, on a clock of the test's own, the held mask reaches the engine: a
  * remote player seen playing and then resting is gated, the same player held
- * (the remote camera cannot see them) is not, as with a camera of its own.
+ * (the remote camera cannot see them) is not, as with a camera of its own;
+ * and the motion does: two players with one dictionary, whose motion follows
+ * the sound, are split by it only when the messages carry it.
  * Also run under ThreadSanitizer (scripts/run-tests.sh). */
 #include <math.h>
 #include <pthread.h>
@@ -146,6 +149,83 @@ static float cello_gate_at_rest(int hold)
     return gate;
 }
 
+/* A PREFIX/priors message with the held mask 0 and a motion block of one
+ * channel (m0, m1), or none when m0 < 0 (an older sender's message). */
+static int message_motion(host_remote *r, uint32_t seq, int64_t t_ns, float m0, float m1, char *why, size_t whylen)
+{
+    camsep_prior_rx_arg a[10];
+    memset(a, 0, sizeof a);
+    const uint64_t wall = (uint64_t)(t_ns + 1000000000000000000LL);
+    a[0].type = 't';
+    a[0].timetag = ((wall / 1000000000u) << 32) | (((wall % 1000000000u) << 32) / 1000000000u);
+    a[1].type = 'f';
+    a[1].number = 0.004;
+    a[2].type = a[3].type = a[6].type = a[7].type = 'i';
+    a[2].number = seq;
+    a[3].number = a[4].number = a[5].number = a[7].number = 1;
+    a[4].type = a[5].type = a[8].type = a[9].type = 'f';
+    a[8].number = m0;
+    a[9].number = m1;
+    camsep_osc_stream_msg m = {"/priors", m0 >= 0.0f ? 10 : 7, a, "udp:10.0.0.9:9000", t_ns + 4 * MS};
+    return host_remote_message(r, &m, why, whylen);
+}
+
+/* The level of the test's violins at sample pos: 0.02 .. 0.2 over 1.2 s. */
+static float twin_level(int64_t pos)
+{
+    return 0.02f + 0.18f * (0.5f + 0.5f * sinf(6.2831853f * (float)pos / (1.2f * (float)RATE)));
+}
+
+/* Two violins with the violin dictionary play for 4 s, louder and softer;
+ * the remote camera sees both playing, moving with the level (one 3 x the
+ * other), with the motion in its messages or not. Returns the largest split
+ * weight the engine reported. */
+static float twin_split(int with_motion)
+{
+    host_config cfg;
+    host_config_default(&cfg, HOST_JACK);
+    char err[1024];
+    CHECK(host_config_parse(&cfg, "[player v1]\ninstrument = violin\n[player v2]\ninstrument = violin\n", "t", err,
+                            sizeof err) == 0);
+    host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
+    CHECK_MSG(s, "%s", err);
+    host_remote *r = host_remote_create(s, "test_host_remote");
+    CHECK(r);
+    static float in[BLOCK], out[3][BLOCK];
+    float *outs[3] = {out[0], out[1], out[2]};
+    const int64_t t0 = 1000000 * MS, end = t0 + 4000 * MS;
+    int64_t next_prior = t0;
+    uint32_t seq = 0;
+    float split = 0.0f;
+    for (int64_t pos = 0;; pos += BLOCK) {
+        const int64_t now = t0 + (int64_t)((double)pos * 1e9 / RATE);
+        if (now >= end)
+            break;
+        while (next_prior <= now) {
+            const float level = twin_level((int64_t)((double)(next_prior - t0) * RATE * 1e-9));
+            char why[256];
+            CHECK_MSG(message_motion(r, seq++, next_prior - 4 * MS, with_motion ? 3.0f * level : -1.0f, level, why,
+                                     sizeof why) == 0,
+                      "%s", why);
+            next_prior += 33 * MS;
+        }
+        for (int i = 0; i < BLOCK; i++) {
+            const float ph = 6.2831853f * 440.0f * (float)(pos + i) / (float)RATE;
+            in[i] = twin_level(pos + i) * (sinf(ph) + 0.5f * sinf(2.0f * ph) + 0.25f * sinf(3.0f * ph));
+        }
+        host_session_process(s, in, outs, BLOCK, now);
+        host_meters m;
+        host_session_meters(s, &m);
+        split = fmaxf(split, m.split[0]);
+    }
+    host_status st;
+    host_session_status(s, &st);
+    CHECK(st.priors_used >= 60 && st.remote.refused == 0);
+    host_remote_free(r);
+    host_session_free(s);
+    return split;
+}
+
 static void *send_thread(void *arg)
 {
     shared *sh = arg;
@@ -225,7 +305,7 @@ int main(void)
     char line[512];
     host_status_format(&st, 1.0, line, sizeof line);
     CHECK(strstr(line, "remote_senders=0 remote_priors="));
-    /* another player count: refused, nothing changes */
+    /* another player count, or too many arguments: refused, nothing changes */
     camsep_prior_rx_arg a[7];
     memset(a, 0, sizeof a);
     a[0].type = 't';
@@ -234,8 +314,17 @@ int main(void)
     a[4].type = a[5].type = a[6].type = 'f';
     camsep_osc_stream_msg m = {"/priors", 7, a, "udp:10.0.0.3:3000", now_ns()};
     CHECK(host_remote_message(sh.r, &m, err, sizeof err) == -1 && strstr(err, "3 players"));
+    /* more arguments than the OSC server decodes: refused before they are read */
+    camsep_prior_rx_arg many[CAMSEP_OSC_STREAM_MAX_ARGS + 1];
+    memset(many, 0, sizeof many);
+    memcpy(many, a, sizeof a);
+    for (int k = 7; k <= CAMSEP_OSC_STREAM_MAX_ARGS; k++)
+        many[k].type = 'f';
+    camsep_osc_stream_msg big = {"/priors", CAMSEP_OSC_STREAM_MAX_ARGS + 1, many, "udp:10.0.0.3:3000", now_ns()};
+    CHECK(host_remote_message(sh.r, &big, err, sizeof err) == -1);
+    CHECK_MSG(strstr(err, "41 arguments, at most 40"), "%s", err);
     host_session_status(sh.s, &st);
-    CHECK(st.remote.refused == 1 && st.remote.received >= 20);
+    CHECK(st.remote.refused == 2 && st.remote.received >= 20);
     printf("host_remote: neutral %.3f s after the senders stopped; %llu priors used\n", neutral_s,
            (unsigned long long)st.remote.received);
     host_remote_free(sh.r);
@@ -263,6 +352,12 @@ int main(void)
            (double)held_resting);
     CHECK_MSG(seen_resting < 0.1f, "a remote player seen resting is not gated (%g)", (double)seen_resting);
     CHECK_MSG(held_resting == 1.0f, "a remote player held is gated (%g)", (double)held_resting);
+
+    const float split = twin_split(1), split_without = twin_split(0);
+    printf("host_remote: two remote violins split by their motion at %.3f, %.3f without it\n", (double)split,
+           (double)split_without);
+    CHECK_MSG(split > 0.1f, "the remote motion did not split two players with one dictionary (%g)", (double)split);
+    CHECK_MSG(split_without == 0.0f, "split without motion (%g)", (double)split_without);
     printf("host_remote: ok\n");
     return 0;
 }

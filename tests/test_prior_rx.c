@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The OSC prior receiver (plugin/osc/osc_prior_rx.h): placement by age with
  * the jitter taken back, sequence gaps, late, reordered and duplicated
- * messages, several senders, silence, restarts, refusals, the held mask. */
+ * messages, several senders, silence, restarts, refusals, the held mask,
+ * the motion block. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -248,6 +249,149 @@ static void test_held(void)
     CHECK(rx.stats.senders == 0 && out.held == 0u && isnan(out.activity[0]));
 }
 
+/* Appends a motion block (int32 channels, then count floats from m) to a message of argc arguments. */
+static int with_motion(camsep_prior_rx_arg *a, int argc, double channels, int count, const float *m)
+{
+    memset(&a[argc], 0, sizeof(camsep_prior_rx_arg) * (size_t)(1 + count));
+    a[argc].type = 'i';
+    a[argc].number = channels;
+    for (int k = 0; k < count; k++) {
+        a[argc + 1 + k].type = 'f';
+        a[argc + 1 + k].number = m[k];
+    }
+    return argc + 1 + count;
+}
+
+/* A 3-player message with held mask 0 and, when channels > 0, the motion block m (3 x channels). */
+static int motion_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
+                          int channels, const float *m, camsep_prior_rx_out *out, char *why, size_t whylen)
+{
+    camsep_prior_rx_arg a[48];
+    int argc = with_held(a, make(a, ev + OFFSET_NS, 5 * MS, seq, ok, 3, act), 0);
+    if (channels > 0)
+        argc = with_motion(a, argc, channels, 3 * channels, m);
+    return camsep_prior_rx_message(rx, who, a, argc, ev + 6 * MS, out, why, whylen);
+}
+
+static int motion_is(const camsep_prior_rx_out *out, int j, int channels, const float *want)
+{
+    for (int c = 0; c < CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS; c++)
+        if (out->motion[j][c] != (c < channels ? want[c] : 0.0f))
+            return 0;
+    return 1;
+}
+
+static void test_motion(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 3, 250 * MS);
+    camsep_prior_rx_out out;
+    const int64_t t = 1000 * MS;
+    const float act[3] = {0.1f, 0.5f, 0.9f};
+    const float m[15] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 1.1f, 1.2f, 1.3f, 1.4f, 1.5f, 0.0f, 2.0f, 0.25f, 0.5f, 0.75f};
+    char why[256] = "";
+    /* player-major, as sent */
+    CHECK(motion_message(&rx, "udp:a:1", t, 0, 1, act, 5, m, &out, why, sizeof why) == 1);
+    CHECK_MSG(out.motion_channels == 5, "%d channels", out.motion_channels);
+    for (int j = 0; j < 3; j++)
+        CHECK_MSG(motion_is(&out, j, 5, m + 5 * j), "player %d: %g %g ... %g", j, (double)out.motion[j][0],
+                  (double)out.motion[j][1], (double)out.motion[j][5]);
+    CHECK(out.activity[2] == 0.9f && out.held == 0u);
+    /* without the block (an older sender, or one without motion): none */
+    CHECK(motion_message(&rx, "udp:a:1", t + 33 * MS, 1, 1, act, 0, m, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 0 && motion_is(&out, 0, 0, m) && motion_is(&out, 2, 0, m));
+    camsep_prior_rx_arg a[48];
+    CHECK(motion_message(&rx, "udp:a:1", t + 66 * MS, 2, 1, act, 1, m, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 1 && out.motion[1][0] == m[1] && out.motion[1][1] == 0.0f);
+    int argc = make(a, t + 99 * MS + OFFSET_NS, 5 * MS, 3, 1, 3, act); /* no held mask either */
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 105 * MS, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 0 && out.motion[1][0] == 0.0f);
+    /* non-finite or negative values count as 0, as in the engine */
+    argc = with_motion(a, with_held(a, make(a, t + 132 * MS + OFFSET_NS, 5 * MS, 4, 1, 3, act), 0), 2, 6, m);
+    a[argc - 6].number = NAN;
+    a[argc - 5].number = -1.0;
+    a[argc - 1].number = INFINITY;
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 138 * MS, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 2 && out.motion[0][0] == 0.0f && out.motion[0][1] == 0.0f);
+    CHECK(out.motion[1][0] == m[2] && out.motion[2][1] == 0.0f);
+    /* the camera lost: no motion */
+    CHECK(motion_message(&rx, "udp:a:1", t + 165 * MS, 5, 0, act, 5, m, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 0 && out.motion[0][0] == 0.0f);
+
+    /* refused, nothing changes: a channel count out of range or not an int32,
+     * too few or too many values, a value that is not a float */
+    const uint64_t refused = rx.stats.refused, received = rx.stats.received;
+    memset(&out, 0x5a, sizeof out);
+    const camsep_prior_rx_out untouched = out;
+    const int64_t ev = t + 198 * MS + OFFSET_NS;
+    const int head = with_held(a, make(a, ev, 5 * MS, 6, 1, 3, act), 0);
+    const double bad_channels[3] = {0, -1, CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS + 1};
+    for (int k = 0; k < 3; k++) {
+        argc = with_motion(a, head, bad_channels[k], 3, m);
+        CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+        CHECK_MSG(strstr(why, "motion channels, not 1..8"), "%s", why);
+    }
+    argc = with_motion(a, head, 5, 14, m);
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "14 motion values, not 15"), "%s", why);
+    argc = with_motion(a, head, 4, 13, m);
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "13 motion values, not 12"), "%s", why);
+    argc = with_motion(a, head, 5, 15, m);
+    a[argc - 4].type = 'i';
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "motion value 12 is 'i'"), "%s", why);
+    a[argc - 4].type = 's';
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "motion value 12 is 's'"), "%s", why);
+    argc = with_motion(a, head, 5, 15, m);
+    a[head].type = 'f';
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "channel count (i)"), "%s", why);
+    /* a two-player sender's message with its mask and motion: two players, not more */
+    argc = with_motion(a, with_held(a, make(a, ev, 5 * MS, 6, 1, 2, act), 0), 5, 10, m);
+    CHECK(camsep_prior_rx_message(&rx, "udp:a:1", a, argc, t + 210 * MS, &out, why, sizeof why) == -1);
+    CHECK_MSG(strstr(why, "priors for 2 players"), "%s", why);
+    CHECK(!memcmp(&out, &untouched, sizeof out));
+    CHECK(rx.stats.refused == refused + 9 && rx.stats.received == received);
+    CHECK(motion_message(&rx, "udp:a:1", t + 198 * MS, 6, 1, act, 5, m, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 5 && motion_is(&out, 2, 5, m + 10));
+}
+
+/* Several senders: each player's motion is the mean of the live senders
+ * that know it and sent motion, over the fewest channels they sent. */
+static void test_motion_senders(void)
+{
+    camsep_prior_rx rx;
+    camsep_prior_rx_init(&rx, 3, 250 * MS);
+    camsep_prior_rx_out out;
+    const int64_t t = 1000 * MS;
+    const float all[3] = {0.2f, 0.4f, 0.6f}, not_first[3] = {NAN, 0.4f, 0.6f};
+    const float ma[15] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+    const float mb[9] = {9.0f, 9.0f, 9.0f, 0.0f, 0.5f, 1.0f, 1.5f, 1.5f, 1.5f};
+    char why[256] = "";
+    CHECK(motion_message(&rx, "udp:a:1", t, 0, 1, all, 5, ma, &out, why, sizeof why) == 1);
+    CHECK(motion_message(&rx, "udp:b:2", t + 10 * MS, 0, 1, not_first, 3, mb, &out, why, sizeof why) == 1);
+    CHECK_MSG(out.motion_channels == 3, "%d channels", out.motion_channels);
+    const float want0[3] = {0.1f, 0.2f, 0.3f}, want1[3] = {0.5f, 0.75f, 1.0f}, want2[3] = {1.0f, 1.0f, 1.0f};
+    CHECK_MSG(motion_is(&out, 0, 3, want0), "player 0 (b does not know it): %g", (double)out.motion[0][0]);
+    CHECK_MSG(motion_is(&out, 1, 3, want1), "player 1: %g %g %g", (double)out.motion[1][0], (double)out.motion[1][1],
+              (double)out.motion[1][2]);
+    CHECK(motion_is(&out, 2, 3, want2));
+    /* a sender without motion does not dilute it */
+    CHECK(motion_message(&rx, "udp:c:3", t + 20 * MS, 0, 1, all, 0, NULL, &out, why, sizeof why) == 1);
+    CHECK(out.motion_channels == 3 && motion_is(&out, 1, 3, want1) && motion_is(&out, 0, 3, want0));
+    /* b and c fall silent: a's own, all five channels */
+    CHECK(motion_message(&rx, "udp:a:1", t + 200 * MS, 1, 1, all, 5, ma, &out, why, sizeof why) == 1);
+    CHECK(camsep_prior_rx_tick(&rx, t + 350 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 1 && out.motion_channels == 5);
+    for (int j = 0; j < 3; j++)
+        CHECK(motion_is(&out, j, 5, ma + 5 * j));
+    /* nobody left: no motion */
+    CHECK(camsep_prior_rx_tick(&rx, t + 500 * MS, &out) == 1);
+    CHECK(rx.stats.senders == 0 && out.motion_channels == 0 && out.motion[1][0] == 0.0f);
+}
+
 int main(void)
 {
     test_placement_and_jitter();
@@ -255,6 +399,8 @@ int main(void)
     test_senders_and_silence();
     test_refusals();
     test_held();
+    test_motion();
+    test_motion_senders();
     printf("prior_rx: ok\n");
     return 0;
 }

@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "capture_clock.h"
+#include "motion_energy.h"
+#include "osc_control.h"
 #include "spsc_ring.h"
 
 #define OSC_QUEUE 256
@@ -23,6 +25,11 @@
 #define OSC_NAME_MAX 32
 #define PLAYERS_INTERVAL_NS 2000000000LL /* PREFIX/players is repeated (UDP may lose it) */
 #define NTP_UNIX_OFFSET 2208988800u      /* seconds from 1900 (NTP) to 1970 (Unix) */
+/* The most arguments a PREFIX/priors message has (docs/capture-osc.md):
+ * what camsep receivers decode. */
+#define PRIORS_MAX_ARGS 40
+_Static_assert(PRIORS_MAX_ARGS <= CAMSEP_OSC_STREAM_MAX_ARGS, "camsep receivers decode every argument");
+_Static_assert((PRIORS_MAX_ARGS - 6) / CAMSEP_MAX_SOURCES - 1 >= 1, "motion channel 0 fits with every player count");
 
 typedef struct osc_item {
     int64_t event_ns;
@@ -30,7 +37,9 @@ typedef struct osc_item {
     int32_t camera_ok;
     int32_t n;
     uint32_t held;
+    int32_t channels; /* motion channels per player; 0: no motion block */
     float activity[CAMSEP_MAX_SOURCES];
+    float motion[CAMSEP_MAX_SOURCES][CAMSEP_MOTION_CHANNELS];
 } osc_item;
 
 struct capture_osc {
@@ -41,6 +50,7 @@ struct capture_osc {
     char players_path[OSC_PREFIX_MAX + 16];
     char names[CAMSEP_MAX_SOURCES][OSC_NAME_MAX];
     int n_players;
+    int motion_channels; /* sent per player */
     spsc_ring queue;
     sem_t wake;
     pthread_t thread;
@@ -199,6 +209,12 @@ static void send_prior(capture_osc *o, const osc_item *it)
     for (int j = 0; j < it->n; j++)
         lo_message_add_float(m, it->activity[j]);
     lo_message_add_int32(m, (int32_t)it->held);
+    if (it->channels) {
+        lo_message_add_int32(m, it->channels);
+        for (int j = 0; j < it->n; j++)
+            for (int c = 0; c < it->channels; c++)
+                lo_message_add_float(m, it->motion[j][c]);
+    }
     count_send(o, send_message(o, o->priors_path, m));
     lo_message_free(m);
 }
@@ -244,6 +260,16 @@ static void *sender_thread(void *arg)
     return NULL;
 }
 
+/* The capture's motion channels, or fewer (channel 0 first: the one the
+ * engine's same-instrument split goes by) when they would not fit in a
+ * message of PRIORS_MAX_ARGS: time, age, sequence, camera_ok, n
+ * activities, held mask, channel count, n x channels values. */
+static int channels_sent(int n_players)
+{
+    const int fit = (PRIORS_MAX_ARGS - 6) / n_players - 1;
+    return fit < CAMSEP_MOTION_CHANNELS ? fit : CAMSEP_MOTION_CHANNELS;
+}
+
 capture_osc *capture_osc_open(const char *target, const char *prefix, const char *const *names, int n_players,
                               char *err, size_t errlen)
 {
@@ -263,6 +289,7 @@ capture_osc *capture_osc_open(const char *target, const char *prefix, const char
     snprintf(o->priors_path, sizeof o->priors_path, "%s/priors", prefix);
     snprintf(o->players_path, sizeof o->players_path, "%s/players", prefix);
     o->n_players = n_players;
+    o->motion_channels = channels_sent(n_players);
     for (int j = 0; j < n_players; j++)
         snprintf(o->names[j], sizeof o->names[j], "%s", names[j]);
     o->addr = make_address(target, err, errlen);
@@ -306,10 +333,13 @@ void capture_osc_push(capture_osc *o, const camsep_prior *p, int64_t event_ns, i
     it.sequence = o->next_sequence++;
     it.camera_ok = camera_ok ? 1 : 0;
     it.n = o->n_players; /* a fixed type tag: players the prior lacks are unknown (NaN) */
+    it.channels = camera_ok ? o->motion_channels : 0; /* the camera lost: no motion */
     for (int j = 0; j < it.n; j++) {
         it.activity[j] = j < p->n_sources ? p->activity[j] : NAN;
         if (camera_ok && j < p->n_sources)
             it.held |= p->held & (1u << j);
+        for (int c = 0; c < it.channels && j < p->n_sources; c++)
+            it.motion[j][c] = p->motion[j][c];
     }
     if (!spsc_ring_push(&o->queue, &it)) {
         atomic_fetch_add_explicit(&o->dropped, 1, memory_order_relaxed);

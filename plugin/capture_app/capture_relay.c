@@ -22,6 +22,10 @@ struct capture_relay {
     uint64_t published;
 };
 
+_Static_assert(CAMSEP_PRIOR_RX_MAX_PLAYERS <= CAMSEP_SHM_MAX_PLAYERS, "a ring record holds every remote player");
+_Static_assert(CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS <= CAMSEP_SHM_MAX_MOTION,
+               "a ring record holds every remote motion channel");
+
 /* Under lock: one merged prior into the ring; all unknown = the camera is lost. */
 static void publish_locked(capture_relay *r, const camsep_prior_rx_out *out)
 {
@@ -30,10 +34,14 @@ static void publish_locked(capture_relay *r, const camsep_prior_rx_out *out)
     rec.timestamp_ns = out->time_ns;
     rec.n_players = out->n_players;
     rec.held = out->held;
+    /* the ring was made with the capture's channels */
+    const int channels = out->motion_channels < CAMSEP_MOTION_CHANNELS ? out->motion_channels : CAMSEP_MOTION_CHANNELS;
     int known = 0;
     for (int j = 0; j < out->n_players; j++) {
         rec.activity[j] = out->activity[j];
         known += !isnan(out->activity[j]);
+        for (int c = 0; c < channels; c++)
+            rec.motion[j][c] = out->motion[j][c];
     }
     rec.status = known ? CAMSEP_SHM_CAMERA_OK : CAMSEP_SHM_CAMERA_LOST;
     camsep_shm_writer_publish(r->shm, &rec);
@@ -48,6 +56,10 @@ static int relay_stream(const camsep_osc_stream_msg *m, char *why, size_t whylen
     int rc;
     if (!strcmp(m->name, "/players")) {
         rc = camsep_prior_rx_players(&r->rx, m->argc, why, whylen);
+    } else if (m->argc > CAMSEP_OSC_STREAM_MAX_ARGS) {
+        r->rx.stats.refused++; /* only the first ones are decoded */
+        snprintf(why, whylen, "priors: %d arguments, at most %d are read", m->argc, CAMSEP_OSC_STREAM_MAX_ARGS);
+        rc = -1;
     } else {
         camsep_prior_rx_out out;
         rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why, whylen);

@@ -65,8 +65,13 @@ static camsep_prior_rx_sender *find_sender(camsep_prior_rx *rx, const char *key,
     return victim;
 }
 
+static int knows(const camsep_prior_rx_sender *s, int j)
+{
+    return s->used && s->live && !isnan(s->activity[j]);
+}
+
 /* The mean of the live senders that know a player; held when all of them hold it. */
-static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
+static void merge_activity(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
 {
     out->n_players = rx->n_players;
     out->held = 0;
@@ -75,7 +80,7 @@ static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
         int n = 0, held = 0;
         for (int i = 0; i < CAMSEP_PRIOR_RX_SENDERS; i++) {
             const camsep_prior_rx_sender *s = &rx->senders[i];
-            if (s->used && s->live && !isnan(s->activity[j])) {
+            if (knows(s, j)) {
                 sum += s->activity[j];
                 n++;
                 held += (s->held >> j) & 1u;
@@ -85,6 +90,49 @@ static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
         if (n && held == n)
             out->held |= 1u << j;
     }
+}
+
+/* The fewest channels a live sender that knows a player sent motion in; 0: none. */
+static int merged_channels(const camsep_prior_rx *rx)
+{
+    int channels = 0;
+    for (int i = 0; i < CAMSEP_PRIOR_RX_SENDERS; i++) {
+        const camsep_prior_rx_sender *s = &rx->senders[i];
+        int known = 0;
+        for (int j = 0; j < rx->n_players; j++)
+            known += knows(s, j);
+        if (known && s->motion_channels > 0 && (!channels || s->motion_channels < channels))
+            channels = s->motion_channels;
+    }
+    return channels;
+}
+
+/* Each player's motion: the mean of the live senders that know it and sent motion. */
+static void merge_motion(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
+{
+    const int channels = merged_channels(rx);
+    out->motion_channels = channels;
+    memset(out->motion, 0, sizeof out->motion);
+    for (int j = 0; j < rx->n_players && channels; j++) {
+        double sum[CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS] = {0};
+        int n = 0;
+        for (int i = 0; i < CAMSEP_PRIOR_RX_SENDERS; i++) {
+            const camsep_prior_rx_sender *s = &rx->senders[i];
+            if (!knows(s, j) || !s->motion_channels)
+                continue;
+            for (int c = 0; c < channels; c++)
+                sum[c] += s->motion[j][c];
+            n++;
+        }
+        for (int c = 0; c < channels && n; c++)
+            out->motion[j][c] = (float)(sum[c] / n);
+    }
+}
+
+static void merge(const camsep_prior_rx *rx, camsep_prior_rx_out *out)
+{
+    merge_activity(rx, out);
+    merge_motion(rx, out);
 }
 
 static void emit(camsep_prior_rx *rx, int64_t t, camsep_prior_rx_out *out)
@@ -124,8 +172,16 @@ static int64_t excess_delay(camsep_prior_rx_sender *s, int have_d, int64_t d)
     return d - lo;
 }
 
-int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camsep_prior_rx_arg *argv, int argc,
-                            int64_t receipt_ns, camsep_prior_rx_out *out, char *why, size_t whylen)
+/* Where a message's parts are: activities at 4.., then the held mask and the motion block. */
+typedef struct layout {
+    int n;        /* activities */
+    int held_at;  /* index of the held mask; 0: none */
+    int channels; /* motion channels per player; 0: no motion block */
+} layout;
+
+/* The types of the header, activities and held mask; 0, or -1 refused. */
+static int parse_activities(camsep_prior_rx *rx, const camsep_prior_rx_arg *argv, int argc, layout *l, char *why,
+                            size_t whylen)
 {
     if (argc < 4 || argv[0].type != 't' || !is_number(argv[1].type) || !is_number(argv[2].type) ||
         !is_number(argv[3].type))
@@ -133,27 +189,85 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
                       "priors: expected time (t), age (f), sequence (i), camera_ok (i), then %d "
                       "activities (f)",
                       rx->n_players);
-    /* The activities are floats: a trailing int32 is the held mask. */
-    const int has_held = argc > 4 && argv[argc - 1].type == 'i';
-    const int n = argc - 4 - has_held;
-    if (n == rx->n_players + 1 && !is_number(argv[argc - 1].type))
+    /* The activities are floats: the first int32 after them is the held mask. */
+    int k = 4;
+    while (k < argc && argv[k].type != 'i')
+        k++;
+    l->n = k - 4;
+    l->held_at = k < argc ? k : 0;
+    if (!l->held_at && l->n == rx->n_players + 1 && !is_number(argv[argc - 1].type))
         return refuse(rx, why, whylen, "priors: after the %d activities, the held mask is an int32 (i), not '%c'",
                       rx->n_players, argv[argc - 1].type);
-    if (n != rx->n_players)
+    if (l->n != rx->n_players)
         return refuse(rx, why, whylen,
                       "priors for %d players, this host separates %d: not used "
                       "(give camsep-capture one box per player)",
-                      n, rx->n_players);
-    for (int j = 0; j < n; j++)
+                      l->n, rx->n_players);
+    for (int j = 0; j < l->n; j++)
         if (!is_number(argv[4 + j].type))
             return refuse(rx, why, whylen, "priors: activity %d is not a number", j + 1);
+    const double held = l->held_at ? argv[l->held_at].number : 0.0;
+    if (!(held >= 0.0 && held < (double)(1u << l->n)))
+        return refuse(rx, why, whylen, "priors: held mask %.0f has a bit beyond the %d players", held, l->n);
+    return 0;
+}
+
+/* The motion block after the held mask, if any: int32 C, then n x C floats; 0, or -1 refused. */
+static int parse_motion(camsep_prior_rx *rx, const camsep_prior_rx_arg *argv, int argc, layout *l, char *why,
+                        size_t whylen)
+{
+    l->channels = 0;
+    const int at = l->held_at + 1;
+    if (!l->held_at || at >= argc)
+        return 0;
+    if (argv[at].type != 'i')
+        return refuse(rx, why, whylen, "priors: the motion block starts with its channel count (i), not '%c'",
+                      argv[at].type);
+    const double c = argv[at].number;
+    if (!(c >= 1.0 && c <= CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS))
+        return refuse(rx, why, whylen, "priors: %.0f motion channels, not 1..%d", c,
+                      CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS);
+    const int floats = argc - at - 1, want = l->n * (int)c;
+    if (floats != want)
+        return refuse(rx, why, whylen, "priors: %d motion values, not %d (%d players x %d channels)", floats, want,
+                      l->n, (int)c);
+    for (int k = 0; k < floats; k++)
+        if (argv[at + 1 + k].type != 'f' && argv[at + 1 + k].type != 'd')
+            return refuse(rx, why, whylen, "priors: motion value %d is '%c', not a float (f)", k + 1,
+                          argv[at + 1 + k].type);
+    l->channels = (int)c;
+    return 0;
+}
+
+/* The message's values into its sender: activities, held mask, motion (none when the camera is lost). */
+static void take_values(camsep_prior_rx_sender *s, const camsep_prior_rx_arg *argv, const layout *l)
+{
+    const int camera_ok = argv[3].number != 0.0;
+    for (int j = 0; j < l->n; j++) {
+        double a = argv[4 + j].number;
+        s->activity[j] = camera_ok && isfinite(a) ? (float)(a < 0.0 ? 0.0 : a > 1.0 ? 1.0 : a) : NAN;
+    }
+    s->held = l->held_at ? (uint32_t)argv[l->held_at].number : 0u;
+    s->motion_channels = camera_ok ? l->channels : 0;
+    memset(s->motion, 0, sizeof s->motion);
+    const camsep_prior_rx_arg *m = &argv[l->held_at + 2];
+    for (int j = 0; j < l->n; j++)
+        for (int c = 0; c < s->motion_channels; c++) {
+            const double v = m[j * l->channels + c].number;
+            s->motion[j][c] = isfinite(v) && v > 0.0 ? (float)v : 0.0f; /* as the engine takes it */
+        }
+}
+
+int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camsep_prior_rx_arg *argv, int argc,
+                            int64_t receipt_ns, camsep_prior_rx_out *out, char *why, size_t whylen)
+{
+    layout l = {0, 0, 0};
+    if (parse_activities(rx, argv, argc, &l, why, whylen) || parse_motion(rx, argv, argc, &l, why, whylen))
+        return -1;
     const double age = argv[1].number;
     const double seq_d = argv[2].number;
     if (!isfinite(age) || fabs(age) > 3600.0 || !(seq_d >= 0.0 && seq_d < (double)SEQ_MOD))
         return refuse(rx, why, whylen, "priors: age or sequence out of range");
-    const double held_d = has_held ? argv[argc - 1].number : 0.0;
-    if (!(held_d >= 0.0 && held_d < (double)(1u << n)))
-        return refuse(rx, why, whylen, "priors: held mask %.0f has a bit beyond the %d players", held_d, n);
 
     camsep_prior_rx_sender *s = find_sender(rx, sender, receipt_ns);
     if (!s)
@@ -194,14 +308,7 @@ int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camse
     const int64_t d = receipt_ns - (t_ns + age_ns);
     const int64_t excess = excess_delay(s, t_ns >= 0, d);
     rx->stats.jitter_ms = (double)excess * 1e-6;
-    for (int j = 0; j < n; j++) {
-        double a = argv[4 + j].number;
-        s->activity[j] = isfinite(a) ? (float)(a < 0.0 ? 0.0 : a > 1.0 ? 1.0 : a) : NAN;
-    }
-    s->held = (uint32_t)held_d;
-    if (!(argv[3].number != 0.0))
-        for (int j = 0; j < n; j++)
-            s->activity[j] = NAN; /* the camera is lost: unknown */
+    take_values(s, argv, &l);
     rx->stats.received++;
     emit(rx, receipt_ns - age_ns - excess, out);
     int live = 0;

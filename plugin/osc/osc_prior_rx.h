@@ -15,19 +15,26 @@
  *   its sender (reordered, or overtaken) is late and not used; a repeated
  *   one is a duplicate and not used. A sequence number far behind with a
  *   newer time is a restarted sender.
- * - Held mask: an optional int32 after the activities, bit j set when the
- *   sender's camera cannot see player j now (camsep_prior.held); without
- *   it, nothing is held.
+ * - Held mask: an optional int32 after the activities (the first int32
+ *   after camera_ok), bit j set when the sender's camera cannot see player j
+ *   now (camsep_prior.held); without it, nothing is held.
+ * - Motion: an optional block after the held mask, int32 C (channels per
+ *   player, 1..CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS) then n x C floats,
+ *   player-major (camsep_prior.motion). Non-finite or negative values count
+ *   as 0, as in the engine. Without it the sender gives no motion.
  * - Several senders: each player's value is the mean of the live senders
  *   that know it (NaN: this sender does not), and the player is held only
- *   when every one of them holds it; every accepted message gives one
- *   merged prior, later than the previous one (at least by 1 ns).
+ *   when every one of them holds it; its motion is the mean of those of
+ *   them that sent motion, over the fewest channels such a sender sent.
+ *   Every accepted message gives one merged prior, later than the previous
+ *   one (at least by 1 ns).
  * - Silence: a sender not heard for silence_ns is dropped; when that
  *   changes the merged values, tick() gives a prior at the time of the tick
  *   (all NaN when nobody is left: neutral priors).
  * - A message with another player count (or other types, or a held mask
- *   with bits from the player count on) is refused with a reason for the
- *   sender; nothing changes.
+ *   with bits from the player count on, or a motion block with a channel
+ *   count out of range or another number of floats) is refused with a
+ *   reason for the sender; nothing changes.
  *
  * Plain C, no allocation, no lock, no system call; one thread at a time
  * (the caller serialises message() and tick()).
@@ -40,6 +47,7 @@
 
 #define CAMSEP_PRIOR_RX_MAX_PLAYERS 8
 #define CAMSEP_PRIOR_RX_SENDERS 8
+#define CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS 8     /* CAMSEP_MAX_MOTION_CHANNELS (camsep_engine.h) */
 #define CAMSEP_PRIOR_RX_DELAY_WINDOW 64           /* messages: ~2 s at 30 fps */
 #define CAMSEP_PRIOR_RX_MAX_EXCESS_NS 250000000LL /* jitter taken back at most */
 #define CAMSEP_PRIOR_RX_DEFAULT_SILENCE_NS 250000000LL
@@ -52,14 +60,18 @@ typedef struct camsep_prior_rx_arg {
 } camsep_prior_rx_arg;
 
 /* A prior handed on: its event time on the receiver's CLOCK_MONOTONIC,
- * each player's playing likelihood (NaN = unknown: neutral) and the players
+ * each player's playing likelihood (NaN = unknown: neutral), the players
  * the camera cannot see now (bit j: activity[j] is the last it saw, as
- * camsep_prior.held). */
+ * camsep_prior.held) and their motion (as camsep_prior.motion, >= 0;
+ * motion_channels 0: no sender sent any; 0 for the channels from
+ * motion_channels on, and for a player no sender with motion knows). */
 typedef struct camsep_prior_rx_out {
     int64_t time_ns;
     int n_players;
     uint32_t held;
     float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
+    int motion_channels;
+    float motion[CAMSEP_PRIOR_RX_MAX_PLAYERS][CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS];
 } camsep_prior_rx_out;
 
 typedef struct camsep_prior_rx_stats {
@@ -67,7 +79,7 @@ typedef struct camsep_prior_rx_stats {
     uint64_t gaps;       /* sequence numbers skipped (lost, or still to come out of order) */
     uint64_t late;       /* messages older than their sender's newest: not used */
     uint64_t duplicates; /* messages received twice: not used */
-    uint64_t refused;    /* wrong player count, types or held mask: nothing changed */
+    uint64_t refused;    /* wrong player count, types, held mask or motion block: nothing changed */
     uint64_t silences;   /* senders dropped after silence_ns without a message */
     uint64_t restarts;   /* senders whose sequence started again */
     int senders;         /* live now */
@@ -84,7 +96,9 @@ typedef struct camsep_prior_rx_sender {
     int64_t delay[CAMSEP_PRIOR_RX_DELAY_WINDOW];
     int n_delay, next_delay;
     float activity[CAMSEP_PRIOR_RX_MAX_PLAYERS];
-    uint32_t held; /* of its newest message used */
+    uint32_t held;       /* of its newest message used */
+    int motion_channels; /* of its newest message used; 0: it sent no motion */
+    float motion[CAMSEP_PRIOR_RX_MAX_PLAYERS][CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS];
 } camsep_prior_rx_sender;
 
 typedef struct camsep_prior_rx {

@@ -64,9 +64,22 @@ static void publish_locked(host_remote *r)
     }
 }
 
+_Static_assert(CAMSEP_PRIOR_RX_MAX_PLAYERS <= CAMSEP_MAX_SOURCES, "a camsep_prior holds every remote player");
+_Static_assert(CAMSEP_PRIOR_RX_MAX_MOTION_CHANNELS <= CAMSEP_MAX_MOTION_CHANNELS,
+               "a camsep_prior holds every remote motion channel");
+
 static void push(host_remote *r, const camsep_prior_rx_out *out)
 {
-    host_session_push_remote(r->session, out->activity, out->held, out->n_players, out->time_ns);
+    camsep_prior q;
+    memset(&q, 0, sizeof q);
+    q.n_sources = out->n_players;
+    q.held = out->held;
+    for (int j = 0; j < out->n_players; j++) {
+        q.activity[j] = out->activity[j];
+        for (int c = 0; c < out->motion_channels; c++)
+            q.motion[j][c] = out->motion[j][c];
+    }
+    host_session_push_remote(r->session, &q, out->time_ns);
 }
 
 int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *why, size_t whylen)
@@ -81,6 +94,10 @@ int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *wh
         rc = -1;
     } else if (!strcmp(m->name, "/players")) {
         rc = camsep_prior_rx_players(&r->rx, m->argc, why, whylen);
+    } else if (m->argc > CAMSEP_OSC_STREAM_MAX_ARGS) {
+        r->rx.stats.refused++; /* only the first ones are decoded */
+        snprintf(why, whylen, "priors: %d arguments, at most %d are read", m->argc, CAMSEP_OSC_STREAM_MAX_ARGS);
+        rc = -1;
     } else {
         camsep_prior_rx_out out;
         rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why, whylen);

@@ -262,16 +262,12 @@ static void camera_prior(void *user, const camsep_prior *p, int64_t capture_ns, 
     feed_prior(s, &q, capture_ns);
 }
 
-int host_session_push_remote(host_session *s, const float *activity, uint32_t held, int n, int64_t event_ns)
+int host_session_push_remote(host_session *s, const camsep_prior *p, int64_t event_ns)
 {
-    if (s->own_camera || n != s->n_players)
+    if (s->own_camera || p->n_sources != s->n_players)
         return -1;
-    camsep_prior q;
-    memset(&q, 0, sizeof q);
-    q.n_sources = n;
-    q.held = held & (((uint32_t)1 << n) - 1u);
-    for (int j = 0; j < n; j++)
-        q.activity[j] = activity[j];
+    camsep_prior q = *p;
+    q.held &= ((uint32_t)1 << q.n_sources) - 1u;
     feed_prior(s, &q, event_ns);
     return 0;
 }

@@ -159,12 +159,13 @@ typedef struct host_remote_status {
 } host_remote_status;
 
 /* Any thread, one at a time, and never while the session has a camera
- * (refused, -1): a prior from the network for all n players (n must be the
- * session's; NaN = unknown; held: bit j when the remote camera cannot see
- * player j now, as camsep_prior.held), describing CLOCK_MONOTONIC time
- * event_ns. It takes the camera's path into the engine (prior clock, camera
- * latency, sound check, box association). 0 or -1. */
-int host_session_push_remote(host_session *s, const float *activity, uint32_t held, int n, int64_t event_ns);
+ * (refused, -1): a prior from the network for all players (p->n_sources
+ * must be the session's; activity NaN = unknown; held and motion as from a
+ * camera of its own, motion 0 where the sender sent none; p->time is not
+ * read), describing CLOCK_MONOTONIC time event_ns. It takes the camera's
+ * path into the engine (prior clock, camera latency, sound check, box
+ * association). 0 or -1. */
+int host_session_push_remote(host_session *s, const camsep_prior *p, int64_t event_ns);
 /* Control: the network receiver's counters, for the status. */
 void host_session_set_remote_status(host_session *s, const host_remote_status *r);
 void host_session_get_remote_status(host_session *s, host_remote_status *r);
