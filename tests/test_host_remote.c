@@ -101,20 +101,38 @@ static int message(host_remote *r, const char *sender, uint32_t seq, int64_t t_n
     return message_held(r, sender, seq, t_ns, a0, a1, -1, why, whylen);
 }
 
+/* A camsep-jack session of the given config, fed by a remote camera. */
+static host_remote *remote_session(const char *config, host_session **s)
+{
+    host_config cfg;
+    host_config_default(&cfg, HOST_JACK);
+    char err[1024];
+    CHECK_MSG(host_config_parse(&cfg, config, "t", err, sizeof err) == 0, "%s", err);
+    *s = host_session_create(&cfg, RATE, err, sizeof err);
+    CHECK_MSG(*s, "%s", err);
+    host_remote *r = host_remote_create(*s, "test_host_remote");
+    CHECK(r);
+    return r;
+}
+
+/* Every prior of the run used (at 30 a second), none refused. */
+static void end_remote_session(host_session *s, host_remote *r)
+{
+    host_status st;
+    host_session_status(s, &st);
+    CHECK(st.priors_used >= 60 && st.remote.refused == 0);
+    host_remote_free(r);
+    host_session_free(s);
+}
+
 /* Both players play for 1.5 s, then the cello rests (0.1) for 1.5 s, held
  * from then on when hold is set; the audio runs on the test's clock, the
  * priors arrive 4 ms after their events at 30 a second. Returns the cello's
  * rest gate, its smallest over the last 0.5 s. */
 static float cello_gate_at_rest(int hold)
 {
-    host_config cfg;
-    host_config_default(&cfg, HOST_JACK);
-    char err[1024];
-    CHECK(host_config_parse(&cfg, "other = true\n[player violin]\n[player cello]\n", "t", err, sizeof err) == 0);
-    host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
-    CHECK_MSG(s, "%s", err);
-    host_remote *r = host_remote_create(s, "test_host_remote");
-    CHECK(r);
+    host_session *s;
+    host_remote *r = remote_session("other = true\n[player violin]\n[player cello]\n", &s);
     static float in[BLOCK], out[3][BLOCK];
     float *outs[3] = {out[0], out[1], out[2]};
     const int64_t t0 = 1000000 * MS, end = t0 + 3000 * MS, rest = t0 + 1500 * MS;
@@ -141,11 +159,7 @@ static float cello_gate_at_rest(int hold)
         if (now >= end - 500 * MS && m.gate[1] < gate)
             gate = m.gate[1];
     }
-    host_status st;
-    host_session_status(s, &st);
-    CHECK(st.priors_used >= 60 && st.remote.refused == 0);
-    host_remote_free(r);
-    host_session_free(s);
+    end_remote_session(s, r);
     return gate;
 }
 
@@ -182,15 +196,8 @@ static float twin_level(int64_t pos)
  * weight the engine reported. */
 static float twin_split(int with_motion)
 {
-    host_config cfg;
-    host_config_default(&cfg, HOST_JACK);
-    char err[1024];
-    CHECK(host_config_parse(&cfg, "[player v1]\ninstrument = violin\n[player v2]\ninstrument = violin\n", "t", err,
-                            sizeof err) == 0);
-    host_session *s = host_session_create(&cfg, RATE, err, sizeof err);
-    CHECK_MSG(s, "%s", err);
-    host_remote *r = host_remote_create(s, "test_host_remote");
-    CHECK(r);
+    host_session *s;
+    host_remote *r = remote_session("[player v1]\ninstrument = violin\n[player v2]\ninstrument = violin\n", &s);
     static float in[BLOCK], out[3][BLOCK];
     float *outs[3] = {out[0], out[1], out[2]};
     const int64_t t0 = 1000000 * MS, end = t0 + 4000 * MS;
@@ -218,11 +225,7 @@ static float twin_split(int with_motion)
         host_session_meters(s, &m);
         split = fmaxf(split, m.split[0]);
     }
-    host_status st;
-    host_session_status(s, &st);
-    CHECK(st.priors_used >= 60 && st.remote.refused == 0);
-    host_remote_free(r);
-    host_session_free(s);
+    end_remote_session(s, r);
     return split;
 }
 
