@@ -250,10 +250,12 @@ static void take_values(camsep_prior_rx_sender *s, const camsep_prior_rx_arg *ar
     s->held = l->held_at ? (uint32_t)argv[l->held_at].number : 0u;
     s->motion_channels = camera_ok ? l->channels : 0;
     memset(s->motion, 0, sizeof s->motion);
-    const camsep_prior_rx_arg *m = &argv[l->held_at + 2];
+    if (!s->motion_channels)
+        return;
+    const int first = l->held_at + 2; /* after the mask and the channel count */
     for (int j = 0; j < l->n; j++)
         for (int c = 0; c < s->motion_channels; c++) {
-            const double v = m[j * l->channels + c].number;
+            const double v = argv[first + j * l->channels + c].number;
             s->motion[j][c] = isfinite(v) && v > 0.0 ? (float)v : 0.0f; /* as the engine takes it */
         }
 }
