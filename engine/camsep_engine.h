@@ -110,6 +110,8 @@ typedef struct camsep_frame_report {
                                              0 without such a twin) */
     float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the source's share, 1 = open
                                              (rest_gate.h) */
+    uint32_t held;           /* bit j: the camera cannot see player j now (its prior is held,
+                                camsep_prior.held): no rest gate, a held rest weighs little */
     float camera_offset;     /* the camera's measured offset against the audio, seconds (> 0:
                                 later than its latency setting says); NaN: not measured yet */
     float camera_offset_corr;/* how clearly: the correlation at that offset, NaN: not yet */

@@ -817,8 +817,10 @@ static void analyse_frame(camsep_engine *e)
         prior_tracker_at(&e->tracker, &e->prior_ring, rep.time,
                          (int64_t)(e->params.prior_timeout_s * e->cfg.sample_rate), s->n_sources,
                          e->cfg.motion_channels, &e->prior_now);
-        for (int j = 0; j < s->n_sources; j++)
+        for (int j = 0; j < s->n_sources; j++) {
             rep.prior[j] = e->prior_now.activity[j];
+            rep.held |= (uint32_t)e->prior_now.held[j] << j;
+        }
     }
     if (!s) {
         /* No dictionaries yet: everything goes to the first stem. */

@@ -128,8 +128,9 @@ static void end_remote_session(host_session *s, host_remote *r)
 /* Both players play for 1.5 s, then the cello rests (0.1) for 1.5 s, held
  * from then on when hold is set; the audio runs on the test's clock, the
  * priors arrive 4 ms after their events at 30 a second. Returns the cello's
- * rest gate, its smallest over the last 0.5 s. */
-static float cello_gate_at_rest(int hold)
+ * rest gate, its smallest over the last 0.5 s, and the meters' held mask
+ * at the end into held_shown. */
+static float cello_gate_at_rest(int hold, uint32_t *held_shown)
 {
     host_session *s;
     host_remote *r = remote_session("other = true\n[player violin]\n[player cello]\n", &s);
@@ -156,6 +157,8 @@ static float cello_gate_at_rest(int hold)
         host_session_process(s, in, outs, BLOCK, now);
         host_meters m;
         host_session_meters(s, &m); /* drained every block: the last report is recent */
+        if (now >= end - 500 * MS)
+            *held_shown = m.held; /* the meters say who the camera cannot see */
         if (now >= end - 500 * MS && m.gate[1] < gate)
             gate = m.gate[1];
     }
@@ -350,11 +353,13 @@ int main(void)
     host_remote_free(r);
     host_session_free(s);
 
-    const float seen_resting = cello_gate_at_rest(0), held_resting = cello_gate_at_rest(1);
+    uint32_t shown_seen = 99, shown_held = 99;
+    const float seen_resting = cello_gate_at_rest(0, &shown_seen), held_resting = cello_gate_at_rest(1, &shown_held);
     printf("host_remote: the resting cello's rest gate %.3f, %.3f when held\n", (double)seen_resting,
            (double)held_resting);
     CHECK_MSG(seen_resting < 0.1f, "a remote player seen resting is not gated (%g)", (double)seen_resting);
     CHECK_MSG(held_resting == 1.0f, "a remote player held is gated (%g)", (double)held_resting);
+    CHECK_MSG(shown_seen == 0 && shown_held == 2u, "held in the meters: %u seen, %u held", shown_seen, shown_held);
 
     const float split = twin_split(1), split_without = twin_split(0);
     printf("host_remote: two remote violins split by their motion at %.3f, %.3f without it\n", (double)split,

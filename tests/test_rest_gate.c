@@ -194,6 +194,7 @@ typedef struct outcome {
     double sdr_hidden; /* the second stem's SDR as it starts to play behind the passer-by */
     double sum_error;
     float offset, gated_share; /* the last report's offset; the share of frames with the second gated */
+    double held_s;             /* how long the reports said the second player is held */
 } outcome;
 
 /* believed: the trust off and the prior at full strength, so that what the
@@ -232,6 +233,7 @@ static outcome separate_with(camsep_dictionary **d, float depth, bool believed, 
         o.offset = r.camera_offset;
         frames++;
         gated += r.gate[1] < 0.5f;
+        o.held_s += ((r.held >> 1) & 1u) ? HOP / RATE : 0.0;
     }
     o.gated_share = frames ? (float)gated / (float)frames : 0.0f;
     free_stems(out, 2);
@@ -299,6 +301,8 @@ static void through_the_engine(void)
            held_believed.sdr_hidden, unsaid_believed.sdr_hidden);
     CHECK(held_believed.sdr_hidden > unsaid_believed.sdr_hidden + 0.3);
     CHECK(hidden_on.sdr_hidden > hidden_off.sdr_hidden - 0.1);
+    /* the reports say who is held, and for as long */
+    CHECK(fabs(hidden_on.held_s - (HIDDEN_TO - HIDDEN_FROM)) < 0.1 && unsaid_on.held_s == 0.0 && on.held_s == 0.0);
     CHECK(unsaid_on.sdr_hidden < hidden_off.sdr_hidden - 0.5); /* the scene tests what it says */
     CHECK(on.leak_db < off.leak_db - 6.0);
     CHECK(still_on.sdr[0] > still_off.sdr[0] - 0.1 && still_on.sdr[1] > still_off.sdr[1] - 0.1);

@@ -575,7 +575,7 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL, 0, {0}, NAN};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL, 0, {0}, NAN, 0};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -628,7 +628,7 @@ static int test_threaded(void)
 static int test_status(void)
 {
     char line[256];
-    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL, 0, {0}, NAN};
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL, 0, {0}, NAN, 0};
     camsep_ui_format_status(&st, line, sizeof line);
     printf("status: %s\n", line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
@@ -671,17 +671,26 @@ static int test_status(void)
     st.camera_offset_s = -0.0004;
     camsep_ui_format_status(&st, line, sizeof line);
     CHECK_MSG(strstr(line, "| cam offset +0 ms |"), "%s", line);
+    /* a player the camera cannot see: after the gate, before the offset; bits beyond the players not shown */
+    st.hidden = (1u << 1) | (1u << 5);
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(strstr(line, "| hidden 2 | cam offset +0 ms |"), "%s", line);
+    st.hidden = 1u << 5;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strstr(line, "hidden"), "%s", line);
+    st.hidden = 1u << 1;
     /* no gate given (n_gate 0, as a status written without these fields): neither, whatever they hold */
     st.n_gate = 0;
     st.gate[1] = 0.001f;
     st.camera_offset_s = 0.04;
     camsep_ui_format_status(&st, line, sizeof line);
-    CHECK_MSG(!strstr(line, "gate") && !strstr(line, "cam offset"), "%s", line);
+    CHECK_MSG(!strstr(line, "gate") && !strstr(line, "cam offset") && !strstr(line, "hidden"), "%s", line);
+    st.hidden = 0;
     st.gate[1] = 1.0f;
     st.camera_offset_s = NAN;
     st.split[0] = st.split[1] = 0.0f;
     /* neither: the line as before */
-    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN};
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0};
     camsep_ui_format_status(&old, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
     /* a host's own item ends the line (the standalones' sound check) */

@@ -574,8 +574,8 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
-    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate"};
-    for (int g = 0; g < 7; g++)
+    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate", "held"};
+    for (int g = 0; g < 8; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
     fprintf(f, ",camera_offset_s,camera_offset_corr\n");
@@ -602,6 +602,8 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
             fprintf(f, ",%.6g", r.split[j]);
         for (int j = 0; j < r.n_sources; j++)
             fprintf(f, ",%.6g", r.gate[j]);
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%u", (unsigned)((r.held >> j) & 1u));
         fprintf(f, ",%.6g,%.6g\n", r.camera_offset, r.camera_offset_corr);
     }
 }

@@ -672,6 +672,14 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
                 used += k > 0 ? (size_t)k : 0;
             }
         }
+        if (st->hidden & ((1u << (st->n_gate < CAMSEP_UI_MAX_PLAYERS ? st->n_gate : CAMSEP_UI_MAX_PLAYERS)) - 1u)) {
+            APPEND("hidden");
+            for (int j = 0; j < st->n_gate && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++)
+                if ((st->hidden >> j) & 1u) {
+                    const int k = snprintf(out + used, outlen - used, " %d", j + 1);
+                    used += k > 0 ? (size_t)k : 0;
+                }
+        }
         if (isfinite(st->camera_offset_s)) /* whole ms, signed; -0.4 ms is +0 */
             APPEND("cam offset %+ld ms", lround(fmin(1e6, fmax(-1e6, 1000.0 * st->camera_offset_s))));
     }

@@ -105,6 +105,8 @@ typedef struct camsep_ui_status {
     double camera_offset_s; /* the camera's measured offset against the audio, seconds (> 0: later
                                than its latency setting says), shown rounded to ms with n_gate > 0;
                                NaN: not measured yet, not shown */
+    uint32_t hidden;     /* bit j: the camera cannot see player j + 1 now (something in front, too
+                            dark), shown as "hidden 2 3" with n_gate > 0 when any is */
 } camsep_ui_status;
 
 typedef struct camsep_ui_stats {
@@ -151,7 +153,7 @@ int camsep_ui_set_found(camsep_ui *ui, const camsep_box *boxes, const float *sha
 void camsep_ui_get_stats(camsep_ui *ui, camsep_ui_stats *st);
 
 /* The status line camsep_ui_set_status_info shows, e.g.
- * "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | gate 1.00 0.00 | cam offset +40 ms |
+ * "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | gate 1.00 0.00 | hidden 2 | cam offset +40 ms |
  * DSP 12 % | xruns 0 | latency 21.3 ms". */
 void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outlen);
 

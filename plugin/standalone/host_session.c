@@ -692,6 +692,7 @@ void host_session_meters(host_session *s, host_meters *m)
         m->split[j] = s->reports ? s->last_report.split[j] : 0.0f;
         m->gate[j] = s->reports ? s->last_report.gate[j] : 1.0f;
     }
+    m->held = s->reports ? s->last_report.held : 0u;
     m->camera_offset = s->reports ? s->last_report.camera_offset : NAN;
     m->camera_offset_corr = s->reports ? s->last_report.camera_offset_corr : NAN;
     m->frames = s->reports;

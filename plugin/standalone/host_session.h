@@ -95,6 +95,8 @@ typedef struct host_meters {
                                              twin's by motion, 0..1 (0 before any report) */
     float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the stem's share, 1 = open ..
                                              0.001 = gated (1 before any report) */
+    uint32_t held;                        /* bit j: the camera cannot see stem j's player now
+                                             (0 before any report) */
     float camera_offset;                  /* the camera's measured offset against the audio, s
                                              (> 0: later than its latency setting says); NaN:
                                              not measured yet, and before any report */

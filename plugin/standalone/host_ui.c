@@ -225,8 +225,8 @@ static const char *camera_state_name(int state)
 }
 
 /* With a camera (own or remote): the weight the engine gives each player's
- * camera prior, the split, the rest gate and the camera's offset it is
- * measured by (NaN: not measured yet). */
+ * camera prior, the split, the rest gate, the players the camera cannot see
+ * and the camera's offset the gate is measured by (NaN: not measured yet). */
 static void camera_items(camsep_ui_status *st, const host_meters *m, int n_players)
 {
     st->n_trust = n_players < CAMSEP_UI_MAX_PLAYERS ? n_players : CAMSEP_UI_MAX_PLAYERS;
@@ -237,6 +237,7 @@ static void camera_items(camsep_ui_status *st, const host_meters *m, int n_playe
         st->gate[j] = m->gate[j];
     }
     st->camera_offset_s = m->camera_offset;
+    st->hidden = m->held;
 }
 
 int host_ui_update(host_ui *u, uint64_t xruns)
@@ -251,7 +252,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
