@@ -792,7 +792,7 @@ static void test_pipe_partial_frames_and_timeouts(void)
     CHECK(dt >= 45000000 && dt < 2000000000);
     t0 = now_ns();
     CHECK(camsep_frame_source_read(src, &f, 0, err, sizeof err) == CAMSEP_SOURCE_AGAIN);
-    CHECK(now_ns() - t0 < 20000000);
+    CHECK(now_ns() - t0 < 1000000000); /* a read that blocked would wait for the writer for good */
 
     CHECK(write(ctl[1], "g", 1) == 1);
     CHECK_ERR(camsep_frame_source_read(src, &f, 5000, err, sizeof err) == CAMSEP_SOURCE_OK, err);
@@ -980,10 +980,10 @@ static void test_pacing(void)
     CHECK(dt >= 49000000 && dt < 240000000);
     t0 = now_ns();
     CHECK(camsep_frame_source_read(src, &f, 0, err, sizeof err) == CAMSEP_SOURCE_AGAIN);
-    CHECK(now_ns() - t0 < 20000000);
+    CHECK(now_ns() - t0 < 100000000); /* a read that slept until the frame was due: some 200 ms */
     CHECK_ERR(camsep_frame_source_read(src, &f, -1, err, sizeof err) == CAMSEP_SOURCE_OK, err);
     check_frame(&f, 4, 4, 1);
-    CHECK(f.timestamp_ns - first >= 250000000 && f.timestamp_ns - first < 400000000);
+    CHECK(f.timestamp_ns - first >= 250000000 && f.timestamp_ns - first < 1000000000);
     camsep_frame_source_close(src);
     bytes_free(&b);
 
