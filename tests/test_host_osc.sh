@@ -114,6 +114,8 @@ error udp /camsep/player/3/trust
 expect tcp /camsep/player/1/gate f 0..1
 expect udp /camsep/player/2/gate f 0..1
 error udp /camsep/player/3/gate
+expect tcp /camsep/player/1/hidden i 0..1
+error udp /camsep/player/3/hidden
 expect tcp /camsep/camera/offset ff * *
 error udp /camsep/camera/offset 0f 1f
 error udp /camsep/status/camera_motion 1f 1f
@@ -243,6 +245,7 @@ expect udp /camsep/status/camera sf off 0
 expect udp /camsep/status/camera_motion ff nan nan
 expect tcp /camsep/player/2/trust ff 0..1 *
 expect udp /camsep/player/2/gate f 1
+expect udp /camsep/player/2/hidden i 0
 expect tcp /camsep/camera/offset ff nan nan
 error udp /camsep/player/1/box 0.1f 0.1f 0.2f 0.2f
 errtext "no camera"

@@ -61,6 +61,7 @@ static void fake_init(camsep_osc_state *st)
     st->players[3].level_db = -INFINITY;
     st->players[3].agreement = NAN; /* not known yet */
     st->players[3].gate = NAN;      /* unknown: open */
+    st->players[2].hidden = 7;      /* any non-zero: 1 */
     st->prior_strength = 0.3f;
     st->mask_power = 2.0f;
     st->camera_latency_s = 0.08f;
@@ -589,6 +590,12 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
         CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 2 ? 0.001f : 1.0f), "%s/gate: %s %g", base, r.types,
                   (double)r.f[0]);
         seen[CAMSEP_OSC_E_PLAYER_GATE] = 1;
+        /* who the camera cannot see: read-only, 0/1 */
+        csend(&c, P("%s/hidden", base), "");
+        CHECK_MSG(wait_for(&c, P("%s/hidden", base), 2.0, &r), "no reply to %s/hidden", base);
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_HIDDEN), p);
+        CHECK_MSG(!strcmp(r.types, "i") && r.i[0] == (p == 2 ? 1 : 0), "%s/hidden: %s %d", base, r.types, r.i[0]);
+        seen[CAMSEP_OSC_E_PLAYER_HIDDEN] = 1;
     }
     /* globals */
     k = set_ok(&c, "/camsep/bypass", "T");
@@ -906,6 +913,7 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(unknown, "no player 5 trust", "/camsep/player/5/trust", "");
     REJ(type, "read-only", "/camsep/player/1/gate", "f", 1.0);
     REJ(unknown, "no player 5 gate", "/camsep/player/5/gate", "");
+    REJ(type, "read-only", "/camsep/player/1/hidden", "i", 1);
     REJ(type, "read-only", "/camsep/camera/offset", "ff", 0.0, 1.0);
     REJ(unknown, "no /camera", "/camsep/camera", "");
     REJ(unknown, "unknown", "/camsep/player/1/volume", "f", 0.0);

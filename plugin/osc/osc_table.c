@@ -81,6 +81,11 @@ static const camsep_osc_entry table[] = {
     {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
      "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
+    {CAMSEP_OSC_E_PLAYER_HIDDEN, "/player/N/hidden", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0,
+     "0/1", 0,
+     "1 while the camera cannot see player N (something passes in front, too dark to see motion): the "
+     "camera then holds what it saw last, and the rest gate leaves the player alone (read-only).",
+     ""},
     {CAMSEP_OSC_E_CAMERA_OFFSET, "/camera/offset", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
      "s, -1..1", 0,
      "The camera's offset against the audio, measured from the players' motion and their sound: seconds "
@@ -389,6 +394,10 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
     case CAMSEP_OSC_E_CAMERA_LATENCY:
         strcpy(v->types, "f");
         v->f[0] = finite_or(st->camera_latency_s, 0.0f);
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_HIDDEN:
+        strcpy(v->types, "i");
+        v->i[0] = p->hidden != 0;
         return 0;
     case CAMSEP_OSC_E_CAMERA_OFFSET:
         strcpy(v->types, "ff");

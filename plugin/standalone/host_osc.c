@@ -272,6 +272,7 @@ static void get_state(camsep_osc_state *st, void *user)
         o->agreement = m.agreement[j];
         o->split = m.split[j];
         o->gate = m.gate[j];
+        o->hidden = (int)((m.held >> j) & 1u);
     }
     st->camera_offset_s = m.camera_offset; /* NaN: not measured yet */
     st->camera_offset_corr = m.camera_offset_corr;
