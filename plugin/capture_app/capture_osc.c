@@ -17,7 +17,7 @@
 
 #include "capture_clock.h"
 #include "motion_energy.h"
-#include "osc_control.h"
+#include "osc_prior_rx.h"
 #include "spsc_ring.h"
 
 #define OSC_QUEUE 256
@@ -27,8 +27,7 @@
 #define NTP_UNIX_OFFSET 2208988800u      /* seconds from 1900 (NTP) to 1970 (Unix) */
 /* The most arguments a PREFIX/priors message has (docs/capture-osc.md):
  * what camsep receivers decode. */
-#define PRIORS_MAX_ARGS 40
-_Static_assert(PRIORS_MAX_ARGS <= CAMSEP_OSC_STREAM_MAX_ARGS, "camsep receivers decode every argument");
+#define PRIORS_MAX_ARGS CAMSEP_PRIOR_RX_MAX_ARGS
 _Static_assert((PRIORS_MAX_ARGS - 6) / CAMSEP_MAX_SOURCES - 1 >= 1, "motion channel 0 fits with every player count");
 
 typedef struct osc_item {

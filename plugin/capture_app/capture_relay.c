@@ -56,10 +56,6 @@ static int relay_stream(const camsep_osc_stream_msg *m, char *why, size_t whylen
     int rc;
     if (!strcmp(m->name, "/players")) {
         rc = camsep_prior_rx_players(&r->rx, m->argc, why, whylen);
-    } else if (m->argc > CAMSEP_OSC_STREAM_MAX_ARGS) {
-        r->rx.stats.refused++; /* only the first ones are decoded */
-        snprintf(why, whylen, "priors: %d arguments, at most %d are read", m->argc, CAMSEP_OSC_STREAM_MAX_ARGS);
-        rc = -1;
     } else {
         camsep_prior_rx_out out;
         rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why, whylen);

@@ -176,7 +176,7 @@ typedef struct camsep_osc_state {
 /* A message of a prior stream (docs/capture-osc.md: PREFIX/priors and
  * PREFIX/players, as camsep-capture --osc sends them), for a host that
  * receives priors. Strings of /players are not decoded (argc counts them). */
-#define CAMSEP_OSC_STREAM_MAX_ARGS 40
+#define CAMSEP_OSC_STREAM_MAX_ARGS CAMSEP_PRIOR_RX_MAX_ARGS
 typedef struct camsep_osc_stream_msg {
     const char *name;                 /* "/priors" or "/players" (after the prefix) */
     int argc;                         /* arguments; at most CAMSEP_OSC_STREAM_MAX_ARGS decoded */

@@ -183,6 +183,8 @@ typedef struct layout {
 static int parse_activities(camsep_prior_rx *rx, const camsep_prior_rx_arg *argv, int argc, layout *l, char *why,
                             size_t whylen)
 {
+    if (argc > CAMSEP_PRIOR_RX_MAX_ARGS) /* only the first ones were decoded */
+        return refuse(rx, why, whylen, "priors: %d arguments, at most %d are read", argc, CAMSEP_PRIOR_RX_MAX_ARGS);
     if (argc < 4 || argv[0].type != 't' || !is_number(argv[1].type) || !is_number(argv[2].type) ||
         !is_number(argv[3].type))
         return refuse(rx, why, whylen,

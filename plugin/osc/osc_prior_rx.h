@@ -51,6 +51,9 @@
 #define CAMSEP_PRIOR_RX_DELAY_WINDOW 64           /* messages: ~2 s at 30 fps */
 #define CAMSEP_PRIOR_RX_MAX_EXCESS_NS 250000000LL /* jitter taken back at most */
 #define CAMSEP_PRIOR_RX_DEFAULT_SILENCE_NS 250000000LL
+/* Arguments of a priors message that are decoded (the OSC server's
+ * CAMSEP_OSC_STREAM_MAX_ARGS); a message with more is refused unread. */
+#define CAMSEP_PRIOR_RX_MAX_ARGS 40
 
 /* One argument of an OSC message, decoded (the types the format uses). */
 typedef struct camsep_prior_rx_arg {
@@ -115,7 +118,9 @@ void camsep_prior_rx_init(camsep_prior_rx *rx, int n_players, int64_t silence_ns
 /* A PREFIX/priors message from sender (any stable text naming it, e.g.
  * "udp:10.0.0.2:40211"), taken at receipt_ns (CLOCK_MONOTONIC). Returns 1
  * and fills *out with a prior to hand on; 0 when the message is not used
- * (late, duplicate: counted); -1 with the reason in why when it is refused. */
+ * (late, duplicate: counted); -1 with the reason in why when it is refused.
+ * argc counts the message's arguments; argv holds the first
+ * CAMSEP_PRIOR_RX_MAX_ARGS of them at most (more: refused unread). */
 int camsep_prior_rx_message(camsep_prior_rx *rx, const char *sender, const camsep_prior_rx_arg *argv, int argc,
                             int64_t receipt_ns, camsep_prior_rx_out *out, char *why, size_t whylen);
 /* A PREFIX/players message (argc names): 0, or -1 with the reason when the

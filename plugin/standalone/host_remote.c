@@ -94,10 +94,6 @@ int host_remote_message(host_remote *r, const camsep_osc_stream_msg *m, char *wh
         rc = -1;
     } else if (!strcmp(m->name, "/players")) {
         rc = camsep_prior_rx_players(&r->rx, m->argc, why, whylen);
-    } else if (m->argc > CAMSEP_OSC_STREAM_MAX_ARGS) {
-        r->rx.stats.refused++; /* only the first ones are decoded */
-        snprintf(why, whylen, "priors: %d arguments, at most %d are read", m->argc, CAMSEP_OSC_STREAM_MAX_ARGS);
-        rc = -1;
     } else {
         camsep_prior_rx_out out;
         rc = camsep_prior_rx_message(&r->rx, m->sender, m->argv, m->argc, m->receipt_ns, &out, why, whylen);
