@@ -179,12 +179,40 @@ static int with_held(camsep_prior_rx_arg *a, int argc, double held)
     return argc + 1;
 }
 
+/* Appends a motion block (int32 channels, then count floats from m) to a message of argc arguments. */
+static int with_motion(camsep_prior_rx_arg *a, int argc, double channels, int count, const float *m)
+{
+    memset(&a[argc], 0, sizeof(camsep_prior_rx_arg) * (size_t)(1 + count));
+    a[argc].type = 'i';
+    a[argc].number = channels;
+    for (int k = 0; k < count; k++) {
+        a[argc + 1 + k].type = 'f';
+        a[argc + 1 + k].number = m[k];
+    }
+    return argc + 1 + count;
+}
+
+/* A 3-player message with the held mask and, when channels > 0, the motion block m (3 x channels). */
+static int full_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
+                        double held, int channels, const float *m, camsep_prior_rx_out *out, char *why, size_t whylen)
+{
+    camsep_prior_rx_arg a[48];
+    int argc = with_held(a, make(a, ev + OFFSET_NS, 5 * MS, seq, ok, 3, act), held);
+    if (channels > 0)
+        argc = with_motion(a, argc, channels, 3 * channels, m);
+    return camsep_prior_rx_message(rx, who, a, argc, ev + 6 * MS, out, why, whylen);
+}
+
 static int held_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
                         double held, camsep_prior_rx_out *out, char *why, size_t whylen)
 {
-    camsep_prior_rx_arg a[12];
-    int argc = with_held(a, make(a, ev + OFFSET_NS, 5 * MS, seq, ok, 3, act), held);
-    return camsep_prior_rx_message(rx, who, a, argc, ev + 6 * MS, out, why, whylen);
+    return full_message(rx, who, ev, seq, ok, act, held, 0, NULL, out, why, whylen);
+}
+
+static int motion_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
+                          int channels, const float *m, camsep_prior_rx_out *out, char *why, size_t whylen)
+{
+    return full_message(rx, who, ev, seq, ok, act, 0, channels, m, out, why, whylen);
 }
 
 static void test_held(void)
@@ -247,30 +275,6 @@ static void test_held(void)
     /* nobody left: neutral, nothing held */
     CHECK(camsep_prior_rx_tick(&rx, t + 500 * MS, &out) == 1);
     CHECK(rx.stats.senders == 0 && out.held == 0u && isnan(out.activity[0]));
-}
-
-/* Appends a motion block (int32 channels, then count floats from m) to a message of argc arguments. */
-static int with_motion(camsep_prior_rx_arg *a, int argc, double channels, int count, const float *m)
-{
-    memset(&a[argc], 0, sizeof(camsep_prior_rx_arg) * (size_t)(1 + count));
-    a[argc].type = 'i';
-    a[argc].number = channels;
-    for (int k = 0; k < count; k++) {
-        a[argc + 1 + k].type = 'f';
-        a[argc + 1 + k].number = m[k];
-    }
-    return argc + 1 + count;
-}
-
-/* A 3-player message with held mask 0 and, when channels > 0, the motion block m (3 x channels). */
-static int motion_message(camsep_prior_rx *rx, const char *who, int64_t ev, uint32_t seq, int ok, const float *act,
-                          int channels, const float *m, camsep_prior_rx_out *out, char *why, size_t whylen)
-{
-    camsep_prior_rx_arg a[48];
-    int argc = with_held(a, make(a, ev + OFFSET_NS, 5 * MS, seq, ok, 3, act), 0);
-    if (channels > 0)
-        argc = with_motion(a, argc, channels, 3 * channels, m);
-    return camsep_prior_rx_message(rx, who, a, argc, ev + 6 * MS, out, why, whylen);
 }
 
 static int motion_is(const camsep_prior_rx_out *out, int j, int channels, const float *want)
