@@ -15,7 +15,8 @@
 #define GLOBAL_SAMPLES 8192      /* flow vectors sampled for the global median */
 #define SEEN_SHARE 0.1           /* a box or cell needs this share of reliable pixels */
 #define OCCLUDER_SPEED 0.0025f   /* fast: this share of the frame height per frame (1.2 px at 480) */
-#define OUTLIER_RATIO 4.0f       /* energy this many times the reference is extraordinary */
+#define OUTLIER_RATIO 2.0f       /* energy this many times the reference is extraordinary ... */
+#define OUTLIER_SHARE 0.3f       /* ... enough for an occluder with this share of occlusion_share */
 #define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
@@ -675,7 +676,7 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
         return 0;
     }
     const int extraordinary = b->tr[0].total > 0.0f && b->energy[0] > OUTLIER_RATIO * b->tr[0].ref;
-    if (b->coverage > share || (b->coverage > 0.5f * share && extraordinary)) {
+    if (b->coverage > share || (b->coverage > OUTLIER_SHARE * share && extraordinary)) {
         b->occluded = 1;
         b->hang = OCCLUSION_HANG_S;
     } else if (b->occluded) {
