@@ -17,7 +17,9 @@
 #define OCCLUDER_SPEED 0.0025f   /* fast: this share of the frame height per frame (1.2 px at 480) */
 #define OUTLIER_RATIO 2.0f       /* energy this many times the reference is extraordinary ... */
 #define OUTLIER_SHARE 0.3f       /* ... enough for an occluder with this share of occlusion_share */
-#define OCCLUSION_HANG_S 0.2f    /* an occlusion outlasts its coverage by this */
+/* an occlusion outlasts its coverage by this many frame intervals: the flow
+ * of the frame after it has gone still shows its trailing edge */
+#define OCCLUSION_HANG_FRAMES 1.5f
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
 #define OCCLUSION_REWIND_S 0.2f /* on detection, a box's outputs and statistics go back this far ... */
@@ -678,7 +680,7 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
     const int extraordinary = b->tr[0].total > 0.0f && b->energy[0] > OUTLIER_RATIO * b->tr[0].ref;
     if (b->coverage > share || (b->coverage > OUTLIER_SHARE * share && extraordinary)) {
         b->occluded = 1;
-        b->hang = OCCLUSION_HANG_S;
+        b->hang = OCCLUSION_HANG_FRAMES * m->typical_dt;
     } else if (b->occluded) {
         if (b->coverage <= 0.5f * share)
             b->hang -= dt;

@@ -32,7 +32,8 @@
  *     benchmark stages: recognised sooner, the frames before it are fewer
  *     and smaller),
  *     something is passing in front: the box's outputs and statistics are
- *     held until it has gone (and 0.2 s more), so that a passer-by neither
+ *     held until it has gone (and 1.5 frame intervals more, for the flow
+ *     that still shows its trailing edge), so that a passer-by neither
  *     plays nor teaches the normaliser a reference no musician reaches.
  *     They are held as they were 0.2 s before it was recognised: the frames
  *     it took to cover enough of the box count as the player's motion, and

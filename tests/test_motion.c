@@ -591,6 +591,14 @@ static void occlusion(void)
      * than they have (3.1 x here with the outlier ratio at 4 and half the share;
      * 1.6 x with 2 and 0.3) */
     CHECK_MSG(entry_over <= 2.0, "outputs %.2f x the player's own while the occluder came in", entry_over);
+    /* once it has left the picture, a box is seen again within two frames
+     * (the flow of the frame after still shows its trailing edge) */
+    int late = 0;
+    for (int i = start + dur; i < F; i++)
+        for (int j = 0; j < NP; j++)
+            late = r[1].occluded[(size_t)i * NP + j] ? i - (start + dur) + 1 : late;
+    printf("held %d frames after it left; ", late);
+    CHECK_MSG(late <= 2, "boxes held %d frames after the occluder left", late);
     printf("p differs by up to %.2f while it crosses, %.3f from 1 s after; "
            "reference after/without:",
            during, worst);
