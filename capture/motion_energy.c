@@ -25,6 +25,9 @@
 #define OCCLUSION_REWIND_S 0.2f /* on detection, a box's outputs and statistics go back this far ... */
 #define PAST_FRAMES 16           /* ... as far as this many updates reach (0.2 s up to 80 fps) */
 #define BODY_SAMPLES 4096        /* moving flow vectors sampled per box for its body motion */
+/* The graded motion (channel 0 of the outputs): motion against the body, */
+#define GRADED_BODY_GATES 4.0f   /* whose flow lies within this many noise gates of its median, */
+#define GRADED_STILL_GATES 2.0f  /* of pixels that move more than this many gates */
 
 /* One channel's normaliser. */
 typedef struct tracker {
@@ -39,16 +42,19 @@ typedef struct box_state {
     camsep_box box;
     int x0, x1, y0, y1;    /* working-resolution rectangle of the latest update */
     float bu, bv;          /* the body's own motion (sway) removed in the latest update */
+    float gbu, gbv;        /* ... and as the graded motion takes it (a looser test) */
     tracker tr[CAMSEP_MOTION_CHANNELS];
     float energy[CAMSEP_MOTION_CHANNELS];
     int seen[CAMSEP_MOTION_CHANNELS];  /* enough reliable flow in the latest frame */
+    float graded_energy;   /* raw graded motion; channel[0] is its normalised value */
+    tracker graded;
     float coverage;        /* share of the box's reliable pixels moving fast */
     int occluded;          /* something large crosses the box: outputs and statistics held */
     float hang;            /* seconds the occlusion is kept after the coverage falls */
     float channel[CAMSEP_MOTION_CHANNELS];
     float p;               /* smoothed likelihood */
     struct {
-        tracker tr[CAMSEP_MOTION_CHANNELS];
+        tracker tr[CAMSEP_MOTION_CHANNELS], graded;
         float channel[CAMSEP_MOTION_CHANNELS];
         float p, dt;
     } past[PAST_FRAMES];   /* the state before each recent update, the newest at past_i - 1 */
@@ -300,6 +306,12 @@ static void normalise_box(const camsep_motion *m, box_state *b, float dt)
             z = z > 1.0f ? 1.0f : z;
             float p = z * z * (3.0f - 2.0f * z);
             b->p = smooth_toward(b->p, p, dt, c->attack_s, c->release_s);
+            /* the output's channel 0 is the graded motion: p's slow release
+             * bridges bow changes, the graded motion follows the sound */
+            x = track(m, &b->graded, b->graded_energy, dt);
+            x = x > 2.0f ? 2.0f : x;
+            b->channel[0] = smooth_toward(b->channel[0], x, dt, c->attack_s, fminf(c->release_s, CAMSEP_MOTION_GRADED_RELEASE_S));
+            continue;
         }
         x = x > 2.0f ? 2.0f : x;
         b->channel[ch] = smooth_toward(b->channel[ch], x, dt, c->attack_s, c->release_s);
@@ -333,6 +345,7 @@ int camsep_motion_update_energies(camsep_motion *m, const float (*energy)[CAMSEP
             m->b[j].energy[c] = energy[j][c];
             m->b[j].seen[c] = 1;
         }
+        m->b[j].graded_energy = energy[j][0];
         normalise_box(m, &m->b[j], dt);
     }
     return 1;
@@ -556,9 +569,10 @@ static void span(float a, float len, int scale, int n, int *i0, int *i1)
  * taken as the body's when at least body_share of the box's reliable pixels
  * move with it (within half its speed, or the gate). A bow arm or a hand
  * covers less than that, so their motion is never taken for the body's. */
-static void body_motion(camsep_motion *m, box_state *b, const float *u, const float *v, const float *wt, int s)
+static void body_motion(camsep_motion *m, const box_state *b, const float *u, const float *v, const float *wt, int s,
+                        float tolerance_gates, float *bu, float *bv)
 {
-    b->bu = b->bv = 0.0f;
+    *bu = *bv = 0.0f;
     const float share = m->cfg.body_share;
     if (!(share > 0.0f))
         return;
@@ -594,15 +608,15 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
     const float mv = camsep_select_kth(m->tu, nn, nn / 2);
     if (!isfinite(mu) || !isfinite(mv))
         return;
-    const float tol2 = fmaxf(0.25f * (mu * mu + mv * mv), gate * gate);
+    const float tol = tolerance_gates * gate, tol2 = fmaxf(0.25f * (mu * mu + mv * mv), tol * tol);
     int with = 0;
     for (int i = 0; i < nn; i++) {
         const float du = m->bu_s[i] - mu, dv = m->bv_s[i] - mv;
         with += du * du + dv * dv <= tol2;
     }
     if ((double)with >= share * reliable) {
-        b->bu = mu;
-        b->bv = mv;
+        *bu = mu;
+        *bv = mv;
     }
 }
 
@@ -613,8 +627,9 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
                        float ratio)
 {
     const int xm = (b->x0 + b->x1) / 2, ym = (b->y0 + b->y1) / 2;
-    const float gate = m->gate, bu = b->bu, bv = b->bv;
-    double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0;
+    const float gate = m->gate, bu = b->bu, bv = b->bv, gbu = b->gbu, gbv = b->gbv,
+                still2 = GRADED_STILL_GATES * GRADED_STILL_GATES * gate * gate;
+    double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0, graded = 0;
     const float fast = m->fast;
     float *row = m->row, *rw = m->row + m->width;
     for (int y = b->y0; y < b->y1; y++) {
@@ -629,6 +644,12 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
             const float r = sqrtf(d2) - gate, q = sqrtf(d2 < e2 ? d2 : e2) - gate;
             row[x] = (q > 0.0f ? q : 0.0f) * wr[x];
             rw[x] = wr[x];
+            /* graded: what moves at all moves against the body (an arm
+             * carried by a swaying body moves with the bow alone) */
+            if (d2 > still2) {
+                const float gu = du - gbu, gv = dv - gbv, g = sqrtf(gu * gu + gv * gv) - gate;
+                graded += (g > 0.0f ? g : 0.0f) * wr[x];
+            }
             moving += r > fast ? wr[x] : 0.0f;
         }
         float left = 0.0f, right = 0.0f, wl = 0.0f, wrs = 0.0f;
@@ -651,8 +672,10 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
     const int area = (b->x1 - b->x0) * (b->y1 - b->y0);
     b->seen[0] = tc >= 1.0 && tc >= SEEN_SHARE * area;
     b->coverage = tc > 0 ? (float)(moving / tc) : 0.0f;
-    if (b->seen[0])
+    if (b->seen[0]) {
         b->energy[0] = ratio * (float)(total / tc);
+        b->graded_energy = ratio * (float)(graded / tc);
+    }
     for (int c = 0; c < 4; c++) {
         const int a = cw[c & 1] * ch[c >> 1];
         if (a == 0) { /* a box one pixel wide or high: the empty cell follows the box */
@@ -694,6 +717,7 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
 static void remember(box_state *b, float dt)
 {
     memcpy(b->past[b->past_i].tr, b->tr, sizeof b->tr);
+    b->past[b->past_i].graded = b->graded;
     memcpy(b->past[b->past_i].channel, b->channel, sizeof b->channel);
     b->past[b->past_i].p = b->p;
     b->past[b->past_i].dt = dt;
@@ -718,6 +742,7 @@ static void rewind_box(box_state *b)
     if (k == 0)
         return;
     memcpy(b->tr, b->past[i].tr, sizeof b->tr);
+    b->graded = b->past[i].graded;
     memcpy(b->channel, b->past[i].channel, sizeof b->channel);
     b->p = b->past[i].p;
     b->past_n = 0;
@@ -753,7 +778,8 @@ int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t time
     }
     for (int j = 0; j < m->n; j++) {
         box_state *b = &m->b[j];
-        body_motion(m, b, u, v, wt, s);
+        body_motion(m, b, u, v, wt, s, 1.0f, &b->bu, &b->bv);
+        body_motion(m, b, u, v, wt, s, GRADED_BODY_GATES, &b->gbu, &b->gbv);
         box_energy(m, b, u, v, wt, s, ratio);
         const int was_occluded = b->occluded;
         if (occlusion(m, b, dt)) {
