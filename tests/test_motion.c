@@ -4,12 +4,14 @@
  *  - per-box energy follows the scripted activity (Pearson r >= 0.8 per
  *    player, with sway, gestures during rests and sensor noise present), and
  *    the likelihood is high while playing and low at rest, also for players
- *    who never rest;
+ *    who never rest; the graded motion (channel 0) follows a swaying player
+ *    under sensor noise closer than the box energy does;
  *  - camera shake, lighting flicker, fades and washes alone (players still
  *    after having played) keep the likelihood below a bound, and the global
  *    motion follows the shake;
  *  - an occluder crossing the stage leaves the normaliser as it found it;
- *  - attack and release time constants, the guard against noise-only
+ *  - attack and release time constants (and the graded motion's quicker
+ *    release), the guard against noise-only
  *    input, NaN input, interval scaling after a dropped frame;
  *  - no allocation per frame. */
 #define _GNU_SOURCE
@@ -902,7 +904,6 @@ static int method_parts(part *p)
     int n = 0;
     p[n++] = (part){"follows activity", follows_activity, 0, 720};
     p[n++] = (part){"sway", sway, 0, 720};
-    p[n++] = (part){"graded motion", graded_motion, 0, 720};
     p[n++] = (part){"never rests", never_rests, 0, 360};
 #ifdef CAMSEP_SANITIZED
     /* sanitizer builds are slow: the scenes run in full for the default
@@ -910,6 +911,7 @@ static int method_parts(part *p)
     if (method != CAMSEP_FLOW_DIS)
         return n;
 #endif
+    p[n++] = (part){"graded motion", graded_motion, 0, 720};
     for (int k = 0; k < N_DISTURBANCES; k++) {
 #ifdef CAMSEP_SANITIZED
         /* the calm row and the rows that combine disturbances: each
