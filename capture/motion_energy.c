@@ -568,11 +568,12 @@ static void span(float a, float len, int scale, int n, int *i0, int *i1)
  * that moves in the box (residual beyond the gate after the global motion),
  * taken as the body's when at least body_share of the box's reliable pixels
  * move with it (within half its speed, or the gate). A bow arm or a hand
- * covers less than that, so their motion is never taken for the body's. */
-static void body_motion(camsep_motion *m, const box_state *b, const float *u, const float *v, const float *wt, int s,
-                        float tolerance_gates, float *bu, float *bv)
+ * covers less than that, so their motion is never taken for the body's.
+ * The graded motion's body (gbu, gbv) is the same median under a looser
+ * tolerance, GRADED_BODY_GATES. */
+static void body_motion(camsep_motion *m, box_state *b, const float *u, const float *v, const float *wt, int s)
 {
-    *bu = *bv = 0.0f;
+    b->bu = b->bv = b->gbu = b->gbv = 0.0f;
     const float share = m->cfg.body_share;
     if (!(share > 0.0f))
         return;
@@ -608,15 +609,22 @@ static void body_motion(camsep_motion *m, const box_state *b, const float *u, co
     const float mv = camsep_select_kth(m->tu, nn, nn / 2);
     if (!isfinite(mu) || !isfinite(mv))
         return;
-    const float tol = tolerance_gates * gate, tol2 = fmaxf(0.25f * (mu * mu + mv * mv), tol * tol);
-    int with = 0;
+    /* the box energy's test, and the graded motion's looser one */
+    const float speed2 = 0.25f * (mu * mu + mv * mv), loose = GRADED_BODY_GATES * gate;
+    const float tol2 = fmaxf(speed2, gate * gate), loose2 = fmaxf(speed2, loose * loose);
+    int with = 0, with_loose = 0;
     for (int i = 0; i < nn; i++) {
-        const float du = m->bu_s[i] - mu, dv = m->bv_s[i] - mv;
-        with += du * du + dv * dv <= tol2;
+        const float du = m->bu_s[i] - mu, dv = m->bv_s[i] - mv, d2 = du * du + dv * dv;
+        with += d2 <= tol2;
+        with_loose += d2 <= loose2;
     }
     if ((double)with >= share * reliable) {
-        *bu = mu;
-        *bv = mv;
+        b->bu = mu;
+        b->bv = mv;
+    }
+    if ((double)with_loose >= share * reliable) {
+        b->gbu = mu;
+        b->gbv = mv;
     }
 }
 
@@ -778,8 +786,7 @@ int camsep_motion_update(camsep_motion *m, const camsep_flow *flow, int64_t time
     }
     for (int j = 0; j < m->n; j++) {
         box_state *b = &m->b[j];
-        body_motion(m, b, u, v, wt, s, 1.0f, &b->bu, &b->bv);
-        body_motion(m, b, u, v, wt, s, GRADED_BODY_GATES, &b->gbu, &b->gbv);
+        body_motion(m, b, u, v, wt, s);
         box_energy(m, b, u, v, wt, s, ratio);
         const int was_occluded = b->occluded;
         if (occlusion(m, b, dt)) {
