@@ -8,7 +8,9 @@
  *
  * Inputs, per video frame: a value per box (its motion: camsep_prior.motion
  * [j][0], its activity, or its raw energy); per engine frame: a value per
- * stem (camsep_frame_report.mask_energy or .activation). Times are seconds on
+ * stem (camsep_frame_report.mask_energy or .activation). A box the camera
+ * cannot see (camsep_prior.held) is given as NaN: its motion is not its
+ * player's, and that instant is left out. Times are seconds on
  * the audio clock;
  * the caller removes the camera's known latency, and a residual latency of up
  * to max_lag_s is searched: one lag for the whole camera, the one of the best

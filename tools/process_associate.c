@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "process_associate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +48,9 @@ int associate_run(const camsep_config *cfg, const camsep_params *params, const c
     int got;
     while ((got = camera_spool_next(camera, &p, energy)) == 1) {
         float motion[CAMSEP_ASSOC_MAX];
-        for (int i = 0; i < n_boxes; i++)
-            motion[i] = motion_source == ASSOC_MOTION_ENERGY    ? energy[i]
+        for (int i = 0; i < n_boxes; i++) /* a box the camera cannot see says nothing of its player */
+            motion[i] = (p.held >> i) & 1u                       ? NAN
+                        : motion_source == ASSOC_MOTION_ENERGY    ? energy[i]
                         : motion_source == ASSOC_MOTION_CHANNEL ? p.motion[i][0]
                                                                 : p.activity[i];
         camsep_box_assoc_add_motion(assoc, (double)p.time / rate, motion);

@@ -44,8 +44,8 @@ void host_assoc_push_motion(host_assoc *h, const camsep_prior *p)
     host_assoc_motion *m = &h->ring[head % HOST_ASSOC_RING];
     m->time_s = (double)p->time / h->rate;
     m->generation = atomic_load_explicit(&h->generation, memory_order_acquire);
-    for (int i = 0; i < h->n_players; i++)
-        m->motion[i] = p->motion[i][0];
+    for (int i = 0; i < h->n_players; i++) /* a box the camera cannot see says nothing of its player */
+        m->motion[i] = (p->held >> i) & 1u ? NAN : p->motion[i][0];
     atomic_store_explicit(&h->head, head + 1, memory_order_release);
 }
 
