@@ -27,8 +27,9 @@ static float loudness(int k, double t)
     return ph < 0.5 ? (float)(0.2 + 0.8 * sin(6.283185307179586 * ph) * sin(6.283185307179586 * ph)) : 0.0f;
 }
 
-/* Before cover_until, something passes in front of box 0: the box moves with
- * box 1's player, and with mark_held the capture says so (camsep_prior.held). */
+/* Before `until`, something passes in front of box 0 (the first): the box
+ * moves with box 1's player, and with mark_held the capture says so
+ * (camsep_prior.held). */
 typedef struct cover {
     double until;
     int mark_held;
@@ -295,9 +296,9 @@ static void test_engine_field(void)
 
 /* A box the camera cannot see (an occluder, a player out of frame) says
  * nothing of its player: its frames are left out of the comparison. Here
- * something crosses box 0 for two thirds of the time and moves with box 1's player;
- * told so (held), the association is as sure as without it, and not told,
- * it is much less sure. */
+ * something crosses the first box for two thirds of the time and moves with
+ * the second box's player; told so (held), the association proposes the
+ * right pairing, and not told, it is much less sure. */
 static void test_held_box(void)
 {
     const int shuffled[3] = {1, 2, 0};
