@@ -64,6 +64,8 @@ void camsep_assoc_config_default(camsep_assoc_config *cfg, int n_boxes, int n_st
     cfg->relative = 1;
     cfg->min_evidence_s = 4.0f;
     cfg->min_confidence = 3.0f;
+    cfg->long_evidence_s = 12.0f;
+    cfg->long_min_confidence = 2.0f;
     cfg->min_correlation = 0.1f;
 }
 
@@ -86,8 +88,8 @@ static int check_config(const camsep_assoc_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "unknown feature %d", (int)c->feature);
     else if ((unsigned)c->rule > CAMSEP_ASSOC_RULE_EVIDENCE)
         snprintf(err, errlen, "unknown confidence rule %d", (int)c->rule);
-    else if (!(c->min_evidence_s >= 0.0f) || !(c->min_confidence >= 0.0f) || !(c->min_correlation >= -1.0f &&
-                                                                                  c->min_correlation <= 1.0f))
+    else if (!(c->min_evidence_s >= 0.0f) || !(c->min_confidence >= 0.0f) || !(c->long_evidence_s >= 0.0f) ||
+             !(c->long_min_confidence >= 0.0f) || !(c->min_correlation >= -1.0f && c->min_correlation <= 1.0f))
         snprintf(err, errlen, "thresholds: evidence and confidence >= 0, correlation -1..1");
     else {
         for (int j = 0; j < c->n_stems; j++)
@@ -591,9 +593,11 @@ int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out)
     float weakest = 1.0f;
     for (int i = 0; i < cfg->n_boxes; i++)
         weakest = fminf(weakest, out->corr[i][out->stem_of_box[i]]);
+    out->needed = out->evidence_s >= cfg->long_evidence_s ? fminf(cfg->min_confidence, cfg->long_min_confidence)
+                                                          : cfg->min_confidence;
     if (out->evidence_s < cfg->min_evidence_s)
         out->reason = "too little music with motion";
-    else if (out->confidence < cfg->min_confidence)
+    else if (out->confidence < out->needed)
         out->reason = "ambiguous: the best pairing is not clearly better than the next";
     else if (weakest < cfg->min_correlation)
         out->reason = "a box's motion does not follow its stem";

@@ -23,7 +23,9 @@
  *   - evidence >= min_evidence_s (default 4): seconds of grid bins with music
  *     (the stems' total above 1 % of its 95th percentile) while some box moves
  *     (its motion above 20 % of its own 95th percentile, and above 0.05);
- *   - confidence >= min_confidence (default 3), where
+ *   - confidence >= the confidence needed: min_confidence (default 3), or
+ *     once evidence >= long_evidence_s (default 12) the smaller of it and
+ *     long_min_confidence (default 2), where
  *         confidence = margin / (noise * sqrt(2 k)):
  *     the margin is the best pairing's total score minus that of the best
  *     pairing that differs from it, at any lag (pairings that only exchange
@@ -36,9 +38,14 @@
  *   - every box's score with its stem is at least min_correlation (0.1).
  * Otherwise `confident` is 0 and `reason` says which test failed. Two boxes
  * with the same motion, boxes that never move, too little music and motion
- * that follows nobody's sound all end there. The default threshold was set
+ * that follows nobody's sound all end there. The default thresholds were set
  * on bench/associate_bach10.py (bench/ASSOCIATION.md): no wrong pairing
- * above it there.
+ * above them there. Short evidence must be clearer because the noise above
+ * is that of chance alignments only: a passage that is mis-separated (a
+ * note one dictionary never learned, heard in another player's stem) makes
+ * a wrong pairing win steadily for as long as the passage lasts, and only
+ * more music, other passages, dilutes it; on the benchmark wrong proposals
+ * reached 2.8 with 6-11 s of evidence and 1.3 with 12-20 s.
  *
  * Threading: one thread owns an object (e.g. a host's control thread, which
  * drains the engine's reports and sees the camera's priors). create/free
@@ -82,6 +89,8 @@ typedef struct camsep_assoc_config {
                              only with as many boxes as stems */
     float min_evidence_s; /* default 4 */
     float min_confidence; /* default 3 */
+    float long_evidence_s;     /* default 12: from this much evidence on... */
+    float long_min_confidence; /* ...this confidence is enough, if lower than min_confidence (default 2) */
     float min_correlation;/* default 0.1 */
 } camsep_assoc_config;
 
@@ -94,6 +103,7 @@ typedef struct camsep_assoc_result {
     float margin;         /* its total correlation minus the runner-up's */
     float noise;          /* the typical correlation of a pairing that is not right */
     float confidence;     /* the margin in units of its noise (see above) */
+    float needed;         /* the confidence needed with this evidence */
     float evidence_s;     /* seconds of music with motion */
     float lag_s;          /* residual camera latency found (motion later than sound: > 0) */
     int forced;           /* 1: only one pairing is possible (nothing to decide) */

@@ -3,7 +3,8 @@
  * Box-to-stem association (capture/box_association.h): boxes given in a
  * shuffled order are paired with the stems whose activations follow their
  * motion, with confidence; identical motion, no motion and too little music
- * come out low-confidence; a camera latency is found; interchangeable stems
+ * come out low-confidence; long evidence needs less confidence than short;
+ * a camera latency is found; interchangeable stems
  * are one choice; old evidence is forgotten; add and compute do not allocate;
  * and the same through the real capture pipeline on a rendered stage.
  */
@@ -89,6 +90,14 @@ static void run_feed(camsep_box_assoc *a, const feed *f)
         activations(f->act, f->players, f->frames, k / REPORT_HZ, act);
         camsep_box_assoc_add_activation(a, k / REPORT_HZ, act);
     }
+}
+
+static camsep_box_assoc *make_with(const camsep_assoc_config *cfg)
+{
+    char err[256] = "";
+    camsep_box_assoc *a = camsep_box_assoc_create(cfg, err, sizeof err);
+    CHECK_MSG(a != NULL, "%s", err);
+    return a;
 }
 
 static camsep_box_assoc *make(int boxes, int stems, const int *classes)
@@ -296,6 +305,12 @@ static void bad_configurations(void)
         {2, 2, 0.05, 0.1, 0.2, 0, "history"},    {2, 2, 0.05, 60, -1, 0, "lag"},
         {2, 2, 0.05, 60, 0.2, 8, "class"},
     };
+    camsep_assoc_config_default(&cfg, 2, 2);
+    cfg.long_min_confidence = -1.0f;
+    CHECK(camsep_box_assoc_create(&cfg, err, sizeof err) == NULL && strstr(err, "thresholds"));
+    camsep_assoc_config_default(&cfg, 2, 2);
+    cfg.long_evidence_s = NAN;
+    CHECK(camsep_box_assoc_create(&cfg, err, sizeof err) == NULL && strstr(err, "thresholds"));
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         camsep_assoc_config_default(&cfg, cases[k].boxes, cases[k].stems);
         cfg.bin_s = cases[k].bin;
@@ -309,6 +324,66 @@ static void bad_configurations(void)
     CHECK(camsep_assoc_feature_parse("onsets") == CAMSEP_ASSOC_ONSETS);
     CHECK(camsep_assoc_feature_parse("nope") == -1);
     CHECK(!strcmp(camsep_assoc_feature_name(CAMSEP_ASSOC_LOG_ACTIVATION), "log-activation"));
+}
+
+/* ---- the confidence needed falls once the evidence is long ---- */
+static void needed_with_evidence(void)
+{
+    const int P = 3, F = (int)(SECONDS * FPS);
+    float *act = curves(P, F, 33u);
+    const int order[3] = {2, 0, 1};
+    camsep_assoc_result r, s;
+    camsep_assoc_config cfg;
+    camsep_assoc_config_default(&cfg, P, P);
+    CHECK(cfg.long_min_confidence < cfg.min_confidence && cfg.long_evidence_s > cfg.min_evidence_s);
+
+    /* the defaults: 8 s of music needs min_confidence, 40 s long_min_confidence */
+    feed f = {P, F, act, order, P, 0.0, 0, 0.0, 8.0};
+    camsep_box_assoc *a = make_with(&cfg);
+    rng_state = 777u; /* the same noise in every run */
+    run_feed(a, &f);
+    CHECK(camsep_box_assoc_compute(a, &r) == 0);
+    print_result("8 s", &r);
+    CHECK(r.evidence_s < cfg.long_evidence_s && r.needed == cfg.min_confidence);
+    camsep_box_assoc_free(a);
+    f.t1 = SECONDS;
+    a = make_with(&cfg);
+    rng_state = 777u; /* the same noise in every run */
+    run_feed(a, &f);
+    CHECK(camsep_box_assoc_compute(a, &r) == 0);
+    print_result("40 s", &r);
+    CHECK(r.evidence_s >= cfg.long_evidence_s && r.needed == cfg.long_min_confidence);
+    camsep_box_assoc_free(a);
+
+    /* the same data judged with thresholds on either side of its confidence:
+     * the lower one applies only from long_evidence_s on */
+    cfg.min_confidence = r.confidence + 1.0f;
+    cfg.long_min_confidence = r.confidence - 0.5f;
+    cfg.long_evidence_s = r.evidence_s - 1.0f;
+    a = make_with(&cfg);
+    rng_state = 777u; /* the same noise in every run */
+    run_feed(a, &f);
+    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    CHECK(s.confident && s.needed == cfg.long_min_confidence && s.confidence == r.confidence);
+    camsep_box_assoc_free(a);
+    cfg.long_evidence_s = r.evidence_s + 1.0f;
+    a = make_with(&cfg);
+    rng_state = 777u; /* the same noise in every run */
+    run_feed(a, &f);
+    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    CHECK(!s.confident && s.needed == cfg.min_confidence && strstr(s.reason, "ambiguous"));
+    camsep_box_assoc_free(a);
+    /* a long threshold above the short one never raises what is needed */
+    cfg.long_evidence_s = r.evidence_s - 1.0f;
+    cfg.min_confidence = r.confidence - 0.5f;
+    cfg.long_min_confidence = r.confidence + 1.0f;
+    a = make_with(&cfg);
+    rng_state = 777u; /* the same noise in every run */
+    run_feed(a, &f);
+    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    CHECK(s.confident && s.needed == cfg.min_confidence);
+    camsep_box_assoc_free(a);
+    free(act);
 }
 
 /* ---- the real capture pipeline on a rendered stage ---- */
@@ -373,6 +448,7 @@ int main(void)
 {
     shuffled_boxes();
     low_confidence();
+    needed_with_evidence();
     latency_and_classes();
     history_and_allocation();
     bad_configurations();

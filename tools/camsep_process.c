@@ -60,6 +60,7 @@ static void parse_gains(const char *list, camsep_params *p, int stems)
 enum {
     OPT_OTHER = CLI_ID_BASE, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BAND_WIDTH, OPT_BLOCK, OPT_PRIORS, OPT_VIDEO,
     OPT_BOX, OPT_FIND_BOXES, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
+    OPT_ASSOCIATE_LONG_EVIDENCE, OPT_ASSOCIATE_LONG_CONFIDENCE,
     OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
     OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
     OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
@@ -149,6 +150,14 @@ static void parse(int argc, char **argv, process_options *o)
         {"associate-min-evidence", 0, "S",
          cli_text("seconds of music with motion needed (default %g)", (double)ad.min_evidence_s),
          OPT_ASSOCIATE_MIN_EVIDENCE, 0},
+        {"associate-long-evidence", 0, "S",
+         cli_text("seconds of music with motion from which --associate-long-confidence is enough (default %g)",
+                  (double)ad.long_evidence_s),
+         OPT_ASSOCIATE_LONG_EVIDENCE, 0},
+        {"associate-long-confidence", 0, "C",
+         cli_text("confidence needed with that much evidence, if lower than --associate-min-confidence (default %g)",
+                  (double)ad.long_min_confidence),
+         OPT_ASSOCIATE_LONG_CONFIDENCE, 0},
         {"associate-feature", 0, "F",
          "what is correlated: log-activation (default), activation, onsets, or coverage (sound needs motion)",
          OPT_ASSOCIATE_FEATURE, 0},
@@ -280,6 +289,12 @@ static void parse(int argc, char **argv, process_options *o)
             break;
         case OPT_ASSOCIATE_MIN_EVIDENCE:
             o->assoc.min_evidence_s = (float)cli_float(PROG, "--associate-min-evidence", v, 0.0, 3600.0);
+            break;
+        case OPT_ASSOCIATE_LONG_EVIDENCE:
+            o->assoc.long_evidence_s = (float)cli_float(PROG, "--associate-long-evidence", v, 0.0, 3600.0);
+            break;
+        case OPT_ASSOCIATE_LONG_CONFIDENCE:
+            o->assoc.long_min_confidence = (float)cli_float(PROG, "--associate-long-confidence", v, 0.0, 1000.0);
             break;
         case OPT_ASSOCIATE_FEATURE: {
             int f = camsep_assoc_feature_parse(v);

@@ -132,9 +132,9 @@ void associate_print(FILE *f, const camsep_assoc_result *r, const char *const *d
         fputc('\n', f);
     }
     fprintf(f, "association: confidence %.2f (margin %.3f, noise %.3f, mean correlation %.3f), evidence %.1f s of "
-               "music with motion, camera lag %+.2f s\n",
+               "music with motion, camera lag %+.2f s; needed %.2f\n",
             (double)r->confidence, (double)r->margin, (double)r->noise, (double)r->score, (double)r->evidence_s,
-            (double)r->lag_s);
+            (double)r->lag_s, (double)r->needed);
     if (r->confident)
         fprintf(f, "association: confident\n");
     else

@@ -119,6 +119,7 @@ void host_assoc_view_now(host_assoc *h, int boxes_ok, host_assoc_view *v)
     memcpy(v->stem_of_box, r->stem_of_box, sizeof v->stem_of_box);
     v->confidence = r->forced ? INFINITY : r->confidence;
     v->evidence_s = r->evidence_s;
+    v->needed = r->needed;
     int in_order = 1;
     for (int i = 0; i < h->n_players; i++)
         in_order &= r->stem_of_box[i] == i;
@@ -151,8 +152,9 @@ int host_assoc_plan(const host_assoc_view *v, int force, const camsep_box *boxes
         return -1;
     }
     if (v->state == HOST_ASSOC_LOW && !force) {
-        snprintf(err, errlen, "refused: %s (confidence %.1f, %.1f s of evidence; \"force\" applies it anyway)", what,
-                 (double)v->confidence, (double)v->evidence_s);
+        snprintf(err, errlen,
+                 "refused: %s (confidence %.1f, %.1f needed; %.1f s of evidence; \"force\" applies it anyway)", what,
+                 (double)v->confidence, (double)v->needed, (double)v->evidence_s);
         return -1;
     }
     unsigned seen = 0;

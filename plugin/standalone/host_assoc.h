@@ -47,6 +47,7 @@ typedef struct host_assoc_view {
     int stem_of_box[CAMSEP_ASSOC_MAX]; /* the proposal: player i's box now shows player stem_of_box[i] */
     float confidence;
     float evidence_s;
+    float needed;                      /* the confidence needed with this much evidence */
     const char *reason;                /* static text; "" when there is nothing to say */
     unsigned generation;               /* of the boxes and dictionaries it is about */
 } host_assoc_view;

@@ -168,7 +168,8 @@ static void association_item(host_session *s, const host_config *cfg, char *out,
         append(out, size, &used, "%s box %d -> %.24s", i ? "," : "", i + 1, p->label[0] ? p->label : p->name);
     }
     if (v.state == HOST_ASSOC_LOW)
-        append(out, size, &used, " (confidence %.1f, low: %.48s)", (double)v.confidence, v.reason);
+        append(out, size, &used, " (confidence %.1f of %.1f, low: %.48s)", (double)v.confidence, (double)v.needed,
+               v.reason);
     else
         append(out, size, &used, " (confidence %.1f) [a: accept]", (double)v.confidence);
 }
