@@ -102,6 +102,17 @@ same_stems "$tmp/wrong" "$tmp/low" "a low-confidence pairing was applied"
   --associate-fallback audio --quiet 2>"$tmp/err.txt"
 grep -q "separating without the camera" "$tmp/err.txt" || fail "no fallback warning: $(cat "$tmp/err.txt")"
 same_stems "$tmp/audio" "$tmp/low_audio" "--associate-fallback audio still uses the camera"
+# The lower threshold for long evidence: asked for alone, a high confidence is
+# needed however long the evidence; with a long threshold of 0 from 1 s on,
+# the same pairing is applied.
+"$P" "${common[@]}" --box "$b2" --box "$b1" --associate-only --associate-min-confidence 1000 \
+  --associate-long-evidence 1 >"$tmp/out.txt"
+grep -q "^association: confidence .*; needed 1000.00$" "$tmp/out.txt" || fail "long evidence lowered an explicit threshold"
+grep -q "^association: low confidence (ambiguous" "$tmp/out.txt" || fail "an explicit threshold not kept"
+"$P" "${common[@]}" --box "$b2" --box "$b1" --associate-only --associate-min-confidence 1000 \
+  --associate-long-evidence 1 --associate-long-confidence 0 >"$tmp/out.txt"
+grep -q "^association: confidence .*; needed 0.00$" "$tmp/out.txt" || fail "the long threshold not used"
+grep -q "^association: confident" "$tmp/out.txt" || fail "not confident at the long threshold"
 # Too little music with motion.
 "$P" "${common[@]}" --box "$b2" --box "$b1" --associate-only --associate-min-evidence 60 >"$tmp/out.txt"
 grep -q "^association: low confidence (too little music with motion)" "$tmp/out.txt" || fail "evidence rule"
@@ -153,6 +164,8 @@ expect_error "--associate-feature: 'loud' is not" "$P" "${X[@]}" --video "$tmp/s
   --associate --associate-feature loud
 expect_error "--associate-fallback: 'none' is not" "$P" "${X[@]}" --associate-fallback none
 expect_error "--associate-min-confidence" "$P" "${X[@]}" --associate-min-confidence -1
+expect_error "--associate-long-confidence" "$P" "${X[@]}" --associate-long-confidence -1
+expect_error "--associate-long-evidence" "$P" "${X[@]}" --associate-long-evidence x
 expect_error "--associate-motion: 'x' is not" "$P" "${X[@]}" --associate-motion x
 expect_error "--find-boxes needs --video with a file" "$P" "${X[@]}" --find-boxes 5
 expect_error "--find-boxes needs --video with a file" "$P" "${X[@]}" --video - --find-boxes 5

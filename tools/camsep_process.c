@@ -81,6 +81,7 @@ static void parse(int argc, char **argv, process_options *o)
     camsep_params *p = &o->params;
     const camsep_params d = o->params;
     const camsep_assoc_config ad = o->assoc;
+    int min_confidence_given = 0, long_confidence_given = 0;
     /* The defaults in the help are the engine's own. */
     const cli_option options[] = {
         {"input", 'i', "FILE", "mixture (multi-channel files are averaged to mono; \"-\" reads stdin)", 0, 0},
@@ -145,7 +146,9 @@ static void parse(int argc, char **argv, process_options *o)
          "file in $TMPDIR (default /tmp; 336 bytes a frame)",
          OPT_ASSOCIATE, 0},
         {"associate-min-confidence", 0, "C",
-         cli_text("confidence needed to apply a pairing (default %g)", (double)ad.min_confidence),
+         cli_text("confidence needed to apply a pairing (default %g; given without --associate-long-confidence, "
+                  "it is needed however long the evidence)",
+                  (double)ad.min_confidence),
          OPT_ASSOCIATE_MIN_CONFIDENCE, 0},
         {"associate-min-evidence", 0, "S",
          cli_text("seconds of music with motion needed (default %g)", (double)ad.min_evidence_s),
@@ -286,6 +289,7 @@ static void parse(int argc, char **argv, process_options *o)
         case OPT_ASSOCIATE_ONLY: o->associate = o->associate_only = 1; break;
         case OPT_ASSOCIATE_MIN_CONFIDENCE:
             o->assoc.min_confidence = (float)cli_float(PROG, "--associate-min-confidence", v, 0.0, 1000.0);
+            min_confidence_given = 1;
             break;
         case OPT_ASSOCIATE_MIN_EVIDENCE:
             o->assoc.min_evidence_s = (float)cli_float(PROG, "--associate-min-evidence", v, 0.0, 3600.0);
@@ -295,6 +299,7 @@ static void parse(int argc, char **argv, process_options *o)
             break;
         case OPT_ASSOCIATE_LONG_CONFIDENCE:
             o->assoc.long_min_confidence = (float)cli_float(PROG, "--associate-long-confidence", v, 0.0, 1000.0);
+            long_confidence_given = 1;
             break;
         case OPT_ASSOCIATE_FEATURE: {
             int f = camsep_assoc_feature_parse(v);
@@ -351,6 +356,8 @@ static void parse(int argc, char **argv, process_options *o)
             break;
         }
     }
+    if (min_confidence_given && !long_confidence_given) /* one threshold asked for: no lower one behind it */
+        o->assoc.long_min_confidence = o->assoc.min_confidence;
     if (first < argc)
         cli_usage_fail(PROG, "unexpected argument %s (see --help)", argv[first]);
     if (!o->input)
