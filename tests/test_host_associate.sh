@@ -81,11 +81,11 @@ error udp /camsep/associate s:apply
 S
 osc early
 cat >"$tmp/proposal.txt" <<S
-until 20 udp /camsep/associate ssff 2,1 proposed 3..1000 4..100
+until 20 udp /camsep/associate ssfff 2,1 proposed 2..1000 4..100 2..3
 udp /camsep/associate/apply
 expect udp /camsep/player/1/box ffff $lx $ly $lw $lh
 expect tcp /camsep/player/2/box ffff $rx $ry $rw $rh
-expect udp /camsep/associate ssff * applied * *
+expect udp /camsep/associate ssfff * applied * * *
 error udp /camsep/associate/apply
 errtext "no proposal"
 S

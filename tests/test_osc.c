@@ -740,14 +740,15 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
     copy(fstate.associate_state, sizeof fstate.associate_state, "proposed");
     fstate.associate_confidence = 4.5f;
     fstate.associate_evidence_s = 12.0f;
+    fstate.associate_needed = 2.0f;
     pthread_mutex_unlock(&mu);
     {
         rmsg r;
         csend(&c, "/camsep/associate", "");
         CHECK(wait_for(&c, "/camsep/associate", 2.0, &r));
         check_value(&r, E(CAMSEP_OSC_E_ASSOCIATE), -1);
-        CHECK_MSG(!strcmp(r.types, "ssff") && !strcmp(r.s[0], "2,1") && !strcmp(r.s[1], "proposed") &&
-                      r.f[0] == 4.5f && r.f[1] == 12.0f,
+        CHECK_MSG(!strcmp(r.types, "ssfff") && !strcmp(r.s[0], "2,1") && !strcmp(r.s[1], "proposed") &&
+                      r.f[0] == 4.5f && r.f[1] == 12.0f && r.f[2] == 2.0f,
                   "associate %s %s %s %g", r.types, r.s[0], r.s[1], (double)r.f[0]);
     }
     k = set_ok(&c, "/camsep/associate/apply", "");

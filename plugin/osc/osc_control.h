@@ -166,6 +166,7 @@ typedef struct camsep_osc_state {
                                                       "low confidence: why", "waiting: why", "off: why" */
     float associate_confidence;            /* the proposal's confidence (0: none) */
     float associate_evidence_s;            /* seconds of music with motion behind it */
+    float associate_needed;                /* the confidence needed with that much evidence (0: none) */
     /* players found in the picture (/players/find): the search and its proposal */
     char found_state[16];                  /* "idle", "looking", "ready", "nothing moved", "failed" */
     float found_progress;                  /* 0..1 */

@@ -157,14 +157,14 @@ static const camsep_osc_entry table[] = {
      "Sound-check material of player N: seconds played alone and with others, as the camera (or the "
      "announcements) saw it so far; the learner's count once learned (read-only).",
      ""},
-    {CAMSEP_OSC_E_ASSOCIATE, "/associate", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ssff", 0.0, 0.0,
-     "pairing, state, confidence, s", 0,
+    {CAMSEP_OSC_E_ASSOCIATE, "/associate", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ssfff", 0.0, 0.0,
+     "pairing, state, confidence, s, needed", 0,
      "Which box is which player, from the data (each box's motion against each player's sound): the "
      "proposal as the player shown in each box (\"2,1\": player 1's box shows player 2, player 2's box "
      "player 1; \"\" none yet), its state (\"proposed\": confident and different from the boxes' order, "
      "/associate/apply applies it; \"in order\"; \"applied\"; \"low confidence: why\"; \"waiting: why\"; "
-     "\"off: why\"), its confidence (3 or more may be applied) and the seconds of music with motion behind "
-     "it (read-only).",
+     "\"off: why\"), its confidence, the seconds of music with motion behind it and the confidence needed "
+     "to apply it with that much evidence (3; 2 from 12 s on) (read-only).",
      ""},
     {CAMSEP_OSC_E_ASSOCIATE_APPLY, "/associate/apply", SET | AUD, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0,
      0.0, "\"force\"", CAMSEP_OSC_CMD_ASSOCIATE_APPLY,
@@ -460,11 +460,12 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
         v->f[1] = finite_or(p->soundcheck_together_s, 0.0f);
         return 0;
     case CAMSEP_OSC_E_ASSOCIATE:
-        strcpy(v->types, "ssff");
+        strcpy(v->types, "ssfff");
         set_text(v, st->associate_pairing, sizeof st->associate_pairing);
         snprintf(v->s2, sizeof v->s2, "%.*s", (int)sizeof st->associate_state - 1, st->associate_state);
         v->f[0] = finite_or(st->associate_confidence, 0.0f);
         v->f[1] = finite_or(st->associate_evidence_s, 0.0f);
+        v->f[2] = finite_or(st->associate_needed, 0.0f);
         return 0;
     case CAMSEP_OSC_E_PLAYERS_FOUND:
         strcpy(v->types, "sfis");

@@ -118,7 +118,7 @@ const camsep_osc_entry *camsep_osc_lookup(const char *path, int *player);
 /* An entry's current value as an OSC reply: up to 5 floats and 6 ints, and
  * up to two strings, in any order. */
 typedef struct camsep_osc_value {
-    char types[8];             /* OSC type tags, e.g. "f", "i", "ffff", "sf", "fff", "ssff", "sfis", "fffff" */
+    char types[8];             /* OSC type tags, e.g. "f", "i", "ffff", "sf", "fff", "ssfff", "sfis", "fffff" */
     float f[5];                /* 'f' arguments in order */
     int i[6];                  /* 'i' arguments in order */
     char s[CAMSEP_OSC_TEXT_MAX]; /* the first 's' argument */

@@ -195,6 +195,7 @@ static void association_state(host_session *s, camsep_osc_state *st)
     host_assoc_format_state(&v, st->associate_state, sizeof st->associate_state);
     st->associate_confidence = isfinite(v.confidence) ? quantise(v.confidence, 0.1) : 0.0f;
     st->associate_evidence_s = quantise(v.evidence_s, 1.0);
+    st->associate_needed = isfinite(v.needed) ? quantise(v.needed, 0.1) : 0.0f;
 }
 
 /* The search for the players in the own camera's picture and its boxes,
