@@ -231,7 +231,6 @@ def evaluate_mixture(job):
     """Worker: one mixture's stages, every condition and wrong box order."""
     mix, args, tools, dict_paths = job
     sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed = vb.stage_mixture(mix, args, scene_stems, "db")
-    seed += args.seed_offset
     J = stems.shape[0]
     dur = len(mixsig) / sr
     identical = len(set(mix["dicts"])) < len(mix["dicts"])

@@ -109,6 +109,8 @@ def parse_args(argv):
                          % ",".join(c[0] for c in CONDITIONS))
     ap.add_argument("--quick", action="store_true",
                     help="9 mixtures (E05, E05+E06) and conditions %s only" % ",".join(QUICK_CONDITIONS))
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="added to every stage's seed: other sway, gestures, noise, jitter, light (default 0)")
     ap.add_argument("--groups", default="all",
                     help="comma-separated mixture groups to run (default all: %s)" % ",".join(qb.GROUP_ORDER))
     ap.add_argument("--jobs", type=int, default=2, help="parallel workers, at most 2 (default 2)")
@@ -265,7 +267,7 @@ def stage_mixture(mix, args, stems_of, curve):
     times, P = qb.oracle_priors(stems, sr, -40.0, curve)
     act_path = os.path.join(wdir, "activity.csv")
     qb.write_priors_csv(act_path, times, P)
-    seed = zlib.crc32(mix["name"].encode()) % 1000000
+    seed = zlib.crc32(mix["name"].encode()) % 1000000 + getattr(args, "seed_offset", 0)
     return sr, stems, mixsig, wdir, mix_path, times, P, act_path, seed
 
 def evaluate_mixture(job):
