@@ -237,7 +237,8 @@ def evaluate_mixture(job):
     base = ["-i", mix_path] + [x for p in mix["dicts"] for x in ("-d", dict_paths[p])] + [
         "--fft", str(args.fft), "--latency", str(args.latency), "--hop", str(args.hop), "--associate-only",
         "--camera-latency", "0"] + args.extra
-    result = dict(name=mix["name"], group=mix["group"], chained="concat" in mix, duration_s=dur, identical=identical, runs=[], notes=[])
+    result = dict(name=mix["name"], group=mix["group"], chained="concat" in mix, duration_s=dur, identical=identical,
+                  runs=[], notes=[])
     videos = {}
     for cname, sopts, delay in args.cond:
         key = tuple(sopts)
@@ -281,7 +282,8 @@ def pct(a, b):
 
 def print_table(results, conds, out=sys.stdout):
     groups = [g for g in qb.GROUP_ORDER if any(r["group"] == g for r in results)]
-    groups += sorted({r["group"] for r in results if r["chained"]}, key=lambda g: CHAINED_GROUPS.index(g.split(" s ")[1]))
+    groups += sorted({r["group"] for r in results if r["chained"]},
+                     key=lambda g: CHAINED_GROUPS.index(g.split(" s ")[1]))
     out.write("\n%-16s %-14s %6s %8s %8s %6s %7s  %s\n" % ("group", "condition", "runs", "correct", "low-conf",
                                                          "WRONG", "right*", "median confidence / evidence s"))
     for g in groups + ["all (decidable)"]:

@@ -327,6 +327,17 @@ static void bad_configurations(void)
 }
 
 /* ---- the confidence needed falls once the evidence is long ---- */
+
+/* The feed judged under cfg, with the same noise every time. */
+static void judge(const camsep_assoc_config *cfg, const feed *f, camsep_assoc_result *r)
+{
+    camsep_box_assoc *a = make_with(cfg);
+    rng_state = 777u;
+    run_feed(a, f);
+    CHECK(camsep_box_assoc_compute(a, r) == 0);
+    camsep_box_assoc_free(a);
+}
+
 static void needed_with_evidence(void)
 {
     const int P = 3, F = (int)(SECONDS * FPS);
@@ -339,50 +350,30 @@ static void needed_with_evidence(void)
 
     /* the defaults: 8 s of music needs min_confidence, 40 s long_min_confidence */
     feed f = {P, F, act, order, P, 0.0, 0, 0.0, 8.0};
-    camsep_box_assoc *a = make_with(&cfg);
-    rng_state = 777u; /* the same noise in every run */
-    run_feed(a, &f);
-    CHECK(camsep_box_assoc_compute(a, &r) == 0);
+    judge(&cfg, &f, &r);
     print_result("8 s", &r);
     CHECK(r.evidence_s < cfg.long_evidence_s && r.needed == cfg.min_confidence);
-    camsep_box_assoc_free(a);
     f.t1 = SECONDS;
-    a = make_with(&cfg);
-    rng_state = 777u; /* the same noise in every run */
-    run_feed(a, &f);
-    CHECK(camsep_box_assoc_compute(a, &r) == 0);
+    judge(&cfg, &f, &r);
     print_result("40 s", &r);
     CHECK(r.evidence_s >= cfg.long_evidence_s && r.needed == cfg.long_min_confidence);
-    camsep_box_assoc_free(a);
 
     /* the same data judged with thresholds on either side of its confidence:
      * the lower one applies only from long_evidence_s on */
     cfg.min_confidence = r.confidence + 1.0f;
     cfg.long_min_confidence = r.confidence - 0.5f;
     cfg.long_evidence_s = r.evidence_s - 1.0f;
-    a = make_with(&cfg);
-    rng_state = 777u; /* the same noise in every run */
-    run_feed(a, &f);
-    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    judge(&cfg, &f, &s);
     CHECK(s.confident && s.needed == cfg.long_min_confidence && s.confidence == r.confidence);
-    camsep_box_assoc_free(a);
     cfg.long_evidence_s = r.evidence_s + 1.0f;
-    a = make_with(&cfg);
-    rng_state = 777u; /* the same noise in every run */
-    run_feed(a, &f);
-    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    judge(&cfg, &f, &s);
     CHECK(!s.confident && s.needed == cfg.min_confidence && strstr(s.reason, "ambiguous"));
-    camsep_box_assoc_free(a);
     /* a long threshold above the short one never raises what is needed */
     cfg.long_evidence_s = r.evidence_s - 1.0f;
     cfg.min_confidence = r.confidence - 0.5f;
     cfg.long_min_confidence = r.confidence + 1.0f;
-    a = make_with(&cfg);
-    rng_state = 777u; /* the same noise in every run */
-    run_feed(a, &f);
-    CHECK(camsep_box_assoc_compute(a, &s) == 0);
+    judge(&cfg, &f, &s);
     CHECK(s.confident && s.needed == cfg.min_confidence);
-    camsep_box_assoc_free(a);
     free(act);
 }
 
