@@ -14,12 +14,11 @@
  *
  * A gate cuts hard, so it must be in time: a camera later than its latency
  * setting opens the gate after each entrance has begun and cuts the attack.
- * The camera's offset against the audio is therefore measured, all the time:
- * the rises of each player's activity prior (over REST_GATE_RISE_S) are
+ * The camera's offset against the audio is therefore measured, all the time
+ * (lag_meter.h): the rises of each player's activity prior are
  * cross-correlated with the rises of that player's level in the solve without
- * priors (prior_trust's shadow), for lags within +-REST_GATE_MAX_LAG_S,
- * exponentially forgotten over REST_GATE_MEMORY_S; the lag where the
- * players' correlations summed peak is the camera's offset. The gate acts
+ * priors (prior_trust's shadow); the lag where the players' correlations,
+ * averaged, peak is the camera's offset. The gate acts
  * while that offset is within REST_GATE_TIMELY_S of where a correct setting
  * puts it, and shuts off smoothly beyond.
  *
@@ -43,15 +42,11 @@
 #include <stdbool.h>
 
 #include "camsep_engine.h"
+#include "lag_meter.h"
 
 #define REST_GATE_P_CLOSED 0.4f  /* activity prior at or below: gated fully */
 #define REST_GATE_P_OPEN 0.6f    /* at or above: not gated */
 #define REST_GATE_FLOOR 1e-3f    /* a gated source's share is scaled by at least this */
-#define REST_GATE_RISE_S 0.035   /* the rises compared: over this time */
-#define REST_GATE_MAX_LAG_S 0.28 /* offsets searched: within +- this */
-#define REST_GATE_MEMORY_S 3.0   /* the correlations' forgetting time */
-#define REST_GATE_MIN_CORR 0.15f /* a peak correlation under this measures nothing */
-#define REST_GATE_LAG_PENALTY 1.0f /* per second away from in time, taken off a lag's correlation */
 /* Only a player the camera has seen play (p >= P_OPEN) within this time is
  * gated: one who plays standing still (a singer, a box that lost its
  * player) never is. */
@@ -61,33 +56,13 @@
  * window), and how far from it the gate still acts fully / at all. */
 #define REST_GATE_TIMELY_CENTRE_S (-0.023f)
 #define REST_GATE_TIMELY_S 0.023f
+#define REST_GATE_MEMORY_S 3.0     /* the offset's forgetting time */
+#define REST_GATE_LAG_PENALTY 1.0f /* lag_meter.h */
 #define REST_GATE_UNTIMELY_S 0.046f
 
-/* The estimator runs at most this often (a frame rate above it is decimated). */
-#define REST_GATE_MAX_RATE 200.0
-#define REST_GATE_RING 128 /* > 2 x MAX_LAG_S x MAX_RATE */
-#define REST_GATE_LAGS (REST_GATE_RING - 1)
-
 typedef struct rest_gate {
-    int step;       /* the estimator takes every step-th frame */
-    int lags;       /* D: lags -D..D, in estimator frames */
-    int rise;       /* frames between the values whose difference is a rise */
-    double rate;    /* estimator frames per second */
-    double forget;  /* per estimator frame */
-    double mature;  /* forgetting weight at which the offset counts as measured */
-    double peak_decay;
+    lag_meter lag;  /* the camera's offset: each player's level against its prior's rises */
     int n;          /* sources */
-    long frames;    /* frames seen since the reset */
-    int t, filled;  /* ring position, entries in the ring since the reset */
-    float level[CAMSEP_MAX_SOURCES][REST_GATE_RING]; /* level (dB, floored) and prior, raw */
-    float prior[CAMSEP_MAX_SOURCES][REST_GATE_RING];
-    float level_rise[CAMSEP_MAX_SOURCES][REST_GATE_RING];
-    float prior_rise[CAMSEP_MAX_SOURCES][REST_GATE_RING];
-    float peak[CAMSEP_MAX_SOURCES];  /* the level's held peak, linear */
-    double w;                        /* forgetting sum of 1 */
-    double sa[CAMSEP_MAX_SOURCES], saa[CAMSEP_MAX_SOURCES];
-    double sp[CAMSEP_MAX_SOURCES][REST_GATE_LAGS], spp[CAMSEP_MAX_SOURCES][REST_GATE_LAGS],
-        sap[CAMSEP_MAX_SOURCES][REST_GATE_LAGS];
     long seen_frames;                      /* REST_GATE_SEEN_S in analysis frames */
     long since_playing[CAMSEP_MAX_SOURCES]; /* analysis frames since the camera saw j play (capped) */
     float offset_s;   /* the camera's measured offset against where a camera whose latency is
