@@ -714,10 +714,14 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         if (p->beta != 1.0f)
             g *= powf(level / (float)s->bins, p->beta - 1.0f);
         const bool weigh = trust_on(e);
+        float a[CAMSEP_MAX_SOURCES];
+        for (int j = 0; j < s->n_sources; j++)
+            a[j] = pv->held[j] && pv->activity[j] < HELD_ACTIVITY_MIN ? HELD_ACTIVITY_MIN : pv->activity[j];
+        if (weigh) /* the split's lag is measured with the trust's solve */
+            group_split_activity(&e->split, a);
         for (int k = 0; k < s->n_atoms; k++) {
             const int j = source_of_atom(s, k);
-            const float a = pv->held[j] && pv->activity[j] < HELD_ACTIVITY_MIN ? HELD_ACTIVITY_MIN : pv->activity[j];
-            e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - a);
+            e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - a[j]);
         }
         t->l1 = e->l1;
     }

@@ -34,6 +34,8 @@ void group_split_init(group_split *g, double frames_per_second, int window_frame
     g->peak_decay = exp(-1.0 / (PEAK_RELEASE_S * frames_per_second));
     const int settle = (int)ceil(SETTLE_S * frames_per_second);
     g->settle = settle > window_frames ? settle : window_frames;
+    lag_meter_init(&g->lag, frames_per_second, 0.0f, GROUP_SPLIT_LAG_MEMORY_S, GROUP_SPLIT_LAG_PENALTY);
+    lag_meter_cap_rises(&g->lag, GROUP_SPLIT_LAG_RISE_CAP);
     group_split_reset(g, NULL, 0);
 }
 
@@ -52,6 +54,11 @@ void group_split_reset(group_split *g, const int *same_as, int n_sources)
     }
     for (int j = 0; j < g->n; j++)
         g->members[g->group[j]]++;
+    int twins = 0;
+    for (int j = 0; j < g->n; j++)
+        twins += g->group[j] == j && g->members[j] > 1;
+    lag_meter_reset(&g->lag, twins);
+    g->timely = NAN;
 }
 
 static float smoothstep01(float z)
@@ -62,6 +69,9 @@ static float smoothstep01(float z)
 
 void group_split_update(group_split *g, const float *motion, const bool *present, const float *audio, float strength)
 {
+    float lag_level[CAMSEP_MAX_SOURCES], lag_motion[CAMSEP_MAX_SOURCES];
+    int twins = 0;
+    bool lag_all = true;
     for (int first = 0; first < g->n; first++) {
         if (g->group[first] != first || g->members[first] < 2)
             continue;
@@ -91,14 +101,19 @@ void group_split_update(group_split *g, const float *motion, const bool *present
             for (int i = 0; i < 6; i++)
                 s[i] = g->forget * s[i] + v[i];
         }
+        /* the lag from the motion as the correlation counts it (wild frames clipped) */
+        lag_level[twins] = (float)level;
+        lag_motion[twins++] = (float)x;
+        lag_all = lag_all && all;
         float r = NAN, w = 0.0f;
         if (s[0] > 0.0) {
             const double mx = s[1] / s[0], my = s[2] / s[0];
             const double vx = s[3] / s[0] - mx * mx, vy = s[4] / s[0] - my * my;
             r = vx > 1e-12 && vy > 1e-12 ? (float)((s[5] / s[0] - mx * my) / sqrt(vx * vy)) : 0.0f;
             const double evidence = s[0] / g->mature;
+            const float timely = isnan(g->timely) ? 1.0f : g->timely;
             if (all)
-                w = strength * smoothstep01((r - GROUP_SPLIT_CORR_LO) / (GROUP_SPLIT_CORR_HI - GROUP_SPLIT_CORR_LO)) *
+                w = strength * timely * smoothstep01((r - GROUP_SPLIT_CORR_LO) / (GROUP_SPLIT_CORR_HI - GROUP_SPLIT_CORR_LO)) *
                     (float)(evidence < 1.0 ? evidence : 1.0);
         }
         for (int j = first; j < g->n; j++)
@@ -106,6 +121,12 @@ void group_split_update(group_split *g, const float *motion, const bool *present
                 g->correlation[j] = r;
                 g->weight[j] = w;
             }
+    }
+    if (twins > 0) {
+        lag_meter_update(&g->lag, lag_level, lag_motion, lag_all);
+        /* a peak too weak to read says nothing of the lag: the correlation gate decides */
+        const bool weak = g->lag.measured && !(g->lag.offset_corr >= LAG_METER_MIN_CORR);
+        g->timely = weak ? 1.0f : lag_meter_timely(&g->lag, GROUP_SPLIT_TIMELY_S, GROUP_SPLIT_UNTIMELY_S);
     }
 }
 
@@ -136,4 +157,18 @@ void group_split_apply(const group_split *g, const int *atom_start, const float 
             }
         }
     }
+}
+
+void group_split_activity(const group_split *g, float *activity)
+{
+    if (!(g->timely < 1.0f)) /* in time, or not measured yet */
+        return;
+    float top[CAMSEP_MAX_SOURCES];
+    for (int j = 0; j < g->n; j++)
+        top[j] = -INFINITY;
+    for (int j = 0; j < g->n; j++)
+        top[g->group[j]] = fmaxf(top[g->group[j]], activity[j]);
+    for (int j = 0; j < g->n; j++)
+        if (g->members[g->group[j]] > 1)
+            activity[j] = g->timely * activity[j] + (1.0f - g->timely) * top[g->group[j]];
 }

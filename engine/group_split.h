@@ -28,6 +28,15 @@
  * a gate that seconds of evidence opened. The priors' first half second
  * after they arrive is not counted (a camera starting up), and no frames
  * means evidence 0, no split: no reference is invented at a cold start.
+ *
+ * In time, or not at all: a camera later than its latency setting moves the
+ * shares after the notes have changed hands, and its prior tilts the twins'
+ * activations the wrong way at every entrance. The camera's lag is measured
+ * from the twins (lag_meter.h: each group's summed motion against the group's
+ * level; the rest gate's measure reads each player's own level, which twins do
+ * not have), and `timely` (1 within GROUP_SPLIT_TIMELY_S of in time, 0 beyond
+ * GROUP_SPLIT_UNTIMELY_S) scales w and, through group_split_activity(), how
+ * far each twin's activity prior may differ from the group's.
  * docs/engine.md has the rule and the figures behind its constants.
  *
  * Allocation-free; the state is plain data inside the engine.
@@ -38,13 +47,25 @@
 #include <stdbool.h>
 
 #include "camsep_engine.h"
+#include "lag_meter.h"
 
 #define GROUP_SPLIT_POWER 3.0f    /* q */
 #define GROUP_SPLIT_MEMORY_S 6.0  /* the correlation's forgetting time */
 #define GROUP_SPLIT_CORR_LO 0.35f /* gate 0 at or below */
 #define GROUP_SPLIT_CORR_HI 0.55f /* gate 1 at or above */
+/* The camera's lag, from the twins' graded motion: measured in time at lag 0
+ * (the motion follows the bow, the level the sound; bench/VIDEO.md), with a
+ * longer memory and a stronger pull towards in time than the rest gate's
+ * (the motion's rises are many and small: a steadier estimate). */
+#define GROUP_SPLIT_LAG_MEMORY_S 6.0
+#define GROUP_SPLIT_LAG_PENALTY 2.0f
+#define GROUP_SPLIT_LAG_RISE_CAP 4.0f /* a motion rise counts at most 4 x the rises' RMS */
+#define GROUP_SPLIT_TIMELY_S 0.05f   /* timely 1 within */
+#define GROUP_SPLIT_UNTIMELY_S 0.09f /* timely 0 beyond */
 
 typedef struct group_split {
+    lag_meter lag;                         /* the camera's lag, a channel per group of twins */
+    float timely;                          /* 0..1 by that lag; NaN: not measured yet (or no twins) */
     double forget;                         /* per frame: exp(-hop / memory) */
     double peak_decay;                     /* per frame: the level reference's release */
     int settle;                            /* frames of priors to wait before they count */
@@ -73,5 +94,9 @@ void group_split_update(group_split *g, const float *motion, const bool *present
 /* audio: moves each group member's activations h[atom_start[j] ...] towards
  * its share of the group's motion, by weight[]. */
 void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h);
+/* audio: each twin's activity prior moved towards its group's highest by
+ * 1 - timely (in place): a late camera still says whether the group plays, but
+ * no longer which twin. Untouched while the lag is not measured. */
+void group_split_activity(const group_split *g, float *activity);
 
 #endif

@@ -49,9 +49,29 @@ void lag_meter_reset(lag_meter *m, int channels)
     memset(m->sp, 0, sizeof m->sp);
     memset(m->spp, 0, sizeof m->spp);
     memset(m->sap, 0, sizeof m->sap);
+    memset(m->sq, 0, sizeof m->sq);
+    m->sq_w = 0.0;
     m->measured = false;
     m->offset_s = NAN;
     m->offset_corr = NAN;
+}
+
+void lag_meter_cap_rises(lag_meter *m, float cap)
+{
+    m->rise_cap = cap > 0.0f ? cap : 0.0f;
+}
+
+/* Channel c's signal rise dp (> 0), capped (see lag_meter_cap_rises). */
+static float capped_rise(lag_meter *m, int c, float dp)
+{
+    if (!(m->rise_cap > 0.0f))
+        return dp;
+    if (m->sq_w >= 0.25 * m->mature) {
+        const float cap = m->rise_cap * (float)sqrt(m->sq[c] / m->sq_w);
+        dp = dp < cap ? dp : cap;
+    }
+    m->sq[c] = m->forget * m->sq[c] + (double)dp * dp;
+    return dp;
 }
 
 /* Channel c's correlation at lag index k (0 where either does not vary). */
@@ -105,8 +125,10 @@ void lag_meter_update(lag_meter *m, const float *level, const float *signal, boo
         m->signal[c][t] = signal[c];
         const float da = m->level[c][t] - m->level[c][before], dp = signal[c] - m->signal[c][before];
         m->level_rise[c][t] = m->filled >= m->rise && da > 0.0f ? da : 0.0f;
-        m->signal_rise[c][t] = m->filled >= m->rise && dp > 0.0f ? dp : 0.0f;
+        m->signal_rise[c][t] = m->filled >= m->rise ? capped_rise(m, c, dp > 0.0f ? dp : 0.0f) : 0.0f;
     }
+    if (m->rise_cap > 0.0f && m->filled >= m->rise)
+        m->sq_w = m->forget * m->sq_w + 1.0;
     m->filled = m->filled < R ? m->filled + 1 : R;
     const int L = 2 * m->lags + 1;
     if (m->filled < L + m->rise)

@@ -42,6 +42,8 @@ typedef struct lag_meter {
     double peak_decay;
     float centre_s; /* where a camera set right is measured */
     float penalty;  /* per second away from centre_s, taken off a lag's correlation */
+    float rise_cap; /* 0, or a signal's rise counts at most this many times its RMS */
+    double sq[CAMSEP_MAX_SOURCES], sq_w; /* forgetting sums of the signal's rise squared, and of 1 */
     int n;          /* channels */
     long frames;    /* frames seen since the reset */
     int t, filled;  /* ring position, entries in the ring since the reset */
@@ -63,6 +65,11 @@ typedef struct lag_meter {
 /* set-up or audio: frames_per_second of the frames given to update(); centre_s
  * and penalty as above, memory_s > 0. Forgets everything. */
 void lag_meter_init(lag_meter *m, double frames_per_second, float centre_s, double memory_s, float penalty);
+/* set-up: a signal whose rises are unbounded (motion; an occluder's first
+ * frames, a flash) counts each rise at most `cap` times the channel's rise
+ * RMS, once a quarter of the evidence is in: a few wild frames would otherwise
+ * outweigh seconds of it. 0 (the default): no cap, for a bounded signal. */
+void lag_meter_cap_rises(lag_meter *m, float cap);
 /* audio: forget the evidence, measure `channels` channels from now on. */
 void lag_meter_reset(lag_meter *m, int channels);
 /* audio: one frame. level[c] >= 0 (linear), signal[c]: the camera's; `all`:

@@ -4,7 +4,8 @@
  *    the group's motion follows the group's loudness and stays shut when it
  *    does not, and a few wild frames do not shut it; it keeps each atom's
  *    group total, moves the shares towards the motion's and never touches a
- *    source without a twin.
+ *    source without a twin. The same motion 0.15 s late is measured as late:
+ *    no split, and the twins' activity priors become the group's.
  * 2. Through the engine: two players of one instrument, both playing all the
  *    time, louder and softer at different moments. Audio alone splits them
  *    evenly; their graded motion as the prior lifts both stems' SDR, motion
@@ -42,6 +43,23 @@ static double intensity(int player, double t)
 static double amplitude(int player, double t)
 {
     return pow(10.0, -1.5 * (1.0 - intensity(player, t)));
+}
+
+/* How hard each player plays at time t: notes of 0.3..0.6 s at levels
+ * 0.1..1, a few of them rests (0). */
+static double note(int player, double t)
+{
+    if (t < 0.0)
+        return 0.0;
+    uint64_t seed = 1234567 + 7919 * (uint64_t)player;
+    double start = 0.0, len = 0.0;
+    uint32_t r = 0;
+    do {
+        start += len;
+        r = next_random(&seed);
+        len = 0.3 + 0.3 * (double)(r % 1000) / 1000.0;
+    } while (start + len <= t);
+    return r % 5 == 0 ? 0.0 : 0.1 + 0.9 * (double)(next_random(&seed) % 1000) / 1000.0;
 }
 
 static void rule_alone(void)
@@ -136,6 +154,33 @@ static void rule_alone(void)
     const float m[3] = {1.0f, 1.0f, 1.0f}, a[3] = {1.0f, 1.0f, 1.0f};
     group_split_update(&g, m, partial, a, 1.0f);
     CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
+
+    /* notes (entrances, not a slow swell) and their motion 0.15 s late: the
+     * lag is measured, the split stands aside and the twins' activity priors
+     * become the group's */
+    {
+        group_split late;
+        group_split_init(&late, FPS, FFT / HOP);
+        group_split_reset(&late, same_as, 3);
+        for (int f = 0; f < (int)(8.0 * FPS); f++) {
+            const double t = f / FPS, seen = t - 0.15;
+            const float ml[3] = {(float)note(0, seen), (float)note(1, seen), 0.5f};
+            const double level = pow(10.0, -1.5 * (1.0 - note(0, t))) + pow(10.0, -1.5 * (1.0 - note(1, t)));
+            const float al[3] = {(float)(0.5 * level), (float)(0.5 * level), 0.5f};
+            group_split_update(&late, ml, present, al, 1.0f);
+        }
+        float act[3] = {0.2f, 0.9f, 0.1f}, in_time[3] = {0.2f, 0.9f, 0.1f};
+        group_split_activity(&late, act);
+        group_split_activity(&g, in_time);
+        printf("motion 0.15 s late: lag %+.3f s, timely %.2f, correlation %.2f, weight %.2f; "
+               "priors 0.2 / 0.9 / 0.1 -> %.2f / %.2f / %.2f (in time: %.2f / %.2f)\n",
+               (double)late.lag.offset_s, (double)late.timely, (double)late.correlation[0], (double)late.weight[0],
+               (double)act[0], (double)act[1], (double)act[2], (double)in_time[0], (double)in_time[1]);
+        CHECK(fabsf(late.lag.offset_s - 0.15f) < 0.03f && late.timely == 0.0f);
+        CHECK(late.weight[0] == 0.0f && late.weight[1] == 0.0f);
+        CHECK(act[0] == 0.9f && act[1] == 0.9f && act[2] == 0.1f); /* the third player has no twin */
+        CHECK(g.timely == 1.0f && in_time[0] == 0.2f && in_time[1] == 0.9f);
+    }
 
     /* motion that does not follow the sound (every frame's own jitter) */
     group_split_reset(&g, same_as, 3);
