@@ -511,7 +511,7 @@ static void reset_model_state(camsep_engine *e)
     if (e->active) {
         prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
         group_split_reset(&e->split, e->active->same_as, e->active->n_sources);
-        rest_gate_reset(&e->gate, e->active->n_sources);
+        rest_gate_reset(&e->gate, e->active->same_as, e->active->n_sources);
     }
 }
 
@@ -757,7 +757,7 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
     }
     /* not gated (no shadow solve this frame): every gain 1, which the report then says */
     if (rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
-                        gated ? e->params.rest_gate : 0.0f)) {
+                        gated ? e->params.rest_gate : 0.0f, e->split.timely)) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
         for (int j = 0; j < J; j++) {
             const float g = e->gate.gain[j];
@@ -862,8 +862,10 @@ static void analyse_frame(camsep_engine *e)
         rep.split[j] = trust_on(e) ? e->split.weight[j] : 0.0f;
         rep.gate[j] = e->gate.gain[j];
     }
-    rep.camera_offset = e->gate.offset_s;
-    rep.camera_offset_corr = e->gate.offset_corr;
+    /* from the players without a twin; on a stage of twins only, from the twins' motion */
+    const bool twins_only = e->gate.singles == 0 && e->split.lag.n > 0;
+    rep.camera_offset = twins_only ? e->split.lag.offset_s : e->gate.offset_s;
+    rep.camera_offset_corr = twins_only ? e->split.lag.offset_corr : e->gate.offset_corr;
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {
         float *ola = e->ola + (size_t)j * e->span;

@@ -15,13 +15,21 @@ void rest_gate_init(rest_gate *g, double frames_per_second)
     const double fps = frames_per_second > 0.0 ? frames_per_second : 1.0;
     lag_meter_init(&g->lag, fps, REST_GATE_TIMELY_CENTRE_S, REST_GATE_MEMORY_S, REST_GATE_LAG_PENALTY);
     g->seen_frames = (long)ceil(REST_GATE_SEEN_S * fps);
-    rest_gate_reset(g, 0);
+    rest_gate_reset(g, NULL, 0);
 }
 
-void rest_gate_reset(rest_gate *g, int n_sources)
+void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources)
 {
     g->n = clampi(n_sources, 0, CAMSEP_MAX_SOURCES);
-    lag_meter_reset(&g->lag, g->n);
+    g->singles = 0;
+    for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
+        bool twin = false;
+        for (int i = 0; same_as && j < g->n && i < g->n; i++)
+            twin = twin || (i != j && same_as[i] == same_as[j]);
+        g->twin[j] = twin;
+        g->singles += j < g->n && !twin;
+    }
+    lag_meter_reset(&g->lag, g->singles);
     g->offset_s = NAN;
     g->offset_corr = NAN;
     g->timely = NAN;
@@ -39,21 +47,28 @@ static float smoothstep01(float z)
 
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio)
 {
-    bool all = g->n > 0;
+    bool all = g->singles > 0;
+    float level[CAMSEP_MAX_SOURCES], prior[CAMSEP_MAX_SOURCES];
+    int c = 0;
     for (int j = 0; j < g->n; j++) {
-        all = all && present[j] && isfinite(p[j]);
+        if (!g->twin[j]) {
+            all = all && present[j] && isfinite(p[j]);
+            level[c] = audio[j];
+            prior[c++] = p[j];
+        }
         if (present[j] && p[j] >= REST_GATE_P_OPEN)
             g->since_playing[j] = 0;
         else if (g->since_playing[j] <= g->seen_frames)
             g->since_playing[j]++;
     }
-    lag_meter_update(&g->lag, audio, p, all);
+    lag_meter_update(&g->lag, level, prior, all);
     g->offset_s = g->lag.offset_s;
     g->offset_corr = g->lag.offset_corr;
     g->timely = lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
 }
 
-bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth)
+bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth,
+                     float twins_timely)
 {
     bool any = false;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
@@ -64,7 +79,8 @@ bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bo
         /* players the camera has seen play lately, while it is in time (before the
          * offset is measured: on the latency setting's word) */
         const float seen = g->since_playing[j] <= g->seen_frames ? 1.0f : 0.0f;
-        const float allowed = seen * (isnan(g->timely) ? 1.0f : g->timely);
+        const float timely = g->twin[j] ? twins_timely : g->timely;
+        const float allowed = seen * (isnan(timely) ? 1.0f : timely);
         float gain = 1.0f - depth * rest * allowed;
         gain = gain > REST_GATE_FLOOR ? gain : REST_GATE_FLOOR;
         g->gain[j] = gain;

@@ -20,7 +20,10 @@
  * priors (prior_trust's shadow); the lag where the players' correlations,
  * averaged, peak is the camera's offset. The gate acts
  * while that offset is within REST_GATE_TIMELY_S of where a correct setting
- * puts it, and shuts off smoothly beyond.
+ * puts it, and shuts off smoothly beyond. Players who share one dictionary
+ * (twins) have no level of their own in that solve: they are left out of
+ * the offset, and their gate follows the timeliness their group measures
+ * from its own motion (group_split.h), given to rest_gate_gains().
  *
  * A player the camera cannot see now (something passes in front, too dark:
  * camsep_prior.held) is not gated: the held prior is the last sight, and
@@ -63,6 +66,8 @@
 typedef struct rest_gate {
     lag_meter lag;  /* the camera's offset: each player's level against its prior's rises */
     int n;          /* sources */
+    bool twin[CAMSEP_MAX_SOURCES];  /* j shares its dictionary with another source */
+    int singles;                    /* sources without a twin: the offset's channels */
     long seen_frames;                      /* REST_GATE_SEEN_S in analysis frames */
     long since_playing[CAMSEP_MAX_SOURCES]; /* analysis frames since the camera saw j play (capped) */
     float offset_s;   /* the camera's measured offset against where a camera whose latency is
@@ -74,15 +79,19 @@ typedef struct rest_gate {
 
 /* set-up or audio: frames_per_second of the analysis. Forgets everything. */
 void rest_gate_init(rest_gate *g, double frames_per_second);
-/* audio: forget the evidence (new dictionaries, reset). */
-void rest_gate_reset(rest_gate *g, int n_sources);
+/* audio: forget the evidence (new dictionaries, reset). same_as[j] = the
+ * smallest index of a source with the same dictionary as j (NULL: none alike). */
+void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources);
 /* audio: one frame with sound and priors. p[j]: the activity prior,
  * present[j]: whether j has one, audio[j] >= 0: j's activation sum in the
  * solve without priors. Updates the offset estimate. */
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio);
 /* audio: this frame's gains into gain[] (depth 0..1: 0 leaves every gain 1);
  * held[j]: the camera cannot see j now (camsep_prior.held), so its prior is
- * no sight of a rest and j is not gated. Returns whether any source is gated. */
-bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth);
+ * no sight of a rest and j is not gated; twins_timely: how far the twins' gate
+ * may act (group_split.timely; NaN: not measured). Returns whether any
+ * source is gated. */
+bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth,
+                     float twins_timely);
 
 #endif

@@ -3,7 +3,9 @@
  * 1. The rule on its own: the camera's offset against the audio is measured
  *    from the rises of the prior and of the sound (in time, late, early);
  *    before it is measured, only a player the camera has seen play is gated;
- *    a late or early camera, a missing prior and depth 0 gate nothing.
+ *    a late or early camera, a missing prior and depth 0 gate nothing;
+ *    twins (one dictionary for two players) are left out of the offset and
+ *    gated as far as their own group's timeliness allows.
  * 2. Through the engine: a player who rests half the time. With the camera
  *    in time, far less of the others' sound leaks into the resting player's
  *    stem than without the gate, and the stems still sum to the input; with
@@ -68,30 +70,50 @@ static void feed(rest_gate *g, int frames, int shift, int present_from, int stil
     }
 }
 
+/* As feed(), in time, but the priors of players 0 and 1 are `shift` frames late. */
+static void feed_late_twins(rest_gate *g, int frames, int shift)
+{
+    enum { P = 3, MAXF = 2000 };
+    static int on[P][MAXF];
+    for (int j = 0; j < P; j++)
+        playing_pattern(on[j], MAXF, 100u + (uint64_t)j);
+    uint64_t noise = 9;
+    for (int f = 0; f < frames; f++) {
+        float p[P], audio[P];
+        const bool present[P] = {true, true, true};
+        for (int j = 0; j < P; j++) {
+            const int fc = j < 2 ? (f - shift < 0 ? 0 : f - shift) : f;
+            p[j] = on[j][fc] ? 0.9f : 0.05f;
+            audio[j] = (on[j][f] ? 1.0f : 0.056f) * (0.8f + 0.4f * (float)(next_random(&noise) % 1000) / 1000.0f);
+        }
+        rest_gate_update(g, p, present, audio);
+    }
+}
+
 static const bool seen_all[3] = {false, false, false}; /* nobody held */
 
 static void rule_alone(void)
 {
     rest_gate g;
     rest_gate_init(&g, FPS);
-    rest_gate_reset(&g, 3);
+    rest_gate_reset(&g, NULL, 3);
     const bool present[3] = {true, true, true};
     const float resting[3] = {0.0f, 0.0f, 0.0f};
     CHECK(isnan(g.offset_s) && isnan(g.timely));
     /* cold start: nobody seen playing, nothing gated */
-    CHECK(!rest_gate_gains(&g, resting, present, seen_all, 1.0f));
+    CHECK(!rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN));
     for (int j = 0; j < 3; j++)
         CHECK(g.gain[j] == 1.0f);
 
     /* in time (the prior's rises with the sound's) */
     feed(&g, (int)(10.0 * FPS), 0, 0, -1);
     const float in_time = g.offset_s, timely = g.timely;
-    CHECK(rest_gate_gains(&g, resting, present, seen_all, 1.0f));
+    CHECK(rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN));
     const float gated = g.gain[0];
     const float half[3] = {0.5f, 1.0f, 0.4f};
-    rest_gate_gains(&g, half, present, seen_all, 1.0f);
+    rest_gate_gains(&g, half, present, seen_all, 1.0f, NAN);
     const float g_half = g.gain[0], g_playing = g.gain[1], g_closed = g.gain[2];
-    CHECK(!rest_gate_gains(&g, resting, present, seen_all, 0.0f));
+    CHECK(!rest_gate_gains(&g, resting, present, seen_all, 0.0f, NAN));
     printf("in time: offset %+.3f s (correlation %.2f), timely %.2f; gain at p 0 / 0.4 / 0.5 / 1: %.4f / %.4f / "
            "%.2f / %.2f\n",
            (double)in_time, (double)g.offset_corr, (double)timely, (double)gated, (double)g_closed, (double)g_half,
@@ -104,10 +126,10 @@ static void rule_alone(void)
     /* 0.1 s late, and 0.1 s early: measured, and no gate */
     const int shifts[2] = {(int)lround(0.1 * FPS), -(int)lround(0.1 * FPS)};
     for (int k = 0; k < 2; k++) {
-        rest_gate_reset(&g, 3);
+        rest_gate_reset(&g, NULL, 3);
         feed(&g, (int)(10.0 * FPS), shifts[k], 0, -1);
         const float expect = (float)(shifts[k] / FPS) - REST_GATE_TIMELY_CENTRE_S;
-        const bool any = rest_gate_gains(&g, resting, present, seen_all, 1.0f);
+        const bool any = rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
         printf("camera %+d frames: offset %+.3f s (expected %+.3f), timely %.2f, gated %d\n", shifts[k],
                (double)g.offset_s, (double)expect, (double)g.timely, any);
         CHECK(fabsf(g.offset_s - expect) <= 1.01f / (float)FPS);
@@ -115,41 +137,61 @@ static void rule_alone(void)
     }
 
     /* before the offset is measured: only players seen playing */
-    rest_gate_reset(&g, 3);
+    rest_gate_reset(&g, NULL, 3);
     feed(&g, 3, 0, 0, -1);
     CHECK(isnan(g.timely));
     const float mixed[3] = {0.0f, 0.0f, 0.0f};
-    rest_gate_gains(&g, mixed, present, seen_all, 1.0f);
+    rest_gate_gains(&g, mixed, present, seen_all, 1.0f, NAN);
     int seen = 0;
     for (int j = 0; j < 3; j++) {
         seen += (g.since_playing[j] <= g.seen_frames);
         CHECK(g.gain[j] == ((g.since_playing[j] <= g.seen_frames) ? REST_GATE_FLOOR : 1.0f));
     }
     CHECK(seen == 3); /* every pattern starts playing */
-    rest_gate_reset(&g, 3);
-    CHECK(!rest_gate_gains(&g, mixed, present, seen_all, 1.0f));
+    rest_gate_reset(&g, NULL, 3);
+    CHECK(!rest_gate_gains(&g, mixed, present, seen_all, 1.0f, NAN));
 
     /* a player who plays standing still: never gated, the others are */
-    rest_gate_reset(&g, 3);
+    rest_gate_reset(&g, NULL, 3);
     feed(&g, 3, 0, 0, 1);
-    rest_gate_gains(&g, resting, present, seen_all, 1.0f);
+    rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
     CHECK(g.since_playing[1] > g.seen_frames && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR);
     feed(&g, (int)(10.0 * FPS), 0, 0, 1);
-    rest_gate_gains(&g, resting, present, seen_all, 1.0f);
+    rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
     printf("one player still: offset %+.3f s, gains %.3f / %.3f / %.3f\n", (double)g.offset_s, (double)g.gain[0],
            (double)g.gain[1], (double)g.gain[2]);
     CHECK(g.timely == 1.0f && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
 
     /* a player the camera cannot see now (a passer-by in front): not gated, the others are */
     const bool held0[3] = {true, false, false};
-    CHECK(rest_gate_gains(&g, resting, present, held0, 1.0f));
+    CHECK(rest_gate_gains(&g, resting, present, held0, 1.0f, NAN));
     CHECK(g.gain[0] == 1.0f && g.gain[2] == REST_GATE_FLOOR);
 
+    /* players 0 and 1 share a dictionary (twins): the offset comes from player 2
+     * alone, even with the twins' priors 0.1 s late, and the twins' gate follows
+     * the timeliness their group measured */
+    {
+        const int same_as[3] = {0, 0, 2};
+        rest_gate_reset(&g, same_as, 3);
+        CHECK(g.singles == 1 && g.twin[0] && g.twin[1] && !g.twin[2]);
+        feed(&g, (int)(10.0 * FPS), 0, 0, -1);
+        const float alone = g.offset_s;
+        rest_gate_reset(&g, same_as, 3);
+        feed_late_twins(&g, (int)(10.0 * FPS), (int)lround(0.1 * FPS));
+        printf("twins 0.1 s late, player 2 in time: offset %+.3f s (player 2 alone %+.3f s), timely %.2f\n",
+               (double)g.offset_s, (double)alone, (double)g.timely);
+        CHECK(g.offset_s == alone && g.timely == 1.0f);
+        rest_gate_gains(&g, resting, present, seen_all, 1.0f, 0.0f);
+        CHECK(g.gain[0] == 1.0f && g.gain[1] == 1.0f && g.gain[2] == REST_GATE_FLOOR);
+        rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
+        CHECK(g.gain[0] == REST_GATE_FLOOR && g.gain[1] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
+    }
+
     /* no prior: nothing measured, nothing gated */
-    rest_gate_reset(&g, 3);
+    rest_gate_reset(&g, NULL, 3);
     feed(&g, (int)(10.0 * FPS), 0, 1 << 30, -1);
     const bool none[3] = {false, false, false};
-    CHECK(isnan(g.offset_s) && !rest_gate_gains(&g, resting, none, seen_all, 1.0f));
+    CHECK(isnan(g.offset_s) && !rest_gate_gains(&g, resting, none, seen_all, 1.0f, NAN));
 }
 
 /* The second player rests 1 s of every 2.5 s (from 1 s on). */
