@@ -627,7 +627,9 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
     source_sums(s, e->h_audio, audio);
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
     motion_level(&e->prior_now, s->n_sources, e->motion_now);
-    group_split_update(&e->split, e->motion_now, e->prior_now.present, audio, e->params.split_strength);
+    group_split_update(&e->split, e->motion_now, e->prior_now.present, e->prior_now.held, audio,
+                       e->params.split_strength);
+    group_split_hidden_motion(&e->split, e->prior_now.held, e->motion_now);
     rest_gate_update(&e->gate, e->prior_now.activity, e->prior_now.present, audio);
 }
 

@@ -67,7 +67,8 @@ static float smoothstep01(float z)
     return z * z * (3.0f - 2.0f * z);
 }
 
-void group_split_update(group_split *g, const float *motion, const bool *present, const float *audio, float strength)
+void group_split_update(group_split *g, const float *motion, const bool *present, const bool *held, const float *audio,
+                        float strength)
 {
     float lag_level[CAMSEP_MAX_SOURCES], lag_motion[CAMSEP_MAX_SOURCES];
     int twins = 0;
@@ -76,10 +77,11 @@ void group_split_update(group_split *g, const float *motion, const bool *present
         if (g->group[first] != first || g->members[first] < 2)
             continue;
         double x = 0.0, level = 0.0;
-        bool all = true;
+        bool all = true, hidden = false;
         for (int j = first; j < g->n; j++)
             if (g->group[j] == first) {
                 all = all && present[j] && motion[j] >= 0.0f && isfinite(motion[j]);
+                hidden = hidden || (held && held[j]);
                 x += motion[j];
                 level += audio[j] > 0.0f ? audio[j] : 0.0f;
             }
@@ -88,17 +90,19 @@ void group_split_update(group_split *g, const float *motion, const bool *present
         g->peak[first] = fmax(level, g->peak[first] * g->peak_decay);
         g->seen[first] = all ? (g->seen[first] < g->settle ? g->seen[first] + 1 : g->settle) : 0;
         double *s = g->st[first];
+        g->level_now[first] = NAN;
         if (all && g->seen[first] >= g->settle && g->peak[first] > 0.0) {
             /* the level in dB, floored LEVEL_FLOOR_DB under the held peak */
             const double floor = g->peak[first] * pow(10.0, LEVEL_FLOOR_DB / 20.0);
             const double y = 20.0 * log10(fmax(level, floor)) / -LEVEL_FLOOR_DB;
+            g->level_now[first] = y;
             if (s[0] >= CLIP_AFTER * g->mature) {
                 const double mean = s[1] / s[0], var = s[3] / s[0] - mean * mean;
                 if (var > 0.0)
                     x = fmin(fmax(x, mean - CLIP_SD * sqrt(var)), mean + CLIP_SD * sqrt(var));
             }
             const double v[6] = {1.0, x, y, x * x, y * y, x * y};
-            for (int i = 0; i < 6; i++)
+            for (int i = 0; i < 6 && !hidden; i++) /* a held motion is the last sight, not now's */
                 s[i] = g->forget * s[i] + v[i];
         }
         /* the lag from the motion as the correlation counts it (wild frames clipped) */
@@ -171,4 +175,31 @@ void group_split_activity(const group_split *g, float *activity)
     for (int j = 0; j < g->n; j++)
         if (g->members[g->group[j]] > 1)
             activity[j] = g->timely * activity[j] + (1.0f - g->timely) * top[g->group[j]];
+}
+
+void group_split_hidden_motion(const group_split *g, const bool *held, float *motion)
+{
+    for (int first = 0; first < g->n; first++) {
+        const double *s = g->st[first];
+        if (g->group[first] != first || g->members[first] < 2 || isnan(g->level_now[first]) ||
+            !(s[0] >= CLIP_AFTER * g->mature))
+            continue;
+        int hidden = 0, seen = 0;
+        double in_sight = 0.0;
+        for (int j = first; j < g->n; j++)
+            if (g->group[j] == first) {
+                hidden += held[j];
+                seen += !held[j];
+                in_sight += held[j] ? 0.0 : motion[j];
+            }
+        const double mx = s[1] / s[0], my = s[2] / s[0];
+        const double vy = s[4] / s[0] - my * my, cxy = s[5] / s[0] - mx * my;
+        if (hidden == 0 || seen == 0 || !(vy > 1e-12))
+            continue;
+        const double group = mx + cxy / vy * (g->level_now[first] - my);
+        const float share = group > in_sight ? (float)((group - in_sight) / hidden) : 0.0f;
+        for (int j = first; j < g->n; j++)
+            if (g->group[j] == first && held[j])
+                motion[j] = share;
+    }
 }

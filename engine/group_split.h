@@ -29,6 +29,13 @@
  * after they arrive is not counted (a camera starting up), and no frames
  * means evidence 0, no split: no reference is invented at a cold start.
  *
+ * A twin the camera cannot see now (camsep_prior.held: a passer-by in front)
+ * has the last motion it showed, which says nothing of now: frames with a
+ * hidden member are not counted in the group's statistics, and the hidden
+ * member's motion is what the group's level says the group's motion is
+ * (the statistics' regression of motion on level), less what the members
+ * in sight show (group_split_hidden_motion()).
+ *
  * In time, or not at all: a camera later than its latency setting moves the
  * shares after the notes have changed hands, and its prior tilts the twins'
  * activations the wrong way at every entrance. The camera's lag is measured
@@ -78,6 +85,8 @@ typedef struct group_split {
     int seen[CAMSEP_MAX_SOURCES];          /* by group: frames since every member has had a prior */
     float correlation[CAMSEP_MAX_SOURCES]; /* by source: its group's, NaN before any evidence */
     float weight[CAMSEP_MAX_SOURCES];      /* by source: this frame's w (0: no twin, or no split) */
+    double level_now[CAMSEP_MAX_SOURCES];  /* by group: this frame's level as the statistics read it,
+                                              NaN: none this frame */
 } group_split;
 
 /* set-up or audio: frames_per_second of the analysis; window_frames: frames
@@ -88,9 +97,16 @@ void group_split_init(group_split *g, double frames_per_second, int window_frame
  * smallest index of a source with the same dictionary as j. */
 void group_split_reset(group_split *g, const int *same_as, int n_sources);
 /* audio: one frame with sound. motion[j]: source j's graded motion (>= 0),
- * present[j]: a prior for j this frame, audio[j] >= 0: j's activation sum in
- * the solve without priors. Updates the correlation and sets weight[]. */
-void group_split_update(group_split *g, const float *motion, const bool *present, const float *audio, float strength);
+ * present[j]: a prior for j this frame, held[j]: the camera cannot see j now
+ * (NULL: everyone in sight), audio[j] >= 0: j's activation sum in the solve
+ * without priors. Updates the correlation and sets weight[]. */
+void group_split_update(group_split *g, const float *motion, const bool *present, const bool *held, const float *audio,
+                        float strength);
+/* audio, after update(): each hidden member's motion (held[j]) replaced, in
+ * place, by its share of what the group's level says the group's motion is,
+ * less the motion of the members in sight (at least 0). Untouched where every
+ * member is hidden or in sight, or before a quarter of the evidence is in. */
+void group_split_hidden_motion(const group_split *g, const bool *held, float *motion);
 /* audio: moves each group member's activations h[atom_start[j] ...] towards
  * its share of the group's motion, by weight[]. */
 void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h);

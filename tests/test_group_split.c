@@ -4,8 +4,10 @@
  *    the group's motion follows the group's loudness and stays shut when it
  *    does not, and a few wild frames do not shut it; it keeps each atom's
  *    group total, moves the shares towards the motion's and never touches a
- *    source without a twin. The same motion 0.15 s late is measured as late:
- *    no split, and the twins' activity priors become the group's.
+ *    source without a twin. A twin the camera cannot see is not counted, and
+ *    its motion is estimated from the group's level. The same motion 0.15 s
+ *    late is measured as late: no split, and the twins' activity priors
+ *    become the group's.
  * 2. Through the engine: two players of one instrument, both playing all the
  *    time, louder and softer at different moments. Audio alone splits them
  *    evenly; their graded motion as the prior lifts both stems' SDR, motion
@@ -77,7 +79,7 @@ static void rule_alone(void)
         const float audio[3] = {(float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
                                 (float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
                                 (float)(0.5 + 0.1 * (double)(next_random(&seed) % 100) / 100.0)};
-        group_split_update(&g, motion, present, audio, 1.0f);
+        group_split_update(&g, motion, present, NULL, audio, 1.0f);
         if (f == 0)
             first_weight = g.weight[0];
         if (f < (int)(0.5 * FPS) - 1) /* a camera's first half second is not evidence */
@@ -113,7 +115,7 @@ static void rule_alone(void)
             const float m3[3] = {(float)intensity(0, tt), (float)intensity(1, tt), (float)intensity(0, tt + 0.5)};
             const float level = (float)(amplitude(0, tt) + amplitude(1, tt) + amplitude(0, tt + 0.5));
             const float a3[3] = {level / 3.0f, level / 3.0f, level / 3.0f};
-            group_split_update(&t, m3, present, a3, 0.5f);
+            group_split_update(&t, m3, present, NULL, a3, 0.5f);
         }
         CHECK(t.weight[0] == 0.5f && t.weight[1] == 0.5f && t.weight[2] == 0.5f); /* the strength caps it */
         float h3[6] = {3, 6, 3, 6, 3, 6};
@@ -140,7 +142,7 @@ static void rule_alone(void)
             const float mw[3] = {wild ? 2.0f : (float)intensity(0, t), wild ? 2.0f : (float)intensity(1, t), 0.5f};
             const float aw[3] = {(float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
                                  (float)(0.5 * (amplitude(0, t) + amplitude(1, t))), 0.5f};
-            group_split_update(&c, mw, present, aw, 1.0f);
+            group_split_update(&c, mw, present, NULL, aw, 1.0f);
             wmin = fminf(wmin, c.weight[0]);
         }
         printf("three frames of motion at the cap: weight at least %.2f, correlation %.2f -> %.2f\n", (double)wmin,
@@ -149,10 +151,39 @@ static void rule_alone(void)
         CHECK(c.correlation[0] >= g.correlation[0] - 0.1f); /* counted in full: 0.94 -> 0.74 */
     }
 
+    /* a passer-by hides player 1 for a second (the camera holds its last
+     * motion): those frames are not counted, and its motion is what the
+     * group's level says the group moves, less player 0's */
+    {
+        group_split c = g;
+        const bool held1[3] = {false, true, false};
+        const double counted = c.st[0][0];
+        const float frozen = (float)intensity(1, 8.0);
+        double err_held = 0.0, err_est = 0.0;
+        int n = 0;
+        for (int f = (int)(8.0 * FPS); f < (int)(9.0 * FPS); f++) {
+            const double t = f / FPS;
+            float mh[3] = {(float)intensity(0, t), frozen, 0.5f};
+            const float ah[3] = {(float)(0.5 * (amplitude(0, t) + amplitude(1, t))),
+                                 (float)(0.5 * (amplitude(0, t) + amplitude(1, t))), 0.5f};
+            group_split_update(&c, mh, present, held1, ah, 1.0f);
+            group_split_hidden_motion(&c, held1, mh);
+            err_held += fabs(frozen - intensity(1, t));
+            err_est += fabs(mh[1] - intensity(1, t));
+            CHECK(mh[0] == (float)intensity(0, t) && mh[2] == 0.5f); /* in sight: as seen */
+            n++;
+        }
+        printf("player 1 hidden for 1 s: its held motion off by %.3f on average, the level's estimate by %.3f\n",
+               err_held / n, err_est / n);
+        CHECK(c.st[0][0] == counted); /* nothing counted while hidden */
+        CHECK(err_est < 0.5 * err_held);
+        CHECK(c.weight[0] == g.weight[0]);
+    }
+
     /* a member without a prior this frame: no split */
     const bool partial[3] = {true, false, true};
     const float m[3] = {1.0f, 1.0f, 1.0f}, a[3] = {1.0f, 1.0f, 1.0f};
-    group_split_update(&g, m, partial, a, 1.0f);
+    group_split_update(&g, m, partial, NULL, a, 1.0f);
     CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
 
     /* notes (entrances, not a slow swell) and their motion 0.15 s late: the
@@ -167,7 +198,7 @@ static void rule_alone(void)
             const float ml[3] = {(float)note(0, seen), (float)note(1, seen), 0.5f};
             const double level = pow(10.0, -1.5 * (1.0 - note(0, t))) + pow(10.0, -1.5 * (1.0 - note(1, t)));
             const float al[3] = {(float)(0.5 * level), (float)(0.5 * level), 0.5f};
-            group_split_update(&late, ml, present, al, 1.0f);
+            group_split_update(&late, ml, present, NULL, al, 1.0f);
         }
         float act[3] = {0.2f, 0.9f, 0.1f}, in_time[3] = {0.2f, 0.9f, 0.1f};
         group_split_activity(&late, act);
@@ -189,7 +220,7 @@ static void rule_alone(void)
         const float motion2[3] = {(float)(next_random(&seed) % 1000) / 1000.0f,
                                   (float)(next_random(&seed) % 1000) / 1000.0f, 0.5f};
         const float audio[3] = {(float)amplitude(0, t), (float)amplitude(0, t), 1.0f};
-        group_split_update(&g, motion2, present, audio, 1.0f);
+        group_split_update(&g, motion2, present, NULL, audio, 1.0f);
     }
     printf("motion that does not: correlation %.2f, weight %.2f\n", (double)g.correlation[0], (double)g.weight[0]);
     CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
