@@ -47,9 +47,10 @@ static void playing_pattern(int *on, int frames, uint64_t seed)
 }
 
 /* Feeds `frames` frames of three players whose priors are their playing
- * patterns shifted by `shift` frames (> 0: the camera shows them late);
- * player `still` (if >= 0) plays but never moves (its prior stays 0.05). */
-static void feed(rest_gate *g, int frames, int shift, int present_from, int still)
+ * patterns, those in the bit mask `shifted` shifted by `shift` frames (> 0:
+ * the camera shows them late); player `still` (if >= 0) plays but never
+ * moves (its prior stays 0.05). */
+static void feed_some(rest_gate *g, int frames, int shift, unsigned shifted, int present_from, int still)
 {
     enum { P = 3, MAXF = 2000 };
     static int on[P][MAXF];
@@ -60,7 +61,7 @@ static void feed(rest_gate *g, int frames, int shift, int present_from, int stil
         float p[P], audio[P];
         bool present[P];
         for (int j = 0; j < P; j++) {
-            const int fc = f - shift < 0 ? 0 : f - shift;
+            const int fc = !((shifted >> j) & 1u) ? f : f - shift < 0 ? 0 : f - shift;
             p[j] = on[j][fc] && j != still ? 0.9f : 0.05f;
             present[j] = f >= present_from;
             /* the solve without priors hears a resting player 25 dB down (leakage), with some noise */
@@ -70,24 +71,9 @@ static void feed(rest_gate *g, int frames, int shift, int present_from, int stil
     }
 }
 
-/* As feed(), in time, but the priors of players 0 and 1 are `shift` frames late. */
-static void feed_late_twins(rest_gate *g, int frames, int shift)
+static void feed(rest_gate *g, int frames, int shift, int present_from, int still)
 {
-    enum { P = 3, MAXF = 2000 };
-    static int on[P][MAXF];
-    for (int j = 0; j < P; j++)
-        playing_pattern(on[j], MAXF, 100u + (uint64_t)j);
-    uint64_t noise = 9;
-    for (int f = 0; f < frames; f++) {
-        float p[P], audio[P];
-        const bool present[P] = {true, true, true};
-        for (int j = 0; j < P; j++) {
-            const int fc = j < 2 ? (f - shift < 0 ? 0 : f - shift) : f;
-            p[j] = on[j][fc] ? 0.9f : 0.05f;
-            audio[j] = (on[j][f] ? 1.0f : 0.056f) * (0.8f + 0.4f * (float)(next_random(&noise) % 1000) / 1000.0f);
-        }
-        rest_gate_update(g, p, present, audio);
-    }
+    feed_some(g, frames, shift, 7u, present_from, still);
 }
 
 static const bool seen_all[3] = {false, false, false}; /* nobody held */
@@ -177,7 +163,7 @@ static void rule_alone(void)
         feed(&g, (int)(10.0 * FPS), 0, 0, -1);
         const float alone = g.offset_s;
         rest_gate_reset(&g, same_as, 3);
-        feed_late_twins(&g, (int)(10.0 * FPS), (int)lround(0.1 * FPS));
+        feed_some(&g, (int)(10.0 * FPS), (int)lround(0.1 * FPS), 3u, 0, -1);
         printf("twins 0.1 s late, player 2 in time: offset %+.3f s (player 2 alone %+.3f s), timely %.2f\n",
                (double)g.offset_s, (double)alone, (double)g.timely);
         CHECK(g.offset_s == alone && g.timely == 1.0f);
