@@ -759,7 +759,7 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
     }
     /* not gated (no shadow solve this frame): every gain 1, which the report then says */
     if (rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
-                        gated ? e->params.rest_gate : 0.0f, e->split.timely)) {
+                        gated ? e->params.rest_gate : 0.0f, group_split_timely(&e->split))) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
         for (int j = 0; j < J; j++) {
             const float g = e->gate.gain[j];
@@ -866,8 +866,9 @@ static void analyse_frame(camsep_engine *e)
     }
     /* from the players without a twin; on a stage of twins only, from the twins' motion */
     const bool twins_only = e->gate.singles == 0 && e->split.lag.n > 0;
-    rep.camera_offset = twins_only ? e->split.lag.offset_s : e->gate.offset_s;
-    rep.camera_offset_corr = twins_only ? e->split.lag.offset_corr : e->gate.offset_corr;
+    const lag_meter *camera = twins_only ? &e->split.lag : &e->gate.lag;
+    rep.camera_offset = camera->offset_s;
+    rep.camera_offset_corr = camera->offset_corr;
     /* The oldest hop of every accumulator is now complete: it becomes the next output. */
     for (int j = 0; j < e->cfg.max_sources; j++) {
         float *ola = e->ola + (size_t)j * e->span;

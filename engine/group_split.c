@@ -58,7 +58,14 @@ void group_split_reset(group_split *g, const int *same_as, int n_sources)
     for (int j = 0; j < g->n; j++)
         twins += g->group[j] == j && g->members[j] > 1;
     lag_meter_reset(&g->lag, twins);
-    g->timely = NAN;
+}
+
+float group_split_timely(const group_split *g)
+{
+    /* a peak too weak to read says nothing of the lag: the correlation gate decides */
+    if (g->lag.measured && !(g->lag.offset_corr >= LAG_METER_MIN_CORR))
+        return 1.0f;
+    return lag_meter_timely(&g->lag, GROUP_SPLIT_TIMELY_S, GROUP_SPLIT_UNTIMELY_S);
 }
 
 static float smoothstep01(float z)
@@ -73,6 +80,8 @@ void group_split_update(group_split *g, const float *motion, const bool *present
     float lag_level[CAMSEP_MAX_SOURCES], lag_motion[CAMSEP_MAX_SOURCES];
     int twins = 0;
     bool lag_all = true;
+    const float timely_now = group_split_timely(g); /* by the frames before this one */
+    const float timely = isnan(timely_now) ? 1.0f : timely_now;
     for (int first = 0; first < g->n; first++) {
         if (g->group[first] != first || g->members[first] < 2)
             continue;
@@ -115,7 +124,6 @@ void group_split_update(group_split *g, const float *motion, const bool *present
             const double vx = s[3] / s[0] - mx * mx, vy = s[4] / s[0] - my * my;
             r = vx > 1e-12 && vy > 1e-12 ? (float)((s[5] / s[0] - mx * my) / sqrt(vx * vy)) : 0.0f;
             const double evidence = s[0] / g->mature;
-            const float timely = isnan(g->timely) ? 1.0f : g->timely;
             if (all)
                 w = strength * timely * smoothstep01((r - GROUP_SPLIT_CORR_LO) / (GROUP_SPLIT_CORR_HI - GROUP_SPLIT_CORR_LO)) *
                     (float)(evidence < 1.0 ? evidence : 1.0);
@@ -126,12 +134,8 @@ void group_split_update(group_split *g, const float *motion, const bool *present
                 g->weight[j] = w;
             }
     }
-    if (twins > 0) {
+    if (twins > 0)
         lag_meter_update(&g->lag, lag_level, lag_motion, lag_all);
-        /* a peak too weak to read says nothing of the lag: the correlation gate decides */
-        const bool weak = g->lag.measured && !(g->lag.offset_corr >= LAG_METER_MIN_CORR);
-        g->timely = weak ? 1.0f : lag_meter_timely(&g->lag, GROUP_SPLIT_TIMELY_S, GROUP_SPLIT_UNTIMELY_S);
-    }
 }
 
 void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h)
@@ -165,7 +169,8 @@ void group_split_apply(const group_split *g, const int *atom_start, const float 
 
 void group_split_activity(const group_split *g, float *activity)
 {
-    if (!(g->timely < 1.0f)) /* in time, or not measured yet */
+    const float timely = group_split_timely(g);
+    if (!(timely < 1.0f)) /* in time, or not measured yet */
         return;
     float top[CAMSEP_MAX_SOURCES];
     for (int j = 0; j < g->n; j++)
@@ -174,7 +179,7 @@ void group_split_activity(const group_split *g, float *activity)
         top[g->group[j]] = fmaxf(top[g->group[j]], activity[j]);
     for (int j = 0; j < g->n; j++)
         if (g->members[g->group[j]] > 1)
-            activity[j] = g->timely * activity[j] + (1.0f - g->timely) * top[g->group[j]];
+            activity[j] = timely * activity[j] + (1.0f - timely) * top[g->group[j]];
 }
 
 void group_split_hidden_motion(const group_split *g, const bool *held, float *motion)

@@ -72,7 +72,6 @@
 
 typedef struct group_split {
     lag_meter lag;                         /* the camera's lag, a channel per group of twins */
-    float timely;                          /* 0..1 by that lag; NaN: not measured yet (or no twins) */
     double forget;                         /* per frame: exp(-hop / memory) */
     double peak_decay;                     /* per frame: the level reference's release */
     int settle;                            /* frames of priors to wait before they count */
@@ -110,6 +109,10 @@ void group_split_hidden_motion(const group_split *g, const bool *held, float *mo
 /* audio: moves each group member's activations h[atom_start[j] ...] towards
  * its share of the group's motion, by weight[]. */
 void group_split_apply(const group_split *g, const int *atom_start, const float *motion, float *h);
+/* 0..1: how far the twins' camera may act by its lag (1 within
+ * GROUP_SPLIT_TIMELY_S, 0 beyond GROUP_SPLIT_UNTIMELY_S; 1 while the peak is too
+ * weak to read); NaN: not measured yet, or no twins. */
+float group_split_timely(const group_split *g);
 /* audio: each twin's activity prior moved towards its group's highest by
  * 1 - timely (in place): a late camera still says whether the group plays, but
  * no longer which twin. Untouched while the lag is not measured. */

@@ -57,8 +57,8 @@ typedef struct lag_meter {
     double sp[CAMSEP_MAX_SOURCES][LAG_METER_LAGS], spp[CAMSEP_MAX_SOURCES][LAG_METER_LAGS],
         sap[CAMSEP_MAX_SOURCES][LAG_METER_LAGS];
     bool measured;  /* enough evidence for an answer */
-    float offset_s; /* the peak's lag against centre_s (> 0: late), NaN: not measured or no
-                       peak (offset_corr then says which) */
+    float offset_s; /* the peak's lag against centre_s (> 0: late), however weak the peak
+                       (offset_corr says how clear); NaN: not measured yet */
     float offset_corr; /* the correlation at that lag; NaN: not measured yet */
 } lag_meter;
 

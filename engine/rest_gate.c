@@ -30,9 +30,6 @@ void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources)
         g->singles += j < g->n && !twin;
     }
     lag_meter_reset(&g->lag, g->singles);
-    g->offset_s = NAN;
-    g->offset_corr = NAN;
-    g->timely = NAN;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
         g->since_playing[j] = g->seen_frames + 1; /* never */
         g->gain[j] = 1.0f;
@@ -62,15 +59,18 @@ void rest_gate_update(rest_gate *g, const float *p, const bool *present, const f
             g->since_playing[j]++;
     }
     lag_meter_update(&g->lag, level, prior, all);
-    g->offset_s = g->lag.offset_s;
-    g->offset_corr = g->lag.offset_corr;
-    g->timely = lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
+}
+
+float rest_gate_timely(const rest_gate *g)
+{
+    return lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
 }
 
 bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth,
                      float twins_timely)
 {
     bool any = false;
+    const float singles_timely = rest_gate_timely(g);
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
         g->gain[j] = 1.0f;
         if (j >= g->n || !(depth > 0.0f) || !present[j] || held[j] || !isfinite(p[j]))
@@ -79,7 +79,7 @@ bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bo
         /* players the camera has seen play lately, while it is in time (before the
          * offset is measured: on the latency setting's word) */
         const float seen = g->since_playing[j] <= g->seen_frames ? 1.0f : 0.0f;
-        const float timely = g->twin[j] ? twins_timely : g->timely;
+        const float timely = g->twin[j] ? twins_timely : singles_timely;
         const float allowed = seen * (isnan(timely) ? 1.0f : timely);
         float gain = 1.0f - depth * rest * allowed;
         gain = gain > REST_GATE_FLOOR ? gain : REST_GATE_FLOOR;

@@ -59,21 +59,19 @@
  * window), and how far from it the gate still acts fully / at all. */
 #define REST_GATE_TIMELY_CENTRE_S (-0.023f)
 #define REST_GATE_TIMELY_S 0.023f
+#define REST_GATE_UNTIMELY_S 0.046f
 #define REST_GATE_MEMORY_S 3.0     /* the offset's forgetting time */
 #define REST_GATE_LAG_PENALTY 1.0f /* lag_meter.h */
-#define REST_GATE_UNTIMELY_S 0.046f
 
 typedef struct rest_gate {
-    lag_meter lag;  /* the camera's offset: each player's level against its prior's rises */
+    lag_meter lag;  /* the camera's offset (lag.offset_s: > 0 late, against where a camera whose
+                       latency is set right is measured): each player's level against its
+                       prior's rises */
     int n;          /* sources */
     bool twin[CAMSEP_MAX_SOURCES];  /* j shares its dictionary with another source */
     int singles;                    /* sources without a twin: the offset's channels */
     long seen_frames;                      /* REST_GATE_SEEN_S in analysis frames */
     long since_playing[CAMSEP_MAX_SOURCES]; /* analysis frames since the camera saw j play (capped) */
-    float offset_s;   /* the camera's measured offset against where a camera whose latency is
-                         set right is measured (> 0: late, < 0: early); NaN: not measured yet */
-    float offset_corr;/* the correlation at that offset, NaN: not yet */
-    float timely;     /* 0..1: how far the gate may act by the offset; NaN: not measured yet */
     float gain[CAMSEP_MAX_SOURCES]; /* this frame's gate per source: 1 open .. REST_GATE_FLOOR */
 } rest_gate;
 
@@ -86,10 +84,12 @@ void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources);
  * present[j]: whether j has one, audio[j] >= 0: j's activation sum in the
  * solve without priors. Updates the offset estimate. */
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio);
+/* 0..1: how far the gate may act by the measured offset; NaN: not measured yet. */
+float rest_gate_timely(const rest_gate *g);
 /* audio: this frame's gains into gain[] (depth 0..1: 0 leaves every gain 1);
  * held[j]: the camera cannot see j now (camsep_prior.held), so its prior is
  * no sight of a rest and j is not gated; twins_timely: how far the twins' gate
- * may act (group_split.timely; NaN: not measured). Returns whether any
+ * may act (group_split_timely(); NaN: not measured). Returns whether any
  * source is gated. */
 bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth,
                      float twins_timely);

@@ -205,12 +205,12 @@ static void rule_alone(void)
         group_split_activity(&g, in_time);
         printf("motion 0.15 s late: lag %+.3f s, timely %.2f, correlation %.2f, weight %.2f; "
                "priors 0.2 / 0.9 / 0.1 -> %.2f / %.2f / %.2f (in time: %.2f / %.2f)\n",
-               (double)late.lag.offset_s, (double)late.timely, (double)late.correlation[0], (double)late.weight[0],
+               (double)late.lag.offset_s, (double)group_split_timely(&late), (double)late.correlation[0], (double)late.weight[0],
                (double)act[0], (double)act[1], (double)act[2], (double)in_time[0], (double)in_time[1]);
-        CHECK(fabsf(late.lag.offset_s - 0.15f) < 0.03f && late.timely == 0.0f);
+        CHECK(fabsf(late.lag.offset_s - 0.15f) < 0.03f && group_split_timely(&late) == 0.0f);
         CHECK(late.weight[0] == 0.0f && late.weight[1] == 0.0f);
         CHECK(act[0] == 0.9f && act[1] == 0.9f && act[2] == 0.1f); /* the third player has no twin */
-        CHECK(g.timely == 1.0f && in_time[0] == 0.2f && in_time[1] == 0.9f);
+        CHECK(group_split_timely(&g) == 1.0f && in_time[0] == 0.2f && in_time[1] == 0.9f);
     }
 
     /* motion that does not follow the sound (every frame's own jitter) */

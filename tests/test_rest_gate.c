@@ -85,7 +85,7 @@ static void rule_alone(void)
     rest_gate_reset(&g, NULL, 3);
     const bool present[3] = {true, true, true};
     const float resting[3] = {0.0f, 0.0f, 0.0f};
-    CHECK(isnan(g.offset_s) && isnan(g.timely));
+    CHECK(isnan(g.lag.offset_s) && isnan(rest_gate_timely(&g)));
     /* cold start: nobody seen playing, nothing gated */
     CHECK(!rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN));
     for (int j = 0; j < 3; j++)
@@ -93,7 +93,7 @@ static void rule_alone(void)
 
     /* in time (the prior's rises with the sound's) */
     feed(&g, (int)(10.0 * FPS), 0, 0, -1);
-    const float in_time = g.offset_s, timely = g.timely;
+    const float in_time = g.lag.offset_s, timely = rest_gate_timely(&g);
     CHECK(rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN));
     const float gated = g.gain[0];
     const float half[3] = {0.5f, 1.0f, 0.4f};
@@ -102,10 +102,10 @@ static void rule_alone(void)
     CHECK(!rest_gate_gains(&g, resting, present, seen_all, 0.0f, NAN));
     printf("in time: offset %+.3f s (correlation %.2f), timely %.2f; gain at p 0 / 0.4 / 0.5 / 1: %.4f / %.4f / "
            "%.2f / %.2f\n",
-           (double)in_time, (double)g.offset_corr, (double)timely, (double)gated, (double)g_closed, (double)g_half,
+           (double)in_time, (double)g.lag.offset_corr, (double)timely, (double)gated, (double)g_closed, (double)g_half,
            (double)g_playing);
     CHECK(fabsf(in_time - (0.0f - REST_GATE_TIMELY_CENTRE_S)) <= 1.01f / (float)FPS);
-    CHECK(g.offset_corr > 0.5f && timely == 1.0f);
+    CHECK(g.lag.offset_corr > 0.5f && timely == 1.0f);
     CHECK(gated == REST_GATE_FLOOR && g_closed == REST_GATE_FLOOR && fabsf(g_half - 0.5f) < 1e-6f &&
           g_playing == 1.0f);
 
@@ -117,15 +117,15 @@ static void rule_alone(void)
         const float expect = (float)(shifts[k] / FPS) - REST_GATE_TIMELY_CENTRE_S;
         const bool any = rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
         printf("camera %+d frames: offset %+.3f s (expected %+.3f), timely %.2f, gated %d\n", shifts[k],
-               (double)g.offset_s, (double)expect, (double)g.timely, any);
-        CHECK(fabsf(g.offset_s - expect) <= 1.01f / (float)FPS);
-        CHECK(g.timely == 0.0f && !any);
+               (double)g.lag.offset_s, (double)expect, (double)rest_gate_timely(&g), any);
+        CHECK(fabsf(g.lag.offset_s - expect) <= 1.01f / (float)FPS);
+        CHECK(rest_gate_timely(&g) == 0.0f && !any);
     }
 
     /* before the offset is measured: only players seen playing */
     rest_gate_reset(&g, NULL, 3);
     feed(&g, 3, 0, 0, -1);
-    CHECK(isnan(g.timely));
+    CHECK(isnan(rest_gate_timely(&g)));
     const float mixed[3] = {0.0f, 0.0f, 0.0f};
     rest_gate_gains(&g, mixed, present, seen_all, 1.0f, NAN);
     int seen = 0;
@@ -144,9 +144,9 @@ static void rule_alone(void)
     CHECK(g.since_playing[1] > g.seen_frames && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR);
     feed(&g, (int)(10.0 * FPS), 0, 0, 1);
     rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
-    printf("one player still: offset %+.3f s, gains %.3f / %.3f / %.3f\n", (double)g.offset_s, (double)g.gain[0],
+    printf("one player still: offset %+.3f s, gains %.3f / %.3f / %.3f\n", (double)g.lag.offset_s, (double)g.gain[0],
            (double)g.gain[1], (double)g.gain[2]);
-    CHECK(g.timely == 1.0f && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
+    CHECK(rest_gate_timely(&g) == 1.0f && g.gain[1] == 1.0f && g.gain[0] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
 
     /* a player the camera cannot see now (a passer-by in front): not gated, the others are */
     const bool held0[3] = {true, false, false};
@@ -161,12 +161,12 @@ static void rule_alone(void)
         rest_gate_reset(&g, same_as, 3);
         CHECK(g.singles == 1 && g.twin[0] && g.twin[1] && !g.twin[2]);
         feed(&g, (int)(10.0 * FPS), 0, 0, -1);
-        const float alone = g.offset_s;
+        const float alone = g.lag.offset_s;
         rest_gate_reset(&g, same_as, 3);
         feed_some(&g, (int)(10.0 * FPS), (int)lround(0.1 * FPS), 3u, 0, -1);
         printf("twins 0.1 s late, player 2 in time: offset %+.3f s (player 2 alone %+.3f s), timely %.2f\n",
-               (double)g.offset_s, (double)alone, (double)g.timely);
-        CHECK(g.offset_s == alone && g.timely == 1.0f);
+               (double)g.lag.offset_s, (double)alone, (double)rest_gate_timely(&g));
+        CHECK(g.lag.offset_s == alone && rest_gate_timely(&g) == 1.0f);
         rest_gate_gains(&g, resting, present, seen_all, 1.0f, 0.0f);
         CHECK(g.gain[0] == 1.0f && g.gain[1] == 1.0f && g.gain[2] == REST_GATE_FLOOR);
         rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN);
@@ -177,7 +177,7 @@ static void rule_alone(void)
     rest_gate_reset(&g, NULL, 3);
     feed(&g, (int)(10.0 * FPS), 0, 1 << 30, -1);
     const bool none[3] = {false, false, false};
-    CHECK(isnan(g.offset_s) && !rest_gate_gains(&g, resting, none, seen_all, 1.0f, NAN));
+    CHECK(isnan(g.lag.offset_s) && !rest_gate_gains(&g, resting, none, seen_all, 1.0f, NAN));
 }
 
 /* The second player rests 1 s of every 2.5 s (from 1 s on). */
