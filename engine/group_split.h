@@ -56,7 +56,7 @@
 #include "camsep_engine.h"
 #include "lag_meter.h"
 
-#define GROUP_SPLIT_POWER 3.0f    /* q */
+#define GROUP_SPLIT_POWER 2.0f    /* q */
 #define GROUP_SPLIT_MEMORY_S 6.0  /* the correlation's forgetting time */
 #define GROUP_SPLIT_CORR_LO 0.35f /* gate 0 at or below */
 #define GROUP_SPLIT_CORR_HI 0.55f /* gate 1 at or above */
