@@ -719,8 +719,10 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
         float a[CAMSEP_MAX_SOURCES];
         for (int j = 0; j < s->n_sources; j++)
             a[j] = pv->held[j] && pv->activity[j] < HELD_ACTIVITY_MIN ? HELD_ACTIVITY_MIN : pv->activity[j];
-        if (weigh) /* the split's lag is measured with the trust's solve */
+        if (weigh) { /* the camera's lags are measured with the trust's solve */
             group_split_activity(&e->split, a);
+            rest_gate_activity(&e->gate, a);
+        }
         for (int k = 0; k < s->n_atoms; k++) {
             const int j = source_of_atom(s, k);
             e->l1[k] = g * (weigh ? e->trust.weight[j] : 1.0f) * (1.0f - a[j]);

@@ -66,6 +66,16 @@ float rest_gate_timely(const rest_gate *g)
     return lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
 }
 
+void rest_gate_activity(const rest_gate *g, float *activity)
+{
+    const float t = lag_meter_timely(&g->lag, REST_GATE_PRIOR_TIMELY_S, REST_GATE_PRIOR_UNTIMELY_S);
+    if (!(t < 1.0f)) /* in time, or not measured yet */
+        return;
+    for (int j = 0; j < g->n; j++)
+        if (!g->twin[j])
+            activity[j] = 1.0f - t * (1.0f - activity[j]);
+}
+
 bool rest_gate_gains(rest_gate *g, const float *p, const bool *present, const bool *held, float depth,
                      float twins_timely)
 {

@@ -25,6 +25,10 @@
  * the offset, and their gate follows the timeliness their group measures
  * from its own motion (group_split.h), given to rest_gate_gains().
  *
+ * A camera so late that no offset can be read at all (more than the lags
+ * searched) leaves the gate off, and its activity prior is made neutral too
+ * (rest_gate_activity()): it says who rested half a second ago.
+ *
  * A player the camera cannot see now (something passes in front, too dark:
  * camsep_prior.held) is not gated: the held prior is the last sight, and
  * a player may start to play behind a passer-by.
@@ -60,6 +64,15 @@
 #define REST_GATE_TIMELY_CENTRE_S (-0.023f)
 #define REST_GATE_TIMELY_S 0.023f
 #define REST_GATE_UNTIMELY_S 0.046f
+/* The activity prior of a player without a twin is kept while the offset is
+ * read within REST_GATE_PRIOR_TIMELY_S, and made neutral beyond
+ * REST_GATE_PRIOR_UNTIMELY_S or while no peak can be read: a camera later
+ * than the lags searched (LAG_METER_MAX_LAG_S) shows no peak, or one at the
+ * search's edge, and its prior says the rests of half a second ago. Wider
+ * than the gate's: a prior 0.1-0.2 s late still helps more than it costs
+ * (bench/VIDEO.md). */
+#define REST_GATE_PRIOR_TIMELY_S 0.2f
+#define REST_GATE_PRIOR_UNTIMELY_S 0.3f
 #define REST_GATE_MEMORY_S 3.0     /* the offset's forgetting time */
 #define REST_GATE_LAG_PENALTY 1.0f /* lag_meter.h */
 
@@ -86,6 +99,12 @@ void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources);
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio);
 /* 0..1: how far the gate may act by the measured offset; NaN: not measured yet. */
 float rest_gate_timely(const rest_gate *g);
+/* audio: each activity prior of a player without a twin moved towards 1 (no
+ * opinion) by 1 - t, t = 1 while the offset is read within
+ * REST_GATE_PRIOR_TIMELY_S, 0 beyond REST_GATE_PRIOR_UNTIMELY_S or while the
+ * peak is too weak to read (in place). Untouched before the offset is measured
+ * (the latency setting taken at its word), and twins (group_split_activity()). */
+void rest_gate_activity(const rest_gate *g, float *activity);
 /* audio: this frame's gains into gain[] (depth 0..1: 0 leaves every gain 1);
  * held[j]: the camera cannot see j now (camsep_prior.held), so its prior is
  * no sight of a rest and j is not gated; twins_timely: how far the twins' gate

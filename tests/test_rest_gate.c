@@ -173,6 +173,40 @@ static void rule_alone(void)
         CHECK(g.gain[0] == REST_GATE_FLOOR && g.gain[1] == REST_GATE_FLOOR && g.gain[2] == REST_GATE_FLOOR);
     }
 
+    /* the activity prior: kept while the offset can be read (in time, 0.1 s
+     * late: the gate is off then, the prior still helps), made neutral for a
+     * camera 0.5 s late (more than the lags searched); twins left to their
+     * group (group_split_activity()) */
+    {
+        const float prior[3] = {0.1f, 0.9f, 0.3f};
+        const int late[3] = {0, (int)lround(0.1 * FPS), (int)lround(0.5 * FPS)};
+        float a[3];
+        rest_gate_reset(&g, NULL, 3);
+        memcpy(a, prior, sizeof a);
+        rest_gate_activity(&g, a);
+        CHECK(memcmp(a, prior, sizeof a) == 0); /* not measured yet */
+        for (int k = 0; k < 3; k++) {
+            rest_gate_reset(&g, NULL, 3);
+            feed(&g, (int)(10.0 * FPS), late[k], 0, -1);
+            memcpy(a, prior, sizeof a);
+            rest_gate_activity(&g, a);
+            printf("camera %d frames late: offset %+.3f s (correlation %.2f), activity prior 0.1 / 0.9 / 0.3 -> "
+                   "%.2f / %.2f / %.2f\n",
+                   late[k], (double)g.lag.offset_s, (double)g.lag.offset_corr, (double)a[0], (double)a[1],
+                   (double)a[2]);
+            if (k < 2)
+                CHECK(memcmp(a, prior, sizeof a) == 0);
+            else
+                CHECK(a[0] == 1.0f && a[1] == 1.0f && a[2] == 1.0f);
+        }
+        const int same_as[3] = {0, 0, 2};
+        rest_gate_reset(&g, same_as, 3);
+        feed(&g, (int)(10.0 * FPS), late[2], 0, -1);
+        memcpy(a, prior, sizeof a);
+        rest_gate_activity(&g, a);
+        CHECK(a[0] == prior[0] && a[1] == prior[1] && a[2] == 1.0f);
+    }
+
     /* no prior: nothing measured, nothing gated */
     rest_gate_reset(&g, NULL, 3);
     feed(&g, (int)(10.0 * FPS), 0, 1 << 30, -1);
