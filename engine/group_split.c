@@ -169,7 +169,9 @@ void group_split_apply(const group_split *g, const int *atom_start, const float 
 
 void group_split_activity(const group_split *g, float *activity)
 {
-    const float timely = group_split_timely(g);
+    /* unlike the split's: a peak too weak to read takes the prior's word away
+     * (a camera later than the lags searched shows none) */
+    const float timely = lag_meter_timely(&g->lag, GROUP_SPLIT_TIMELY_S, GROUP_SPLIT_UNTIMELY_S);
     if (!(timely < 1.0f)) /* in time, or not measured yet */
         return;
     float top[CAMSEP_MAX_SOURCES];

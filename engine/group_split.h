@@ -115,7 +115,10 @@ void group_split_apply(const group_split *g, const int *atom_start, const float 
 float group_split_timely(const group_split *g);
 /* audio: each twin's activity prior moved towards its group's highest by
  * 1 - timely (in place): a late camera still says whether the group plays, but
- * no longer which twin. Untouched while the lag is not measured. */
+ * no longer which twin. Here a peak too weak to read counts as late (a
+ * camera later than the lags searched shows none; the split, by contrast,
+ * leaves that case to its correlation gate). Untouched while the lag is not
+ * measured. */
 void group_split_activity(const group_split *g, float *activity);
 
 #endif

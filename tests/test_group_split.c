@@ -222,8 +222,18 @@ static void rule_alone(void)
         const float audio[3] = {(float)amplitude(0, t), (float)amplitude(0, t), 1.0f};
         group_split_update(&g, motion2, present, NULL, audio, 1.0f);
     }
-    printf("motion that does not: correlation %.2f, weight %.2f\n", (double)g.correlation[0], (double)g.weight[0]);
+    /* no lag can be read from it: the split is left to its correlation gate,
+     * and the twins' activity priors become the group's (a camera later than
+     * the lags searched reads the same way) */
+    float act[3] = {0.2f, 0.9f, 0.1f};
+    group_split_activity(&g, act);
+    printf("motion that does not: correlation %.2f, weight %.2f; lag peak %.2f, timely %.2f; "
+           "priors 0.2 / 0.9 / 0.1 -> %.2f / %.2f / %.2f\n",
+           (double)g.correlation[0], (double)g.weight[0], (double)g.lag.offset_corr, (double)group_split_timely(&g),
+           (double)act[0], (double)act[1], (double)act[2]);
     CHECK(g.weight[0] == 0.0f && g.weight[1] == 0.0f);
+    CHECK(g.lag.measured && g.lag.offset_corr < LAG_METER_MIN_CORR && group_split_timely(&g) == 1.0f);
+    CHECK(act[0] == 0.9f && act[1] == 0.9f && act[2] == 0.1f);
 }
 
 typedef enum { MOTION_FOLLOWS, MOTION_UNRELATED } motion_kind;
