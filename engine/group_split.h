@@ -43,7 +43,9 @@
  * level; the rest gate's measure reads each player's own level, which twins do
  * not have), and `timely` (1 within GROUP_SPLIT_TIMELY_S of in time, 0 beyond
  * GROUP_SPLIT_UNTIMELY_S) scales w and, through group_split_activity(), how
- * far each twin's activity prior may differ from the group's.
+ * far each twin's activity prior may differ from the group's. A peak too weak
+ * to read leaves w to the correlation gate, but takes the prior's word away
+ * (a camera later than the lags searched shows no peak).
  * docs/engine.md has the rule and the figures behind its constants.
  *
  * Allocation-free; the state is plain data inside the engine.
