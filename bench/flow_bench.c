@@ -178,7 +178,7 @@ static int run_ours(const variant *v, const uint8_t *frames, int n, int w, int h
     if (v->iterations)
         fc.iterations = v->iterations;
     if (v->stride)
-        fc.patch_stride = v->stride;
+        fc.patch_stride = fc.patch_stride_reduced = v->stride;
     if (v->radius)
         fc.window_radius = v->radius;
     camsep_flow_force_baseline(v->baseline);

@@ -36,6 +36,7 @@ typedef struct flow_level {
 struct camsep_flow {
     camsep_flow_config cfg;
     int in_w, in_h, scale, nlev, iterations;
+    int patch_stride;    /* DIS, finest level: patch_stride or patch_stride_reduced, by the scale */
     float lambda;        /* LK: Tikhonov term over the whole window */
     flow_level lev[FLOW_MAX_LEVELS];
     int cur;             /* index of j[] that receives the next frame */
@@ -104,16 +105,18 @@ void camsep_flow_config_default(camsep_flow_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->method = CAMSEP_FLOW_DIS;
     cfg->scale = 0;
-    cfg->auto_width = 160;
-    /* A small camera's picture is not reduced: the split of same-instrument
-     * players follows each bow arm's speed, which a 160-pixel picture of a
-     * 320-pixel camera blurs (bench/VIDEO.md). Larger pictures are reduced
-     * to 160 as before, which keeps the HD cameras' path within its budget. */
+    /* The split of same-instrument players follows each bow arm's speed,
+     * which a picture 160 pixels wide blurs: pictures are analysed 160 to
+     * 320 wide (640x480 at half size, 1280x720 at a quarter; bench/VIDEO.md). */
     cfg->full_width = 320;
+    cfg->auto_width = 160;
     cfg->levels = 3;
     cfg->iterations = 0;
     cfg->window_radius = 2;
     cfg->patch_stride = 4;
+    /* a reduced picture's finest patches 6 apart: the cost of a 640x480
+     * frame at half size within the capture's 3 ms (bench/VIDEO.md) */
+    cfg->patch_stride_reduced = 6;
     cfg->lcn_radius = 4;
     cfg->lcn_relative = 0.25f;
     cfg->lcn_absolute = 1.5f;
@@ -154,7 +157,8 @@ static int valid_config(const camsep_flow_config *c)
         return 0;
     if (c->window_radius < 1 || c->window_radius > 6 || c->lcn_radius < 1 || c->lcn_radius > FLOW_MAX_WINDOW)
         return 0;
-    if (c->patch_stride < 2 || c->patch_stride > DIS_P)
+    if (c->patch_stride < 2 || c->patch_stride > DIS_P || c->patch_stride_reduced < 2 ||
+        c->patch_stride_reduced > DIS_P)
         return 0;
     if (!(c->lcn_relative >= 0.0f && c->lcn_relative <= 10.0f) ||
         !(c->lcn_absolute > 0.0f && c->lcn_absolute <= 255.0f))
@@ -178,7 +182,7 @@ camsep_flow *camsep_flow_create(int width, int height, const camsep_flow_config 
     int scale = c.scale;
     if (scale == 0) {
         scale = 1;
-        while (width > c.full_width && scale < 16 && width / (scale * 2) >= c.auto_width &&
+        while (width / scale > c.full_width && scale < 16 && width / (scale * 2) >= c.auto_width &&
                height / (scale * 2) >= FLOW_MIN_SIZE)
             scale *= 2;
     }
@@ -192,6 +196,7 @@ camsep_flow *camsep_flow_create(int width, int height, const camsep_flow_config 
     f->in_w = width;
     f->in_h = height;
     f->scale = scale;
+    f->patch_stride = scale > 1 ? c.patch_stride_reduced : c.patch_stride;
     f->iterations = c.iterations ? c.iterations : (c.method == CAMSEP_FLOW_LK ? 3 : 12);
     {
         const float side = (float)((2 * c.window_radius + 1) * (2 * c.window_radius + 1));

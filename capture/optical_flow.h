@@ -46,15 +46,18 @@ typedef enum camsep_flow_method {
 typedef struct camsep_flow_config {
     camsep_flow_method method;
     int scale;          /* input pixels per working pixel: 1, 2, 4, 8 or 16; 0 = auto */
-    int auto_width;     /* scale 0: the largest power of two with working width >= this (160) */
-    int full_width;     /* scale 0: frames at most this wide are analysed at full size (320) */
+    int full_width;     /* scale 0: a frame is halved until it is at most this wide (320)... */
+    int auto_width;     /* ...but not below this width (160) */
     int levels;         /* pyramid levels including the working one, 1..6 (3); fewer if the
                            coarsest would be smaller than 8 pixels */
     int iterations;     /* per level: DIS Gauss-Newton steps per patch (12), or LK updates (3);
                            0 = the method's default */
     int window_radius;  /* LK window: a box of radius r applied twice (a triangle of radius
                            2r) at every level, 1..6 (2); also the reliability window */
-    int patch_stride;   /* DIS: 8x8 patches every patch_stride pixels, 2..8 (4) */
+    int patch_stride;   /* DIS: 8x8 patches every patch_stride pixels, 2..8 (4)... */
+    int patch_stride_reduced; /* ...or every this many at the finest level of a reduced frame
+                                 (scale > 1), 2..8 (6); its coarser levels keep patch_stride,
+                                 which large motions need */
     int lcn_radius;     /* contrast normalisation window (2r+1)^2, 1..8 (4) */
     float lcn_relative; /* eps relative to the frame's mean local contrast (0.25) */
     float lcn_absolute; /* eps floor in grey levels (1.5): darker detail is treated as noise */

@@ -380,9 +380,9 @@ static void KERNEL(lk_level)(const camsep_flow *f, flow_level *L, const float *r
  * the overlapping patches weighted by their photometric error per pixel. */
 KERNEL_TARGET
 static void KERNEL(dis_level)(const camsep_flow *f, flow_level *L, const float *restrict j0, const float *restrict j1,
-                              const float *restrict va, const float *restrict vb, int iterations)
+                              const float *restrict va, const float *restrict vb, int iterations, int stride)
 {
-    const int w = L->w, h = L->h, s = L->s, js = L->js, stride = f->cfg.patch_stride;
+    const int w = L->w, h = L->h, s = L->s, js = L->js;
     float *restrict su = f->t[0], *restrict sv = f->t[1], *restrict sw = f->t[2];
     for (int y = 0; y < h; y++) {
         memset(su + (size_t)y * s, 0, (size_t)w * sizeof(float));
@@ -574,7 +574,7 @@ static int KERNEL(run)(camsep_flow *f, const uint8_t *luma, int stride)
                                  f->iterations);
             else
                 KERNEL(dis_level)(f, &L[l], L[l].j[prev], L[l].j[cur], L[l].valid[prev], L[l].valid[cur],
-                                  f->iterations);
+                                  f->iterations, l == 0 ? f->patch_stride : f->cfg.patch_stride);
         }
         /* reliability: texture of the template (its gradients are still the
          * previous frame's here) and no clipping near the pixel in either frame */

@@ -19,7 +19,7 @@
 #define MAX_ENUM 256     /* bound on every enumeration, against looping drivers */
 #define MAX_DIM 16384
 #define PATH_CAP 512
-#define DEFAULT_MJPEG_WIDTH 640  /* MJPEG is decoded down to about this width (the flow works at 1/4) */
+#define DEFAULT_MJPEG_WIDTH 640  /* MJPEG is decoded down to about this width (the flow works at half of it) */
 
 typedef enum { CONV_PLANE, CONV_YUV422, CONV_RGB24, CONV_BGR24, CONV_MJPEG } conv_kind;
 

@@ -72,7 +72,7 @@ static void translations(camsep_flow_method method, int baseline)
     c.method = method;
     camsep_flow *f = camsep_flow_create(W, H, &c);
     CHECK(f);
-    CHECK(camsep_flow_scale(f) == 4 && camsep_flow_width(f) == 160 && camsep_flow_height(f) == 120);
+    CHECK(camsep_flow_scale(f) == 2 && camsep_flow_width(f) == 320 && camsep_flow_height(f) == 240);
     scene_texture *t = scene_texture_create(W + 160, H + 160, 7, 4.0f);
     uint8_t *a = malloc(W * H), *b = malloc(W * H);
     CHECK(t && a && b);
@@ -213,17 +213,28 @@ static void configuration(void)
     camsep_flow_config_default(&c);
     c.method = (camsep_flow_method)7;
     CHECK(camsep_flow_create(640, 480, &c) == NULL);
-    /* auto scale: working width stays at or above auto_width; a frame at most
-     * full_width wide is not reduced */
+    camsep_flow_config_default(&c);
+    c.patch_stride_reduced = 9;
+    CHECK(camsep_flow_create(640, 480, &c) == NULL);
+    /* auto scale: a frame is halved until it is at most full_width wide, but
+     * not below auto_width */
     camsep_flow *f = camsep_flow_create(1280, 720, NULL);
-    CHECK(f && camsep_flow_scale(f) == 8 && camsep_flow_width(f) == 160);
+    CHECK(f && camsep_flow_scale(f) == 4 && camsep_flow_width(f) == 320);
     uint8_t px[1280] = {0};
     CHECK(camsep_flow_compute(f, px, 100) == -1); /* stride below the width */
     CHECK(camsep_flow_compute(f, NULL, 1280) == -1);
     CHECK(camsep_flow_allocated_bytes(f) > 0);
     camsep_flow_free(f);
     f = camsep_flow_create(640, 480, NULL);
-    CHECK(f && camsep_flow_scale(f) == 4 && camsep_flow_width(f) == 160);
+    CHECK(f && camsep_flow_scale(f) == 2 && camsep_flow_width(f) == 320);
+    camsep_flow_free(f);
+    f = camsep_flow_create(720, 405, NULL); /* 360 is over full_width: a quarter */
+    CHECK(f && camsep_flow_scale(f) == 4 && camsep_flow_width(f) == 180);
+    camsep_flow_free(f);
+    camsep_flow_config_default(&c);
+    c.auto_width = 200; /* 180 would be under it: half size */
+    f = camsep_flow_create(720, 405, &c);
+    CHECK(f && camsep_flow_scale(f) == 2 && camsep_flow_width(f) == 360);
     camsep_flow_free(f);
     f = camsep_flow_create(320, 240, NULL);
     CHECK(f && camsep_flow_scale(f) == 1 && camsep_flow_width(f) == 320);
