@@ -10,6 +10,12 @@
 # a moment, and a server that does not come up within 10 s is started once
 # more under a new name (the dead one's name stays registered): $server and
 # JACK_DEFAULT_SERVER follow.
+# One JACK server starts at a time: two starting at once on a fresh machine
+# race to create JACK's shared registry (jack_lsp then aborts in malloc). The
+# tests that start theirs here take turns on a lock, $CAMSEP_JACKD_LOCK
+# (default /tmp/camsep-jackd-start.lock; flock(1)), held from the start until
+# the server serves clients; otherwise they run side by side, each on its own
+# server (tests/CMakeLists.txt).
 . "$(dirname "${BASH_SOURCE[0]}")/stop_process.sh"
 
 # jack_lsp with a time limit, for every test that sources this file: a
@@ -20,13 +26,20 @@
 jack_lsp() { timeout -k 1 5 jack_lsp "$@"; }
 
 start_jackd() {
-  local log=$1 period=${2:-256} attempt
+  local log=$1 period=${2:-256} attempt lock rc=1 lockfile=${CAMSEP_JACKD_LOCK:-/tmp/camsep-jackd-start.lock}
+  # The holder lets go within about 21 s (two attempts), or at once when killed.
+  if ! { exec {lock}>>"$lockfile"; } 2>/dev/null; then
+    exec {lock}>/dev/null
+    echo "start_jackd: cannot open $lockfile; starting without waiting for a turn" >>"$log"
+  elif ! flock -w 120 "$lock"; then
+    echo "start_jackd: no turn to start a server in 120 s; starting anyway" >>"$log"
+  fi
   for attempt in 1 2; do
-    jackd -n "$server" -d dummy -r 48000 -p "$period" >>"$log" 2>&1 &
+    jackd -n "$server" -d dummy -r 48000 -p "$period" >>"$log" 2>&1 {lock}>&- &
     jackd_pid=$!
     sleep 0.3
     for _ in $(seq 100); do
-      jack_lsp -s "$server" 2>/dev/null | grep -q system:capture_1 && return 0
+      jack_lsp -s "$server" 2>/dev/null {lock}>&- | grep -q system:capture_1 && { rc=0; break 2; }
       kill -0 "$jackd_pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -37,7 +50,9 @@ start_jackd() {
     server="$server-again"
     export JACK_DEFAULT_SERVER="$server"
   done
-  return 1
+  flock -u "$lock"
+  exec {lock}>&-
+  return $rc
 }
 
 # The test cannot run here: a machine whose JACK server does not start is
