@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The .deb end to end (packaging/): built by CPack from this build tree,
-# linted (no lintian error; the whole output is printed), installed with
-# `apt-get install ./camsep_….deb` on this machine, used as installed (the
-# demo through /usr/bin/camsep-process with /usr/share/camsep's dictionaries;
-# camsep-jack finding its instruments there; lv2ls and lv2apply on
-# /usr/lib/lv2/camsep.lv2), then purged: nothing of it may be left.
-# Skips (77) unless root with dpkg and apt-get, and where camsep is already
+# The .deb end to end (packaging/), in two steps that ctest runs as two tests:
+#   package (deb_package): built by CPack from this build tree and linted (no
+#     lintian error; the whole output is printed), into BUILD_DIR/test-deb;
+#   install (deb, after deb_package): that .deb installed with
+#     `apt-get install ./camsep_….deb` on this machine, used as installed (the
+#     demo through /usr/bin/camsep-process with /usr/share/camsep's
+#     dictionaries; camsep-jack finding its instruments there; lv2ls and
+#     lv2apply on /usr/lib/lv2/camsep.lv2), then purged: nothing of it may be
+#     left.
+# Only the second changes the machine, and only it must run alone; the first
+# writes into the build tree and a temporary directory.
+# Both skip (77) unless root with dpkg and apt-get, and where camsep is already
 # installed (the test must not replace or remove someone's camsep).
-# Usage: test_deb.sh BUILD_DIR SOURCE_DIR SANITIZE
+# Usage: test_deb.sh package|install BUILD_DIR SOURCE_DIR SANITIZE
 set -uo pipefail
-build=$1 src=$2 sanitize=${3:-}
-name=test_deb
+mode=${1:-} build=${2:-} src=${3:-} sanitize=${4:-}
+name="test_deb $mode"
+case "$mode" in
+package | install) ;;
+*) echo "usage: test_deb.sh package|install BUILD_DIR SOURCE_DIR SANITIZE" >&2; exit 2 ;;
+esac
+pkgdir="$build/test-deb" # the package, from the first step to the second
+# A package left by an earlier run is never installed.
+[ "$mode" = package ] && rm -rf "$pkgdir"
 skip() { echo "$name: SKIP: $*"; exit 77; }
 [ -z "$sanitize" ] || skip "a sanitized build ($sanitize) is not packaged"
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
@@ -28,10 +40,12 @@ cleanup() {
   [ -n "$installed" ] && DEBIAN_FRONTEND=noninteractive apt-get purge -y camsep >/dev/null 2>&1
   [ -n "${jackd_pid:-}" ] && stop_process 10 "$jackd_pid"
   rm -rf "$tmp"
+  if [ "$mode" = install ] || [ -z "${packaged:-}" ]; then rm -rf "$pkgdir"; fi
 }
 trap cleanup EXIT
 fail() { echo "$name: FAILED: $*" >&2; exit 1; }
 
+if [ "$mode" = package ]; then
 # 1. Build it (CPack's preinstall step only checks that the tree is built).
 cpack --config "$build/CPackConfig.cmake" -B "$tmp" >"$tmp/cpack.log" 2>&1 || { cat "$tmp/cpack.log"; fail "cpack"; }
 deb=$(ls "$tmp"/camsep_*.deb 2>/dev/null | head -1)
@@ -48,6 +62,15 @@ if command -v lintian >/dev/null; then
 else
   echo "$name: note: lintian not installed; not linted"
 fi
+mkdir -p "$pkgdir" && mv "$deb" "$pkgdir/" || fail "cannot keep the package in $pkgdir"
+packaged=1
+echo "$name: ok: $pkgdir/$(basename "$deb") for the deb test"
+exit 0
+fi
+
+deb=$(ls "$pkgdir"/camsep_*.deb 2>/dev/null | head -1)
+[ -n "$deb" ] || fail "no camsep_*.deb in $pkgdir (made by the deb_package test)"
+echo "$name: $(basename "$deb") from the deb_package test"
 
 # 3. Install it as a user would.
 DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log"; fail "apt-get install"; }
