@@ -55,7 +55,7 @@ fi
 
 # Material: two synthetic instruments at 48 kHz (odd harmonics high, all
 # harmonics low), their mix, and activity curves for a stage video.
-"$py" "$(dirname "$0")/two_voices.py" "$tmp" 3.0 --rest 1.5 2.25 || fail "material"
+"$py" "$(dirname "$0")/two_voices.py" "$tmp" 2.0 --rest 1.0 1.5 || fail "material"
 "$tools/camsep-train" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 40 "$tmp/a.wav" || fail "train a"
 "$tools/camsep-train" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 40 "$tmp/b.wav" || fail "train b"
 # The live feed starts on a JACK period boundary at an arbitrary period since
@@ -101,7 +101,9 @@ def best_lag(x, ref, tol=1e-4):
 PY
 
 J="$jackdir/camsep-jack"
-F="$feederdir/jack_feeder"
+# Each feed records 0.2 s past the mix: the stems lag it by 1024 samples and
+# at most a period more, and best_lag looks 4096 samples (85 ms) far.
+F=("$feederdir/jack_feeder" --extra 0.2)
 wait_port() { for _ in $(seq 100); do jack_lsp -s "$server" | grep -qx "$1" && return 0; sleep 0.1; done; return 1; }
 stop_camsep() { # SIGTERM must end it with status 0
   kill -TERM "$camsep_pid"; local rc=0; wait "$camsep_pid" || rc=$?; camsep_pid=
@@ -135,7 +137,7 @@ run1() {
   grep -q "input from system:capture_1 (input-match" "$tmp/run1.log" || fail "the connection was not printed"
   jack_lsp -s "$server" -c camsep:a | grep -q '^ ' && fail "an output was connected without --connect"
   check_metadata
-  "$F" -s "$server" --latency system:capture_1 --latency camsep:a --latency camsep:in >"$tmp/latency.txt" || fail "feeder"
+  "${F[@]}" -s "$server" --latency system:capture_1 --latency camsep:a --latency camsep:in >"$tmp/latency.txt" || fail "feeder"
   cat "$tmp/latency.txt"
   read -r _ _ cap _ _ _ < <(grep '^system:capture_1 ' "$tmp/latency.txt")
   grep -q "^camsep:a capture $((cap + 1024)) $((cap + 1024)) " "$tmp/latency.txt" ||
@@ -143,7 +145,7 @@ run1() {
   grep -q "^camsep:in capture $cap $cap playback 1024 1024" "$tmp/latency.txt" ||
     fail "camsep:in playback latency is not 1024"
   jack_disconnect -s "$server" system:capture_1 camsep:in 2>/dev/null || true
-  "$F" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -r camsep:other -o "$tmp/live" ||
+  "${F[@]}" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -r camsep:other -o "$tmp/live" ||
     fail "feeder run"
   sleep 0.6
   stop_camsep
@@ -224,7 +226,7 @@ run2() {
   camsep_pid=$!
   wait_port camsep:b || fail "no port camsep:b (run 2)"
   jack_lsp -s "$server" -c camsep:in | grep -q '^ ' && fail "--no-connect connected the input"
-  "$F" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -o "$tmp/live2_" || fail "feeder run 2"
+  "${F[@]}" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -o "$tmp/live2_" || fail "feeder run 2"
   stop_camsep
 }
 check2() { # [MIX LIVE_PREFIX OFFLINE_DIR]
@@ -264,7 +266,7 @@ run_bypass() {
     >"$tmp/runbp.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:other || fail "no port camsep:other (bypass run)"
-  "$F" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -r camsep:other -o "$tmp/bypass" ||
+  "${F[@]}" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -r camsep:b -r camsep:other -o "$tmp/bypass" ||
     fail "feeder bypass run"
   stop_camsep
 }
@@ -317,7 +319,7 @@ PY
     grep "engine rebuilt" "$tmp/runrate.log"
     for _ in $(seq 50); do grep -q "latency 1024 samples (23.2 ms)" "$tmp/runrate.log" && break; sleep 0.1; done
     grep -q "running, 2 stems, latency 1024 samples (23.2 ms)" "$tmp/runrate.log" || fail "not running again at 44.1 kHz"
-    "$F" -s "$server" -i "$tmp/mix44.wav" -t camsep:in -r camsep:a -r camsep:b -o "$tmp/live44_" ||
+    "${F[@]}" -s "$server" -i "$tmp/mix44.wav" -t camsep:in -r camsep:a -r camsep:b -o "$tmp/live44_" ||
       fail "feeder at 44.1 kHz"
     kill -0 "$camsep_pid" || fail "camsep-jack ended after the rate change"
     stop_camsep
@@ -348,14 +350,14 @@ expect_error "is not a regular expression" --player violin --input-match '(captu
 # 4. Camera priors from a Y4M stage video, looping, paced at its frame rate.
 if [ -x "$build/bench/camsep-scene" ]; then
   "$build/bench/camsep-scene" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 320x240 --fps 30 \
-    --duration 3 >"$tmp/boxes.txt" || fail "camsep-scene"
+    --duration 2 >"$tmp/boxes.txt" || fail "camsep-scene"
   mapfile -t boxes < <(grep -E '^[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+$' "$tmp/boxes.txt")
   [ "${#boxes[@]}" -eq 2 ] || fail "camsep-scene printed ${#boxes[@]} boxes"
   "$J" --no-connect --player a=$tmp/a.dict --box "${boxes[0]}" --player b=$tmp/b.dict --box "${boxes[1]}" \
     --video "$tmp/stage.y4m" --loop --status-interval 0.5 >"$tmp/run3.log" 2>&1 &
   camsep_pid=$!
   wait_port camsep:b || fail "no port camsep:b (video)"
-  "$F" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -o "$tmp/live3_" || fail "feeder run 3"
+  "${F[@]}" -s "$server" -i "$tmp/mix.wav" -t camsep:in -r camsep:a -o "$tmp/live3_" || fail "feeder run 3"
   stop_camsep
   last=$(grep "stopped:" "$tmp/run3.log")
   echo "$last"
