@@ -5,7 +5,9 @@
  * its CPU before it tries again: with both threads on one CPU (a busy 2-core
  * machine) a spinning one used to hold it for the rest of its time slice,
  * 64 items per two slices (a minute under ThreadSanitizer); on two CPUs the
- * yield returns at once and the two run side by side as before. */
+ * yield returns at once and the two run side by side as before.
+ * Usage: test_ring [ITEMS]: the stress run's length (2000000; the TSan pass
+ * runs fewer, tests/CMakeLists.txt). */
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -14,6 +16,8 @@
 #include "test_support.h"
 
 #define COUNT 2000000u
+
+static uint64_t count = COUNT; /* items through the ring in the stress run */
 
 typedef struct item {
     uint64_t seq;
@@ -33,7 +37,7 @@ static uint64_t mix64(uint64_t x)
 static void *producer(void *arg)
 {
     (void)arg;
-    for (uint64_t i = 0; i < COUNT;) {
+    for (uint64_t i = 0; i < count;) {
         item it = {.seq = i, .check = mix64(i)};
         for (int k = 0; k < 6; k++)
             it.payload[k] = (float)(i + (uint64_t)k);
@@ -71,14 +75,19 @@ static void single_thread_basics(void)
     CHECK(spsc_ring_init(&r, 0, 4) == -1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) {
+        char *end;
+        count = strtoull(argv[1], &end, 10);
+        CHECK(*argv[1] && !*end && count > 0);
+    }
     single_thread_basics();
     CHECK(spsc_ring_init(&ring, 64, sizeof(item)) == 0);
     pthread_t th;
     CHECK(pthread_create(&th, NULL, producer, NULL) == 0);
     uint64_t expect = 0;
-    while (expect < COUNT) {
+    while (expect < count) {
         item it;
         if (!spsc_ring_pop(&ring, &it)) {
             sched_yield(); /* empty: the producer may be waiting for this CPU */
@@ -93,6 +102,6 @@ int main(void)
     item tmp;
     CHECK(!spsc_ring_pop(&ring, &tmp));
     spsc_ring_destroy(&ring);
-    printf("ring: %u items in order across two threads\n", COUNT);
+    printf("ring: %llu items in order across two threads\n", (unsigned long long)count);
     return 0;
 }
