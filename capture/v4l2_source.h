@@ -21,7 +21,7 @@
  * 1280x720 gives 640x360, 1920x1080 gives 720x405), so the frames the
  * source delivers, and the box coordinates, are of that size (the
  * description says "1280x720 MJPG 30 fps, analysed at 640x360"). The flow
- * works at a quarter of that anyway, as for a 640x480 camera. A frame that
+ * works at half of that, as for a 640x480 camera. A frame that
  * does not decode is dropped and counted (stats.corrupt), never a fault: the
  * camera is not reopened, and a camera sending only corrupt frames gives
  * read() timeouts that say so.
