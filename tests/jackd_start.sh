@@ -18,8 +18,8 @@
 # race to create JACK's shared registry (jack_lsp then aborts in malloc). The
 # tests that start theirs here take turns on a lock, $CAMSEP_JACKD_LOCK
 # (default /tmp/camsep-jackd-start.lock; flock(1)), held from the start until
-# the server serves clients; otherwise they run side by side, each on its own
-# server (tests/CMakeLists.txt).
+# the server serves clients (ctest's jackd resource lock also keeps them
+# apart, tests/CMakeLists.txt).
 . "$(dirname "${BASH_SOURCE[0]}")/stop_process.sh"
 
 # jack_lsp with a time limit, for every test that sources this file: a
