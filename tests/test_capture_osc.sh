@@ -41,7 +41,7 @@ udp /camsep/motion_knee 1.5f
 expect tcp /camsep/motion_knee f 1.5
 error udp /camsep/motion_knee 0i
 expect udp /camsep/status/camera sf running *
-expect tcp /camsep/status/camera_motion ff finite finite
+until 10 tcp /camsep/status/camera_motion ff finite finite
 error udp /camsep/player/1/trust
 errtext "not available in camsep-capture"
 error tcp /camsep/player/1/gate

@@ -92,6 +92,8 @@ S
 osc proposal
 wait "$fpid" || fail "feeder"
 fpid=
+# the main loop prints it on its next turn (which a slow, sanitized build may take a while to reach)
+for _ in $(seq 100); do grep -q "players: the boxes were exchanged" "$tmp/jack.log" && break; sleep 0.05; done
 grep -q "players: the boxes were exchanged" "$tmp/jack.log" || fail "no line on stdout for the exchange"
 stop
 grep '/camsep/associate ' "$tmp/client-proposal.log" | head -1 | sed 's/^/test_host_associate: /'

@@ -297,7 +297,14 @@ int main(void)
     const int64_t stopped = now_ns();
     wait_meters(sh.s, 1.0f, 1.0f, 2.0, "neutral after the senders stopped");
     const double neutral_s = (double)(now_ns() - stopped) * 1e-9;
-    CHECK_MSG(neutral_s <= 0.5, "neutral only %.3f s after the senders stopped", neutral_s);
+#ifdef CAMSEP_SANITIZED
+    /* a sanitized build checks memory and threads; its threads run slowly and
+     * late on a busy machine, so the timing gets twice the room */
+    const double neutral_limit_s = 1.0;
+#else
+    const double neutral_limit_s = 0.5;
+#endif
+    CHECK_MSG(neutral_s <= neutral_limit_s, "neutral only %.3f s after the senders stopped", neutral_s);
     atomic_store(&sh.stop_tick, 1);
     pthread_join(tick, NULL);
     atomic_store(&sh.stop_audio, 1);
