@@ -36,7 +36,6 @@ typedef struct flow_level {
 struct camsep_flow {
     camsep_flow_config cfg;
     int in_w, in_h, scale, nlev, iterations;
-    int patch_stride;    /* DIS, finest level: patch_stride or patch_stride_reduced, by the scale */
     float lambda;        /* LK: Tikhonov term over the whole window */
     flow_level lev[FLOW_MAX_LEVELS];
     int cur;             /* index of j[] that receives the next frame */
@@ -196,7 +195,6 @@ camsep_flow *camsep_flow_create(int width, int height, const camsep_flow_config 
     f->in_w = width;
     f->in_h = height;
     f->scale = scale;
-    f->patch_stride = scale > 1 ? c.patch_stride_reduced : c.patch_stride;
     f->iterations = c.iterations ? c.iterations : (c.method == CAMSEP_FLOW_LK ? 3 : 12);
     {
         const float side = (float)((2 * c.window_radius + 1) * (2 * c.window_radius + 1));

@@ -574,7 +574,8 @@ static int KERNEL(run)(camsep_flow *f, const uint8_t *luma, int stride)
                                  f->iterations);
             else
                 KERNEL(dis_level)(f, &L[l], L[l].j[prev], L[l].j[cur], L[l].valid[prev], L[l].valid[cur],
-                                  f->iterations, l == 0 ? f->patch_stride : f->cfg.patch_stride);
+                                  f->iterations,
+                                  l == 0 && f->scale > 1 ? f->cfg.patch_stride_reduced : f->cfg.patch_stride);
         }
         /* reliability: texture of the template (its gradients are still the
          * previous frame's here) and no clipping near the pixel in either frame */
