@@ -9,7 +9,9 @@
     error udp|tcp ADDR [ARGS...]  send and expect /PREFIX/error with ADDR
     errtext TEXT                  the last error's reason contains TEXT
     sleep S
-    until S udp|tcp ADDR TYPES V..  query ADDR every 0.2 s until the reply matches (as expect), at most S s
+    until S udp|tcp ADDR TYPES V..  query ADDR every 0.2 s until the reply matches (as expect), at most S s;
+                                  "until S+ ...": at most S s without the reply changing (work that reports
+                                  its progress may take as long as it keeps progressing)
     feedback S ADDR V             subscribe to "state" for S s; some ADDR message's first value is V
     meters S                      subscribe to meters 20 Hz for S seconds; print the levels seen
   Prints one line per step; exits 1 at the first mismatch.
@@ -136,11 +138,14 @@ def main():
             elif w[0] == "sleep":
                 time.sleep(float(w[1]))
             elif w[0] == "until":
-                limit, proto, addr, types, vals = float(w[1]), w[2], w[3], w[4], w[5:]
+                progressing = w[1].endswith("+")
+                limit, proto, addr, types, vals = float(w[1].rstrip("+")), w[2], w[3], w[4], w[5:]
                 end, got = time.time() + limit, None
                 while time.time() < end:
                     c.send(proto, addr, [])
                     a, t, v = c.recv_for(proto, addr)
+                    if progressing and got is not None and (a, t, v) != got:
+                        end = time.time() + limit
                     got = (a, t, v)
                     if a == addr and (types == "*" or t == types) and (not vals or (len(vals) == len(v) and all(same(x, y) for x, y in zip(vals, v)))):
                         break

@@ -117,7 +117,7 @@ before=$(xruns) t1=$(date +%s.%N)
 cat >"$tmp/stop.txt" <<'S'
 expect udp /camsep/player/2/soundcheck ff 2..100 2..100
 udp /camsep/soundcheck/stop
-until 50 udp /camsep/soundcheck/status sffi done * 1 0
+until 30+ udp /camsep/soundcheck/status sffi done * 1 0
 S
 osc stop
 sleep 0.6 # a status line after the learning
