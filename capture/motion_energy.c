@@ -182,6 +182,20 @@ int camsep_motion_set_knee(camsep_motion *m, float knee)
     return 0;
 }
 
+/* A box moved over the same place (nudged, resized: at least half of the
+ * smaller of its old and new areas shared) still shows the same player; moved
+ * elsewhere, its statistics describe someone else's motion, or none: a box
+ * dragged from a still spot onto a player would take their motion, far above
+ * that spot's reference, for an occluder crossing, and hold the spot's "at
+ * rest" for as long as they play. */
+static int same_place(const camsep_box *a, const camsep_box *b)
+{
+    const float iw = fminf(a->x + a->w, b->x + b->w) - fmaxf(a->x, b->x),
+                ih = fminf(a->y + a->h, b->y + b->h) - fmaxf(a->y, b->y);
+    const float shared = iw > 0.0f && ih > 0.0f ? iw * ih : 0.0f;
+    return shared >= 0.5f * fminf(a->w * a->h, b->w * b->h);
+}
+
 int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n)
 {
     if (!m || n < 0 || n > CAMSEP_MOTION_MAX_BOXES || (n > 0 && !boxes))
@@ -199,6 +213,8 @@ int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n)
         b.h = y1 - b.y;
         if (!(b.w > 0.0f && b.h > 0.0f)) /* entirely outside: keep a sliver at the nearest edge */
             b = (camsep_box){fminf(b.x, (float)m->width - 1), fminf(b.y, (float)m->height - 1), 1, 1};
+        if (j < m->n && !same_place(&m->b[j].box, &b))
+            reset_box_state(&m->b[j]);
         m->b[j].box = b;
     }
     for (int j = n; j < m->n; j++)

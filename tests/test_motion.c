@@ -13,6 +13,8 @@
  *  - attack and release time constants (and the graded motion's quicker
  *    release), the guard against noise-only
  *    input, NaN input, interval scaling after a dropped frame;
+ *  - a box moved onto a player follows them at once, a nudged one keeps its
+ *    statistics;
  *  - no allocation per frame. */
 #define _GNU_SOURCE
 #include <math.h>
@@ -854,6 +856,88 @@ static void dropped_frame(void)
     free(img);
 }
 
+/* A box dragged from a still spot onto a player who plays on: its outputs
+ * follow the player at once, as a box drawn there would (the spot's
+ * statistics, kept, took the player's motion for an occluder and held the
+ * spot's "at rest"); nudged by a tenth of its width it keeps its statistics. */
+static void box_moved(void)
+{
+    const float share = 0.5f; /* of the player's height (0.3 to 0.8: held for 57-60 frames before 2026-12-07) */
+    const int F = (int)(10 * FPS), moved = (int)(6 * FPS), nudged = (int)(8 * FPS);
+    float *act = calloc((size_t)F * NP, sizeof(float));
+    scene_config sc;
+    stage(&sc, F);
+    for (int i = 0; i < F; i++)
+        act[i] = 1.0f; /* player 1 plays throughout, the others rest */
+    for (int j = 0; j < NP; j++)
+        sc.player[j].activity = act + (size_t)j * F;
+    scene *s = scene_create(&sc);
+    camsep_flow_config fc;
+    camsep_flow_config_default(&fc);
+#ifdef CAMSEP_SANITIZED
+    fc.scale = 4;
+#endif
+    camsep_flow *f = camsep_flow_create(W, H, &fc);
+    camsep_motion *m = camsep_motion_create(W, H, NULL), *drawn = NULL;
+    uint8_t *img = malloc(W * H);
+    CHECK(act && s && f && m && img);
+    camsep_box on[NP], spot[NP];
+    for (int j = 0; j < NP; j++)
+        on[j] = spot[j] = (camsep_box){sc.player[j].x, sc.player[j].y, sc.player[j].w, sc.player[j].h};
+    /* player 1's box drawn around the band their bow arm moves in, and first
+     * on the same band of player 2, who rests */
+    const float band = share * sc.player[0].h;
+    on[0] = (camsep_box){sc.player[0].x, sc.player[0].y + (0.55f - 0.5f * share) * sc.player[0].h, sc.player[0].w, band};
+    spot[0] = (camsep_box){sc.player[1].x, sc.player[1].y + (0.55f - 0.5f * share) * sc.player[1].h, sc.player[1].w, band};
+    CHECK(camsep_motion_set_boxes(m, spot, NP) == 0);
+    int occluded = 0, followed_at = -1;
+    float before_nudge = 0.0f, after_nudge = 0.0f, p_spot = 1.0f, p_drawn = 0.0f;
+    for (int i = 0; i < F; i++) {
+        if (i == moved) {
+            CHECK(camsep_motion_set_boxes(m, on, NP) == 0);
+            drawn = camsep_motion_create(W, H, NULL); /* the reference: boxes drawn there now */
+            CHECK(drawn && camsep_motion_set_boxes(drawn, on, NP) == 0);
+        }
+        if (i == nudged) {
+            before_nudge = camsep_motion_reference(m, 0, 0);
+            camsep_box nudge[NP];
+            memcpy(nudge, on, sizeof nudge);
+            nudge[0].x += 0.1f * nudge[0].w;
+            CHECK(camsep_motion_set_boxes(m, nudge, NP) == 0);
+        }
+        scene_render(s, i, img, W);
+        camsep_flow_compute(f, img, W);
+        const int64_t ts = (int64_t)llround(i * 1e9 / FPS);
+        camsep_motion_update(m, f, ts);
+        if (drawn)
+            camsep_motion_update(drawn, f, ts);
+        if (i == moved - 1)
+            p_spot = camsep_motion_activity(m, 0);
+        if (i >= moved && i < nudged) {
+            occluded += camsep_motion_occluded(m, 0);
+            if (followed_at < 0 && i > moved && camsep_motion_activity(m, 0) > 0.8f)
+                followed_at = i - moved;
+            p_drawn = camsep_motion_activity(drawn, 0);
+        }
+        if (i == nudged)
+            after_nudge = camsep_motion_reference(m, 0, 0);
+    }
+    printf("box moved from a still spot (p %.2f) onto a playing player: above 0.8 after %d frames "
+           "(a box drawn there: p %.2f), %d frames taken as occluded; nudged: reference %.3f -> %.3f\n",
+           p_spot, followed_at, p_drawn, occluded, before_nudge, after_nudge);
+    CHECK(p_spot < 0.2f && p_drawn > 0.8f);
+    CHECK_MSG(followed_at >= 0 && followed_at <= (int)(0.5 * FPS), "the moved box follows its player after %d frames",
+              followed_at);
+    CHECK_MSG(occluded == 0, "the player's motion was taken for an occluder (%d frames)", occluded);
+    CHECK_MSG(fabsf(after_nudge - before_nudge) <= 0.1f * before_nudge, "the nudge changed the reference");
+    camsep_motion_free(m);
+    camsep_motion_free(drawn);
+    camsep_flow_free(f);
+    scene_free(s);
+    free(img);
+    free(act);
+}
+
 static void no_allocation(void)
 {
     const int F = 30;
@@ -1008,6 +1092,7 @@ int main(int argc, char **argv)
         time_constants();
         knee();
         dropped_frame();
+        box_moved();
         no_allocation();
 #ifdef CAMSEP_SANITIZED
         printf("allocation check skipped (sanitized build)\n");
