@@ -28,6 +28,20 @@
  * error under sub-pixel motion; the tent suppresses them far better.
  * vrow holds width + 2 * scale floats; tap holds 2 * scale weights. */
 KERNEL_TARGET
+static inline void KERNEL(tent_row)(const float *restrict mid, int scale, int taps, const float *restrict tap,
+                                    float *restrict out, int w)
+{
+    const int half = scale / 2;
+    for (int x = 0; x < w; x++) {
+        const float *p = mid + x * scale - half;
+        float s = 0.0f;
+        for (int k = 0; k < taps; k++)
+            s += tap[k] * p[k];
+        out[x] = s;
+    }
+}
+
+KERNEL_TARGET
 static void KERNEL(downscale)(const uint8_t *restrict src, int sstride, int in_w, int in_h, int scale,
                               float *restrict dst, int dstride, int w, int h, float *restrict vrow,
                               const float *restrict tap)
@@ -60,19 +74,27 @@ static void KERNEL(downscale)(const uint8_t *restrict src, int sstride, int in_w
             mid[-k] = mid[0];
             mid[in_w - 1 + k] = mid[in_w - 1];
         }
-        /* horizontal taps */
-        for (int x = 0; x < w; x++) {
-            const float *p = mid + x * scale - half;
-            float s = 0.0f;
-            for (int k = 0; k < taps; k++)
-                s += tap[k] * p[k];
-            out[x] = s;
-        }
+        /* horizontal taps (a constant count for the usual half size: unrolled) */
+        if (scale == 2)
+            KERNEL(tent_row)(mid, 2, 4, tap, out, w);
+        else
+            KERNEL(tent_row)(mid, scale, taps, tap, out, w);
     }
 }
 
 /* Clipped pixels (at the sensor's limits: overexposed highlights, crushed
  * blacks) per working pixel: 1 if any input pixel of its block is clipped. */
+KERNEL_TARGET
+static inline void KERNEL(any_of_block)(const uint8_t *restrict flags, int scale, float *restrict out, int w)
+{
+    for (int x = 0; x < w; x++) {
+        int any = 0;
+        for (int k = 0; k < scale; k++)
+            any |= flags[x * scale + k];
+        out[x] = (float)any;
+    }
+}
+
 KERNEL_TARGET
 static void KERNEL(clipped)(const uint8_t *restrict src, int sstride, int scale, float *restrict clip, int s, int w,
                             int h, uint8_t *restrict flags)
@@ -88,12 +110,10 @@ static void KERNEL(clipped)(const uint8_t *restrict src, int sstride, int scale,
                 flags[x] |= (uint8_t)((r[x] <= CLIP_LO) | (r[x] >= CLIP_HI));
         }
         float *out = clip + (size_t)y * s;
-        for (int x = 0; x < w; x++) {
-            int any = 0;
-            for (int k = 0; k < scale; k++)
-                any |= flags[x * scale + k];
-            out[x] = (float)any;
-        }
+        if (scale == 2)
+            KERNEL(any_of_block)(flags, 2, out, w);
+        else
+            KERNEL(any_of_block)(flags, scale, out, w);
     }
 }
 
@@ -383,11 +403,16 @@ static void KERNEL(dis_level)(const camsep_flow *f, flow_level *L, const float *
                               const float *restrict va, const float *restrict vb, int iterations, int stride)
 {
     const int w = L->w, h = L->h, s = L->s, js = L->js;
-    float *restrict su = f->t[0], *restrict sv = f->t[1], *restrict sw = f->t[2];
+    float *restrict su = f->t[0], *restrict sv = f->t[1], *restrict sw = f->t[2], *restrict both = f->t[3];
     for (int y = 0; y < h; y++) {
         memset(su + (size_t)y * s, 0, (size_t)w * sizeof(float));
         memset(sv + (size_t)y * s, 0, (size_t)w * sizeof(float));
         memset(sw + (size_t)y * s, 0, (size_t)w * sizeof(float));
+        /* valid in both frames, once per pixel rather than per overlapping patch */
+        const float *a = va + (size_t)y * s, *b = vb + (size_t)y * s;
+        float *o = both + (size_t)y * s;
+        for (int x = 0; x < w; x++)
+            o[x] = a[x] * b[x];
     }
     const float lambda = f->cfg.regularisation * (float)(DIS_P * DIS_P);
     const float lo = (float)(1 - FLOW_PAD), hix = (float)(w + FLOW_PAD - DIS_P - 2),
@@ -405,13 +430,10 @@ static void KERNEL(dis_level)(const camsep_flow *f, flow_level *L, const float *
             vec8 gx[DIS_P], gy[DIS_P], tp[DIS_P], ok[DIS_P];
             vec8 mx = {0}, my = {0};
             for (int k = 0; k < DIS_P; k++) {
-                vec8 o1;
                 LOAD8(gx[k], L->ix + (size_t)(y0 + k) * s + x0);
                 LOAD8(gy[k], L->iy + (size_t)(y0 + k) * s + x0);
                 LOAD8(tp[k], j0 + (size_t)(y0 + k) * js + x0);
-                LOAD8(ok[k], va + (size_t)(y0 + k) * s + x0);
-                LOAD8(o1, vb + (size_t)(y0 + k) * s + x0);
-                ok[k] *= o1;
+                LOAD8(ok[k], both + (size_t)(y0 + k) * s + x0);
                 mx += gx[k];
                 my += gy[k];
             }
@@ -525,7 +547,27 @@ static void KERNEL(upsample)(const flow_level *C, flow_level *F)
         const float *u0 = C->u + (size_t)iy * C->s, *u1 = C->u + (size_t)iy1 * C->s;
         const float *v0 = C->v + (size_t)iy * C->s, *v1 = C->v + (size_t)iy1 * C->s;
         float *uo = F->u + (size_t)y * F->s, *vo = F->v + (size_t)y * F->s;
+        /* away from the borders pixel 2k takes 3/4 of coarse k - 1 and 1/4 of k,
+         * pixel 2k + 1 the reverse with k + 1 (cx below is then exact): the
+         * same sums without the clamps, in a loop that vectorises */
+        const int inner = wc - 2 < (w - 2) / 2 ? wc - 2 : (w - 2) / 2;
+        for (int k = 1; k <= inner; k++) {
+            float a = u0[k - 1] + 0.75f * (u0[k] - u0[k - 1]), b = u1[k - 1] + 0.75f * (u1[k] - u1[k - 1]);
+            float c = v0[k - 1] + 0.75f * (v0[k] - v0[k - 1]), d = v1[k - 1] + 0.75f * (v1[k] - v1[k - 1]);
+            uo[2 * k] = 2.0f * (a + fy * (b - a));
+            vo[2 * k] = 2.0f * (c + fy * (d - c));
+            a = u0[k] + 0.25f * (u0[k + 1] - u0[k]);
+            b = u1[k] + 0.25f * (u1[k + 1] - u1[k]);
+            c = v0[k] + 0.25f * (v0[k + 1] - v0[k]);
+            d = v1[k] + 0.25f * (v1[k + 1] - v1[k]);
+            uo[2 * k + 1] = 2.0f * (a + fy * (b - a));
+            vo[2 * k + 1] = 2.0f * (c + fy * (d - c));
+        }
         for (int x = 0; x < w; x++) {
+            if (x == 2 && inner >= 1)
+                x = 2 * inner + 2;
+            if (x >= w)
+                break;
             float cx = 0.5f * (float)x - 0.25f;
             cx = CLAMPF(cx, 0.0f, (float)(wc - 1));
             int ix = (int)cx;
