@@ -82,7 +82,8 @@ struct camsep_motion {
     float *su, *sv, *tu;   /* GLOBAL_SAMPLES each */
     float *sx, *sy;        /* the samples' working-pixel offsets from the centre */
     float *bu_s, *bv_s;    /* BODY_SAMPLES each */
-    float *row;            /* magnitudes and weights of one row (2 x width floats) */
+    float *row;            /* one row's magnitudes, weights, graded motion and moving weights
+                              (4 x width floats) */
 };
 
 void camsep_motion_config_default(camsep_motion_config *cfg)
@@ -150,7 +151,7 @@ camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_c
     m->su = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->sv = malloc(GLOBAL_SAMPLES * sizeof(float));
     m->tu = malloc(GLOBAL_SAMPLES * sizeof(float));
-    m->row = malloc((size_t)(2 * width + 8) * sizeof(float));
+    m->row = malloc((size_t)(4 * width + 8) * sizeof(float));
     if (!m->su || !m->sv || !m->tu || !m->row || !m->bu_s || !m->bv_s || !m->sx || !m->sy) {
         camsep_motion_free(m);
         return NULL;
@@ -644,6 +645,40 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
     }
 }
 
+typedef struct row_constants {
+    float gu, gv, gs, gr, cx, cy; /* camera_at() */
+    float bu, bv, gbu, gbv;       /* the body's motion, for the energy and the graded motion */
+    float gate, still2, fast;
+} row_constants;
+
+/* box_energy's per-pixel part for pixels x0 ... x0 + n - 1 of row y (the
+ * flow's ur, vr and weights wr start at x0): the energy, the weight, the
+ * graded motion and the weight of what moves fast. A loop that vectorises;
+ * the caller sums in order. */
+static void box_row(const row_constants *k, const float *restrict ur, const float *restrict vr,
+                    const float *restrict wr, int x0, int y, int n, float *restrict row, float *restrict rw,
+                    float *restrict rg, float *restrict rm)
+{
+    const float gu0 = k->gu, gv0 = k->gv, gs = k->gs, gr = k->gr, cx = k->cx, dy = (float)y - k->cy, bu = k->bu,
+                bv = k->bv, gbu = k->gbu, gbv = k->gbv, gate = k->gate, still2 = k->still2, fast = k->fast;
+    for (int i = 0; i < n; i++) {
+        const float dx = (float)(x0 + i) - cx;
+        const float du = ur[i] - (gu0 + gs * dx - gr * dy), dv = vr[i] - (gv0 + gr * dx + gs * dy);
+        /* the occluder test sees all motion; the energy only what moves
+         * with neither the still background nor the body */
+        const float d2 = du * du + dv * dv, eu = du - bu, ev = dv - bv, e2 = eu * eu + ev * ev;
+        const float r = sqrtf(d2) - gate, q = sqrtf(d2 < e2 ? d2 : e2) - gate;
+        row[i] = (q > 0.0f ? q : 0.0f) * wr[i];
+        rw[i] = wr[i];
+        /* graded: what moves at all moves against the body (an arm
+         * carried by a swaying body moves with the bow alone) */
+        const float gu = du - gbu, gv = dv - gbv, g = sqrtf(gu * gu + gv * gv) - gate,
+                    gw = (g > 0.0f ? g : 0.0f) * wr[i];
+        rg[i] = d2 > still2 ? gw : 0.0f;
+        rm[i] = r > fast ? wr[i] : 0.0f;
+    }
+}
+
 /* The box's channel energies: mean gated residual magnitude over the
  * reliable pixels of the box and of its cells. A channel with too few
  * reliable pixels (flat, dark or clipped) is marked unseen. */
@@ -651,30 +686,19 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
                        float ratio)
 {
     const int xm = (b->x0 + b->x1) / 2, ym = (b->y0 + b->y1) / 2;
-    const float gate = m->gate, bu = b->bu, bv = b->bv, gbu = b->gbu, gbv = b->gbv,
-                still2 = GRADED_STILL_GATES * GRADED_STILL_GATES * gate * gate;
+    const float gate = m->gate, still2 = GRADED_STILL_GATES * GRADED_STILL_GATES * gate * gate;
     double sum[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0}, moving = 0, graded = 0;
-    const float fast = m->fast;
-    float *row = m->row, *rw = m->row + m->width;
+    const row_constants k = {m->gu, m->gv, m->gs, m->gr, m->cx, m->cy, b->bu, b->bv, b->gbu, b->gbv, m->gate,
+                             still2, m->fast};
+    float *row = m->row, *rw = row + m->width, *rg = rw + m->width, *rm = rg + m->width;
     for (int y = b->y0; y < b->y1; y++) {
         const float *ur = u + (size_t)y * s, *vr = v + (size_t)y * s, *wr = wt + (size_t)y * s;
+        /* per pixel (a loop that vectorises), then summed in order */
+        box_row(&k, ur + b->x0, vr + b->x0, wr + b->x0, b->x0, y, b->x1 - b->x0, row + b->x0, rw + b->x0,
+                rg + b->x0, rm + b->x0);
         for (int x = b->x0; x < b->x1; x++) {
-            float cu, cv;
-            camera_at(m, x, y, &cu, &cv);
-            const float du = ur[x] - cu, dv = vr[x] - cv;
-            /* the occluder test sees all motion; the energy only what moves
-             * with neither the still background nor the body */
-            const float d2 = du * du + dv * dv, eu = du - bu, ev = dv - bv, e2 = eu * eu + ev * ev;
-            const float r = sqrtf(d2) - gate, q = sqrtf(d2 < e2 ? d2 : e2) - gate;
-            row[x] = (q > 0.0f ? q : 0.0f) * wr[x];
-            rw[x] = wr[x];
-            /* graded: what moves at all moves against the body (an arm
-             * carried by a swaying body moves with the bow alone) */
-            if (d2 > still2) {
-                const float gu = du - gbu, gv = dv - gbv, g = sqrtf(gu * gu + gv * gv) - gate;
-                graded += (g > 0.0f ? g : 0.0f) * wr[x];
-            }
-            moving += r > fast ? wr[x] : 0.0f;
+            graded += rg[x];
+            moving += rm[x];
         }
         float left = 0.0f, right = 0.0f, wl = 0.0f, wrs = 0.0f;
         for (int x = b->x0; x < xm; x++) {
