@@ -22,11 +22,7 @@
 #define CLAMPF(x, lo, hi) ((x) > (lo) ? ((x) < (hi) ? (x) : (hi)) : (lo))
 #endif
 
-/* Downscale by `scale` with a separable tent filter two blocks wide (2 x
- * scale taps per axis, borders replicated). A plain block average would fold
- * fine texture back as aliases that do not move with the picture, a flow
- * error under sub-pixel motion; the tent suppresses them far better.
- * vrow holds width + 2 * scale floats; tap holds 2 * scale weights. */
+/* One row of the tent filter's horizontal taps (downscale). */
 KERNEL_TARGET
 static inline void KERNEL(tent_row)(const float *restrict mid, int scale, int taps, const float *restrict tap,
                                     float *restrict out, int w)
@@ -41,6 +37,11 @@ static inline void KERNEL(tent_row)(const float *restrict mid, int scale, int ta
     }
 }
 
+/* Downscale by `scale` with a separable tent filter two blocks wide (2 x
+ * scale taps per axis, borders replicated). A plain block average would fold
+ * fine texture back as aliases that do not move with the picture, a flow
+ * error under sub-pixel motion; the tent suppresses them far better.
+ * vrow holds width + 2 * scale floats; tap holds 2 * scale weights. */
 KERNEL_TARGET
 static void KERNEL(downscale)(const uint8_t *restrict src, int sstride, int in_w, int in_h, int scale,
                               float *restrict dst, int dstride, int w, int h, float *restrict vrow,
@@ -82,8 +83,7 @@ static void KERNEL(downscale)(const uint8_t *restrict src, int sstride, int in_w
     }
 }
 
-/* Clipped pixels (at the sensor's limits: overexposed highlights, crushed
- * blacks) per working pixel: 1 if any input pixel of its block is clipped. */
+/* 1 where any of a block's `scale` clipping flags is set (clipped). */
 KERNEL_TARGET
 static inline void KERNEL(any_of_block)(const uint8_t *restrict flags, int scale, float *restrict out, int w)
 {
@@ -95,6 +95,8 @@ static inline void KERNEL(any_of_block)(const uint8_t *restrict flags, int scale
     }
 }
 
+/* Clipped pixels (at the sensor's limits: overexposed highlights, crushed
+ * blacks) per working pixel: 1 if any input pixel of its block is clipped. */
 KERNEL_TARGET
 static void KERNEL(clipped)(const uint8_t *restrict src, int sstride, int scale, float *restrict clip, int s, int w,
                             int h, uint8_t *restrict flags)
