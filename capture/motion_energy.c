@@ -22,6 +22,16 @@
 #define OCCLUSION_HANG_FRAMES 1.5f
 #define NOISE_S 1.0f             /* smoothing of the still picture's energy, s */
 #define NOISE_FLOOR 2.0f         /* the floor never exceeds this many times that energy */
+/* A passer-by covers a box for a second or two; a box "occluded" for most of
+ * the time is covered by its own player (drawn tight around the bow arm, the
+ * box is mostly arm, and "occluded" whenever they play): it is let go, its
+ * statistics learn that motion for OCCLUSION_GRACE_S without an occlusion
+ * test, and from then on only motion well above what the player has shown
+ * counts as occlusion in it. The share is forgotten over OCCLUSION_SHARE_S:
+ * an occluder crossing a box for 2 s takes it to 0.33. */
+#define OCCLUSION_SHARE_S 5.0f
+#define OCCLUSION_OWN 0.5f
+#define OCCLUSION_GRACE_S 1.0f
 #define OCCLUSION_REWIND_S 0.2f /* on detection, a box's outputs and statistics go back this far ... */
 #define PAST_FRAMES 16           /* ... as far as this many updates reach (0.2 s up to 80 fps) */
 #define BODY_SAMPLES 4096        /* moving flow vectors sampled per box for its body motion */
@@ -51,6 +61,12 @@ typedef struct box_state {
     float coverage;        /* share of the box's reliable pixels moving fast */
     int occluded;          /* something large crosses the box: outputs and statistics held */
     float hang;            /* seconds the occlusion is kept after the coverage falls */
+    float occluded_share;  /* share of the recent time taken as occluded (OCCLUSION_SHARE_S) */
+    int own_cover;         /* occluded for more than OCCLUSION_OWN of it: what covers the box is
+                              its player (a box drawn tight around a bow arm); coverage alone
+                              no longer counts as occlusion */
+    float grace;           /* seconds left without any occlusion test, while the statistics
+                              learn that motion */
     float channel[CAMSEP_MOTION_CHANNELS];
     float p;               /* smoothed likelihood */
     struct {
@@ -183,18 +199,20 @@ int camsep_motion_set_knee(camsep_motion *m, float knee)
     return 0;
 }
 
-/* A box moved over the same place (nudged, resized: at least half of the
- * smaller of its old and new areas shared) still shows the same player; moved
- * elsewhere, its statistics describe someone else's motion, or none: a box
+/* A box nudged or resized a little (its old and new areas share at least
+ * half of their union) still shows what it showed; its statistics stay.
+ * Moved elsewhere, they describe someone else's motion, or none: a box
  * dragged from a still spot onto a player would take their motion, far above
  * that spot's reference, for an occluder crossing, and hold the spot's "at
- * rest" for as long as they play. */
+ * rest" for as long as they play. Grown or shrunk a lot, its energy (a mean
+ * over the box) is on another scale: a box grown from a bow arm to the whole
+ * player read 0.6 while they played, for as long as the held reference lasts. */
 static int same_place(const camsep_box *a, const camsep_box *b)
 {
     const float iw = fminf(a->x + a->w, b->x + b->w) - fmaxf(a->x, b->x),
                 ih = fminf(a->y + a->h, b->y + b->h) - fmaxf(a->y, b->y);
     const float shared = iw > 0.0f && ih > 0.0f ? iw * ih : 0.0f;
-    return shared >= 0.5f * fminf(a->w * a->h, b->w * b->h);
+    return shared >= 0.5f * (a->w * a->h + b->w * b->h - shared);
 }
 
 int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n)
@@ -746,12 +764,13 @@ static void box_energy(camsep_motion *m, box_state *b, const float *u, const flo
 static int occlusion(const camsep_motion *m, box_state *b, float dt)
 {
     const float share = m->cfg.occlusion_share;
-    if (!(share < 1.0f) || !b->seen[0]) {
+    if (!(share < 1.0f) || !b->seen[0] || b->grace > 0.0f) {
+        b->grace -= dt;
         b->occluded = 0;
         return 0;
     }
     const int extraordinary = b->tr[0].total > 0.0f && b->energy[0] > OUTLIER_RATIO * b->tr[0].ref;
-    if (b->coverage > share || (b->coverage > OUTLIER_SHARE * share && extraordinary)) {
+    if ((b->coverage > share && !b->own_cover) || (b->coverage > OUTLIER_SHARE * share && extraordinary)) {
         b->occluded = 1;
         b->hang = OCCLUSION_HANG_FRAMES * m->typical_dt;
     } else if (b->occluded) {
@@ -759,6 +778,13 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
             b->hang -= dt;
         if (b->hang <= 0.0f)
             b->occluded = 0;
+    }
+    b->occluded_share += (1.0f - expf(-dt / OCCLUSION_SHARE_S)) * ((float)b->occluded - b->occluded_share);
+    if (b->occluded && b->occluded_share > OCCLUSION_OWN) {
+        b->occluded = 0;
+        b->own_cover = 1;
+        b->occluded_share = 0.0f;
+        b->grace = OCCLUSION_GRACE_S;
     }
     return b->occluded;
 }

@@ -132,11 +132,11 @@ camsep_motion *camsep_motion_create(int width, int height, const camsep_motion_c
 void camsep_motion_free(camsep_motion *m);
 
 /* capture thread: the player boxes (n <= CAMSEP_MOTION_MAX_BOXES), clipped to
- * the frame. A box keeps its statistics when it is nudged or resized over the
- * same place (at least half of the smaller of its old and new areas shared);
- * moved elsewhere it starts afresh, as it shows someone else. Call
- * camsep_motion_reset_box() when someone else stands in a box left where it
- * was. -1 if invalid. */
+ * the frame. A box keeps its statistics when it is nudged or resized a little
+ * (its old and new areas share at least half of their union); moved
+ * elsewhere, or grown or shrunk a lot, it starts afresh, as a new box would.
+ * Call camsep_motion_reset_box() when someone else stands in a box left where
+ * it was. -1 if invalid. */
 int camsep_motion_set_boxes(camsep_motion *m, const camsep_box *boxes, int n);
 int camsep_motion_boxes(const camsep_motion *m);
 void camsep_motion_reset_box(camsep_motion *m, int box);
