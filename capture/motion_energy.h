@@ -39,7 +39,11 @@
  *     plays nor teaches the normaliser a reference no musician reaches.
  *     They are held as they were 0.2 s before it was recognised: the frames
  *     it took to cover enough of the box count as the player's motion, and
- *     that spike, held, would read as hard playing for the whole crossing;
+ *     that spike, held, would read as hard playing for the whole crossing.
+ *     A box taken as occluded for more than half of the last 5 s or so is
+ *     covered by its own player (a box drawn tight around a bow arm): it is
+ *     let go, learns that motion for 1 s without the test, and from then on
+ *     only the energy test counts in it;
  *  5. per box and channel an adaptive normaliser: a slowly forgetting
  *     histogram of log energy gives a noise floor (a low quantile, but at
  *     most twice the energy the still part of the picture shows, so that a
