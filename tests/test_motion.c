@@ -857,6 +857,65 @@ static void dropped_frame(void)
     free(img);
 }
 
+/* A stage where player 1 follows `player1` (of the frame index) and the
+ * others rest, with the flow as the scene tests analyse it. */
+typedef struct solo_stage {
+    scene_config sc;
+    float *act; /* [player][frame] */
+    scene *s;
+    camsep_flow *f;
+    uint8_t *img;
+} solo_stage;
+
+static void solo_stage_open(solo_stage *st, int frames, float (*player1)(int frame))
+{
+    st->act = calloc((size_t)frames * NP, sizeof(float));
+    CHECK(st->act != NULL);
+    stage(&st->sc, frames);
+    for (int i = 0; i < frames; i++)
+        st->act[i] = player1(i);
+    for (int j = 0; j < NP; j++)
+        st->sc.player[j].activity = st->act + (size_t)j * frames;
+    st->s = scene_create(&st->sc);
+    camsep_flow_config fc;
+    camsep_flow_config_default(&fc);
+#ifdef CAMSEP_SANITIZED
+    fc.scale = 4;
+#endif
+    st->f = camsep_flow_create(W, H, &fc);
+    st->img = malloc(W * H);
+    CHECK(st->s && st->f && st->img);
+}
+
+/* Frame i's flow, in st->f. */
+static void solo_stage_frame(solo_stage *st, int i)
+{
+    scene_render(st->s, i, st->img, W);
+    camsep_flow_compute(st->f, st->img, W);
+}
+
+static void solo_stage_close(solo_stage *st)
+{
+    camsep_flow_free(st->f);
+    scene_free(st->s);
+    free(st->img);
+    free(st->act);
+}
+
+static float always_playing(int frame)
+{
+    (void)frame;
+    return 1.0f;
+}
+
+#define SOLO_PHRASE (int)(4.5 * FPS)
+#define SOLO_REST (int)(1.5 * FPS)
+
+static float rest_then_play(int frame)
+{
+    return frame % SOLO_PHRASE >= SOLO_REST ? 1.0f : 0.0f; /* 1.5 s of rest, 3 s of playing */
+}
+
 /* A box dragged from a still spot onto a player who plays on: its outputs
  * follow the player at once, as a box drawn there would (the spot's
  * statistics, kept, took the player's motion for an occluder and held the
@@ -865,23 +924,11 @@ static void box_moved(void)
 {
     const float share = 0.5f; /* of the player's height (0.3 to 0.8: held for 57-60 frames before 2026-12-07) */
     const int F = (int)(10 * FPS), moved = (int)(6 * FPS), nudged = (int)(8 * FPS);
-    float *act = calloc((size_t)F * NP, sizeof(float));
-    scene_config sc;
-    stage(&sc, F);
-    for (int i = 0; i < F; i++)
-        act[i] = 1.0f; /* player 1 plays throughout, the others rest */
-    for (int j = 0; j < NP; j++)
-        sc.player[j].activity = act + (size_t)j * F;
-    scene *s = scene_create(&sc);
-    camsep_flow_config fc;
-    camsep_flow_config_default(&fc);
-#ifdef CAMSEP_SANITIZED
-    fc.scale = 4;
-#endif
-    camsep_flow *f = camsep_flow_create(W, H, &fc);
+    solo_stage st;
+    solo_stage_open(&st, F, always_playing); /* player 1 plays throughout, the others rest */
+    const scene_config sc = st.sc;
     camsep_motion *m = camsep_motion_create(W, H, NULL), *drawn = NULL;
-    uint8_t *img = malloc(W * H);
-    CHECK(act && s && f && m && img);
+    CHECK(m != NULL);
     camsep_box on[NP], spot[NP];
     for (int j = 0; j < NP; j++)
         on[j] = spot[j] = (camsep_box){sc.player[j].x, sc.player[j].y, sc.player[j].w, sc.player[j].h};
@@ -906,12 +953,11 @@ static void box_moved(void)
             nudge[0].x += 0.1f * nudge[0].w;
             CHECK(camsep_motion_set_boxes(m, nudge, NP) == 0);
         }
-        scene_render(s, i, img, W);
-        camsep_flow_compute(f, img, W);
+        solo_stage_frame(&st, i);
         const int64_t ts = (int64_t)llround(i * 1e9 / FPS);
-        camsep_motion_update(m, f, ts);
+        camsep_motion_update(m, st.f, ts);
         if (drawn)
-            camsep_motion_update(drawn, f, ts);
+            camsep_motion_update(drawn, st.f, ts);
         if (i == moved - 1)
             p_spot = camsep_motion_activity(m, 0);
         if (i >= moved && i < nudged) {
@@ -933,10 +979,7 @@ static void box_moved(void)
     CHECK_MSG(fabsf(after_nudge - before_nudge) <= 0.1f * before_nudge, "the nudge changed the reference");
     camsep_motion_free(m);
     camsep_motion_free(drawn);
-    camsep_flow_free(f);
-    scene_free(s);
-    free(img);
-    free(act);
+    solo_stage_close(&st);
 }
 
 /* A box drawn tight around a bow arm is mostly arm: when the player starts
@@ -948,24 +991,12 @@ static void box_moved(void)
  * the new scale. */
 static void tight_box(void)
 {
-    const int F = (int)(20 * FPS), grown = (int)(14 * FPS), phrase = (int)(4.5 * FPS), rested = (int)(1.5 * FPS);
-    float *act = calloc((size_t)F * NP, sizeof(float));
-    scene_config sc;
-    stage(&sc, F);
-    for (int i = 0; i < F; i++)
-        act[i] = i % phrase >= rested ? 1.0f : 0.0f; /* player 1: 1.5 s of rest, 3 s of playing */
-    for (int j = 0; j < NP; j++)
-        sc.player[j].activity = act + (size_t)j * F;
-    scene *s = scene_create(&sc);
-    camsep_flow_config fc;
-    camsep_flow_config_default(&fc);
-#ifdef CAMSEP_SANITIZED
-    fc.scale = 4;
-#endif
-    camsep_flow *f = camsep_flow_create(W, H, &fc);
+    const int F = (int)(20 * FPS), grown = (int)(14 * FPS), phrase = SOLO_PHRASE, rested = SOLO_REST;
+    solo_stage st;
+    solo_stage_open(&st, F, rest_then_play);
+    const scene_config sc = st.sc;
     camsep_motion *m = camsep_motion_create(W, H, NULL);
-    uint8_t *img = malloc(W * H);
-    CHECK(act && s && f && m && img);
+    CHECK(m != NULL);
     camsep_box boxes[NP];
     for (int j = 0; j < NP; j++)
         boxes[j] = (camsep_box){sc.player[j].x, sc.player[j].y, sc.player[j].w, sc.player[j].h};
@@ -981,9 +1012,8 @@ static void tight_box(void)
             boxes[0] = whole;
             CHECK(camsep_motion_set_boxes(m, boxes, NP) == 0);
         }
-        scene_render(s, i, img, W);
-        camsep_flow_compute(f, img, W);
-        camsep_motion_update(m, f, (int64_t)llround(i * 1e9 / FPS));
+        solo_stage_frame(&st, i);
+        camsep_motion_update(m, st.f, (int64_t)llround(i * 1e9 / FPS));
         const int k = i >= grown ? 1 : i >= (int)(9 * FPS) ? 0 : -1;
         if (k < 0)
             continue;
@@ -1008,10 +1038,7 @@ static void tight_box(void)
     CHECK_MSG(play[0] > 0.8 && rest[0] < 0.2 && occluded_late == 0, "the box around the arm does not follow its player");
     CHECK_MSG(play[1] > 0.8 && rest[1] < 0.2, "the grown box does not follow its player");
     camsep_motion_free(m);
-    camsep_flow_free(f);
-    scene_free(s);
-    free(img);
-    free(act);
+    solo_stage_close(&st);
 }
 
 static void no_allocation(void)
