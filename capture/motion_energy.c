@@ -491,11 +491,16 @@ static void fit_similarity(camsep_motion *m, int n)
 }
 
 /* The camera's motion at working pixel (x, y). */
+/* The camera's motion (gu, gv) + zoom gs and rotation gr at (dx, dy) from the centre. */
+static inline void similarity_at(float gu, float gv, float gs, float gr, float dx, float dy, float *u, float *v)
+{
+    *u = gu + gs * dx - gr * dy;
+    *v = gv + gr * dx + gs * dy;
+}
+
 static inline void camera_at(const camsep_motion *m, int x, int y, float *u, float *v)
 {
-    const float dx = (float)x - m->cx, dy = (float)y - m->cy;
-    *u = m->gu + m->gs * dx - m->gr * dy;
-    *v = m->gv + m->gr * dx + m->gs * dy;
+    similarity_at(m->gu, m->gv, m->gs, m->gr, (float)x - m->cx, (float)y - m->cy, u, v);
 }
 
 /* The global motion (median of u and v outside the boxes) and the noise
@@ -664,7 +669,7 @@ static void body_motion(camsep_motion *m, box_state *b, const float *u, const fl
 }
 
 typedef struct row_constants {
-    float gu, gv, gs, gr, cx, cy; /* camera_at() */
+    float gu, gv, gs, gr, cx, cy; /* the camera's motion (camera_at()) */
     float bu, bv, gbu, gbv;       /* the body's motion, for the energy and the graded motion */
     float gate, still2, fast;
 } row_constants;
@@ -680,8 +685,9 @@ static void box_row(const row_constants *k, const float *restrict ur, const floa
     const float gu0 = k->gu, gv0 = k->gv, gs = k->gs, gr = k->gr, cx = k->cx, dy = (float)y - k->cy, bu = k->bu,
                 bv = k->bv, gbu = k->gbu, gbv = k->gbv, gate = k->gate, still2 = k->still2, fast = k->fast;
     for (int i = 0; i < n; i++) {
-        const float dx = (float)(x0 + i) - cx;
-        const float du = ur[i] - (gu0 + gs * dx - gr * dy), dv = vr[i] - (gv0 + gr * dx + gs * dy);
+        float cu, cv;
+        similarity_at(gu0, gv0, gs, gr, (float)(x0 + i) - cx, dy, &cu, &cv);
+        const float du = ur[i] - cu, dv = vr[i] - cv;
         /* the occluder test sees all motion; the energy only what moves
          * with neither the still background nor the body */
         const float d2 = du * du + dv * dv, eu = du - bu, ev = dv - bv, e2 = eu * eu + ev * ev;
@@ -765,7 +771,7 @@ static int occlusion(const camsep_motion *m, box_state *b, float dt)
 {
     const float share = m->cfg.occlusion_share;
     if (!(share < 1.0f) || !b->seen[0] || b->grace > 0.0f) {
-        b->grace -= dt;
+        b->grace = b->grace > 0.0f ? b->grace - dt : 0.0f;
         b->occluded = 0;
         return 0;
     }

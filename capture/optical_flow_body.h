@@ -533,6 +533,15 @@ static void KERNEL(dis_level)(const camsep_flow *f, flow_level *L, const float *
     }
 }
 
+/* Twice the bilinear value between rows r0 and r1 (weight fy on r1) and
+ * columns i0 and i1 (weight fx on i1): upsample's one sum. */
+KERNEL_TARGET
+static inline float KERNEL(doubled_lerp)(const float *r0, const float *r1, int i0, int i1, float fx, float fy)
+{
+    const float a = r0[i0] + fx * (r0[i1] - r0[i0]), b = r1[i0] + fx * (r1[i1] - r1[i0]);
+    return 2.0f * (a + fy * (b - a));
+}
+
 /* Flow of a coarser level (wc x hc) to the next finer one, doubled. */
 KERNEL_TARGET
 static void KERNEL(upsample)(const flow_level *C, flow_level *F)
@@ -550,37 +559,26 @@ static void KERNEL(upsample)(const flow_level *C, flow_level *F)
         const float *v0 = C->v + (size_t)iy * C->s, *v1 = C->v + (size_t)iy1 * C->s;
         float *uo = F->u + (size_t)y * F->s, *vo = F->v + (size_t)y * F->s;
         /* away from the borders pixel 2k takes 3/4 of coarse k - 1 and 1/4 of k,
-         * pixel 2k + 1 the reverse with k + 1 (cx below is then exact): the
-         * same sums without the clamps, in a loop that vectorises */
+         * pixel 2k + 1 the reverse with k + 1 (the clamped position below is
+         * then exact): the same sums without the clamps, in a loop that
+         * vectorises; the borders (pixels 0, 1 and from 2 inner + 2) clamped */
         const int inner = wc - 2 < (w - 2) / 2 ? wc - 2 : (w - 2) / 2;
         for (int k = 1; k <= inner; k++) {
-            float a = u0[k - 1] + 0.75f * (u0[k] - u0[k - 1]), b = u1[k - 1] + 0.75f * (u1[k] - u1[k - 1]);
-            float c = v0[k - 1] + 0.75f * (v0[k] - v0[k - 1]), d = v1[k - 1] + 0.75f * (v1[k] - v1[k - 1]);
-            uo[2 * k] = 2.0f * (a + fy * (b - a));
-            vo[2 * k] = 2.0f * (c + fy * (d - c));
-            a = u0[k] + 0.25f * (u0[k + 1] - u0[k]);
-            b = u1[k] + 0.25f * (u1[k + 1] - u1[k]);
-            c = v0[k] + 0.25f * (v0[k + 1] - v0[k]);
-            d = v1[k] + 0.25f * (v1[k + 1] - v1[k]);
-            uo[2 * k + 1] = 2.0f * (a + fy * (b - a));
-            vo[2 * k + 1] = 2.0f * (c + fy * (d - c));
+            uo[2 * k] = KERNEL(doubled_lerp)(u0, u1, k - 1, k, 0.75f, fy);
+            vo[2 * k] = KERNEL(doubled_lerp)(v0, v1, k - 1, k, 0.75f, fy);
+            uo[2 * k + 1] = KERNEL(doubled_lerp)(u0, u1, k, k + 1, 0.25f, fy);
+            vo[2 * k + 1] = KERNEL(doubled_lerp)(v0, v1, k, k + 1, 0.25f, fy);
         }
-        for (int x = 0; x < w; x++) {
-            if (x == 2 && inner >= 1)
-                x = 2 * inner + 2;
-            if (x >= w)
-                break;
+        for (int x = 0; x < w; x = x == 1 && inner >= 1 ? 2 * inner + 2 : x + 1) {
             float cx = 0.5f * (float)x - 0.25f;
             cx = CLAMPF(cx, 0.0f, (float)(wc - 1));
             int ix = (int)cx;
             if (ix > wc - 2)
                 ix = wc - 2 < 0 ? 0 : wc - 2;
-            float fx = cx - (float)ix;
+            const float fx = cx - (float)ix;
             const int ix1 = wc > 1 ? ix + 1 : ix;
-            float a = u0[ix] + fx * (u0[ix1] - u0[ix]), b = u1[ix] + fx * (u1[ix1] - u1[ix]);
-            float c = v0[ix] + fx * (v0[ix1] - v0[ix]), d = v1[ix] + fx * (v1[ix1] - v1[ix]);
-            uo[x] = 2.0f * (a + fy * (b - a));
-            vo[x] = 2.0f * (c + fy * (d - c));
+            uo[x] = KERNEL(doubled_lerp)(u0, u1, ix, ix1, fx, fy);
+            vo[x] = KERNEL(doubled_lerp)(v0, v1, ix, ix1, fx, fy);
         }
     }
 }
