@@ -558,8 +558,9 @@ static void global_motion(camsep_motion *m, const float *u, const float *v, cons
     if (compensate && m->cfg.global_motion == CAMSEP_GLOBAL_SIMILARITY)
         fit_similarity(m, n);
     for (int i = 0; i < n; i++) {
-        const float du = m->su[i] - (m->gu + m->gs * m->sx[i] - m->gr * m->sy[i]),
-                    dv = m->sv[i] - (m->gv + m->gr * m->sx[i] + m->gs * m->sy[i]);
+        float cu, cv;
+        similarity_at(m->gu, m->gv, m->gs, m->gr, m->sx[i], m->sy[i], &cu, &cv);
+        const float du = m->su[i] - cu, dv = m->sv[i] - cv;
         m->tu[i] = sqrtf(du * du + dv * dv);
     }
     if (m->cfg.noise_gate > 0.0f) {
