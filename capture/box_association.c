@@ -13,7 +13,7 @@
 #define MOVING_SHARE 0.2f       /* a box moves above this share of its own 95th percentile... */
 #define MOVING_FLOOR 0.05f      /* ... and above this absolute value (normalised motion) */
 #define MAX_BINS (1 << 20)
-#define SURROGATES 24           /* circular shifts for the noise of correlations */
+#define SURROGATES 24           /* circular shifts of the motion for the null margins */
 #define CAMSEP_ASSOC_MAX_LAG_BINS 64
 
 struct camsep_box_assoc {
@@ -33,6 +33,9 @@ struct camsep_box_assoc {
     float *motion_mean;/* [t][box] */
     float *act_total;  /* [t] */
     float *sort_buf;   /* [t] */
+    float *shifted;    /* [t][box]: box_feat shifted in time, for the null margins */
+    double *run_sum;   /* [t + 1] running sums for the detrending */
+    int *run_n;        /* [t + 1] */
 };
 
 static const char *const FEATURE_NAMES[] = {"log-activation", "activation", "onsets", "coverage"};
@@ -62,10 +65,11 @@ void camsep_assoc_config_default(camsep_assoc_config *cfg, int n_boxes, int n_st
     cfg->max_lag_s = 0.2;
     cfg->feature = CAMSEP_ASSOC_LOG_ACTIVATION;
     cfg->relative = 1;
+    cfg->detrend_s = 2.5;
     cfg->min_evidence_s = 4.0f;
-    cfg->min_confidence = 3.0f;
+    cfg->min_confidence = 3.5f;
     cfg->long_evidence_s = 12.0f;
-    cfg->long_min_confidence = 2.0f;
+    cfg->long_min_confidence = 1.9f;
     cfg->min_correlation = 0.1f;
 }
 
@@ -84,6 +88,8 @@ static int check_config(const camsep_assoc_config *c, char *err, size_t errlen)
                c->max_lag_s / c->bin_s <= CAMSEP_ASSOC_MAX_LAG_BINS))
         snprintf(err, errlen, "lag search %g s: 0 to a quarter of the history and %d time steps", c->max_lag_s,
                  CAMSEP_ASSOC_MAX_LAG_BINS);
+    else if (!(c->detrend_s >= 0.0 && c->detrend_s <= 3600.0))
+        snprintf(err, errlen, "detrending over %g s: 0 (off) to 3600 s", c->detrend_s);
     else if ((unsigned)c->feature > CAMSEP_ASSOC_COVERAGE)
         snprintf(err, errlen, "unknown feature %d", (int)c->feature);
     else if ((unsigned)c->rule > CAMSEP_ASSOC_RULE_EVIDENCE)
@@ -124,8 +130,11 @@ camsep_box_assoc *camsep_box_assoc_create(const camsep_assoc_config *cfg, char *
     a->motion_mean = calloc(cap * nb, sizeof(float));
     a->act_total = calloc(cap, sizeof(float));
     a->sort_buf = calloc(cap, sizeof(float));
+    a->shifted = calloc(cap * nb, sizeof(float));
+    a->run_sum = calloc(cap + 1, sizeof(double));
+    a->run_n = calloc(cap + 1, sizeof(int));
     if (!a->motion_sum || !a->motion_n || !a->act_sum || !a->act_n || !a->box_feat || !a->stem_feat ||
-        !a->motion_mean || !a->act_total || !a->sort_buf) {
+        !a->motion_mean || !a->act_total || !a->sort_buf || !a->shifted || !a->run_sum || !a->run_n) {
         camsep_box_assoc_free(a);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -146,6 +155,9 @@ void camsep_box_assoc_free(camsep_box_assoc *a)
     free(a->motion_mean);
     free(a->act_total);
     free(a->sort_buf);
+    free(a->shifted);
+    free(a->run_sum);
+    free(a->run_n);
     free(a);
 }
 
@@ -301,74 +313,58 @@ static void relative_to_others(float *x, int n, int bins)
     }
 }
 
-/* How box i's feature goes with stem j's over bins first .. first + span - 1:
- * the stem at t - offset, or (circular) at t + offset wrapped within the span,
- * a pairing that cannot be right, for the noise of scores on this very data.
- * Pearson correlation, or for the coverage feature 1 - 2 x the share of the
- * stem's sound heard while the box is still (1: it only sounds while the box
- * moves). */
-static float pair_score(const camsep_box_assoc *a, int i, int j, int first, int span, int offset, int circular)
+/* How box i's feature (box: [t][box]) goes with stem j's, the stem taken at
+ * t - lag: the Pearson correlation, or for the coverage feature 1 - 2 x the
+ * share of the stem's sound heard while the box is still (1: it only sounds
+ * while the box moves). */
+static float pair_score(const camsep_box_assoc *a, const float *box, int i, int j, int lag)
 {
     const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems, coverage = a->cfg.feature == CAMSEP_ASSOC_COVERAGE;
-    double sxx = 0, syy = 0, sxy = 0, mx = 0, my = 0;
+    /* plain sums: the series are standardised or bounded, so they cancel little */
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     int m = 0;
-    for (int k = 0; k < span; k++) {
-        const int t = first + k, ty = circular ? first + (k + offset) % span : t - offset;
-        if (ty < 0 || ty >= a->cap)
-            continue;
-        const float u = a->box_feat[(size_t)t * nb + i], v = a->stem_feat[(size_t)ty * ns + j];
+    for (int t = lag > 0 ? lag : 0; t < a->cap && t - lag < a->cap; t++) {
+        const double u = box[(size_t)t * nb + i], v = a->stem_feat[(size_t)(t - lag) * ns + j];
         if (!isfinite(u) || !isfinite(v))
             continue;
         m++;
-        if (coverage) {
-            sxy += (double)u * v;
-            syy += v;
-            continue;
-        }
-        const double du = u - mx, dv = v - my; /* running (Welford) co-moments */
-        mx += du / m;
-        my += dv / m;
-        sxx += du * (u - mx);
-        syy += dv * (v - my);
-        sxy += du * (v - my);
+        sx += u;
+        sy += v;
+        sxx += u * u;
+        syy += v * v;
+        sxy += u * v;
     }
     if (coverage)
-        return syy > 1e-12 ? (float)(1.0 - 2.0 * sxy / syy) : 0.0f;
-    if (m < 3 || sxx <= 1e-30 || syy <= 1e-30)
+        return sy > 1e-12 ? (float)(1.0 - 2.0 * sxy / sy) : 0.0f;
+    if (m < 3)
         return 0.0f;
-    return (float)(sxy / sqrt(sxx * syy));
+    const double cxx = sxx - sx * sx / m, cyy = syy - sy * sy / m, cxy = sxy - sx * sy / m;
+    if (cxx <= 1e-12 * (sxx + 1e-300) || cyy <= 1e-12 * (syy + 1e-300))
+        return 0.0f;
+    return (float)(cxy / sqrt(cxx * cyy));
 }
 
-/* The spread (standard deviation) of the scores of every box with every stem
- * over SURROGATES circular shifts between a quarter and three quarters of the
- * span with data: how far apart pairings that cannot be right already score. */
-static float null_score_spread(const camsep_box_assoc *a)
+/* Each of the n series x[t*n + i] minus its mean over the bins within
+ * half_width of t (the finite ones; NaN stays NaN). */
+static void detrend(camsep_box_assoc *a, float *x, int n, int bins, int half_width)
 {
-    const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems;
-    int first = -1, last = -1;
-    for (int t = 0; t < a->cap; t++)
-        if (isfinite(a->box_feat[(size_t)t * nb]) && isfinite(a->stem_feat[(size_t)t * ns])) {
-            if (first < 0)
-                first = t;
-            last = t;
+    for (int i = 0; i < n; i++) {
+        a->run_sum[0] = 0.0;
+        a->run_n[0] = 0;
+        for (int t = 0; t < bins; t++) {
+            const float v = x[(size_t)t * n + i];
+            a->run_sum[t + 1] = a->run_sum[t] + (isfinite(v) ? v : 0.0);
+            a->run_n[t + 1] = a->run_n[t] + (isfinite(v) ? 1 : 0);
         }
-    const int span = last - first + 1;
-    if (first < 0 || span < 8)
-        return 1.0f;
-    double sum = 0.0, sq = 0.0;
-    int n = 0;
-    for (int k = 0; k < SURROGATES; k++) {
-        const int shift = span / 4 + (int)((long)k * (span / 2) / SURROGATES);
-        for (int i = 0; i < nb; i++)
-            for (int j = 0; j < ns; j++) {
-                const double c = pair_score(a, i, j, first, span, shift, 1);
-                sum += c;
-                sq += c * c;
-                n++;
-            }
+        for (int t = 0; t < bins; t++) {
+            const int lo = t - half_width < 0 ? 0 : t - half_width;
+            const int hi = t + half_width + 1 > bins ? bins : t + half_width + 1;
+            const int m = a->run_n[hi] - a->run_n[lo];
+            float *v = x + (size_t)t * n + i;
+            if (isfinite(*v) && m > 0)
+                *v -= (float)((a->run_sum[hi] - a->run_sum[lo]) / m);
+        }
     }
-    const double mean = sum / n, var = sq / n - mean * mean;
-    return (float)sqrt(var > 0.0 ? var : 0.0);
 }
 
 /* Fills box_feat, stem_feat, motion_mean and act_total for the ring's bins,
@@ -430,6 +426,11 @@ static void build_features(camsep_box_assoc *a)
         relative_to_others(a->box_feat, nb, n);
         relative_to_others(a->stem_feat, ns, n);
     }
+    const int half_width = (int)floor(a->cfg.detrend_s / a->cfg.bin_s / 2.0 + 1e-9);
+    if (half_width > 0 && a->cfg.feature != CAMSEP_ASSOC_COVERAGE) {
+        detrend(a, a->box_feat, nb, n, half_width);
+        detrend(a, a->stem_feat, ns, n, half_width);
+    }
 }
 
 /* Seconds of bins with music while some box moves, the motion taken lag bins later. */
@@ -466,16 +467,18 @@ typedef struct pairing_search {
     int used[CAMSEP_ASSOC_MAX], current[CAMSEP_ASSOC_MAX];
     int best[CAMSEP_ASSOC_MAX], second[CAMSEP_ASSOC_MAX];
     double best_score, second_score;
-    long count;
+    double bound[CAMSEP_ASSOC_MAX + 1]; /* [box]: the most boxes box.. can add (their best stems) */
+    int several;                        /* more than one pairing is possible */
 } pairing_search;
 
 /* Every box-to-class map (boxes of one class take its stems in box order, so
  * that pairings differing only by interchangeable stems are enumerated once),
- * keeping the best two. */
+ * keeping the best two; branches that cannot reach the second are cut. */
 static void search(pairing_search *ps, int box, double score)
 {
+    if (score + ps->bound[box] < ps->second_score - 1e-6)
+        return;
     if (box == ps->n_boxes) {
-        ps->count++;
         if (score > ps->best_score) {
             memcpy(ps->second, ps->best, sizeof ps->best);
             ps->second_score = ps->best_score;
@@ -511,17 +514,81 @@ static void init_search(pairing_search *ps, const camsep_assoc_config *cfg, cons
             *ci = ps->n_classes++;
         ps->class_stems[*ci][ps->class_size[*ci]++] = j;
     }
+    ps->several = ps->n_classes > 1;
     ps->best_score = ps->second_score = -INFINITY;
     for (int i = 0; i < CAMSEP_ASSOC_MAX; i++)
         ps->best[i] = ps->second[i] = -1;
+    for (int i = cfg->n_boxes - 1; i >= 0; i--) {
+        float top = corr[i][0];
+        for (int j = 1; j < cfg->n_stems; j++)
+            top = fmaxf(top, corr[i][j]);
+        ps->bound[i] = ps->bound[i + 1] + top;
+    }
 }
 
-static void correlate(camsep_box_assoc *a, int lag, float (*corr)[CAMSEP_ASSOC_MAX])
+/* The best pairing of box (features [t][box]) with the stems, at its best
+ * lag, and the best pairing that differs from it at that same lag. */
+typedef struct decision {
+    pairing_search ps;
+    int lag; /* bins */
+    float corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX];
+} decision;
+
+static void decide(const camsep_box_assoc *a, const float *box, decision *d)
 {
     const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems;
-    for (int i = 0; i < nb; i++)
-        for (int j = 0; j < ns; j++)
-            corr[i][j] = pair_score(a, i, j, 0, a->cap, lag, 0);
+    memset(d, 0, sizeof *d);
+    for (int l = 0; l <= 2 * a->max_lag; l++) {
+        /* 0, -1, +1, -2, ...: ties go to the smaller lag (no evidence of a latency is no latency) */
+        const int lag = (l + 1) / 2 * (l % 2 ? -1 : 1);
+        float corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX] = {{0}};
+        for (int i = 0; i < nb; i++)
+            for (int j = 0; j < ns; j++)
+                corr[i][j] = pair_score(a, box, i, j, lag);
+        pairing_search ps;
+        init_search(&ps, &a->cfg, (const float (*)[CAMSEP_ASSOC_MAX])corr);
+        search(&ps, 0, 0.0);
+        if (l == 0 || ps.best_score > d->ps.best_score + 1e-9) {
+            d->ps = ps;
+            d->ps.corr = NULL; /* points into this loop's stack */
+            d->lag = lag;
+            memcpy(d->corr, corr, sizeof corr);
+        }
+    }
+}
+
+/* The root mean square of the margins the same decision finds with the
+ * boxes' motion shifted circularly in time (SURROGATES shifts between a
+ * quarter and three quarters of the span with data): how far ahead some
+ * pairing gets when nobody's motion goes with anybody's sound. The selection
+ * over every pairing and lag, and the dependence of the relative series, are
+ * in it as they are in the real margin. */
+static float null_margin(camsep_box_assoc *a)
+{
+    const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems;
+    int first = -1, last = -1;
+    for (int t = 0; t < a->cap; t++)
+        if (isfinite(a->box_feat[(size_t)t * nb]) && isfinite(a->stem_feat[(size_t)t * ns])) {
+            if (first < 0)
+                first = t;
+            last = t;
+        }
+    const int span = last - first + 1;
+    if (first < 0 || span < 8)
+        return 1.0f;
+    double sq = 0.0;
+    for (int k = 0; k < SURROGATES; k++) {
+        const int shift = span / 4 + (int)((long)k * (span / 2) / SURROGATES);
+        memcpy(a->shifted, a->box_feat, sizeof(float) * (size_t)a->cap * (size_t)nb);
+        for (int t = 0; t < span; t++)
+            memcpy(a->shifted + (size_t)(first + t) * nb, a->box_feat + (size_t)(first + (t + shift) % span) * nb,
+                   sizeof(float) * (size_t)nb);
+        decision d;
+        decide(a, a->shifted, &d);
+        const double m = d.ps.several ? d.ps.best_score - d.ps.second_score : 0.0;
+        sq += m * m;
+    }
+    return (float)sqrt(sq / SURROGATES);
 }
 
 int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out)
@@ -537,43 +604,16 @@ int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out)
         return -1;
     }
     build_features(a);
-    /* the best pairing at its best lag; the runner-up is the best pairing
-     * that differs from it at any lag, so that a wrong pairing that finds a
-     * lag of its own narrows the margin rather than hiding */
-    pairing_search best_ps;
-    memset(&best_ps, 0, sizeof best_ps);
-    float best_corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX] = {{0}};
-    int best_lag = 0;
-    pairing_search at[2 * CAMSEP_ASSOC_MAX_LAG_BINS + 1];
-    const int n_lags = 2 * a->max_lag + 1;
-    for (int l = 0; l < n_lags; l++) {
-        const int lag = l - a->max_lag;
-        float corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX] = {{0}};
-        correlate(a, lag, corr);
-        init_search(&at[l], cfg, (const float (*)[CAMSEP_ASSOC_MAX])corr);
-        search(&at[l], 0, 0.0);
-        /* ties go to the smaller lag: no evidence of a latency is no latency */
-        if (l == 0 || at[l].best_score > best_ps.best_score + 1e-9 ||
-            (fabs(at[l].best_score - best_ps.best_score) <= 1e-9 && abs(lag) < abs(best_lag))) {
-            best_ps = at[l];
-            best_lag = lag;
-            memcpy(best_corr, corr, sizeof corr);
-        }
-    }
-    for (int l = 0; l < n_lags; l++) {
-        const int same = !memcmp(at[l].best, best_ps.best, sizeof best_ps.best);
-        const double rival = same ? at[l].second_score : at[l].best_score;
-        if (rival > best_ps.second_score) {
-            best_ps.second_score = rival;
-            memcpy(best_ps.second, same ? at[l].second : at[l].best, sizeof best_ps.second);
-        }
-    }
-    memcpy(out->corr, best_corr, sizeof best_corr);
+    decision d;
+    decide(a, a->box_feat, &d);
+    const pairing_search best_ps = d.ps;
+    const int best_lag = d.lag;
+    memcpy(out->corr, d.corr, sizeof d.corr);
     memcpy(out->stem_of_box, best_ps.best, sizeof out->stem_of_box);
     out->lag_s = (float)(best_lag * cfg->bin_s);
     out->score = (float)(best_ps.best_score / cfg->n_boxes);
     out->evidence_s = evidence_seconds(a, best_lag);
-    if (best_ps.count < 2) { /* one pairing only: nothing to decide */
+    if (!best_ps.several) { /* one pairing only: nothing to decide */
         out->forced = out->confident = 1;
         out->reason = "";
         return 0;
@@ -583,13 +623,13 @@ int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out)
     int moved = 0;
     for (int i = 0; i < cfg->n_boxes; i++)
         moved += cfg->stem_class[best_ps.best[i]] != cfg->stem_class[best_ps.second[i]];
-    const float k2 = 2.0f * (float)(moved > 0 ? moved : 1);
     if (cfg->rule == CAMSEP_ASSOC_RULE_EVIDENCE) {
-        out->noise = sqrtf(EFFECTIVE_SAMPLE_S / fmaxf(out->evidence_s, 1e-3f));
+        const float k2 = 2.0f * (float)(moved > 0 ? moved : 1);
+        out->noise = sqrtf(EFFECTIVE_SAMPLE_S / fmaxf(out->evidence_s, 1e-3f)) * sqrtf(k2);
     } else {
-        out->noise = null_score_spread(a);
+        out->noise = null_margin(a);
     }
-    out->confidence = out->margin / (fmaxf(out->noise, 1e-3f) * sqrtf(k2));
+    out->confidence = out->margin / fmaxf(out->noise, 1e-3f);
     float weakest = 1.0f;
     for (int i = 0; i < cfg->n_boxes; i++)
         weakest = fminf(weakest, out->corr[i][out->stem_of_box[i]]);

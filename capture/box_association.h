@@ -3,8 +3,13 @@
  * Which player box goes with which stem: each box's motion and each stem's
  * sound are accumulated on one time grid, scored box x stem (by default the
  * correlation of the motion with the log of the sound, both taken relative to
- * the other players at each instant), and the pairing with the highest total
- * score over all pairings is proposed with a confidence.
+ * the other players at each instant, then each minus its running mean over
+ * detrend_s), and the pairing with the highest total score over all pairings
+ * is proposed with a confidence. The detrending keeps what the bow and the
+ * sound share, the note-level changes: on Bach10 stages the slow part of a
+ * player's relative loudness from an audio-only separation (passages heard in
+ * the wrong stem) and of their normalised motion could go opposite ways, and
+ * made wrong pairings win (bench/ASSOCIATION.md).
  *
  * Inputs, per video frame: a value per box (its motion: camsep_prior.motion
  * [j][0], its activity, or its raw energy); per engine frame: a value per
@@ -14,38 +19,39 @@
  * the audio clock;
  * the caller removes the camera's known latency, and a residual latency of up
  * to max_lag_s is searched: one lag for the whole camera, the one of the best
- * pairing; the runner-up is the best differing pairing at ANY lag (so that a
- * wrong pairing that finds a lag of its own narrows the margin). The activations
- * should come from a run whose priors cannot favour a pairing (audio only, or
- * trust in the priors off), else a wrong box order feeds itself.
+ * pairing, and the runner-up is the best differing pairing at that lag. The
+ * activations should come from a run whose priors cannot favour a pairing
+ * (audio only, or trust in the priors off), else a wrong box order feeds
+ * itself.
  *
  * The proposal is confident (may be applied) only when all of these hold:
  *   - evidence >= min_evidence_s (default 4): seconds of grid bins with music
  *     (the stems' total above 1 % of its 95th percentile) while some box moves
  *     (its motion above 20 % of its own 95th percentile, and above 0.05);
- *   - confidence >= the confidence needed: min_confidence (default 3), or
+ *   - confidence >= the confidence needed: min_confidence (default 3.5), or
  *     once evidence >= long_evidence_s (default 12) the smaller of it and
- *     long_min_confidence (default 2), where
- *         confidence = margin / (noise * sqrt(2 k)):
- *     the margin is the best pairing's total score minus that of the best
- *     pairing that differs from it, at any lag (pairings that only exchange
- *     interchangeable stems are the same pairing), k the number of boxes the
- *     two place differently, and the noise the spread of the scores of
- *     pairings that cannot be right: every box against every stem with the
- *     motion shifted circularly by 1/4 to 3/4 of the span with data (24
- *     shifts; rule "surrogate", default), or 1 / sqrt(evidence / 0.5 s)
- *     (rule "evidence");
+ *     long_min_confidence (default 1.9), where confidence = margin / noise:
+ *     the margin is the best pairing's total score minus the runner-up's
+ *     (pairings that only exchange interchangeable stems are the same
+ *     pairing), and the noise the root mean square of the margins the same
+ *     search (every pairing, every lag) finds on this very data with the
+ *     motion shifted circularly by 1/4 to 3/4 of the span with data, where
+ *     nobody's motion goes with anybody's sound (24 shifts; rule "surrogate",
+ *     default); or, rule "evidence", noise = sqrt(2 k x 0.5 s / evidence), k
+ *     the number of boxes the two pairings place differently;
  *   - every box's score with its stem is at least min_correlation (0.1).
  * Otherwise `confident` is 0 and `reason` says which test failed. Two boxes
  * with the same motion, boxes that never move, too little music and motion
  * that follows nobody's sound all end there. The default thresholds were set
- * on bench/associate_bach10.py (bench/ASSOCIATION.md): no wrong pairing
- * above them there. Short evidence must be clearer because the noise above
- * is that of chance alignments only: a passage that is mis-separated (a
- * note one dictionary never learned, heard in another player's stem) makes
- * a wrong pairing win steadily for as long as the passage lasts, and only
- * more music, other passages, dilutes it; on the benchmark wrong proposals
- * reached 2.8 with 6-11 s of evidence and 1.3 with 12-20 s.
+ * on bench/associate_bach10.py (bench/ASSOCIATION.md): long_min_confidence
+ * above what motion shifted against the sound reached in 199 of 200 runs,
+ * min_confidence above every wrong proposal with less evidence. Short
+ * evidence must be clearer because the noise above is that of chance
+ * alignments only: a passage that is mis-separated (a note one dictionary
+ * never learned, heard in another player's stem) makes a wrong pairing win
+ * steadily for as long as the passage lasts, and only more music, other
+ * passages, dilutes it; on the benchmark wrong proposals reached 3.3 with
+ * 6-11 s of evidence and 0.5 with 12-20 s.
  *
  * Threading: one thread owns an object (e.g. a host's control thread, which
  * drains the engine's reports and sees the camera's priors). create/free
@@ -70,8 +76,8 @@ typedef enum camsep_assoc_feature {
 } camsep_assoc_feature;
 
 typedef enum camsep_assoc_rule {
-    CAMSEP_ASSOC_RULE_SURROGATE = 0, /* noise: correlations of the data with itself shifted in time */
-    CAMSEP_ASSOC_RULE_EVIDENCE,      /* noise: 1 / sqrt(evidence / 0.5 s) */
+    CAMSEP_ASSOC_RULE_SURROGATE = 0, /* noise: the margins found with the motion shifted in time */
+    CAMSEP_ASSOC_RULE_EVIDENCE,      /* noise: sqrt(2 k x 0.5 s / evidence) */
 } camsep_assoc_rule;
 
 typedef struct camsep_assoc_config {
@@ -87,10 +93,13 @@ typedef struct camsep_assoc_config {
     int relative;         /* 1 (default): each box's (stem's) series standardised, minus the
                              mean of all boxes (stems) at each instant, before correlating;
                              only with as many boxes as stems */
+    double detrend_s;     /* each series' running mean over this many seconds (centred) is
+                             subtracted before correlating, so that note-level changes are
+                             compared, not slow drifts (default 2.5; 0: off; not for coverage) */
     float min_evidence_s; /* default 4 */
-    float min_confidence; /* default 3 */
+    float min_confidence; /* default 3.5 */
     float long_evidence_s;     /* default 12: from this much evidence on... */
-    float long_min_confidence; /* ...this confidence is enough, if lower than min_confidence (default 2) */
+    float long_min_confidence; /* ...this confidence is enough, if lower than min_confidence (default 1.9) */
     float min_correlation;/* default 0.1 */
 } camsep_assoc_config;
 
@@ -101,7 +110,7 @@ typedef struct camsep_assoc_result {
     float corr[CAMSEP_ASSOC_MAX][CAMSEP_ASSOC_MAX]; /* [box][stem] at the chosen lag */
     float score;          /* mean score (correlation) of the best pairing */
     float margin;         /* its total correlation minus the runner-up's */
-    float noise;          /* the typical correlation of a pairing that is not right */
+    float noise;          /* the typical margin when nobody's motion goes with the sound */
     float confidence;     /* the margin in units of its noise (see above) */
     float needed;         /* the confidence needed with this evidence */
     float evidence_s;     /* seconds of music with motion */

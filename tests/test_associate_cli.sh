@@ -16,15 +16,15 @@ trap 'rm -rf "$tmp"' EXIT
 py=/usr/bin/python3
 fail() { echo "test_associate_cli: FAILED: $*" >&2; exit 1; }
 
-# 16 kHz, 8 s: a low reed-like player (odd harmonics) resting 2-3.5 s and a
-# high flute-like one (few harmonics) resting 4.5-6 s; a solo of each for its
-# dictionary; their activity curves for the stage.
+# 16 kHz, 16 s: a low reed-like player (odd harmonics) and a high flute-like
+# one (few harmonics), each resting three times at times of their own (two
+# rests would be too little to tell the pairing from a chance alignment); a
+# solo of each for its dictionary; their activity curves for the stage.
 "$py" - "$tmp" <<'PY'
 import math, struct, sys, wave
-d = sys.argv[1]; rate = 16000; dur = 8.0; n = int(dur * rate)
-def gate(rest):
-    a, b = rest
-    return lambda t: max(0.0, min(1.0, abs(t - (a + b) / 2) / 0.03 - (b - a) / 2 / 0.03))
+d = sys.argv[1]; rate = 16000; dur = 16.0; n = int(dur * rate)
+def gate(rests):
+    return lambda t: min(max(0.0, min(1.0, abs(t - (a + b) / 2) / 0.03 - (b - a) / 2 / 0.03)) for a, b in rests)
 def melody(freqs, note_s, n, harmonics, g=lambda t: 1.0):
     out = [0.0] * n
     for i in range(n):
@@ -42,7 +42,7 @@ def write(name, x):
         w.writeframes(b"".join(struct.pack("<h", max(-32767, min(32767, int(v * 32767)))) for v in x))
 reed = [(h, 1.0 / h) for h in (1, 3, 5, 7, 9, 11)]
 flute = [(1, 1.0), (2, 0.3), (3, 0.1)]
-ga, gb = gate((2.0, 3.5)), gate((4.5, 6.0))
+ga, gb = gate([(2.0, 3.5), (7.2, 8.4), (12.5, 13.6)]), gate([(4.5, 6.0), (9.3, 10.9), (14.2, 15.1)])
 write("solo_a.wav", melody([147, 165, 175, 196, 220, 247], 0.23, 3 * rate, reed))
 write("solo_b.wav", melody([587, 659, 698, 784, 880, 988], 0.19, 3 * rate, flute))
 a = melody([165, 196, 147, 220, 175], 0.3, n, reed, ga)
@@ -57,7 +57,7 @@ PY
 
 "$T" --quiet -o "$tmp/a.dict" --atoms 8 --iterations 60 --fft 512 "$tmp/solo_a.wav"
 "$T" --quiet -o "$tmp/b.dict" --atoms 8 --iterations 60 --fft 512 "$tmp/solo_b.wav"
-"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 192x144 --fps 25 --duration 8 --sway 1 \
+"$S" -a "$tmp/activity.csv" -p 2 -o "$tmp/stage.y4m" --size 192x144 --fps 25 --duration 16 --sway 1 \
   --gesture 3 --noise 1 --seed 5 >"$tmp/boxes.txt"
 b1=$(sed -n 1p "$tmp/boxes.txt") b2=$(sed -n 2p "$tmp/boxes.txt")
 common=(-i "$tmp/mix.wav" -d "$tmp/a.dict" -d "$tmp/b.dict" --fft 512 --activity-strength 1 --video "$tmp/stage.y4m")

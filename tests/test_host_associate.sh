@@ -5,9 +5,10 @@
 # their own, the matching mix fed by jack_feeder, and the boxes given the
 # wrong way round. Before the evidence is in, /associate/apply is refused
 # with its reason and nothing changes; bad arguments are errors; once
-# the evidence is in, /associate proposes "2,1" with a confidence of 3 or
-# more, /associate/apply exchanges the boxes (each /player/N/box is now the
-# other's), and /associate says "applied". camsep-capture refuses the
+# the evidence is in, /associate proposes "2,1" with at least the confidence
+# it says is needed (1.9 to 3.5, by the evidence), /associate/apply
+# exchanges the boxes (each /player/N/box is now the other's), and
+# /associate says "applied". camsep-capture refuses the
 # addresses (test_capture_osc.sh).
 # Usage: test_host_associate.sh STANDALONE_DIR SCENE_DIR SOURCE_DIR JACK_FEEDER
 set -uo pipefail
@@ -81,7 +82,7 @@ error udp /camsep/associate s:apply
 S
 osc early
 cat >"$tmp/proposal.txt" <<S
-until 20 udp /camsep/associate ssfff 2,1 proposed 2..1000 4..100 2..3
+until 20 udp /camsep/associate ssfff 2,1 proposed 1.9..1000 4..100 1.9..3.5
 udp /camsep/associate/apply
 expect udp /camsep/player/1/box ffff $lx $ly $lw $lh
 expect tcp /camsep/player/2/box ffff $rx $ry $rw $rh

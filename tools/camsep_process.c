@@ -62,7 +62,7 @@ enum {
     OPT_BOX, OPT_FIND_BOXES, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
     OPT_ASSOCIATE_LONG_EVIDENCE, OPT_ASSOCIATE_LONG_CONFIDENCE,
     OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
-    OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
+    OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_DETREND, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
     OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
     OPT_SPLIT_STRENGTH, OPT_REST_GATE, OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT,
     OPT_QUIET, OPT_STEM_NAMES, OPT_STEM_FORMAT,
@@ -183,6 +183,11 @@ static void parse(int argc, char **argv, process_options *o)
         {"associate-absolute", 0, NULL,
          "correlate each box and stem as it is (default: relative to the others at each instant)",
          OPT_ASSOCIATE_ABSOLUTE, 0},
+        {"associate-detrend", 0, "S",
+         cli_text("each box's motion and each stem's sound minus its running mean over S seconds, so that "
+                  "note-level changes are compared, not slow drifts (default %g; 0: off)",
+                  ad.detrend_s),
+         OPT_ASSOCIATE_DETREND, 0},
         {"associate-fallback", 0, "M",
          "when not confident: 'given' separates with the boxes as given (default), 'audio' without the camera",
          OPT_ASSOCIATE_FALLBACK, 0},
@@ -325,6 +330,7 @@ static void parse(int argc, char **argv, process_options *o)
                                                           (const char *const[]){"surrogate", "evidence", NULL});
             break;
         case OPT_ASSOCIATE_ABSOLUTE: o->assoc.relative = 0; break;
+        case OPT_ASSOCIATE_DETREND: o->assoc.detrend_s = cli_float(PROG, "--associate-detrend", v, 0.0, 60.0); break;
         case OPT_ASSOCIATE_FALLBACK:
             o->associate_fallback_audio =
                 cli_choice(PROG, "--associate-fallback", v, (const char *const[]){"given", "audio", NULL});

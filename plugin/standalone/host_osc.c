@@ -168,6 +168,8 @@ static float to_db(float lin) { return lin > 0.0f ? 20.0f * log10f(lin) : -INFIN
 /* Feedback follows a recording in tenths of a second and learning in
  * hundredths: the state poll then sends a few messages a second, not 30. */
 static float quantise(double x, double step) { return (float)(floor(x / step) * step); }
+/* A threshold is never shown below itself (1.9f is 1.8999999...). */
+static float quantise_up(double x, double step) { return (float)(ceil(x / step - 1e-4) * step); }
 
 static void soundcheck_state(host_session *s, camsep_osc_state *st)
 {
@@ -185,8 +187,9 @@ static void soundcheck_state(host_session *s, camsep_osc_state *st)
     }
 }
 
-/* The proposal of which box is which player; the confidence in tenths and
- * the evidence in whole seconds, so that a poll sees few changes. */
+/* The proposal of which box is which player; the confidence (rounded down)
+ * and the confidence needed (rounded up) in tenths, the evidence in whole
+ * seconds, so that a poll sees few changes. */
 static void association_state(host_session *s, camsep_osc_state *st)
 {
     host_assoc_view v;
@@ -195,7 +198,7 @@ static void association_state(host_session *s, camsep_osc_state *st)
     host_assoc_format_state(&v, st->associate_state, sizeof st->associate_state);
     st->associate_confidence = isfinite(v.confidence) ? quantise(v.confidence, 0.1) : 0.0f;
     st->associate_evidence_s = quantise(v.evidence_s, 1.0);
-    st->associate_needed = isfinite(v.needed) ? quantise(v.needed, 0.1) : 0.0f;
+    st->associate_needed = isfinite(v.needed) ? quantise_up(v.needed, 0.1) : 0.0f;
 }
 
 /* The search for the players in the own camera's picture and its boxes,
