@@ -56,6 +56,13 @@ CONDITIONS = [
     ("busy-late0.1", ["--busy"], 0.1),
     ("calm-late0.2", [], 0.2),
 ]
+# Opt-in: the stage's video turned round by half its length, so that every box
+# moves as its player did elsewhere in the scene: motion that follows nobody's
+# sound, where any confident proposal is a chance alignment.
+SHIFTED_CONDITIONS = [
+    ("calm-shifted", [], 0.0),
+    ("busy-shifted", ["--busy"], 0.0),
+]
 QUICK_CONDITIONS = ("calm", "busy", "busy-late0.1")
 QUICK_MIXES = ("E05_S1S2", "E05_S3S4", "E05_S1S2S3", "E05_S1S2S3S4", "E05_S1S2S3S4_rests", "E05+E06_S1",
                "E05-20s_S1S3", "E06-20s_S2S3S4", "E07-20s_S1S2S3S4", "E08-20s_S1S2S3S4_rests")
@@ -82,7 +89,9 @@ def parse_args(argv):
                     help="wrong box orders per scene, drawn at random; 0: every wrong order (a duo has "
                          "one) (default 2)")
     ap.add_argument("--conditions", default="all",
-                    help="comma-separated stage conditions (default all: %s)" % ",".join(c[0] for c in CONDITIONS))
+                    help="comma-separated stage conditions (default all: %s; also %s: the video turned round by half "
+                         "its length, motion that follows nobody's sound)"
+                         % (",".join(c[0] for c in CONDITIONS), ",".join(c[0] for c in SHIFTED_CONDITIONS)))
     ap.add_argument("--quick", action="store_true",
                     help="mixtures %s and conditions %s only" % (",".join(QUICK_MIXES), ",".join(QUICK_CONDITIONS)))
     ap.add_argument("--scenes", default="excerpt,20s",
@@ -104,13 +113,13 @@ def parse_args(argv):
     args.scenes = [x.strip() for x in args.scenes.split(",") if x.strip()]
     if not args.scenes or any(x not in SCENE_SETS for x in args.scenes):
         ap.error("--scenes: a list of %s" % ",".join(SCENE_SETS))
-    names = [c[0] for c in CONDITIONS]
+    names = [c[0] for c in CONDITIONS + SHIFTED_CONDITIONS]
     if args.conditions != "all":
         want = [c.strip() for c in args.conditions.split(",") if c.strip()]
         bad = [c for c in want if c not in names]
         if bad:
             ap.error("unknown condition(s) %s; known: %s" % (",".join(bad), ",".join(names)))
-        args.cond = [c for c in CONDITIONS if c[0] in want]
+        args.cond = [c for c in CONDITIONS + SHIFTED_CONDITIONS if c[0] in want]
     elif args.quick:
         args.cond = [c for c in CONDITIONS if c[0] in QUICK_CONDITIONS]
     else:
@@ -202,6 +211,19 @@ ASSOC_RE = {
 }
 
 
+def is_shifted(condition):
+    return condition.endswith("-shifted")
+
+
+def y4m_turn(src, dst):
+    """Writes src with its second half first: every frame half the video's length away from its time."""
+    header, frames = vb.y4m_frames(src)
+    half = len(frames) // 2
+    with open(dst, "wb") as f:
+        f.write(header)
+        f.writelines(frames[half:] + frames[:half])
+
+
 def parse_association(text):
     out = dict(pairing=None, confident=None, confidence=float("nan"), margin=float("nan"), score=float("nan"),
                evidence=float("nan"), lag=float("nan"), needed=float("nan"), forced=False, reason="")
@@ -246,7 +268,11 @@ def evaluate_mixture(job):
             vpath = os.path.join(wdir, "scene-%d.y4m" % len(videos))
             videos[key] = (vpath, vb.render(tools["scene"], act_path, J, vpath, args.size, args.fps, dur, sopts, seed))
         vpath, boxes = videos[key]
-        if delay > 0:
+        if is_shifted(cname):
+            tpath = os.path.join(wdir, "%s-turned.y4m" % os.path.splitext(os.path.basename(vpath))[0])
+            y4m_turn(vpath, tpath)
+            vpath = tpath
+        elif delay > 0:
             frames = int(round(delay * args.fps))
             dpath = os.path.join(wdir, "%s-late%d.y4m" % (os.path.splitext(os.path.basename(vpath))[0], frames))
             vb.y4m_delay(vpath, dpath, frames)
@@ -265,7 +291,9 @@ def evaluate_mixture(job):
                 dict_of = [mix["dicts"][j] for j in range(J)]
                 right = all(dict_of[a["pairing"][k]] == dict_of[order[k]] for k in range(J))
                 run["right"] = right
-                if identical:
+                if is_shifted(cname) and not identical:
+                    run["outcome"] = "UNRELATED" if a["confident"] else "low-conf"
+                elif identical:
                     run["outcome"] = "identical" if a["forced"] and a["confident"] else ("identical-wrong")
                 elif a["confident"]:
                     run["outcome"] = "correct" if right else "WRONG"
@@ -317,7 +345,8 @@ def scene_share(results, twenty):
         if r["identical"] or r["chained"] != twenty:
             continue
         for x in r["runs"]:
-            scenes.setdefault((r["name"], x["condition"]), []).append(x["outcome"] == "correct")
+            if not is_shifted(x["condition"]):
+                scenes.setdefault((r["name"], x["condition"]), []).append(x["outcome"] == "correct")
     runs = [ok for v in scenes.values() for ok in v]
     return sum(1 for v in scenes.values() if all(v)), len(scenes), sum(runs), len(runs)
 
@@ -342,13 +371,21 @@ def print_targets(results, scene_s, out=sys.stdout):
         out.write("    (with one excerpt, 4.7-11 s of music: %.1f %%, %d/%d scenes; %d/%d runs)\n"
                   % (pct(ok, n), ok, n, runs_ok, runs))
     out.write("  wrong pairing applied: %d %s\n" % (wrong, "(met)" if wrong == 0 else "(NOT met)"))
+    shifted = [x for r in results if not r["identical"] for x in r["runs"] if is_shifted(x["condition"])]
+    if shifted:
+        unrelated = [x for x in shifted if x["outcome"] == "UNRELATED"]
+        conf = sorted(x["confidence"] for x in shifted if x["confidence"] == x["confidence"])
+        out.write("  motion shifted against the sound (nobody's): a pairing applied in %d of %d runs (%.1f %%); "
+                  "confidence median %.2f, largest %.2f\n" % (len(unrelated), len(shifted), pct(len(unrelated),
+                  len(shifted)), conf[len(conf) // 2] if conf else float("nan"), conf[-1] if conf else float("nan")))
 
 
 def print_calibration(results, out=sys.stdout):
     """How well the confidence separates right proposals from wrong ones,
     whatever the threshold this run used: the largest confidence of a wrong
     proposal, and the share of right ones at several thresholds."""
-    runs = [x for r in results if not r["identical"] for x in r["runs"] if x["outcome"] != "error"]
+    runs = [x for r in results if not r["identical"] for x in r["runs"]
+            if x["outcome"] != "error" and not is_shifted(x["condition"])]
     if not runs:
         return
     wrong = sorted(x["confidence"] for x in runs if not x.get("right"))

@@ -165,10 +165,9 @@ def build_mixtures(args):
 
 # ---------------------------------------------------------------- video helpers
 
-def y4m_delay(src, dst, frames):
-    """Writes src with `frames` copies of its first frame prepended: the video
-    then shows everything frames/fps seconds late."""
-    with open(src, "rb") as f:
+def y4m_frames(path):
+    """A Y4M file's stream header and its frames (each with its FRAME line)."""
+    with open(path, "rb") as f:
         data = f.read()
     h_end = data.index(b"\n") + 1
     header = data[:h_end].decode("ascii").split()
@@ -176,13 +175,21 @@ def y4m_delay(src, dst, frames):
     h = int(next(t[1:] for t in header if t.startswith("H")))
     cs = next((t[1:] for t in header if t.startswith("C")), "420jpeg")
     payload = w * h if cs.startswith("mono") else w * h + 2 * ((w + 1) // 2) * ((h + 1) // 2)
-    f_end = data.index(b"\n", h_end) + 1
-    first = data[h_end:f_end + payload]
+    frames, k = [], h_end
+    while k < len(data):
+        end = data.index(b"\n", k) + 1 + payload
+        frames.append(data[k:end])
+        k = end
+    return data[:h_end], frames
+
+
+def y4m_delay(src, dst, frames):
+    """Writes src with `frames` copies of its first frame prepended: the video
+    then shows everything frames/fps seconds late."""
+    header, video = y4m_frames(src)
     with open(dst, "wb") as f:
-        f.write(data[:h_end])
-        for _ in range(frames):
-            f.write(first)
-        f.write(data[h_end:])
+        f.write(header)
+        f.writelines([video[0]] * frames + video)
 
 
 def find_tools(build, prog):
