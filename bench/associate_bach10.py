@@ -365,7 +365,8 @@ def print_targets(results, scene_s, out=sys.stdout):
             out.write("  association correct on scenes of %g s of music (the target is scored at 20 s): %.1f %% "
                       "(%d/%d scenes; %d/%d runs)\n" % (scene_s, share, ok, n, runs_ok, runs))
     else:
-        out.write("  association correct on >= 95 % of scenes within 20 s of music: not measured (--scenes 20s)\n")
+        out.write("  association correct on >= 95 % of scenes within 20 s of music: not measured (--scenes 20s, and a "
+                  "condition other than the shifted ones)\n")
     ok, n, runs_ok, runs = scene_share(results, False)
     if n:
         out.write("    (with one excerpt, 4.7-11 s of music: %.1f %%, %d/%d scenes; %d/%d runs)\n"
