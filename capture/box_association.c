@@ -577,9 +577,9 @@ static float null_margin(camsep_box_assoc *a)
     if (first < 0 || span < 8)
         return 1.0f;
     double sq = 0.0;
+    memcpy(a->shifted, a->box_feat, sizeof(float) * (size_t)a->cap * (size_t)nb); /* outside the span: as it is */
     for (int k = 0; k < SURROGATES; k++) {
         const int shift = span / 4 + (int)((long)k * (span / 2) / SURROGATES);
-        memcpy(a->shifted, a->box_feat, sizeof(float) * (size_t)a->cap * (size_t)nb);
         for (int t = 0; t < span; t++)
             memcpy(a->shifted + (size_t)(first + t) * nb, a->box_feat + (size_t)(first + (t + shift) % span) * nb,
                    sizeof(float) * (size_t)nb);
@@ -606,24 +606,24 @@ int camsep_box_assoc_compute(camsep_box_assoc *a, camsep_assoc_result *out)
     build_features(a);
     decision d;
     decide(a, a->box_feat, &d);
-    const pairing_search best_ps = d.ps;
+    const pairing_search *best_ps = &d.ps;
     const int best_lag = d.lag;
     memcpy(out->corr, d.corr, sizeof d.corr);
-    memcpy(out->stem_of_box, best_ps.best, sizeof out->stem_of_box);
+    memcpy(out->stem_of_box, best_ps->best, sizeof out->stem_of_box);
     out->lag_s = (float)(best_lag * cfg->bin_s);
-    out->score = (float)(best_ps.best_score / cfg->n_boxes);
+    out->score = (float)(best_ps->best_score / cfg->n_boxes);
     out->evidence_s = evidence_seconds(a, best_lag);
-    if (!best_ps.several) { /* one pairing only: nothing to decide */
+    if (!best_ps->several) { /* one pairing only: nothing to decide */
         out->forced = out->confident = 1;
         out->reason = "";
         return 0;
     }
-    memcpy(out->runner_up, best_ps.second, sizeof out->runner_up);
-    out->margin = (float)(best_ps.best_score - best_ps.second_score);
-    int moved = 0;
-    for (int i = 0; i < cfg->n_boxes; i++)
-        moved += cfg->stem_class[best_ps.best[i]] != cfg->stem_class[best_ps.second[i]];
+    memcpy(out->runner_up, best_ps->second, sizeof out->runner_up);
+    out->margin = (float)(best_ps->best_score - best_ps->second_score);
     if (cfg->rule == CAMSEP_ASSOC_RULE_EVIDENCE) {
+        int moved = 0; /* boxes the two pairings place differently */
+        for (int i = 0; i < cfg->n_boxes; i++)
+            moved += cfg->stem_class[best_ps->best[i]] != cfg->stem_class[best_ps->second[i]];
         const float k2 = 2.0f * (float)(moved > 0 ? moved : 1);
         out->noise = sqrtf(EFFECTIVE_SAMPLE_S / fmaxf(out->evidence_s, 1e-3f)) * sqrtf(k2);
     } else {
