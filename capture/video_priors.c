@@ -123,7 +123,7 @@ int camsep_box_parse(const char *text, camsep_box *box)
         char *end;
         errno = 0;
         double x = strtod(p, &end);
-        if (end == p || errno || !isfinite(x))
+        if (end == p || errno || !(fabs(x) <= CAMSEP_BOX_MAX_PIXELS))
             return -1;
         v[i] = (float)x;
         p = end;

@@ -51,7 +51,10 @@ const camsep_flow *camsep_video_priors_flow(const camsep_video_priors *vp);
 void camsep_video_priors_reset(camsep_video_priors *vp);
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp);
 
-/* Parses "x,y,w,h" (pixels, C locale). 0, or -1 when malformed or not positive. */
+/* Parses "x,y,w,h" (pixels, C locale). 0, or -1 when malformed, not positive,
+ * or beyond CAMSEP_BOX_MAX_PIXELS (a number that a float cannot hold would be
+ * infinite, and a configuration saved with it unreadable). */
+#define CAMSEP_BOX_MAX_PIXELS 1.0e5
 int camsep_box_parse(const char *text, camsep_box *box);
 
 #endif

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "host_config.h"
 #include "host_dicts.h"
+#include "port_regex.h"
 #include "soundcheck.h"
 
 static const char GOOD[] = "# a quartet\n"
@@ -69,8 +70,32 @@ static int args(host_config *c, int host, const char *line, char *err, size_t er
     return host_config_args(c, argc, argv, query, err, errlen);
 }
 
-int main(void)
+/* Seeds for tests/fuzz_host_config: the good file, and one line of each kind. */
+static int write_seeds(const char *dir)
 {
+    static const char *const seeds[] = {
+        GOOD,
+        "input-match = ^system:capture_[0-9]+$\n",
+        "[player a]\nbox = 1,2,3,4\ngain = -inf\n",
+        "latency = 256\nfft = 4096\nhop = 64\nother-gain = 3\nbypass = on\n",
+        "camera-control = exposure_dynamic_framerate=0\nconnect = in=system:capture_1\n",
+    };
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/seed-%zu.conf", dir, i);
+        FILE *f = fopen(path, "w");
+        if (!f || fputs(seeds[i], f) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "test_host_config: cannot write %s\n", path);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0)
+        return write_seeds(argv[2]);
     char err[512];
     host_config c;
     host_config_default(&c, HOST_JACK);
@@ -174,7 +199,7 @@ int main(void)
               "\n[ player  cello ]\nbox = 1,2,3,4\n[player flute]\ndictionary = old.dict\nmute = true",
               g);
         fclose(g);
-        const char *who[3] = {"violin", "cello", "oboe"}, *files[3] = {"/sc/violin.dict", "/sc/cello.dict", "/x"};
+        const char *who[3] = {"violin", "cello", "oboe"}, *files[3] = {"/sc/violin.dict", "/sc/#2 cello.dict", "/x"};
         int missing = -1;
         CHECK_MSG(host_config_set_dictionaries(conf, 3, who, files, &missing, err, sizeof err) == 0, "%s", err);
         CHECK(missing == 1);
@@ -184,13 +209,19 @@ int main(void)
         fclose(g);
         buf[got] = 0;
         CHECK_MSG(!strcmp(buf, "# the show\nfft = 2048\n\n[player violin]\ndictionary = /sc/violin.dict\ngain = -3\n"
-                               "\n[ player  cello ]\nbox = 1,2,3,4\ndictionary = /sc/cello.dict\n[player flute]\n"
+                               "\n[ player  cello ]\nbox = 1,2,3,4\ndictionary = /sc/#2 cello.dict\n[player flute]\n"
                                "dictionary = old.dict\nmute = true"),
                   "edited file:\n%s", buf);
         host_config_default(&d, HOST_JACK);
         CHECK_MSG(host_config_load(&d, conf, err, sizeof err) == 0, "%s", err);
         CHECK(!strcmp(d.players[0].dictionary, "/sc/violin.dict") && !d.players[0].instrument[0] &&
-              !strcmp(d.players[1].dictionary, "/sc/cello.dict") && d.players[0].gain_db == -3.0f);
+              !strcmp(d.players[1].dictionary, "/sc/#2 cello.dict") && d.players[0].gain_db == -3.0f);
+        /* a '#' where it would start a comment is escaped */
+        const char *hashed[1] = {"/sc/cello #2.dict"};
+        CHECK_MSG(host_config_set_dictionaries(conf, 1, who + 1, hashed, &missing, err, sizeof err) == 0, "%s", err);
+        host_config_default(&d, HOST_JACK);
+        CHECK_MSG(host_config_load(&d, conf, err, sizeof err) == 0, "%s", err);
+        CHECK_MSG(!strcmp(d.players[1].dictionary, "/sc/cello #2.dict"), "%s", d.players[1].dictionary);
         unlink(conf);
         CHECK(host_config_set_dictionaries(conf, 3, who, files, &missing, err, sizeof err) == -1 && strstr(err, conf));
         rmdir(sdir);
@@ -331,6 +362,70 @@ int main(void)
     CHECK(!strcmp(c.input_match, d.input_match));
     unlink(saved);
     expect_error("input-match = (capture\n", "is not a regular expression");
+    /* a box a float cannot hold was taken as infinite, and saved as "inf" that no
+     * file can be read with (found by fuzzing) */
+    expect_error("[player a]\nbox = 5,20,200,3.9e110\n", "t.conf:2: box: '5,20,200,3.9e110' is not X,Y,W,H");
+    expect_error("[player a]\nbox = 5,20,100001,10\n", "at most 100000");
+    /* Repetitions that glibc's regcomp() would expand to gigabytes are refused
+     * before it sees them (a++++... took it 15 s and 3 GB; found by fuzzing). */
+    expect_error("input-match = a++++++++++++++++++++++\n", "repeats a repetition");
+    expect_error("input-match = a*********++++++++++*********e\n", "repeats a repetition");
+    expect_error("input-match = a{2}+\n", "repeats a repetition");
+    expect_error("input-match = ((a{255}){255}){20}\n", "repeats too much");
+    expect_error("input-match = ((((((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+                 "repeats too much");
+    const char *fine[] = {"^system:capture_[0-9]+$", "^(USB Audio|Focusrite).*:capture_(FL|1)$", "a{2,3}b+c*d?",
+                          "[]a[:digit:]]{1,16}", "x{100}y{100}z{100}", "\\(literal\\)+"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+        CHECK_MSG(!port_regex_problem(fine[i]), "%s: %s", fine[i], port_regex_problem(fine[i]));
+    /* Text settings come back the same from the file they are saved in: a '#'
+     * where it would start a comment is written "\\#" (found by fuzzing: a
+     * value "#x" was saved as "key = #x", a comment). */
+    {
+        host_config w, r;
+        host_config_default(&w, HOST_JACK);
+        char *cli[] = {"prog", "--video", "/media/cams/stage #2.y4m", "--input-match", "#?[ab]",
+                        "--server", "a#b", "--connect", "in=USB #1:capture_1", NULL};
+        CHECK_MSG(host_config_args(&w, 9, cli, &q, err, sizeof err) == 0, "%s", err);
+        static char saved_text[1 << 16];
+        host_config_format(&w, saved_text, sizeof saved_text);
+        CHECK_MSG(strstr(saved_text, "video = /media/cams/stage \\#2.y4m\n") && strstr(saved_text, "input-match = \\#?[ab]\n") &&
+                      strstr(saved_text, "server = a#b\n"),
+                  "%s", saved_text);
+        host_config_default(&r, HOST_JACK);
+        CHECK_MSG(host_config_parse(&r, saved_text, "saved.conf", err, sizeof err) == 0, "%s", err);
+        CHECK(!strcmp(r.video, w.video) && !strcmp(r.input_match, w.input_match) && !strcmp(r.jack_server, "a#b"));
+        CHECK(r.n_connect == 1 && !strcmp(r.connect[0].port, "USB #1:capture_1"));
+        /* what a file could not keep is refused where it is given */
+        char *bad[][3] = {{"prog", "--video", " leading.y4m"},
+                          {"prog", "--video", "trailing.y4m "},
+                          {"prog", "--device", "line\nbreak"},
+                          {"prog", "--server", "x \\#y"}};
+        const char *why[] = {"white space", "white space", "control character", "write # instead"};
+        for (int i = 0; i < 4; i++) {
+            host_config_default(&w, i == 2 ? HOST_PORTAUDIO : HOST_JACK);
+            CHECK_MSG(host_config_args(&w, 3, bad[i], &q, err, sizeof err) == -1 && strstr(err, why[i]),
+                      "%s: %s", bad[i][2], err);
+        }
+        /* a hand-written "\\#" after white space is the '#'; elsewhere it stays */
+        host_config_default(&r, HOST_JACK);
+        CHECK_MSG(host_config_parse(&r, "video = a \\#1 # the comment\nserver = a\\#b\n", "h.conf", err, sizeof err) == 0,
+                  "%s", err);
+        CHECK_MSG(!strcmp(r.video, "a #1") && !strcmp(r.jack_server, "a\\#b"), "'%s' '%s'", r.video, r.jack_server);
+    }
+    /* the estimate itself: atoms and brackets one each, a+ = a a*, X{n} n copies */
+    CHECK(port_regex_measure("abc").elements == 3.0);
+    CHECK(port_regex_measure("a+").elements == 3.0);
+    CHECK(port_regex_measure("a*").elements == 2.0);
+    CHECK(port_regex_measure("(a*)+").stacked == 0 && port_regex_measure("a*+").stacked == 1);
+    CHECK(port_regex_measure("[*+]+a\\++").stacked == 0 && port_regex_measure("a?{2}b+*").stacked == 2);
+    CHECK(port_regex_measure("((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)").elements > PORT_REGEX_MAX_ELEMENTS);
+    CHECK(port_regex_measure("(ab){3}").elements == 10.0);
+    CHECK(port_regex_measure("[]a)]x").elements == 2.0);
+    CHECK(port_regex_measure("a|b").elements == 3.0);
+    CHECK(port_regex_measure("a{2,}").elements == 4.0);
+    CHECK(port_regex_measure("\\(").elements == 1.0);
+    CHECK(port_regex_measure("a{99999999999999999999999}").elements > PORT_REGEX_MAX_ELEMENTS);
     printf("test_host_config: ok\n");
     return 0;
 }

@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "port_regex.h"
 #include "soundcheck.h"
 #include "video_priors.h"
 
@@ -187,8 +187,28 @@ SETTER(set_input_channel) { return parse_int(v, 1, 256, &x->c->input_channel, er
 SETTER(set_rate) { return parse_double(v, 0, 768000, &x->c->rate, err, errlen); }
 SETTER(set_period) { return parse_int(v, 0, 16384, &x->c->period, err, errlen); }
 
+/* Where a '#' would start a comment in a configuration file: the value's
+ * start, or after white space. There a file writes it "\#". */
+static int comment_position(const char *s, size_t i)
+{
+    return i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t';
+}
+
+/* Every text setting must come back the same from the file it is saved in
+ * (a session's configuration): white space at either end would be trimmed,
+ * a line break would end the line, and a "\#" where a '#' starts a comment
+ * would be read as the '#' alone. */
 static int set_string(char *dst, size_t size, const char *v, char *err, size_t errlen)
 {
+    const size_t n = strlen(v);
+    if (n && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+        return fail(err, errlen, "'%.40s' begins or ends with white space", v);
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)v[i] < 0x20 && v[i] != '\t')
+            return fail(err, errlen, "'%.40s' holds a control character (a line break?)", v);
+        if (v[i] == '\\' && v[i + 1] == '#' && comment_position(v, i))
+            return fail(err, errlen, "'%.40s': a configuration file reads \\# there as #; write # instead", v);
+    }
     if (copy_str(dst, size, v))
         return fail(err, errlen, "'%.40s...' is too long (at most %zu bytes)", v, size - 1);
     return 0;
@@ -213,10 +233,9 @@ SETTER(set_name) { return valid_name(v) ? set_string(x->c->jack_name, sizeof x->
                                         : fail(err, errlen, "'%s' is not a name of [A-Za-z0-9_.-]", v); }
 SETTER(set_input_match) /* host_config.h: a POSIX extended regex */
 {
-    regex_t re;
-    if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB))
-        return fail(err, errlen, "'%s' is not a regular expression", v);
-    regfree(&re);
+    const char *why = port_regex_problem(v);
+    if (why)
+        return fail(err, errlen, "'%s' %s", v, why);
     return set_string(x->c->input_match, sizeof x->c->input_match, v, err, errlen);
 }
 SETTER(set_server) { return set_string(x->c->jack_server, sizeof x->c->jack_server, v, err, errlen); }
@@ -274,7 +293,8 @@ SETTER(set_dictionary)
 SETTER(set_box)
 {
     if (camsep_box_parse(v, &x->player->box) || x->player->box.x < 0 || x->player->box.y < 0)
-        return fail(err, errlen, "'%s' is not X,Y,W,H (pixels, non-negative, positive size)", v);
+        return fail(err, errlen, "'%s' is not X,Y,W,H (pixels, non-negative, positive size, at most %.0f)", v,
+                    CAMSEP_BOX_MAX_PIXELS);
     x->player->has_box = 1;
     return 0;
 }
@@ -550,7 +570,8 @@ static char *trim(char *s)
     return s;
 }
 
-/* '#' starts a comment at the start of a line or after white space. */
+/* '#' starts a comment at the start of a line or after white space ("\#"
+ * there is a '#': unescape_value()). */
 static void strip_comment(char *s)
 {
     for (char *p = s; *p; p++)
@@ -558,6 +579,16 @@ static void strip_comment(char *s)
             *p = 0;
             return;
         }
+}
+
+/* "\#" where a '#' would start a comment is a '#' (written so by host_config_format). */
+static void unescape_value(char *v)
+{
+    char *w = v;
+    for (size_t i = 0; v[i]; i++)
+        if (!(v[i] == '\\' && v[i + 1] == '#' && comment_position(v, i)))
+            *w++ = v[i];
+    *w = 0;
 }
 
 int host_config_parse(host_config *c, const char *text, const char *label, char *err, size_t errlen)
@@ -611,6 +642,7 @@ int host_config_parse(host_config *c, const char *text, const char *label, char 
         }
         *eq = 0;
         char *key = trim(s), *value = trim(eq + 1);
+        unescape_value(value);
         const opt *o = find_opt(key);
         if (!o || o->scope == SCOPE_CLI) {
             rc = fail(err, errlen, "%s:%d: unknown key '%s'", label, lineno, key);
@@ -852,6 +884,29 @@ static void out(out_buf *o, const char *fmt, ...)
 
 static const char *tf(int v) { return v ? "true" : "false"; }
 
+/* "KEY = VALUE\n", a '#' that would start a comment written "\#". */
+static void out_value(out_buf *o, const char *key, const char *value)
+{
+    out(o, "%s = ", key);
+    size_t from = 0;
+    for (size_t i = 0; value[i]; i++)
+        if (value[i] == '#' && comment_position(value, i)) {
+            out(o, "%.*s\\", (int)(i - from), value + from);
+            from = i;
+        }
+    out(o, "%s\n", value + from);
+}
+
+/* The same into dst (cap bytes, NUL-terminated); returns the length it needs. */
+static size_t format_value(char *dst, size_t cap, const char *key, const char *value)
+{
+    out_buf o = {dst, cap, 0};
+    if (cap)
+        dst[0] = 0;
+    out_value(&o, key, value);
+    return o.len;
+}
+
 size_t host_config_format(const host_config *c, char *buf, size_t size)
 {
     locale_guard lg = locale_enter();
@@ -871,32 +926,32 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         (double)p->trust_memory_s, (double)p->split_strength, (double)p->rest_gate, (double)p->gain_smoothing_s);
     out(&o, "bypass = %s\nother = %s\n", tf(c->bypass), tf(c->other));
     if (c->other_dictionary[0])
-        out(&o, "other-dictionary = %s\n", c->other_dictionary);
+        out_value(&o, "other-dictionary", c->other_dictionary);
     out(&o, "other-gain = %.9g\nother-mute = %s\n", (double)c->other_gain_db, tf(c->other_mute));
     if (c->video[0])
-        out(&o, "video = %s\n", c->video);
+        out_value(&o, "video", c->video);
     if (c->camera_width)
         out(&o, "camera-size = %dx%d\n", c->camera_width, c->camera_height);
     if (c->camera_fps > 0)
         out(&o, "camera-fps = %.9g\n", c->camera_fps);
     for (int i = 0; i < c->n_camera_controls; i++)
-        out(&o, "camera-control = %s\n", c->camera_control[i]);
+        out_value(&o, "camera-control", c->camera_control[i]);
     out(&o, "loop = %s\ncamera-latency = %.9g\nmotion-knee = %.9g\nstatus-interval = %.9g\n", tf(c->loop),
         c->camera_latency, c->motion_knee, c->status_interval);
     if (c->ui)
         out(&o, "ui = true\n");
     if (c->osc_port[0])
-        out(&o, "osc-port = %s\n", c->osc_port);
+        out_value(&o, "osc-port", c->osc_port);
     if (c->osc_prefix[0])
-        out(&o, "osc-prefix = %s\n", c->osc_prefix);
+        out_value(&o, "osc-prefix", c->osc_prefix);
     if (c->osc_no_tcp)
         out(&o, "osc-no-tcp = true\n");
     for (int i = 0; i < c->n_osc_feedback; i++)
-        out(&o, "osc-feedback = %s\n", c->osc_feedback[i]);
+        out_value(&o, "osc-feedback", c->osc_feedback[i]);
     if (c->preset_dir[0])
-        out(&o, "preset-dir = %s\n", c->preset_dir);
+        out_value(&o, "preset-dir", c->preset_dir);
     if (c->soundcheck_dir[0])
-        out(&o, "soundcheck-dir = %s\n", c->soundcheck_dir);
+        out_value(&o, "soundcheck-dir", c->soundcheck_dir);
     if (c->soundcheck_atoms)
         out(&o, "soundcheck-atoms = %d\n", c->soundcheck_atoms);
     if (c->soundcheck_iterations)
@@ -905,17 +960,20 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         out(&o, "soundcheck-transpose = %d\n", c->soundcheck_transpose);
     out(&o, "# camsep-jack\nname = %s\n", c->jack_name);
     if (c->jack_server[0])
-        out(&o, "server = %s\n", c->jack_server);
+        out_value(&o, "server", c->jack_server);
     out(&o, "no-connect = %s\n", tf(c->no_connect));
     if (c->input_match[0])
-        out(&o, "input-match = %s\n", c->input_match);
-    for (int i = 0; i < c->n_connect; i++)
-        out(&o, "connect = %s=%s\n", c->connect[i].from, c->connect[i].port);
+        out_value(&o, "input-match", c->input_match);
+    for (int i = 0; i < c->n_connect; i++) {
+        char pair[sizeof c->connect[i].from + sizeof c->connect[i].port + 1];
+        snprintf(pair, sizeof pair, "%s=%s", c->connect[i].from, c->connect[i].port);
+        out_value(&o, "connect", pair);
+    }
     out(&o, "# camsep-portaudio\n");
     if (c->device[0])
-        out(&o, "device = %s\n", c->device);
+        out_value(&o, "device", c->device);
     if (c->input_device[0])
-        out(&o, "input-device = %s\n", c->input_device);
+        out_value(&o, "input-device", c->input_device);
     out(&o, "input-channel = %d\n", c->input_channel);
     if (c->rate > 0)
         out(&o, "rate = %.9g\n", c->rate);
@@ -925,15 +983,15 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
         const host_player *pl = &c->players[i];
         out(&o, "\n[player %s]\n", pl->name);
         if (pl->dictionary[0])
-            out(&o, "dictionary = %s\n", pl->dictionary);
+            out_value(&o, "dictionary", pl->dictionary);
         else
-            out(&o, "instrument = %s\n", pl->instrument[0] ? pl->instrument : pl->name);
+            out_value(&o, "instrument", pl->instrument[0] ? pl->instrument : pl->name);
         if (pl->has_box)
             out(&o, "box = %.9g,%.9g,%.9g,%.9g\n", (double)pl->box.x, (double)pl->box.y, (double)pl->box.w,
                 (double)pl->box.h);
         out(&o, "gain = %.9g\nmute = %s\nsolo = %s\n", (double)pl->gain_db, tf(pl->mute), tf(pl->solo));
         if (pl->label[0])
-            out(&o, "label = %s\n", pl->label);
+            out_value(&o, "label", pl->label);
     }
     locale_leave(lg);
     return o.len;
@@ -1026,7 +1084,7 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
     }
     fclose(f);
     in[len] = 0;
-    size_t out_cap = len + 2 + (size_t)n * (HOST_PATH_LEN + 32);
+    size_t out_cap = len + 2 + (size_t)n * (2 * HOST_PATH_LEN + 32); /* a path with every '#' escaped */
     char *out = malloc(out_cap);
     if (!out) {
         free(in);
@@ -1037,7 +1095,7 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
 #define FLUSH_SECTION()                                                                                      \
     do {                                                                                                     \
         if (current >= 0 && !written[current])                                                               \
-            o += (size_t)snprintf(out + o, out_cap - o, "dictionary = %s\n", files[current]);                 \
+            o += format_value(out + o, out_cap - o, "dictionary", files[current]);                             \
         if (current >= 0)                                                                                    \
             written[current] = 1;                                                                            \
     } while (0)
@@ -1056,7 +1114,7 @@ int host_config_set_dictionaries(const char *path, int n, const char *const *pla
         }
         if (current >= 0 && sets_dictionary(raw)) {
             if (!written[current])
-                o += (size_t)snprintf(out + o, out_cap - o, "dictionary = %s\n", files[current]);
+                o += format_value(out + o, out_cap - o, "dictionary", files[current]);
             written[current] = 1;
         } else {
             if (o + k + 1 > out_cap)
