@@ -94,7 +94,10 @@ def same(want, got):
     if want == "nan": return isinstance(got, float) and math.isnan(got)
     if want == "finite": return isinstance(got, (int, float)) and math.isfinite(got)
     r = re.fullmatch(r"(-?[0-9.]+)\.\.(-?[0-9.]+)", want)
-    if r: return isinstance(got, (int, float)) and float(r[1]) <= got <= float(r[2])
+    if r:  # an OSC float is 32 bits: 1.9 arrives as 1.8999999761..., so the ends allow for that
+        lo, hi = float(r[1]), float(r[2])
+        tol = (lambda x: 1e-6 * max(1.0, abs(x))) if isinstance(got, float) else (lambda x: 0.0)
+        return isinstance(got, (int, float)) and lo - tol(lo) <= got <= hi + tol(hi)
     if isinstance(got, float):
         return abs(float(want) - got) <= 1e-3 * max(1.0, abs(got))
     return str(want) == str(got)
