@@ -574,9 +574,9 @@ static char *trim(char *s)
  * there is a '#': unescape_value()). */
 static void strip_comment(char *s)
 {
-    for (char *p = s; *p; p++)
-        if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
-            *p = 0;
+    for (size_t i = 0; s[i]; i++)
+        if (s[i] == '#' && comment_position(s, i)) {
+            s[i] = 0;
             return;
         }
 }

@@ -4,6 +4,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x) /* a macro's value as a string */
 #define HUGE_SIZE 1e12 /* estimates saturate here */
 #define MAX_DEPTH 64   /* groups nested deeper count as HUGE_SIZE */
 
@@ -161,8 +163,8 @@ const char *port_regex_problem(const char *pattern)
         return "repeats a repetition (such as a*+ or a+{2}), which POSIX leaves undefined; group it, (a*)+, "
                "or write one";
     if (shape.elements > PORT_REGEX_MAX_ELEMENTS)
-        return "repeats too much to be compiled safely (more than 20000 elements once its repetitions are "
-               "expanded)";
+        return "repeats too much to be compiled safely (more than " TEXT(PORT_REGEX_MAX_ELEMENTS)
+               " elements once its repetitions are expanded)";
     regex_t re;
     if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
         return "is not a regular expression";

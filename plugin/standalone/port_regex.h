@@ -20,7 +20,7 @@
 #define CAMSEP_PORT_REGEX_H
 
 /* About 15 ms and 6 MB of regcomp() at most. */
-#define PORT_REGEX_MAX_ELEMENTS 20000.0 /* its message says 20000 */
+#define PORT_REGEX_MAX_ELEMENTS 20000
 
 typedef struct port_regex_shape {
     /* An upper estimate of the elements regcomp() builds (every atom, bracket
