@@ -73,6 +73,10 @@ typedef struct camsep_params {
                                     share of the sound going to the others, while the camera
                                     is measured in time with the audio (rest_gate.h; default 1;
                                     needs the trust on); 0 = off */
+    float share_strength;        /* 0..1: how far each player's share of the sound is moved
+                                    towards what the camera's graded motion predicts, where
+                                    that motion has followed the sound (level_share.h;
+                                    needs the trust on); 0 = off */
     float gain_smoothing_s;      /* time constant of gain changes, seconds */
     float gain[CAMSEP_MAX_SOURCES]; /* linear output gain per stem (0 mutes) */
 } camsep_params;
@@ -110,6 +114,9 @@ typedef struct camsep_frame_report {
                                              0 without such a twin) */
     float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the source's share, 1 = open
                                              (rest_gate.h) */
+    float share[CAMSEP_MAX_SOURCES];      /* how far the source's share of the sound was moved towards
+                                             what its graded motion predicts, 0..1 (the exponent
+                                             kappa; level_share.h; 0 = left to the audio) */
     uint32_t held;           /* bit j: the camera cannot see player j now (its prior is held,
                                 camsep_prior.held): no rest gate, a held rest weighs little */
     float camera_offset;     /* the camera's measured offset against the audio, seconds (> 0:

@@ -6,6 +6,8 @@
 #ifndef CAMSEP_DICTSET_H
 #define CAMSEP_DICTSET_H
 
+#include <stdbool.h>
+
 #include "camsep_engine.h"
 
 struct camsep_dictset {
@@ -30,5 +32,15 @@ struct camsep_dictset {
     int fft_size;
     size_t bytes;
 };
+
+/* Whether source j (< n) shares its atoms with another of the n sources:
+ * same_as as in camsep_dictset (NULL: no two alike). */
+static inline bool camsep_dictset_has_twin(const int *same_as, int n, int j)
+{
+    for (int i = 0; same_as && j < n && i < n; i++)
+        if (i != j && same_as[i] == same_as[j])
+            return true;
+    return false;
+}
 
 #endif

@@ -19,6 +19,7 @@
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
 #include "prior_trust.h"
+#include "level_share.h"
 #include "rest_gate.h"
 #include "priors.h"
 #include "spsc_ring.h"
@@ -68,6 +69,7 @@ struct camsep_engine {
     prior_trust trust;
     group_split split; /* same-instrument groups split by their motion */
     rest_gate gate;    /* resting players' stems gated, while the camera is in time */
+    level_share share; /* each player's share of the sound, from the graded motion */
     float motion_now[CAMSEP_MAX_SOURCES];
     float objective;
 
@@ -130,6 +132,7 @@ void camsep_params_default(camsep_params *p)
     p->trust_memory_s = 4.0f;
     p->split_strength = 1.0f;
     p->rest_gate = 1.0f;
+    p->share_strength = 0.2f;
     p->gain_smoothing_s = 0.01f;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         p->gain[j] = 1.0f;
@@ -200,6 +203,8 @@ int camsep_params_validate(const camsep_params *p, char *err, size_t errlen)
         return set_error(err, errlen, "the split strength %g must be within 0..1", p->split_strength), -1;
     if (!in_range(p->rest_gate, 0.0f, 1.0f))
         return set_error(err, errlen, "the rest gate %g must be within 0..1", p->rest_gate), -1;
+    if (!in_range(p->share_strength, 0.0f, 1.0f))
+        return set_error(err, errlen, "the share strength %g must be within 0..1", p->share_strength), -1;
     if (!in_range(p->regression_memory_s, 0.01f, 3600.0f) || !in_range(p->prior_timeout_s, 0.001f, 3600.0f) ||
         !in_range(p->gain_smoothing_s, 0.0f, 10.0f))
         return set_error(err, errlen, "time constants are out of range"), -1;
@@ -314,6 +319,7 @@ camsep_engine *camsep_engine_create(const camsep_config *cfg, char *err, size_t 
     prior_trust_init(&e->trust, cfg->sample_rate / cfg->hop, e->params.trust_memory_s);
     group_split_init(&e->split, cfg->sample_rate / cfg->hop, e->n / e->hop);
     rest_gate_init(&e->gate, cfg->sample_rate / cfg->hop);
+    level_share_init(&e->share, cfg->sample_rate / cfg->hop);
     return e;
 }
 
@@ -512,6 +518,7 @@ static void reset_model_state(camsep_engine *e)
         prior_trust_reset(&e->trust, e->active->same_as, e->active->n_sources);
         group_split_reset(&e->split, e->active->same_as, e->active->n_sources);
         rest_gate_reset(&e->gate, e->active->same_as, e->active->n_sources);
+        level_share_reset(&e->share, e->active->same_as, e->active->n_sources);
     }
 }
 
@@ -631,6 +638,8 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
                        e->params.split_strength);
     group_split_hidden_motion(&e->split, e->prior_now.held, e->motion_now);
     rest_gate_update(&e->gate, e->prior_now.activity, e->prior_now.present, audio);
+    level_share_frame(&e->share, e->motion_now, e->prior_now.activity, e->prior_now.present, e->prior_now.held, audio,
+                      (float)e->scale_run, e->params.share_strength);
 }
 
 /* Regression prior: normalised activations u = K h / running level, their
@@ -741,6 +750,10 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
     }
     if (p->regression_strength > 0.0f && e->reg_a && pv->motion_valid && !e->reg_fresh)
         regression_terms(e, s, pv, t);
+    if (trust_on(e) && pv->any_present && e->share.active) { /* learnt with the trust's solve */
+        t->share_target = e->share.target;
+        t->share_kappa = e->share.kappa;
+    }
 }
 
 /* Soft masks m_j = S_j^p / sum_i S_i^p from the per-source models in
@@ -865,6 +878,7 @@ static void analyse_frame(camsep_engine *e)
         rep.agreement[j] = e->trust.agreement[j];
         rep.split[j] = trust_on(e) ? e->split.weight[j] : 0.0f;
         rep.gate[j] = e->gate.gain[j];
+        rep.share[j] = trust_on(e) && e->share.active ? e->share.kappa[j] : 0.0f;
     }
     /* from the players without a twin; on a stage of twins only, from the twins' motion */
     const bool twins_only = e->gate.singles == 0 && e->split.lag.n > 0;

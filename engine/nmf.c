@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "level_share.h"
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
 
@@ -54,6 +55,35 @@ static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *
     }
 }
 
+/* Each source with a kappa moved towards its wanted share of those sources'
+ * total, by (wanted / has)^kappa, at most LEVEL_SHARE_STEP_MAX either way. */
+static void apply_share(const camsep_dictset *ds, const nmf_frame_terms *t, float *h)
+{
+    float sum[CAMSEP_MAX_SOURCES];
+    double total = 0.0;
+    for (int j = 0; j < ds->n_sources; j++) {
+        sum[j] = 0.0f;
+        if (!(t->share_kappa[j] > 0.0f))
+            continue;
+        for (int k = ds->atom_start[j]; k < ds->atom_start[j + 1]; k++)
+            sum[j] += h[k];
+        total += sum[j];
+    }
+    if (!(total > 0.0))
+        return;
+    for (int j = 0; j < ds->n_sources; j++) {
+        if (!(t->share_kappa[j] > 0.0f))
+            continue;
+        const double want = (double)t->share_target[j] * total;
+        double f = pow((want + NMF_EPS) / ((double)sum[j] + NMF_EPS), (double)t->share_kappa[j]);
+        f = f > LEVEL_SHARE_STEP_MAX         ? LEVEL_SHARE_STEP_MAX
+            : f < 1.0 / LEVEL_SHARE_STEP_MAX ? 1.0 / LEVEL_SHARE_STEP_MAX
+                                             : f;
+        for (int k = ds->atom_start[j]; k < ds->atom_start[j + 1]; k++)
+            h[k] *= (float)f;
+    }
+}
+
 void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *t, nmf_work *w)
 {
@@ -87,6 +117,8 @@ void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int ite
             float nk = h[k] * w->num[k] / (w->den[k] + NMF_EPS);
             h[k] = nk == nk ? nk : 0.0f; /* a NaN can only come from a poisoned input: drop it */
         }
+        if (t && t->share_kappa && t->share_target)
+            apply_share(ds, t, h);
     }
 }
 

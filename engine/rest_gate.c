@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "dictset.h"
+
 static int clampi(int x, int lo, int hi)
 {
     return x < lo ? lo : x > hi ? hi : x;
@@ -23,9 +25,7 @@ void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources)
     g->n = clampi(n_sources, 0, CAMSEP_MAX_SOURCES);
     g->singles = 0;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++) {
-        bool twin = false;
-        for (int i = 0; same_as && j < g->n && i < g->n; i++)
-            twin = twin || (i != j && same_as[i] == same_as[j]);
+        const bool twin = camsep_dictset_has_twin(same_as, g->n, j);
         g->twin[j] = twin;
         g->singles += j < g->n && !twin;
     }

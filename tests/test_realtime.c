@@ -13,8 +13,9 @@
 
 #define RATE 16000.0
 
-/* twins: d holds one dictionary twice, and the motion follows the sound, so
- * the split of same-instrument players (group_split.h) runs too. */
+/* The motion follows the sound, so each player's share from it
+ * (level_share.h) runs too; twins: d holds one dictionary twice, and the
+ * split of same-instrument players (group_split.h) runs instead. */
 static void no_allocation(camsep_dictionary **d, const float *mix, size_t n, int twins)
 {
     camsep_params p;
@@ -22,6 +23,7 @@ static void no_allocation(camsep_dictionary **d, const float *mix, size_t n, int
     p.activity_strength = 1.0f;
     p.regression_strength = 1.0f;
     p.smoothness = 0.5f;
+    p.share_strength = 0.2f;
     camsep_engine *e = make_engine(RATE, 512, 128, d, 2, &p);
     float *o0 = alloc_signal(n), *o1 = alloc_signal(n);
     float *outs[CAMSEP_MAX_SOURCES] = {o0, o1};
@@ -40,11 +42,9 @@ static void no_allocation(camsep_dictionary **d, const float *mix, size_t n, int
         }
         camsep_prior pr = {.time = (int64_t)pos, .n_sources = 2};
         pr.activity[0] = 0.8f;
-        pr.activity[1] = 0.3f;
-        pr.motion[0][0] = 0.8f;
-        pr.motion[1][0] = 0.3f;
+        pr.activity[1] = twins ? 0.3f : 0.7f;
         uint32_t len = blocks[round % 6];
-        if (twins) { /* the level of the last window, as a camera that sees it */
+        { /* the level of the last window, as a camera that sees it */
             const size_t from = pos > 512 ? pos - 512 : 0;
             double sum = 0.0;
             for (size_t i = from; i < pos + len; i++)
@@ -63,11 +63,14 @@ static void no_allocation(camsep_dictionary **d, const float *mix, size_t n, int
     camsep_stats st;
     camsep_engine_get_stats(e, &st);
     CHECK(st.dictsets_installed >= 3 && st.params_installed >= 3 && st.priors_used > 0);
-    float split = 0.0f;
+    float split = 0.0f, share = 0.0f;
     camsep_frame_report r;
-    while (camsep_engine_read_report(e, &r) == 0)
+    while (camsep_engine_read_report(e, &r) == 0) {
         split = fmaxf(split, r.split[0]);
+        share = fmaxf(share, r.share[0]);
+    }
     CHECK_MSG(twins ? split > 0.0f : split == 0.0f, "largest split weight %g (twins: %d)", (double)split, twins);
+    CHECK_MSG(twins ? share == 0.0f : share > 0.0f, "largest share exponent %g (twins: %d)", (double)share, twins);
     camsep_dictset_free(camsep_engine_collect_retired(e));
     free(o0);
     free(o1);
