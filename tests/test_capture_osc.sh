@@ -46,6 +46,8 @@ error udp /camsep/player/1/trust
 errtext "not available in camsep-capture"
 error tcp /camsep/player/1/gate
 errtext "not available in camsep-capture"
+error udp /camsep/player/1/share
+errtext "not available in camsep-capture"
 error udp /camsep/player/1/hidden
 errtext "not available in camsep-capture"
 error udp /camsep/camera/offset

@@ -123,8 +123,9 @@ static void meter_release(host_session *s)
 }
 
 /* The meters carry the engine's trust in each player's camera prior: the
- * last report's, 1 and NaN before any; the split by motion, 0 without a
- * camera; the rest gate, open (1) before any report and without a camera,
+ * last report's, 1 and NaN before any; the split by motion and the share
+ * moved towards the graded motion, 0 before any and without a camera; the
+ * rest gate, open (1) before any report and without a camera,
  * and the camera's offset, NaN (not measured) then. */
 static void trust_meters(void)
 {
@@ -139,9 +140,11 @@ static void trust_meters(void)
     host_session_meters(s, &m);
     CHECK(m.frames == 0 && m.n_stems == 3);
     for (int j = 0; j < 3; j++)
-        CHECK_MSG(m.trust[j] == 1.0f && isnan(m.agreement[j]) && m.split[j] == 0.0f && m.gate[j] == 1.0f,
-                  "stem %d before any report: trust %g, agreement %g, split %g, gate %g", j, (double)m.trust[j],
-                  (double)m.agreement[j], (double)m.split[j], (double)m.gate[j]);
+        CHECK_MSG(m.trust[j] == 1.0f && isnan(m.agreement[j]) && m.split[j] == 0.0f && m.share[j] == 0.0f &&
+                      m.gate[j] == 1.0f,
+                  "stem %d before any report: trust %g, agreement %g, split %g, share %g, gate %g", j,
+                  (double)m.trust[j], (double)m.agreement[j], (double)m.split[j], (double)m.share[j],
+                  (double)m.gate[j]);
     CHECK_MSG(isnan(m.camera_offset) && isnan(m.camera_offset_corr), "camera offset before any report: %g %g",
               (double)m.camera_offset, (double)m.camera_offset_corr);
     float mu, mv, mm;
@@ -155,9 +158,10 @@ static void trust_meters(void)
     CHECK(m.frames > 0);
     for (int j = 0; j < 2; j++)
         CHECK_MSG(m.trust[j] >= 0.0f && m.trust[j] < 0.5f && isnan(m.agreement[j]) && m.split[j] == 0.0f &&
-                      m.gate[j] == 1.0f,
-                  "player %d without a camera: trust %g, agreement %g, split %g, gate %g", j, (double)m.trust[j],
-                  (double)m.agreement[j], (double)m.split[j], (double)m.gate[j]);
+                      m.share[j] == 0.0f && m.gate[j] == 1.0f,
+                  "player %d without a camera: trust %g, agreement %g, split %g, share %g, gate %g", j,
+                  (double)m.trust[j], (double)m.agreement[j], (double)m.split[j], (double)m.share[j],
+                  (double)m.gate[j]);
     CHECK_MSG(isnan(m.camera_offset) && isnan(m.camera_offset_corr), "camera offset without a camera: %g %g",
               (double)m.camera_offset, (double)m.camera_offset_corr);
     /* Prior strength 0: trust is off, every prior weighs 1 (from the engine's next frames). */

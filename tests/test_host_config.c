@@ -30,6 +30,7 @@ static const char GOOD[] = "# a quartet\n"
                            "trust-memory = 8\n"
                            "split-strength = 0.5\n"
                            "rest-gate = 0.25\n"
+                           "share-strength = 0.35\n"
                            "loop = on\n"
                            "status-interval = 0.5\n"
                            "name = stage\n"
@@ -106,6 +107,7 @@ int main(int argc, char **argv)
     CHECK(c.camera_fps == 30.0 && c.camera_latency == -0.04 && c.loop == 1 && c.status_interval == 0.5);
     CHECK(c.motion_knee == 1.25 && c.params.trust_memory_s == 8.0f && c.params.split_strength == 0.5f);
     CHECK(c.params.rest_gate == 0.25f);
+    CHECK(c.params.share_strength == 0.35f);
     CHECK(!strcmp(c.jack_name, "stage") && c.n_connect == 2 && !strcmp(c.connect[1].port, "system:playback_1"));
     CHECK(!strcmp(c.device, "hw:1"));
     CHECK(c.n_players == 2);
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
     CHECK(d.players[1].mute && d.players[1].box.x == 300.5f && d.n_connect == 2 && d.camera_latency == -0.04);
     CHECK(d.motion_knee == 1.25 && d.params.trust_memory_s == 8.0f && d.params.split_strength == 0.5f);
     CHECK(d.params.rest_gate == 0.25f);
+    CHECK(d.params.share_strength == 0.35f);
     CHECK(!strcmp(d.players[0].instrument, "violin")); /* the implicit instrument is written out */
     free(text);
 
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
     expect_error("trust-memory = -1\n", "t.conf:1: trust-memory");
     expect_error("split-strength = 1.5\n", "t.conf:1: split-strength");
     expect_error("rest-gate = -0.1\n", "t.conf:1: rest-gate");
+    expect_error("share-strength = 1.5\n", "t.conf:1: share-strength");
     expect_error("motion-knee = 0.05\n", "t.conf:1: motion-knee");
     expect_error("box = 1,2,3,4\n", "t.conf:1: 'box' belongs in a [player NAME] section");
     expect_error("[player a]\nfft = 1024\n", "t.conf:2: 'fft' is a global setting");

@@ -114,6 +114,8 @@ error udp /camsep/player/3/trust
 expect tcp /camsep/player/1/gate f 0..1
 expect udp /camsep/player/2/gate f 0..1
 error udp /camsep/player/3/gate
+expect udp /camsep/player/1/share f 0..1
+error tcp /camsep/player/3/share
 expect tcp /camsep/player/1/hidden i 0..1
 error udp /camsep/player/3/hidden
 expect tcp /camsep/camera/offset ff * *
@@ -245,6 +247,7 @@ expect udp /camsep/status/camera sf off 0
 expect udp /camsep/status/camera_motion ff nan nan
 expect tcp /camsep/player/2/trust ff 0..1 *
 expect udp /camsep/player/2/gate f 1
+expect tcp /camsep/player/2/share f 0
 expect udp /camsep/player/2/hidden i 0
 expect tcp /camsep/camera/offset ff nan nan
 error udp /camsep/player/1/box 0.1f 0.1f 0.2f 0.2f

@@ -56,11 +56,13 @@ static void fake_init(camsep_osc_state *st)
         ps->trust = 0.25f * (float)p + 0.125f;
         ps->agreement = 0.5f - 0.25f * (float)p;
         ps->split = p == 1 ? 2.0f : 0.3f * (float)p; /* out of range: clamped */
+        ps->share = p == 1 ? 1.5f : p == 3 ? -0.25f : 0.1f * (float)p; /* 1.5, -0.25: clamped */
         ps->gate = p == 2 ? 0.001f : p == 1 ? 1.5f : 1.0f; /* 1.5: clamped to 1 */
     }
     st->players[3].level_db = -INFINITY;
     st->players[3].agreement = NAN; /* not known yet */
     st->players[3].gate = NAN;      /* unknown: open */
+    st->players[0].share = NAN;     /* unknown: left to the audio */
     st->players[2].hidden = 7;      /* any non-zero: 1 */
     st->prior_strength = 0.3f;
     st->mask_power = 2.0f;
@@ -583,6 +585,15 @@ static void test_sets_and_queries(camsep_osc *o, int proto)
         CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 1 ? 1.0f : 0.3f * (float)p), "%s/split: %s %g", base,
                   r.types, (double)r.f[0]);
         seen[CAMSEP_OSC_E_PLAYER_SPLIT] = 1;
+        /* the share moved towards the graded motion: read-only, 0..1, 0 when unknown */
+        csend(&c, P("%s/share", base), "");
+        CHECK_MSG(wait_for(&c, P("%s/share", base), 2.0, &r), "no reply to %s/share", base);
+        check_value(&r, E(CAMSEP_OSC_E_PLAYER_SHARE), p);
+        CHECK_MSG(!strcmp(r.types, "f") && r.f[0] == (p == 1   ? 1.0f
+                                                      : p == 2 ? 0.2f
+                                                               : 0.0f),
+                  "%s/share: %s %g", base, r.types, (double)r.f[0]);
+        seen[CAMSEP_OSC_E_PLAYER_SHARE] = 1;
         /* the rest gate's gain: read-only, 0..1, 1 (open) when unknown */
         csend(&c, P("%s/gate", base), "");
         CHECK_MSG(wait_for(&c, P("%s/gate", base), 2.0, &r), "no reply to %s/gate", base);
@@ -914,6 +925,8 @@ static void test_rejections(camsep_osc *o, int proto)
     REJ(unknown, "no player 5 trust", "/camsep/player/5/trust", "");
     REJ(type, "read-only", "/camsep/player/1/gate", "f", 1.0);
     REJ(unknown, "no player 5 gate", "/camsep/player/5/gate", "");
+    REJ(type, "read-only", "/camsep/player/1/share", "f", 0.2);
+    REJ(unknown, "no player 5 share", "/camsep/player/5/share", "");
     REJ(type, "read-only", "/camsep/player/1/hidden", "i", 1);
     REJ(type, "read-only", "/camsep/camera/offset", "ff", 0.0, 1.0);
     REJ(unknown, "no /camera", "/camsep/camera", "");

@@ -16,8 +16,8 @@
  *                camsep_ui_close() from this thread returns (it used to hang
  *                in XFreeGC: Xlib is now closed by the UI thread)
  *   status       camsep_ui_format_status: the status line's parts, the
- *                camera's own motion, each player's prior trust, split and
- *                rest gate, and the camera's measured offset (no X)
+ *                camera's own motion, each player's prior trust, split,
+ *                share and rest gate, and the camera's measured offset (no X)
  * usage: test_ui_x11 TEST PATH/TO/camsep-ui-demo
  */
 #define _POSIX_C_SOURCE 200809L
@@ -575,7 +575,8 @@ static int test_threaded(void)
     CHECK(camsep_ui_set_boxes(ui, boxes, 3) == -1);
     CHECK(camsep_ui_set_player_label(ui, 2, "Cleo", NULL) == -1 && camsep_ui_set_player_label(ui, -1, "x", NULL) == -1);
     CHECK(camsep_ui_set_player_label(ui, 1, "Ben", "cello") == 0);
-    const camsep_ui_status st = {"running", 100.0, 0.12, 0, 21.3, 0.4, 2, {0.82f, 0.1f}, {0}, NULL, 0, {0}, NAN, 0};
+    const camsep_ui_status st = {"running", 100.0, 0.12, 0,   21.3, 0.4, 2,  {0.82f, 0.1f},
+                                 {0},       NULL,  0,    {0}, NAN,  0,   {0}};
     camsep_ui_set_status_info(ui, &st);
     const double t0 = monotonic_s();
     int k = 0;
@@ -624,11 +625,11 @@ static int test_threaded(void)
     return 0;
 }
 
-/* The status line: what is not known is left out; trust (split, gate) per player in player order. */
+/* The status line: what is not known is left out; trust (split, share, gate) per player in player order. */
 static int test_status(void)
 {
     char line[256];
-    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL, 0, {0}, NAN, 0};
+    camsep_ui_status st = {"running", 30.0, 0.12, 0, 21.3, 1.26, 2, {0.823f, 0.1f}, {0}, NULL, 0, {0}, NAN, 0, {0}};
     camsep_ui_format_status(&st, line, sizeof line);
     printf("status: %s\n", line);
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | cam motion 1.3 px | trust 0.82 0.10 | DSP 12 % | xruns 0 | "
@@ -650,6 +651,24 @@ static int test_status(void)
     CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | DSP 12 % | "
                             "xruns 0 | latency 21.3 ms"),
               "%s", line);
+    /* shares moved towards the graded motion: after the split (above 1 clamped) */
+    st.share[0] = 0.2f;
+    st.share[1] = 1.5f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | share 0.20 1.00 "
+                            "0.00 | DSP 12 % | xruns 0 | latency 21.3 ms"),
+              "%s", line);
+    /* a share beyond the n_trust players is not shown; none left: the item goes */
+    st.share[1] = 0.0f;
+    st.share[3] = 0.2f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(strstr(line, "| share 0.20 0.00 0.00 | DSP"), "%s", line);
+    st.share[0] = 0.0f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(!strcmp(line, "camera running 30.0 fps | trust - 1.00 0.00 | split 0.75 0.75 0.00 | DSP 12 % | "
+                            "xruns 0 | latency 21.3 ms"),
+              "%s", line);
+    st.share[3] = 0.0f;
     /* the rest gate: every player open, the camera's offset not measured yet: neither item */
     st.n_gate = 2;
     st.gate[0] = st.gate[1] = 1.0f;
@@ -689,8 +708,13 @@ static int test_status(void)
     st.gate[1] = 1.0f;
     st.camera_offset_s = NAN;
     st.split[0] = st.split[1] = 0.0f;
+    /* a share without a split (no twins): right after the trust */
+    st.share[2] = 0.2f;
+    camsep_ui_format_status(&st, line, sizeof line);
+    CHECK_MSG(strstr(line, "| trust - 1.00 0.00 | share 0.00 0.00 0.20 | DSP 12 % |"), "%s", line);
+    st.share[2] = 0.0f;
     /* neither: the line as before */
-    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0};
+    const camsep_ui_status old = {"lost", -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0, {0}};
     camsep_ui_format_status(&old, line, sizeof line);
     CHECK_MSG(!strcmp(line, "camera lost"), "%s", line);
     /* a host's own item ends the line (the standalones' sound check) */

@@ -58,14 +58,50 @@ static void parse_gains(const char *list, camsep_params *p, int stems)
 }
 
 enum {
-    OPT_OTHER = CLI_ID_BASE, OPT_FFT, OPT_LATENCY, OPT_HOP, OPT_BAND_WIDTH, OPT_BLOCK, OPT_PRIORS, OPT_VIDEO,
-    OPT_BOX, OPT_FIND_BOXES, OPT_CAMERA_LATENCY, OPT_ASSOCIATE, OPT_ASSOCIATE_MIN_CONFIDENCE, OPT_ASSOCIATE_MIN_EVIDENCE,
-    OPT_ASSOCIATE_LONG_EVIDENCE, OPT_ASSOCIATE_LONG_CONFIDENCE,
-    OPT_ASSOCIATE_FEATURE, OPT_ASSOCIATE_MOTION, OPT_ASSOCIATE_AUDIO, OPT_ASSOCIATE_BIN, OPT_ASSOCIATE_MAX_LAG,
-    OPT_ASSOCIATE_RULE, OPT_ASSOCIATE_ABSOLUTE, OPT_ASSOCIATE_DETREND, OPT_ASSOCIATE_FALLBACK, OPT_ASSOCIATE_ONLY, OPT_MOTION_KNEE,
-    OPT_ITERATIONS, OPT_WARM_START, OPT_BETA, OPT_MASK_POWER, OPT_ACTIVITY_STRENGTH, OPT_TRUST_MEMORY,
-    OPT_SPLIT_STRENGTH, OPT_REST_GATE, OPT_REGRESSION_STRENGTH, OPT_REGRESSION_SPARSITY, OPT_SMOOTHNESS, OPT_GAIN, OPT_REPORT,
-    OPT_QUIET, OPT_STEM_NAMES, OPT_STEM_FORMAT,
+    OPT_OTHER = CLI_ID_BASE,
+    OPT_FFT,
+    OPT_LATENCY,
+    OPT_HOP,
+    OPT_BAND_WIDTH,
+    OPT_BLOCK,
+    OPT_PRIORS,
+    OPT_VIDEO,
+    OPT_BOX,
+    OPT_FIND_BOXES,
+    OPT_CAMERA_LATENCY,
+    OPT_ASSOCIATE,
+    OPT_ASSOCIATE_MIN_CONFIDENCE,
+    OPT_ASSOCIATE_MIN_EVIDENCE,
+    OPT_ASSOCIATE_LONG_EVIDENCE,
+    OPT_ASSOCIATE_LONG_CONFIDENCE,
+    OPT_ASSOCIATE_FEATURE,
+    OPT_ASSOCIATE_MOTION,
+    OPT_ASSOCIATE_AUDIO,
+    OPT_ASSOCIATE_BIN,
+    OPT_ASSOCIATE_MAX_LAG,
+    OPT_ASSOCIATE_RULE,
+    OPT_ASSOCIATE_ABSOLUTE,
+    OPT_ASSOCIATE_DETREND,
+    OPT_ASSOCIATE_FALLBACK,
+    OPT_ASSOCIATE_ONLY,
+    OPT_MOTION_KNEE,
+    OPT_ITERATIONS,
+    OPT_WARM_START,
+    OPT_BETA,
+    OPT_MASK_POWER,
+    OPT_ACTIVITY_STRENGTH,
+    OPT_TRUST_MEMORY,
+    OPT_SPLIT_STRENGTH,
+    OPT_REST_GATE,
+    OPT_SHARE_STRENGTH,
+    OPT_REGRESSION_STRENGTH,
+    OPT_REGRESSION_SPARSITY,
+    OPT_SMOOTHNESS,
+    OPT_GAIN,
+    OPT_REPORT,
+    OPT_QUIET,
+    OPT_STEM_NAMES,
+    OPT_STEM_FORMAT,
 };
 
 static void parse(int argc, char **argv, process_options *o)
@@ -128,13 +164,12 @@ static void parse(int argc, char **argv, process_options *o)
          "camera (as camsep-find-boxes), one per -d, left to right; with --associate the pairing then orders "
          "them. The video must be a file",
          OPT_FIND_BOXES, 0},
-        {"camera-latency", 0, "S", "the video shows events S seconds after the audio (default 0)",
-         OPT_CAMERA_LATENCY, 0},
+        {"camera-latency", 0, "S", "the video shows events S seconds after the audio (default 0)", OPT_CAMERA_LATENCY,
+         0},
         {"motion-knee", 0, "K",
          cli_text("share of a player's usual motion read as fully playing, %g..%g (default %g; 1 grades the prior "
                   "by motion: calm stages)",
-                  (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX,
-                  (double)CAMSEP_MOTION_KNEE_DEFAULT),
+                  (double)CAMSEP_MOTION_KNEE_MIN, (double)CAMSEP_MOTION_KNEE_MAX, (double)CAMSEP_MOTION_KNEE_DEFAULT),
          OPT_MOTION_KNEE, 0},
         CLI_SECTION("Which box is which player (--associate)"),
         {"associate", 0, NULL,
@@ -173,9 +208,8 @@ static void parse(int argc, char **argv, process_options *o)
          OPT_ASSOCIATE_AUDIO, 0},
         {"associate-bin", 0, "S", cli_text("time step of the comparison, seconds (default %g)", ad.bin_s),
          OPT_ASSOCIATE_BIN, 0},
-        {"associate-max-lag", 0, "S", cli_text("camera latency error searched, +- S seconds (default %g)",
-                                                ad.max_lag_s),
-         OPT_ASSOCIATE_MAX_LAG, 0},
+        {"associate-max-lag", 0, "S",
+         cli_text("camera latency error searched, +- S seconds (default %g)", ad.max_lag_s), OPT_ASSOCIATE_MAX_LAG, 0},
         {"associate-rule", 0, "R",
          "the noise a pairing's margin is measured against: the data's own correlations shifted in time "
          "(surrogate, default) or 1/sqrt(seconds of evidence / 0.5 s) (evidence)",
@@ -191,12 +225,12 @@ static void parse(int argc, char **argv, process_options *o)
         {"associate-fallback", 0, "M",
          "when not confident: 'given' separates with the boxes as given (default), 'audio' without the camera",
          OPT_ASSOCIATE_FALLBACK, 0},
-        {"associate-only", 0, NULL, "print the pairing and stop (no -o needed, nothing written)",
-         OPT_ASSOCIATE_ONLY, 0},
+        {"associate-only", 0, NULL, "print the pairing and stop (no -o needed, nothing written)", OPT_ASSOCIATE_ONLY,
+         0},
         CLI_SECTION("Engine"),
         {"iterations", 0, "I", cli_text("NMF updates per frame (default %d)", d.iterations), OPT_ITERATIONS, 0},
-        {"warm-start", 0, "W", cli_text("share of the last frame's activations in the start (default %g)",
-                                         (double)d.warm_start),
+        {"warm-start", 0, "W",
+         cli_text("share of the last frame's activations in the start (default %g)", (double)d.warm_start),
          OPT_WARM_START, 0},
         {"beta", 0, "B", "beta-divergence (default 1 = KL)", OPT_BETA, 0},
         {"mask-power", 0, "P", "soft-mask exponent (default 2)", OPT_MASK_POWER, 0},
@@ -217,9 +251,14 @@ static void parse(int argc, char **argv, process_options *o)
                   "with the sound, 0..1 (default %g; 0 = off)",
                   (double)d.rest_gate),
          OPT_REST_GATE, 0},
+        {"share-strength", 0, "K",
+         cli_text("move each player's share of the sound towards what their graded motion predicts, where "
+                  "it has followed their sound, 0..1 (default %g; 0 = off)",
+                  (double)d.share_strength),
+         OPT_SHARE_STRENGTH, 0},
         {"regression-strength", 0, "L",
-         cli_text("cross-modal regression weight (default %g)", (double)d.regression_strength),
-         OPT_REGRESSION_STRENGTH, 0},
+         cli_text("cross-modal regression weight (default %g)", (double)d.regression_strength), OPT_REGRESSION_STRENGTH,
+         0},
         {"regression-sparsity", 0, "M",
          cli_text("L1 weight on the regression matrix (default %g)", (double)d.regression_sparsity),
          OPT_REGRESSION_SPARSITY, 0},
@@ -346,6 +385,7 @@ static void parse(int argc, char **argv, process_options *o)
         case OPT_TRUST_MEMORY: p->trust_memory_s = (float)cli_float(PROG, "--trust-memory", v, 0.0, 600.0); break;
         case OPT_SPLIT_STRENGTH: p->split_strength = (float)cli_float(PROG, "--split-strength", v, 0.0, 1.0); break;
         case OPT_REST_GATE: p->rest_gate = (float)cli_float(PROG, "--rest-gate", v, 0.0, 1.0); break;
+        case OPT_SHARE_STRENGTH: p->share_strength = (float)cli_float(PROG, "--share-strength", v, 0.0, 1.0); break;
         case OPT_REGRESSION_STRENGTH:
             p->regression_strength = (float)cli_float(PROG, "--regression-strength", v, 0.0, 1000.0);
             break;
@@ -602,8 +642,8 @@ static int associate(const process_options *o, video_feed *vf, const camsep_conf
 static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
-    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate", "held"};
-    for (int g = 0; g < 8; g++)
+    const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate", "held", "share"};
+    for (int g = 0; g < 9; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
     fprintf(f, ",camera_offset_s,camera_offset_corr\n");
@@ -632,6 +672,8 @@ static void drain_reports(camsep_engine *e, FILE *f, double rate)
             fprintf(f, ",%.6g", r.gate[j]);
         for (int j = 0; j < r.n_sources; j++)
             fprintf(f, ",%u", (unsigned)((r.held >> j) & 1u));
+        for (int j = 0; j < r.n_sources; j++)
+            fprintf(f, ",%.6g", r.share[j]);
         fprintf(f, ",%.6g,%.6g\n", r.camera_offset, r.camera_offset_corr);
     }
 }

@@ -175,7 +175,8 @@ static void *capture(void *arg)
         camsep_ui_set_meters(d->ui, motion, level, d->n);
         if (frames++ % 15 == 0) {
             char status[200];
-            camsep_ui_status s = {"running", src->frame_rate, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0};
+            camsep_ui_status s = {"running", src->frame_rate, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0,
+                                  {0}};
             camsep_ui_format_status(&s, status, sizeof status);
             snprintf(status + strlen(status), sizeof status - strlen(status), " | %dx%d | demo: fake meters",
                      f.width, f.height);

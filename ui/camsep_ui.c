@@ -617,6 +617,23 @@ void camsep_ui_set_status(camsep_ui *ui, const char *text)
     wake(ui);
 }
 
+/* " | NAME w1 w2 ..." (each at most 1) when any of the n weights is above 0. */
+static size_t append_weights(char *out, size_t outlen, size_t used, const char *name, const float *w, int n)
+{
+    int any = 0;
+    for (int j = 0; j < n && j < CAMSEP_UI_MAX_PLAYERS; j++)
+        any = any || w[j] > 0.0f;
+    if (!any || used >= outlen)
+        return used;
+    int k = snprintf(out + used, outlen - used, "%s%s", used ? " | " : "", name);
+    used += k > 0 ? (size_t)k : 0;
+    for (int j = 0; j < n && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++) {
+        k = snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, w[j]));
+        used += k > 0 ? (size_t)k : 0;
+    }
+    return used < outlen ? used : outlen;
+}
+
 void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outlen)
 {
     size_t used = 0;
@@ -648,16 +665,8 @@ void camsep_ui_format_status(const camsep_ui_status *st, char *out, size_t outle
                                    : snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, fmaxf(0.0f, t)));
             used += k > 0 ? (size_t)k : 0;
         }
-        int any_split = 0;
-        for (int j = 0; j < st->n_trust && j < CAMSEP_UI_MAX_PLAYERS; j++)
-            any_split = any_split || st->split[j] > 0.0f;
-        if (any_split) {
-            APPEND("split");
-            for (int j = 0; j < st->n_trust && j < CAMSEP_UI_MAX_PLAYERS && used < outlen; j++) {
-                const int k = snprintf(out + used, outlen - used, " %.2f", (double)fminf(1.0f, st->split[j]));
-                used += k > 0 ? (size_t)k : 0;
-            }
-        }
+        used = append_weights(out, outlen, used, "split", st->split, st->n_trust);
+        used = append_weights(out, outlen, used, "share", st->share, st->n_trust);
     }
     if (st->n_gate > 0) {
         int any_gated = 0;

@@ -107,6 +107,10 @@ typedef struct camsep_ui_status {
                                NaN: not measured yet, not shown */
     uint32_t hidden;     /* bit j: the camera cannot see player j + 1 now (something in front, too
                             dark), shown as "hidden 2 3" with n_gate > 0 when any is */
+    float share[CAMSEP_UI_MAX_PLAYERS]; /* how far each player's share of the sound is moved towards
+                                           what their graded motion predicts, 0..1 (shown after the
+                                           split when any of the n_trust players' is above 0; last,
+                                           so that a status written without it shows none) */
 } camsep_ui_status;
 
 typedef struct camsep_ui_stats {

@@ -118,6 +118,8 @@ typedef struct camsep_osc_player_state {
     float trust;           /* the weight the engine gives the player's camera prior, 0..1 */
     float agreement;       /* that prior's correlation with the player's sound, -1..1; NaN: unknown */
     float split;           /* how far the stem is split from a same-dictionary twin's by motion, 0..1 */
+    float share;           /* how far the player's share of the sound is moved towards what their graded
+                              motion predicts, 0..1 (0 = left to the audio) */
     float gate;            /* the rest gate's gain on the player's share, 0..1 (1 = open) */
     int hidden;            /* 1: the camera cannot see the player now (something in front, too dark) */
     /* sound check: what it found for this player so far (seconds) */
@@ -219,8 +221,8 @@ typedef struct camsep_osc_config {
     const char *const *instruments;
     int n_instruments;
     /* A camera-only host (camsep-capture): 1 refuses the audio addresses
-     * (gain, mute, solo, instrument, dictionary, trust, split, gate, hidden, bypass,
-     * prior_strength, mask_power, camera/offset, presets, status/xruns,
+     * (gain, mute, solo, instrument, dictionary, trust, split, share, gate, hidden,
+     * bypass, prior_strength, mask_power, camera/offset, presets, status/xruns,
      * dsp_load, latency, the sound check, associate) with
      * "not available in PROGRAM" and leaves them out of feedback (0, default:
      * every address). */

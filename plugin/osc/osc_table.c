@@ -29,25 +29,24 @@ static const camsep_osc_entry table[] = {
      "Fader alias of /gain. Taper: n >= 0.25: dB = 48 (n - 0.75) (0.75 = 0 dB, 1 = +12 dB, "
      "0.25 = -24 dB); n < 0.25: dB = -60 + 144 n (0 = -60 dB).",
      "0.75"},
-    {CAMSEP_OSC_E_PLAYER_MUTE, "/player/N/mute", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
-     1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_MUTE, "Mute player N's stem (1 = muted).", "1"},
-    {CAMSEP_OSC_E_PLAYER_SOLO, "/player/N/solo", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i", 0.0,
-     1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_SOLO, "Solo player N's stem (1 = soloed).", "1"},
+    {CAMSEP_OSC_E_PLAYER_MUTE, "/player/N/mute", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i",
+     0.0, 1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_MUTE, "Mute player N's stem (1 = muted).", "1"},
+    {CAMSEP_OSC_E_PLAYER_SOLO, "/player/N/solo", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_BOOL, "T|F|i|f|h|d", "i",
+     0.0, 1.0, "0/1", CAMSEP_OSC_CMD_PLAYER_SOLO, "Solo player N's stem (1 = soloed).", "1"},
     {CAMSEP_OSC_E_PLAYER_BOX, "/player/N/box", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_BOX, "ffff (each f|i|h|d)",
      "ffff", 0.0, 1.0, "frame 0..1", CAMSEP_OSC_CMD_PLAYER_BOX,
      "Player N's box x y w h, normalised to the camera frame (0,0 = top left); w, h > 0, x+w <= 1, "
      "y+h <= 1.",
      "0.1 0.2 0.3 0.5"},
-    {CAMSEP_OSC_E_PLAYER_INSTRUMENT, "/player/N/instrument", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_INSTRUMENT, "s",
-     "s", 0.0, 0.0, "name", CAMSEP_OSC_CMD_PLAYER_INSTRUMENT,
+    {CAMSEP_OSC_E_PLAYER_INSTRUMENT, "/player/N/instrument", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_INSTRUMENT,
+     "s", "s", 0.0, 0.0, "name", CAMSEP_OSC_CMD_PLAYER_INSTRUMENT,
      "Use a bundled dictionary (presets/dictionaries) for player N: 1..63 of [A-Za-z0-9_.-].", "violin"},
-    {CAMSEP_OSC_E_PLAYER_DICTIONARY, "/player/N/dictionary", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_PATH, "s", "s",
-     0.0, 0.0, "path", CAMSEP_OSC_CMD_PLAYER_DICTIONARY,
+    {CAMSEP_OSC_E_PLAYER_DICTIONARY, "/player/N/dictionary", SET | QRY | STA | PLR | AUD, CAMSEP_OSC_ARGS_PATH, "s",
+     "s", 0.0, 0.0, "path", CAMSEP_OSC_CMD_PLAYER_DICTIONARY,
      "Use a dictionary file (camsep-train output) for player N: a path of 1..255 bytes on the host.",
      "/srv/show/violin.dict"},
     {CAMSEP_OSC_E_PLAYER_NAME, "/player/N/name", SET | QRY | STA | PLR, CAMSEP_OSC_ARGS_NAME, "s", "s", 0.0, 0.0,
-     "text", CAMSEP_OSC_CMD_PLAYER_NAME, "Display name of player N: 1..63 bytes, no control characters.",
-     "Anna"},
+     "text", CAMSEP_OSC_CMD_PLAYER_NAME, "Display name of player N: 1..63 bytes, no control characters.", "Anna"},
     {CAMSEP_OSC_E_PLAYER_METERS, "/player/N/meters", OUT | MET | PLR, CAMSEP_OSC_ARGS_NONE, "-", "fff", 0.0, 0.0,
      "dB, 0..1, >= 0", 0,
      "Sent to meters subscribers: stem level (dBFS, floor -120), motion (camera playing likelihood "
@@ -59,11 +58,16 @@ static const camsep_osc_entry table[] = {
      "prior_strength 0), and agreement, its correlation with the player's sound over the last seconds "
      "(NaN while unknown) (read-only).",
      ""},
-    {CAMSEP_OSC_E_PLAYER_SPLIT, "/player/N/split", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1",
-     0,
+    {CAMSEP_OSC_E_PLAYER_SPLIT, "/player/N/split", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
      "How far player N's stem is split from a twin's (a player with the same dictionary, whom the audio "
      "cannot tell apart) by their motion: 0 = not at all (no twin, or motion that does not follow the "
      "sound), 1 = fully (read-only).",
+     ""},
+    {CAMSEP_OSC_E_PLAYER_SHARE, "/player/N/share", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
+     "How far player N's share of the sound is moved towards what their graded motion (how hard they bow, "
+     "blow or strike) predicts: 0 = not at all (the audio alone decides: no camera, motion that has not "
+     "followed their sound, a camera out of time, a twin, a player resting or hidden), up to the share "
+     "strength (default 0.2) (read-only).",
      ""},
     {CAMSEP_OSC_E_PLAYER_GATE, "/player/N/gate", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
      "The rest gate on player N: the share of the player's sound kept in their stem while the camera sees "
@@ -81,13 +85,12 @@ static const camsep_osc_entry table[] = {
     {CAMSEP_OSC_E_CAMERA_LATENCY, "/camera_latency", SET | QRY | STA, CAMSEP_OSC_ARGS_NUMBER, "f|i|h|d", "f", 0.0,
      CAMSEP_OSC_CAMERA_LATENCY_MAX_S, "s", CAMSEP_OSC_CMD_CAMERA_LATENCY,
      "Camera latency: a frame shows what was heard this long before it was captured.", "0.08"},
-    {CAMSEP_OSC_E_PLAYER_HIDDEN, "/player/N/hidden", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0,
-     "0/1", 0,
+    {CAMSEP_OSC_E_PLAYER_HIDDEN, "/player/N/hidden", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0, "0/1",
+     0,
      "1 while the camera cannot see player N (something passes in front, too dark to see motion): the "
      "camera then holds what it saw last, and the rest gate leaves the player alone (read-only).",
      ""},
-    {CAMSEP_OSC_E_CAMERA_OFFSET, "/camera/offset", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
-     "s, -1..1", 0,
+    {CAMSEP_OSC_E_CAMERA_OFFSET, "/camera/offset", QRY | AUD, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0, "s, -1..1", 0,
      "The camera's offset against the audio, measured from the players' motion and their sound: seconds "
      "(> 0: the camera is later than /camera_latency says, < 0: earlier) and how clearly (a correlation, "
      "-1..1); NaN NaN until measured. It tells how far the camera-latency setting is off. A late camera "
@@ -107,9 +110,8 @@ static const camsep_osc_entry table[] = {
      "Store the current settings as preset number (1..999) or name. Query: the current preset.", "\"verse\""},
     {CAMSEP_OSC_E_STATUS_XRUNS, "/status/xruns", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "i", 0.0, 0.0, "count", 0,
      "Audio xruns since start (read-only).", ""},
-    {CAMSEP_OSC_E_STATUS_CAMERA, "/status/camera", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sf", 0.0, 0.0,
-     "state, fps", 0, "Camera state (\"running\", \"lost\", \"off\", ...) and frames per second (read-only).",
-     ""},
+    {CAMSEP_OSC_E_STATUS_CAMERA, "/status/camera", QRY | STA, CAMSEP_OSC_ARGS_NONE, "-", "sf", 0.0, 0.0, "state, fps",
+     0, "Camera state (\"running\", \"lost\", \"off\", ...) and frames per second (read-only).", ""},
     {CAMSEP_OSC_E_STATUS_CAMERA_MOTION, "/status/camera_motion", QRY, CAMSEP_OSC_ARGS_NONE, "-", "ff", 0.0, 0.0,
      "px per frame", 0,
      "The camera's own motion (shake, pans, a vibrating stand) in its latest frame: u v, in camera pixels "
@@ -120,8 +122,8 @@ static const camsep_osc_entry table[] = {
      "0..1", 0, "Share of the audio period spent separating (read-only; sent with meters).", ""},
     {CAMSEP_OSC_E_STATUS_LATENCY, "/status/latency", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "fi", 0.0, 0.0,
      "s, samples", 0, "Latency from input to stems, in seconds and samples (read-only).", ""},
-    {CAMSEP_OSC_E_STATUS_REMOTE_PRIORS, "/status/remote_priors", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-",
-     "siiiii", 0.0, 0.0, "state, senders, received, gaps, late, refused", 0,
+    {CAMSEP_OSC_E_STATUS_REMOTE_PRIORS, "/status/remote_priors", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "siiiii",
+     0.0, 0.0, "state, senders, received, gaps, late, refused", 0,
      "Priors received on this port from camsep-capture --osc (PREFIX/priors, docs/capture-osc.md): state "
      "(\"receiving\", \"waiting\", \"off: ...\"), live senders, priors used, sequence numbers lost, priors "
      "late or duplicated, messages refused (read-only).",
@@ -141,14 +143,14 @@ static const camsep_osc_entry table[] = {
     {CAMSEP_OSC_E_SOUNDCHECK_CANCEL, "/soundcheck/cancel", SET | AUD, CAMSEP_OSC_ARGS_ACTION, "-", "-", 0.0, 0.0, "",
      CAMSEP_OSC_CMD_SOUNDCHECK_CANCEL,
      "Drop the sound check (recording or learning); nothing changes. Refused when none runs.", ""},
-    {CAMSEP_OSC_E_SOUNDCHECK_STATUS, "/soundcheck/status", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "sffi", 0.0,
-     0.0, "state, s, 0..1, player", 0,
+    {CAMSEP_OSC_E_SOUNDCHECK_STATUS, "/soundcheck/status", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "sffi", 0.0, 0.0,
+     "state, s, 0..1, player", 0,
      "The sound check: state (\"idle\", \"recording\", \"learning\", \"done\", \"error\", \"cancelled\"), "
      "seconds recorded, learning progress 0..1, and who plays (0: the camera says; N: player N announced) "
      "(read-only).",
      ""},
-    {CAMSEP_OSC_E_SOUNDCHECK_MESSAGE, "/soundcheck/message", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "s", 0.0,
-     0.0, "text", 0,
+    {CAMSEP_OSC_E_SOUNDCHECK_MESSAGE, "/soundcheck/message", QRY | STA | AUD, CAMSEP_OSC_ARGS_NONE, "-", "s", 0.0, 0.0,
+     "text", 0,
      "The last sound check's outcome: what was learned and where it was written, or why it failed (a player "
      "with too little material is named); \"\" before any (read-only).",
      ""},
@@ -166,8 +168,8 @@ static const camsep_osc_entry table[] = {
      "\"off: why\"), its confidence, the seconds of music with motion behind it and the confidence needed "
      "to apply it with that much evidence (3; 2 from 12 s on) (read-only).",
      ""},
-    {CAMSEP_OSC_E_ASSOCIATE_APPLY, "/associate/apply", SET | AUD, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0,
-     0.0, "\"force\"", CAMSEP_OSC_CMD_ASSOCIATE_APPLY,
+    {CAMSEP_OSC_E_ASSOCIATE_APPLY, "/associate/apply", SET | AUD, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0, 0.0,
+     "\"force\"", CAMSEP_OSC_CMD_ASSOCIATE_APPLY,
      "Apply the /associate proposal: the boxes are exchanged so that each player's box shows that player. "
      "Refused with the reason when there is none, when the boxes are already in order, or when it is low "
      "confidence, unless \"force\" is given.",
@@ -193,14 +195,14 @@ static const camsep_osc_entry table[] = {
      "The box found for player N (the N-th from the left): x y w h normalised to the frame as /player/N/box, "
      "and its share of the motion; all 0 when none was found for N (read-only).",
      ""},
-    {CAMSEP_OSC_E_PLAYERS_FOUND_APPLY, "/players/found/apply", SET, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0,
-     0.0, "\"force\"", CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY,
+    {CAMSEP_OSC_E_PLAYERS_FOUND_APPLY, "/players/found/apply", SET, CAMSEP_OSC_ARGS_ACTION_FORCE, "[s]", "-", 0.0, 0.0,
+     "\"force\"", CAMSEP_OSC_CMD_PLAYERS_FOUND_APPLY,
      "The boxes found become the players' boxes, left to right to players 1, 2, ... Refused with the reason "
      "when the search is not ready, when it found another number of boxes than there are players (\"force\": "
      "fewer found go to the first players), or when the camera's frame size changed since.",
      "\"force\""},
-    {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0,
-     "Hz, s", 0,
+    {CAMSEP_OSC_E_SUBSCRIBE, "/subscribe", SET | QRY, CAMSEP_OSC_ARGS_SUBSCRIBE, "s [f] [f]", "sff", 0.0, 0.0, "Hz, s",
+     0,
      "Feedback to the sender's address (UDP: its host and port; TCP: its connection). \"state\" [lease]: "
      "every state address whose value changes (and all of them at once now); \"meters\" rate [lease]: "
      "/player/N/meters and /status/dsp_load at rate Hz (0.5..60). Lease 1..3600 s (default 30); "
@@ -374,6 +376,10 @@ int camsep_osc_entry_value(const camsep_osc_entry *e, const camsep_osc_state *st
     case CAMSEP_OSC_E_PLAYER_SPLIT:
         strcpy(v->types, "f");
         v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->split, 0.0f)));
+        return 0;
+    case CAMSEP_OSC_E_PLAYER_SHARE:
+        strcpy(v->types, "f");
+        v->f[0] = fminf(1.0f, fmaxf(0.0f, finite_or(p->share, 0.0f)));
         return 0;
     case CAMSEP_OSC_E_PLAYER_GATE:
         strcpy(v->types, "f");

@@ -168,6 +168,10 @@ SETTER(set_prior_timeout) { return parse_float(v, 0.01, 60, &x->c->params.prior_
 SETTER(set_trust_memory) { return parse_float(v, 0, 600, &x->c->params.trust_memory_s, err, errlen); }
 SETTER(set_split_strength) { return parse_float(v, 0, 1, &x->c->params.split_strength, err, errlen); }
 SETTER(set_rest_gate) { return parse_float(v, 0, 1, &x->c->params.rest_gate, err, errlen); }
+SETTER(set_share_strength)
+{
+    return parse_float(v, 0, 1, &x->c->params.share_strength, err, errlen);
+}
 SETTER(set_gain_smoothing) { return parse_float(v, 0, 1, &x->c->params.gain_smoothing_s, err, errlen); }
 SETTER(set_bypass) { return parse_bool(v, &x->c->bypass, err, errlen); }
 SETTER(set_other) { return parse_bool(v, &x->c->other, err, errlen); }
@@ -463,11 +467,14 @@ static const opt OPTIONS[] = {
      "gate the stem of a player the camera sees resting, while the camera is measured in time with the sound, "
      "0..1 (default 1; 0 = off)",
      set_rest_gate},
+    {"share-strength", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K",
+     "move each player's share of the sound towards what their graded motion predicts, where it has followed "
+     "their sound, 0..1 (default 0.2; 0 = off)",
+     set_share_strength},
     {"gain-smoothing", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "gain change time constant (default 0.01)",
      set_gain_smoothing},
     {"bypass", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "start bypassed (the delayed mix, split evenly)", set_bypass},
-    {"video", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "SRC", "camera: auto, /dev/videoN, FILE.y4m or - (stdin)",
-     set_video},
+    {"video", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "SRC", "camera: auto, /dev/videoN, FILE.y4m or - (stdin)", set_video},
     {"camera-size", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "WxH", "wanted camera size (default: about 640x480 at >= 25 fps)",
      set_camera_size},
     {"camera-fps", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "F", "wanted camera rate (default: 30, or the nearest >= 25)",
@@ -475,8 +482,7 @@ static const opt OPTIONS[] = {
     {"camera-control", 0, SCOPE_GLOBAL, HOST_ANY, 0, 1, "NAME=VALUE",
      "camera control set at every open, e.g. exposure_auto=1 (repeat; capture/README.md)", set_camera_control},
     {"list-devices", 0, SCOPE_CLI, HOST_ANY, 1, 0, NULL,
-     "list the cameras (by-id paths, formats, best rates; camsep-portaudio: the audio devices first) and exit",
-     NULL},
+     "list the cameras (by-id paths, formats, best rates; camsep-portaudio: the audio devices first) and exit", NULL},
     {"loop", 0, SCOPE_GLOBAL, HOST_ANY, 1, 0, NULL, "loop a Y4M file (rehearsal)", set_loop},
     {"camera-latency", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "the camera shows events S s late (default 0)",
      set_camera_latency},
@@ -502,8 +508,8 @@ static const opt OPTIONS[] = {
      "sound-check dictionaries (default: next to the session / config file)", set_soundcheck_dir},
     {"soundcheck-atoms", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K", "atoms a sound check learns a player (default 32)",
      set_soundcheck_atoms},
-    {"soundcheck-iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N",
-     "sound-check training iterations (default 200)", set_soundcheck_iterations},
+    {"soundcheck-iterations", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "N", "sound-check training iterations (default 200)",
+     set_soundcheck_iterations},
     {"soundcheck-transpose", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S|auto",
      "each player's alone part is also learned moved 1..S semitones down and up (default auto: 1 or 2 per "
      "player, whichever explains the together part better)",
@@ -920,10 +926,11 @@ size_t host_config_format(const host_config *c, char *buf, size_t size)
     out(&o, "fft = %d\nlatency = %d\nhop = %d\n", window.fft_size, window.latency, window.hop);
     out(&o, "iterations = %d\nwarm-start = %.9g\nmask-power = %.9g\nprior-strength = %.9g\n", p->iterations,
         (double)p->warm_start, (double)p->mask_power, (double)p->activity_strength);
-    out(&o, "regression-strength = %.9g\nsmoothness = %.9g\nprior-timeout = %.9g\ntrust-memory = %.9g\n"
-            "split-strength = %.9g\nrest-gate = %.9g\ngain-smoothing = %.9g\n",
-        (double)p->regression_strength, (double)p->smoothness, (double)p->prior_timeout_s,
-        (double)p->trust_memory_s, (double)p->split_strength, (double)p->rest_gate, (double)p->gain_smoothing_s);
+    out(&o,
+        "regression-strength = %.9g\nsmoothness = %.9g\nprior-timeout = %.9g\ntrust-memory = %.9g\n"
+        "split-strength = %.9g\nrest-gate = %.9g\nshare-strength = %.9g\ngain-smoothing = %.9g\n",
+        (double)p->regression_strength, (double)p->smoothness, (double)p->prior_timeout_s, (double)p->trust_memory_s,
+        (double)p->split_strength, (double)p->rest_gate, (double)p->share_strength, (double)p->gain_smoothing_s);
     out(&o, "bypass = %s\nother = %s\n", tf(c->bypass), tf(c->other));
     if (c->other_dictionary[0])
         out_value(&o, "other-dictionary", c->other_dictionary);

@@ -275,6 +275,7 @@ static void get_state(camsep_osc_state *st, void *user)
         o->trust = m.trust[j];
         o->agreement = m.agreement[j];
         o->split = m.split[j];
+        o->share = m.share[j];
         o->gate = m.gate[j];
         o->hidden = (int)((m.held >> j) & 1u);
     }

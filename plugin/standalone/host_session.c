@@ -690,6 +690,7 @@ void host_session_meters(host_session *s, host_meters *m)
         m->trust[j] = s->reports ? s->last_report.trust[j] : 1.0f;
         m->agreement[j] = s->reports ? s->last_report.agreement[j] : NAN;
         m->split[j] = s->reports ? s->last_report.split[j] : 0.0f;
+        m->share[j] = s->reports ? s->last_report.share[j] : 0.0f;
         m->gate[j] = s->reports ? s->last_report.gate[j] : 1.0f;
     }
     m->held = s->reports ? s->last_report.held : 0u;

@@ -93,6 +93,9 @@ typedef struct host_meters {
                                              the last seconds, -1..1; NaN while unknown */
     float split[CAMSEP_MAX_SOURCES];      /* how far the stem is split from a same-dictionary
                                              twin's by motion, 0..1 (0 before any report) */
+    float share[CAMSEP_MAX_SOURCES];      /* how far the stem's share of the sound is moved towards
+                                             what its graded motion predicts, 0..1 (0 before any
+                                             report) */
     float gate[CAMSEP_MAX_SOURCES];       /* the rest gate's gain on the stem's share, 1 = open ..
                                              0.001 = gated (1 before any report) */
     uint32_t held;                        /* bit j: the camera cannot see stem j's player now

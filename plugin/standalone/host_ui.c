@@ -226,8 +226,9 @@ static const char *camera_state_name(int state)
 }
 
 /* With a camera (own or remote): the weight the engine gives each player's
- * camera prior, the split, the rest gate, the players the camera cannot see
- * and the camera's offset the gate is measured by (NaN: not measured yet). */
+ * camera prior, the split, the share, the rest gate, the players the camera
+ * cannot see and the camera's offset the gate is measured by (NaN: not
+ * measured yet). */
 static void camera_items(camsep_ui_status *st, const host_meters *m, int n_players)
 {
     st->n_trust = n_players < CAMSEP_UI_MAX_PLAYERS ? n_players : CAMSEP_UI_MAX_PLAYERS;
@@ -235,6 +236,7 @@ static void camera_items(camsep_ui_status *st, const host_meters *m, int n_playe
     for (int j = 0; j < st->n_trust; j++) {
         st->trust[j] = m->trust[j];
         st->split[j] = m->split[j];
+        st->share[j] = m->share[j];
         st->gate[j] = m->gate[j];
     }
     st->camera_offset_s = m->camera_offset;
@@ -253,7 +255,7 @@ int host_ui_update(host_ui *u, uint64_t xruns)
             motion[j] = m.motion[j];
             level[j] = m.level[j] > 0.0f ? 20.0f * log10f(m.level[j]) : -INFINITY;
         }
-        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0};
+        camsep_ui_status st = {NULL, -1.0, -1.0, -1, -1.0, -1.0, 0, {0}, {0}, NULL, 0, {0}, NAN, 0, {0}};
         int state, w, h;
         double fps;
         if (host_session_camera(u->s, &state, &fps, &w, &h) == 0) {
