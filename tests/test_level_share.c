@@ -73,9 +73,8 @@ static void rule_alone(void)
     feed(&ls, &f, 1.0f);
     CHECK(!ls.active && ls.kappa[0] == 0.0f && isnan(ls.corr[0])); /* cold start: nothing invented */
     /* player 2's motion follows nothing it plays */
-    int frames = 0;
     float kappa_1s = -1.0f;
-    for (double t = 1.0 / FPS; t < 10.0; t += 1.0 / FPS, frames++) {
+    for (double t = 1.0 / FPS; t < 10.0; t += 1.0 / FPS) {
         f = playing(3, t);
         f.motion[2] = (float)(0.5 + 0.5 * sin(2.0 * PI * t / 0.77));
         feed(&ls, &f, 1.0f);
@@ -148,7 +147,6 @@ static void rule_alone(void)
         feed(&ls, &f, 1.0f);
     }
     CHECK(!ls.active && ls.kappa[0] == 0.0f && ls.kappa[1] == 0.0f && ls.kappa[2] == 0.0f);
-    (void)frames;
 }
 
 typedef enum { MOTION_NONE, MOTION_FOLLOWS, MOTION_UNRELATED, MOTION_LATE } motion_kind;
