@@ -753,6 +753,7 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
     if (trust_on(e) && pv->any_present && e->share.active) { /* learnt with the trust's solve */
         t->share_target = e->share.target;
         t->share_kappa = e->share.kappa;
+        t->share_step_max = LEVEL_SHARE_STEP_MAX;
     }
 }
 

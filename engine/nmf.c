@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "level_share.h"
 #include "nmf_bands.h"
 #include "nmf_kernels.h"
 
@@ -56,7 +55,7 @@ static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *
 }
 
 /* Each source with a kappa moved towards its wanted share of those sources'
- * total, by (wanted / has)^kappa, at most LEVEL_SHARE_STEP_MAX either way. */
+ * total, by (wanted / has)^kappa, at most share_step_max either way. */
 static void apply_share(const camsep_dictset *ds, const nmf_frame_terms *t, float *h)
 {
     float sum[CAMSEP_MAX_SOURCES];
@@ -76,9 +75,8 @@ static void apply_share(const camsep_dictset *ds, const nmf_frame_terms *t, floa
             continue;
         const double want = (double)t->share_target[j] * total;
         double f = pow((want + NMF_EPS) / ((double)sum[j] + NMF_EPS), (double)t->share_kappa[j]);
-        f = f > LEVEL_SHARE_STEP_MAX         ? LEVEL_SHARE_STEP_MAX
-            : f < 1.0 / LEVEL_SHARE_STEP_MAX ? 1.0 / LEVEL_SHARE_STEP_MAX
-                                             : f;
+        const double most = t->share_step_max, least = 1.0 / most;
+        f = f > most ? most : f < least ? least : f;
         for (int k = ds->atom_start[j]; k < ds->atom_start[j + 1]; k++)
             h[k] *= (float)f;
     }
@@ -117,7 +115,7 @@ void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int ite
             float nk = h[k] * w->num[k] / (w->den[k] + NMF_EPS);
             h[k] = nk == nk ? nk : 0.0f; /* a NaN can only come from a poisoned input: drop it */
         }
-        if (t && t->share_kappa && t->share_target)
+        if (t && t->share_kappa && t->share_target && t->share_step_max > 1.0f)
             apply_share(ds, t, h);
     }
 }

@@ -24,6 +24,7 @@ typedef struct nmf_frame_terms {
     const float *share_target; /* per source: its wanted share of the activations of the sources
                                   with share_kappa > 0 (or NULL; level_share.h) */
     const float *share_kappa;  /* per source: how far each update moves it there (0: free) */
+    float share_step_max;      /* each update moves a source's share by at most this factor */
 } nmf_frame_terms;
 
 /* Work buffers for one frame, each at least bins_padded (y, ratio, ypow) or
