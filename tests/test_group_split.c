@@ -261,14 +261,7 @@ static void separate(camsep_dictionary **d, float split, int with_motion, motion
     camsep_engine *e = make_engine(RATE, FFT, HOP, d, 2, &p);
     if (with_motion)
         push_motion(e, kind);
-    float **out = run_engine(e, mix, n, 256, 2);
-    const size_t lat = (size_t)camsep_engine_latency(e);
-    for (int j = 0; j < 2; j++) {
-        sdr[j] = sdr_db(truth[j], out[j] + lat, n - lat, (size_t)(3.0 * RATE));
-        if (keep)
-            memcpy(keep[j], out[j], n * sizeof(float));
-    }
-    free_stems(out, 2);
+    score_engine(e, mix, n, 2, truth, (size_t)(3.0 * RATE), sdr, keep);
     camsep_engine_free(e);
 }
 

@@ -161,6 +161,19 @@ float **run_engine(camsep_engine *e, const float *x, size_t n, int block, int st
     return out;
 }
 
+void score_engine(camsep_engine *e, const float *mix, size_t n, int stems, const float *const *truth, size_t from,
+                  double *sdr, float **keep)
+{
+    float **out = run_engine(e, mix, n, 256, stems);
+    const size_t lat = (size_t)camsep_engine_latency(e);
+    for (int j = 0; j < stems; j++) {
+        sdr[j] = sdr_db(truth[j], out[j] + lat, n - lat, from);
+        if (keep)
+            memcpy(keep[j], out[j], n * sizeof(float));
+    }
+    free_stems(out, stems);
+}
+
 void free_stems(float **stems, int count)
 {
     for (int j = 0; j < count; j++)

@@ -47,6 +47,11 @@ camsep_engine *make_engine_bands(double rate, int fft, int latency, int hop, flo
  * n + latency samples each (caller frees with free_stems). */
 float **run_engine(camsep_engine *e, const float *x, size_t n, int block, int stems);
 void free_stems(float **stems, int count);
+/* Runs mix through e in blocks of 256 and scores each of the stems against
+ * truth (the stem delayed by the engine's latency; SDR from sample `from` on);
+ * keep (may be NULL) gets each stem's first n samples. */
+void score_engine(camsep_engine *e, const float *mix, size_t n, int stems, const float *const *truth, size_t from,
+                  double *sdr, float **keep);
 
 float *alloc_signal(size_t n);
 
