@@ -73,10 +73,10 @@ typedef struct camsep_params {
                                     share of the sound going to the others, while the camera
                                     is measured in time with the audio (rest_gate.h; default 1;
                                     needs the trust on); 0 = off */
-    float share_strength;        /* 0..1: how far each player's share of the sound is moved
-                                    towards what the camera's graded motion predicts, where
-                                    that motion has followed the sound (level_share.h;
-                                    needs the trust on); 0 = off */
+    float share_strength;        /* 0..1: how far the masks weigh each player towards the share of
+                                    the sound the camera's graded motion predicts, where that
+                                    motion has followed the sound (level_share.h; default 1:
+                                    all the way; needs the trust on); 0 = off */
     float gain_smoothing_s;      /* time constant of gain changes, seconds */
     float gain[CAMSEP_MAX_SOURCES]; /* linear output gain per stem (0 mutes) */
 } camsep_params;

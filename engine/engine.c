@@ -132,7 +132,7 @@ void camsep_params_default(camsep_params *p)
     p->trust_memory_s = 4.0f;
     p->split_strength = 1.0f;
     p->rest_gate = 1.0f;
-    p->share_strength = 0.2f;
+    p->share_strength = 1.0f;
     p->gain_smoothing_s = 0.01f;
     for (int j = 0; j < CAMSEP_MAX_SOURCES; j++)
         p->gain[j] = 1.0f;
@@ -750,18 +750,13 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
     }
     if (p->regression_strength > 0.0f && e->reg_a && pv->motion_valid && !e->reg_fresh)
         regression_terms(e, s, pv, t);
-    if (trust_on(e) && pv->any_present && e->share.active) { /* learnt with the trust's solve */
-        t->share_target = e->share.target;
-        t->share_kappa = e->share.kappa;
-        t->share_step_max = LEVEL_SHARE_STEP_MAX;
-    }
 }
 
 /* Soft masks m_j = S_j^p / sum_i S_i^p from the per-source models in
  * src_model, computed on S_j / y (all <= 1: no overflow), in place. With
  * `gated` (the shadow solve ran), each S_j^p is first scaled by the rest
- * gate's gain: a gated player's share goes to the others in proportion to
- * theirs (rest_gate.h). */
+ * gate's gain (a gated player's share goes to the others in proportion to
+ * theirs: rest_gate.h) and by the share's gain (level_share.h). */
 static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
 {
     const int FP = e->bins_padded, J = s->n_sources;
@@ -773,12 +768,25 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
         m[j] = e->src_model + (size_t)j * FP;
         nmf_mask_power(m[j], e->work.y, e->mask_sum, FP, p);
     }
+    float gain[CAMSEP_MAX_SOURCES];
     /* not gated (no shadow solve this frame): every gain 1, which the report then says */
-    if (rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
-                        gated ? e->params.rest_gate : 0.0f, group_split_timely(&e->split))) {
+    bool weigh = rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
+                                 gated ? e->params.rest_gate : 0.0f, group_split_timely(&e->split));
+    for (int j = 0; j < J; j++)
+        gain[j] = weigh ? e->gate.gain[j] : 1.0f;
+    if (gated && trust_on(e) && e->prior_now.any_present) { /* learnt with the trust's solve */
+        float has[CAMSEP_MAX_SOURCES], share[CAMSEP_MAX_SOURCES];
+        source_sums(s, e->h, has);
+        if (level_share_mask_gains(&e->share, has, p, share)) {
+            for (int j = 0; j < J; j++)
+                gain[j] *= share[j];
+            weigh = true;
+        }
+    }
+    if (weigh) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
         for (int j = 0; j < J; j++) {
-            const float g = e->gate.gain[j];
+            const float g = gain[j];
             for (int f = 0; f < FP; f++) {
                 m[j][f] *= g;
                 e->mask_sum[f] += m[j][f];

@@ -15,22 +15,27 @@
  * the other players who have one, is the share of the frame's activations
  * the player should have.
  *
- * The solver moves each such player's activations towards that share after
- * every update (nmf_frame_terms.share_*): by the factor (wanted / has)^kappa,
- * at most LEVEL_SHARE_STEP_MAX either way per update. kappa is the strength
- * times how well the motion has explained the sound lately (the line's
- * correlation, gated between LEVEL_SHARE_CORR_LO and _HI), times the
- * evidence (0 at a cold start: nothing is invented), times how far the
- * camera is in time (the rest gate's offset). A player whose motion does not
- * follow the sound (sway, a singer, a box that lost its player), a player the
- * camera cannot see now, and players who share one dictionary (twins: the
- * audio cannot give them a level of their own; group_split.h divides them)
- * are left free; so is everybody while fewer than two players have a share.
+ * The masks then weigh each such player's model by how far it is from that
+ * share (level_share_mask_gains): S_j^p is scaled by (wanted / has)^(p kappa),
+ * "has" being j's part of those players' activations in the frame's solve,
+ * at most LEVEL_SHARE_GAIN_MAX either way. kappa is the strength times how
+ * well the motion has explained the sound lately (the line's correlation,
+ * gated between LEVEL_SHARE_CORR_LO and _HI), times the evidence (0 at a
+ * cold start: nothing is invented), times how far the camera is in time
+ * (the share's own lag meter). At kappa 1 the masks are those of a model in
+ * which every such player holds exactly the predicted share. A player whose
+ * motion does not follow the sound (sway, a singer, a box that lost its
+ * player), a player the camera cannot see now, and players who share one
+ * dictionary (twins: the audio cannot give them a level of their own;
+ * group_split.h divides them) are left free; so is everybody while fewer
+ * than two players have a share. The solve itself is left to the audio: the
+ * shares never enter the activations, so nothing of them is carried into
+ * the next frame.
  *
- * Bound: with the default iterations (10) a frame's factor is at most
- * LEVEL_SHARE_STEP_MAX^10 either way against the shares the audio alone
- * would give, and it is 1 where the camera has not shown that it follows
- * the sound. docs/engine.md has the rule and the figures. Allocation-free.
+ * Bound: a player's weight in the masks moves by at most
+ * LEVEL_SHARE_GAIN_MAX (10 dB) either way against the solve, and not at all
+ * where the camera has not shown that it follows the sound. docs/engine.md
+ * has the rule and the figures. Allocation-free.
  */
 #ifndef CAMSEP_LEVEL_SHARE_H
 #define CAMSEP_LEVEL_SHARE_H
@@ -59,7 +64,7 @@
 #define LEVEL_SHARE_LAG_RISE_CAP 4.0f
 #define LEVEL_SHARE_TIMELY_S 0.05f
 #define LEVEL_SHARE_UNTIMELY_S 0.09f
-#define LEVEL_SHARE_STEP_MAX 1.25f /* per update, a share moves by at most this factor */
+#define LEVEL_SHARE_GAIN_MAX 10.0f /* a player's weight S_j^p in the masks moves by at most this factor */
 
 typedef struct level_share {
     int n;                         /* sources */
@@ -91,5 +96,10 @@ void level_share_frame(level_share *ls, const float *motion, const float *activi
                        const bool *held, const float *audio, float level_scale, float strength);
 /* 0..1: how far the shares may act by the measured lag; NaN: not measured yet. */
 float level_share_timely(const level_share *ls);
+/* audio: the mask gains for this frame's targets, applied to S_j^p: has[j] is
+ * j's activation sum in the frame's solve, mask_power the masks' p. Writes
+ * gain[0..n-1] (1 for the players left free) and returns true if any
+ * player has a share; false (gains untouched) otherwise. */
+bool level_share_mask_gains(const level_share *ls, const float *has, float mask_power, float *gain);
 
 #endif

@@ -54,34 +54,6 @@ static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *
     }
 }
 
-/* Each source with a kappa moved towards its wanted share of those sources'
- * total, by (wanted / has)^kappa, at most share_step_max either way. */
-static void apply_share(const camsep_dictset *ds, const nmf_frame_terms *t, float *h)
-{
-    float sum[CAMSEP_MAX_SOURCES];
-    double total = 0.0;
-    for (int j = 0; j < ds->n_sources; j++) {
-        sum[j] = 0.0f;
-        if (!(t->share_kappa[j] > 0.0f))
-            continue;
-        for (int k = ds->atom_start[j]; k < ds->atom_start[j + 1]; k++)
-            sum[j] += h[k];
-        total += sum[j];
-    }
-    if (!(total > 0.0))
-        return;
-    for (int j = 0; j < ds->n_sources; j++) {
-        if (!(t->share_kappa[j] > 0.0f))
-            continue;
-        const double want = (double)t->share_target[j] * total;
-        double f = pow((want + NMF_EPS) / ((double)sum[j] + NMF_EPS), (double)t->share_kappa[j]);
-        const double most = t->share_step_max, least = 1.0 / most;
-        f = f > most ? most : f < least ? least : f;
-        for (int k = ds->atom_start[j]; k < ds->atom_start[j + 1]; k++)
-            h[k] *= (float)f;
-    }
-}
-
 void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int iterations, float beta,
                       const nmf_frame_terms *t, nmf_work *w)
 {
@@ -115,8 +87,6 @@ void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int ite
             float nk = h[k] * w->num[k] / (w->den[k] + NMF_EPS);
             h[k] = nk == nk ? nk : 0.0f; /* a NaN can only come from a poisoned input: drop it */
         }
-        if (t && t->share_kappa && t->share_target && t->share_step_max > 1.0f)
-            apply_share(ds, t, h);
     }
 }
 

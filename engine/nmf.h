@@ -21,10 +21,6 @@ typedef struct nmf_frame_terms {
     const float *reg_gram;    /* regression prior: block-diagonal G = A A^T, source j's
                                  K_j x K_j block at offset sum_{i<j} K_i^2 */
     float reg_weight;         /* den += reg_weight * G h */
-    const float *share_target; /* per source: its wanted share of the activations of the sources
-                                  with share_kappa > 0 (or NULL; level_share.h) */
-    const float *share_kappa;  /* per source: how far each update moves it there (0: free) */
-    float share_step_max;      /* each update moves a source's share by at most this factor */
 } nmf_frame_terms;
 
 /* Work buffers for one frame, each at least bins_padded (y, ratio, ypow) or

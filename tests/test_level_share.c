@@ -7,9 +7,10 @@
  *    a player the camera cannot see, a resting one and a camera out of time
  *    are left free, and one player alone with a share moves nothing. Bad
  *    values do not poison the statistics.
+ *    The masks' gains are (wanted / has)^(p kappa), bounded.
  * 2. Through the engine: two instruments playing all the time, louder and
  *    softer at different moments. Their graded motion as the prior lifts
- *    both stems' SDR; motion unrelated to the sound costs next to nothing;
+ *    both stems' SDR by more than 1.5 dB; motion unrelated to the sound costs next to nothing;
  *    with the strength at 0 the output is the same to the bit as without
  *    motion at all. */
 #include <math.h>
@@ -94,6 +95,25 @@ static void rule_alone(void)
            (double)ls.corr[2]);
     CHECK(fabs(ls.target[0] - l0 / (l0 + l1)) < 0.02 && fabs(ls.target[1] - l1 / (l0 + l1)) < 0.02);
     CHECK(ls.target[2] == 0.0f);
+
+    /* the masks' gains: at kappa 1 and p 2, S_j^2 scaled by (wanted / has)^2 among the players
+     * with a share, the others 1; bounded either way */
+    {
+        float gain[3] = {-1.0f, -1.0f, -1.0f};
+        const float has[3] = {1.0f, 1.0f, 5.0f}; /* player 0 and 1 at half each; player 2 free */
+        CHECK(level_share_mask_gains(&ls, has, 2.0f, gain));
+        const double want0 = 2.0 * ls.target[0], want1 = 2.0 * ls.target[1];
+        printf("mask gains at 10 s: %.4f / %.4f / %.4f (wanted over has %.4f / %.4f)\n", (double)gain[0],
+               (double)gain[1], (double)gain[2], want0, want1);
+        CHECK(fabs(gain[0] - want0 * want0) < 1e-4 * want0 * want0 && fabs(gain[1] - want1 * want1) < 1e-4 * want1 * want1);
+        CHECK(gain[2] == 1.0f);
+        const float lopsided[3] = {1e-6f, 1.0f, 1.0f};
+        CHECK(level_share_mask_gains(&ls, lopsided, 2.0f, gain));
+        CHECK(gain[0] == LEVEL_SHARE_GAIN_MAX && gain[1] >= 1.0f / LEVEL_SHARE_GAIN_MAX && gain[1] < 1.0f);
+        const float none[3] = {0.0f, 0.0f, 1.0f};
+        gain[0] = -1.0f;
+        CHECK(!level_share_mask_gains(&ls, none, 2.0f, gain) && gain[0] == -1.0f);
+    }
 
     /* the strength scales kappa; 0 is off */
     CHECK(level_share_timely(&ls) == 1.0f && ls.lag.measured && fabsf(ls.lag.offset_s) < 0.03f);
@@ -201,17 +221,17 @@ static void through_the_engine(void)
     camsep_dictionary *pair[2] = {da, db};
     double audio_only[2], off[2], follows[2], unrelated[2], late[2];
     float *keep_none[2] = {alloc_signal(n), alloc_signal(n)}, *keep_off[2] = {alloc_signal(n), alloc_signal(n)};
-    separate(pair, 0.2f, MOTION_NONE, mix, n, truth, audio_only, keep_none);
+    separate(pair, 1.0f, MOTION_NONE, mix, n, truth, audio_only, keep_none);
     separate(pair, 0.0f, MOTION_FOLLOWS, mix, n, truth, off, keep_off);
-    separate(pair, 0.2f, MOTION_FOLLOWS, mix, n, truth, follows, NULL);
-    separate(pair, 0.2f, MOTION_UNRELATED, mix, n, truth, unrelated, NULL);
-    separate(pair, 0.2f, MOTION_LATE, mix, n, truth, late, NULL);
+    separate(pair, 1.0f, MOTION_FOLLOWS, mix, n, truth, follows, NULL);
+    separate(pair, 1.0f, MOTION_UNRELATED, mix, n, truth, unrelated, NULL);
+    separate(pair, 1.0f, MOTION_LATE, mix, n, truth, late, NULL);
     printf("two instruments, SDR after 4 s: audio only %.2f / %.2f dB, the camera without shares %.2f / %.2f, "
            "with shares from motion that follows the sound %.2f / %.2f, from motion that does not %.2f / %.2f, "
            "from the same motion 0.5 s late %.2f / %.2f\n",
            audio_only[0], audio_only[1], off[0], off[1], follows[0], follows[1], unrelated[0], unrelated[1], late[0],
            late[1]);
-    CHECK(follows[0] > off[0] + 0.5 && follows[1] > off[1] + 0.5);
+    CHECK(follows[0] > off[0] + 1.5 && follows[1] > off[1] + 1.5);
     CHECK(unrelated[0] > off[0] - 0.1 && unrelated[1] > off[1] - 0.1);
     CHECK(late[0] > off[0] - 0.1 && late[1] > off[1] - 0.1);
     /* the activity prior says "playing" throughout: without shares the camera changes nothing */

@@ -252,8 +252,8 @@ static void parse(int argc, char **argv, process_options *o)
                   (double)d.rest_gate),
          OPT_REST_GATE, 0},
         {"share-strength", 0, "K",
-         cli_text("move each player's share of the sound towards what their graded motion predicts, where "
-                  "it has followed their sound, 0..1 (default %g; 0 = off)",
+         cli_text("weigh each player in the masks towards the share of the sound their graded motion "
+                  "predicts, where it has followed their sound, 0..1 (default %g: all the way; 0 = off)",
                   (double)d.share_strength),
          OPT_SHARE_STRENGTH, 0},
         {"regression-strength", 0, "L",

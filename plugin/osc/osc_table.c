@@ -64,10 +64,10 @@ static const camsep_osc_entry table[] = {
      "sound), 1 = fully (read-only).",
      ""},
     {CAMSEP_OSC_E_PLAYER_SHARE, "/player/N/share", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
-     "How far player N's share of the sound is moved towards what their graded motion (how hard they bow, "
-     "blow or strike) predicts: 0 = not at all (the audio alone decides: no camera, motion that has not "
+     "How far the masks weigh player N towards the share of the sound their graded motion (how hard they "
+     "bow, blow or strike) predicts: 0 = not at all (the audio alone decides: no camera, motion that has not "
      "followed their sound, a camera out of time, a twin, a player resting or hidden), up to the share "
-     "strength (default 0.2) (read-only).",
+     "strength (default 1: all the way) (read-only).",
      ""},
     {CAMSEP_OSC_E_PLAYER_GATE, "/player/N/gate", QRY | PLR | AUD, CAMSEP_OSC_ARGS_NONE, "-", "f", 0.0, 0.0, "0..1", 0,
      "The rest gate on player N: the share of the player's sound kept in their stem while the camera sees "

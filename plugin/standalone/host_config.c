@@ -468,8 +468,8 @@ static const opt OPTIONS[] = {
      "0..1 (default 1; 0 = off)",
      set_rest_gate},
     {"share-strength", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "K",
-     "move each player's share of the sound towards what their graded motion predicts, where it has followed "
-     "their sound, 0..1 (default 0.2; 0 = off)",
+     "weigh each player in the masks towards the share of the sound their graded motion predicts, where it "
+     "has followed their sound, 0..1 (default 1: all the way; 0 = off)",
      set_share_strength},
     {"gain-smoothing", 0, SCOPE_GLOBAL, HOST_ANY, 0, 0, "S", "gain change time constant (default 0.01)",
      set_gain_smoothing},
