@@ -775,15 +775,9 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
     for (int j = 0; j < J; j++)
         gain[j] = weigh ? e->gate.gain[j] : 1.0f;
     if (gated && trust_on(e) && e->prior_now.any_present) { /* learnt with the trust's solve */
-        float has[CAMSEP_MAX_SOURCES], share[CAMSEP_MAX_SOURCES];
-        for (int j = 0; j < J; j++)
-            share[j] = 1.0f;
+        float has[CAMSEP_MAX_SOURCES];
         source_sums(s, e->h, has);
-        if (level_share_mask_gains(&e->share, has, p, share)) {
-            for (int j = 0; j < J; j++)
-                gain[j] *= share[j];
-            weigh = true;
-        }
+        weigh = level_share_mask_gains(&e->share, has, p, gain) || weigh;
     }
     if (weigh) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);

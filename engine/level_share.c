@@ -142,24 +142,30 @@ void level_share_frame(level_share *ls, const float *motion, const float *activi
     }
 }
 
+/* j's level in the frame's solve counts for the masks' gains */
+static bool heard(const level_share *ls, const float *has, int j)
+{
+    return ls->kappa[j] > 0.0f && has[j] > 0.0f && isfinite(has[j]);
+}
+
 bool level_share_mask_gains(const level_share *ls, const float *has, float mask_power, float *gain)
 {
     if (!ls->active)
         return false;
     double total = 0.0;
     for (int j = 0; j < ls->n; j++)
-        if (ls->kappa[j] > 0.0f && has[j] > 0.0f && isfinite(has[j]))
+        if (heard(ls, has, j))
             total += has[j];
     if (!(total > 0.0))
         return false;
     const double most = LEVEL_SHARE_GAIN_MAX, least = 1.0 / most;
     for (int j = 0; j < ls->n; j++) {
-        gain[j] = 1.0f;
-        if (!(ls->kappa[j] > 0.0f) || !(has[j] > 0.0f) || !isfinite(has[j]))
+        if (!heard(ls, has, j))
             continue;
         double g = pow((double)ls->target[j] * total / (double)has[j], (double)mask_power * (double)ls->kappa[j]);
         g = g > most ? most : g < least ? least : g;
-        gain[j] = isfinite(g) ? (float)g : 1.0f;
+        if (isfinite(g))
+            gain[j] *= (float)g;
     }
     return true;
 }

@@ -12,8 +12,8 @@
  * online: a straight line from log motion to the log of the player's level
  * in the solve without priors (prior_trust's shadow), exponentially
  * forgotten. The line's prediction for this frame, over the predictions of
- * the other players who have one, is the share of the frame's activations
- * the player should have.
+ * the other players who have one, is the share of the frame's sound the
+ * player should have.
  *
  * The masks then weigh each such player's model by how far it is from that
  * share (level_share_mask_gains): S_j^p is scaled by (wanted / has)^(p kappa),
@@ -76,7 +76,8 @@ typedef struct level_share {
     double counted[CAMSEP_MAX_SOURCES]; /* frames counted (not forgotten): the evidence */
     float corr[CAMSEP_MAX_SOURCES];     /* the line's correlation now (NaN: none yet) */
     float target[CAMSEP_MAX_SOURCES];   /* this frame's share (of the sources with kappa > 0) */
-    float kappa[CAMSEP_MAX_SOURCES];    /* this frame's exponent; 0 leaves j free */
+    float kappa[CAMSEP_MAX_SOURCES];    /* this frame's strength x confidence, 0..1 (the masks'
+                                           exponent over p); 0 leaves j free */
     bool active;                        /* at least two sources have kappa > 0 this frame */
     int singles;                        /* sources without a twin: the lag meter's channels */
     lag_meter lag;                      /* the camera's lag, from the singles' motion */
@@ -96,10 +97,10 @@ void level_share_frame(level_share *ls, const float *motion, const float *activi
                        const bool *held, const float *audio, float level_scale, float strength);
 /* 0..1: how far the shares may act by the measured lag; NaN: not measured yet. */
 float level_share_timely(const level_share *ls);
-/* audio: the mask gains for this frame's targets, applied to S_j^p: has[j] is
- * j's activation sum in the frame's solve, mask_power the masks' p. Writes
- * gain[0..n-1] (1 for the players left free) and returns true if any
- * player has a share; false (gains untouched) otherwise. */
+/* audio: this frame's targets as gains on S_j^p: has[j] is j's activation
+ * sum in the frame's solve, mask_power the masks' p. Multiplies gain[j] of
+ * every player with a share by its gain (the others' are left as they are)
+ * and returns true if any player has one; false (gains untouched) otherwise. */
 bool level_share_mask_gains(const level_share *ls, const float *has, float mask_power, float *gain);
 
 #endif

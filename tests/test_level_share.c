@@ -99,7 +99,7 @@ static void rule_alone(void)
     /* the masks' gains: at kappa 1 and p 2, S_j^2 scaled by (wanted / has)^2 among the players
      * with a share, the others 1; bounded either way */
     {
-        float gain[3] = {-1.0f, -1.0f, -1.0f};
+        float gain[3] = {1.0f, 1.0f, 1.0f};
         const float has[3] = {1.0f, 1.0f, 5.0f}; /* player 0 and 1 at half each; player 2 free */
         CHECK(level_share_mask_gains(&ls, has, 2.0f, gain));
         const double want0 = 2.0 * ls.target[0], want1 = 2.0 * ls.target[1];
@@ -108,6 +108,7 @@ static void rule_alone(void)
         CHECK(fabs(gain[0] - want0 * want0) < 1e-4 * want0 * want0 && fabs(gain[1] - want1 * want1) < 1e-4 * want1 * want1);
         CHECK(gain[2] == 1.0f);
         const float lopsided[3] = {1e-6f, 1.0f, 1.0f};
+        gain[0] = gain[1] = gain[2] = 1.0f;
         CHECK(level_share_mask_gains(&ls, lopsided, 2.0f, gain));
         CHECK(gain[0] == LEVEL_SHARE_GAIN_MAX && gain[1] >= 1.0f / LEVEL_SHARE_GAIN_MAX && gain[1] < 1.0f);
         const float none[3] = {0.0f, 0.0f, 1.0f};
