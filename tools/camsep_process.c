@@ -643,7 +643,7 @@ static void write_report_header(FILE *f, int stems)
 {
     fprintf(f, "frame,time_s,input_level,objective");
     const char *groups[] = {"act", "mask", "prior", "trust", "agreement", "split", "gate", "held", "share"};
-    for (int g = 0; g < 9; g++)
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         for (int j = 0; j < stems; j++)
             fprintf(f, ",%s_%d", groups[g], j + 1);
     fprintf(f, ",camera_offset_s,camera_offset_corr\n");
