@@ -53,7 +53,7 @@ void rest_gate_update(rest_gate *g, const float *p, const bool *present, const f
             level[c] = audio[j];
             prior[c++] = p[j];
         }
-        if (present[j] && p[j] >= REST_GATE_P_OPEN)
+        if (present[j] && p[j] >= REST_GATE_P_PLAYED)
             g->since_playing[j] = 0;
         else if (g->since_playing[j] <= g->seen_frames)
             g->since_playing[j]++;

@@ -33,7 +33,7 @@
  * camsep_prior.held) is not gated: the held prior is the last sight, and
  * a player may start to play behind a passer-by.
  *
- * Only a player the camera has seen play (p at or above REST_GATE_P_OPEN)
+ * Only a player the camera has seen play (p at or above REST_GATE_P_PLAYED)
  * within the last REST_GATE_SEEN_S is gated: a camera starting up or showing a
  * still picture, or a player who plays standing still (a singer, a box that
  * lost its player), says nothing about who rests. Until the offset has been
@@ -51,10 +51,15 @@
 #include "camsep_engine.h"
 #include "lag_meter.h"
 
-#define REST_GATE_P_CLOSED 0.4f  /* activity prior at or below: gated fully */
-#define REST_GATE_P_OPEN 0.6f    /* at or above: not gated */
+/* The gate's ramp sits high on p: the capture releases p over 0.3 s to bridge
+ * bow changes, so a player who stops is still read as playing for a fifth of
+ * a second, and that is where most of a rest's leakage is (bench/VIDEO.md,
+ * "closing the rest gate sooner"). */
+#define REST_GATE_P_CLOSED 0.5f  /* activity prior at or below: gated fully */
+#define REST_GATE_P_OPEN 0.7f    /* at or above: not gated */
+#define REST_GATE_P_PLAYED 0.6f  /* at or above: the camera has seen the player play */
 #define REST_GATE_FLOOR 1e-3f    /* a gated source's share is scaled by at least this */
-/* Only a player the camera has seen play (p >= P_OPEN) within this time is
+/* Only a player the camera has seen play (p >= P_PLAYED) within this time is
  * gated: one who plays standing still (a singer, a box that lost its
  * player) never is. */
 #define REST_GATE_SEEN_S 8.0

@@ -96,14 +96,14 @@ static void rule_alone(void)
     const float in_time = g.lag.offset_s, timely = rest_gate_timely(&g);
     CHECK(rest_gate_gains(&g, resting, present, seen_all, 1.0f, NAN));
     const float gated = g.gain[0];
-    const float half[3] = {0.5f, 1.0f, 0.4f};
+    const float half[3] = {0.5f * (REST_GATE_P_CLOSED + REST_GATE_P_OPEN), 1.0f, REST_GATE_P_CLOSED};
     rest_gate_gains(&g, half, present, seen_all, 1.0f, NAN);
     const float g_half = g.gain[0], g_playing = g.gain[1], g_closed = g.gain[2];
     CHECK(!rest_gate_gains(&g, resting, present, seen_all, 0.0f, NAN));
-    printf("in time: offset %+.3f s (correlation %.2f), timely %.2f; gain at p 0 / 0.4 / 0.5 / 1: %.4f / %.4f / "
+    printf("in time: offset %+.3f s (correlation %.2f), timely %.2f; gain at p 0 / %.2f / %.2f / 1: %.4f / %.4f / "
            "%.2f / %.2f\n",
-           (double)in_time, (double)g.lag.offset_corr, (double)timely, (double)gated, (double)g_closed, (double)g_half,
-           (double)g_playing);
+           (double)in_time, (double)g.lag.offset_corr, (double)timely, (double)half[2], (double)half[0], (double)gated,
+           (double)g_closed, (double)g_half, (double)g_playing);
     CHECK(fabsf(in_time - (0.0f - REST_GATE_TIMELY_CENTRE_S)) <= 1.01f / (float)FPS);
     CHECK(g.lag.offset_corr > 0.5f && timely == 1.0f);
     CHECK(gated == REST_GATE_FLOOR && g_closed == REST_GATE_FLOOR && fabsf(g_half - 0.5f) < 1e-6f &&
