@@ -437,10 +437,17 @@ def bss(refs, ests, permutation, evaluator=None):
     return sdr, sir, sar
 
 
+LEAK_SETTLED_S = 2.0  # the steady state: silent frames from this time on
+
+
 def leakage(refs, ests, mix, sr, silence_db):
-    """Per source: (leak_db, silent_frames). leak_db = energy of the estimate over the
-    10 ms frames where the true source is below silence_db re its max, relative to the
-    mixture's energy in the same frames; NaN when there are no such frames."""
+    """Per source: (leak_db, silent_frames, estimate energy, mixture energy, and the two
+    energies over the silent frames from LEAK_SETTLED_S on). leak_db = energy of the
+    estimate over the 10 ms frames where the true source is below silence_db re its max,
+    relative to the mixture's energy in the same frames; NaN when there are no such
+    frames. The settled energies leave out a start-up (what an engine that learns
+    from its input does in its first seconds), which short excerpts weigh more than
+    a show does."""
     out = []
     _, pmix = frame_power(mix, sr, smooth_s=PRIOR_STEP_S)
     for r, e in zip(refs, ests):
@@ -450,11 +457,13 @@ def leakage(refs, ests, mix, sr, silence_db):
         thr = ref_max * 10.0 ** (silence_db / 10.0)
         silent = (psm < thr) & (praw < thr)
         if not silent.any():
-            out.append((float("nan"), 0, 0.0, 0.0))
+            out.append((float("nan"), 0, 0.0, 0.0, 0.0, 0.0))
             continue
         _, pest = frame_power(e, sr, smooth_s=PRIOR_STEP_S)
         ee, em = float(pest[silent].sum()), float(pmix[silent].sum())
-        out.append((10.0 * np.log10(max(ee, 1e-30) / max(em, 1e-30)), int(silent.sum()), ee, em))
+        settled = silent & (np.arange(len(silent)) * PRIOR_STEP_S >= LEAK_SETTLED_S)
+        out.append((10.0 * np.log10(max(ee, 1e-30) / max(em, 1e-30)), int(silent.sum()), ee, em,
+                    float(pest[settled].sum()), float(pmix[settled].sum())))
     return out
 
 
@@ -476,7 +485,8 @@ def score(kind, refs, ests, mix, sr, args, evaluator=None):
     for j in range(len(refs)):
         rows.append(dict(setting=kind, source=j + 1, sdr=float(sdr[j]), sir=float(sir[j]), sar=float(sar[j]),
                          leak_db=leaks[j][0], silent_frames=leaks[j][1], leak_est_energy=leaks[j][2],
-                         leak_mix_energy=leaks[j][3]))
+                         leak_mix_energy=leaks[j][3], leak_settled_est_energy=leaks[j][4],
+                         leak_settled_mix_energy=leaks[j][5]))
     return rows, notes
 
 
@@ -553,7 +563,8 @@ def evaluate_mixture(job):
             for j in range(len(stems)):
                 result["rows"].append(dict(setting=name, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan,
                                            leak_db=np.nan, silent_frames=0, leak_est_energy=0.0,
-                                           leak_mix_energy=0.0, name=mix["name"], group=mix["group"]))
+                                           leak_mix_energy=0.0, leak_settled_est_energy=0.0,
+                                           leak_settled_mix_energy=0.0, name=mix["name"], group=mix["group"]))
             continue
         ests, notes = [], []
         for j in range(len(stems)):
@@ -665,10 +676,13 @@ def summarise(results, kinds):
             ee = sum(x["leak_est_energy"] for x in sel if x["silent_frames"])
             em = sum(x["leak_mix_energy"] for x in sel if x["silent_frames"])
             sf = sum(x["silent_frames"] for x in sel)
+            se = sum(x.get("leak_settled_est_energy", 0.0) for x in sel if x["silent_frames"])
+            sm = sum(x.get("leak_settled_mix_energy", 0.0) for x in sel if x["silent_frames"])
             summary.append(dict(group=g, setting=k, n_mixtures=len({x["name"] for x in sel}),
                                 n_stems=len(sel), sdr=nanmean([x["sdr"] for x in sel]),
                                 sir=nanmean([x["sir"] for x in sel]), sar=nanmean([x["sar"] for x in sel]),
                                 leak_db=(10.0 * np.log10(max(ee, 1e-30) / em)) if em > 0 else float("nan"),
+                                leak_settled_db=(10.0 * np.log10(max(se, 1e-30) / sm)) if sm > 0 else float("nan"),
                                 silent_frames=sf))
     return groups, summary
 

@@ -352,7 +352,8 @@ def evaluate_mixture(job):
             for j in range(J):
                 result["rows"].append(dict(setting=name, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan,
                                            leak_db=np.nan, silent_frames=0, leak_est_energy=0.0,
-                                           leak_mix_energy=0.0, name=mix["name"], group=mix["group"]))
+                                           leak_mix_energy=0.0, leak_settled_est_energy=0.0,
+                                           leak_settled_mix_energy=0.0, name=mix["name"], group=mix["group"]))
             continue
         ests, notes = [], []
         for j in range(J):
@@ -437,6 +438,8 @@ def print_targets(summary, kinds, out=sys.stdout):
             v = get(g, k, "leak_db")
             ok = v <= target
             out.write("  %-60s %6.2f dB     %s\n" % (text, v, "met" if ok else "NOT met"))
+            out.write("  %-60s %6.2f dB\n" % ("  (from %g s into each excerpt on: the steady state)" % qb.LEAK_SETTLED_S,
+                                             get(g, k, "leak_settled_db")))
 
 
 def main(argv):
