@@ -676,8 +676,8 @@ def summarise(results, kinds):
             ee = sum(x["leak_est_energy"] for x in sel if x["silent_frames"])
             em = sum(x["leak_mix_energy"] for x in sel if x["silent_frames"])
             sf = sum(x["silent_frames"] for x in sel)
-            se = sum(x.get("leak_settled_est_energy", 0.0) for x in sel if x["silent_frames"])
-            sm = sum(x.get("leak_settled_mix_energy", 0.0) for x in sel if x["silent_frames"])
+            se = sum(x["leak_settled_est_energy"] for x in sel if x["silent_frames"])
+            sm = sum(x["leak_settled_mix_energy"] for x in sel if x["silent_frames"])
             summary.append(dict(group=g, setting=k, n_mixtures=len({x["name"] for x in sel}),
                                 n_stems=len(sel), sdr=nanmean([x["sdr"] for x in sel]),
                                 sir=nanmean([x["sir"] for x in sel]), sar=nanmean([x["sar"] for x in sel]),
