@@ -567,9 +567,6 @@ static int source_of_atom(const camsep_dictset *s, int k)
     return j;
 }
 
-/* Starting point: a blend of flat activations at this frame's level and the
- * last frame's activations rescaled to it, kept above a floor so that an atom
- * silent for a while can come back. */
 /* out[j] = the sum of source j's activations (unit-L1 atoms: its model's level). */
 static void source_sums(const camsep_dictset *s, const float *h, float *out)
 {
@@ -593,7 +590,9 @@ static float level_ratio(const float *prev, int K, float level)
     return r < FLT_MAX ? (float)r : 0.0f;
 }
 
-/* h from the previous frame's prev (when valid) and a flat start. */
+/* Starting point h: a blend of flat activations at this frame's level and
+ * the last frame's activations prev (when valid) rescaled to it, kept above a
+ * floor so that an atom silent for a while can come back. */
 static void warm_start(const camsep_engine *e, const camsep_dictset *s, float level, const float *prev, bool valid,
                        float *h)
 {
@@ -756,8 +755,9 @@ static void build_terms(camsep_engine *e, const camsep_dictset *s, float level, 
  * src_model, computed on S_j / y (all <= 1: no overflow), in place. With
  * `gated` (the shadow solve ran), each S_j^p is first scaled by the rest
  * gate's gain (a gated player's share goes to the others in proportion to
- * theirs: rest_gate.h) and by the share's gain (level_share.h). */
-static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
+ * theirs: rest_gate.h) and by the share's gain (level_share.h), which reads
+ * each source's activation sum in the solve, has[j]. */
+static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated, const float *has)
 {
     const int FP = e->bins_padded, J = s->n_sources;
     const float p = e->params.mask_power;
@@ -772,13 +772,9 @@ static void compute_masks(camsep_engine *e, const camsep_dictset *s, bool gated)
     /* not gated (no shadow solve this frame): every gain 1, which the report then says */
     bool weigh = rest_gate_gains(&e->gate, e->prior_now.activity, e->prior_now.present, e->prior_now.held,
                                  gated ? e->params.rest_gate : 0.0f, group_split_timely(&e->split));
-    for (int j = 0; j < J; j++)
-        gain[j] = weigh ? e->gate.gain[j] : 1.0f;
-    if (gated && trust_on(e) && e->prior_now.any_present) { /* learnt with the trust's solve */
-        float has[CAMSEP_MAX_SOURCES];
-        source_sums(s, e->h, has);
+    memcpy(gain, e->gate.gain, sizeof gain);
+    if (gated && trust_on(e) && e->prior_now.any_present) /* learnt with the trust's solve */
         weigh = level_share_mask_gains(&e->share, has, p, gain) || weigh;
-    }
     if (weigh) {
         memset(e->mask_sum, 0, sizeof(float) * (size_t)FP);
         for (int j = 0; j < J; j++) {
@@ -869,9 +865,9 @@ static void analyse_frame(camsep_engine *e)
         memcpy(e->h_prev, e->h, sizeof(float) * (size_t)s->n_atoms);
         if (e->reg_a && e->params.regression_strength > 0.0f && e->prior_now.motion_valid)
             regression_learn(e, s, &e->prior_now);
-        compute_masks(e, s, shadow);
-        synthesise_stems(e, s, power, &rep);
         source_sums(s, e->h, rep.activation);
+        compute_masks(e, s, shadow, rep.activation);
+        synthesise_stems(e, s, power, &rep);
         /* without a shadow solve the activations are prior-free only when no prior entered the solve */
         const bool shaped = (e->params.activity_strength > 0.0f && e->prior_now.any_present) ||
                             (e->params.regression_strength > 0.0f && e->reg_a && e->prior_now.motion_valid);
