@@ -467,6 +467,13 @@ def leakage(refs, ests, mix, sr, silence_db):
     return out
 
 
+def failed_rows(setting, n_stems, mix):
+    """The rows of a setting whose run failed: no scores, no silent frames."""
+    return [dict(setting=setting, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan, leak_db=np.nan,
+                 silent_frames=0, leak_est_energy=0.0, leak_mix_energy=0.0, leak_settled_est_energy=0.0,
+                 leak_settled_mix_energy=0.0, name=mix["name"], group=mix["group"]) for j in range(n_stems)]
+
+
 def score(kind, refs, ests, mix, sr, args, evaluator=None):
     notes = []
     rows = []
@@ -560,11 +567,7 @@ def evaluate_mixture(job):
         result["runs"].append(dict(setting=name, seconds=dt, exit=rc))
         if rc != 0:
             result["notes"].append("%s: camsep-process exit %d: %s" % (name, rc, " ".join(msg)))
-            for j in range(len(stems)):
-                result["rows"].append(dict(setting=name, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan,
-                                           leak_db=np.nan, silent_frames=0, leak_est_energy=0.0,
-                                           leak_mix_energy=0.0, leak_settled_est_energy=0.0,
-                                           leak_settled_mix_energy=0.0, name=mix["name"], group=mix["group"]))
+            result["rows"].extend(failed_rows(name, len(stems), mix))
             continue
         ests, notes = [], []
         for j in range(len(stems)):

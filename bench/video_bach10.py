@@ -349,11 +349,7 @@ def evaluate_mixture(job):
         result["runs"].append(dict(setting=name, seconds=dt, exit=rc))
         if rc != 0:
             result["notes"].append("%s: camsep-process exit %d: %s" % (name, rc, " ".join(msg)))
-            for j in range(J):
-                result["rows"].append(dict(setting=name, source=j + 1, sdr=np.nan, sir=np.nan, sar=np.nan,
-                                           leak_db=np.nan, silent_frames=0, leak_est_energy=0.0,
-                                           leak_mix_energy=0.0, leak_settled_est_energy=0.0,
-                                           leak_settled_mix_energy=0.0, name=mix["name"], group=mix["group"]))
+            result["rows"].extend(qb.failed_rows(name, J, mix))
             continue
         ests, notes = [], []
         for j in range(J):
