@@ -165,3 +165,11 @@ float lag_meter_timely(const lag_meter *m, float full, float none)
         return 0.0f;
     return 1.0f - smoothstep01((fabsf(m->offset_s) - full) / (none - full));
 }
+
+float lag_meter_settled(const lag_meter *m)
+{
+    if (!m->measured)
+        return NAN;
+    const double s = (m->w / m->mature - 1.0) / (LAG_METER_SETTLED - 1.0);
+    return (float)(s < 1.0 ? s : 1.0);
+}

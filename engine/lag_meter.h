@@ -26,6 +26,7 @@
 #define LAG_METER_RISE_S 0.035   /* the rises compared: over this time */
 #define LAG_METER_MAX_LAG_S 0.28 /* lags searched: within +- this */
 #define LAG_METER_MIN_CORR 0.15f /* a peak correlation under this measures nothing */
+#define LAG_METER_SETTLED 2.0    /* lag_meter_settled(): evidence, in units of the first measurement's */
 
 /* The meter runs at most this often (a frame rate above it is decimated). */
 #define LAG_METER_MAX_RATE 200.0
@@ -80,5 +81,9 @@ void lag_meter_update(lag_meter *m, const float *level, const float *signal, boo
 /* 0..1: 1 within `full` of centre_s, 0 beyond `none` (smoothstep), and 0 when
  * a measured peak is under LAG_METER_MIN_CORR; NaN before it is measured. */
 float lag_meter_timely(const lag_meter *m, float full, float none);
+/* 0..1: how far the evidence has grown since the lag counted as measured: 0
+ * then, 1 once it weighs LAG_METER_SETTLED times as much; NaN before. The
+ * first readings rest on a few entrances and can be far off. */
+float lag_meter_settled(const lag_meter *m);
 
 #endif

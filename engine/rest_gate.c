@@ -63,7 +63,12 @@ void rest_gate_update(rest_gate *g, const float *p, const bool *present, const f
 
 float rest_gate_timely(const rest_gate *g)
 {
-    return lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
+    const float timely = lag_meter_timely(&g->lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
+    if (isnan(timely))
+        return NAN;
+    /* the latency setting's word, given up as the evidence settles */
+    const float settled = lag_meter_settled(&g->lag);
+    return settled * timely + (1.0f - settled);
 }
 
 void rest_gate_activity(const rest_gate *g, float *activity)

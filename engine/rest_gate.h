@@ -38,7 +38,10 @@
  * still picture, or a player who plays standing still (a singer, a box that
  * lost its player), says nothing about who rests. Until the offset has been
  * measured, that is the only condition: the latency setting is taken at its
- * word for the first second or so.
+ * word for the first second or so, and given up as the measurement settles
+ * (lag_meter_settled()): its first readings rest on a few entrances, and one
+ * that turns the gate off in the middle of a rest lets the others' sound into
+ * it.
  *
  * docs/engine.md has the rule and bench/VIDEO.md the figures behind the
  * constants. Allocation-free; the state is plain data inside the engine.
@@ -102,7 +105,9 @@ void rest_gate_reset(rest_gate *g, const int *same_as, int n_sources);
  * present[j]: whether j has one, audio[j] >= 0: j's activation sum in the
  * solve without priors. Updates the offset estimate. */
 void rest_gate_update(rest_gate *g, const float *p, const bool *present, const float *audio);
-/* 0..1: how far the gate may act by the measured offset; NaN: not measured yet. */
+/* 0..1: how far the gate may act by the measured offset, blended with the
+ * latency setting's word (1) until the measurement has settled; NaN: not
+ * measured yet. */
 float rest_gate_timely(const rest_gate *g);
 /* audio: each activity prior of a player without a twin moved towards 1 (no
  * opinion) by 1 - t, t = 1 while the offset is read within

@@ -34,8 +34,8 @@ static void notes(float *level, int frames, double fps, uint64_t seed)
 }
 
 typedef struct measured {
-    float offset, corr, timely;
-    bool nan_at_start;
+    float offset, corr, timely, settled;
+    bool nan_at_start, settles; /* settled: 0 when first measured, never falling, 1 at the end */
 } measured;
 
 /* Two channels; the camera signal is channel c's level late_s later (0 before). */
@@ -57,13 +57,22 @@ static measured measure(double fps, double late_s, bool follows, double memory_s
     static lag_meter m;
     lag_meter_init(&m, fps, 0.0f, memory_s, 2.0f);
     lag_meter_reset(&m, 2);
-    measured out = {0};
+    measured out = {.settles = true};
+    float settled = NAN;
     for (int f = 0; f < frames; f++) {
         const float lv[2] = {level[0][f], level[1][f]}, sg[2] = {signal[0][f], signal[1][f]};
         lag_meter_update(&m, lv, sg, true);
         if (f == (int)(0.3 * fps))
-            out.nan_at_start = isnan(m.offset_s) && isnan(lag_meter_timely(&m, 0.05f, 0.09f));
+            out.nan_at_start = isnan(m.offset_s) && isnan(lag_meter_timely(&m, 0.05f, 0.09f)) &&
+                               isnan(lag_meter_settled(&m));
+        const float now = lag_meter_settled(&m);
+        if (isnan(settled) && !isnan(now))
+            out.settles = out.settles && now < 0.05f;
+        else if (!isnan(settled))
+            out.settles = out.settles && now >= settled;
+        settled = now;
     }
+    out.settled = settled;
     out.offset = m.offset_s;
     out.corr = m.offset_corr;
     out.timely = lag_meter_timely(&m, 0.05f, 0.09f);
@@ -80,7 +89,7 @@ int main(void)
             const double frame = 1.0 / fmin(rates[r], LAG_METER_MAX_RATE);
             printf("%.0f frames/s, camera %+.2f s: measured %+.3f s (correlation %.2f), timely %.2f\n", rates[r],
                    lags[i], (double)m.offset, (double)m.corr, (double)m.timely);
-            CHECK(m.nan_at_start);
+            CHECK(m.nan_at_start && m.settles && m.settled == 1.0f);
             CHECK(fabs(m.offset - lags[i]) <= 1.01 * frame + 1.0 / rates[r]);
             CHECK(m.corr > 0.5f);
             if (fabs(lags[i]) <= 0.04)

@@ -2,7 +2,8 @@
 /* The camera's rest gate (rest_gate.h).
  * 1. The rule on its own: the camera's offset against the audio is measured
  *    from the rises of the prior and of the sound (in time, late, early);
- *    before it is measured, only a player the camera has seen play is gated;
+ *    before it is measured, only a player the camera has seen play is gated,
+ *    and its first readings are blended with the latency setting's word;
  *    a late or early camera, a missing prior and depth 0 gate nothing;
  *    twins (one dictionary for two players) are left out of the offset and
  *    gated as far as their own group's timeliness allows.
@@ -120,6 +121,35 @@ static void rule_alone(void)
                (double)g.lag.offset_s, (double)expect, (double)rest_gate_timely(&g), any);
         CHECK(fabsf(g.lag.offset_s - expect) <= 1.01f / (float)FPS);
         CHECK(rest_gate_timely(&g) == 0.0f && !any);
+    }
+
+    /* the first readings rest on a few entrances: the latency setting's word is
+     * given up as they settle, not at once */
+    {
+        const int late = (int)lround(0.1 * FPS);
+        int f = 1;
+        for (;; f++) {
+            rest_gate_reset(&g, NULL, 3);
+            feed(&g, f, late, 0, -1);
+            if (!isnan(rest_gate_timely(&g)))
+                break;
+        }
+        const float first = rest_gate_timely(&g), settled0 = lag_meter_settled(&g.lag),
+                    measured = lag_meter_timely(&g.lag, REST_GATE_TIMELY_S, REST_GATE_UNTIMELY_S);
+        float last = settled0;
+        int settled_at = f;
+        for (; lag_meter_settled(&g.lag) < 1.0f; settled_at += 4) {
+            rest_gate_reset(&g, NULL, 3);
+            feed(&g, settled_at, late, 0, -1);
+            CHECK(lag_meter_settled(&g.lag) >= last);
+            last = lag_meter_settled(&g.lag);
+        }
+        printf("camera %d frames late: measured after %.2f s (offset %+.3f s, timely by it %.2f), the gate's "
+               "timeliness %.2f then, %.2f once settled after %.2f s\n",
+               late, f / FPS, (double)g.lag.offset_s, (double)measured, (double)first, (double)rest_gate_timely(&g),
+               settled_at / FPS);
+        CHECK(settled0 >= 0.0f && settled0 < 0.05f && measured == 0.0f && first > 0.95f);
+        CHECK(rest_gate_timely(&g) == 0.0f && settled_at > f + (int)(0.5 * FPS));
     }
 
     /* before the offset is measured: only players seen playing */
@@ -255,7 +285,7 @@ typedef struct outcome {
     double sdr[2];
     double sdr_hidden; /* the second stem's SDR as it starts to play behind the passer-by */
     double sum_error;
-    float offset, gated_share; /* the last report's offset; the share of frames with the second gated */
+    float offset, gated_share; /* the last report's offset; the share of frames with the second gated, from 3 s on */
     double held_s;             /* how long the reports said the second player is held */
 } outcome;
 
@@ -293,8 +323,10 @@ static outcome separate_with(camsep_dictionary **d, float depth, bool believed, 
     int frames = 0, gated = 0;
     while (camsep_engine_read_report(e, &r) == 0) {
         o.offset = r.camera_offset;
-        frames++;
-        gated += r.gate[1] < 0.5f;
+        if (r.time >= (int64_t)(3.0 * RATE)) { /* once the offset has settled, as the figures above */
+            frames++;
+            gated += r.gate[1] < 0.5f;
+        }
         o.held_s += ((r.held >> 1) & 1u) ? HOP / RATE : 0.0;
     }
     o.gated_share = frames ? (float)gated / (float)frames : 0.0f;
