@@ -49,6 +49,10 @@ PLAYERS = qb.PLAYERS
 # video (the camera shows everything d seconds late) while camsep-process is
 # told --camera-latency 0.
 ALL = ["--busy"]  # camsep-scene: sway 6, gestures 15, shake 3, jitter 2, flicker 0.1, fades 0.3, spot 0.15, noise 4, occluder
+# --busy's parts, for the leave-one-out conditions below
+BUSY_PARTS = [("sway", ["--sway", "6"]), ("gesture", ["--gesture", "15"]), ("shake", ["--shake", "3"]),
+              ("jitter", ["--jitter", "2"]), ("light", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"]),
+              ("noise", ["--noise", "4"]), ("occlude", ["--occlude"])]
 CONDITIONS = [
     ("cam", [], 0.0),
     ("cam-sway", ["--sway", "6"], 0.0),
@@ -72,6 +76,10 @@ CONDITIONS = [
 # stem order): the camera's worth on a stage nobody drew boxes on. When fewer
 # than J players are found, the engineer would draw them by hand: the row is
 # then audio-only (no video) and says so in its notes.
+# Run only when named (--conditions): everything at once but one part, which
+# stays as on the calm stage: what each part costs in combination.
+BUT_ONE = [("cam-all-but-" + name, [o for other, opts in BUSY_PARTS if other != name for o in opts], 0.0)
+           for name, _ in BUSY_PARTS]
 FOUND = ("cam-found", "cam-all-found")
 QUICK_CONDITIONS = ("cam", "cam-sway", "cam-all", "cam-late0.1", "cam-all-late0.1")
 
@@ -105,8 +113,8 @@ def parse_args(argv):
                          "maximum: 'db' maps -40..0 dB linearly to 0..1 (quality_bach10's oracle prior), "
                          "'amp' is the RMS amplitude ratio (default %(default)s)")
     ap.add_argument("--conditions", default="all",
-                    help="comma-separated camera conditions to run (default all: %s)"
-                         % ",".join(c[0] for c in CONDITIONS))
+                    help="comma-separated camera conditions to run (default all: %s; only when named: %s)"
+                         % (",".join(c[0] for c in CONDITIONS), ",".join(c[0] for c in BUT_ONE)))
     ap.add_argument("--quick", action="store_true",
                     help="9 mixtures (E05, E05+E06) and conditions %s only" % ",".join(QUICK_CONDITIONS))
     ap.add_argument("--seed-offset", type=int, default=0,
@@ -125,13 +133,13 @@ def parse_args(argv):
     # what quality_bach10's scoring reads
     args.permutation = False
     args.silence_db = -50.0
-    names = [c[0] for c in CONDITIONS]
+    names = [c[0] for c in CONDITIONS + BUT_ONE]
     if args.conditions != "all":
         want = [c.strip() for c in args.conditions.split(",") if c.strip()]
         bad = [c for c in want if c not in names]
         if bad:
             ap.error("unknown condition(s) %s; known: %s" % (",".join(bad), ",".join(names)))
-        args.cond = [c for c in CONDITIONS if c[0] in want]
+        args.cond = [c for c in CONDITIONS + BUT_ONE if c[0] in want]
     elif args.quick:
         args.cond = [c for c in CONDITIONS if c[0] in QUICK_CONDITIONS]
     else:
