@@ -127,6 +127,11 @@ void group_split_update(group_split *g, const float *motion, const bool *present
             if (all)
                 w = strength * timely * smoothstep01((r - GROUP_SPLIT_CORR_LO) / (GROUP_SPLIT_CORR_HI - GROUP_SPLIT_CORR_LO)) *
                     (float)(evidence < 1.0 ? evidence : 1.0);
+            /* a hidden member's motion is the level's regression estimate
+             * (group_split_hidden_motion()): trusted as far as the level
+             * explains the group's motion, r^2 */
+            if (hidden && r > 0.0f)
+                w *= r * r;
         }
         for (int j = first; j < g->n; j++)
             if (g->group[j] == first) {

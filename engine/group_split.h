@@ -34,7 +34,9 @@
  * hidden member are not counted in the group's statistics, and the hidden
  * member's motion is what the group's level says the group's motion is
  * (the statistics' regression of motion on level), less what the members
- * in sight show (group_split_hidden_motion()).
+ * in sight show (group_split_hidden_motion()); the split's weight is then
+ * scaled by r^2, the share of the group's motion the level explains (a
+ * noisy picture explains less, and the estimate deserves less).
  *
  * In time, or not at all: a camera later than its latency setting moves the
  * shares after the notes have changed hands, and its prior tilts the twins'

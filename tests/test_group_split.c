@@ -152,8 +152,9 @@ static void rule_alone(void)
     }
 
     /* a passer-by hides player 1 for a second (the camera holds its last
-     * motion): those frames are not counted, and its motion is what the
-     * group's level says the group moves, less player 0's */
+     * motion): those frames are not counted, its motion is what the
+     * group's level says the group moves, less player 0's, and the split
+     * weighs that estimate by the correlation squared */
     {
         group_split c = g;
         const bool held1[3] = {false, true, false};
@@ -177,7 +178,12 @@ static void rule_alone(void)
                err_held / n, err_est / n);
         CHECK(c.st[0][0] == counted); /* nothing counted while hidden */
         CHECK(err_est < 0.5 * err_held);
-        CHECK(c.weight[0] == g.weight[0]);
+        /* the estimate weighs as far as the level explains the motion */
+        const float r = c.correlation[0];
+        printf("  the split's weight while hidden %.3f (in sight %.3f, correlation %.2f)\n", (double)c.weight[0],
+               (double)g.weight[0], (double)r);
+        CHECK(r == g.correlation[0] && r > 0.0f && r < 1.0f);
+        CHECK(fabsf(c.weight[0] - g.weight[0] * r * r) < 1e-6f && c.weight[0] < g.weight[0]);
     }
 
     /* a member without a prior this frame: no split */
