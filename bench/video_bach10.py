@@ -48,11 +48,12 @@ PLAYERS = qb.PLAYERS
 # A delay d prepends d*fps copies of the first frame to the default stage's
 # video (the camera shows everything d seconds late) while camsep-process is
 # told --camera-latency 0.
-ALL = ["--busy"]  # camsep-scene: sway 6, gestures 15, shake 3, jitter 2, flicker 0.1, fades 0.3, spot 0.15, noise 4, occluder
-# --busy's parts, for the leave-one-out conditions below
+# Everything at once, part by part (camsep-scene --busy renders the same video),
+# so that the leave-one-out conditions below are exactly this less one part.
 BUSY_PARTS = [("sway", ["--sway", "6"]), ("gesture", ["--gesture", "15"]), ("shake", ["--shake", "3"]),
               ("jitter", ["--jitter", "2"]), ("light", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"]),
               ("noise", ["--noise", "4"]), ("occlude", ["--occlude"])]
+ALL = [o for _, opts in BUSY_PARTS for o in opts]
 CONDITIONS = [
     ("cam", [], 0.0),
     ("cam-sway", ["--sway", "6"], 0.0),
