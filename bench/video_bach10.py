@@ -54,16 +54,17 @@ BUSY_PARTS = [("sway", ["--sway", "6"]), ("gesture", ["--gesture", "15"]), ("sha
               ("jitter", ["--jitter", "2"]), ("light", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"]),
               ("noise", ["--noise", "4"]), ("occlude", ["--occlude"])]
 ALL = [o for _, opts in BUSY_PARTS for o in opts]
+PART = dict(BUSY_PARTS)
 CONDITIONS = [
     ("cam", [], 0.0),
-    ("cam-sway", ["--sway", "6"], 0.0),
-    ("cam-gesture", ["--gesture", "15"], 0.0),
-    ("cam-shake", ["--shake", "3"], 0.0),
-    ("cam-jitter", ["--jitter", "2"], 0.0),
-    ("cam-zoom", ["--zoom", "0.15"], 0.0),
-    ("cam-flicker", ["--flicker", "0.1", "--fade", "0.3", "--spot", "0.15"], 0.0),
-    ("cam-noise", ["--noise", "4"], 0.0),
-    ("cam-occlude", ["--occlude"], 0.0),
+    ("cam-sway", PART["sway"], 0.0),
+    ("cam-gesture", PART["gesture"], 0.0),
+    ("cam-shake", PART["shake"], 0.0),
+    ("cam-jitter", PART["jitter"], 0.0),
+    ("cam-zoom", ["--zoom", "0.15"], 0.0),  # not part of everything at once
+    ("cam-flicker", PART["light"], 0.0),
+    ("cam-noise", PART["noise"], 0.0),
+    ("cam-occlude", PART["occlude"], 0.0),
     ("cam-all", ALL, 0.0),
     ("cam-late0.1", [], 0.1),
     ("cam-late0.2", [], 0.2),
