@@ -116,6 +116,7 @@ struct camsep_capture_runner {
     int64_t global_ns;      /* capture time of the last global motion estimate */
     int64_t next_lost_call_ns;
     int64_t stall_ns;
+    int64_t frozen_since_ns; /* the first of the latest run of repeated pictures, 0: none */
     uint64_t next_sequence;
     int64_t window_start_ns;
     uint64_t window_frames;
@@ -528,12 +529,14 @@ static int find_poll(camsep_capture_runner *r)
     }
 }
 
-/* After an analysed frame: its flow into the finder. */
-static void find_frame(camsep_capture_runner *r)
+/* After an analysed frame, its flow into the finder; a repeated picture
+ * counts as a frame in which nothing moved (its flow is the previous
+ * frame's, not to be added again). */
+static void find_frame(camsep_capture_runner *r, int repeated)
 {
     if (!find_poll(r))
         return;
-    const int got = camsep_box_finder_add(r->finder, camsep_video_priors_flow(r->vp));
+    const int got = repeated ? 1 : camsep_box_finder_add(r->finder, camsep_video_priors_flow(r->vp));
     if (got < 0) {
         int w, h;
         camsep_box_finder_size(r->finder, &w, &h);
@@ -588,13 +591,24 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
     r->last_capture_ns = capture_ns;
 
     if (fit_analysis(r, f->width, f->height) == 0) {
-        st->state = CAMSEP_CAPTURE_RUNNING;
         camsep_frame g = *f;
         g.timestamp_ns = capture_ns;
         camsep_prior p;
         int64_t t0 = camsep_monotonic_ns();
         int got = camsep_video_priors_frame(r->vp, &g, &p);
         double ms = (double)(camsep_monotonic_ns() - t0) * 1e-6;
+        if (camsep_video_priors_repeats(r->vp) == 0)
+            r->frozen_since_ns = 0;
+        else if (r->frozen_since_ns == 0)
+            r->frozen_since_ns = now;
+        if (source_is_live(r) && r->frozen_since_ns != 0 && now - r->frozen_since_ns >= r->stall_ns) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "the same picture for %.1f s (camera frozen, or a black picture)",
+                     (double)(now - r->frozen_since_ns) * 1e-9);
+            become_lost(r, now, msg);
+        } else {
+            st->state = CAMSEP_CAPTURE_RUNNING;
+        }
         r->window_analysis_sum += ms;
         r->window_analysed++;
         if (ms > r->window_analysis_max)
@@ -606,7 +620,7 @@ static void handle_frame(camsep_capture_runner *r, const camsep_frame *f, int64_
             st->priors++;
         }
         if (got >= 0)
-            find_frame(r);
+            find_frame(r, camsep_video_priors_repeats(r->vp) > 0);
     } else {
         become_lost(r, now, NULL); /* frames come, but the boxes do not fit them */
     }

@@ -14,6 +14,9 @@ struct camsep_video_priors {
     camsep_motion *motion;
     int width, height;
     int have_global; /* a frame was analysed since create or reset */
+    uint8_t *last;   /* the last picture analysed (width x height luma), for repeats */
+    int have_last;
+    long repeats;    /* frames in a row identical to it */
 };
 
 camsep_video_priors *camsep_video_priors_create(int width, int height, double frame_rate, const camsep_box *boxes,
@@ -36,7 +39,8 @@ camsep_video_priors *camsep_video_priors_create(int width, int height, double fr
         mc.frame_rate = (float)frame_rate;
     vp->flow = camsep_flow_create(width, height, NULL);
     vp->motion = vp->flow ? camsep_motion_create(width, height, &mc) : NULL;
-    if (!vp->flow || !vp->motion) {
+    vp->last = width > 0 && height > 0 ? malloc((size_t)width * (size_t)height) : NULL;
+    if (!vp->flow || !vp->motion || !vp->last) {
         snprintf(err, errlen, "cannot analyse %dx%d frames (at least 16x16 are needed)", width, height);
         camsep_video_priors_free(vp);
         return NULL;
@@ -68,6 +72,7 @@ void camsep_video_priors_free(camsep_video_priors *vp)
         return;
     camsep_motion_free(vp->motion);
     camsep_flow_free(vp->flow);
+    free(vp->last);
     free(vp);
 }
 
@@ -76,10 +81,44 @@ int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *box
     return camsep_motion_set_boxes(vp->motion, boxes, n_boxes);
 }
 
+/* A frame bit for bit the last picture: a camera's sensor noise never gives
+ * one, a frozen source (a grabber repeating its last frame, a stream that
+ * stalls upstream, a frame-rate converter's duplicate) does. Its zero flow
+ * would read as every player resting, so it is no observation at all. Keeps
+ * the picture otherwise. */
+static int repeated_picture(camsep_video_priors *vp, const camsep_frame *frame)
+{
+    const size_t w = (size_t)vp->width;
+    int same = vp->have_last;
+    for (int y = 0; same && y < vp->height; y++)
+        same = memcmp(vp->last + (size_t)y * w, frame->luma + (size_t)y * (size_t)frame->stride, w) == 0;
+    if (same)
+        return 1;
+    for (int y = 0; y < vp->height; y++)
+        memcpy(vp->last + (size_t)y * w, frame->luma + (size_t)y * (size_t)frame->stride, w);
+    vp->have_last = 1;
+    return 0;
+}
+
+long camsep_video_priors_repeats(const camsep_video_priors *vp)
+{
+    return vp ? vp->repeats : 0;
+}
+
 int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out)
 {
     if (frame->width != vp->width || frame->height != vp->height)
         return -1;
+    if (repeated_picture(vp, frame)) {
+        vp->repeats++;
+        return 0;
+    }
+    /* A single repeat (a frame-rate converter's duplicate) is bridged, the
+     * motion scaled by the interval; after a longer freeze the flow would
+     * add up everything that moved meanwhile: it starts again. */
+    if (vp->repeats > 1)
+        camsep_flow_reset(vp->flow);
+    vp->repeats = 0;
     if (camsep_flow_compute(vp->flow, frame->luma, frame->stride) < 0)
         return -1;
     if (camsep_motion_update(vp->motion, vp->flow, frame->timestamp_ns) != 1)
@@ -112,7 +151,7 @@ void camsep_video_priors_reset(camsep_video_priors *vp)
 
 size_t camsep_video_priors_bytes(const camsep_video_priors *vp)
 {
-    return sizeof *vp + camsep_flow_allocated_bytes(vp->flow);
+    return sizeof *vp + (size_t)vp->width * (size_t)vp->height + camsep_flow_allocated_bytes(vp->flow);
 }
 
 int camsep_box_parse(const char *text, camsep_box *box)

@@ -29,9 +29,15 @@ int camsep_video_priors_set_boxes(camsep_video_priors *vp, const camsep_box *box
 
 /* capture thread: one frame in. Returns 1 and fills out (activity and motion
  * per box; out->time is left to the caller, who owns the clock mapping), 0 when
- * the frame produced no prior (the first one, or after a reset), -1 when the
- * frame does not have the size given at create. */
+ * the frame produced no prior (the first one, after a reset, a picture
+ * identical to the last one, which is not analysed, or the first new picture
+ * after two or more of those: the flow starts again), -1 when the frame does
+ * not have the size given at create. */
 int camsep_video_priors_frame(camsep_video_priors *vp, const camsep_frame *frame, camsep_prior *out);
+/* capture thread: how many frames in a row, up to the latest, were bit for bit
+ * the picture before them (a frozen source); 0 after any new picture. A reset
+ * does not forget the last picture: a frozen camera reopened is still frozen. */
+long camsep_video_priors_repeats(const camsep_video_priors *vp);
 /* capture thread: the motion knee (camsep_motion_set_knee). 0, or -1 if invalid. */
 int camsep_video_priors_set_knee(camsep_video_priors *vp, float knee);
 /* capture thread: the global (camera) motion the latest frame's analysis

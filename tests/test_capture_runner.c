@@ -2,8 +2,9 @@
 /* The capture runner (capture/capture_runner.h) on generated Y4M videos:
  * priors per frame with capture times, activity following the scripted
  * player, box changes, the camera's own motion in the status (a still and a
- * jittering camera), a silent FIFO (lost, back, prompt stop), malformed
- * input, looping, looking for the players in the picture. */
+ * jittering camera), a silent FIFO (lost, back, prompt stop), a frozen
+ * picture (no priors from it; lost when it lasts), malformed input, looping,
+ * looking for the players in the picture. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include "capture_runner.h"
 #include "check.h"
 #include "scene.h"
+#include "video_priors.h"
 
 #define W 640
 #define H 480
@@ -722,6 +724,137 @@ static void test_find_players(void)
     collector_free(&c);
 }
 
+/* A picture bit for bit the last one gives no prior and is counted; padding
+ * beyond the row width does not count; a single repeat is bridged, a longer
+ * one starts the flow again; a reset keeps the last picture. */
+static void test_repeated_picture(void)
+{
+    const int frames = 7, stride = W + 16;
+    float act[14];
+    camsep_box boxes[2];
+    scene *s = make_scene(frames, 30.0, 0.0f, act, boxes);
+    uint8_t *luma = malloc((size_t)stride * H * frames);
+    CHECK(luma);
+    for (int k = 0; k < frames; k++) {
+        uint8_t *f = luma + (size_t)k * stride * H;
+        scene_render(s, k, f, stride);
+        for (int y = 0; y < H; y++)
+            memset(f + (size_t)y * stride + W, k * 37 + y, (size_t)(stride - W));
+    }
+    char err[256] = "";
+    camsep_video_priors *vp = camsep_video_priors_create(W, H, 30.0, boxes, 2, err, sizeof err);
+    CHECK_MSG(vp, "%s", err);
+    camsep_prior p;
+    int64_t t = 0;
+    /* the frame shown at each call, each call one period after the one before */
+    const int order[] = {0, 1, 1, 2, 2, 2, 2, 3, 4};
+    const int got_want[] = {0, 1, 0, 1, 0, 0, 0, 0, 1};
+    const long repeats_want[] = {0, 0, 1, 0, 1, 2, 3, 0, 0};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        uint8_t *f = luma + (size_t)order[i] * stride * H;
+        if (i == 6) /* the same picture with other padding */
+            for (int y = 0; y < H; y++)
+                f[(size_t)y * stride + W] ^= 0xff;
+        camsep_frame fr = {.width = W, .height = H, .stride = stride, .luma = f, .timestamp_ns = t,
+                           .sequence = (uint64_t)i};
+        int got = camsep_video_priors_frame(vp, &fr, &p);
+        CHECK_MSG(got == got_want[i] && camsep_video_priors_repeats(vp) == repeats_want[i],
+                  "call %zu (frame %d): got %d, %ld repeats; want %d, %ld", i, order[i], got,
+                  camsep_video_priors_repeats(vp), got_want[i], repeats_want[i]);
+        t += 33333333;
+    }
+    /* a reset forgets the flow's frame, not the picture: frame 4 again is a repeat */
+    camsep_video_priors_reset(vp);
+    camsep_frame fr = {.width = W, .height = H, .stride = stride, .luma = luma + (size_t)4 * stride * H,
+                       .timestamp_ns = t, .sequence = 9};
+    CHECK(camsep_video_priors_frame(vp, &fr, &p) == 0 && camsep_video_priors_repeats(vp) == 1);
+    fr.luma = luma + (size_t)5 * stride * H;
+    fr.timestamp_ns += 33333333;
+    CHECK(camsep_video_priors_frame(vp, &fr, &p) == 0 && camsep_video_priors_repeats(vp) == 0);
+    fr.luma = luma + (size_t)6 * stride * H;
+    fr.timestamp_ns += 33333333;
+    CHECK(camsep_video_priors_frame(vp, &fr, &p) == 1);
+    camsep_video_priors_free(vp);
+    scene_free(s);
+    free(luma);
+}
+
+/* A FIFO whose writer repeats its last picture: a grabber whose source froze. */
+static void *frozen_writer_thread(void *arg)
+{
+    fifo_writer *fw = arg;
+    float act[20];
+    uint8_t *luma = malloc((size_t)W * H);
+    CHECK(luma);
+    camsep_box boxes[2];
+    scene *s = make_scene(10, 30.0, 0.0f, act, boxes);
+    FILE *f = fopen(fw->path, "wb");
+    CHECK(f);
+    fprintf(f, "YUV4MPEG2 W%d H%d F30:1 Ip Cmono\n", W, H);
+    for (int k = 0; k < 5; k++) {
+        scene_render(s, k, luma, W);
+        write_all(f, luma);
+    }
+    while (!atomic_load(&fw->resume)) { /* the last picture again, 30 times a second */
+        write_all(f, luma);
+        sleep_ms(33);
+    }
+    for (int k = 5; k < 10; k++) {
+        scene_render(s, k, luma, W);
+        write_all(f, luma);
+    }
+    while (!atomic_load(&fw->finish))
+        sleep_ms(2);
+    fclose(f);
+    scene_free(s);
+    free(luma);
+    return NULL;
+}
+
+static void test_frozen_picture(void)
+{
+    static fifo_writer fw;
+    path_in_dir(fw.path, sizeof fw.path, "frozen.fifo");
+    unlink(fw.path);
+    CHECK(mkfifo(fw.path, 0600) == 0);
+    float act[20];
+    scene_free(make_scene(10, 30.0, 0.0f, act, fw.boxes));
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, frozen_writer_thread, &fw) == 0);
+
+    collector c;
+    collector_init(&c, 64);
+    camsep_capture_source_spec spec = file_spec(fw.path, 0, 0);
+    camsep_capture_sink sink = sink_for(&c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, fw.boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    camsep_capture_status st;
+    /* frames keep coming, the picture does not change: no priors from them, lost after about 0.5 s */
+    CHECK(wait_state(r, CAMSEP_CAPTURE_LOST, 5000, &st));
+    CHECK_MSG(st.frames > 10 && atomic_load(&c.count) == 4, "%llu frames, %d priors",
+              (unsigned long long)st.frames, atomic_load(&c.count));
+    CHECK_MSG(strstr(st.last_error, "camera frozen") != NULL, "last error: %s", st.last_error);
+    sleep_ms(300); /* still frozen: still lost, still no priors */
+    camsep_capture_runner_get_status(r, &st);
+    CHECK(st.state == CAMSEP_CAPTURE_LOST && atomic_load(&c.count) == 4 && atomic_load(&c.lost_calls) >= 2);
+    printf("frozen picture: lost after the same picture for %s\n", st.last_error + strlen("the same picture for "));
+
+    /* the picture moves again: running, priors from the second new frame on */
+    atomic_store(&fw.resume, 1);
+    CHECK(wait_state(r, CAMSEP_CAPTURE_RUNNING, 5000, &st));
+    int64_t end = camsep_monotonic_ns() + 5000000000LL;
+    while (atomic_load(&c.count) < 8 && camsep_monotonic_ns() < end)
+        sleep_ms(2);
+    sleep_ms(20);
+    CHECK_MSG(atomic_load(&c.count) == 8, "%d priors (4 + 4 expected)", atomic_load(&c.count));
+    camsep_capture_runner_stop(r);
+    atomic_store(&fw.finish, 1);
+    pthread_join(t, NULL);
+    unlink(fw.path);
+    collector_free(&c);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -734,6 +867,8 @@ int main(void)
     test_set_boxes();
     test_knee();
     test_fifo_lost_and_stop();
+    test_repeated_picture();
+    test_frozen_picture();
     test_loop();
     test_find_players();
     char cmd[400];

@@ -77,6 +77,18 @@ static double texture(double x, double y)
            fy * ((1 - fx) * lattice(i, j + 1) + fx * lattice(i + 1, j + 1));
 }
 
+/* A camera's sensor noise, -1, 0 or +1 grey level: without it a frame in
+ * which nothing moves would be the one before it bit for bit, which the
+ * capture takes for a frozen camera. */
+static int sensor_noise(int x, int y, int k)
+{
+    unsigned h = (unsigned)x * 2654435761u ^ (unsigned)y * 40503u ^ (unsigned)k * 97u;
+    h ^= h >> 16;
+    h *= 0x45d9f3bu;
+    h ^= h >> 16;
+    return (int)(h % 3u) - 1;
+}
+
 /* Flat quadrants above and below a textured band (y 50..190); in the band a
  * patch at 220..250 x 100..140 (where player 2 stands) moves for 1 s and
  * rests for 0.5 s, over and over; nothing moves elsewhere (player 1). */
@@ -87,7 +99,7 @@ static int pattern(int x, int y, int k)
     double off = 0.0;
     if (x >= 220 && x < 250 && y >= 100 && y < 140 && k % 45 < 30)
         off = 4.0 * sin(2.0 * M_PI * k / 10.0);
-    return (int)lround(texture(x - off, y));
+    return (int)lround(texture(x - off, y)) + sensor_noise(x, y, k);
 }
 
 static int write_video(const char *path)
