@@ -45,8 +45,9 @@ PLAYERS = qb.PLAYERS
 # Stage conditions: (name, camsep-scene options, video delay in seconds).
 # The default stage is camsep-scene's own default (sway 2 px, gestures 6 px
 # during rests, sensor noise 1 grey level), with no shake or light changes.
-# A delay d prepends d*fps copies of the first frame to the default stage's
-# video (the camera shows everything d seconds late) while camsep-process is
+# A delay d prepends d*fps copies of the first frame (each with its own sensor
+# noise) to the default stage's video (the camera shows everything d seconds
+# late) while camsep-process is
 # told --camera-latency 0.
 # Everything at once, part by part (camsep-scene --busy renders the same video),
 # so that the leave-one-out conditions below are exactly this less one part.
@@ -72,7 +73,13 @@ CONDITIONS = [
     ("cam-all-late0.1", ALL, 0.1),
     ("cam-found", [], 0.0),
     ("cam-all-found", ALL, 0.0),
+    ("cam-freeze", [], 0.0),
+    ("cam-all-freeze", ALL, 0.0),
 ]
+# The picture frozen for the middle third of the scene (the frame at a third
+# repeated, bit for bit, until two thirds): a grabber or a stream that keeps
+# sending its last frame when its source stalls. Calm, and everything at once.
+FROZEN = ("cam-freeze", "cam-all-freeze")
 # Rows whose boxes are not the scene's but camsep-find-boxes' proposal from the
 # video itself (--players J, left to right, as the scene places the players in
 # stem order): the camera's worth on a stage nobody drew boxes on. When fewer
@@ -201,13 +208,30 @@ def y4m_frames(path):
     return data[:h_end], frames
 
 
-def y4m_delay(src, dst, frames):
-    """Writes src with `frames` copies of its first frame prepended: the video
-    then shows everything frames/fps seconds late."""
+def y4m_freeze(src, dst):
+    """Writes src with its middle third frozen: the frame at a third of the way
+    repeated up to two thirds."""
     header, video = y4m_frames(src)
+    a, b = len(video) // 3, 2 * len(video) // 3
     with open(dst, "wb") as f:
         f.write(header)
-        f.writelines([video[0]] * frames + video)
+        f.writelines(video[:a] + [video[a]] * (b - a) + video[b:])
+
+
+def y4m_delay(src, dst, frames):
+    """Writes src with `frames` copies of its first frame prepended, each with
+    its own sensor noise of one grey level (a camera watching the stage before
+    anybody moves, not a frozen picture): the video then shows everything
+    frames/fps seconds late."""
+    header, video = y4m_frames(src)
+    head = video[0].index(b"\n") + 1
+    first = np.frombuffer(video[0][head:], np.uint8).astype(np.int16)
+    rng = np.random.default_rng(1)
+    with open(dst, "wb") as f:
+        f.write(header)
+        for _ in range(frames):
+            f.write(video[0][:head] + np.clip(first + rng.integers(-1, 2, first.shape), 0, 255).astype(np.uint8).tobytes())
+        f.writelines(video)
 
 
 def find_tools(build, prog):
@@ -336,6 +360,10 @@ def evaluate_mixture(job):
             dpath = os.path.join(wdir, "%s-late%d.y4m" % (os.path.splitext(os.path.basename(vpath))[0], frames))
             y4m_delay(vpath, dpath, frames)
             vpath = dpath
+        if name in FROZEN:
+            fpath = os.path.join(wdir, "%s-frozen.y4m" % os.path.splitext(os.path.basename(vpath))[0])
+            y4m_freeze(vpath, fpath)
+            vpath = fpath
         t_render += time.monotonic() - t0
         if name in FOUND:
             found = find_boxes(tools["find"], vpath, J)
