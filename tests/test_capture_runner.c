@@ -383,6 +383,7 @@ static void test_set_boxes(void)
 typedef struct fifo_writer {
     char path[300];
     camsep_box boxes[2];
+    int repeat_while_paused; /* 0: silent between the two halves; 1: the last picture again (frozen) */
     atomic_int resume, finish;
 } fifo_writer;
 
@@ -409,8 +410,14 @@ static void *fifo_writer_thread(void *arg)
         scene_render(s, k, luma, W);
         write_all(f, luma);
     }
-    while (!atomic_load(&fw->resume))
-        sleep_ms(2);
+    while (!atomic_load(&fw->resume)) {
+        if (fw->repeat_while_paused) { /* 30 times a second, like the camera it stands for */
+            write_all(f, luma);
+            sleep_ms(33);
+        } else {
+            sleep_ms(2);
+        }
+    }
     for (int k = 5; k < 10; k++) {
         scene_render(s, k, luma, W);
         write_all(f, luma);
@@ -423,16 +430,23 @@ static void *fifo_writer_thread(void *arg)
     return NULL;
 }
 
+/* A FIFO in the test directory and its writer thread, started. */
+static void start_fifo_writer(fifo_writer *fw, const char *name, int repeat_while_paused, pthread_t *t)
+{
+    path_in_dir(fw->path, sizeof fw->path, name);
+    unlink(fw->path);
+    CHECK(mkfifo(fw->path, 0600) == 0);
+    fw->repeat_while_paused = repeat_while_paused;
+    float act[20];
+    scene_free(make_scene(10, 30.0, 0.0f, act, fw->boxes));
+    CHECK(pthread_create(t, NULL, fifo_writer_thread, fw) == 0);
+}
+
 static void test_fifo_lost_and_stop(void)
 {
     static fifo_writer fw;
-    path_in_dir(fw.path, sizeof fw.path, "stage.fifo");
-    unlink(fw.path);
-    CHECK(mkfifo(fw.path, 0600) == 0);
-    float act[20];
-    scene_free(make_scene(10, 30.0, 0.0f, act, fw.boxes));
     pthread_t t;
-    CHECK(pthread_create(&t, NULL, fifo_writer_thread, &fw) == 0);
+    start_fifo_writer(&fw, "stage.fifo", 0, &t);
 
     collector c;
     collector_init(&c, 64);
@@ -780,47 +794,11 @@ static void test_repeated_picture(void)
 }
 
 /* A FIFO whose writer repeats its last picture: a grabber whose source froze. */
-static void *frozen_writer_thread(void *arg)
-{
-    fifo_writer *fw = arg;
-    float act[20];
-    uint8_t *luma = malloc((size_t)W * H);
-    CHECK(luma);
-    camsep_box boxes[2];
-    scene *s = make_scene(10, 30.0, 0.0f, act, boxes);
-    FILE *f = fopen(fw->path, "wb");
-    CHECK(f);
-    fprintf(f, "YUV4MPEG2 W%d H%d F30:1 Ip Cmono\n", W, H);
-    for (int k = 0; k < 5; k++) {
-        scene_render(s, k, luma, W);
-        write_all(f, luma);
-    }
-    while (!atomic_load(&fw->resume)) { /* the last picture again, 30 times a second */
-        write_all(f, luma);
-        sleep_ms(33);
-    }
-    for (int k = 5; k < 10; k++) {
-        scene_render(s, k, luma, W);
-        write_all(f, luma);
-    }
-    while (!atomic_load(&fw->finish))
-        sleep_ms(2);
-    fclose(f);
-    scene_free(s);
-    free(luma);
-    return NULL;
-}
-
 static void test_frozen_picture(void)
 {
     static fifo_writer fw;
-    path_in_dir(fw.path, sizeof fw.path, "frozen.fifo");
-    unlink(fw.path);
-    CHECK(mkfifo(fw.path, 0600) == 0);
-    float act[20];
-    scene_free(make_scene(10, 30.0, 0.0f, act, fw.boxes));
     pthread_t t;
-    CHECK(pthread_create(&t, NULL, frozen_writer_thread, &fw) == 0);
+    start_fifo_writer(&fw, "frozen.fifo", 1, &t);
 
     collector c;
     collector_init(&c, 64);
