@@ -47,8 +47,7 @@ PLAYERS = qb.PLAYERS
 # during rests, sensor noise 1 grey level), with no shake or light changes.
 # A delay d prepends d*fps copies of the first frame (each with its own sensor
 # noise) to the default stage's video (the camera shows everything d seconds
-# late) while camsep-process is
-# told --camera-latency 0.
+# late) while camsep-process is told --camera-latency 0.
 # Everything at once, part by part (camsep-scene --busy renders the same video),
 # so that the leave-one-out conditions below are exactly this less one part.
 BUSY_PARTS = [("sway", ["--sway", "6"]), ("gesture", ["--gesture", "15"]), ("shake", ["--shake", "3"]),
@@ -230,7 +229,8 @@ def y4m_delay(src, dst, frames):
     with open(dst, "wb") as f:
         f.write(header)
         for _ in range(frames):
-            f.write(video[0][:head] + np.clip(first + rng.integers(-1, 2, first.shape), 0, 255).astype(np.uint8).tobytes())
+            noisy = np.clip(first + rng.integers(-1, 2, first.shape), 0, 255).astype(np.uint8)
+            f.write(video[0][:head] + noisy.tobytes())
         f.writelines(video)
 
 

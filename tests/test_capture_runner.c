@@ -442,6 +442,26 @@ static void start_fifo_writer(fifo_writer *fw, const char *name, int repeat_whil
     CHECK(pthread_create(t, NULL, fifo_writer_thread, fw) == 0);
 }
 
+/* A runner reading fw's FIFO into c. */
+static camsep_capture_runner *start_fifo_runner(const fifo_writer *fw, collector *c)
+{
+    collector_init(c, 64);
+    camsep_capture_source_spec spec = file_spec(fw->path, 0, 1); /* loop is ignored on a FIFO */
+    camsep_capture_sink sink = sink_for(c);
+    char err[256] = "";
+    camsep_capture_runner *r = camsep_capture_runner_start(&spec, fw->boxes, 2, &sink, err, sizeof err);
+    CHECK_MSG(r, "%s", err);
+    return r;
+}
+
+/* Lets the writer finish, and removes its FIFO. */
+static void end_fifo_writer(fifo_writer *fw, pthread_t t)
+{
+    atomic_store(&fw->finish, 1);
+    pthread_join(t, NULL);
+    unlink(fw->path);
+}
+
 static void test_fifo_lost_and_stop(void)
 {
     static fifo_writer fw;
@@ -449,12 +469,7 @@ static void test_fifo_lost_and_stop(void)
     start_fifo_writer(&fw, "stage.fifo", 0, &t);
 
     collector c;
-    collector_init(&c, 64);
-    camsep_capture_source_spec spec = file_spec(fw.path, 0, 1); /* loop is ignored on a FIFO */
-    camsep_capture_sink sink = sink_for(&c);
-    char err[256] = "";
-    camsep_capture_runner *r = camsep_capture_runner_start(&spec, fw.boxes, 2, &sink, err, sizeof err);
-    CHECK_MSG(r, "%s", err);
+    camsep_capture_runner *r = start_fifo_runner(&fw, &c);
     camsep_capture_status st;
     /* five frames, then silence: lost after about 0.5 s, the sink called at ~10 Hz */
     CHECK(wait_state(r, CAMSEP_CAPTURE_LOST, 5000, &st));
@@ -486,9 +501,7 @@ static void test_fifo_lost_and_stop(void)
     double stop_ms = (double)(camsep_monotonic_ns() - t0) * 1e-6;
     printf("stop with a silent FIFO writer: %.1f ms; %d calls while lost in 0.6 s\n", stop_ms, lost);
     CHECK_MSG(stop_ms < 400.0, "stop took %.1f ms", stop_ms);
-    atomic_store(&fw.finish, 1);
-    pthread_join(t, NULL);
-    unlink(fw.path);
+    end_fifo_writer(&fw, t);
     collector_free(&c);
 }
 
@@ -801,12 +814,7 @@ static void test_frozen_picture(void)
     start_fifo_writer(&fw, "frozen.fifo", 1, &t);
 
     collector c;
-    collector_init(&c, 64);
-    camsep_capture_source_spec spec = file_spec(fw.path, 0, 0);
-    camsep_capture_sink sink = sink_for(&c);
-    char err[256] = "";
-    camsep_capture_runner *r = camsep_capture_runner_start(&spec, fw.boxes, 2, &sink, err, sizeof err);
-    CHECK_MSG(r, "%s", err);
+    camsep_capture_runner *r = start_fifo_runner(&fw, &c);
     camsep_capture_status st;
     /* frames keep coming, the picture does not change: no priors from them, lost after about 0.5 s */
     CHECK(wait_state(r, CAMSEP_CAPTURE_LOST, 5000, &st));
@@ -827,9 +835,7 @@ static void test_frozen_picture(void)
     sleep_ms(20);
     CHECK_MSG(atomic_load(&c.count) == 8, "%d priors (4 + 4 expected)", atomic_load(&c.count));
     camsep_capture_runner_stop(r);
-    atomic_store(&fw.finish, 1);
-    pthread_join(t, NULL);
-    unlink(fw.path);
+    end_fifo_writer(&fw, t);
     collector_free(&c);
 }
 
