@@ -27,11 +27,14 @@ struct camsep_box_assoc {
     int *motion_n;     /* [bin][box] */
     float *act_sum;    /* [bin][stem] */
     int *act_n;        /* [bin] */
+    float *misfit_sum; /* [bin] */
+    int *misfit_n;     /* [bin] */
     /* compute() scratch, oldest bin first */
     float *box_feat;   /* [t][box], NAN = no value */
     float *stem_feat;  /* [t][stem], NAN = no value */
     float *motion_mean;/* [t][box] */
     float *act_total;  /* [t] */
+    float *weight;     /* [t]: how much the stems' values at t count (their separation's fit) */
     float *sort_buf;   /* [t] */
     float *shifted;    /* [t][box]: box_feat shifted in time, for the null margins */
     double *run_sum;   /* [t + 1] running sums for the detrending */
@@ -66,6 +69,7 @@ void camsep_assoc_config_default(camsep_assoc_config *cfg, int n_boxes, int n_st
     cfg->feature = CAMSEP_ASSOC_LOG_ACTIVATION;
     cfg->relative = 1;
     cfg->detrend_s = 2.5;
+    cfg->misfit_weight = 1.0;
     cfg->min_evidence_s = 4.0f;
     cfg->min_confidence = 3.5f;
     cfg->long_evidence_s = 12.0f;
@@ -90,6 +94,8 @@ static int check_config(const camsep_assoc_config *c, char *err, size_t errlen)
                  CAMSEP_ASSOC_MAX_LAG_BINS);
     else if (!(c->detrend_s >= 0.0 && c->detrend_s <= 3600.0))
         snprintf(err, errlen, "detrending over %g s: 0 (off) to 3600 s", c->detrend_s);
+    else if (!(c->misfit_weight >= 0.0 && c->misfit_weight <= 8.0))
+        snprintf(err, errlen, "misfit weight %g: 0 (off) to 8", c->misfit_weight);
     else if ((unsigned)c->feature > CAMSEP_ASSOC_COVERAGE)
         snprintf(err, errlen, "unknown feature %d", (int)c->feature);
     else if ((unsigned)c->rule > CAMSEP_ASSOC_RULE_EVIDENCE)
@@ -125,16 +131,20 @@ camsep_box_assoc *camsep_box_assoc_create(const camsep_assoc_config *cfg, char *
     a->motion_n = calloc(cap * nb, sizeof(int));
     a->act_sum = calloc(cap * ns, sizeof(float));
     a->act_n = calloc(cap, sizeof(int));
+    a->misfit_sum = calloc(cap, sizeof(float));
+    a->misfit_n = calloc(cap, sizeof(int));
     a->box_feat = calloc(cap * nb, sizeof(float));
     a->stem_feat = calloc(cap * ns, sizeof(float));
     a->motion_mean = calloc(cap * nb, sizeof(float));
     a->act_total = calloc(cap, sizeof(float));
+    a->weight = calloc(cap, sizeof(float));
     a->sort_buf = calloc(cap, sizeof(float));
     a->shifted = calloc(cap * nb, sizeof(float));
     a->run_sum = calloc(cap + 1, sizeof(double));
     a->run_n = calloc(cap + 1, sizeof(int));
-    if (!a->motion_sum || !a->motion_n || !a->act_sum || !a->act_n || !a->box_feat || !a->stem_feat ||
-        !a->motion_mean || !a->act_total || !a->sort_buf || !a->shifted || !a->run_sum || !a->run_n) {
+    if (!a->motion_sum || !a->motion_n || !a->act_sum || !a->act_n || !a->misfit_sum || !a->misfit_n ||
+        !a->box_feat || !a->stem_feat || !a->motion_mean || !a->act_total || !a->weight || !a->sort_buf ||
+        !a->shifted || !a->run_sum || !a->run_n) {
         camsep_box_assoc_free(a);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -150,10 +160,13 @@ void camsep_box_assoc_free(camsep_box_assoc *a)
     free(a->motion_n);
     free(a->act_sum);
     free(a->act_n);
+    free(a->misfit_sum);
+    free(a->misfit_n);
     free(a->box_feat);
     free(a->stem_feat);
     free(a->motion_mean);
     free(a->act_total);
+    free(a->weight);
     free(a->sort_buf);
     free(a->shifted);
     free(a->run_sum);
@@ -168,6 +181,8 @@ static void clear_bin(camsep_box_assoc *a, int slot)
     memset(a->motion_n + (size_t)slot * nb, 0, sizeof(int) * (size_t)nb);
     memset(a->act_sum + (size_t)slot * ns, 0, sizeof(float) * (size_t)ns);
     a->act_n[slot] = 0;
+    a->misfit_sum[slot] = 0.0f;
+    a->misfit_n[slot] = 0;
 }
 
 void camsep_box_assoc_reset(camsep_box_assoc *a)
@@ -220,7 +235,7 @@ void camsep_box_assoc_add_motion(camsep_box_assoc *a, double time_s, const float
         }
 }
 
-void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const float *activation)
+void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const float *activation, float misfit)
 {
     const int ns = a->cfg.n_stems;
     for (int j = 0; j < ns; j++)
@@ -232,6 +247,10 @@ void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const f
     for (int j = 0; j < ns; j++)
         a->act_sum[(size_t)s * ns + j] += activation[j];
     a->act_n[s]++;
+    if (isfinite(misfit) && misfit >= 0.0f) {
+        a->misfit_sum[s] += misfit;
+        a->misfit_n[s]++;
+    }
 }
 
 /* ---------------------------------------------------------------- statistics */
@@ -321,24 +340,26 @@ static float pair_score(const camsep_box_assoc *a, const float *box, int i, int 
 {
     const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems, coverage = a->cfg.feature == CAMSEP_ASSOC_COVERAGE;
     /* plain sums: the series are standardised or bounded, so they cancel little */
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    double sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     int m = 0;
     for (int t = lag > 0 ? lag : 0; t < a->cap && t - lag < a->cap; t++) {
         const double u = box[(size_t)t * nb + i], v = a->stem_feat[(size_t)(t - lag) * ns + j];
         if (!isfinite(u) || !isfinite(v))
             continue;
+        const double w = a->weight[t - lag];
         m++;
-        sx += u;
-        sy += v;
-        sxx += u * u;
-        syy += v * v;
-        sxy += u * v;
+        sw += w;
+        sx += w * u;
+        sy += w * v;
+        sxx += w * u * u;
+        syy += w * v * v;
+        sxy += w * u * v;
     }
     if (coverage)
         return sy > 1e-12 ? (float)(1.0 - 2.0 * sxy / sy) : 0.0f;
-    if (m < 3)
+    if (m < 3 || !(sw > 0.0))
         return 0.0f;
-    const double cxx = sxx - sx * sx / m, cyy = syy - sy * sy / m, cxy = sxy - sx * sy / m;
+    const double cxx = sxx - sx * sx / sw, cyy = syy - sy * sy / sw, cxy = sxy - sx * sy / sw;
     if (cxx <= 1e-12 * (sxx + 1e-300) || cyy <= 1e-12 * (syy + 1e-300))
         return 0.0f;
     return (float)(cxy / sqrt(cxx * cyy));
@@ -367,7 +388,25 @@ static void detrend(camsep_box_assoc *a, float *x, int n, int bins, int half_wid
     }
 }
 
-/* Fills box_feat, stem_feat, motion_mean and act_total for the ring's bins,
+/* The weights from the misfits in a->weight: a bin fitted worse than the
+ * median bin with music counts (median / misfit)^misfit_weight, the others
+ * (and bins without a misfit) 1. */
+static void misfit_weights(camsep_box_assoc *a)
+{
+    const int n = a->cap;
+    const double power = a->cfg.misfit_weight;
+    int m = 0;
+    for (int t = 0; t < n; t++)
+        if (isfinite(a->weight[t]) && a->act_total[t] > 0.0f)
+            a->sort_buf[m++] = a->weight[t];
+    const float median = quantile(a->sort_buf, m, 1, 0.5f, a->sort_buf);
+    for (int t = 0; t < n; t++) {
+        const float f = a->weight[t];
+        a->weight[t] = power > 0.0 && isfinite(f) && f > median ? (float)pow(median / f, power) : 1.0f;
+    }
+}
+
+/* Fills box_feat, stem_feat, motion_mean, act_total and weight for the ring's bins,
  * oldest first. */
 static void build_features(camsep_box_assoc *a)
 {
@@ -385,7 +424,9 @@ static void build_features(camsep_box_assoc *a)
             total += v;
         }
         a->act_total[t] = (float)total;
+        a->weight[t] = a->misfit_n[s] ? a->misfit_sum[s] / (float)a->misfit_n[s] : NAN; /* the misfit for now */
     }
+    misfit_weights(a);
     for (int j = 0; j < ns; j++) {
         float *f = a->stem_feat + j;
         const float p95 = quantile(f, n, ns, 0.95f, a->sort_buf);

@@ -13,7 +13,10 @@
  *
  * Inputs, per video frame: a value per box (its motion: camsep_prior.motion
  * [j][0], its activity, or its raw energy); per engine frame: a value per
- * stem (camsep_frame_report.mask_energy or .activation). A box the camera
+ * stem (camsep_frame_report.mask_energy or .activation) and the fit's misfit,
+ * which weighs the frame (misfit_weight: where the dictionaries explain the
+ * mix badly, a note one of them never learned is being heard in another
+ * player's stem). A box the camera
  * cannot see (camsep_prior.held) is given as NaN: its motion is not its
  * player's, and that instant is left out. Times are seconds on
  * the audio clock;
@@ -96,6 +99,10 @@ typedef struct camsep_assoc_config {
     double detrend_s;     /* each series' running mean over this many seconds (centred) is
                              subtracted before correlating, so that note-level changes are
                              compared, not slow drifts (default 2.5; 0: off; not for coverage) */
+    double misfit_weight; /* an instant whose separation fits the mix worse than the median
+                             instant's (the engine's audio_misfit) counts (median / misfit)^this
+                             in the correlations: there the stems' values are least the players'
+                             (default 1; 0: every instant alike) */
     float min_evidence_s; /* default 4 */
     float min_confidence; /* default 3.5 */
     float long_evidence_s;     /* default 12: from this much evidence on... */
@@ -132,8 +139,10 @@ void camsep_box_assoc_reset(camsep_box_assoc *a);
 /* owner thread: one video frame's value per box (n_boxes values; negative or
  * non-finite values are skipped), at time_s on the audio clock. */
 void camsep_box_assoc_add_motion(camsep_box_assoc *a, double time_s, const float *motion);
-/* owner thread: one engine frame's activation per stem (n_stems values). */
-void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const float *activation);
+/* owner thread: one engine frame's activation per stem (n_stems values), and
+ * how badly the separation that gave them fits the frame
+ * (camsep_frame_report.audio_misfit; NaN: unknown, the frame counts fully). */
+void camsep_box_assoc_add_activation(camsep_box_assoc *a, double time_s, const float *activation, float misfit);
 
 /* owner thread: the proposal from what has been added. 0, or -1 when nothing
  * has been added (out->confident is 0 then too). */

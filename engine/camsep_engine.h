@@ -105,6 +105,10 @@ typedef struct camsep_frame_report {
                                              trust's shadow solve when it ran, else .activation
                                              when no prior shaped the frame; NaN when priors
                                              shaped it and no shadow solve ran (trust off) */
+    float audio_misfit;      /* how badly the dictionaries explain the frame without any prior:
+                                the KL divergence of that fit per unit of magnitude, on the
+                                solver's bands (nmf_band_misfit); from the same solve as
+                                .activation_audio, NaN when it has none or the frame is silent */
     float prior[CAMSEP_MAX_SOURCES];      /* activity prior used (1 = neutral) */
     float trust[CAMSEP_MAX_SOURCES];      /* weight the prior was given, 0..1 (1 with trust off) */
     float agreement[CAMSEP_MAX_SOURCES];  /* 1 - the prior's recent miss rate against the sound

@@ -622,7 +622,7 @@ static bool trust_on(const camsep_engine *e)
 
 /* The activations without any prior, and with them how well each source's
  * activity prior has followed its sound (prior_trust.h). */
-static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, float *audio)
+static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, float *audio, float *misfit)
 {
     nmf_frame_terms none;
     memset(&none, 0, sizeof none);
@@ -631,6 +631,7 @@ static void learn_trust(camsep_engine *e, const camsep_dictset *s, float level, 
     memcpy(e->h_audio_prev, e->h_audio, sizeof(float) * (size_t)s->n_atoms);
     e->h_audio_valid = true;
     source_sums(s, e->h_audio, audio);
+    *misfit = nmf_band_misfit(s, e->mag_bands, e->h_audio, &e->work);
     prior_trust_update(&e->trust, e->prior_now.activity, e->prior_now.present, audio);
     motion_level(&e->prior_now, s->n_sources, e->motion_now);
     group_split_update(&e->split, e->motion_now, e->prior_now.present, e->prior_now.held, audio,
@@ -825,6 +826,7 @@ static void analyse_frame(camsep_engine *e)
     rep.frame = e->frames;
     rep.time = e->time - e->span / 2; /* the centre of what this frame synthesises */
     rep.n_sources = s ? s->n_sources : 0;
+    rep.audio_misfit = NAN;
 
     camsep_stft_forward(&e->stft, e->in_hist, e->spec);
     double level = 0.0, power = 0.0;
@@ -851,7 +853,7 @@ static void analyse_frame(camsep_engine *e)
         e->scale_run = e->scale_run > 0.0 ? e->scale_run + (level - e->scale_run) * 0.01 : level;
         const bool shadow = trust_on(e) && e->prior_now.any_present;
         if (shadow)
-            learn_trust(e, s, (float)level, rep.activation_audio);
+            learn_trust(e, s, (float)level, rep.activation_audio, &rep.audio_misfit);
         warm_start(e, s, (float)level, e->h_prev, e->h_valid, e->h);
         e->h_valid = true;
         nmf_frame_terms terms;
@@ -873,6 +875,8 @@ static void analyse_frame(camsep_engine *e)
                             (e->params.regression_strength > 0.0f && e->reg_a && e->prior_now.motion_valid);
         for (int j = 0; !shadow && j < s->n_sources; j++)
             rep.activation_audio[j] = shaped ? NAN : rep.activation[j];
+        if (!shadow)
+            rep.audio_misfit = shaped ? NAN : nmf_band_misfit(s, e->mag_bands, e->h, &e->work);
     }
     for (int j = 0; s && j < s->n_sources; j++) { /* silent frames too: the weight the prior has now */
         rep.trust[j] = trust_on(e) ? e->trust.weight[j] : 1.0f;

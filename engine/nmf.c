@@ -38,6 +38,15 @@ static void model(const camsep_dictset *ds, const float *h, float *y)
         y[b] += NMF_EPS;
 }
 
+float nmf_band_misfit(const camsep_dictset *ds, const float *vb, const float *h, nmf_work *w)
+{
+    model(ds, h, w->y);
+    double mass = 0.0;
+    for (int b = 0; b < ds->bands; b++)
+        mass += vb[b];
+    return mass > 0.0 ? (float)(nmf_beta_divergence(vb, w->y, ds->bands, 1.0f) / mass) : NAN;
+}
+
 static void add_regression_den(const camsep_dictset *ds, const nmf_frame_terms *t, const float *h,
                                float *den)
 {

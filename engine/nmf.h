@@ -39,6 +39,12 @@ void nmf_solve_frame(const camsep_dictset *ds, const float *v, float *h, int ite
  * plus eps, y = W h + eps: the masks' and the objective's inputs in one pass. */
 void nmf_model_by_source(const camsep_dictset *ds, const float *h, float *by_source, float *y);
 
+/* How badly the set explains the band magnitudes vb with the activations h:
+ * the KL divergence of vb from the model W h on the bands, per unit of
+ * magnitude (scale-free; 0 for an exact fit; NaN for a silent frame). Uses
+ * work->y. */
+float nmf_band_misfit(const camsep_dictset *ds, const float *vb, const float *h, nmf_work *work);
+
 /* beta-divergence D(v | y) summed over n values. */
 double nmf_beta_divergence(const float *v, const float *y, int n, float beta);
 

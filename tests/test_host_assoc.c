@@ -230,7 +230,9 @@ static void test_threads(void)
 
 /* The engine's prior-free activations: equal to the activations without a
  * camera; the shadow solve's with one (trust on); NaN when priors shape the
- * frame and trust is off. */
+ * frame and trust is off. Their misfit comes with them (finite exactly when
+ * they are), and says how badly the dictionaries explain the mix: with one
+ * player's dictionary missing (mode 3) it is several times larger. */
 static void test_engine_field(void)
 {
     const int fft = 1024, hop = 256;
@@ -241,14 +243,16 @@ static void test_engine_field(void)
     for (size_t i = 0; i < n; i++)
         mix[i] = a[i] + b[i];
     camsep_dictionary *d[2] = {train_dictionary(a, n, RATE, fft, 8, "a"), train_dictionary(b, n, RATE, fft, 8, "b")};
-    for (int mode = 0; mode < 3; mode++) { /* 0 no camera, 1 camera + trust, 2 camera, trust off */
+    double mean_misfit[4] = {0};
+    for (int mode = 0; mode < 4; mode++) { /* 0 no camera, 1 camera + trust, 2 camera, trust off,
+                                              3 no camera, player 2's dictionary left out */
         camsep_params params;
         camsep_params_default(&params);
         params.activity_strength = 1.0f;
         if (mode == 2)
             params.trust_memory_s = 0.0f;
-        camsep_engine *e = make_engine(RATE, fft, hop, d, 2, &params);
-        for (int k = 0; mode && k < 60; k++) {
+        camsep_engine *e = make_engine(RATE, fft, hop, d, mode == 3 ? 1 : 2, &params);
+        for (int k = 0; (mode == 1 || mode == 2) && k < 60; k++) {
             camsep_prior p;
             memset(&p, 0, sizeof p);
             p.time = (int64_t)(k * RATE / 40.0);
@@ -260,12 +264,21 @@ static void test_engine_field(void)
         float *stems[CAMSEP_MAX_SOURCES] = {0};
         for (int j = 0; j < 2; j++)
             stems[j] = alloc_signal(256);
-        int reports = 0, equal = 0, nan = 0, differ = 0;
+        int reports = 0, equal = 0, nan = 0, differ = 0, misfits = 0, misfit_mismatch = 0;
         for (size_t pos = 0; pos + 256 <= n; pos += 256) {
             camsep_engine_process(e, mix + pos, stems, 256);
             camsep_frame_report r;
             while (camsep_engine_read_report(e, &r) == 0) {
                 reports++;
+                if (isfinite(r.audio_misfit) != isfinite(r.activation_audio[0]) ||
+                    (isfinite(r.audio_misfit) && !(r.audio_misfit >= 0.0f)))
+                    misfit_mismatch++;
+                if (isfinite(r.audio_misfit)) {
+                    mean_misfit[mode] += r.audio_misfit;
+                    misfits++;
+                }
+                if (mode == 3)
+                    continue;
                 if (isnan(r.activation_audio[0]) && isnan(r.activation_audio[1]))
                     nan++;
                 else if (r.activation_audio[1] == r.activation[1] && r.activation_audio[0] == r.activation[0])
@@ -274,10 +287,13 @@ static void test_engine_field(void)
                     differ++; /* the prior held player 2 down; the shadow solve does not */
             }
         }
-        printf("  engine mode %d: %d reports, %d equal, %d shadow above, %d NaN\n", mode, reports, equal, differ,
-               nan);
-        CHECK(reports > 100);
-        if (mode == 0)
+        mean_misfit[mode] /= misfits > 0 ? misfits : 1;
+        printf("  engine mode %d: %d reports, %d equal, %d shadow above, %d NaN; misfit %.4f in %d\n", mode, reports,
+               equal, differ, nan, mean_misfit[mode], misfits);
+        CHECK(reports > 100 && misfit_mismatch == 0);
+        if (mode == 3)
+            CHECK(misfits > reports / 2 && mean_misfit[3] > 3.0 * mean_misfit[0]);
+        else if (mode == 0)
             CHECK(equal == reports);
         else if (mode == 1)
             CHECK(differ > reports / 4 && nan == 0);

@@ -82,6 +82,7 @@ enum {
     OPT_ASSOCIATE_RULE,
     OPT_ASSOCIATE_ABSOLUTE,
     OPT_ASSOCIATE_DETREND,
+    OPT_ASSOCIATE_MISFIT,
     OPT_ASSOCIATE_FALLBACK,
     OPT_ASSOCIATE_ONLY,
     OPT_MOTION_KNEE,
@@ -222,6 +223,11 @@ static void parse(int argc, char **argv, process_options *o)
                   "note-level changes are compared, not slow drifts (default %g; 0: off)",
                   ad.detrend_s),
          OPT_ASSOCIATE_DETREND, 0},
+        {"associate-misfit-weight", 0, "P",
+         cli_text("an instant the separation fits worse than the median one counts (median / misfit)^P "
+                  "(default %g; 0: every instant alike)",
+                  ad.misfit_weight),
+         OPT_ASSOCIATE_MISFIT, 0},
         {"associate-fallback", 0, "M",
          "when not confident: 'given' separates with the boxes as given (default), 'audio' without the camera",
          OPT_ASSOCIATE_FALLBACK, 0},
@@ -370,6 +376,9 @@ static void parse(int argc, char **argv, process_options *o)
             break;
         case OPT_ASSOCIATE_ABSOLUTE: o->assoc.relative = 0; break;
         case OPT_ASSOCIATE_DETREND: o->assoc.detrend_s = cli_float(PROG, "--associate-detrend", v, 0.0, 60.0); break;
+        case OPT_ASSOCIATE_MISFIT:
+            o->assoc.misfit_weight = cli_float(PROG, "--associate-misfit-weight", v, 0.0, 8.0);
+            break;
         case OPT_ASSOCIATE_FALLBACK:
             o->associate_fallback_audio =
                 cli_choice(PROG, "--associate-fallback", v, (const char *const[]){"given", "audio", NULL});

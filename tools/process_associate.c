@@ -79,7 +79,8 @@ int associate_run(const camsep_config *cfg, const camsep_params *params, const c
         while (camsep_engine_read_report(e, &r) == 0)
             if ((size_t)r.time < frames)
                 camsep_box_assoc_add_activation(assoc, (double)r.time / rate,
-                                                audio_source == ASSOC_AUDIO_SHARE ? r.mask_energy : r.activation);
+                                                audio_source == ASSOC_AUDIO_SHARE ? r.mask_energy : r.activation,
+                                                r.audio_misfit);
         progress_update(bar, (int64_t)(pos + n));
     }
     if (audio_reader_rewind(mix, err, errlen))

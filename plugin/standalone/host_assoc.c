@@ -85,7 +85,8 @@ void host_assoc_add_report(host_assoc *h, const camsep_frame_report *r)
     if (r->n_sources < h->n_players)
         return; /* no dictionaries yet */
     h->last_time_s = (double)r->time / h->rate;
-    camsep_box_assoc_add_activation(h->assoc, h->last_time_s, r->activation_audio); /* NaN: skipped */
+    camsep_box_assoc_add_activation(h->assoc, h->last_time_s, r->activation_audio, /* NaN: skipped */
+                                    r->audio_misfit);
     h->reports++;
 }
 
