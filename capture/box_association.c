@@ -333,9 +333,9 @@ static void relative_to_others(float *x, int n, int bins)
 }
 
 /* How box i's feature (box: [t][box]) goes with stem j's, the stem taken at
- * t - lag: the Pearson correlation, or for the coverage feature 1 - 2 x the
- * share of the stem's sound heard while the box is still (1: it only sounds
- * while the box moves). */
+ * t - lag, each instant weighted by a->weight: the Pearson correlation, or
+ * for the coverage feature 1 - 2 x the share of the stem's sound heard while
+ * the box is still (1: it only sounds while the box moves). */
 static float pair_score(const camsep_box_assoc *a, const float *box, int i, int j, int lag)
 {
     const int nb = a->cfg.n_boxes, ns = a->cfg.n_stems, coverage = a->cfg.feature == CAMSEP_ASSOC_COVERAGE;

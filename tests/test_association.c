@@ -5,9 +5,9 @@
  * motion, with confidence; identical motion, no motion and too little music
  * come out low-confidence; long evidence needs less confidence than short;
  * a camera latency is found; frames the separation fits badly weigh less;
- * interchangeable stems
- * are one choice; old evidence is forgotten; add and compute do not allocate;
- * and the same through the real capture pipeline on a rendered stage.
+ * interchangeable stems are one choice; old evidence is forgotten; add and
+ * compute do not allocate; and the same through the real capture pipeline
+ * on a rendered stage.
  */
 #include <math.h>
 #include <stdint.h>
