@@ -399,7 +399,7 @@ static void misfit_weights(camsep_box_assoc *a)
     for (int t = 0; t < n; t++)
         if (isfinite(a->weight[t]) && a->act_total[t] > 0.0f)
             a->sort_buf[m++] = a->weight[t];
-    const float median = quantile(a->sort_buf, m, 1, 0.5f, a->sort_buf);
+    const float median = quantile(a->sort_buf, m, 1, 0.5f, a->sort_buf); /* in place: it only moves values left */
     for (int t = 0; t < n; t++) {
         const float f = a->weight[t];
         a->weight[t] = power > 0.0 && isfinite(f) && f > median ? (float)pow(median / f, power) : 1.0f;
